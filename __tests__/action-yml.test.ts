@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { Defaults, Input, Output } from '../src/constants.ts'
+import { readActionYml } from './helpers/action-yml.ts'
+
+describe('action.yml', () => {
+  const yml = readActionYml()
+
+  it('runs dist/index.js on node24', () => {
+    assert.equal(yml.runs.using, 'node24')
+    assert.equal(yml.runs.main, 'dist/index.js')
+  })
+
+  it('has branding and a description for every input and output', () => {
+    assert.ok(yml.branding?.icon && yml.branding.color)
+    for (const [name, spec] of [...Object.entries(yml.inputs), ...Object.entries(yml.outputs)])
+      assert.ok(spec.description.trim().length > 10, `${name} has a description`)
+  })
+
+  it('declares exactly the inputs and outputs the code reads and sets', () => {
+    assert.deepEqual(Object.keys(yml.inputs).sort(), Object.values(Input).sort())
+    assert.deepEqual(Object.keys(yml.outputs).sort(), Object.values(Output).sort())
+  })
+
+  it('has the same defaults as the code falls back to', () => {
+    for (const [name, value] of Object.entries(Defaults))
+      assert.equal(yml.inputs[name]?.default, value, `default of ${name}`)
+    assert.equal(yml.inputs[Input.ProjectId]?.required, true)
+  })
+})

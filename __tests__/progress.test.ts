@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { progressLogger } from '../src/progress.ts'
+
+function logger() {
+  const lines: string[] = []
+  const warnings: string[] = []
+  const log = progressLogger({ info: (m) => lines.push(m), warning: (m) => warnings.push(m) }, 60_000)
+  const see = (status: string, elapsedMs: number, changed: boolean) =>
+    log({ projectId: 'p', runId: 'r', status }, { elapsedMs, changed, polls: 0 })
+  return { lines, warnings, see }
+}
+
+describe('progressLogger', () => {
+  it('logs each change with the elapsed time, and a heartbeat a minute apart', () => {
+    const { lines, see } = logger()
+    see('PENDING', 250, true)
+    see('RUNNING', 750, true)
+    for (let t = 5_750; t <= 130_750; t += 5_000) see('RUNNING', t, false)
+    see('COMPLETED', 131_000, true)
+    assert.deepEqual(lines, [
+      'Run is PENDING (250ms since the trigger)',
+      'Run is RUNNING (750ms since the trigger)',
+      'Still RUNNING after 1m 0s',
+      'Still RUNNING after 2m 0s',
+      'Run is COMPLETED (2m 11s since the trigger)'
+    ])
+  })
+
+  it('warns once about a status it does not know', () => {
+    const { warnings, see } = logger()
+    see('QUEUED', 250, true)
+    see('QUEUED', 750, false)
+    assert.equal(warnings.length, 1)
+    assert.match(warnings[0] ?? '', /'QUEUED'.*treated as not finished/)
+  })
+})

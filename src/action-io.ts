@@ -1,0 +1,45 @@
+import * as core from '@actions/core'
+import type { InputName, OutputName } from './constants.ts'
+
+/**
+ * Everything the action does to the runner, behind one interface: main.ts talks to this, and
+ * tests pass a recording fake instead of mocking @actions/core.
+ */
+export interface ActionIO {
+  getInput: (name: InputName) => string
+  setSecret: (value: string) => void
+  setOutput: (name: OutputName, value: string) => void
+  info: (message: string) => void
+  debug: (message: string) => void
+  warning: (message: string, title?: string) => void
+  /** An error annotation; the step fails. */
+  fail: (message: string, title?: string) => void
+  group: (name: string, lines: string[]) => void
+  writeSummary: (markdown: string) => Promise<void>
+}
+
+export const coreIO: ActionIO = {
+  getInput: (name) => core.getInput(name),
+  setSecret: (value) => core.setSecret(value),
+  setOutput: (name, value) => core.setOutput(name, value),
+  info: (message) => core.info(message),
+  debug: (message) => core.debug(message),
+  warning: (message, title) => core.warning(message, title ? { title } : {}),
+  fail: (message, title) => {
+    core.error(message, title ? { title } : {})
+    process.exitCode = 1
+  },
+  group: (name, lines) => {
+    core.startGroup(name)
+    for (const line of lines) core.info(line)
+    core.endGroup()
+  },
+  writeSummary: async (markdown) => {
+    // Outside a runner there is no summary file; that is not a failure of the run.
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+      core.debug('GITHUB_STEP_SUMMARY is not set; the job summary is not written.')
+      return
+    }
+    await core.summary.addRaw(markdown, true).write()
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Names of the action's inputs, outputs and environment variables, in one place so that a rename
+ * is a one-file change. action.yml is the source of truth for names and defaults; a test keeps
+ * this file equal to it.
+ */
+
+export const Input = {
+  ProjectId: 'project-id',
+  ApiToken: 'api-token',
+  InputParams: 'input-params',
+  Timeout: 'timeout',
+  PollInterval: 'poll-interval',
+  ApiUrl: 'api-url',
+  Wait: 'wait',
+  CancelOnTimeout: 'cancel-on-timeout',
+  FailOnRunFailure: 'fail-on-run-failure',
+  UpdatePublishedResults: 'update-published-results',
+  UseCachedSqlResults: 'use-cached-sql-results',
+  DryRun: 'dry-run',
+  ViewId: 'view-id',
+  Notifications: 'notifications'
+} as const
+export type InputName = (typeof Input)[keyof typeof Input]
+
+export const Output = {
+  RunId: 'run-id',
+  RunUrl: 'run-url',
+  StatusUrl: 'status-url',
+  Status: 'status',
+  ElapsedSeconds: 'elapsed-seconds',
+  StartedAt: 'started-at',
+  EndedAt: 'ended-at',
+  TraceId: 'trace-id',
+  ProjectVersion: 'project-version'
+} as const
+export type OutputName = (typeof Output)[keyof typeof Output]
+
+/**
+ * The defaults declared in action.yml. The runner fills them in before the action starts; they are
+ * repeated here only for an input set explicitly to an empty string (`timeout: ''`, or
+ * `${{ inputs.x }}` of an unset workflow input), which the runner passes through as empty.
+ */
+export const Defaults = {
+  [Input.ApiToken]: '',
+  [Input.InputParams]: '{}',
+  [Input.Timeout]: '1h',
+  [Input.PollInterval]: '5s',
+  [Input.ApiUrl]: 'https://app.hex.tech/api/v1',
+  [Input.Wait]: 'true',
+  [Input.CancelOnTimeout]: 'true',
+  [Input.FailOnRunFailure]: 'true',
+  [Input.UpdatePublishedResults]: 'false',
+  [Input.UseCachedSqlResults]: 'true',
+  [Input.DryRun]: 'false',
+  [Input.ViewId]: '',
+  [Input.Notifications]: ''
+} as const satisfies Partial<Record<InputName, string>>
+
+/** Where the token comes from when the api-token input is empty. */
+export const TOKEN_ENV = 'HEX_API_TOKEN'
+
+/** Prefix of every failure message, so a failed step says which action failed. */
+export const ACTION_NAME = 'hex-run-action'

@@ -1,0 +1,231 @@
+import {
+  HexApiError,
+  HexNetworkError,
+  HexResponseError,
+  parseErrorBody,
+  type Operation,
+  type RequestContext
+} from './errors.ts'
+import type { RunProjectRequest, RunState, TriggeredRun } from './types.ts'
+
+export interface HexClientOptions {
+  /** Normalised API base, e.g. https://app.hex.tech/api/v1 (no trailing slash). */
+  apiBase: string
+  token: string
+  /** Injected so tests and a proxy-aware agent can stand in; defaults to the global fetch. */
+  fetch?: typeof fetch
+  userAgent?: string
+  /**
+   * The longest one request may take. A hung connection must not eat the whole run timeout.
+   * Hex answers these calls in well under a second; 30 s leaves room for a slow proxy.
+   */
+  requestTimeoutMs?: number
+  /** Aborts every request in flight (the action is shutting down). */
+  signal?: AbortSignal
+  /** For debug logging of each request; never receives the token. */
+  onDebug?: (message: string) => void
+  now?: () => number
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
+
+/**
+ * The three Hex API calls the action makes. It never imports @actions/core: what it has to say
+ * goes through onDebug or a typed error whose message tells the user what to do.
+ */
+export class HexClient {
+  private readonly apiBase: string
+  private readonly host: string
+  private readonly token: string
+  private readonly fetchImpl: typeof fetch
+  private readonly userAgent: string
+  private readonly requestTimeoutMs: number
+  private readonly signal?: AbortSignal
+  private readonly onDebug: (message: string) => void
+  private readonly now: () => number
+
+  constructor(options: HexClientOptions) {
+    this.apiBase = options.apiBase.replace(/\/+$/, '')
+    this.host = new URL(this.apiBase).origin
+    this.token = options.token
+    this.fetchImpl = options.fetch ?? globalThis.fetch
+    this.userAgent = options.userAgent ?? 'hex-run-action'
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+    this.signal = options.signal
+    this.onDebug = options.onDebug ?? (() => {})
+    this.now = options.now ?? Date.now
+  }
+
+  /** `POST /projects/{projectId}/runs` (RunProject). */
+  async runProject(projectId: string, request: RunProjectRequest): Promise<TriggeredRun> {
+    const context = this.context('trigger', projectId)
+    const json = await this.request(context, 'POST', runsPath(projectId), request)
+    const o = asObject(json, context)
+    const runId = requireString(o, 'runId', context)
+    return {
+      projectId: optionalString(o.projectId) ?? projectId,
+      runId,
+      runUrl: requireString(o, 'runUrl', context),
+      runStatusUrl: optionalString(o.runStatusUrl) ?? `${this.apiBase}${runPath(projectId, runId)}`,
+      traceId: optionalString(o.traceId),
+      projectVersion: optionalVersion(o.projectVersion)
+    }
+  }
+
+  /** `GET /projects/{projectId}/runs/{runId}` (GetRunStatus). */
+  async getRun(projectId: string, runId: string): Promise<RunState> {
+    const context = this.context('status', projectId, runId)
+    const json = await this.request(context, 'GET', runPath(projectId, runId))
+    const o = asObject(json, context)
+    return {
+      projectId: optionalString(o.projectId) ?? projectId,
+      runId: optionalString(o.runId) ?? runId,
+      status: requireString(o, 'status', context).toUpperCase(),
+      runUrl: optionalString(o.runUrl),
+      projectVersion: optionalVersion(o.projectVersion),
+      startTime: optionalString(o.startTime),
+      endTime: optionalString(o.endTime),
+      elapsedMs:
+        typeof o.elapsedTime === 'number' && Number.isFinite(o.elapsedTime)
+          ? o.elapsedTime
+          : undefined,
+      traceId: optionalString(o.traceId)
+    }
+  }
+
+  /** `DELETE /projects/{projectId}/runs/{runId}` (CancelRun); Hex answers 204 with no body. */
+  async cancelRun(projectId: string, runId: string): Promise<void> {
+    const context = this.context('cancel', projectId, runId)
+    await this.request(context, 'DELETE', runPath(projectId, runId))
+  }
+
+  private context(operation: Operation, projectId: string, runId?: string): RequestContext {
+    return { operation, projectId, runId, host: this.host }
+  }
+
+  private async request(
+    context: RequestContext,
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown
+  ): Promise<unknown> {
+    const url = `${this.apiBase}${path}`
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      authorization: `Bearer ${this.token}`,
+      'user-agent': this.userAgent
+    }
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    const timeout = AbortSignal.timeout(this.requestTimeoutMs)
+    const signal = this.signal ? AbortSignal.any([this.signal, timeout]) : timeout
+    const started = this.now()
+    let response: Response
+    try {
+      response = await this.fetchImpl(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
+        // The token must go to the configured host only: a redirect is reported, never followed.
+        redirect: 'manual'
+      })
+    } catch (error) {
+      throw networkError(context, error, timeout.aborted, this.requestTimeoutMs)
+    }
+    let text: string
+    try {
+      text = await response.text()
+    } catch (error) {
+      throw networkError(context, error, timeout.aborted, this.requestTimeoutMs)
+    }
+    this.onDebug(`${method} ${url} -> ${response.status} in ${Math.round(this.now() - started)}ms`)
+
+    if (response.status >= 300 && response.status < 400) {
+      const location = response.headers.get('location') ?? 'an unnamed location'
+      throw new HexResponseError(
+        context,
+        `Hex answered ${response.status} redirecting to ${location}; the token is never sent on a redirect, so set api-url to the API base the redirect points at`
+      )
+    }
+    if (!response.ok) {
+      throw new HexApiError(
+        context,
+        response.status,
+        response.statusText,
+        parseErrorBody(text),
+        parseRetryAfter(response.headers.get('retry-after'), this.now())
+      )
+    }
+    if (method === 'DELETE') return undefined
+    try {
+      return JSON.parse(text) as unknown
+    } catch {
+      throw new HexResponseError(context, `expected JSON, got ${describeBody(text)}`)
+    }
+  }
+}
+
+export function runsPath(projectId: string): string {
+  return `/projects/${encodeURIComponent(projectId)}/runs`
+}
+
+export function runPath(projectId: string, runId: string): string {
+  return `${runsPath(projectId)}/${encodeURIComponent(runId)}`
+}
+
+/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 10.2.3). */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (value === null) return undefined
+  const text = value.trim()
+  if (/^\d+$/.test(text)) return Number(text) * 1000
+  const date = Date.parse(text)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs)
+}
+
+function networkError(
+  context: RequestContext,
+  error: unknown,
+  timedOut: boolean,
+  timeoutMs: number
+): HexNetworkError {
+  if (timedOut) return new HexNetworkError(context, 'TIMEOUT', `no answer within ${timeoutMs}ms`)
+  if (error instanceof Error && error.name === 'AbortError')
+    return new HexNetworkError(context, 'ABORTED', 'the request was aborted')
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined
+  const code = typeof cause?.code === 'string' ? cause.code : 'UNKNOWN'
+  const detail = cause instanceof Error ? cause.message : String(error)
+  return new HexNetworkError(context, code, detail)
+}
+
+function describeBody(text: string): string {
+  const trimmed = text.trim()
+  if (trimmed === '') return 'an empty body'
+  if (trimmed.startsWith('<')) return 'an HTML page (a proxy or maintenance page?)'
+  return `${JSON.stringify(trimmed.slice(0, 80))}${trimmed.length > 80 ? '...' : ''}`
+}
+
+function asObject(json: unknown, context: RequestContext): Record<string, unknown> {
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new HexResponseError(context, 'expected a JSON object')
+  return json as Record<string, unknown>
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+function requireString(
+  o: Record<string, unknown>,
+  field: string,
+  context: RequestContext
+): string {
+  const value = optionalString(o[field])
+  if (value === undefined) throw new HexResponseError(context, `the field ${field} is missing`)
+  return value
+}
+
+/** projectVersion is an integer in the trigger's answer and a string in the status answer. */
+function optionalVersion(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  return optionalString(value)
+}

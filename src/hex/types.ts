@@ -1,0 +1,63 @@
+/** Run statuses as Hex reports them (the same six in every published version of the API). */
+export const RUN_STATUSES = [
+  'PENDING',
+  'RUNNING',
+  'COMPLETED',
+  'ERRORED',
+  'KILLED',
+  'UNABLE_TO_ALLOCATE_KERNEL'
+] as const
+export type RunStatus = (typeof RUN_STATUSES)[number]
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = [
+  'COMPLETED',
+  'ERRORED',
+  'KILLED',
+  'UNABLE_TO_ALLOCATE_KERNEL'
+]
+
+export function isKnownStatus(status: string): status is RunStatus {
+  return (RUN_STATUSES as readonly string[]).includes(status)
+}
+
+export function isTerminalStatus(status: string): boolean {
+  return (TERMINAL_STATUSES as readonly string[]).includes(status)
+}
+
+/** Body of `POST /v1/projects/{projectId}/runs` (RunProjectRequestBody). */
+export interface RunProjectRequest {
+  inputParams?: Record<string, unknown>
+  updatePublishedResults?: boolean
+  useCachedSqlResults?: boolean
+  dryRun?: boolean
+  viewId?: string
+  notifications?: unknown[]
+}
+
+/** What the trigger returned, normalised. */
+export interface TriggeredRun {
+  projectId: string
+  runId: string
+  runUrl: string
+  runStatusUrl: string
+  traceId?: string
+  /** Hex sends a number here and a string in the status answer; kept as a string. */
+  projectVersion?: string
+}
+
+/**
+ * A run's state, normalised from GetRunStatus. `status` stays a string: Hex may add statuses, and
+ * the poller decides what an unknown one means.
+ */
+export interface RunState {
+  projectId: string
+  runId: string
+  status: string
+  runUrl?: string
+  projectVersion?: string
+  startTime?: string
+  endTime?: string
+  /** Run time in milliseconds, as Hex counts it; older API versions send null. */
+  elapsedMs?: number
+  traceId?: string
+}

@@ -1,0 +1,230 @@
+import { Defaults, Input, TOKEN_ENV, type InputName } from './constants.ts'
+import { formatDuration, parseDuration } from './duration.ts'
+
+/** Everything the action was asked to do, read and checked once before any request. */
+export interface Settings {
+  /** The Hex project to run (a UUID, lower-cased). */
+  projectId: string
+  /** The Hex API token. Never logged, never in an output or the summary. */
+  apiToken: string
+  /** Sent as inputParams; empty means none are sent. */
+  inputParams: Record<string, unknown>
+  /** The longest wait for the run, from the trigger on. */
+  timeoutMs: number
+  /** The longest gap between two status requests. */
+  pollIntervalMs: number
+  /** API base without a trailing slash, e.g. https://app.hex.tech/api/v1. */
+  apiBase: string
+  /** false: trigger, set outputs, return. */
+  wait: boolean
+  cancelOnTimeout: boolean
+  failOnRunFailure: boolean
+  updatePublishedResults: boolean
+  useCachedSqlResults: boolean
+  dryRun: boolean
+  /** A saved view whose inputs the run uses. */
+  viewId?: string
+  /** Sent as notifications, as given. */
+  notifications?: Record<string, unknown>[]
+}
+
+export type SettingsResult = { ok: true; settings: Settings } | { ok: false; errors: string[] }
+
+/** Reads one input as the runner passes it; '' when it is not set. */
+export type InputReader = (name: InputName) => string
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
+const TRUE = ['true', 'True', 'TRUE']
+const FALSE = ['false', 'False', 'FALSE']
+const NOTIFICATION_TYPES = ['SUCCESS', 'FAILURE', 'ALL']
+/** Status requests count against Hex's rate limit (30 a minute by default); 1s is the floor. */
+const MIN_POLL_INTERVAL_MS = 1_000
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
+
+/** The token, from api-token or else HEX_API_TOKEN. Read first so it can be masked at once. */
+export function readToken(getInput: InputReader, env: NodeJS.ProcessEnv): string {
+  const raw = getInput(Input.ApiToken) || (env[TOKEN_ENV] ?? '')
+  return raw.trim().replace(/^Bearer\s+/i, '')
+}
+
+/**
+ * Reads and checks every input. All problems are reported together, each naming the input and the
+ * form it takes, so one run of the workflow shows everything to fix.
+ */
+export function readSettings(getInput: InputReader, env: NodeJS.ProcessEnv): SettingsResult {
+  const errors: string[] = []
+  const read = (name: InputName): string => {
+    const value = getInput(name).trim()
+    return value !== '' ? value : ((Defaults as Partial<Record<InputName, string>>)[name] ?? '')
+  }
+  const bool = (name: InputName): boolean => {
+    const value = read(name)
+    if (TRUE.includes(value)) return true
+    if (FALSE.includes(value)) return false
+    errors.push(`Input '${name}' must be true or false, got '${value}'.`)
+    return false
+  }
+  const duration = (name: InputName, minMs: number): number => {
+    const value = read(name)
+    const ms = parseDuration(value)
+    if (ms === undefined) {
+      errors.push(
+        `Input '${name}' must be a duration such as 90s, 30m, 1h30m or a number of seconds, got '${value}'.`
+      )
+      return minMs
+    }
+    if (ms < minMs) {
+      errors.push(`Input '${name}' must be at least ${formatDuration(minMs)}, got '${value}'.`)
+      return minMs
+    }
+    return ms
+  }
+
+  const projectId = parseProjectId(read(Input.ProjectId), errors)
+  const apiToken = readToken(getInput, env)
+  if (apiToken === '') {
+    errors.push(
+      `Input '${Input.ApiToken}' is empty and ${TOKEN_ENV} is not set: pass a Hex API token from a secret, as api-token: \${{ secrets.HEX_API_TOKEN }} or in env as ${TOKEN_ENV}.`
+    )
+  } else if (/\s/.test(apiToken)) {
+    errors.push(
+      `Input '${Input.ApiToken}' contains white space: pass the token alone, as Hex shows it.`
+    )
+  }
+  const inputParams = parseInputParams(read(Input.InputParams), errors)
+  const timeoutMs = duration(Input.Timeout, 1_000)
+  const pollIntervalMs = duration(Input.PollInterval, MIN_POLL_INTERVAL_MS)
+  const apiBase = parseApiUrl(read(Input.ApiUrl), errors)
+  const viewId = read(Input.ViewId) || undefined
+  if (viewId !== undefined && Object.keys(inputParams).length > 0) {
+    errors.push(
+      `Inputs '${Input.ViewId}' and '${Input.InputParams}' cannot be used together: Hex takes the input values from the saved view. Remove one of them.`
+    )
+  }
+  const notifications = parseNotifications(read(Input.Notifications), errors)
+
+  const settings: Settings = {
+    projectId,
+    apiToken,
+    inputParams,
+    timeoutMs,
+    pollIntervalMs,
+    apiBase,
+    wait: bool(Input.Wait),
+    cancelOnTimeout: bool(Input.CancelOnTimeout),
+    failOnRunFailure: bool(Input.FailOnRunFailure),
+    updatePublishedResults: bool(Input.UpdatePublishedResults),
+    useCachedSqlResults: bool(Input.UseCachedSqlResults),
+    dryRun: bool(Input.DryRun),
+    viewId,
+    notifications
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, settings }
+}
+
+function parseProjectId(value: string, errors: string[]): string {
+  if (value === '') {
+    errors.push(
+      `Input '${Input.ProjectId}' is required: the UUID of the Hex project, found after /hex/ in the project's URL.`
+    )
+    return ''
+  }
+  if (UUID.test(value)) return value.toLowerCase()
+  const inside = UUID_INSIDE.exec(value)?.[0]
+  const hint = inside ? ` Did you mean '${inside.toLowerCase()}'?` : ''
+  errors.push(
+    `Input '${Input.ProjectId}' must be a project UUID such as 5a8591dd-4039-49df-9202-96385ba3eff8 (found after /hex/ in the project's URL), got '${value}'.${hint}`
+  )
+  return value
+}
+
+function parseInputParams(value: string, errors: string[]): Record<string, unknown> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(value)
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    errors.push(
+      `Input '${Input.InputParams}' must be a JSON object such as {"region": "emea"}: ${reason}.`
+    )
+    return {}
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed
+    errors.push(
+      `Input '${Input.InputParams}' must be a JSON object such as {"region": "emea"}, got ${kind}.`
+    )
+    return {}
+  }
+  return parsed as Record<string, unknown>
+}
+
+function parseNotifications(
+  value: string,
+  errors: string[]
+): Record<string, unknown>[] | undefined {
+  if (value === '') return undefined
+  const form = `a JSON array such as [{"type": "FAILURE", "includeSuccessScreenshot": false, "userIds": ["..."]}]`
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(value)
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    errors.push(`Input '${Input.Notifications}' must be ${form}: ${reason}.`)
+    return undefined
+  }
+  if (!Array.isArray(parsed)) {
+    errors.push(`Input '${Input.Notifications}' must be ${form}.`)
+    return undefined
+  }
+  parsed.forEach((item: unknown, i) => {
+    const where = `Input '${Input.Notifications}' item ${i + 1}`
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      errors.push(`${where} must be an object, as in ${form}.`)
+      return
+    }
+    const o = item as Record<string, unknown>
+    if (typeof o.type !== 'string' || !NOTIFICATION_TYPES.includes(o.type))
+      errors.push(`${where} needs "type": one of ${NOTIFICATION_TYPES.join(', ')}.`)
+    if (typeof o.includeSuccessScreenshot !== 'boolean')
+      errors.push(`${where} needs "includeSuccessScreenshot": true or false.`)
+  })
+  return parsed as Record<string, unknown>[]
+}
+
+/**
+ * Accepts the API base (https://eu.hex.tech/api/v1), its parent (/api) or a bare host, and returns
+ * the API base. The token goes to this host, so it must be https (plain http only on loopback,
+ * for tests) and carry no credentials, query or fragment.
+ */
+export function parseApiUrl(value: string, errors: string[]): string {
+  const form = `a Hex host such as https://eu.hex.tech or its API base https://eu.hex.tech/api/v1`
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    errors.push(`Input '${Input.ApiUrl}' must be ${form}, got '${value}'.`)
+    return value
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    errors.push(
+      `Input '${Input.ApiUrl}' must be ${form}, without credentials, query or fragment.`
+    )
+    return value
+  }
+  const loopback = LOOPBACK_HOSTS.test(url.hostname)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    errors.push(
+      `Input '${Input.ApiUrl}' must use https:// (the API token is sent to it), got '${value}'.`
+    )
+    return value
+  }
+  // A reverse proxy may put the API under a prefix; the path must still end in /api or /api/v1.
+  const path = url.pathname.replace(/\/+$/, '')
+  if (path === '') return `${url.origin}/api/v1`
+  if (path.endsWith('/api/v1')) return `${url.origin}${path}`
+  if (path.endsWith('/api')) return `${url.origin}${path}/v1`
+  errors.push(`Input '${Input.ApiUrl}' must be ${form}, got '${value}' (path ${url.pathname}).`)
+  return value
+}

@@ -1,0 +1,93 @@
+import { formatDuration } from './duration.ts'
+import { ActionStatus, type RunReport } from './report.ts'
+
+const MARKERS: Record<string, string> = {
+  COMPLETED: '✅',
+  ERRORED: '❌',
+  KILLED: '🛑',
+  UNABLE_TO_ALLOCATE_KERNEL: '❌',
+  PENDING: '⏳',
+  RUNNING: '⏳',
+  [ActionStatus.Timeout]: '⏱️',
+  [ActionStatus.Cancelled]: '🚫',
+  [ActionStatus.DryRun]: '🧪',
+  [ActionStatus.Error]: '❌'
+}
+
+const HEADLINES: Record<string, string> = {
+  COMPLETED: 'Hex run completed',
+  ERRORED: 'Hex run errored',
+  KILLED: 'Hex run was killed',
+  UNABLE_TO_ALLOCATE_KERNEL: 'Hex could not allocate a kernel for the run',
+  PENDING: 'Hex run started',
+  RUNNING: 'Hex run started',
+  [ActionStatus.Timeout]: 'Hex run timed out',
+  [ActionStatus.Cancelled]: 'Hex run cancelled',
+  [ActionStatus.DryRun]: 'Hex dry run accepted',
+  [ActionStatus.Error]: 'Hex run failed'
+}
+
+/** Text from Hex or the user goes into a Markdown table: keep it on one line and inert. */
+function cell(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '&#124;')
+    .replace(/\r?\n/g, ' ')
+}
+
+function code(text: string): string {
+  return `<code>${cell(text)}</code>`
+}
+
+function link(url: string, text: string): string {
+  // Only http(s) links are rendered as links; anything else is shown as text.
+  if (!/^https?:\/\//i.test(url)) return cell(url)
+  const safe = url.replace(/[\s()<>|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+  return `[${cell(text)}](${safe})`
+}
+
+/** The job summary for one step, as GitHub-flavoured Markdown. Holds no secret: it has none. */
+export function renderSummary(report: RunReport): string {
+  const marker = MARKERS[report.status] ?? '❔'
+  const headline = HEADLINES[report.status] ?? `Hex run ended ${report.status}`
+  const rows: [string, string][] = [['Project', code(report.projectId)]]
+  if (report.runUrl) rows.push(['Run', link(report.runUrl, 'Open the run in Hex')])
+  if (report.runId) rows.push(['Run ID', code(report.runId)])
+  rows.push(['Status', `${marker} **${cell(report.status)}**`])
+  if (report.projectVersion) rows.push(['Project version', cell(report.projectVersion)])
+  if (report.startedAt) rows.push(['Started', cell(report.startedAt)])
+  if (report.endedAt) rows.push(['Ended', cell(report.endedAt)])
+  if (report.elapsedSeconds !== undefined)
+    rows.push(['Duration', cell(formatDuration(report.elapsedSeconds * 1000))])
+  if (report.traceId) rows.push(['Trace ID', code(report.traceId)])
+  if (report.viewId) rows.push(['Saved view', code(report.viewId)])
+
+  const lines = [`### ${marker} ${headline}`, '', '| | |', '| --- | --- |']
+  for (const [name, value] of rows) lines.push(`| ${name} | ${value} |`)
+  lines.push('')
+  if (report.message) lines.push(`> ${cell(report.message)}`, '')
+  for (const note of report.notes) lines.push(`- ${cell(note)}`)
+  if (report.notes.length > 0) lines.push('')
+
+  const params = JSON.stringify(report.inputParams, null, 2)
+  const count = Object.keys(report.inputParams).length
+  lines.push(
+    '<details>',
+    `<summary>Input parameters (${count})</summary>`,
+    '',
+    // A fence longer than any backtick run in the JSON keeps the block closed.
+    fence(params),
+    '',
+    '</details>',
+    ''
+  )
+  return lines.join('\n')
+}
+
+function fence(body: string): string {
+  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length))
+  const ticks = '`'.repeat(longest + 1)
+  return `${ticks}json\n${body}\n${ticks}`
+}
