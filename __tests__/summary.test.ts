@@ -14,7 +14,7 @@ const base: RunReport = {
   projectVersion: '3',
   startedAt: '2026-11-29T12:00:00.000Z',
   endedAt: '2026-11-29T12:01:05.000Z',
-  elapsedSeconds: 65,
+  elapsedMs: 65_400,
   inputParams: { region: 'emea' },
   notes: []
 }

@@ -135,8 +135,8 @@ async function execute(
       const { status } = result.state
       report.status = status
       report.endedAt ??= new Date(seenAt).toISOString()
-      report.elapsedSeconds ??= seconds(seenAt - triggeredAt)
-      const took = formatDuration((report.elapsedSeconds ?? 0) * 1000)
+      report.elapsedMs ??= seenAt - triggeredAt
+      const took = formatDuration(report.elapsedMs)
       if (status === 'COMPLETED') {
         report.succeeded = true
         io.info(`Hex run ${run.runId} COMPLETED in ${took}.`)
@@ -151,7 +151,7 @@ async function execute(
     case 'timeout': {
       report.status = ActionStatus.Timeout
       report.endedAt = new Date(seenAt).toISOString()
-      report.elapsedSeconds = seconds(seenAt - triggeredAt)
+      report.elapsedMs = seenAt - triggeredAt
       const last = result.last ? ` (last status ${result.last.status})` : ''
       report.message = `Hex run ${run.runId} did not finish within the timeout of ${formatDuration(settings.timeoutMs)}${last}.`
       if (settings.cancelOnTimeout) await cancel(client, projectId, run.runId, report, io)
@@ -161,7 +161,7 @@ async function execute(
     case 'aborted': {
       report.status = ActionStatus.Cancelled
       report.endedAt = new Date(seenAt).toISOString()
-      report.elapsedSeconds = seconds(seenAt - triggeredAt)
+      report.elapsedMs = seenAt - triggeredAt
       report.message = `The workflow was cancelled while Hex run ${run.runId} was going.`
       await cancel(client, projectId, run.runId, report, io)
       return
@@ -215,11 +215,7 @@ function recordState(report: RunReport, state: RunState): void {
   if (state.projectVersion) report.projectVersion = state.projectVersion
   if (state.startTime) report.startedAt = state.startTime
   if (state.endTime) report.endedAt = state.endTime
-  if (state.elapsedMs !== undefined && state.endTime) report.elapsedSeconds = seconds(state.elapsedMs)
-}
-
-function seconds(ms: number): number {
-  return Math.round(ms / 1000)
+  if (state.elapsedMs !== undefined && state.endTime) report.elapsedMs = state.elapsedMs
 }
 
 function versionNote(run: TriggeredRun): string {

@@ -27,7 +27,8 @@ export interface RunReport {
   /** ISO 8601. */
   startedAt?: string
   endedAt?: string
-  elapsedSeconds?: number
+  /** From the trigger to the run's end (Hex's own count when it gives one) or to giving up. */
+  elapsedMs?: number
   inputParams: Record<string, unknown>
   viewId?: string
   /** Why the step failed, or what the user should know; shown in the summary. */
@@ -44,7 +45,7 @@ export function reportOutputs(report: RunReport): Record<OutputName, string> {
     [Output.StatusUrl]: report.statusUrl ?? '',
     [Output.Status]: report.status,
     [Output.ElapsedSeconds]:
-      report.elapsedSeconds === undefined ? '' : String(report.elapsedSeconds),
+      report.elapsedMs === undefined ? '' : String(Math.round(report.elapsedMs / 1000)),
     [Output.StartedAt]: report.startedAt ?? '',
     [Output.EndedAt]: report.endedAt ?? '',
     [Output.TraceId]: report.traceId ?? '',

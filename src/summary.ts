@@ -59,8 +59,7 @@ export function renderSummary(report: RunReport): string {
   if (report.projectVersion) rows.push(['Project version', cell(report.projectVersion)])
   if (report.startedAt) rows.push(['Started', cell(report.startedAt)])
   if (report.endedAt) rows.push(['Ended', cell(report.endedAt)])
-  if (report.elapsedSeconds !== undefined)
-    rows.push(['Duration', cell(formatDuration(report.elapsedSeconds * 1000))])
+  if (report.elapsedMs !== undefined) rows.push(['Duration', cell(formatDuration(report.elapsedMs))])
   if (report.traceId) rows.push(['Trace ID', code(report.traceId)])
   if (report.viewId) rows.push(['Saved view', code(report.viewId)])
 

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import type { FakeHex, FakeProject } from '../../test/fake-hex/server.ts'
+import type { ActionResult } from '../../test/runner/run-action.ts'
+
+export const RUN_TOKEN = 'hxtw_test_run_token'
+export const READ_TOKEN = 'hxtw_test_read_token'
+
+/** A project of its own for each test, so tests can share one stand-in server and run at once. */
+export function addProject(fake: FakeHex, project: Partial<FakeProject> = {}): string {
+  const id = randomUUID()
+  fake.addProject({ id, ...project })
+  return id
+}
+
+/** The requests the stand-in server received for one project. */
+export function requestsFor(fake: FakeHex, projectId: string) {
+  return fake.requests.filter((r) => r.path.includes(projectId))
+}
+
+/**
+ * The token must appear nowhere a user or a log reader could see it. The one exception is the
+ * `::add-mask::` command that asks the runner to mask it: the runner consumes that line and never
+ * shows it.
+ */
+export function assertNoToken(result: ActionResult, token: string): void {
+  const shownLog = result.log
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n')
+  for (const [where, text] of [
+    ['log', shownLog],
+    ['summary', result.summary],
+    ['outputs', JSON.stringify(result.outputs)],
+    ['state', result.state]
+  ] as const)
+    assert.ok(!text.includes(token), `the token appears in the ${where}`)
+}
+
+/** Expected failures are explained, never dumped as a stack trace. */
+export function assertNoStackTrace(result: ActionResult): void {
+  assert.doesNotMatch(result.log, /^\s+at .+:\d+:\d+\)?$/m, 'a stack trace in the log')
+}
+
+/** The error annotations (`::error ...::message`) the step wrote, as the runner would show them. */
+export function errorAnnotations(result: ActionResult): string[] {
+  return [...result.stdout.matchAll(/^::error(?: [^:]*)?::(.*)$/gm)].map((m) => unescape(m[1] ?? ''))
+}
+
+export function warningAnnotations(result: ActionResult): string[] {
+  return [...result.stdout.matchAll(/^::warning(?: [^:]*)?::(.*)$/gm)].map((m) =>
+    unescape(m[1] ?? '')
+  )
+}
+
+function unescape(text: string): string {
+  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+}
