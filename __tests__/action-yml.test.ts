@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { Defaults, Input, Output } from '../src/constants.ts'
-import { readActionYml } from './helpers/action-yml.ts'
+import { readActionYml } from '../test/runner/action-yml.ts'
 
 describe('action.yml', () => {
   const yml = readActionYml()
