@@ -234,7 +234,7 @@ describe('without waiting', { concurrency: true }, () => {
 })
 
 describe('Hex errors', { concurrency: true }, () => {
-  async function failsWith(result: ActionResult, pattern: RegExp): Promise<void> {
+  function failsWith(result: ActionResult, pattern: RegExp): void {
     assert.equal(result.exitCode, 1)
     const errors = errorAnnotations(result)
     assert.equal(errors.length, 1, result.log)
@@ -248,7 +248,7 @@ describe('Hex errors', { concurrency: true }, () => {
   it('401 with a plain-text body: token invalid or expired, or the wrong host', async () => {
     const projectId = addProject(fake)
     const result = await run(projectId, { 'api-token': 'hxtw_not_a_real_token' })
-    await failsWith(result, /rejected the API token \(401 Unauthorized\).*invalid or expired.*api-url/)
+    failsWith(result, /rejected the API token \(401 Unauthorized\).*invalid or expired.*api-url/)
   })
 
   it('401 with a JSON body reads the same', async () => {
@@ -259,7 +259,7 @@ describe('Hex errors', { concurrency: true }, () => {
         inputs: { 'project-id': projectId, 'api-token': 'hxtw_not_a_real_token', 'api-url': json.apiBase }
       })
       assertNoToken(result, 'hxtw_not_a_real_token')
-      await failsWith(result, /rejected the API token \(401/)
+      failsWith(result, /rejected the API token \(401/)
     } finally {
       await json.close()
     }
@@ -268,26 +268,26 @@ describe('Hex errors', { concurrency: true }, () => {
   it('403: the token lacks the "Run projects" scope', async () => {
     const projectId = addProject(fake)
     const result = await run(projectId, { 'api-token': READ_TOKEN })
-    await failsWith(result, /403 Forbidden.*"Run projects" scope/)
+    failsWith(result, /403 Forbidden.*"Run projects" scope/)
     assert.equal(fake.runs(projectId).length, 0)
   })
 
   it('404: names the project and says it must exist and be accessible', async () => {
     const projectId = '00000000-0000-4000-8000-000000000000'
     const result = await run(projectId)
-    await failsWith(result, new RegExp(`no project ${projectId}.*must exist.*access`))
+    failsWith(result, new RegExp(`no project ${projectId}.*must exist.*access`))
   })
 
   it('422: the project is not published', async () => {
     const projectId = addProject(fake, { published: false })
     const result = await run(projectId)
-    await failsWith(result, /\(422 Unprocessable\): the project must be published/)
+    failsWith(result, /\(422 Unprocessable\): the project must be published/)
   })
 
   it('422: names the input parameters Hex could not use', async () => {
     const projectId = addProject(fake, { params: { region: 'string', n: 'number' } })
     const result = await run(projectId, { 'input-params': '{"regoin": "emea", "n": "three"}' })
-    await failsWith(result, /input parameters not in the project: regoin.*invalid value for input parameter n/)
+    failsWith(result, /input parameters not in the project: regoin.*invalid value for input parameter n/)
   })
 
   it("any other status: Hex's own message and trace id", async () => {
@@ -298,7 +298,7 @@ describe('Hex errors', { concurrency: true }, () => {
       action: { kind: 'respond', status: 500, body: { reason: 'Database unavailable', traceId: 'trace-500' } }
     })
     const result = await run(projectId)
-    await failsWith(result, /Hex answered 500 .*Hex said: Database unavailable.*trace ID trace-500/)
+    failsWith(result, /Hex answered 500 .*Hex said: Database unavailable.*trace ID trace-500/)
   })
 
   it('a 404 while polling keeps the run id and says which run', async () => {

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { after, before, describe, it } from 'node:test'
+import { HexClient, parseRetryAfter } from '../src/hex/client.ts'
+import { HexApiError, HexNetworkError, HexResponseError } from '../src/hex/errors.ts'
+import { FakeHex } from '../test/fake-hex/server.ts'
+import { addProject, RUN_TOKEN } from './helpers/e2e.ts'
+
+let fake: FakeHex
+let client: HexClient
+
+before(async () => {
+  fake = await FakeHex.start()
+  client = new HexClient({ apiBase: fake.apiBase, token: RUN_TOKEN, requestTimeoutMs: 2_000 })
+})
+after(async () => {
+  await fake.close()
+})
+
+describe('HexClient against the stand-in server', () => {
+  it('triggers a run and reads it back, normalising projectVersion to a string', async () => {
+    const projectId = addProject(fake, { version: 5, lifecycle: [{ status: 'RUNNING' }] })
+    const run = await client.runProject(projectId, { inputParams: {} })
+    assert.equal(run.projectId, projectId)
+    assert.equal(run.projectVersion, '5')
+    assert.equal(run.runStatusUrl, `${fake.apiBase}/projects/${projectId}/runs/${run.runId}`)
+    assert.ok(run.traceId)
+    const state = await client.getRun(projectId, run.runId)
+    assert.equal(state.runId, run.runId)
+    assert.equal(state.projectVersion, '5')
+    assert.ok(['PENDING', 'RUNNING'].includes(state.status))
+  })
+
+  it('cancels a run with DELETE and an empty 204', async () => {
+    const projectId = addProject(fake, { lifecycle: [{ status: 'RUNNING' }] })
+    const run = await client.runProject(projectId, {})
+    await client.cancelRun(projectId, run.runId)
+    assert.equal((await client.getRun(projectId, run.runId)).status, 'KILLED')
+  })
+
+  it('reads older answers: numeric projectVersion, null elapsedTime', async () => {
+    const legacy = await FakeHex.start({ legacyShapes: true })
+    try {
+      const projectId = addProject(legacy, { version: 2 })
+      const c = new HexClient({ apiBase: legacy.apiBase, token: RUN_TOKEN })
+      const run = await c.runProject(projectId, {})
+      const state = await c.getRun(projectId, run.runId)
+      assert.equal(state.projectVersion, '2')
+      assert.equal(state.elapsedMs, undefined)
+    } finally {
+      await legacy.close()
+    }
+  })
+
+  it('reports a 429 with the Retry-After it carried', async () => {
+    const projectId = addProject(fake)
+    fake.injectFault({
+      method: 'POST',
+      path: `/api/v1/projects/${projectId}/runs`,
+      action: { kind: 'respond', status: 429, body: 'Too Many Requests', headers: { 'retry-after': '7' } }
+    })
+    const error = await client.runProject(projectId, {}).catch((e: unknown) => e)
+    assert.ok(error instanceof HexApiError)
+    assert.equal(error.status, 429)
+    assert.equal(error.retryAfterMs, 7_000)
+    assert.match(error.message, /Hex answered 429 Too Many Requests .*Hex said: Too Many Requests/)
+  })
+
+  it('refuses a malformed body or an HTML page on a success status', async () => {
+    const projectId = addProject(fake, { lifecycle: [{ status: 'RUNNING' }] })
+    const run = await client.runProject(projectId, {})
+    const path = `/api/v1/projects/${projectId}/runs/${run.runId}`
+    fake.injectFault({ method: 'GET', path, action: { kind: 'malformed' } })
+    fake.injectFault({ method: 'GET', path, action: { kind: 'html' } })
+    await assert.rejects(client.getRun(projectId, run.runId), (e: unknown) => {
+      assert.ok(e instanceof HexResponseError)
+      assert.match(e.message, /could not be read: expected JSON/)
+      return true
+    })
+    await assert.rejects(client.getRun(projectId, run.runId), /an HTML page/)
+  })
+
+  it('gives up on a hung request after its own timeout', async () => {
+    const projectId = addProject(fake)
+    fake.injectFault({ method: 'POST', path: `/api/v1/projects/${projectId}/runs`, action: { kind: 'hang' } })
+    const quick = new HexClient({ apiBase: fake.apiBase, token: RUN_TOKEN, requestTimeoutMs: 200 })
+    const error = await quick.runProject(projectId, {}).catch((e: unknown) => e)
+    assert.ok(error instanceof HexNetworkError)
+    assert.equal(error.code, 'TIMEOUT')
+    assert.match(error.message, /no answer from http:\/\/127\.0\.0\.1:\d+ \(no answer within 200ms\)/)
+  })
+
+  it('reports a reset connection as a network error', async () => {
+    const projectId = addProject(fake)
+    fake.injectFault({ method: 'POST', path: `/api/v1/projects/${projectId}/runs`, action: { kind: 'reset' } })
+    const error = await client.runProject(projectId, {}).catch((e: unknown) => e)
+    assert.ok(error instanceof HexNetworkError, String(error))
+    assert.equal(fake.runs(projectId).length, 0)
+  })
+})
+
+describe('HexClient without a server', () => {
+  it('names the host it could not reach', async () => {
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    const c = new HexClient({ apiBase: `http://127.0.0.1:${port}/api/v1`, token: RUN_TOKEN })
+    const error = await c.runProject(randomUUID(), {}).catch((e: unknown) => e)
+    assert.ok(error instanceof HexNetworkError)
+    assert.equal(error.code, 'ECONNREFUSED')
+    assert.match(error.message, new RegExp(`no answer from http://127\\.0\\.0\\.1:${port} .*ECONNREFUSED`))
+    assert.doesNotMatch(error.message, new RegExp(RUN_TOKEN))
+  })
+
+  it('reports a redirect instead of following it, so the token goes nowhere else', async () => {
+    const elsewhere: string[] = []
+    const other = createServer((req, res) => {
+      elsewhere.push(String(req.headers.authorization))
+      res.end('{}')
+    })
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve))
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/steal`
+    try {
+      const projectId = addProject(fake)
+      fake.injectFault({
+        method: 'POST',
+        path: `/api/v1/projects/${projectId}/runs`,
+        action: { kind: 'respond', status: 307, headers: { location: otherUrl } }
+      })
+      const error = await client.runProject(projectId, {}).catch((e: unknown) => e)
+      assert.ok(error instanceof HexResponseError)
+      assert.match(error.message, /redirecting to http:\/\/127\.0\.0\.1:\d+\/steal/)
+      assert.deepEqual(elsewhere, [])
+    } finally {
+      await new Promise<void>((resolve) => other.close(() => resolve()))
+    }
+  })
+})
+
+describe('parseRetryAfter', () => {
+  it('reads seconds and HTTP dates', () => {
+    const now = Date.UTC(2026, 10, 29, 12, 0, 0)
+    assert.equal(parseRetryAfter('3', now), 3_000)
+    assert.equal(parseRetryAfter('Sun, 29 Nov 2026 12:00:10 GMT', now), 10_000)
+    assert.equal(parseRetryAfter('Sun, 29 Nov 2026 11:00:00 GMT', now), 0)
+    assert.equal(parseRetryAfter('soon', now), undefined)
+    assert.equal(parseRetryAfter(null, now), undefined)
+  })
+})
