@@ -1,9 +1,9 @@
 import { isTerminalStatus, type RunState } from './hex/types.ts'
 
 /**
- * The first status request goes out soon after the trigger, so a run that ends in a second is
- * noticed in about a second; each later gap doubles up to poll-interval, so a long run costs about
- * `duration / poll-interval` requests.
+ * The first status request goes out as soon as the trigger is answered and the next one 250 ms
+ * later, so a run that ends in a second is noticed in about a second; each later gap doubles up to
+ * poll-interval, so a long run costs about `duration / poll-interval` requests.
  */
 export const FIRST_POLL_DELAY_MS = 250
 export const POLL_DELAY_GROWTH = 2
