@@ -4,7 +4,12 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { HexClient, parseRetryAfter } from '../src/hex/client.ts'
-import { HexApiError, HexNetworkError, HexResponseError } from '../src/hex/errors.ts'
+import {
+  HexApiError,
+  HexNetworkError,
+  HexRedirectError,
+  HexResponseError
+} from '../src/hex/errors.ts'
 import { FakeHex } from '../test/fake-hex/server.ts'
 import { addProject, RUN_TOKEN } from './helpers/e2e.ts'
 
@@ -131,7 +136,7 @@ describe('HexClient without a server', () => {
         action: { kind: 'respond', status: 307, headers: { location: otherUrl } }
       })
       const error = await client.runProject(projectId, {}).catch((e: unknown) => e)
-      assert.ok(error instanceof HexResponseError)
+      assert.ok(error instanceof HexRedirectError)
       assert.match(error.message, /redirecting to http:\/\/127\.0\.0\.1:\d+\/steal/)
       assert.deepEqual(elsewhere, [])
     } finally {

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { InputName, OutputName } from './constants.ts'
+import type { InputName, OutputName, StateName } from './constants.ts'
 
 /**
  * Everything the action does to the runner, behind one interface: main.ts talks to this, and
@@ -16,6 +16,9 @@ export interface ActionIO {
   fail: (message: string, title?: string) => void
   group: (name: string, lines: string[]) => void
   writeSummary: (markdown: string) => Promise<void>
+  /** Handed from the main step to the post step. */
+  saveState: (name: StateName, value: string) => void
+  getState: (name: StateName) => string
 }
 
 export const coreIO: ActionIO = {
@@ -41,5 +44,7 @@ export const coreIO: ActionIO = {
       return
     }
     await core.summary.addRaw(markdown, true).write()
-  }
+  },
+  saveState: (name, value) => core.saveState(name, value),
+  getState: (name) => core.getState(name)
 }

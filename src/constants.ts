@@ -10,9 +10,11 @@ export const Input = {
   InputParams: 'input-params',
   Timeout: 'timeout',
   PollInterval: 'poll-interval',
+  RequestTimeout: 'request-timeout',
   ApiUrl: 'api-url',
   Wait: 'wait',
   CancelOnTimeout: 'cancel-on-timeout',
+  CancelOnWorkflowCancel: 'cancel-on-workflow-cancel',
   FailOnRunFailure: 'fail-on-run-failure',
   UpdatePublishedResults: 'update-published-results',
   UseCachedSqlResults: 'use-cached-sql-results',
@@ -45,9 +47,11 @@ export const Defaults = {
   [Input.InputParams]: '{}',
   [Input.Timeout]: '1h',
   [Input.PollInterval]: '5s',
+  [Input.RequestTimeout]: '30s',
   [Input.ApiUrl]: 'https://app.hex.tech/api/v1',
   [Input.Wait]: 'true',
   [Input.CancelOnTimeout]: 'true',
+  [Input.CancelOnWorkflowCancel]: 'true',
   [Input.FailOnRunFailure]: 'true',
   [Input.UpdatePublishedResults]: 'false',
   [Input.UseCachedSqlResults]: 'true',
@@ -61,3 +65,14 @@ export const TOKEN_ENV = 'HEX_API_TOKEN'
 
 /** Prefix of every failure message, so a failed step says which action failed. */
 export const ACTION_NAME = 'hex-run-action'
+
+/** Keys of the state the main step hands to the post step. */
+export const State = {
+  /** Set by the main step, so the same bundle knows it runs as the post step. */
+  IsPost: 'isPost',
+  ProjectId: 'projectId',
+  RunId: 'runId',
+  /** The main step decided the run's fate (it ended, was cancelled, or was left on purpose). */
+  Settled: 'settled'
+} as const
+export type StateName = (typeof State)[keyof typeof State]

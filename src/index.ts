@@ -1,3 +1,21 @@
+import * as core from '@actions/core'
+import { State } from './constants.ts'
 import { run } from './main.ts'
+import { post } from './post.ts'
 
-await run()
+// One bundle serves both steps: the main step leaves isPost in the state for the post step.
+if (core.getState(State.IsPost) === 'true') {
+  await post()
+} else {
+  // The runner stops a step with SIGINT, then SIGTERM 7.5 s later, then kills it 2.5 s after that.
+  // The first signal stops the wait; the run is cancelled and reported before the kill.
+  const shutdown = new AbortController()
+  const stop = (signal: NodeJS.Signals): void => {
+    if (shutdown.signal.aborted) return
+    core.info(`Received ${signal}: stopping.`)
+    shutdown.abort()
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  await run(undefined, undefined, shutdown.signal)
+}

@@ -13,11 +13,15 @@ export interface Settings {
   timeoutMs: number
   /** The longest gap between two status requests. */
   pollIntervalMs: number
+  /** The longest one request may take. */
+  requestTimeoutMs: number
   /** API base without a trailing slash, e.g. https://app.hex.tech/api/v1. */
   apiBase: string
   /** false: trigger, set outputs, return. */
   wait: boolean
   cancelOnTimeout: boolean
+  /** Cancel the run when the workflow is cancelled or the step is stopped. */
+  cancelOnWorkflowCancel: boolean
   failOnRunFailure: boolean
   updatePublishedResults: boolean
   useCachedSqlResults: boolean
@@ -40,6 +44,8 @@ const FALSE = ['false', 'False', 'FALSE']
 const NOTIFICATION_TYPES = ['SUCCESS', 'FAILURE', 'ALL']
 /** Status requests count against Hex's rate limit (30 a minute by default); 1s is the floor. */
 const MIN_POLL_INTERVAL_MS = 1_000
+/** Below this, a slow but healthy answer would be abandoned. */
+const MIN_REQUEST_TIMEOUT_MS = 1_000
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
 
 /** The token, from api-token or else HEX_API_TOKEN. Read first so it can be masked at once. */
@@ -95,6 +101,7 @@ export function readSettings(getInput: InputReader, env: NodeJS.ProcessEnv): Set
   const inputParams = parseInputParams(read(Input.InputParams), errors)
   const timeoutMs = duration(Input.Timeout, 1_000)
   const pollIntervalMs = duration(Input.PollInterval, MIN_POLL_INTERVAL_MS)
+  const requestTimeoutMs = duration(Input.RequestTimeout, MIN_REQUEST_TIMEOUT_MS)
   const apiBase = parseApiUrl(read(Input.ApiUrl), errors)
   const viewId = read(Input.ViewId) || undefined
   if (viewId !== undefined && Object.keys(inputParams).length > 0) {
@@ -110,9 +117,11 @@ export function readSettings(getInput: InputReader, env: NodeJS.ProcessEnv): Set
     inputParams,
     timeoutMs,
     pollIntervalMs,
+    requestTimeoutMs,
     apiBase,
     wait: bool(Input.Wait),
     cancelOnTimeout: bool(Input.CancelOnTimeout),
+    cancelOnWorkflowCancel: bool(Input.CancelOnWorkflowCancel),
     failOnRunFailure: bool(Input.FailOnRunFailure),
     updatePublishedResults: bool(Input.UpdatePublishedResults),
     useCachedSqlResults: bool(Input.UseCachedSqlResults),

@@ -1,6 +1,7 @@
 import {
   HexApiError,
   HexNetworkError,
+  HexRedirectError,
   HexResponseError,
   parseErrorBody,
   type Operation,
@@ -20,8 +21,6 @@ export interface HexClientOptions {
    * Hex answers these calls in well under a second; 30 s leaves room for a slow proxy.
    */
   requestTimeoutMs?: number
-  /** Aborts every request in flight (the action is shutting down). */
-  signal?: AbortSignal
   /** For debug logging of each request; never receives the token. */
   onDebug?: (message: string) => void
   now?: () => number
@@ -29,8 +28,13 @@ export interface HexClientOptions {
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 
+/** Per call: a signal that abandons the request (the action is shutting down). */
+export interface CallOptions {
+  signal?: AbortSignal
+}
+
 /**
- * The three Hex API calls the action makes. It never imports @actions/core: what it has to say
+ * The Hex API calls the action makes. It never imports @actions/core: what it has to say
  * goes through onDebug or a typed error whose message tells the user what to do.
  */
 export class HexClient {
@@ -40,7 +44,6 @@ export class HexClient {
   private readonly fetchImpl: typeof fetch
   private readonly userAgent: string
   private readonly requestTimeoutMs: number
-  private readonly signal?: AbortSignal
   private readonly onDebug: (message: string) => void
   private readonly now: () => number
 
@@ -51,15 +54,18 @@ export class HexClient {
     this.fetchImpl = options.fetch ?? globalThis.fetch
     this.userAgent = options.userAgent ?? 'hex-run-action'
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
-    this.signal = options.signal
     this.onDebug = options.onDebug ?? (() => {})
     this.now = options.now ?? Date.now
   }
 
   /** `POST /projects/{projectId}/runs` (RunProject). */
-  async runProject(projectId: string, request: RunProjectRequest): Promise<TriggeredRun> {
+  async runProject(
+    projectId: string,
+    request: RunProjectRequest,
+    options: CallOptions = {}
+  ): Promise<TriggeredRun> {
     const context = this.context('trigger', projectId)
-    const json = await this.request(context, 'POST', runsPath(projectId), request)
+    const json = await this.request(context, 'POST', runsPath(projectId), options, request)
     const o = asObject(json, context)
     const runId = requireString(o, 'runId', context)
     return {
@@ -73,10 +79,34 @@ export class HexClient {
   }
 
   /** `GET /projects/{projectId}/runs/{runId}` (GetRunStatus). */
-  async getRun(projectId: string, runId: string): Promise<RunState> {
+  async getRun(projectId: string, runId: string, options: CallOptions = {}): Promise<RunState> {
     const context = this.context('status', projectId, runId)
-    const json = await this.request(context, 'GET', runPath(projectId, runId))
-    const o = asObject(json, context)
+    const json = await this.request(context, 'GET', runPath(projectId, runId), options)
+    return this.runState(asObject(json, context), projectId, runId, context)
+  }
+
+  /**
+   * `GET /projects/{projectId}/runs` (GetProjectRuns), newest first: API-triggered runs only, to
+   * find a run whose trigger answer was lost.
+   */
+  async listApiRuns(projectId: string, limit: number, options: CallOptions = {}): Promise<RunState[]> {
+    const context = this.context('list', projectId)
+    const query = `?limit=${limit}&runTriggerFilter=API`
+    const json = await this.request(context, 'GET', `${runsPath(projectId)}${query}`, options)
+    const runs = asObject(json, context).runs
+    if (!Array.isArray(runs)) throw new HexResponseError(context, 'the field runs is missing')
+    return runs.map((run) => {
+      const o = asObject(run, context)
+      return this.runState(o, projectId, requireString(o, 'runId', context), context)
+    })
+  }
+
+  private runState(
+    o: Record<string, unknown>,
+    projectId: string,
+    runId: string,
+    context: RequestContext
+  ): RunState {
     return {
       projectId: optionalString(o.projectId) ?? projectId,
       runId: optionalString(o.runId) ?? runId,
@@ -94,9 +124,9 @@ export class HexClient {
   }
 
   /** `DELETE /projects/{projectId}/runs/{runId}` (CancelRun); Hex answers 204 with no body. */
-  async cancelRun(projectId: string, runId: string): Promise<void> {
+  async cancelRun(projectId: string, runId: string, options: CallOptions = {}): Promise<void> {
     const context = this.context('cancel', projectId, runId)
-    await this.request(context, 'DELETE', runPath(projectId, runId))
+    await this.request(context, 'DELETE', runPath(projectId, runId), options)
   }
 
   private context(operation: Operation, projectId: string, runId?: string): RequestContext {
@@ -107,6 +137,7 @@ export class HexClient {
     context: RequestContext,
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
+    options: CallOptions,
     body?: unknown
   ): Promise<unknown> {
     const url = `${this.apiBase}${path}`
@@ -117,7 +148,7 @@ export class HexClient {
     }
     if (body !== undefined) headers['content-type'] = 'application/json'
     const timeout = AbortSignal.timeout(this.requestTimeoutMs)
-    const signal = this.signal ? AbortSignal.any([this.signal, timeout]) : timeout
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
     const started = this.now()
     let response: Response
     try {
@@ -142,10 +173,7 @@ export class HexClient {
 
     if (response.status >= 300 && response.status < 400) {
       const location = response.headers.get('location') ?? 'an unnamed location'
-      throw new HexResponseError(
-        context,
-        `Hex answered ${response.status} redirecting to ${location}; the token is never sent on a redirect, so set api-url to the API base the redirect points at`
-      )
+      throw new HexRedirectError(context, response.status, location)
     }
     if (!response.ok) {
       throw new HexApiError(

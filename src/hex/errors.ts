@@ -1,11 +1,33 @@
 /** What the action was doing when Hex failed it; it shapes the advice in the message. */
-export type Operation = 'trigger' | 'status' | 'cancel'
+export type Operation = 'trigger' | 'status' | 'cancel' | 'list'
 
 const DOING: Record<Operation, string> = {
   trigger: 'start a run of',
   status: 'read the status of a run of',
-  cancel: 'cancel a run of'
+  cancel: 'cancel a run of',
+  list: 'list the runs of'
 }
+
+/**
+ * System error codes that mean the connection was never made, so the request was never sent:
+ * refused, DNS, routing, connect timeout, TLS handshake. Sending it again cannot start a second run.
+ */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID'
+])
 
 /** Where a request went, for messages. Never holds the token. */
 export interface RequestContext {
@@ -64,14 +86,17 @@ export class HexApiError extends HexError {
 
 /** The request did not get an answer: connection refused, DNS failure, reset, timeout. */
 export class HexNetworkError extends HexError {
-  /** The system error code (ECONNREFUSED, ENOTFOUND, ...) or TIMEOUT. */
+  /** The system error code (ECONNREFUSED, ENOTFOUND, ...), TIMEOUT, or ABORTED. */
   readonly code: string
+  /** False when the connection was never made: Hex cannot have seen the request. */
+  readonly requestSent: boolean
   constructor(context: RequestContext, code: string, detail: string) {
     super(
       `Could not ${DOING[context.operation]} project ${context.projectId}: no answer from ${context.host} (${detail}). Check api-url and that the runner can reach Hex.`,
       context
     )
     this.code = code
+    this.requestSent = !NOT_SENT_CODES.has(code)
   }
 }
 
@@ -80,6 +105,16 @@ export class HexResponseError extends HexError {
   constructor(context: RequestContext, detail: string) {
     super(
       `Hex's answer when trying to ${DOING[context.operation]} project ${context.projectId} could not be read: ${detail}.`,
+      context
+    )
+  }
+}
+
+/** Hex (or something in front of it) answered with a redirect, which is never followed. */
+export class HexRedirectError extends HexError {
+  constructor(context: RequestContext, status: number, location: string) {
+    super(
+      `${context.host} answered ${status} redirecting to ${location} when asked to ${DOING[context.operation]} project ${context.projectId}. The API token is never sent on a redirect: set api-url to the Hex API base itself.`,
       context
     )
   }

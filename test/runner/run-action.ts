@@ -13,7 +13,10 @@ export interface ActionResult {
   log: string
   outputs: Record<string, string>
   summary: string
+  /** The GITHUB_STATE file as written. */
   state: string
+  /** Its values, to hand to the post step. */
+  stateValues: Record<string, string>
 }
 
 export interface RunActionOptions {
@@ -21,6 +24,8 @@ export interface RunActionOptions {
   inputs?: Record<string, string>
   /** Extra environment variables. */
   env?: Record<string, string>
+  /** State saved by the main step, passed as STATE_* variables: runs the post step. */
+  state?: Record<string, string>
   /** Kills the process if it runs longer (a safety net, not an assertion). */
   killAfterMs?: number
   /** Called once the process has started, e.g. to send it a signal. */
@@ -56,6 +61,7 @@ export async function runAction(options: RunActionOptions = {}): Promise<ActionR
     if (spec.default !== undefined) env[inputVar(name)] = spec.default
   }
   for (const [name, value] of Object.entries(options.inputs ?? {})) env[inputVar(name)] = value
+  for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value
   Object.assign(env, options.env)
 
   const child = spawn(process.execPath, [options.entry ?? `${ROOT}${yml.runs.main}`], {
@@ -80,6 +86,7 @@ export async function runAction(options: RunActionOptions = {}): Promise<ActionR
     (resolve) => child.on('close', (code, sig) => resolve([code, sig]))
   )
   clearTimeout(killer)
+  const state = readFileSync(files.state, 'utf8')
   const result: ActionResult = {
     exitCode,
     signal,
@@ -88,7 +95,8 @@ export async function runAction(options: RunActionOptions = {}): Promise<ActionR
     log,
     outputs: parseFileCommand(readFileSync(files.output, 'utf8')),
     summary: readFileSync(files.summary, 'utf8'),
-    state: readFileSync(files.state, 'utf8')
+    state,
+    stateValues: parseFileCommand(state)
   }
   rmSync(dir, { recursive: true, force: true })
   return result

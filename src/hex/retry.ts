@@ -1,0 +1,190 @@
+import { formatDuration } from '../duration.ts'
+import {
+  HexApiError,
+  HexError,
+  HexNetworkError,
+  HexRedirectError,
+  HexResponseError
+} from './errors.ts'
+
+/**
+ * The one retry policy. What a failed request means depends on whether sending it again is safe:
+ * reads and cancels are idempotent, a trigger is not (a second POST could start a second run).
+ */
+export type Verdict =
+  /** Send it again, after `afterMs` exactly if Hex said when (Retry-After). */
+  | { kind: 'retry'; afterMs?: number; reason: string }
+  /** A trigger whose outcome is unknown: Hex may have started a run. Never sent again blindly. */
+  | { kind: 'unknown-outcome'; reason: string }
+  | { kind: 'fatal' }
+
+/** Statuses that say "not now" rather than "no": rate limit, server error, gateway, overload. */
+export const RETRYABLE_STATUSES: readonly number[] = [429, 500, 502, 503, 504]
+
+function statusReason(error: HexApiError): string {
+  return `Hex answered ${error.status}`
+}
+
+/** GET and DELETE: anything transient is retried. */
+export function readVerdict(error: unknown): Verdict {
+  if (error instanceof HexNetworkError)
+    return error.code === 'ABORTED'
+      ? { kind: 'fatal' }
+      : { kind: 'retry', reason: networkReason(error) }
+  if (error instanceof HexApiError)
+    return RETRYABLE_STATUSES.includes(error.status)
+      ? { kind: 'retry', afterMs: error.retryAfterMs, reason: statusReason(error) }
+      : { kind: 'fatal' }
+  if (error instanceof HexResponseError)
+    return { kind: 'retry', reason: 'the answer could not be read' }
+  return { kind: 'fatal' }
+}
+
+/**
+ * POST .../runs: sent again only where Hex certainly started no run: the connection was never
+ * made, Hex answered 429 (rate limited), or 503 (the workspace is at its limit of running
+ * kernels; Hex documents that no run is created then).
+ */
+export function triggerVerdict(error: unknown): Verdict {
+  if (error instanceof HexNetworkError) {
+    if (error.code === 'ABORTED') return { kind: 'fatal' }
+    return error.requestSent
+      ? { kind: 'unknown-outcome', reason: networkReason(error) }
+      : { kind: 'retry', reason: networkReason(error) }
+  }
+  if (error instanceof HexApiError) {
+    if (error.status === 429)
+      return { kind: 'retry', afterMs: error.retryAfterMs, reason: 'Hex is rate limiting runs (429)' }
+    if (error.status === 503)
+      return {
+        kind: 'retry',
+        afterMs: error.retryAfterMs,
+        reason: 'Hex is at its limit of running kernels (503); no run was created'
+      }
+    if (error.status >= 500) return { kind: 'unknown-outcome', reason: statusReason(error) }
+    return { kind: 'fatal' }
+  }
+  if (error instanceof HexRedirectError) return { kind: 'fatal' }
+  if (error instanceof HexResponseError)
+    return { kind: 'unknown-outcome', reason: 'Hex accepted the trigger but its answer could not be read' }
+  return { kind: 'fatal' }
+}
+
+function networkReason(error: HexNetworkError): string {
+  return error.code === 'TIMEOUT' ? 'no answer in time' : `connection failed (${error.code})`
+}
+
+export interface Backoff {
+  /** The first retry waits up to this long. */
+  baseMs: number
+  /** No wait is longer. */
+  capMs: number
+}
+
+/**
+ * 1 s doubling to 15 s: long enough for a gateway to recover, short enough that a run which ends
+ * during an outage is seen soon after it.
+ */
+export const DEFAULT_BACKOFF: Backoff = { baseMs: 1_000, capMs: 15_000 }
+
+/**
+ * A connection that cannot be made at all (refused, DNS, TLS) gets this many attempts, about 15 s
+ * at most: Hex is unreachable, and the user should hear so in seconds, not after the whole timeout.
+ */
+export const MAX_CONNECT_ATTEMPTS = 5
+
+/** Capped exponential backoff with full jitter (a random wait between 0 and the cap). */
+export function backoffDelay(retry: number, backoff: Backoff, random: () => number): number {
+  return Math.round(random() * Math.min(backoff.capMs, backoff.baseMs * 2 ** retry))
+}
+
+export interface RetryOptions {
+  verdict: (error: unknown) => Verdict
+  /** No attempt starts, and no wait ends, after this time (ms on the `now` clock). */
+  deadline: number
+  now: () => number
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  random?: () => number
+  backoff?: Backoff
+  signal?: AbortSignal
+  /** Called before each wait, for the log. */
+  onRetry?: (retry: RetryNotice) => void
+}
+
+export interface RetryNotice {
+  attempt: number
+  delayMs: number
+  reason: string
+  error: HexError
+}
+
+/** Retries ran out: the deadline came, or Hex stayed unreachable. Carries the last error. */
+export class RetriesExhaustedError extends HexError {
+  readonly lastError: HexError
+  readonly attempts: number
+  readonly failingForMs: number
+  readonly why: 'deadline' | 'unreachable'
+  constructor(
+    lastError: HexError,
+    attempts: number,
+    failingForMs: number,
+    why: 'deadline' | 'unreachable'
+  ) {
+    const tally =
+      attempts > 1 ? ` (${attempts} attempts over ${formatDuration(failingForMs)} failed)` : ''
+    super(`${lastError.message}${tally}`, lastError.context)
+    this.lastError = lastError
+    this.attempts = attempts
+    this.failingForMs = failingForMs
+    this.why = why
+  }
+}
+
+/** A trigger that may have started a run; the caller looks for it instead of sending again. */
+export class UnknownOutcomeError extends HexError {
+  readonly original: HexError
+  readonly reason: string
+  constructor(original: HexError, reason: string) {
+    super(original.message, original.context)
+    this.original = original
+    this.reason = reason
+  }
+}
+
+/**
+ * Runs `attempt` until it succeeds, a failure is not worth retrying, the deadline passes, or the
+ * signal aborts. Throws the last error as it was (fatal), RetriesExhaustedError, or
+ * UnknownOutcomeError.
+ */
+export async function withRetries<T>(
+  attempt: () => Promise<T>,
+  options: RetryOptions
+): Promise<T> {
+  const { verdict, deadline, now, sleep, signal, onRetry } = options
+  const random = options.random ?? Math.random
+  const backoff = options.backoff ?? DEFAULT_BACKOFF
+  const firstTry = now()
+  let connectFailures = 0
+  for (let attempts = 1; ; attempts++) {
+    try {
+      return await attempt()
+    } catch (error) {
+      if (!(error instanceof HexError) || signal?.aborted) throw error
+      const v = verdict(error)
+      if (v.kind === 'fatal') throw error
+      if (v.kind === 'unknown-outcome') throw new UnknownOutcomeError(error, v.reason)
+      if (error instanceof HexNetworkError && !error.requestSent) connectFailures++
+      const delayMs = v.afterMs ?? backoffDelay(attempts - 1, backoff, random)
+      const why =
+        connectFailures >= MAX_CONNECT_ATTEMPTS
+          ? 'unreachable'
+          : now() + delayMs > deadline
+            ? 'deadline'
+            : undefined
+      if (why) throw new RetriesExhaustedError(error, attempts, now() - firstTry, why)
+      onRetry?.({ attempt: attempts, delayMs, reason: v.reason, error })
+      await sleep(delayMs, signal)
+      if (signal?.aborted) throw error
+    }
+  }
+}
