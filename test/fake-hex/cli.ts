@@ -1,0 +1,49 @@
+/**
+ * Starts the stand-in Hex API for CI jobs and the demo:
+ *   node test/fake-hex/cli.ts [--port N] [--config options.json]
+ * The config holds FakeHexOptions as JSON. Prints FAKE_HEX_URL=<api base> once listening, then
+ * serves until SIGINT or SIGTERM.
+ */
+import { readFile } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
+import { FakeHex } from './server.ts'
+import type { FakeHexOptions } from './server.ts'
+
+const USAGE = 'usage: node test/fake-hex/cli.ts [--port N] [--config file.json]'
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' }
+    }
+  })
+  if (values.help === true) {
+    process.stdout.write(`${USAGE}\n`)
+    return
+  }
+  let options: FakeHexOptions = {}
+  if (values.config !== undefined) {
+    options = JSON.parse(await readFile(values.config, 'utf8')) as FakeHexOptions
+  }
+  if (values.port !== undefined) {
+    const port = Number(values.port)
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new Error(`bad --port: ${values.port}`)
+    options.port = port
+  }
+  const fake = await FakeHex.start(options)
+  process.stdout.write(`FAKE_HEX_URL=${fake.apiBase}\n`)
+  const stop = (): void => {
+    void fake.close().then(() => process.exit(0))
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`fake-hex: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.stderr.write(`${USAGE}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,235 @@
+import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { now } from './clock.ts'
+import { parseBody, recordedBody } from './context.ts'
+import type { ParsedBody } from './context.ts'
+import { FaultQueue } from './faults.ts'
+import { codeError, encode } from './replies.ts'
+import type { Reply } from './replies.ts'
+import { route } from './routes.ts'
+import { HexState } from './state.ts'
+import type {
+  FakeHexOptions,
+  FakeProject,
+  FakeRun,
+  FaultSpec,
+  RecordedRequest,
+  StatusOverride
+} from './types.ts'
+
+export { DEFAULT_PROJECT_ID } from './projects.ts'
+export { DEFAULT_LIFECYCLE, TERMINAL_STATUSES } from './runs.ts'
+export { DEFAULT_MAX_RUNNING_KERNELS, DEFAULT_TOKENS } from './state.ts'
+export type * from './types.ts'
+
+const MAINTENANCE_PAGE =
+  '<!DOCTYPE html>\n<html><head><title>Down for maintenance</title></head>' +
+  '<body><h1>We&rsquo;ll be right back</h1><p>Scheduled maintenance in progress.</p></body></html>\n'
+
+interface Processed {
+  reply: Reply
+  traceId: string
+}
+
+function newTraceId(): string {
+  return randomBytes(16).toString('hex')
+}
+
+function headersOf(raw: IncomingHttpHeaders): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(raw)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
+  }
+  return headers
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+    // Settles nothing if 'end' came first; otherwise the client went away mid-body.
+    req.on('close', () => reject(new Error('connection closed before the body ended')))
+  })
+}
+
+/**
+ * A stand-in for Hex's REST API on 127.0.0.1: real HTTP, projects and runs in memory, every request
+ * recorded, and faults that can be injected per request.
+ */
+export class FakeHex {
+  readonly origin: string
+  readonly apiBase: string
+  readonly #server: Server
+  readonly #state: HexState
+  readonly #faults = new FaultQueue()
+  readonly #closing = new AbortController()
+  #records: RecordedRequest[] = []
+
+  private constructor(server: Server, state: HexState, origin: string) {
+    this.#server = server
+    this.#state = state
+    this.origin = origin
+    this.apiBase = `${origin}/api/v1`
+    state.origin = origin
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      void this.#handle(req, res)
+    })
+  }
+
+  static async start(options: FakeHexOptions = {}): Promise<FakeHex> {
+    const state = new HexState(options)
+    const server = createServer()
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    const { port } = server.address() as AddressInfo
+    return new FakeHex(server, state, `http://127.0.0.1:${port}`)
+  }
+
+  /** Adds a project, or replaces the one with the same id. */
+  addProject(project: FakeProject): void {
+    this.#state.addProject(project)
+  }
+
+  setStatusOverride(override: StatusOverride | undefined): void {
+    this.#state.statusOverride = override
+  }
+
+  injectFault(fault: FaultSpec): void {
+    this.#faults.add(fault)
+  }
+
+  clearFaults(): void {
+    this.#faults.clear()
+  }
+
+  /** Every request so far, in order of arrival (a copy). */
+  get requests(): RecordedRequest[] {
+    return structuredClone(this.#records)
+  }
+
+  clearRequests(): void {
+    this.#records = []
+  }
+
+  /** Runs in order of creation, as they stand now. */
+  runs(projectId?: string): FakeRun[] {
+    const t = now()
+    return this.#state.runs
+      .filter((run) => projectId === undefined || run.projectId === projectId)
+      .map((run) => run.snapshot(t))
+  }
+
+  /** Stops listening and destroys every open socket, hung requests' included. */
+  close(): Promise<void> {
+    this.#closing.abort()
+    return new Promise((resolve) => {
+      this.#server.close(() => {
+        // Every socket is gone; a response's own 'close' event may not have run yet.
+        for (const record of this.#records) {
+          if (record.status === 'pending') record.status = 'dropped'
+        }
+        resolve()
+      })
+      this.#server.closeAllConnections()
+    })
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.origin)
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: headersOf(req.headers),
+      body: undefined,
+      at: now(),
+      status: 'pending'
+    }
+    this.#records.push(record)
+    res.on('close', () => {
+      if (record.status === 'pending') record.status = 'dropped'
+    })
+    let body: ParsedBody
+    try {
+      body = parseBody(await readBody(req))
+    } catch {
+      return
+    }
+    record.body = recordedBody(body)
+
+    const action = this.#faults.take(record.method, record.path)
+    switch (action?.kind) {
+      case undefined:
+        return this.#answer(res, record, this.#process(req, url, body))
+      case 'respond':
+        return this.#send(res, record, action)
+      case 'delay':
+        try {
+          await sleep(action.ms, undefined, { signal: this.#closing.signal })
+        } catch {
+          return // closing: the socket is being destroyed
+        }
+        return this.#answer(res, record, this.#process(req, url, body))
+      case 'hang':
+        return
+      case 'reset':
+        record.status = 'dropped'
+        req.socket.destroy()
+        return
+      case 'reset-after-processing':
+        this.#process(req, url, body)
+        record.status = 'dropped'
+        req.socket.destroy()
+        return
+      case 'malformed':
+        return this.#send(res, record, {
+          status: 200,
+          body: `{"traceId":"${newTraceId()}","runId":"`,
+          headers: { 'content-type': 'application/json' }
+        })
+      case 'html':
+        return this.#send(res, record, { status: 200, body: MAINTENANCE_PAGE })
+    }
+  }
+
+  #process(req: IncomingMessage, url: URL, body: ParsedBody): Processed {
+    const traceId = newTraceId()
+    try {
+      const reply = route(this.#state, {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        authorization: req.headers.authorization,
+        body,
+        traceId,
+        t: now()
+      })
+      return { reply, traceId }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      return { reply: codeError(500, 'INTERNAL_SERVER_ERROR', message), traceId }
+    }
+  }
+
+  #answer(res: ServerResponse, record: RecordedRequest, processed: Processed): void {
+    const { reply, traceId } = processed
+    this.#send(res, record, { ...reply, headers: { 'x-trace-id': traceId, ...reply.headers } })
+  }
+
+  #send(res: ServerResponse, record: RecordedRequest, reply: Reply): void {
+    if (res.destroyed) return // the client left; 'close' has marked the request dropped
+    const { headers, payload } = encode(reply)
+    record.status = reply.status
+    res.writeHead(reply.status, headers).end(payload)
+  }
+}

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto'
+import { now } from './clock.ts'
+import { DEFAULT_PROJECT_ID, toRecord } from './projects.ts'
+import type { ProjectRecord } from './projects.ts'
+import type { Run } from './runs.ts'
+import { isTerminal } from './runs.ts'
+import type { FakeHexOptions, FakeProject, StatusOverride, TokenScope } from './types.ts'
+
+export const DEFAULT_TOKENS: Readonly<Record<string, TokenScope>> = {
+  hxtw_test_run_token: 'run',
+  hxtw_test_read_token: 'read'
+}
+
+/** Hex's documented limit of concurrently running kernels per user. */
+export const DEFAULT_MAX_RUNNING_KERNELS = 25
+
+/** Everything the routes read and change: settings, projects and runs. */
+export class HexState {
+  readonly tokens: Readonly<Record<string, TokenScope>>
+  readonly unauthorizedStyle: 'text' | 'json'
+  readonly legacyShapes: boolean
+  readonly maxRunningKernels: number
+  readonly workspace: string
+  readonly orgId = randomUUID()
+  statusOverride: StatusOverride | undefined
+  origin = ''
+  readonly projects = new Map<string, ProjectRecord>()
+  readonly runs: Run[] = []
+
+  constructor(options: FakeHexOptions) {
+    this.tokens = { ...(options.tokens ?? DEFAULT_TOKENS) }
+    this.unauthorizedStyle = options.unauthorizedStyle ?? 'text'
+    this.legacyShapes = options.legacyShapes ?? false
+    this.maxRunningKernels = options.maxRunningKernels ?? DEFAULT_MAX_RUNNING_KERNELS
+    this.workspace = options.workspace ?? 'acme'
+    this.statusOverride = options.statusOverride
+    const projects = options.projects ?? [{ id: DEFAULT_PROJECT_ID, title: 'Demo project' }]
+    for (const project of projects) this.addProject(project)
+  }
+
+  get apiBase(): string {
+    return `${this.origin}/api/v1`
+  }
+
+  /** Adds a project, or replaces one with the same id (keeping its place in listings). */
+  addProject(project: FakeProject): void {
+    const existing = this.projects.get(project.id)
+    const record = toRecord(project, existing?.createdAt ?? now())
+    if (existing !== undefined) record.seq = existing.seq
+    this.projects.set(project.id, record)
+  }
+
+  runningKernels(t: number): number {
+    return this.runs.filter((run) => !isTerminal(run.statusAt(t))).length
+  }
+
+  findRun(projectId: string, runId: string): Run | undefined {
+    return this.runs.find((run) => run.id === runId && run.projectId === projectId)
+  }
+
+  /** The status a client is told: the lifecycle's, unless the override says otherwise. */
+  reportedStatus(run: Run, t: number): string {
+    return this.statusOverride?.(run.snapshot(t)) ?? run.statusAt(t)
+  }
+
+  runUrl(run: Run): string {
+    // Made up: the fake has no UI. It points at the fake itself, never at a real Hex host.
+    return `${this.origin}/${this.workspace}/app/${run.projectId}/runs/${run.id}`
+  }
+
+  runStatusUrl(run: Run): string {
+    return `${this.apiBase}/projects/${run.projectId}/runs/${run.id}`
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Public types of the stand-in Hex API server. Written from Hex's API reference (see
+ * shared/hex-api); nothing here is generated from Hex's OpenAPI document.
+ */
+
+export type RunStatus =
+  'PENDING' | 'RUNNING' | 'COMPLETED' | 'ERRORED' | 'KILLED' | 'UNABLE_TO_ALLOCATE_KERNEL'
+
+export type TokenScope = 'run' | 'read'
+
+export type ParamType = 'string' | 'number' | 'boolean'
+
+/**
+ * One phase of a scripted run. `status` may be any string, so that a client can be shown a status
+ * it does not know (e.g. 'QUEUED'). `ms` is how long the phase lasts; the last entry needs none and
+ * lasts for good.
+ */
+export interface LifecycleStep {
+  status: RunStatus | (string & {})
+  ms?: number
+}
+
+export interface FakeProject {
+  /** A UUID in real Hex; any string is accepted here. */
+  id: string
+  title?: string
+  description?: string
+  /** Default true. An unpublished project cannot be run (422). */
+  published?: boolean
+  /** Default 1. */
+  version?: number
+  /** Declared input names; when absent the project accepts any input params. */
+  params?: Record<string, ParamType>
+  /** Default: PENDING 50 ms, RUNNING 150 ms, COMPLETED. */
+  lifecycle?: LifecycleStep[]
+}
+
+/** Rewrites the status a run reports (GetRunStatus, GetProjectRuns); undefined keeps it. */
+export type StatusOverride = (run: FakeRun) => string | undefined
+
+export interface FakeHexOptions {
+  /** Default 0: a free port. */
+  port?: number
+  /** Default { hxtw_test_run_token: 'run', hxtw_test_read_token: 'read' }. */
+  tokens?: Record<string, TokenScope>
+  /** Body of a 401: the bare text `Unauthorized` (default) or Hex's JSON error. */
+  unauthorizedStyle?: 'text' | 'json'
+  /** Answer as older API versions did: integer projectVersion, elapsedTime always null. */
+  legacyShapes?: boolean
+  /** Non-terminal runs allowed at once across the server; default 25, as Hex documents. */
+  maxRunningKernels?: number
+  /** Default: one published project, DEFAULT_PROJECT_ID. An empty array means none. */
+  projects?: FakeProject[]
+  /** Workspace name used in run URLs; default 'acme'. */
+  workspace?: string
+  statusOverride?: StatusOverride
+}
+
+export type FaultAction =
+  /** Answer this instead of the API; nothing is processed (a gateway or rate limiter answering). */
+  | { kind: 'respond'; status: number; body?: string | object; headers?: Record<string, string> }
+  /** Wait, then process and answer normally (the work is done even if the client gave up). */
+  | { kind: 'delay'; ms: number }
+  /** Never answer; the socket stays open until the client aborts or the server closes. */
+  | { kind: 'hang' }
+  /** Destroy the socket without processing anything. */
+  | { kind: 'reset' }
+  /** Process the request (e.g. create the run), then destroy the socket without answering. */
+  | { kind: 'reset-after-processing' }
+  /** 200, content-type application/json, a truncated JSON body; nothing is processed. */
+  | { kind: 'malformed' }
+  /** 200 with an HTML page (a proxy or maintenance page); nothing is processed. */
+  | { kind: 'html' }
+
+export interface FaultSpec {
+  method?: 'GET' | 'POST' | 'DELETE'
+  /** A string must equal the whole path (e.g. '/api/v1/users/me'); a RegExp is tested on it. */
+  path?: string | RegExp
+  /**
+   * Matching requests to let through before the fault fires, counted from injection; every
+   * matching request counts, including one that an earlier fault took.
+   */
+  skip?: number
+  /** How many requests the fault takes; default 1, Infinity allowed. */
+  times?: number
+  action: FaultAction
+}
+
+export interface RecordedRequest {
+  method: string
+  /** Path without the query string, as sent. */
+  path: string
+  query: Record<string, string>
+  /** Lower-case names; repeated headers joined with ', '. */
+  headers: Record<string, string>
+  /** Parsed JSON if the body parses, else the raw text; undefined if empty. */
+  body: unknown
+  /** When the request arrived, ms since the epoch. */
+  at: number
+  /** The status answered, 'dropped' if the socket closed unanswered, 'pending' while open. */
+  status: number | 'dropped' | 'pending'
+}
+
+/** A snapshot of a run as the server sees it. Times are ms since the epoch (fractional). */
+export interface FakeRun {
+  id: string
+  projectId: string
+  /** The lifecycle's status now (before any statusOverride). */
+  status: string
+  createdAt: number
+  startedAt?: number
+  /** When the run became terminal; absent while it is not. */
+  terminalAt?: number
+  cancelled: boolean
+  dryRun: boolean
+  /** The request body as parsed (undefined when empty). */
+  body: unknown
+}
