@@ -50,7 +50,11 @@ describe('a run that completes', { concurrency: true }, () => {
   it('triggers, polls to COMPLETED, succeeds and reports everything', async () => {
     // RUNNING lasts long enough for the second and third status reads to see it.
     const projectId = addProject(fake, {
-      lifecycle: [{ status: 'PENDING', ms: 150 }, { status: 'RUNNING', ms: 700 }, { status: 'COMPLETED' }],
+      lifecycle: [
+        { status: 'PENDING', ms: 150 },
+        { status: 'RUNNING', ms: 700 },
+        { status: 'COMPLETED' }
+      ],
       version: 7,
       params: { region: 'string', n: 'number' }
     })
@@ -101,7 +105,11 @@ describe('a run that completes', { concurrency: true }, () => {
 
   it('takes the token from HEX_API_TOKEN and a bare host as api-url', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
-    const result = await run(projectId, { 'api-token': '', 'api-url': fake.origin }, { HEX_API_TOKEN: RUN_TOKEN })
+    const result = await run(
+      projectId,
+      { 'api-token': '', 'api-url': fake.origin },
+      { HEX_API_TOKEN: RUN_TOKEN }
+    )
     assert.equal(result.exitCode, 0, result.log)
     assert.equal(requestsFor(fake, projectId)[0]?.headers.authorization, `Bearer ${RUN_TOKEN}`)
     assert.equal(result.outputs.status, 'COMPLETED')
@@ -156,7 +164,9 @@ describe('a run that completes', { concurrency: true }, () => {
 describe('a run that fails', { concurrency: true }, () => {
   for (const status of ['ERRORED', 'KILLED', 'UNABLE_TO_ALLOCATE_KERNEL']) {
     it(`fails the step with ${status} and the run link`, async () => {
-      const projectId = addProject(fake, { lifecycle: [{ status: 'RUNNING', ms: 150 }, { status }] })
+      const projectId = addProject(fake, {
+        lifecycle: [{ status: 'RUNNING', ms: 150 }, { status }]
+      })
       const result = await run(projectId)
       assert.equal(result.exitCode, 1)
       assert.equal(result.outputs.status, status)
@@ -170,7 +180,9 @@ describe('a run that fails', { concurrency: true }, () => {
   }
 
   it('succeeds anyway with fail-on-run-failure: false, and says so', async () => {
-    const projectId = addProject(fake, { lifecycle: [{ status: 'RUNNING', ms: 100 }, { status: 'ERRORED' }] })
+    const projectId = addProject(fake, {
+      lifecycle: [{ status: 'RUNNING', ms: 100 }, { status: 'ERRORED' }]
+    })
     const result = await run(projectId, { 'fail-on-run-failure': 'false' })
     assert.equal(result.exitCode, 0, result.log)
     assert.equal(result.outputs.status, 'ERRORED')
@@ -191,7 +203,10 @@ describe('timeout', { concurrency: true }, () => {
     assert.equal(last?.method, 'DELETE')
     assert.equal(last?.path, `/api/v1/projects/${projectId}/runs/${runRecord?.id}`)
     assert.equal(runRecord?.status, 'KILLED')
-    assert.match(errorAnnotations(result)[0] ?? '', /did not finish within the timeout of 1\.0s \(last status RUNNING\)/)
+    assert.match(
+      errorAnnotations(result)[0] ?? '',
+      /did not finish within the timeout of 1\.0s \(last status RUNNING\)/
+    )
     assert.match(result.summary, /Hex run timed out/)
     assert.match(result.summary, /The run was cancelled in Hex/)
     assert.equal(result.outputs['run-id'], runRecord?.id)
@@ -227,7 +242,10 @@ describe('without waiting', { concurrency: true }, () => {
     const result = await run(projectId, { 'dry-run': 'true' })
     assert.equal(result.exitCode, 0, result.log)
     const sent = requestsFor(fake, projectId)
-    assert.deepEqual(sent.map((r) => r.method), ['POST'])
+    assert.deepEqual(
+      sent.map((r) => r.method),
+      ['POST']
+    )
     assert.equal((sent[0]?.body as { dryRun?: boolean }).dryRun, true)
     assert.equal(result.outputs.status, 'DRY_RUN')
   })
@@ -256,7 +274,11 @@ describe('Hex errors', { concurrency: true }, () => {
     try {
       const projectId = addProject(json)
       const result = await runAction({
-        inputs: { 'project-id': projectId, 'api-token': 'hxtw_not_a_real_token', 'api-url': json.apiBase }
+        inputs: {
+          'project-id': projectId,
+          'api-token': 'hxtw_not_a_real_token',
+          'api-url': json.apiBase
+        }
       })
       assertNoToken(result, 'hxtw_not_a_real_token')
       failsWith(result, /rejected the API token \(401/)
@@ -287,7 +309,10 @@ describe('Hex errors', { concurrency: true }, () => {
   it('422: names the input parameters Hex could not use', async () => {
     const projectId = addProject(fake, { params: { region: 'string', n: 'number' } })
     const result = await run(projectId, { 'input-params': '{"regoin": "emea", "n": "three"}' })
-    failsWith(result, /input parameters not in the project: regoin.*invalid value for input parameter n/)
+    failsWith(
+      result,
+      /input parameters not in the project: regoin.*invalid value for input parameter n/
+    )
   })
 
   it("any other status: Hex's own message and trace id", async () => {
@@ -295,7 +320,11 @@ describe('Hex errors', { concurrency: true }, () => {
     fake.injectFault({
       method: 'POST',
       path: `/api/v1/projects/${projectId}/runs`,
-      action: { kind: 'respond', status: 500, body: { reason: 'Database unavailable', traceId: 'trace-500' } }
+      action: {
+        kind: 'respond',
+        status: 500,
+        body: { reason: 'Database unavailable', traceId: 'trace-500' }
+      }
     })
     const result = await run(projectId)
     failsWith(result, /Hex answered 500 .*Hex said: Database unavailable.*trace ID trace-500/)
@@ -306,7 +335,11 @@ describe('Hex errors', { concurrency: true }, () => {
     fake.injectFault({
       method: 'GET',
       path: new RegExp(`/projects/${projectId}/runs/`),
-      action: { kind: 'respond', status: 404, body: { code: 'NOT_FOUND', message: 'Run not found', issues: [] } }
+      action: {
+        kind: 'respond',
+        status: 404,
+        body: { code: 'NOT_FOUND', message: 'Run not found', issues: [] }
+      }
     })
     const result = await run(projectId)
     assert.equal(result.exitCode, 1)
@@ -321,28 +354,63 @@ describe('Hex errors', { concurrency: true }, () => {
 describe('bad input', { concurrency: true }, () => {
   const cases: [string, Record<string, string>, RegExp][] = [
     ['a missing token', { 'api-token': '' }, /'api-token' is empty and HEX_API_TOKEN is not set/],
-    ['input params that are not JSON', { 'input-params': '{region: emea}' }, /'input-params' must be a JSON object/],
-    ['input params that are not an object', { 'input-params': '[1]' }, /'input-params' must be a JSON object .*got an array/],
+    [
+      'input params that are not JSON',
+      { 'input-params': '{region: emea}' },
+      /'input-params' must be a JSON object/
+    ],
+    [
+      'input params that are not an object',
+      { 'input-params': '[1]' },
+      /'input-params' must be a JSON object .*got an array/
+    ],
     ['an unparseable timeout', { timeout: 'soon' }, /'timeout' must be a duration/],
-    ['an unparseable poll interval', { 'poll-interval': '5 minutes' }, /'poll-interval' must be a duration/],
-    ['a project id that is not a UUID', { 'project-id': 'sales-dashboard' }, /'project-id' must be a project UUID/],
-    ['a view id with input params', { 'view-id': 'v1', 'input-params': '{"a": 1}' }, /'view-id' and 'input-params' cannot be used together/],
+    [
+      'an unparseable poll interval',
+      { 'poll-interval': '5 minutes' },
+      /'poll-interval' must be a duration/
+    ],
+    [
+      'a project id that is not a UUID',
+      { 'project-id': 'sales-dashboard' },
+      /'project-id' must be a project UUID/
+    ],
+    [
+      'a view id with input params',
+      { 'view-id': 'v1', 'input-params': '{"a": 1}' },
+      /'view-id' and 'input-params' cannot be used together/
+    ],
     ['an api-url that is not a URL', { 'api-url': 'hex.tech' }, /'api-url' must be a Hex host/],
     ['a boolean that is not one', { wait: 'sometimes' }, /'wait' must be true or false/]
   ]
   for (const [what, inputs, pattern] of cases) {
     it(`${what}: one clear error, nothing sent to Hex`, async () => {
-      const projectId = addProject(fake)
-      const before = fake.requests.length
-      const result = await run(projectId, inputs)
-      assert.equal(result.exitCode, 1)
-      const errors = errorAnnotations(result)
-      assert.ok(errors.some((e) => pattern.test(e)), `${pattern} in ${errors.join('\n')}`)
-      for (const e of errors) assert.doesNotMatch(e, /\n/)
-      assert.equal(fake.requests.length, before, 'no request reached Hex')
-      assert.equal(result.outputs.status, 'ERROR')
-      assert.match(result.summary, /Nothing was sent to Hex/)
-      assertNoStackTrace(result)
+      // A server of its own, so "nothing was sent" counts every request, not one project's.
+      const own = await FakeHex.start()
+      try {
+        const result = await runAction({
+          inputs: {
+            'project-id': addProject(own),
+            'api-token': RUN_TOKEN,
+            'api-url': own.apiBase,
+            ...inputs
+          }
+        })
+        assertNoToken(result, RUN_TOKEN)
+        assert.equal(result.exitCode, 1)
+        const errors = errorAnnotations(result)
+        assert.ok(
+          errors.some((e) => pattern.test(e)),
+          `${pattern} in ${errors.join('\n')}`
+        )
+        for (const e of errors) assert.doesNotMatch(e, /\n/)
+        assert.deepEqual(own.requests, [], 'no request reached Hex')
+        assert.equal(result.outputs.status, 'ERROR')
+        assert.match(result.summary, /Nothing was sent to Hex/)
+        assertNoStackTrace(result)
+      } finally {
+        await own.close()
+      }
     })
   }
 

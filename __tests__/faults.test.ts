@@ -1,0 +1,478 @@
+/**
+ * Fault injection: the bundled action against the stand-in Hex server while it fails the way a real
+ * network and a busy API fail. Each test asserts what reached Hex (how many triggers, which
+ * retries, whether a cancel was sent) as well as what the workflow gets.
+ */
+import assert from 'node:assert/strict'
+import { createServer, type IncomingHttpHeaders } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { after, before, describe, it } from 'node:test'
+import { FakeHex, type FaultAction } from '../test/fake-hex/server.ts'
+import { runAction, type ActionResult, type RunActionOptions } from '../test/runner/run-action.ts'
+import {
+  addProject,
+  assertNoStackTrace,
+  assertNoToken,
+  errorAnnotations,
+  requestsFor,
+  RUN_TOKEN,
+  warningAnnotations
+} from './helpers/e2e.ts'
+
+const QUICK = [
+  { status: 'PENDING', ms: 100 },
+  { status: 'RUNNING', ms: 600 },
+  { status: 'COMPLETED' }
+]
+const FOREVER = [{ status: 'RUNNING' }]
+
+let fake: FakeHex
+before(async () => {
+  fake = await FakeHex.start()
+})
+after(async () => {
+  await fake.close()
+})
+
+async function run(
+  projectId: string,
+  inputs: Record<string, string> = {},
+  options: Omit<RunActionOptions, 'inputs'> = {}
+): Promise<ActionResult> {
+  const result = await runAction({
+    inputs: { 'project-id': projectId, 'api-token': RUN_TOKEN, 'api-url': fake.apiBase, ...inputs },
+    ...options
+  })
+  assertNoToken(result, RUN_TOKEN)
+  assertNoStackTrace(result)
+  return result
+}
+
+const triggerPath = (projectId: string) => `/api/v1/projects/${projectId}/runs`
+const runPathOf = (projectId: string) => new RegExp(`^/api/v1/projects/${projectId}/runs/[^/]+$`)
+const methods = (projectId: string, method: string) =>
+  requestsFor(fake, projectId).filter((r) => r.method === method)
+
+function onTrigger(projectId: string, action: FaultAction, times = 1): void {
+  fake.injectFault({ method: 'POST', path: triggerPath(projectId), times, action })
+}
+function onPoll(
+  projectId: string,
+  action: FaultAction,
+  options: { skip?: number; times?: number } = {}
+): void {
+  fake.injectFault({ method: 'GET', path: runPathOf(projectId), ...options, action })
+}
+
+async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await sleep(20)
+  }
+}
+
+describe('faults while polling', { concurrency: true }, () => {
+  it('rides out 502, 503, a reset and a malformed body, and completes', async () => {
+    const projectId = addProject(fake, { lifecycle: QUICK })
+    onPoll(
+      projectId,
+      { kind: 'respond', status: 502, body: '<html>Bad Gateway</html>' },
+      { skip: 1 }
+    )
+    onPoll(
+      projectId,
+      { kind: 'respond', status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'busy' } },
+      { skip: 2 }
+    )
+    onPoll(projectId, { kind: 'reset' }, { skip: 3 })
+    onPoll(projectId, { kind: 'malformed' }, { skip: 4 })
+    const result = await run(projectId)
+    assert.equal(result.exitCode, 0, result.log)
+    assert.equal(result.outputs.status, 'COMPLETED')
+    assert.equal(methods(projectId, 'POST').length, 1, 'one trigger')
+    const polls = methods(projectId, 'GET').map((r) => r.status)
+    assert.deepEqual(
+      polls.slice(1, 5),
+      [502, 503, 'dropped', 200],
+      `polls answered ${polls.join(', ')}`
+    )
+    assert.match(result.stdout, /Reading the run status failed: Hex answered 502\. Trying again in/)
+    assert.match(result.stdout, /Reading the run status failed: the answer could not be read\./)
+  })
+
+  it('waits exactly as long as Retry-After says before the next status read', async () => {
+    const projectId = addProject(fake, { lifecycle: QUICK })
+    onPoll(
+      projectId,
+      { kind: 'respond', status: 429, body: 'Too Many Requests', headers: { 'retry-after': '2' } },
+      { skip: 1 }
+    )
+    const result = await run(projectId)
+    assert.equal(result.exitCode, 0, result.log)
+    const polls = methods(projectId, 'GET')
+    const limited = polls.findIndex((r) => r.status === 429)
+    const next = polls[limited + 1]
+    assert.ok(limited > 0 && next, 'a read after the 429')
+    const gap = next.at - (polls[limited]?.at ?? 0)
+    assert.ok(gap >= 2_000, `the next read came ${gap} ms after the 429`)
+    assert.match(result.stdout, /Hex answered 429\. Trying again in 2\.0s/)
+  })
+
+  it('reports a long run of failed polls as such at the timeout, with the last error', async () => {
+    const projectId = addProject(fake, { lifecycle: FOREVER })
+    onPoll(
+      projectId,
+      { kind: 'respond', status: 502, body: 'Bad Gateway' },
+      { skip: 1, times: Infinity }
+    )
+    const result = await run(projectId, { timeout: '4s' })
+    assert.equal(result.exitCode, 1)
+    assert.equal(result.outputs.status, 'TIMEOUT')
+    assert.match(
+      result.summary,
+      /Status reads failed for the last [\d.]+s \(\d+ attempts\); the last error: Hex answered 502/
+    )
+    assert.equal(methods(projectId, 'DELETE').length >= 1, true, 'a cancel was tried')
+    assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
+  })
+})
+
+describe('faults on the trigger: never two runs', { concurrency: true }, () => {
+  it('a 429 is retried after Retry-After, and one run starts', async () => {
+    const projectId = addProject(fake, { lifecycle: QUICK })
+    onTrigger(projectId, {
+      kind: 'respond',
+      status: 429,
+      body: 'Too Many Requests',
+      headers: { 'retry-after': '1' }
+    })
+    const result = await run(projectId)
+    assert.equal(result.exitCode, 0, result.log)
+    const posts = methods(projectId, 'POST')
+    assert.deepEqual(
+      posts.map((r) => r.status),
+      [429, 201]
+    )
+    assert.ok((posts[1]?.at ?? 0) - (posts[0]?.at ?? 0) >= 1_000, 'Retry-After honoured')
+    assert.equal(fake.runs(projectId).length, 1)
+  })
+
+  it('a 503 at the kernel limit is retried, and the log says why', async () => {
+    const projectId = addProject(fake, { lifecycle: QUICK })
+    onTrigger(
+      projectId,
+      {
+        kind: 'respond',
+        status: 503,
+        body: { code: 'SERVICE_UNAVAILABLE', message: 'Too many running kernels', issues: [] }
+      },
+      2
+    )
+    const result = await run(projectId)
+    assert.equal(result.exitCode, 0, result.log)
+    assert.deepEqual(
+      methods(projectId, 'POST').map((r) => r.status),
+      [503, 503, 201]
+    )
+    assert.equal(fake.runs(projectId).length, 1)
+    assert.match(
+      result.stdout,
+      /Starting the run failed: Hex is at its limit of running kernels \(503\); no run was created\. Trying again in/
+    )
+  })
+
+  it('waits for a real kernel to free up', async () => {
+    const busy = await FakeHex.start({ maxRunningKernels: 1 })
+    try {
+      const blocker = addProject(busy, {
+        lifecycle: [{ status: 'RUNNING', ms: 2_500 }, { status: 'COMPLETED' }]
+      })
+      const projectId = addProject(busy, { lifecycle: QUICK })
+      const first = await fetch(`${busy.apiBase}/projects/${blocker}/runs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${RUN_TOKEN}` }
+      })
+      assert.equal(first.status, 201)
+      const result = await runAction({
+        inputs: { 'project-id': projectId, 'api-token': RUN_TOKEN, 'api-url': busy.apiBase }
+      })
+      assert.equal(result.exitCode, 0, result.log)
+      const posts = busy.requests.filter((r) => r.method === 'POST' && r.path.includes(projectId))
+      assert.ok(posts.length >= 2, 'retried at least once')
+      assert.equal(posts.filter((r) => r.status === 201).length, 1)
+      assert.equal(busy.runs(projectId).length, 1)
+    } finally {
+      await busy.close()
+    }
+  })
+
+  it('an answer lost after Hex started the run: finds that run and follows it', async () => {
+    const projectId = addProject(fake, { lifecycle: QUICK })
+    onTrigger(projectId, { kind: 'reset-after-processing' })
+    const result = await run(projectId)
+    assert.equal(result.exitCode, 0, result.log)
+    assert.equal(methods(projectId, 'POST').length, 1, 'the trigger was not sent again')
+    const runs = fake.runs(projectId)
+    assert.equal(runs.length, 1)
+    assert.equal(result.outputs['run-id'], runs[0]?.id)
+    assert.equal(result.outputs.status, 'COMPLETED')
+    assert.ok(
+      requestsFor(fake, projectId).some(
+        (r) =>
+          r.method === 'GET' &&
+          r.path === triggerPath(projectId) &&
+          r.query.runTriggerFilter === 'API'
+      ),
+      'looked the run up among API runs'
+    )
+    assert.match(
+      warningAnnotations(result).join('\n'),
+      /answer to the trigger was lost .*following it instead of triggering again/
+    )
+  })
+
+  it('an answer that comes too late: finds the run and follows it', async () => {
+    const projectId = addProject(fake, { lifecycle: QUICK })
+    onTrigger(projectId, { kind: 'delay', ms: 1_500 })
+    const result = await run(projectId, { 'request-timeout': '1s' })
+    assert.equal(result.exitCode, 0, result.log)
+    assert.equal(methods(projectId, 'POST').length, 1)
+    assert.equal(fake.runs(projectId).length, 1)
+    assert.equal(result.outputs['run-id'], fake.runs(projectId)[0]?.id)
+  })
+
+  it('a 500 with no run to be found: fails, says a run may have started, sends nothing twice', async () => {
+    const projectId = addProject(fake, { lifecycle: QUICK })
+    onTrigger(projectId, {
+      kind: 'respond',
+      status: 500,
+      body: { reason: 'Internal error', traceId: 'tr-500' }
+    })
+    const result = await run(projectId)
+    assert.equal(result.exitCode, 1)
+    assert.equal(methods(projectId, 'POST').length, 1, 'the trigger was not sent again')
+    assert.equal(fake.runs(projectId).length, 0)
+    const [error] = errorAnnotations(result)
+    assert.match(
+      error ?? '',
+      /answer to the trigger was lost \(Hex answered 500\).*No API-triggered run .* was found.*a run may still have started.*not sent again/
+    )
+    assert.match(error ?? '', /trace ID tr-500/)
+    assert.equal(result.outputs.status, 'ERROR')
+    assert.match(result.summary, /Hex run failed/)
+  })
+
+  it('two candidate runs: follows neither and lists both', async () => {
+    const projectId = addProject(fake, { lifecycle: FOREVER })
+    const other = await fetch(`${fake.apiBase}/projects/${projectId}/runs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${RUN_TOKEN}` }
+    })
+    assert.equal(other.status, 201)
+    onTrigger(projectId, { kind: 'reset-after-processing' })
+    const result = await run(projectId)
+    assert.equal(result.exitCode, 1)
+    assert.equal(
+      methods(projectId, 'POST').length,
+      2,
+      'one trigger from the test, one from the action'
+    )
+    const runs = fake.runs(projectId)
+    assert.match(
+      errorAnnotations(result)[0] ?? '',
+      new RegExp(
+        `2 API-triggered runs .*${runs[0]?.id}.*${runs[1]?.id}|2 API-triggered runs .*${runs[1]?.id}.*${runs[0]?.id}`
+      )
+    )
+  })
+})
+
+describe('unreachable or unsafe targets', { concurrency: true }, () => {
+  it('Hex down: a clear error naming the host after a few quick attempts', async () => {
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    const started = Date.now()
+    const result = await runAction({
+      inputs: {
+        'project-id': addProject(fake),
+        'api-token': RUN_TOKEN,
+        'api-url': `http://127.0.0.1:${port}`
+      }
+    })
+    assert.equal(result.exitCode, 1)
+    const [error] = errorAnnotations(result)
+    assert.match(
+      error ?? '',
+      new RegExp(`no answer from http://127\\.0\\.0\\.1:${port} .*ECONNREFUSED.*\\(5 attempts over`)
+    )
+    assert.equal(
+      (result.stdout.match(/Starting the run failed: connection failed \(ECONNREFUSED\)/g) ?? [])
+        .length,
+      4
+    )
+    // Not a timed assertion: the default timeout is an hour, so this only shows it did not wait for it.
+    assert.ok(Date.now() - started < 60_000)
+    assert.equal(result.outputs.status, 'ERROR')
+  })
+
+  it('refuses http:// to a host that is not loopback, before sending anything', async () => {
+    const projectId = addProject(fake)
+    const result = await run(projectId, { 'api-url': `http://hex.example.com/api/v1` })
+    assert.equal(result.exitCode, 1)
+    assert.match(errorAnnotations(result)[0] ?? '', /'api-url' must use https:\/\//)
+    assert.match(result.stdout, /::error title=Invalid input::/)
+    assert.deepEqual(requestsFor(fake, projectId), [])
+  })
+
+  it('never follows a redirect to another host with the token', async () => {
+    const seen: IncomingHttpHeaders[] = []
+    const other = createServer((req, res) => {
+      seen.push(req.headers)
+      res.writeHead(201, { 'content-type': 'application/json' }).end('{}')
+    })
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve))
+    try {
+      const projectId = addProject(fake)
+      const elsewhere = `http://127.0.0.1:${(other.address() as AddressInfo).port}/api/v1/projects/${projectId}/runs`
+      onTrigger(projectId, { kind: 'respond', status: 307, headers: { location: elsewhere } })
+      const result = await run(projectId)
+      assert.equal(result.exitCode, 1)
+      assert.deepEqual(seen, [], 'nothing reached the other host')
+      assert.match(
+        errorAnnotations(result)[0] ?? '',
+        /answered 307 redirecting to http:\/\/127\.0\.0\.1:\d+\/.*never sent on a redirect/
+      )
+      assert.equal(methods(projectId, 'POST').length, 1)
+    } finally {
+      await new Promise<void>((resolve) => other.close(() => resolve()))
+    }
+  })
+})
+
+describe('cancellation by the runner', { concurrency: true }, () => {
+  it('SIGINT mid-run: cancels the run in Hex, reports CANCELLED and exits non-zero', async () => {
+    const projectId = addProject(fake, { lifecycle: FOREVER })
+    const result = await run(
+      projectId,
+      {},
+      {
+        onSpawn: (child) => {
+          void until(() => methods(projectId, 'GET').length >= 2, 'the run to be polled').then(() =>
+            child.kill('SIGINT')
+          )
+        }
+      }
+    )
+    assert.notEqual(result.exitCode, 0)
+    assert.equal(result.outputs.status, 'CANCELLED')
+    const [runRecord] = fake.runs(projectId)
+    assert.equal(result.outputs['run-id'], runRecord?.id)
+    assert.equal(runRecord?.status, 'KILLED')
+    assert.equal(methods(projectId, 'DELETE').length, 1)
+    assert.match(result.summary, /Hex run cancelled/)
+    assert.match(result.summary, /The run was cancelled in Hex/)
+    assert.match(result.state, /settled/)
+  })
+
+  it('SIGTERM during the trigger: the run it started is cancelled, not left behind', async () => {
+    const projectId = addProject(fake, { lifecycle: FOREVER })
+    onTrigger(projectId, { kind: 'delay', ms: 800 })
+    const result = await run(
+      projectId,
+      {},
+      {
+        onSpawn: (child) => {
+          void until(() => methods(projectId, 'POST').length === 1, 'the trigger').then(() =>
+            child.kill('SIGTERM')
+          )
+        }
+      }
+    )
+    assert.notEqual(result.exitCode, 0)
+    assert.equal(result.outputs.status, 'CANCELLED')
+    assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
+    assert.equal(methods(projectId, 'POST').length, 1)
+  })
+
+  it('cancel-on-workflow-cancel: false leaves the run going', async () => {
+    const projectId = addProject(fake, { lifecycle: FOREVER })
+    const result = await run(
+      projectId,
+      { 'cancel-on-workflow-cancel': 'false' },
+      {
+        onSpawn: (child) => {
+          void until(() => methods(projectId, 'GET').length >= 1, 'the run to be polled').then(() =>
+            child.kill('SIGINT')
+          )
+        }
+      }
+    )
+    assert.equal(result.outputs.status, 'CANCELLED')
+    assert.equal(methods(projectId, 'DELETE').length, 0)
+    assert.equal(fake.runs(projectId)[0]?.status, 'RUNNING')
+    assert.match(result.summary, /cancel-on-workflow-cancel is false/)
+  })
+})
+
+describe('the post step', { concurrency: true }, () => {
+  it('cancels a run the main step left going when it was killed', async () => {
+    const projectId = addProject(fake, { lifecycle: FOREVER })
+    const inputs = { 'project-id': projectId, 'api-token': RUN_TOKEN, 'api-url': fake.apiBase }
+    const main = await runAction({
+      inputs,
+      onSpawn: (child) => {
+        void until(() => methods(projectId, 'GET').length >= 1, 'the run to be polled').then(() =>
+          child.kill('SIGKILL')
+        )
+      }
+    })
+    assert.equal(main.signal, 'SIGKILL')
+    const runId = fake.runs(projectId)[0]?.id
+    assert.equal(main.stateValues.runId, runId)
+    assert.equal(main.stateValues.settled, undefined)
+    assert.equal(fake.runs(projectId)[0]?.status, 'RUNNING')
+
+    const post = await runAction({ inputs, state: main.stateValues })
+    assertNoToken(post, RUN_TOKEN)
+    assert.equal(post.exitCode, 0, post.log)
+    assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
+    assert.equal(methods(projectId, 'DELETE').length, 1)
+    assert.match(post.stdout, new RegExp(`Cancelled Hex run ${runId}: the main step was stopped`))
+    assert.match(post.summary, /Cancelled Hex run/)
+  })
+
+  it('does nothing after a main step that settled the run', async () => {
+    const projectId = addProject(fake, { lifecycle: QUICK })
+    const inputs = { 'project-id': projectId, 'api-token': RUN_TOKEN, 'api-url': fake.apiBase }
+    const main = await runAction({ inputs })
+    assert.equal(main.exitCode, 0, main.log)
+    const sent = requestsFor(fake, projectId).length
+    const post = await runAction({ inputs, state: main.stateValues })
+    assert.equal(post.exitCode, 0)
+    assert.equal(requestsFor(fake, projectId).length, sent, 'the post step sent nothing')
+  })
+
+  it('does not cancel a run that ended meanwhile, nor fail', async () => {
+    const projectId = addProject(fake, {
+      lifecycle: [{ status: 'RUNNING', ms: 300 }, { status: 'COMPLETED' }]
+    })
+    const inputs = { 'project-id': projectId, 'api-token': RUN_TOKEN, 'api-url': fake.apiBase }
+    const main = await runAction({
+      inputs,
+      onSpawn: (child) => {
+        void until(() => methods(projectId, 'GET').length >= 1, 'the run to be polled').then(() =>
+          child.kill('SIGKILL')
+        )
+      }
+    })
+    await until(() => fake.runs(projectId)[0]?.status === 'COMPLETED', 'the run to end')
+    const post = await runAction({ inputs, state: main.stateValues })
+    assert.equal(post.exitCode, 0)
+    assert.equal(methods(projectId, 'DELETE').length, 0)
+    assert.match(post.stdout, /already ended COMPLETED: nothing to cancel/)
+  })
+})
