@@ -64,7 +64,12 @@ describe('HexClient against the stand-in server', () => {
     fake.injectFault({
       method: 'POST',
       path: `/api/v1/projects/${projectId}/runs`,
-      action: { kind: 'respond', status: 429, body: 'Too Many Requests', headers: { 'retry-after': '7' } }
+      action: {
+        kind: 'respond',
+        status: 429,
+        body: 'Too Many Requests',
+        headers: { 'retry-after': '7' }
+      }
     })
     const error = await client.runProject(projectId, {}).catch((e: unknown) => e)
     assert.ok(error instanceof HexApiError)
@@ -89,17 +94,28 @@ describe('HexClient against the stand-in server', () => {
 
   it('gives up on a hung request after its own timeout', async () => {
     const projectId = addProject(fake)
-    fake.injectFault({ method: 'POST', path: `/api/v1/projects/${projectId}/runs`, action: { kind: 'hang' } })
+    fake.injectFault({
+      method: 'POST',
+      path: `/api/v1/projects/${projectId}/runs`,
+      action: { kind: 'hang' }
+    })
     const quick = new HexClient({ apiBase: fake.apiBase, token: RUN_TOKEN, requestTimeoutMs: 200 })
     const error = await quick.runProject(projectId, {}).catch((e: unknown) => e)
     assert.ok(error instanceof HexNetworkError)
     assert.equal(error.code, 'TIMEOUT')
-    assert.match(error.message, /no answer from http:\/\/127\.0\.0\.1:\d+ \(no answer within 200ms\)/)
+    assert.match(
+      error.message,
+      /no answer from http:\/\/127\.0\.0\.1:\d+ \(no answer within 200ms\)/
+    )
   })
 
   it('reports a reset connection as a network error', async () => {
     const projectId = addProject(fake)
-    fake.injectFault({ method: 'POST', path: `/api/v1/projects/${projectId}/runs`, action: { kind: 'reset' } })
+    fake.injectFault({
+      method: 'POST',
+      path: `/api/v1/projects/${projectId}/runs`,
+      action: { kind: 'reset' }
+    })
     const error = await client.runProject(projectId, {}).catch((e: unknown) => e)
     assert.ok(error instanceof HexNetworkError, String(error))
     assert.equal(fake.runs(projectId).length, 0)
@@ -116,7 +132,10 @@ describe('HexClient without a server', () => {
     const error = await c.runProject(randomUUID(), {}).catch((e: unknown) => e)
     assert.ok(error instanceof HexNetworkError)
     assert.equal(error.code, 'ECONNREFUSED')
-    assert.match(error.message, new RegExp(`no answer from http://127\\.0\\.0\\.1:${port} .*ECONNREFUSED`))
+    assert.match(
+      error.message,
+      new RegExp(`no answer from http://127\\.0\\.0\\.1:${port} .*ECONNREFUSED`)
+    )
     assert.doesNotMatch(error.message, new RegExp(RUN_TOKEN))
   })
 

@@ -94,7 +94,10 @@ describe('HexApiError messages', () => {
   })
 
   it('403: the "Run projects" scope', () => {
-    assert.match(error(403, '{"code":"FORBIDDEN","message":"Insufficient access"}'), /"Run projects" scope/)
+    assert.match(
+      error(403, '{"code":"FORBIDDEN","message":"Insufficient access"}'),
+      /"Run projects" scope/
+    )
   })
 
   it('404: names the project and the access it needs', () => {

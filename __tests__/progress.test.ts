@@ -5,7 +5,10 @@ import { progressLogger } from '../src/progress.ts'
 function logger() {
   const lines: string[] = []
   const warnings: string[] = []
-  const log = progressLogger({ info: (m) => lines.push(m), warning: (m) => warnings.push(m) }, 60_000)
+  const log = progressLogger(
+    { info: (m) => lines.push(m), warning: (m) => warnings.push(m) },
+    60_000
+  )
   const see = (status: string, elapsedMs: number, changed: boolean) =>
     log({ projectId: 'p', runId: 'r', status }, { elapsedMs, changed, polls: 0 })
   return { lines, warnings, see }

@@ -24,7 +24,10 @@ describe('renderSummary', () => {
     const md = renderSummary(base)
     assert.match(md, /^### ✅ Hex run completed/)
     assert.match(md, /\| Project \| <code>5a8591dd-4039-49df-9202-96385ba3eff8<\/code> \|/)
-    assert.match(md, /\[Open the run in Hex\]\(https:\/\/app\.hex\.tech\/acme\/app\/5a85\/latest\?runId=run-1\)/)
+    assert.match(
+      md,
+      /\[Open the run in Hex\]\(https:\/\/app\.hex\.tech\/acme\/app\/5a85\/latest\?runId=run-1\)/
+    )
     assert.match(md, /\| Status \| ✅ \*\*COMPLETED\*\* \|/)
     assert.match(md, /\| Started \| 2026-11-29T12:00:00.000Z \|/)
     assert.match(md, /\| Ended \| 2026-11-29T12:01:05.000Z \|/)
@@ -34,7 +37,10 @@ describe('renderSummary', () => {
 
   it('puts the input parameters in a collapsed block', () => {
     const md = renderSummary(base)
-    assert.match(md, /<details>\n<summary>Input parameters \(1\)<\/summary>\n\n```json\n\{\n {2}"region": "emea"\n\}\n```\n\n<\/details>/)
+    assert.match(
+      md,
+      /<details>\n<summary>Input parameters \(1\)<\/summary>\n\n```json\n\{\n {2}"region": "emea"\n\}\n```\n\n<\/details>/
+    )
   })
 
   it('marks each status clearly', () => {
@@ -93,7 +99,13 @@ describe('reportOutputs', () => {
       'trace-id': 'trace-1',
       'project-version': '3'
     })
-    const empty = reportOutputs({ projectId: 'x', status: 'ERROR', succeeded: false, inputParams: {}, notes: [] })
+    const empty = reportOutputs({
+      projectId: 'x',
+      status: 'ERROR',
+      succeeded: false,
+      inputParams: {},
+      notes: []
+    })
     assert.equal(Object.keys(empty).length, 9)
     assert.equal(empty.status, 'ERROR')
     assert.equal(empty['run-id'], '')

@@ -19,7 +19,9 @@ function show(title: string, result: ActionResult): void {
   console.log(renderLog(result.stdout))
   if (result.stderr.trim() !== '') console.log(result.stderr.trimEnd())
   console.log(
-    bold(`\nStep result: ${result.exitCode === 0 ? 'success' : `failure (exit ${result.exitCode})`}`)
+    bold(
+      `\nStep result: ${result.exitCode === 0 ? 'success' : `failure (exit ${result.exitCode})`}`
+    )
   )
   console.log(bold('\nOutputs (steps.hex.outputs):\n'))
   const names = Object.keys(readActionYml().outputs)
@@ -69,7 +71,10 @@ async function main(): Promise<void> {
         'input-params': '{"region": "emea", "weeks": 4}'
       }
     })
-    show('1. A run that completes  (project-id: 5a8591dd-…, input-params: region, weeks)', completed)
+    show(
+      '1. A run that completes  (project-id: 5a8591dd-…, input-params: region, weeks)',
+      completed
+    )
 
     const errored = await runAction({
       inputs: {

@@ -16,8 +16,7 @@ export function parseDuration(text: string): number | undefined {
   if (!match) return undefined
   const [, h, m, s] = match
   if (h === undefined && m === undefined && s === undefined) return undefined
-  const ms =
-    Number(h ?? 0) * UNIT_MS.h + Number(m ?? 0) * UNIT_MS.m + Number(s ?? 0) * UNIT_MS.s
+  const ms = Number(h ?? 0) * UNIT_MS.h + Number(m ?? 0) * UNIT_MS.m + Number(s ?? 0) * UNIT_MS.s
   return Math.round(ms)
 }
 

@@ -10,12 +10,7 @@ import { ACTION_NAME, Input, Output, State, type OutputName } from './constants.
 import { formatDuration } from './duration.ts'
 import { HexClient } from './hex/client.ts'
 import { HexError } from './hex/errors.ts'
-import {
-  readVerdict,
-  RetriesExhaustedError,
-  withRetries,
-  type RetryNotice
-} from './hex/retry.ts'
+import { readVerdict, RetriesExhaustedError, withRetries, type RetryNotice } from './hex/retry.ts'
 import type { RunProjectRequest, RunState, TriggeredRun } from './hex/types.ts'
 import { pollUntilDone, type PollResult } from './poll.ts'
 import { progressLogger } from './progress.ts'
@@ -300,7 +295,9 @@ class Step {
       report.notes.push(`Cancelling the run in Hex failed: ${result.error}`)
       io.warning(`Could not cancel Hex run ${runId}: ${result.error}`)
     } else if ('alreadyEnded' in result) {
-      report.notes.push(`The run had already ended ${result.alreadyEnded} when it was to be cancelled.`)
+      report.notes.push(
+        `The run had already ended ${result.alreadyEnded} when it was to be cancelled.`
+      )
       io.info(`Hex run ${runId} had already ended ${result.alreadyEnded}; nothing to cancel.`)
     } else {
       report.notes.push('The run was cancelled in Hex.')
@@ -345,11 +342,9 @@ class Step {
 /** Aborts `grace` ms after `signal` does. */
 function graceSignal(signal: AbortSignal, graceMs: number): AbortSignal {
   const controller = new AbortController()
-  signal.addEventListener(
-    'abort',
-    () => setTimeout(() => controller.abort(), graceMs).unref(),
-    { once: true }
-  )
+  signal.addEventListener('abort', () => setTimeout(() => controller.abort(), graceMs).unref(), {
+    once: true
+  })
   return controller.signal
 }
 

@@ -12,7 +12,10 @@ import { readSettings, readToken } from './settings.ts'
  * could not: it was killed first, or its cancel failed. It does nothing when the main step settled
  * the run, and it never fails the job.
  */
-export async function post(io: ActionIO = coreIO, runtime: Runtime = processRuntime): Promise<void> {
+export async function post(
+  io: ActionIO = coreIO,
+  runtime: Runtime = processRuntime
+): Promise<void> {
   const runId = io.getState(State.RunId)
   const projectId = io.getState(State.ProjectId)
   if (runId === '' || projectId === '' || io.getState(State.Settled) === 'true') {
@@ -23,12 +26,16 @@ export async function post(io: ActionIO = coreIO, runtime: Runtime = processRunt
   if (token !== '') io.setSecret(token)
   const parsed = readSettings(io.getInput, runtime.env)
   if (!parsed.ok) {
-    io.warning(`Hex run ${runId} may still be going; its inputs could not be read again to cancel it.`)
+    io.warning(
+      `Hex run ${runId} may still be going; its inputs could not be read again to cancel it.`
+    )
     return
   }
   const settings = parsed.settings
   if (!settings.cancelOnWorkflowCancel) {
-    io.info(`The step stopped before Hex run ${runId} ended; cancel-on-workflow-cancel is false, so it is left going.`)
+    io.info(
+      `The step stopped before Hex run ${runId} ended; cancel-on-workflow-cancel is false, so it is left going.`
+    )
     return
   }
   const client = new HexClient({
@@ -52,7 +59,9 @@ export async function post(io: ActionIO = coreIO, runtime: Runtime = processRunt
       return
     }
   } catch (error) {
-    io.debug(`Could not read the run's status: ${error instanceof Error ? error.message : String(error)}`)
+    io.debug(
+      `Could not read the run's status: ${error instanceof Error ? error.message : String(error)}`
+    )
   }
   const result = await cancelInHex(client, projectId, runId, {
     now: runtime.now,

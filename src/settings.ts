@@ -217,9 +217,7 @@ export function parseApiUrl(value: string, errors: string[]): string {
     return value
   }
   if (url.username || url.password || url.search || url.hash) {
-    errors.push(
-      `Input '${Input.ApiUrl}' must be ${form}, without credentials, query or fragment.`
-    )
+    errors.push(`Input '${Input.ApiUrl}' must be ${form}, without credentials, query or fragment.`)
     return value
   }
   const loopback = LOOPBACK_HOSTS.test(url.hostname)

@@ -44,7 +44,10 @@ function code(text: string): string {
 function link(url: string, text: string): string {
   // Only http(s) links are rendered as links; anything else is shown as text.
   if (!/^https?:\/\//i.test(url)) return cell(url)
-  const safe = url.replace(/[\s()<>|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+  const safe = url.replace(
+    /[\s()<>|]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
+  )
   return `[${cell(text)}](${safe})`
 }
 
@@ -59,7 +62,8 @@ export function renderSummary(report: RunReport): string {
   if (report.projectVersion) rows.push(['Project version', cell(report.projectVersion)])
   if (report.startedAt) rows.push(['Started', cell(report.startedAt)])
   if (report.endedAt) rows.push(['Ended', cell(report.endedAt)])
-  if (report.elapsedMs !== undefined) rows.push(['Duration', cell(formatDuration(report.elapsedMs))])
+  if (report.elapsedMs !== undefined)
+    rows.push(['Duration', cell(formatDuration(report.elapsedMs))])
   if (report.traceId) rows.push(['Trace ID', code(report.traceId)])
   if (report.viewId) rows.push(['Saved view', code(report.viewId)])
 

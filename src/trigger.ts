@@ -101,7 +101,7 @@ async function recover(
     }
   }
   const advice =
-    'The trigger was not sent again, so that this step never starts a second run. Check the project\'s runs in Hex before running this job again.'
+    "The trigger was not sent again, so that this step never starts a second run. Check the project's runs in Hex before running this job again."
   if (candidates.length === 0)
     throw new TriggerOutcomeUnknownError(
       `${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${formatDuration(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} Hex said: ${lost.original.message}`,

@@ -44,7 +44,9 @@ export function assertNoStackTrace(result: ActionResult): void {
 
 /** The error annotations (`::error ...::message`) the step wrote, as the runner would show them. */
 export function errorAnnotations(result: ActionResult): string[] {
-  return [...result.stdout.matchAll(/^::error(?: [^:]*)?::(.*)$/gm)].map((m) => unescape(m[1] ?? ''))
+  return [...result.stdout.matchAll(/^::error(?: [^:]*)?::(.*)$/gm)].map((m) =>
+    unescape(m[1] ?? '')
+  )
 }
 
 export function warningAnnotations(result: ActionResult): string[] {

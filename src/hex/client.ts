@@ -89,7 +89,11 @@ export class HexClient {
    * `GET /projects/{projectId}/runs` (GetProjectRuns), newest first: API-triggered runs only, to
    * find a run whose trigger answer was lost.
    */
-  async listApiRuns(projectId: string, limit: number, options: CallOptions = {}): Promise<RunState[]> {
+  async listApiRuns(
+    projectId: string,
+    limit: number,
+    options: CallOptions = {}
+  ): Promise<RunState[]> {
     const context = this.context('list', projectId)
     const query = `?limit=${limit}&runTriggerFilter=API`
     const json = await this.request(context, 'GET', `${runsPath(projectId)}${query}`, options)
@@ -242,11 +246,7 @@ function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined
 }
 
-function requireString(
-  o: Record<string, unknown>,
-  field: string,
-  context: RequestContext
-): string {
+function requireString(o: Record<string, unknown>, field: string, context: RequestContext): string {
   const value = optionalString(o[field])
   if (value === undefined) throw new HexResponseError(context, `the field ${field} is missing`)
   return value

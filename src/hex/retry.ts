@@ -54,7 +54,11 @@ export function triggerVerdict(error: unknown): Verdict {
   }
   if (error instanceof HexApiError) {
     if (error.status === 429)
-      return { kind: 'retry', afterMs: error.retryAfterMs, reason: 'Hex is rate limiting runs (429)' }
+      return {
+        kind: 'retry',
+        afterMs: error.retryAfterMs,
+        reason: 'Hex is rate limiting runs (429)'
+      }
     if (error.status === 503)
       return {
         kind: 'retry',
@@ -66,7 +70,10 @@ export function triggerVerdict(error: unknown): Verdict {
   }
   if (error instanceof HexRedirectError) return { kind: 'fatal' }
   if (error instanceof HexResponseError)
-    return { kind: 'unknown-outcome', reason: 'Hex accepted the trigger but its answer could not be read' }
+    return {
+      kind: 'unknown-outcome',
+      reason: 'Hex accepted the trigger but its answer could not be read'
+    }
   return { kind: 'fatal' }
 }
 
@@ -156,10 +163,7 @@ export class UnknownOutcomeError extends HexError {
  * signal aborts. Throws the last error as it was (fatal), RetriesExhaustedError, or
  * UnknownOutcomeError.
  */
-export async function withRetries<T>(
-  attempt: () => Promise<T>,
-  options: RetryOptions
-): Promise<T> {
+export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOptions): Promise<T> {
   const { verdict, deadline, now, sleep, signal, onRetry } = options
   const random = options.random ?? Math.random
   const backoff = options.backoff ?? DEFAULT_BACKOFF

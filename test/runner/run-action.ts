@@ -82,8 +82,8 @@ export async function runAction(options: RunActionOptions = {}): Promise<ActionR
   })
   options.onSpawn?.(child)
   const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 60_000)
-  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
-    (resolve) => child.on('close', (code, sig) => resolve([code, sig]))
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (code, sig) => resolve([code, sig]))
   )
   clearTimeout(killer)
   const state = readFileSync(files.state, 'utf8')
