@@ -318,7 +318,7 @@ __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
 __webpack_unused_export__ = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
+module.exports.J2 = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
 
@@ -392,7 +392,7 @@ __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.hd = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -29221,6 +29221,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
 // EXTERNAL MODULE: ./src/action-io.ts
 var action_io = __nccwpck_require__(3078);
 // EXTERNAL MODULE: ./src/cancel.ts
@@ -29532,13 +29534,29 @@ function startedSince(run, since) {
 
 
 
+
 const processRuntime = {
     env: process.env,
-    fetch: (input, init) => globalThis.fetch(input, init),
+    fetch: proxyAwareFetch(),
     now: () => Date.now(),
     sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
     random: Math.random
 };
+/**
+ * fetch through undici's EnvHttpProxyAgent, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY as
+ * the runner does (Node's global fetch ignores them). It is the undici that @actions/core already
+ * bundles, so it costs no second copy, and Node's own fetch is never loaded.
+ */
+function proxyAwareFetch() {
+    let dispatcher;
+    return (input, init) => {
+        dispatcher ??= new undici/* EnvHttpProxyAgent */.J2();
+        return (0,undici/* fetch */.hd)(input, {
+            ...init,
+            dispatcher
+        });
+    };
+}
 /**
  * A request in flight when the workflow is cancelled gets this long to finish: a trigger that
  * completes can then be cancelled by its run id, where an abandoned one might leave a run behind.
