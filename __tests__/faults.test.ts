@@ -398,6 +398,31 @@ describe('cancellation by the runner', { concurrency: true }, () => {
     assert.equal(methods(projectId, 'POST').length, 1)
   })
 
+  it('a signal during a wait between trigger attempts sends no further trigger', async () => {
+    const projectId = addProject(fake, { lifecycle: FOREVER })
+    onTrigger(projectId, {
+      kind: 'respond',
+      status: 429,
+      body: 'Too Many Requests',
+      headers: { 'retry-after': '20' }
+    })
+    const result = await run(
+      projectId,
+      {},
+      {
+        onSpawn: (child) => {
+          void until(() => methods(projectId, 'POST').length === 1, 'the first trigger').then(() =>
+            child.kill('SIGINT')
+          )
+        }
+      }
+    )
+    assert.notEqual(result.exitCode, 0)
+    assert.equal(methods(projectId, 'POST').length, 1, 'no trigger after the signal')
+    assert.equal(fake.runs(projectId).length, 0)
+    assert.equal(result.outputs.status, 'CANCELLED')
+  })
+
   it('cancel-on-workflow-cancel: false leaves the run going', async () => {
     const projectId = addProject(fake, { lifecycle: FOREVER })
     const result = await run(
@@ -443,6 +468,34 @@ describe('the post step', { concurrency: true }, () => {
     assert.equal(methods(projectId, 'DELETE').length, 1)
     assert.match(post.stdout, new RegExp(`Cancelled Hex run ${runId}: the main step was stopped`))
     assert.match(post.summary, /Cancelled Hex run/)
+  })
+
+  it('finishes a timeout cancel the main step could not make, whatever cancel-on-workflow-cancel says', async () => {
+    const projectId = addProject(fake, { lifecycle: FOREVER })
+    const inputs = {
+      'project-id': projectId,
+      'api-token': RUN_TOKEN,
+      'api-url': fake.apiBase,
+      timeout: '1s',
+      'cancel-on-workflow-cancel': 'false'
+    }
+    fake.injectFault({
+      method: 'DELETE',
+      path: runPathOf(projectId),
+      // A 403 is not retried: the main step's one DELETE takes it, the post step's goes through.
+      times: 1,
+      action: { kind: 'respond', status: 403, body: { reason: 'Forbidden', traceId: 't' } }
+    })
+    const main = await runAction({ inputs })
+    assert.equal(main.outputs.status, 'TIMEOUT')
+    assert.match(main.summary, /Cancelling the run in Hex failed/)
+    assert.equal(main.stateValues.cancelWanted, 'true')
+    assert.equal(fake.runs(projectId)[0]?.status, 'RUNNING')
+
+    const post = await runAction({ inputs, state: main.stateValues })
+    assert.equal(post.exitCode, 0, post.log)
+    assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
+    assert.match(post.stdout, /which the main step could not cancel/)
   })
 
   it('does nothing after a main step that settled the run', async () => {

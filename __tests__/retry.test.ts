@@ -170,7 +170,7 @@ describe('withRetries', () => {
     assert.deepEqual(clock.sleeps, [])
   })
 
-  it('gives an unreachable host a few attempts, not the whole timeout', async () => {
+  it('gives an unreachable host a few attempts when asked to, not the whole timeout', async () => {
     const clock = new FakeClock()
     const f = failing(Array.from({ length: 100 }, () => net('ECONNREFUSED')))
     const error = await withRetries(f.attempt, {
@@ -178,12 +178,27 @@ describe('withRetries', () => {
       deadline: clock.now() + 3_600_000,
       now: clock.now,
       sleep: clock.sleep,
-      random: () => 1
+      random: () => 1,
+      maxConnectAttempts: MAX_CONNECT_ATTEMPTS
     }).catch((e: unknown) => e)
     assert.ok(error instanceof RetriesExhaustedError)
     assert.equal(error.why, 'unreachable')
     assert.equal(f.calls(), MAX_CONNECT_ATTEMPTS)
     assert.ok(clock.sleeps.reduce((a, b) => a + b, 0) <= 15_000)
+  })
+
+  it('rides out refused connections until the deadline when no bound is set', async () => {
+    const clock = new FakeClock()
+    const f = failing(Array.from({ length: 20 }, () => net('ECONNREFUSED')))
+    const value = await withRetries(f.attempt, {
+      verdict: readVerdict,
+      deadline: clock.now() + 3_600_000,
+      now: clock.now,
+      sleep: clock.sleep,
+      random: () => 1
+    })
+    assert.equal(value, 'ok')
+    assert.equal(f.calls(), 21)
   })
 
   it('turns a trigger with an unknown outcome into UnknownOutcomeError, without a retry', async () => {

@@ -28433,9 +28433,12 @@ const CANCEL_BUDGET_MS = 20_000;
 /** Cancels the run in Hex (DELETE), retrying what is transient within the budget. */
 async function cancelInHex(client, projectId, runId, options) {
     try {
-        await (0,_hex_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .withRetries */ .LH)(() => client.cancelRun(projectId, runId), {
+        const deadline = options.now() + options.budgetMs;
+        // Each attempt fits in what is left of the budget: one hung DELETE must not outlast it.
+        const attempt = () => client.cancelRun(projectId, runId, { timeoutMs: Math.max(1, deadline - options.now()) });
+        await (0,_hex_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .withRetries */ .LH)(attempt, {
             verdict: _hex_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .readVerdict */ .wk,
-            deadline: options.now() + options.budgetMs,
+            deadline,
             now: options.now,
             sleep: options.sleep,
             random: options.random
@@ -28446,7 +28449,9 @@ async function cancelInHex(client, projectId, runId, options) {
         const message = error instanceof Error ? error.message : String(error);
         // Hex answers 422 to a cancel of a run that has ended: find out whether that is what happened.
         if (error instanceof _hex_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexApiError */ .Y5 && error.status === 422) {
-            const state = await client.getRun(projectId, runId).catch(() => undefined);
+            const state = await client
+                .getRun(projectId, runId, { timeoutMs: options.budgetMs })
+                .catch(() => undefined);
             if (state && (0,_hex_types_js__WEBPACK_IMPORTED_MODULE_2__/* .isTerminalStatus */ .TQ)(state.status))
                 return { ok: true, alreadyEnded: state.status };
         }
@@ -28535,7 +28540,9 @@ const State = {
     ProjectId: 'projectId',
     RunId: 'runId',
     /** The main step decided the run's fate (it ended, was cancelled, or was left on purpose). */
-    Settled: 'settled'
+    Settled: 'settled',
+    /** The main step meant to cancel the run (timeout or workflow cancel) and could not. */
+    CancelWanted: 'cancelWanted'
 };
 
 
@@ -28591,10 +28598,13 @@ function formatDuration(ms) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   VY: () => (/* binding */ HexClient)
+/* harmony export */   VY: () => (/* binding */ HexClient),
+/* harmony export */   t0: () => (/* binding */ runPath)
 /* harmony export */ });
-/* unused harmony exports runsPath, runPath, parseRetryAfter */
+/* unused harmony exports runsPath, parseRetryAfter */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5282);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
+
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /**
@@ -28689,7 +28699,8 @@ class HexClient {
         };
         if (body !== undefined)
             headers['content-type'] = 'application/json';
-        const timeout = AbortSignal.timeout(this.requestTimeoutMs);
+        const timeoutMs = Math.min(this.requestTimeoutMs, options.timeoutMs ?? Infinity);
+        const timeout = AbortSignal.timeout(timeoutMs);
         const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
         const started = this.now();
         let response;
@@ -28704,14 +28715,18 @@ class HexClient {
             });
         }
         catch (error) {
-            throw networkError(context, error, timeout.aborted, this.requestTimeoutMs);
+            throw networkError(context, error, timeout.aborted, timeoutMs);
         }
         let text;
         try {
             text = await response.text();
         }
         catch (error) {
-            throw networkError(context, error, timeout.aborted, this.requestTimeoutMs);
+            // The status line arrived: an error status is known even if its body is lost.
+            if (response.status >= 400)
+                text = '';
+            else
+                throw networkError(context, error, timeout.aborted, timeoutMs);
         }
         this.onDebug(`${method} ${url} -> ${response.status} in ${Math.round(this.now() - started)}ms`);
         if (response.status >= 300 && response.status < 400) {
@@ -28749,7 +28764,7 @@ function parseRetryAfter(value, nowMs) {
 }
 function networkError(context, error, timedOut, timeoutMs) {
     if (timedOut)
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexNetworkError */ .u5(context, 'TIMEOUT', `no answer within ${timeoutMs}ms`);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexNetworkError */ .u5(context, 'TIMEOUT', `no answer within ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(timeoutMs)}`);
     if (error instanceof Error && error.name === 'AbortError')
         return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexNetworkError */ .u5(context, 'ABORTED', 'the request was aborted');
     const cause = error instanceof Error ? error.cause : undefined;
@@ -28987,9 +29002,10 @@ function explainStatus(context, status, statusText, body) {
 /* harmony export */   gX: () => (/* binding */ triggerVerdict),
 /* harmony export */   i5: () => (/* binding */ RetriesExhaustedError),
 /* harmony export */   rk: () => (/* binding */ UnknownOutcomeError),
+/* harmony export */   vK: () => (/* binding */ MAX_CONNECT_ATTEMPTS),
 /* harmony export */   wk: () => (/* binding */ readVerdict)
 /* harmony export */ });
-/* unused harmony exports RETRYABLE_STATUSES, DEFAULT_BACKOFF, MAX_CONNECT_ATTEMPTS, backoffDelay */
+/* unused harmony exports RETRYABLE_STATUSES, DEFAULT_BACKOFF, backoffDelay */
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7607);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5282);
 
@@ -29061,8 +29077,9 @@ function networkReason(error) {
  */
 const DEFAULT_BACKOFF = { baseMs: 1_000, capMs: 15_000 };
 /**
- * A connection that cannot be made at all (refused, DNS, TLS) gets this many attempts, about 15 s
- * at most: Hex is unreachable, and the user should hear so in seconds, not after the whole timeout.
+ * A trigger whose connection cannot be made at all (refused, DNS, TLS) gets this many attempts,
+ * about 15 s at most: Hex is unreachable, and the user should hear so in seconds, not after the
+ * whole timeout. Once a run is going, status reads ride out an outage until the timeout instead.
  */
 const MAX_CONNECT_ATTEMPTS = 5;
 /** Capped exponential backoff with full jitter (a random wait between 0 and the cap). */
@@ -29120,7 +29137,7 @@ async function withRetries(attempt, options) {
             if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexNetworkError */ .u5 && !error.requestSent)
                 connectFailures++;
             const delayMs = v.afterMs ?? backoffDelay(attempts - 1, backoff, random);
-            const why = connectFailures >= MAX_CONNECT_ATTEMPTS
+            const why = connectFailures >= (options.maxConnectAttempts ?? Infinity)
                 ? 'unreachable'
                 : now() + delayMs > deadline
                     ? 'deadline'
@@ -29232,7 +29249,7 @@ var constants = __nccwpck_require__(7242);
 // EXTERNAL MODULE: ./src/duration.ts
 var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/hex/client.ts
-var client = __nccwpck_require__(6562);
+var hex_client = __nccwpck_require__(6562);
 // EXTERNAL MODULE: ./src/hex/errors.ts
 var errors = __nccwpck_require__(5282);
 // EXTERNAL MODULE: ./src/hex/retry.ts
@@ -29436,6 +29453,7 @@ function fence(body) {
 
 
 
+
 /**
  * Runs in Hex whose start falls this long before the trigger was sent still count as its run:
  * the runner's clock and Hex's may disagree by a few seconds.
@@ -29443,6 +29461,8 @@ function fence(body) {
 const CLOCK_SKEW_MS = 60_000;
 /** Hex may take a moment to list a run it has just created: look this many times, this far apart. */
 const LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000];
+/** One look, retries included. */
+const LOOKUP_BUDGET_MS = 10_000;
 /** The trigger could not be confirmed and no run could be matched to it. */
 class TriggerOutcomeUnknownError extends errors/* HexError */._W {
 }
@@ -29452,16 +29472,17 @@ class TriggerOutcomeUnknownError extends errors/* HexError */._W {
  * looked for among the project's API-triggered runs and followed if exactly one matches.
  */
 async function triggerRun(options) {
-    const { client, projectId, request, now, signal } = options;
+    const { client, projectId, request, now, signal, requestSignal } = options;
     const sentAt = now();
     try {
-        return await (0,retry/* withRetries */.LH)(() => client.runProject(projectId, request, { signal }), {
+        return await (0,retry/* withRetries */.LH)(() => client.runProject(projectId, request, { signal: requestSignal }), {
             verdict: retry/* triggerVerdict */.gX,
             deadline: options.deadline,
             now,
             sleep: options.sleep,
             random: options.random,
             signal,
+            maxConnectAttempts: retry/* MAX_CONNECT_ATTEMPTS */.vK,
             onRetry: options.onRetry
         });
     }
@@ -29475,24 +29496,32 @@ async function recover(options, lost, sentAt) {
     const { client, projectId, now, sleep, signal } = options;
     const since = new Date(sentAt - CLOCK_SKEW_MS);
     const sinceText = new Date(sentAt).toISOString();
+    const unknown = `Hex's answer to the trigger was lost (${lost.reason}), so whether it started a run is unknown.`;
+    const advice = "The trigger was not sent again, so that this step never starts a second run. Check the project's runs in Hex before running this job again.";
+    const details = `The trigger's error: ${lost.original.message}`;
     let candidates = [];
     for (const delayMs of LOOKUP_DELAYS_MS) {
         await sleep(delayMs, signal);
         if (signal?.aborted)
             throw lost.original;
-        const runs = await (0,retry/* withRetries */.LH)(() => client.listApiRuns(projectId, 25, { signal }), {
-            verdict: retry/* readVerdict */.wk,
-            deadline: now() + 10_000,
-            now,
-            sleep,
-            random: options.random,
-            signal
-        });
-        candidates = runs.filter((run) => startedSince(run, since));
+        try {
+            const runs = await (0,retry/* withRetries */.LH)(() => client.listApiRuns(projectId, 25, { signal }), {
+                verdict: retry/* readVerdict */.wk,
+                deadline: now() + LOOKUP_BUDGET_MS,
+                now,
+                sleep,
+                random: options.random,
+                signal
+            });
+            candidates = runs.filter((run) => startedSince(run, since));
+        }
+        catch (error) {
+            const why = error instanceof Error ? error.message : String(error);
+            throw new TriggerOutcomeUnknownError(`${unknown} Looking for the run failed too: ${why} A run may have started. ${advice} ${details}`, lost.context);
+        }
         if (candidates.length > 0)
             break;
     }
-    const unknown = `Hex's answer to the trigger was lost (${lost.reason}), so whether it started a run is unknown.`;
     if (candidates.length === 1) {
         const run = candidates[0];
         options.onRecovered(`${unknown} Run ${run.runId} (${run.status}) is the only API-triggered run of project ${projectId} since ${sinceText}: following it instead of triggering again.`);
@@ -29500,16 +29529,15 @@ async function recover(options, lost, sentAt) {
             projectId,
             runId: run.runId,
             runUrl: run.runUrl ?? '',
-            runStatusUrl: `${options.apiBase}/projects/${projectId}/runs/${run.runId}`,
+            runStatusUrl: `${options.apiBase}${(0,hex_client/* runPath */.t0)(projectId, run.runId)}`,
             traceId: run.traceId,
             projectVersion: run.projectVersion
         };
     }
-    const advice = "The trigger was not sent again, so that this step never starts a second run. Check the project's runs in Hex before running this job again.";
     if (candidates.length === 0)
-        throw new TriggerOutcomeUnknownError(`${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${(0,duration/* formatDuration */.a)(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} Hex said: ${lost.original.message}`, lost.context);
+        throw new TriggerOutcomeUnknownError(`${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${(0,duration/* formatDuration */.a)(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} ${details}`, lost.context);
     const list = candidates.map((run) => `${run.runId} (${run.status}) ${run.runUrl ?? ''}`.trim());
-    throw new TriggerOutcomeUnknownError(`${unknown} ${candidates.length} API-triggered runs of project ${projectId} started since ${sinceText}, so the action cannot tell which one is its own: ${list.join('; ')}. ${advice}`, lost.context);
+    throw new TriggerOutcomeUnknownError(`${unknown} ${candidates.length} API-triggered runs of project ${projectId} started since ${sinceText}, so the action cannot tell which one is its own: ${list.join('; ')}. ${advice} ${details}`, lost.context);
 }
 function startedSince(run, since) {
     // A run Hex has not started yet has no start time: it is new.
@@ -29593,8 +29621,8 @@ async function run(io = action_io/* coreIO */.I, runtime = processRuntime, signa
     catch (error) {
         step.failed(error);
     }
-    if (!step.runLeftOpen)
-        io.saveState(constants/* State */.Uw.Settled, 'true');
+    // The post step cancels a run only where the main step meant to and could not.
+    io.saveState(step.runLeftOpen ? constants/* State */.Uw.CancelWanted : constants/* State */.Uw.Settled, 'true');
     const { report } = step;
     await publish(io, report);
     if (!report.succeeded && report.message)
@@ -29629,7 +29657,7 @@ class Step {
             viewId: settings.viewId,
             notes: []
         };
-        this.client = new client/* HexClient */.VY({
+        this.client = new hex_client/* HexClient */.VY({
             apiBase: settings.apiBase,
             token: settings.apiToken,
             fetch: runtime.fetch,
@@ -29655,8 +29683,9 @@ class Step {
             now: runtime.now,
             sleep: runtime.sleep,
             random: runtime.random,
+            signal: this.signal,
             // A trigger in flight gets a grace period: its run id is what lets it be cancelled.
-            signal: this.signal && graceSignal(this.signal, SHUTDOWN_GRACE_MS),
+            requestSignal: this.signal && graceSignal(this.signal, SHUTDOWN_GRACE_MS),
             onRetry: (notice) => this.logRetry('Starting the run', notice),
             onRecovered: (message) => {
                 io.warning(message, 'Hex run recovered');
@@ -29664,8 +29693,6 @@ class Step {
             }
         });
         this.recordTrigger(run);
-        if (this.signal?.aborted)
-            return this.cancelled(run.runId);
         if (settings.dryRun) {
             report.status = ActionStatus.DryRun;
             report.succeeded = true;
@@ -29680,6 +29707,8 @@ class Step {
             io.info('wait is false: not waiting for the run to finish.');
             return;
         }
+        if (this.signal?.aborted)
+            return this.cancelled(run.runId);
         const result = await this.poll(run.runId);
         const latest = result.kind === 'finished' ? result.state : result.last;
         if (latest)
@@ -29745,7 +29774,9 @@ class Step {
                 return { kind: 'aborted', last, polls: 0 };
             // Status reads failed until the deadline: that is a timeout, with the reads' failure as cause.
             if (error instanceof retry/* RetriesExhaustedError */.i5 && error.why === 'deadline') {
-                this.report.notes.push(`Status reads failed for the last ${(0,duration/* formatDuration */.a)(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`);
+                this.report.notes.push(error.attempts > 1
+                    ? `Status reads failed for the last ${(0,duration/* formatDuration */.a)(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
+                    : `The status read at the deadline failed: ${error.lastError.message}`);
                 return { kind: 'timeout', last, polls: 0 };
             }
             throw error;
@@ -29952,7 +29983,9 @@ async function post(io = _action_io_js__WEBPACK_IMPORTED_MODULE_0__/* .coreIO */
         return;
     }
     const settings = parsed.settings;
-    if (!settings.cancelOnWorkflowCancel) {
+    // A cancel the main step tried and could not is finished here whatever the inputs say; a run
+    // the main step never got to decide on is cancelled as on a workflow cancel.
+    if (io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .State */ .Uw.CancelWanted) !== 'true' && !settings.cancelOnWorkflowCancel) {
         io.info(`The step stopped before Hex run ${runId} ended; cancel-on-workflow-cancel is false, so it is left going.`);
         return;
     }
@@ -29992,7 +30025,9 @@ async function post(io = _action_io_js__WEBPACK_IMPORTED_MODULE_0__/* .coreIO */
     }
     const line = 'alreadyEnded' in result
         ? `Hex run ${runId} had already ended ${result.alreadyEnded}: nothing to cancel.`
-        : `Cancelled Hex run ${runId}: the main step was stopped before the run ended.`;
+        : io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .State */ .Uw.CancelWanted) === 'true'
+            ? `Cancelled Hex run ${runId}, which the main step could not cancel.`
+            : `Cancelled Hex run ${runId}: the main step was stopped before the run ended.`;
     io.info(line);
     try {
         await io.writeSummary(`> 🚫 ${line}\n`);

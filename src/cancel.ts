@@ -32,9 +32,13 @@ export async function cancelInHex(
   options: CancelOptions
 ): Promise<CancelResult> {
   try {
-    await withRetries(() => client.cancelRun(projectId, runId), {
+    const deadline = options.now() + options.budgetMs
+    // Each attempt fits in what is left of the budget: one hung DELETE must not outlast it.
+    const attempt = () =>
+      client.cancelRun(projectId, runId, { timeoutMs: Math.max(1, deadline - options.now()) })
+    await withRetries(attempt, {
       verdict: readVerdict,
-      deadline: options.now() + options.budgetMs,
+      deadline,
       now: options.now,
       sleep: options.sleep,
       random: options.random
@@ -44,7 +48,9 @@ export async function cancelInHex(
     const message = error instanceof Error ? error.message : String(error)
     // Hex answers 422 to a cancel of a run that has ended: find out whether that is what happened.
     if (error instanceof HexApiError && error.status === 422) {
-      const state = await client.getRun(projectId, runId).catch(() => undefined)
+      const state = await client
+        .getRun(projectId, runId, { timeoutMs: options.budgetMs })
+        .catch(() => undefined)
       if (state && isTerminalStatus(state.status)) return { ok: true, alreadyEnded: state.status }
     }
     return { ok: false, error: message }

@@ -73,6 +73,8 @@ export const State = {
   ProjectId: 'projectId',
   RunId: 'runId',
   /** The main step decided the run's fate (it ended, was cancelled, or was left on purpose). */
-  Settled: 'settled'
+  Settled: 'settled',
+  /** The main step meant to cancel the run (timeout or workflow cancel) and could not. */
+  CancelWanted: 'cancelWanted'
 } as const
 export type StateName = (typeof State)[keyof typeof State]

@@ -95,7 +95,8 @@ export async function run(
   } catch (error) {
     step.failed(error)
   }
-  if (!step.runLeftOpen) io.saveState(State.Settled, 'true')
+  // The post step cancels a run only where the main step meant to and could not.
+  io.saveState(step.runLeftOpen ? State.CancelWanted : State.Settled, 'true')
   const { report } = step
   await publish(io, report)
   if (!report.succeeded && report.message) io.fail(failureText(report), failureTitle(report))
@@ -158,8 +159,9 @@ class Step {
       now: runtime.now,
       sleep: runtime.sleep,
       random: runtime.random,
+      signal: this.signal,
       // A trigger in flight gets a grace period: its run id is what lets it be cancelled.
-      signal: this.signal && graceSignal(this.signal, SHUTDOWN_GRACE_MS),
+      requestSignal: this.signal && graceSignal(this.signal, SHUTDOWN_GRACE_MS),
       onRetry: (notice) => this.logRetry('Starting the run', notice),
       onRecovered: (message) => {
         io.warning(message, 'Hex run recovered')
@@ -168,7 +170,6 @@ class Step {
     })
     this.recordTrigger(run)
 
-    if (this.signal?.aborted) return this.cancelled(run.runId)
     if (settings.dryRun) {
       report.status = ActionStatus.DryRun
       report.succeeded = true
@@ -183,6 +184,7 @@ class Step {
       io.info('wait is false: not waiting for the run to finish.')
       return
     }
+    if (this.signal?.aborted) return this.cancelled(run.runId)
 
     const result = await this.poll(run.runId)
     const latest = result.kind === 'finished' ? result.state : result.last
@@ -248,7 +250,9 @@ class Step {
       // Status reads failed until the deadline: that is a timeout, with the reads' failure as cause.
       if (error instanceof RetriesExhaustedError && error.why === 'deadline') {
         this.report.notes.push(
-          `Status reads failed for the last ${formatDuration(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
+          error.attempts > 1
+            ? `Status reads failed for the last ${formatDuration(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
+            : `The status read at the deadline failed: ${error.lastError.message}`
         )
         return { kind: 'timeout', last, polls: 0 }
       }

@@ -32,7 +32,9 @@ export async function post(
     return
   }
   const settings = parsed.settings
-  if (!settings.cancelOnWorkflowCancel) {
+  // A cancel the main step tried and could not is finished here whatever the inputs say; a run
+  // the main step never got to decide on is cancelled as on a workflow cancel.
+  if (io.getState(State.CancelWanted) !== 'true' && !settings.cancelOnWorkflowCancel) {
     io.info(
       `The step stopped before Hex run ${runId} ended; cancel-on-workflow-cancel is false, so it is left going.`
     )
@@ -76,7 +78,9 @@ export async function post(
   const line =
     'alreadyEnded' in result
       ? `Hex run ${runId} had already ended ${result.alreadyEnded}: nothing to cancel.`
-      : `Cancelled Hex run ${runId}: the main step was stopped before the run ended.`
+      : io.getState(State.CancelWanted) === 'true'
+        ? `Cancelled Hex run ${runId}, which the main step could not cancel.`
+        : `Cancelled Hex run ${runId}: the main step was stopped before the run ended.`
   io.info(line)
   try {
     await io.writeSummary(`> 🚫 ${line}\n`)

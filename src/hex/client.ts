@@ -8,6 +8,7 @@ import {
   type RequestContext
 } from './errors.ts'
 import type { RunProjectRequest, RunState, TriggeredRun } from './types.ts'
+import { formatDuration } from '../duration.ts'
 
 export interface HexClientOptions {
   /** Normalised API base, e.g. https://app.hex.tech/api/v1 (no trailing slash). */
@@ -31,6 +32,8 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 /** Per call: a signal that abandons the request (the action is shutting down). */
 export interface CallOptions {
   signal?: AbortSignal
+  /** A shorter limit for this call than requestTimeoutMs (a cancel racing the runner's kill). */
+  timeoutMs?: number
 }
 
 /**
@@ -151,7 +154,8 @@ export class HexClient {
       'user-agent': this.userAgent
     }
     if (body !== undefined) headers['content-type'] = 'application/json'
-    const timeout = AbortSignal.timeout(this.requestTimeoutMs)
+    const timeoutMs = Math.min(this.requestTimeoutMs, options.timeoutMs ?? Infinity)
+    const timeout = AbortSignal.timeout(timeoutMs)
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
     const started = this.now()
     let response: Response
@@ -165,13 +169,15 @@ export class HexClient {
         redirect: 'manual'
       })
     } catch (error) {
-      throw networkError(context, error, timeout.aborted, this.requestTimeoutMs)
+      throw networkError(context, error, timeout.aborted, timeoutMs)
     }
     let text: string
     try {
       text = await response.text()
     } catch (error) {
-      throw networkError(context, error, timeout.aborted, this.requestTimeoutMs)
+      // The status line arrived: an error status is known even if its body is lost.
+      if (response.status >= 400) text = ''
+      else throw networkError(context, error, timeout.aborted, timeoutMs)
     }
     this.onDebug(`${method} ${url} -> ${response.status} in ${Math.round(this.now() - started)}ms`)
 
@@ -220,7 +226,8 @@ function networkError(
   timedOut: boolean,
   timeoutMs: number
 ): HexNetworkError {
-  if (timedOut) return new HexNetworkError(context, 'TIMEOUT', `no answer within ${timeoutMs}ms`)
+  if (timedOut)
+    return new HexNetworkError(context, 'TIMEOUT', `no answer within ${formatDuration(timeoutMs)}`)
   if (error instanceof Error && error.name === 'AbortError')
     return new HexNetworkError(context, 'ABORTED', 'the request was aborted')
   const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined

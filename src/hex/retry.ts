@@ -95,8 +95,9 @@ export interface Backoff {
 export const DEFAULT_BACKOFF: Backoff = { baseMs: 1_000, capMs: 15_000 }
 
 /**
- * A connection that cannot be made at all (refused, DNS, TLS) gets this many attempts, about 15 s
- * at most: Hex is unreachable, and the user should hear so in seconds, not after the whole timeout.
+ * A trigger whose connection cannot be made at all (refused, DNS, TLS) gets this many attempts,
+ * about 15 s at most: Hex is unreachable, and the user should hear so in seconds, not after the
+ * whole timeout. Once a run is going, status reads ride out an outage until the timeout instead.
  */
 export const MAX_CONNECT_ATTEMPTS = 5
 
@@ -114,6 +115,8 @@ export interface RetryOptions {
   random?: () => number
   backoff?: Backoff
   signal?: AbortSignal
+  /** Give up after this many failures to connect at all; unbounded by default. */
+  maxConnectAttempts?: number
   /** Called before each wait, for the log. */
   onRetry?: (retry: RetryNotice) => void
 }
@@ -180,7 +183,7 @@ export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOp
       if (error instanceof HexNetworkError && !error.requestSent) connectFailures++
       const delayMs = v.afterMs ?? backoffDelay(attempts - 1, backoff, random)
       const why =
-        connectFailures >= MAX_CONNECT_ATTEMPTS
+        connectFailures >= (options.maxConnectAttempts ?? Infinity)
           ? 'unreachable'
           : now() + delayMs > deadline
             ? 'deadline'
