@@ -9,14 +9,15 @@ import { FakeHex } from '../test/fake-hex/server.ts'
 import {
   addProject,
   assertNoStackTrace,
-  assertNoToken,
   errorAnnotations,
   READ_TOKEN,
   requestsFor,
   RUN_TOKEN,
+  runAgainst,
+  UNKNOWN_TOKEN,
   warningAnnotations
 } from './helpers/e2e.ts'
-import { runAction, type ActionResult } from '../test/runner/run-action.ts'
+import type { ActionResult } from '../test/runner/run-action.ts'
 
 const QUICK = [
   { status: 'PENDING', ms: 60 },
@@ -33,17 +34,12 @@ after(async () => {
   await fake.close()
 })
 
-async function run(
+function run(
   projectId: string,
   inputs: Record<string, string> = {},
   env: Record<string, string> = {}
 ): Promise<ActionResult> {
-  const result = await runAction({
-    inputs: { 'project-id': projectId, 'api-token': RUN_TOKEN, 'api-url': fake.apiBase, ...inputs },
-    env
-  })
-  for (const token of [RUN_TOKEN, READ_TOKEN, 'hxtw_not_a_real_token']) assertNoToken(result, token)
-  return result
+  return runAgainst(fake, projectId, inputs, { env })
 }
 
 describe('a run that completes', { concurrency: true }, () => {
@@ -119,9 +115,7 @@ describe('a run that completes', { concurrency: true }, () => {
     const legacy = await FakeHex.start({ legacyShapes: true })
     try {
       const projectId = addProject(legacy, { lifecycle: QUICK, version: 4 })
-      const result = await runAction({
-        inputs: { 'project-id': projectId, 'api-token': RUN_TOKEN, 'api-url': legacy.apiBase }
-      })
+      const result = await runAgainst(legacy, projectId)
       assert.equal(result.exitCode, 0, result.log)
       assert.equal(result.outputs.status, 'COMPLETED')
       assert.equal(result.outputs['project-version'], '4')
@@ -265,7 +259,7 @@ describe('Hex errors', { concurrency: true }, () => {
 
   it('401 with a plain-text body: token invalid or expired, or the wrong host', async () => {
     const projectId = addProject(fake)
-    const result = await run(projectId, { 'api-token': 'hxtw_not_a_real_token' })
+    const result = await run(projectId, { 'api-token': UNKNOWN_TOKEN })
     failsWith(result, /rejected the API token \(401 Unauthorized\).*invalid or expired.*api-url/)
   })
 
@@ -273,14 +267,7 @@ describe('Hex errors', { concurrency: true }, () => {
     const json = await FakeHex.start({ unauthorizedStyle: 'json' })
     try {
       const projectId = addProject(json)
-      const result = await runAction({
-        inputs: {
-          'project-id': projectId,
-          'api-token': 'hxtw_not_a_real_token',
-          'api-url': json.apiBase
-        }
-      })
-      assertNoToken(result, 'hxtw_not_a_real_token')
+      const result = await runAgainst(json, projectId, { 'api-token': UNKNOWN_TOKEN })
       failsWith(result, /rejected the API token \(401/)
     } finally {
       await json.close()
@@ -388,15 +375,7 @@ describe('bad input', { concurrency: true }, () => {
       // A server of its own, so "nothing was sent" counts every request, not one project's.
       const own = await FakeHex.start()
       try {
-        const result = await runAction({
-          inputs: {
-            'project-id': addProject(own),
-            'api-token': RUN_TOKEN,
-            'api-url': own.apiBase,
-            ...inputs
-          }
-        })
-        assertNoToken(result, RUN_TOKEN)
+        const result = await runAgainst(own, addProject(own), inputs)
         assert.equal(result.exitCode, 1)
         const errors = errorAnnotations(result)
         assert.ok(

@@ -6,17 +6,17 @@
 import assert from 'node:assert/strict'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, describe, it } from 'node:test'
 import { FakeHex, type FaultAction } from '../test/fake-hex/server.ts'
-import { runAction, type ActionResult, type RunActionOptions } from '../test/runner/run-action.ts'
+import type { ActionResult, RunActionOptions } from '../test/runner/run-action.ts'
 import {
   addProject,
-  assertNoStackTrace,
-  assertNoToken,
   errorAnnotations,
   requestsFor,
   RUN_TOKEN,
+  runAgainst,
+  signalWhen,
+  until,
   warningAnnotations
 } from './helpers/e2e.ts'
 
@@ -35,18 +35,12 @@ after(async () => {
   await fake.close()
 })
 
-async function run(
+function run(
   projectId: string,
   inputs: Record<string, string> = {},
   options: Omit<RunActionOptions, 'inputs'> = {}
 ): Promise<ActionResult> {
-  const result = await runAction({
-    inputs: { 'project-id': projectId, 'api-token': RUN_TOKEN, 'api-url': fake.apiBase, ...inputs },
-    ...options
-  })
-  assertNoToken(result, RUN_TOKEN)
-  assertNoStackTrace(result)
-  return result
+  return runAgainst(fake, projectId, inputs, options)
 }
 
 const triggerPath = (projectId: string) => `/api/v1/projects/${projectId}/runs`
@@ -63,14 +57,6 @@ function onPoll(
   options: { skip?: number; times?: number } = {}
 ): void {
   fake.injectFault({ method: 'GET', path: runPathOf(projectId), ...options, action })
-}
-
-async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(20)
-  }
 }
 
 describe('faults while polling', { concurrency: true }, () => {
@@ -195,9 +181,7 @@ describe('faults on the trigger: never two runs', { concurrency: true }, () => {
         headers: { authorization: `Bearer ${RUN_TOKEN}` }
       })
       assert.equal(first.status, 201)
-      const result = await runAction({
-        inputs: { 'project-id': projectId, 'api-token': RUN_TOKEN, 'api-url': busy.apiBase }
-      })
+      const result = await runAgainst(busy, projectId)
       assert.equal(result.exitCode, 0, result.log)
       const posts = busy.requests.filter((r) => r.method === 'POST' && r.path.includes(projectId))
       assert.ok(posts.length >= 2, 'retried at least once')
@@ -296,13 +280,7 @@ describe('unreachable or unsafe targets', { concurrency: true }, () => {
     const { port } = server.address() as AddressInfo
     await new Promise<void>((resolve) => server.close(() => resolve()))
     const started = Date.now()
-    const result = await runAction({
-      inputs: {
-        'project-id': addProject(fake),
-        'api-token': RUN_TOKEN,
-        'api-url': `http://127.0.0.1:${port}`
-      }
-    })
+    const result = await run(addProject(fake), { 'api-url': `http://127.0.0.1:${port}` })
     assert.equal(result.exitCode, 1)
     const [error] = errorAnnotations(result)
     assert.match(
@@ -360,11 +338,11 @@ describe('cancellation by the runner', { concurrency: true }, () => {
       projectId,
       {},
       {
-        onSpawn: (child) => {
-          void until(() => methods(projectId, 'GET').length >= 2, 'the run to be polled').then(() =>
-            child.kill('SIGINT')
-          )
-        }
+        onSpawn: signalWhen(
+          () => methods(projectId, 'GET').length >= 2,
+          'the run to be polled',
+          'SIGINT'
+        )
       }
     )
     assert.notEqual(result.exitCode, 0)
@@ -385,11 +363,7 @@ describe('cancellation by the runner', { concurrency: true }, () => {
       projectId,
       {},
       {
-        onSpawn: (child) => {
-          void until(() => methods(projectId, 'POST').length === 1, 'the trigger').then(() =>
-            child.kill('SIGTERM')
-          )
-        }
+        onSpawn: signalWhen(() => methods(projectId, 'POST').length === 1, 'the trigger', 'SIGTERM')
       }
     )
     assert.notEqual(result.exitCode, 0)
@@ -410,11 +384,11 @@ describe('cancellation by the runner', { concurrency: true }, () => {
       projectId,
       {},
       {
-        onSpawn: (child) => {
-          void until(() => methods(projectId, 'POST').length === 1, 'the first trigger').then(() =>
-            child.kill('SIGINT')
-          )
-        }
+        onSpawn: signalWhen(
+          () => methods(projectId, 'POST').length === 1,
+          'the first trigger',
+          'SIGINT'
+        )
       }
     )
     assert.notEqual(result.exitCode, 0)
@@ -429,11 +403,11 @@ describe('cancellation by the runner', { concurrency: true }, () => {
       projectId,
       { 'cancel-on-workflow-cancel': 'false' },
       {
-        onSpawn: (child) => {
-          void until(() => methods(projectId, 'GET').length >= 1, 'the run to be polled').then(() =>
-            child.kill('SIGINT')
-          )
-        }
+        onSpawn: signalWhen(
+          () => methods(projectId, 'GET').length >= 1,
+          'the run to be polled',
+          'SIGINT'
+        )
       }
     )
     assert.equal(result.outputs.status, 'CANCELLED')
@@ -446,23 +420,24 @@ describe('cancellation by the runner', { concurrency: true }, () => {
 describe('the post step', { concurrency: true }, () => {
   it('cancels a run the main step left going when it was killed', async () => {
     const projectId = addProject(fake, { lifecycle: FOREVER })
-    const inputs = { 'project-id': projectId, 'api-token': RUN_TOKEN, 'api-url': fake.apiBase }
-    const main = await runAction({
-      inputs,
-      onSpawn: (child) => {
-        void until(() => methods(projectId, 'GET').length >= 1, 'the run to be polled').then(() =>
-          child.kill('SIGKILL')
+    const main = await run(
+      projectId,
+      {},
+      {
+        onSpawn: signalWhen(
+          () => methods(projectId, 'GET').length >= 1,
+          'the run to be polled',
+          'SIGKILL'
         )
       }
-    })
+    )
     assert.equal(main.signal, 'SIGKILL')
     const runId = fake.runs(projectId)[0]?.id
     assert.equal(main.stateValues.runId, runId)
     assert.equal(main.stateValues.settled, undefined)
     assert.equal(fake.runs(projectId)[0]?.status, 'RUNNING')
 
-    const post = await runAction({ inputs, state: main.stateValues })
-    assertNoToken(post, RUN_TOKEN)
+    const post = await run(projectId, {}, { state: main.stateValues })
     assert.equal(post.exitCode, 0, post.log)
     assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
     assert.equal(methods(projectId, 'DELETE').length, 1)
@@ -472,13 +447,7 @@ describe('the post step', { concurrency: true }, () => {
 
   it('finishes a timeout cancel the main step could not make, whatever cancel-on-workflow-cancel says', async () => {
     const projectId = addProject(fake, { lifecycle: FOREVER })
-    const inputs = {
-      'project-id': projectId,
-      'api-token': RUN_TOKEN,
-      'api-url': fake.apiBase,
-      timeout: '1s',
-      'cancel-on-workflow-cancel': 'false'
-    }
+    const inputs = { timeout: '1s', 'cancel-on-workflow-cancel': 'false' }
     fake.injectFault({
       method: 'DELETE',
       path: runPathOf(projectId),
@@ -486,13 +455,13 @@ describe('the post step', { concurrency: true }, () => {
       times: 1,
       action: { kind: 'respond', status: 403, body: { reason: 'Forbidden', traceId: 't' } }
     })
-    const main = await runAction({ inputs })
+    const main = await run(projectId, inputs)
     assert.equal(main.outputs.status, 'TIMEOUT')
     assert.match(main.summary, /Cancelling the run in Hex failed/)
     assert.equal(main.stateValues.cancelWanted, 'true')
     assert.equal(fake.runs(projectId)[0]?.status, 'RUNNING')
 
-    const post = await runAction({ inputs, state: main.stateValues })
+    const post = await run(projectId, inputs, { state: main.stateValues })
     assert.equal(post.exitCode, 0, post.log)
     assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
     assert.match(post.stdout, /which the main step could not cancel/)
@@ -500,11 +469,10 @@ describe('the post step', { concurrency: true }, () => {
 
   it('does nothing after a main step that settled the run', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
-    const inputs = { 'project-id': projectId, 'api-token': RUN_TOKEN, 'api-url': fake.apiBase }
-    const main = await runAction({ inputs })
+    const main = await run(projectId)
     assert.equal(main.exitCode, 0, main.log)
     const sent = requestsFor(fake, projectId).length
-    const post = await runAction({ inputs, state: main.stateValues })
+    const post = await run(projectId, {}, { state: main.stateValues })
     assert.equal(post.exitCode, 0)
     assert.equal(requestsFor(fake, projectId).length, sent, 'the post step sent nothing')
   })
@@ -513,17 +481,19 @@ describe('the post step', { concurrency: true }, () => {
     const projectId = addProject(fake, {
       lifecycle: [{ status: 'RUNNING', ms: 300 }, { status: 'COMPLETED' }]
     })
-    const inputs = { 'project-id': projectId, 'api-token': RUN_TOKEN, 'api-url': fake.apiBase }
-    const main = await runAction({
-      inputs,
-      onSpawn: (child) => {
-        void until(() => methods(projectId, 'GET').length >= 1, 'the run to be polled').then(() =>
-          child.kill('SIGKILL')
+    const main = await run(
+      projectId,
+      {},
+      {
+        onSpawn: signalWhen(
+          () => methods(projectId, 'GET').length >= 1,
+          'the run to be polled',
+          'SIGKILL'
         )
       }
-    })
+    )
     await until(() => fake.runs(projectId)[0]?.status === 'COMPLETED', 'the run to end')
-    const post = await runAction({ inputs, state: main.stateValues })
+    const post = await run(projectId, {}, { state: main.stateValues })
     assert.equal(post.exitCode, 0)
     assert.equal(methods(projectId, 'DELETE').length, 0)
     assert.match(post.stdout, /already ended COMPLETED: nothing to cancel/)

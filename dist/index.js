@@ -29361,29 +29361,21 @@ var settings = __nccwpck_require__(8750);
 ;// CONCATENATED MODULE: ./src/summary.ts
 
 
-const MARKERS = {
-    COMPLETED: '✅',
-    ERRORED: '❌',
-    KILLED: '🛑',
-    UNABLE_TO_ALLOCATE_KERNEL: '❌',
-    PENDING: '⏳',
-    RUNNING: '⏳',
-    [ActionStatus.Timeout]: '⏱️',
-    [ActionStatus.Cancelled]: '🚫',
-    [ActionStatus.DryRun]: '🧪',
-    [ActionStatus.Error]: '❌'
-};
-const HEADLINES = {
-    COMPLETED: 'Hex run completed',
-    ERRORED: 'Hex run errored',
-    KILLED: 'Hex run was killed',
-    UNABLE_TO_ALLOCATE_KERNEL: 'Hex could not allocate a kernel for the run',
-    PENDING: 'Hex run started',
-    RUNNING: 'Hex run started',
-    [ActionStatus.Timeout]: 'Hex run timed out',
-    [ActionStatus.Cancelled]: 'Hex run cancelled',
-    [ActionStatus.DryRun]: 'Hex dry run accepted',
-    [ActionStatus.Error]: 'Hex run failed'
+/** How each status is shown: a marker a reader spots at a glance, and a headline. */
+const LOOKS = {
+    COMPLETED: { marker: '✅', headline: 'Hex run completed' },
+    ERRORED: { marker: '❌', headline: 'Hex run errored' },
+    KILLED: { marker: '🛑', headline: 'Hex run was killed' },
+    UNABLE_TO_ALLOCATE_KERNEL: {
+        marker: '❌',
+        headline: 'Hex could not allocate a kernel for the run'
+    },
+    PENDING: { marker: '⏳', headline: 'Hex run started' },
+    RUNNING: { marker: '⏳', headline: 'Hex run started' },
+    [ActionStatus.Timeout]: { marker: '⏱️', headline: 'Hex run timed out' },
+    [ActionStatus.Cancelled]: { marker: '🚫', headline: 'Hex run cancelled' },
+    [ActionStatus.DryRun]: { marker: '🧪', headline: 'Hex dry run accepted' },
+    [ActionStatus.Error]: { marker: '❌', headline: 'Hex run failed' }
 };
 /** Text from Hex or the user goes into a Markdown table: keep it on one line and inert. */
 function cell(text) {
@@ -29406,8 +29398,10 @@ function summary_link(url, text) {
 }
 /** The job summary for one step, as GitHub-flavoured Markdown. Holds no secret: it has none. */
 function renderSummary(report) {
-    const marker = MARKERS[report.status] ?? '❔';
-    const headline = HEADLINES[report.status] ?? `Hex run ended ${report.status}`;
+    const { marker, headline } = LOOKS[report.status] ?? {
+        marker: '❔',
+        headline: `Hex run ended ${report.status}`
+    };
     const rows = [['Project', code(report.projectId)]];
     if (report.runUrl)
         rows.push(['Run', summary_link(report.runUrl, 'Open the run in Hex')]);

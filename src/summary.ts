@@ -1,30 +1,21 @@
 import { formatDuration } from './duration.ts'
 import { ActionStatus, type RunReport } from './report.ts'
 
-const MARKERS: Record<string, string> = {
-  COMPLETED: '✅',
-  ERRORED: '❌',
-  KILLED: '🛑',
-  UNABLE_TO_ALLOCATE_KERNEL: '❌',
-  PENDING: '⏳',
-  RUNNING: '⏳',
-  [ActionStatus.Timeout]: '⏱️',
-  [ActionStatus.Cancelled]: '🚫',
-  [ActionStatus.DryRun]: '🧪',
-  [ActionStatus.Error]: '❌'
-}
-
-const HEADLINES: Record<string, string> = {
-  COMPLETED: 'Hex run completed',
-  ERRORED: 'Hex run errored',
-  KILLED: 'Hex run was killed',
-  UNABLE_TO_ALLOCATE_KERNEL: 'Hex could not allocate a kernel for the run',
-  PENDING: 'Hex run started',
-  RUNNING: 'Hex run started',
-  [ActionStatus.Timeout]: 'Hex run timed out',
-  [ActionStatus.Cancelled]: 'Hex run cancelled',
-  [ActionStatus.DryRun]: 'Hex dry run accepted',
-  [ActionStatus.Error]: 'Hex run failed'
+/** How each status is shown: a marker a reader spots at a glance, and a headline. */
+const LOOKS: Record<string, { marker: string; headline: string }> = {
+  COMPLETED: { marker: '✅', headline: 'Hex run completed' },
+  ERRORED: { marker: '❌', headline: 'Hex run errored' },
+  KILLED: { marker: '🛑', headline: 'Hex run was killed' },
+  UNABLE_TO_ALLOCATE_KERNEL: {
+    marker: '❌',
+    headline: 'Hex could not allocate a kernel for the run'
+  },
+  PENDING: { marker: '⏳', headline: 'Hex run started' },
+  RUNNING: { marker: '⏳', headline: 'Hex run started' },
+  [ActionStatus.Timeout]: { marker: '⏱️', headline: 'Hex run timed out' },
+  [ActionStatus.Cancelled]: { marker: '🚫', headline: 'Hex run cancelled' },
+  [ActionStatus.DryRun]: { marker: '🧪', headline: 'Hex dry run accepted' },
+  [ActionStatus.Error]: { marker: '❌', headline: 'Hex run failed' }
 }
 
 /** Text from Hex or the user goes into a Markdown table: keep it on one line and inert. */
@@ -53,8 +44,10 @@ function link(url: string, text: string): string {
 
 /** The job summary for one step, as GitHub-flavoured Markdown. Holds no secret: it has none. */
 export function renderSummary(report: RunReport): string {
-  const marker = MARKERS[report.status] ?? '❔'
-  const headline = HEADLINES[report.status] ?? `Hex run ended ${report.status}`
+  const { marker, headline } = LOOKS[report.status] ?? {
+    marker: '❔',
+    headline: `Hex run ended ${report.status}`
+  }
   const rows: [string, string][] = [['Project', code(report.projectId)]]
   if (report.runUrl) rows.push(['Run', link(report.runUrl, 'Open the run in Hex')])
   if (report.runId) rows.push(['Run ID', code(report.runId)])

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import type { ChildProcess } from 'node:child_process'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { FakeHex, FakeProject } from '../../test/fake-hex/server.ts'
-import type { ActionResult } from '../../test/runner/run-action.ts'
+import {
+  runAction,
+  type ActionResult,
+  type RunActionOptions
+} from '../../test/runner/run-action.ts'
 
 export const RUN_TOKEN = 'hxtw_test_run_token'
 export const READ_TOKEN = 'hxtw_test_read_token'
@@ -11,6 +17,48 @@ export function addProject(fake: FakeHex, project: Partial<FakeProject> = {}): s
   const id = randomUUID()
   fake.addProject({ id, ...project })
   return id
+}
+
+/** A token no server knows, for the 401 tests; it must not leak either. */
+export const UNKNOWN_TOKEN = 'hxtw_not_a_real_token'
+
+/**
+ * Runs the bundled action against the stand-in server for one project, with the run token, and
+ * checks what must hold on every path: no token anywhere, no stack trace.
+ */
+export async function runAgainst(
+  fake: FakeHex,
+  projectId: string,
+  inputs: Record<string, string> = {},
+  options: Omit<RunActionOptions, 'inputs'> = {}
+): Promise<ActionResult> {
+  const result = await runAction({
+    inputs: { 'project-id': projectId, 'api-token': RUN_TOKEN, 'api-url': fake.apiBase, ...inputs },
+    ...options
+  })
+  for (const token of [RUN_TOKEN, READ_TOKEN, UNKNOWN_TOKEN]) assertNoToken(result, token)
+  assertNoStackTrace(result)
+  return result
+}
+
+/** Waits until the condition holds, polling every 20 ms. */
+export async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await sleep(20)
+  }
+}
+
+/** For `onSpawn`: sends the step `signal` once `ready` holds, as the runner does on a cancel. */
+export function signalWhen(
+  ready: () => boolean,
+  what: string,
+  signal: NodeJS.Signals
+): (child: ChildProcess) => void {
+  return (child) => {
+    void until(ready, what).then(() => child.kill(signal))
+  }
 }
 
 /** The requests the stand-in server received for one project. */
