@@ -168,7 +168,9 @@ describe('a run that fails', { concurrency: true }, () => {
       assert.match(error ?? '', new RegExp(`ended ${status}`))
       assert.ok(error?.includes(result.outputs['run-url'] ?? '-'), 'the error links the run')
       assert.match(result.stdout, new RegExp(`^::error title=Hex run ${status}::`, 'm'))
-      assert.match(result.summary, new RegExp(`\\*\\*${status}\\*\\*`))
+      // Markdown escapes the underscores; GitHub shows the status as written.
+      const shown = status.replaceAll('_', '\\\\_')
+      assert.match(result.summary, new RegExp(`^\\| Status \\| (?:❌|🛑) ${shown} \\|$`, 'm'))
       assertNoStackTrace(result)
     })
   }
@@ -309,12 +311,20 @@ describe('Hex errors', { concurrency: true }, () => {
       path: `/api/v1/projects/${projectId}/runs`,
       action: {
         kind: 'respond',
-        status: 500,
-        body: { reason: 'Database unavailable', traceId: 'trace-500' }
+        status: 400,
+        body: {
+          code: 'BAD_REQUEST',
+          message: 'Invalid input data',
+          issues: [{ message: 'notifications[0].userIds must not be empty' }],
+          traceId: 'trace-400'
+        }
       }
     })
     const result = await run(projectId)
-    failsWith(result, /Hex answered 500 .*Hex said: Database unavailable.*trace ID trace-500/)
+    failsWith(
+      result,
+      /Hex answered 400 Bad Request .*Hex said: Invalid input data; notifications\[0\]\.userIds must not be empty.*trace ID trace-400/
+    )
   })
 
   it('a 404 while polling keeps the run id and says which run', async () => {

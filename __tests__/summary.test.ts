@@ -28,7 +28,7 @@ describe('renderSummary', () => {
       md,
       /\[Open the run in Hex\]\(https:\/\/app\.hex\.tech\/acme\/app\/5a85\/latest\?runId=run-1\)/
     )
-    assert.match(md, /\| Status \| ✅ \*\*COMPLETED\*\* \|/)
+    assert.match(md, /^\| Status \| ✅ COMPLETED \|\n\| :-- \| :-- \|$/m)
     assert.match(md, /\| Started \| 2026-11-29T12:00:00.000Z \|/)
     assert.match(md, /\| Ended \| 2026-11-29T12:01:05.000Z \|/)
     assert.match(md, /\| Duration \| 1m 5s \|/)

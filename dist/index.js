@@ -29379,12 +29379,15 @@ const LOOKS = {
 };
 /** Text from Hex or the user goes into a Markdown table: keep it on one line and inert. */
 function cell(text) {
-    return text
+    return (text
+        // Markdown first: a Hex message about __init__ must not turn bold. Before the entities below,
+        // whose # and & it would otherwise break.
+        .replace(/[\\`*_[\]~#]/g, '\\$&')
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
         .replace(/\|/g, '&#124;')
-        .replace(/\r?\n/g, ' ');
+        .replace(/\r?\n/g, ' '));
 }
 function code(text) {
     return `<code>${cell(text)}</code>`;
@@ -29407,7 +29410,6 @@ function renderSummary(report) {
         rows.push(['Run', summary_link(report.runUrl, 'Open the run in Hex')]);
     if (report.runId)
         rows.push(['Run ID', code(report.runId)]);
-    rows.push(['Status', `${marker} **${cell(report.status)}**`]);
     if (report.projectVersion)
         rows.push(['Project version', cell(report.projectVersion)]);
     if (report.startedAt)
@@ -29420,7 +29422,14 @@ function renderSummary(report) {
         rows.push(['Trace ID', code(report.traceId)]);
     if (report.viewId)
         rows.push(['Saved view', code(report.viewId)]);
-    const lines = [`### ${marker} ${headline}`, '', '| | |', '| --- | --- |'];
+    // The status heads the table: a Markdown table needs a header row, and an empty one shows as a
+    // blank strip.
+    const lines = [
+        `### ${marker} ${headline}`,
+        '',
+        `| Status | ${marker} ${cell(report.status)} |`,
+        '| :-- | :-- |'
+    ];
     for (const [name, value] of rows)
         lines.push(`| ${name} | ${value} |`);
     lines.push('');

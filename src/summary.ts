@@ -20,12 +20,17 @@ const LOOKS: Record<string, { marker: string; headline: string }> = {
 
 /** Text from Hex or the user goes into a Markdown table: keep it on one line and inert. */
 function cell(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '&#124;')
-    .replace(/\r?\n/g, ' ')
+  return (
+    text
+      // Markdown first: a Hex message about __init__ must not turn bold. Before the entities below,
+      // whose # and & it would otherwise break.
+      .replace(/[\\`*_[\]~#]/g, '\\$&')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/\|/g, '&#124;')
+      .replace(/\r?\n/g, ' ')
+  )
 }
 
 function code(text: string): string {
@@ -51,7 +56,6 @@ export function renderSummary(report: RunReport): string {
   const rows: [string, string][] = [['Project', code(report.projectId)]]
   if (report.runUrl) rows.push(['Run', link(report.runUrl, 'Open the run in Hex')])
   if (report.runId) rows.push(['Run ID', code(report.runId)])
-  rows.push(['Status', `${marker} **${cell(report.status)}**`])
   if (report.projectVersion) rows.push(['Project version', cell(report.projectVersion)])
   if (report.startedAt) rows.push(['Started', cell(report.startedAt)])
   if (report.endedAt) rows.push(['Ended', cell(report.endedAt)])
@@ -60,7 +64,14 @@ export function renderSummary(report: RunReport): string {
   if (report.traceId) rows.push(['Trace ID', code(report.traceId)])
   if (report.viewId) rows.push(['Saved view', code(report.viewId)])
 
-  const lines = [`### ${marker} ${headline}`, '', '| | |', '| --- | --- |']
+  // The status heads the table: a Markdown table needs a header row, and an empty one shows as a
+  // blank strip.
+  const lines = [
+    `### ${marker} ${headline}`,
+    '',
+    `| Status | ${marker} ${cell(report.status)} |`,
+    '| :-- | :-- |'
+  ]
   for (const [name, value] of rows) lines.push(`| ${name} | ${value} |`)
   lines.push('')
   if (report.message) lines.push(`> ${cell(report.message)}`, '')
