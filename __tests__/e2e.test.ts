@@ -300,8 +300,24 @@ describe('Hex errors', { concurrency: true }, () => {
     const result = await run(projectId, { 'input-params': '{"regoin": "emea", "n": "three"}' })
     failsWith(
       result,
-      /input parameters not in the project: regoin.*invalid value for input parameter n/
+      /must be published.*Hex said: Invalid input parameters; Input parameter "regoin" is not in the project; Input parameter "n" expects a number/
     )
+  })
+
+  it('422 in the older {invalid, notFound} shape names them too', async () => {
+    const legacy = await FakeHex.start({ legacyShapes: true })
+    try {
+      const projectId = addProject(legacy, { params: { region: 'string', n: 'number' } })
+      const result = await runAgainst(legacy, projectId, {
+        'input-params': '{"regoin": "emea", "n": "three"}'
+      })
+      failsWith(
+        result,
+        /input parameters not in the project: regoin.*invalid value for input parameter n: "three" \(expects number\)/
+      )
+    } finally {
+      await legacy.close()
+    }
   })
 
   it("any other status: Hex's own message and trace id", async () => {

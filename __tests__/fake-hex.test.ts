@@ -330,9 +330,30 @@ describe('fake Hex: auth and errors', () => {
     assert.equal(fake.runs().length, 0)
   })
 
-  it('answers 422 in the older param shape for unknown or mistyped params', async (t) => {
+  it('answers 422 for unknown or mistyped params in the shape Hex documents now', async (t) => {
     const params = { region: 'string', limit: 'number', full: 'boolean' } as const
     const fake = await start(t, { projects: [project(P1, { params }), project(P2)] })
+    const inputParams = { region: 5, limit: 10, full: 'yes', colour: 'red' }
+    const res = await call(fake, `/projects/${P1}/runs`, { method: 'POST', body: { inputParams } })
+    assert.equal(res.status, 422)
+    assert.deepEqual(await jsonOf(res), {
+      code: 'UNPROCESSABLE_CONTENT',
+      message: 'Invalid input parameters',
+      issues: [
+        { message: 'Input parameter "colour" is not in the project' },
+        { message: 'Input parameter "region" expects a string, got 5' },
+        { message: 'Input parameter "full" expects a boolean, got "yes"' }
+      ]
+    })
+    assert.equal(fake.runs().length, 0)
+
+    await trigger(fake, P1, { inputParams: { region: 'eu', limit: 3, full: true } })
+    await trigger(fake, P2, { inputParams: { anything: [1, 2], at: 'all' } })
+  })
+
+  it('answers 422 in the older {invalid, notFound} shape with legacyShapes', async (t) => {
+    const params = { region: 'string', limit: 'number', full: 'boolean' } as const
+    const fake = await start(t, { legacyShapes: true, projects: [project(P1, { params })] })
     const inputParams = { region: 5, limit: 10, full: 'yes', colour: 'red' }
     const res = await call(fake, `/projects/${P1}/runs`, { method: 'POST', body: { inputParams } })
     assert.equal(res.status, 422)
@@ -344,9 +365,6 @@ describe('fake Hex: auth and errors', () => {
       { dataType: 'boolean', inputCellType: 'checkbox', paramValue: '"yes"', paramName: 'full' }
     ])
     assert.equal(fake.runs().length, 0)
-
-    await trigger(fake, P1, { inputParams: { region: 'eu', limit: 3, full: true } })
-    await trigger(fake, P2, { inputParams: { anything: [1, 2], at: 'all' } })
   })
 
   it('answers 400 for a body Hex would reject', async (t) => {

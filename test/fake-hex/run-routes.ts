@@ -84,7 +84,17 @@ export function runProject(state: HexState, ctx: RequestContext): Reply {
     return codeError(422, 'UNPROCESSABLE_CONTENT', message, [message])
   }
   const paramErrors = checkInputParams(project.params, inputParams)
-  if (paramErrors !== undefined) return json(422, { traceId: ctx.traceId, ...paramErrors })
+  if (paramErrors !== undefined) {
+    // Hex's current description documents the {code, message, issues} shape for this 422; the
+    // {traceId, invalid, notFound} list is what its 2023 and mid-2025 descriptions gave.
+    if (state.legacyShapes) return json(422, { traceId: ctx.traceId, ...paramErrors })
+    return codeError(422, 'UNPROCESSABLE_CONTENT', 'Invalid input parameters', [
+      ...paramErrors.notFound.map((name) => `Input parameter "${name}" is not in the project`),
+      ...paramErrors.invalid.map(
+        (p) => `Input parameter "${p.paramName}" expects a ${p.dataType}, got ${p.paramValue}`
+      )
+    ])
+  }
   // A dry run validates without starting a kernel (Hex: "Validate the request without starting a
   // run"). What Hex answers for one is undocumented; the fake answers 201 with a run that is
   // COMPLETED from the start, so a client that polls it finishes at once. It takes no kernel.

@@ -45,7 +45,10 @@ export interface FakeHexOptions {
   tokens?: Record<string, TokenScope>
   /** Body of a 401: the bare text `Unauthorized` (default) or Hex's JSON error. */
   unauthorizedStyle?: 'text' | 'json'
-  /** Answer as older API versions did: integer projectVersion, elapsedTime always null. */
+  /**
+   * Answer as older API versions did: integer projectVersion, elapsedTime always null, and the
+   * {traceId, invalid, notFound} list for input parameters that do not fit.
+   */
   legacyShapes?: boolean
   /** Non-terminal runs allowed at once across the server; default 25, as Hex documents. */
   maxRunningKernels?: number
