@@ -150,6 +150,24 @@ describe('readSettings', () => {
     assert.deepEqual(ok.notifications, [
       { type: 'FAILURE', includeSuccessScreenshot: false, userIds: ['u1'] }
     ])
+    const fields = errors({
+      notifications: JSON.stringify([
+        {
+          type: 'ALL',
+          includeSuccessScreenshot: true,
+          screenshotFormat: 'jpg',
+          slackChannelIds: 'C0123456',
+          userIds: [1],
+          subject: 5
+        }
+      ])
+    })
+    assert.deepEqual(fields, [
+      `Input 'notifications' item 1 has "screenshotFormat": it must be "png" or "pdf".`,
+      `Input 'notifications' item 1 has "slackChannelIds": it must be an array of strings.`,
+      `Input 'notifications' item 1 has "userIds": it must be an array of strings.`,
+      `Input 'notifications' item 1 has "subject": it must be a string.`
+    ])
     const list = errors({ notifications: '[{"type":"SOMETIMES"}, 3]' })
     assert.deepEqual(list, [
       `Input 'notifications' item 1 needs "type": one of SUCCESS, FAILURE, ALL.`,

@@ -41,7 +41,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
 const TRUE = ['true', 'True', 'TRUE']
 const FALSE = ['false', 'False', 'FALSE']
+/** What Hex's RunProject accepts in a notification (ProjectRunNotification). */
 const NOTIFICATION_TYPES = ['SUCCESS', 'FAILURE', 'ALL']
+const SCREENSHOT_FORMATS = ['png', 'pdf']
 /** Status requests count against Hex's rate limit (30 a minute by default); 1s is the floor. */
 const MIN_POLL_INTERVAL_MS = 1_000
 /** Below this, a slow but healthy answer would be abandoned. */
@@ -198,6 +200,20 @@ function parseNotifications(
       errors.push(`${where} needs "type": one of ${NOTIFICATION_TYPES.join(', ')}.`)
     if (typeof o.includeSuccessScreenshot !== 'boolean')
       errors.push(`${where} needs "includeSuccessScreenshot": true or false.`)
+    if (
+      o.screenshotFormat !== undefined &&
+      (typeof o.screenshotFormat !== 'string' || !SCREENSHOT_FORMATS.includes(o.screenshotFormat))
+    )
+      errors.push(`${where} has "screenshotFormat": it must be "png" or "pdf".`)
+    for (const list of ['slackChannelIds', 'userIds', 'groupIds'])
+      if (
+        o[list] !== undefined &&
+        !(Array.isArray(o[list]) && o[list].every((id) => typeof id === 'string'))
+      )
+        errors.push(`${where} has "${list}": it must be an array of strings.`)
+    for (const text of ['subject', 'body'])
+      if (o[text] !== undefined && typeof o[text] !== 'string')
+        errors.push(`${where} has "${text}": it must be a string.`)
   })
   return parsed as Record<string, unknown>[]
 }
