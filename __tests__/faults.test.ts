@@ -88,6 +88,19 @@ describe('faults while polling', { concurrency: true }, () => {
     assert.match(result.stdout, /Reading the run status failed: the answer could not be read\./)
   })
 
+  it('abandons a status read that hangs after request-timeout, and reads again', async () => {
+    const projectId = addProject(fake, { lifecycle: QUICK })
+    onPoll(projectId, { kind: 'hang' }, { skip: 1 })
+    const result = await run(projectId, { 'request-timeout': '1s' })
+    assert.equal(result.exitCode, 0, result.log)
+    assert.equal(result.outputs.status, 'COMPLETED')
+    assert.match(
+      result.stdout,
+      /Reading the run status failed: no answer in time\. Trying again in/
+    )
+    assert.equal(methods(projectId, 'POST').length, 1)
+  })
+
   it('waits exactly as long as Retry-After says before the next status read', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
     onPoll(
