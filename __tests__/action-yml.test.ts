@@ -25,6 +25,7 @@ describe('action.yml', () => {
   it('has the same defaults as the code falls back to', () => {
     for (const [name, value] of Object.entries(Defaults))
       assert.equal(yml.inputs[name]?.default, value, `default of ${name}`)
-    assert.equal(yml.inputs[Input.ProjectId]?.required, true)
+    // project-id or project-name: settings.ts checks that one of them is given.
+    assert.equal(yml.inputs[Input.ProjectId]?.required, false)
   })
 })

@@ -8,6 +8,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { FakeHex, type FaultAction } from '../test/fake-hex/server.ts'
+import type { LedgerEntry } from '../src/ledger.ts'
 import type { ActionResult, RunActionOptions } from '../test/runner/run-action.ts'
 import {
   addProject,
@@ -47,6 +48,11 @@ const triggerPath = (projectId: string) => `/api/v1/projects/${projectId}/runs`
 const runPathOf = (projectId: string) => new RegExp(`^/api/v1/projects/${projectId}/runs/[^/]+$`)
 const methods = (projectId: string, method: string) =>
   requestsFor(fake, projectId).filter((r) => r.method === method)
+
+/** The runs the main step left in its state for the post step. */
+function ledgerOf(result: ActionResult): LedgerEntry[] {
+  return JSON.parse(result.stateValues.runs ?? '[]') as LedgerEntry[]
+}
 
 function onTrigger(projectId: string, action: FaultAction, times = 1): void {
   fake.injectFault({ method: 'POST', path: triggerPath(projectId), times, action })
@@ -366,7 +372,7 @@ describe('cancellation by the runner', { concurrency: true }, () => {
     assert.equal(methods(projectId, 'DELETE').length, 1)
     assert.match(result.summary, /Hex run cancelled/)
     assert.match(result.summary, /The run was cancelled in Hex/)
-    assert.match(result.state, /settled/)
+    assert.deepEqual(ledgerOf(result), [{ projectId, runId: runRecord?.id, fate: 'settled' }])
   })
 
   it('SIGTERM during the trigger: the run it started is cancelled, not left behind', async () => {
@@ -446,8 +452,7 @@ describe('the post step', { concurrency: true }, () => {
     )
     assert.equal(main.signal, 'SIGKILL')
     const runId = fake.runs(projectId)[0]?.id
-    assert.equal(main.stateValues.runId, runId)
-    assert.equal(main.stateValues.settled, undefined)
+    assert.deepEqual(ledgerOf(main), [{ projectId, runId, fate: 'open' }])
     assert.equal(fake.runs(projectId)[0]?.status, 'RUNNING')
 
     const post = await run(projectId, {}, { state: main.stateValues })
@@ -471,7 +476,7 @@ describe('the post step', { concurrency: true }, () => {
     const main = await run(projectId, inputs)
     assert.equal(main.outputs.status, 'TIMEOUT')
     assert.match(main.summary, /Cancelling the run in Hex failed/)
-    assert.equal(main.stateValues.cancelWanted, 'true')
+    assert.equal(ledgerOf(main)[0]?.fate, 'cancel-wanted')
     assert.equal(fake.runs(projectId)[0]?.status, 'RUNNING')
 
     const post = await run(projectId, inputs, { state: main.stateValues })

@@ -26,7 +26,11 @@ function errors(inputs: Partial<Record<InputName, string>>, env?: NodeJS.Process
 describe('readSettings', () => {
   it('reads the action.yml defaults into typed settings', () => {
     assert.deepEqual(settings({}), {
-      projectId: PROJECT,
+      projectIds: [PROJECT],
+      projectNames: [],
+      runId: undefined,
+      maxParallel: 4,
+      failFast: false,
       apiToken: 'hxtw_x',
       inputParams: {},
       timeoutMs: 3_600_000,
@@ -90,7 +94,54 @@ describe('readSettings', () => {
   })
 
   it('lower-cases the project id', () => {
-    assert.equal(settings({ 'project-id': PROJECT.toUpperCase() }).projectId, PROJECT)
+    assert.deepEqual(settings({ 'project-id': PROJECT.toUpperCase() }).projectIds, [PROJECT])
+  })
+
+  it('reads several projects, one per line, by ID or by title', () => {
+    const other = '0b7e3a52-9c1d-4f6e-8a2b-3c4d5e6f7a81'
+    assert.deepEqual(settings({ 'project-id': `${PROJECT}\n\n  ${other}\n` }).projectIds, [
+      PROJECT,
+      other
+    ])
+    const named = settings({ 'project-id': '', 'project-name': 'Weekly revenue\nChurn model' })
+    assert.deepEqual(named.projectNames, ['Weekly revenue', 'Churn model'])
+    assert.deepEqual(named.projectIds, [])
+  })
+
+  it('wants one of project-id and project-name, not both, and no project twice', () => {
+    assert.match(errors({ 'project-id': '' })[0] ?? '', /'project-id' is required.*'project-name'/)
+    assert.match(
+      errors({ 'project-name': 'Weekly revenue' })[0] ?? '',
+      /'project-id' and 'project-name' cannot be used together/
+    )
+    assert.match(errors({ 'project-id': `${PROJECT}\n${PROJECT}` })[0] ?? '', /listed twice/)
+  })
+
+  it('takes a run-id to follow, for one project, with nothing that only a trigger sends', () => {
+    const runId = '9d2b6f13-8e07-4c5a-b6d1-3e4f5a6b7c8d'
+    assert.equal(settings({ 'run-id': runId.toUpperCase() }).runId, runId)
+    assert.match(errors({ 'run-id': 'run-1' })[0] ?? '', /'run-id' must be a run UUID/)
+    assert.match(
+      errors({
+        'run-id': runId,
+        'project-id': `${PROJECT}\n0b7e3a52-9c1d-4f6e-8a2b-3c4d5e6f7a81`
+      })[0] ?? '',
+      /names one run, of one project/
+    )
+    assert.deepEqual(errors({ 'run-id': runId, 'input-params': '{"a":1}', 'dry-run': 'true' }), [
+      `Input 'run-id' waits for a run that has already started, so 'input-params', 'dry-run' cannot apply: remove them.`
+    ])
+  })
+
+  it('reads max-parallel and fail-fast', () => {
+    const s = settings({ 'max-parallel': '2', 'fail-fast': 'true' })
+    assert.equal(s.maxParallel, 2)
+    assert.equal(s.failFast, true)
+    for (const bad of ['0', '-1', '1.5', 'many'])
+      assert.match(
+        errors({ 'max-parallel': bad })[0] ?? '',
+        /'max-parallel' must be a whole number/
+      )
   })
 
   it('reports every bad input at once, each naming the input and the form it takes', () => {

@@ -97,7 +97,16 @@ describe('reportOutputs', () => {
       'started-at': '2026-11-29T12:00:00.000Z',
       'ended-at': '2026-11-29T12:01:05.000Z',
       'trace-id': 'trace-1',
-      'project-version': '3'
+      'project-version': '3',
+      runs: JSON.stringify([
+        {
+          projectId: '5a8591dd-4039-49df-9202-96385ba3eff8',
+          runId: 'run-1',
+          runUrl: 'https://app.hex.tech/acme/app/5a85/latest?runId=run-1',
+          status: 'COMPLETED',
+          elapsedSeconds: 65
+        }
+      ])
     })
     const empty = reportOutputs({
       projectId: 'x',
@@ -106,7 +115,7 @@ describe('reportOutputs', () => {
       inputParams: {},
       notes: []
     })
-    assert.equal(Object.keys(empty).length, 9)
+    assert.equal(Object.keys(empty).length, 10)
     assert.equal(empty.status, 'ERROR')
     assert.equal(empty['run-id'], '')
   })

@@ -28480,6 +28480,8 @@ async function cancelInHex(client, projectId, runId, options) {
  */
 const Input = {
     ProjectId: 'project-id',
+    ProjectName: 'project-name',
+    RunId: 'run-id',
     ApiToken: 'api-token',
     InputParams: 'input-params',
     Timeout: 'timeout',
@@ -28494,7 +28496,9 @@ const Input = {
     UseCachedSqlResults: 'use-cached-sql-results',
     DryRun: 'dry-run',
     ViewId: 'view-id',
-    Notifications: 'notifications'
+    Notifications: 'notifications',
+    MaxParallel: 'max-parallel',
+    FailFast: 'fail-fast'
 };
 const Output = {
     RunId: 'run-id',
@@ -28505,7 +28509,8 @@ const Output = {
     StartedAt: 'started-at',
     EndedAt: 'ended-at',
     TraceId: 'trace-id',
-    ProjectVersion: 'project-version'
+    ProjectVersion: 'project-version',
+    Runs: 'runs'
 };
 /**
  * The defaults declared in action.yml. The runner fills them in before the action starts; they are
@@ -28527,7 +28532,12 @@ const Defaults = {
     [Input.UseCachedSqlResults]: 'true',
     [Input.DryRun]: 'false',
     [Input.ViewId]: '',
-    [Input.Notifications]: ''
+    [Input.Notifications]: '',
+    [Input.ProjectId]: '',
+    [Input.ProjectName]: '',
+    [Input.RunId]: '',
+    [Input.MaxParallel]: '4',
+    [Input.FailFast]: 'false'
 };
 /** Where the token comes from when the api-token input is empty. */
 const TOKEN_ENV = 'HEX_API_TOKEN';
@@ -28537,12 +28547,8 @@ const ACTION_NAME = 'hex-run-action';
 const State = {
     /** Set by the main step, so the same bundle knows it runs as the post step. */
     IsPost: 'isPost',
-    ProjectId: 'projectId',
-    RunId: 'runId',
-    /** The main step decided the run's fate (it ended, was cancelled, or was left on purpose). */
-    Settled: 'settled',
-    /** The main step meant to cancel the run (timeout or workflow cancel) and could not. */
-    CancelWanted: 'cancelWanted'
+    /** JSON list of the step's runs and what became of each (see ledger.ts). */
+    Runs: 'runs'
 };
 
 
@@ -28601,12 +28607,14 @@ function formatDuration(ms) {
 /* harmony export */   VY: () => (/* binding */ HexClient),
 /* harmony export */   t0: () => (/* binding */ runPath)
 /* harmony export */ });
-/* unused harmony exports runsPath, parseRetryAfter */
+/* unused harmony exports PROJECTS_PAGE_SIZE, runsPath, parseRetryAfter */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5282);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
 
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Hex's largest page (PageSize): fewer requests to find a project by name. */
+const PROJECTS_PAGE_SIZE = 100;
 /**
  * The Hex API calls the action makes. It never imports @actions/core: what it has to say
  * goes through onDebug or a typed error whose message tells the user what to do.
@@ -28666,6 +28674,26 @@ class HexClient {
             const o = asObject(run, context);
             return this.runState(o, projectId, requireString(o, 'runId', context), context);
         });
+    }
+    /**
+     * `GET /projects` (ListProjects), one page: the projects the token's user can see, and the
+     * cursor of the next page (undefined on the last).
+     */
+    async listProjects(name, after, options = {}) {
+        const context = { operation: 'find', projectId: `'${name}'`, host: this.host };
+        const query = new URLSearchParams({ limit: String(PROJECTS_PAGE_SIZE) });
+        if (after !== undefined)
+            query.set('after', after);
+        const json = await this.request(context, 'GET', `/projects?${query.toString()}`, options);
+        const o = asObject(json, context);
+        if (!Array.isArray(o.values))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, 'the field values is missing');
+        const projects = o.values.map((value) => {
+            const p = asObject(value, context);
+            return { id: requireString(p, 'id', context), title: optionalString(p.title) ?? '' };
+        });
+        const pagination = typeof o.pagination === 'object' && o.pagination !== null ? o.pagination : {};
+        return { projects, after: optionalString(pagination.after) };
     }
     runState(o, projectId, runId, context) {
         return {
@@ -28819,7 +28847,8 @@ const DOING = {
     trigger: 'start a run of',
     status: 'read the status of a run of',
     cancel: 'cancel a run of',
-    list: 'list the runs of'
+    list: 'list the runs of',
+    find: 'find'
 };
 /**
  * System error codes that mean the connection was never made, so the request was never sent:
@@ -28974,6 +29003,8 @@ function explainStatus(context, status, statusText, body) {
             return (`Hex at ${host} rejected the API token (401 Unauthorized). The token is invalid or expired, or it belongs to another Hex host (check api-url).` +
                 ` Create a token in Hex under Settings > API keys with the "Run projects" scope and pass it as api-token from a secret.${trace}`);
         case 403:
+            if (operation === 'find')
+                return `Hex refused to list projects to find project ${projectId} (403 Forbidden): finding a project by name needs a token with the "Read projects" scope as well as "Run projects". Add the scope, or give project-id instead.${said}${trace}`;
             return (`Hex refused to ${DOING[operation]} project ${projectId} (403 Forbidden): the API token lacks the "Run projects" scope, or its user may not run this project.` +
                 ` Use a workspace token with "Run projects", or a personal access token of a user with at least "Can view app" access who may run it.${said}${trace}`);
         case 404:
@@ -29194,7 +29225,7 @@ function isTerminalStatus(status) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1385);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6900);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 
 
@@ -29224,36 +29255,241 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1385:
+/***/ 8730:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ readLedger),
+/* harmony export */   z: () => (/* binding */ RunLedger)
+/* harmony export */ });
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
+
+/**
+ * The runs of one step, saved to the step state on every change, so that a main step killed at
+ * any moment leaves the post step an exact list of runs still to cancel.
+ */
+class RunLedger {
+    entries = [];
+    io;
+    constructor(io) {
+        this.io = io;
+    }
+    open(projectId, runId) {
+        this.entries.push({ projectId, runId, fate: 'open' });
+        this.save();
+    }
+    settle(runId) {
+        this.set(runId, 'settled');
+    }
+    wantCancel(runId) {
+        this.set(runId, 'cancel-wanted');
+    }
+    set(runId, fate) {
+        const entry = this.entries.find((e) => e.runId === runId);
+        if (!entry || entry.fate === fate)
+            return;
+        entry.fate = fate;
+        this.save();
+    }
+    save() {
+        this.io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.Runs, JSON.stringify(this.entries));
+    }
+}
+/** The ledger as the main step left it; entries that do not parse are dropped. */
+function readLedger(text) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return [];
+    }
+    if (!Array.isArray(parsed))
+        return [];
+    return parsed.filter((e) => typeof e === 'object' &&
+        e !== null &&
+        typeof e.projectId === 'string' &&
+        typeof e.runId === 'string' &&
+        ['open', 'settled', 'cancel-wanted'].includes(e.fate));
+}
+
+
+/***/ }),
+
+/***/ 6900:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  qb: () => (/* binding */ processRuntime),
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: SHUTDOWN_GRACE_MS, publish, runRequest
+// UNUSED EXPORTS: processRuntime, publish
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
 // EXTERNAL MODULE: ./src/action-io.ts
 var action_io = __nccwpck_require__(3078);
-// EXTERNAL MODULE: ./src/cancel.ts
-var cancel = __nccwpck_require__(833);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/hex/client.ts
 var hex_client = __nccwpck_require__(6562);
 // EXTERNAL MODULE: ./src/hex/errors.ts
 var errors = __nccwpck_require__(5282);
+// EXTERNAL MODULE: ./src/ledger.ts
+var src_ledger = __nccwpck_require__(8730);
 // EXTERNAL MODULE: ./src/hex/retry.ts
 var retry = __nccwpck_require__(543);
+;// CONCATENATED MODULE: ./src/projects.ts
+
+
+/** A project title that matched none, or several, of the projects the token can see. */
+class ProjectNameError extends errors/* HexError */._W {
+}
+/** How many near matches an error lists. */
+const CANDIDATES_SHOWN = 10;
+/**
+ * Resolves project titles to IDs with ListProjects, following its pages. Titles match exactly,
+ * ignoring case and surrounding white space; each must match one project.
+ */
+async function findProjects(client, names, options) {
+    const all = [];
+    let after;
+    let page = 0;
+    do {
+        const cursor = after;
+        const result = await (0,retry/* withRetries */.LH)(() => client.listProjects(names.join("', '"), cursor, { signal: options.signal }), {
+            verdict: retry/* readVerdict */.wk,
+            deadline: options.deadline,
+            now: options.now,
+            sleep: options.sleep,
+            random: options.random,
+            signal: options.signal
+        });
+        page += 1;
+        all.push(...result.projects);
+        options.onPage?.(page, result.projects.length);
+        // A cursor that does not move would loop for ever.
+        after = result.after !== cursor ? result.after : undefined;
+    } while (after !== undefined);
+    const ids = new Map();
+    const problems = [];
+    for (const name of names) {
+        const key = normalise(name);
+        const matches = all.filter((p) => normalise(p.title) === key);
+        const [only] = matches;
+        if (matches.length === 1 && only) {
+            ids.set(name, only.id);
+        }
+        else if (matches.length > 1) {
+            problems.push(`Project name '${name}' matches ${matches.length} projects: ${matches.map(describe).join(', ')}. Give the one you mean as project-id.`);
+        }
+        else {
+            const near = all.filter((p) => normalise(p.title).includes(key) || key.includes(normalise(p.title)));
+            const shown = near.slice(0, CANDIDATES_SHOWN).map(describe);
+            const more = near.length > shown.length ? ` and ${near.length - shown.length} more` : '';
+            problems.push(`Project name '${name}' matches none of the ${all.length} projects the token can see${shown.length > 0 ? `; near matches: ${shown.join(', ')}${more}` : ''}. Check the title (and that the project is shared with the token's user), or give project-id.`);
+        }
+    }
+    if (problems.length > 0)
+        throw new ProjectNameError(problems.join(' '), {
+            operation: 'find',
+            projectId: names.join(', '),
+            host: ''
+        });
+    return ids;
+}
+function normalise(title) {
+    return title.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+function describe(p) {
+    return `'${p.title}' (${p.id})`;
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+
+/**
+ * Statuses the action reports besides Hex's own: the action stopped waiting (TIMEOUT), the workflow
+ * was cancelled (CANCELLED), Hex only validated the request (DRY_RUN), or the action failed before
+ * it learned the run's status (ERROR).
+ */
+const ActionStatus = {
+    Timeout: 'TIMEOUT',
+    Cancelled: 'CANCELLED',
+    DryRun: 'DRY_RUN',
+    Error: 'ERROR'
+};
+function seconds(ms) {
+    return ms === undefined ? undefined : Math.round(ms / 1000);
+}
+function runsEntry(report) {
+    return {
+        projectId: report.projectId,
+        ...(report.projectName !== undefined ? { projectName: report.projectName } : {}),
+        runId: report.runId ?? null,
+        runUrl: report.runUrl ?? null,
+        status: report.status,
+        elapsedSeconds: seconds(report.elapsedMs) ?? null
+    };
+}
+/**
+ * How bad each status is, worst first: the `status` of a step with several runs is the worst of
+ * theirs, so one check (`status == 'COMPLETED'`) tells whether all completed.
+ */
+const SEVERITY = [
+    ActionStatus.Error,
+    ActionStatus.Timeout,
+    'UNABLE_TO_ALLOCATE_KERNEL',
+    'ERRORED',
+    'KILLED',
+    ActionStatus.Cancelled,
+    'RUNNING',
+    'PENDING',
+    ActionStatus.DryRun,
+    'COMPLETED'
+];
+function worstStatus(statuses) {
+    // A status this list does not know ranks just above COMPLETED's neighbours: never "better".
+    const rank = (s) => SEVERITY.includes(s) ? SEVERITY.indexOf(s) : SEVERITY.indexOf('RUNNING');
+    return statuses.reduce((worst, s) => (rank(s) < rank(worst) ? s : worst), 'COMPLETED');
+}
+/** Every output, always: an unknown value is an empty string, so `steps.x.outputs.y` exists. */
+function reportOutputs(report) {
+    return {
+        [constants/* Output */.k7.RunId]: report.runId ?? '',
+        [constants/* Output */.k7.RunUrl]: report.runUrl ?? '',
+        [constants/* Output */.k7.StatusUrl]: report.statusUrl ?? '',
+        [constants/* Output */.k7.Status]: report.status,
+        [constants/* Output */.k7.ElapsedSeconds]: String(seconds(report.elapsedMs) ?? ''),
+        [constants/* Output */.k7.StartedAt]: report.startedAt ?? '',
+        [constants/* Output */.k7.EndedAt]: report.endedAt ?? '',
+        [constants/* Output */.k7.TraceId]: report.traceId ?? '',
+        [constants/* Output */.k7.ProjectVersion]: report.projectVersion ?? '',
+        [constants/* Output */.k7.Runs]: JSON.stringify([runsEntry(report)])
+    };
+}
+/**
+ * The outputs of a step with several runs: `runs` lists them, `status` is the worst, and
+ * `elapsed-seconds` is the step's wait; the outputs that name one run are empty.
+ */
+function groupOutputs(reports, elapsedMs) {
+    return {
+        [constants/* Output */.k7.RunId]: '',
+        [constants/* Output */.k7.RunUrl]: '',
+        [constants/* Output */.k7.StatusUrl]: '',
+        [constants/* Output */.k7.Status]: worstStatus(reports.map((r) => r.status)),
+        [constants/* Output */.k7.ElapsedSeconds]: String(seconds(elapsedMs)),
+        [constants/* Output */.k7.StartedAt]: '',
+        [constants/* Output */.k7.EndedAt]: '',
+        [constants/* Output */.k7.TraceId]: '',
+        [constants/* Output */.k7.ProjectVersion]: '',
+        [constants/* Output */.k7.Runs]: JSON.stringify(reports.map(runsEntry))
+    };
+}
+
+// EXTERNAL MODULE: ./src/cancel.ts
+var cancel = __nccwpck_require__(833);
+// EXTERNAL MODULE: ./src/duration.ts
+var src_duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/hex/types.ts
 var types = __nccwpck_require__(8895);
 ;// CONCATENATED MODULE: ./src/poll.ts
@@ -29318,138 +29554,14 @@ function progressLogger(sink, heartbeatMs = HEARTBEAT_MS) {
             sink.warning(`Hex reported run status '${state.status}', which this action does not know. It is treated as not finished: the action keeps waiting until the run reaches a known end status or the timeout passes.`);
         }
         if (changed) {
-            sink.info(`Run is ${state.status} (${(0,duration/* formatDuration */.a)(elapsedMs)} since the trigger)`);
+            sink.info(`Run is ${state.status} (${(0,src_duration/* formatDuration */.a)(elapsedMs)} since the trigger)`);
             lastLineAt = elapsedMs;
         }
         else if (elapsedMs - lastLineAt >= heartbeatMs) {
-            sink.info(`Still ${state.status} after ${(0,duration/* formatDuration */.a)(elapsedMs)}`);
+            sink.info(`Still ${state.status} after ${(0,src_duration/* formatDuration */.a)(elapsedMs)}`);
             lastLineAt = elapsedMs;
         }
     };
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-
-/**
- * Statuses the action reports besides Hex's own: the action stopped waiting (TIMEOUT), the workflow
- * was cancelled (CANCELLED), Hex only validated the request (DRY_RUN), or the action failed before
- * it learned the run's status (ERROR).
- */
-const ActionStatus = {
-    Timeout: 'TIMEOUT',
-    Cancelled: 'CANCELLED',
-    DryRun: 'DRY_RUN',
-    Error: 'ERROR'
-};
-/** Every output, always: an unknown value is an empty string, so `steps.x.outputs.y` exists. */
-function reportOutputs(report) {
-    return {
-        [constants/* Output */.k7.RunId]: report.runId ?? '',
-        [constants/* Output */.k7.RunUrl]: report.runUrl ?? '',
-        [constants/* Output */.k7.StatusUrl]: report.statusUrl ?? '',
-        [constants/* Output */.k7.Status]: report.status,
-        [constants/* Output */.k7.ElapsedSeconds]: report.elapsedMs === undefined ? '' : String(Math.round(report.elapsedMs / 1000)),
-        [constants/* Output */.k7.StartedAt]: report.startedAt ?? '',
-        [constants/* Output */.k7.EndedAt]: report.endedAt ?? '',
-        [constants/* Output */.k7.TraceId]: report.traceId ?? '',
-        [constants/* Output */.k7.ProjectVersion]: report.projectVersion ?? ''
-    };
-}
-
-// EXTERNAL MODULE: ./src/settings.ts
-var settings = __nccwpck_require__(8750);
-;// CONCATENATED MODULE: ./src/summary.ts
-
-
-/** How each status is shown: a marker a reader spots at a glance, and a headline. */
-const LOOKS = {
-    COMPLETED: { marker: '✅', headline: 'Hex run completed' },
-    ERRORED: { marker: '❌', headline: 'Hex run errored' },
-    KILLED: { marker: '🛑', headline: 'Hex run was killed' },
-    UNABLE_TO_ALLOCATE_KERNEL: {
-        marker: '❌',
-        headline: 'Hex could not allocate a kernel for the run'
-    },
-    PENDING: { marker: '⏳', headline: 'Hex run started' },
-    RUNNING: { marker: '⏳', headline: 'Hex run started' },
-    [ActionStatus.Timeout]: { marker: '⏱️', headline: 'Hex run timed out' },
-    [ActionStatus.Cancelled]: { marker: '🚫', headline: 'Hex run cancelled' },
-    [ActionStatus.DryRun]: { marker: '🧪', headline: 'Hex dry run accepted' },
-    [ActionStatus.Error]: { marker: '❌', headline: 'Hex run failed' }
-};
-/** Text from Hex or the user goes into a Markdown table: keep it on one line and inert. */
-function cell(text) {
-    return (text
-        // Markdown first: a Hex message about __init__ must not turn bold. Before the entities below,
-        // whose # and & it would otherwise break.
-        .replace(/[\\`*_[\]~#]/g, '\\$&')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '&#124;')
-        .replace(/\r?\n/g, ' '));
-}
-function code(text) {
-    return `<code>${cell(text)}</code>`;
-}
-function summary_link(url, text) {
-    // Only http(s) links are rendered as links; anything else is shown as text.
-    if (!/^https?:\/\//i.test(url))
-        return cell(url);
-    const safe = url.replace(/[\s()<>|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    return `[${cell(text)}](${safe})`;
-}
-/** The job summary for one step, as GitHub-flavoured Markdown. Holds no secret: it has none. */
-function renderSummary(report) {
-    const { marker, headline } = LOOKS[report.status] ?? {
-        marker: '❔',
-        headline: `Hex run ended ${report.status}`
-    };
-    const rows = [['Project', code(report.projectId)]];
-    if (report.runUrl)
-        rows.push(['Run', summary_link(report.runUrl, 'Open the run in Hex')]);
-    if (report.runId)
-        rows.push(['Run ID', code(report.runId)]);
-    if (report.projectVersion)
-        rows.push(['Project version', cell(report.projectVersion)]);
-    if (report.startedAt)
-        rows.push(['Started', cell(report.startedAt)]);
-    if (report.endedAt)
-        rows.push(['Ended', cell(report.endedAt)]);
-    if (report.elapsedMs !== undefined)
-        rows.push(['Duration', cell((0,duration/* formatDuration */.a)(report.elapsedMs))]);
-    if (report.traceId)
-        rows.push(['Trace ID', code(report.traceId)]);
-    if (report.viewId)
-        rows.push(['Saved view', code(report.viewId)]);
-    // The status heads the table: a Markdown table needs a header row, and an empty one shows as a
-    // blank strip.
-    const lines = [
-        `### ${marker} ${headline}`,
-        '',
-        `| Status | ${marker} ${cell(report.status)} |`,
-        '| :-- | :-- |'
-    ];
-    for (const [name, value] of rows)
-        lines.push(`| ${name} | ${value} |`);
-    lines.push('');
-    if (report.message)
-        lines.push(`> ${cell(report.message)}`, '');
-    for (const note of report.notes)
-        lines.push(`- ${cell(note)}`);
-    if (report.notes.length > 0)
-        lines.push('');
-    const params = JSON.stringify(report.inputParams, null, 2);
-    const count = Object.keys(report.inputParams).length;
-    lines.push('<details>', `<summary>Input parameters (${count})</summary>`, '', 
-    // A fence longer than any backtick run in the JSON keeps the block closed.
-    fence(params), '', '</details>', '');
-    return lines.join('\n');
-}
-function fence(body) {
-    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-    const ticks = '`'.repeat(longest + 1);
-    return `${ticks}json\n${body}\n${ticks}`;
 }
 
 ;// CONCATENATED MODULE: ./src/trigger.ts
@@ -29538,7 +29650,7 @@ async function recover(options, lost, sentAt) {
         };
     }
     if (candidates.length === 0)
-        throw new TriggerOutcomeUnknownError(`${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${(0,duration/* formatDuration */.a)(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} ${details}`, lost.context);
+        throw new TriggerOutcomeUnknownError(`${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${(0,src_duration/* formatDuration */.a)(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} ${details}`, lost.context);
     const list = candidates.map((run) => `${run.runId} (${run.status}) ${run.runUrl ?? ''}`.trim());
     throw new TriggerOutcomeUnknownError(`${unknown} ${candidates.length} API-triggered runs of project ${projectId} started since ${sinceText}, so the action cannot tell which one is its own: ${list.join('; ')}. ${advice} ${details}`, lost.context);
 }
@@ -29550,7 +29662,7 @@ function startedSince(run, since) {
     return !Number.isNaN(started) && started >= since.getTime();
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/run-task.ts
 
 
 
@@ -29561,117 +29673,76 @@ function startedSince(run, since) {
 
 
 
-
-
-
-
-
-const processRuntime = {
-    env: process.env,
-    fetch: proxyAwareFetch(),
-    now: () => Date.now(),
-    sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
-    random: Math.random
-};
-/**
- * fetch through undici's EnvHttpProxyAgent, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY as
- * the runner does (Node's global fetch ignores them). It is the undici that @actions/core already
- * bundles, so it costs no second copy, and Node's own fetch is never loaded.
- */
-function proxyAwareFetch() {
-    let dispatcher;
-    return (input, init) => {
-        dispatcher ??= new undici/* EnvHttpProxyAgent */.J2();
-        return (0,undici/* fetch */.hd)(input, {
-            ...init,
-            dispatcher
-        });
-    };
-}
 /**
  * A request in flight when the workflow is cancelled gets this long to finish: a trigger that
  * completes can then be cancelled by its run id, where an abandoned one might leave a run behind.
  */
 const SHUTDOWN_GRACE_MS = 3_000;
 /**
- * The action's main step: trigger the run, wait for it, and report on every path. `signal` aborts
- * when the runner asks the step to stop (the workflow was cancelled).
+ * One project's run from trigger (or attach) to its end: what it knows so far, and how it ends.
+ * A step runs one of these, or several side by side.
  */
-async function run(io = action_io/* coreIO */.I, runtime = processRuntime, signal) {
-    // Masked before anything else can print it.
-    const token = (0,settings/* readToken */.AI)(io.getInput, runtime.env);
-    if (token !== '')
-        io.setSecret(token);
-    io.saveState(constants/* State */.Uw.IsPost, 'true');
-    const parsed = (0,settings/* readSettings */.sb)(io.getInput, runtime.env);
-    if (!parsed.ok) {
-        for (const error of parsed.errors)
-            io.fail(error, 'Invalid input');
-        await publish(io, {
-            projectId: io.getInput(constants/* Input */.pd.ProjectId).trim(),
-            status: ActionStatus.Error,
-            succeeded: false,
-            inputParams: {},
-            message: `Nothing was sent to Hex: ${parsed.errors.join(' ')}`,
-            notes: []
-        });
-        return;
-    }
-    const step = new Step(parsed.settings, io, runtime, signal);
-    try {
-        await step.execute();
-    }
-    catch (error) {
-        step.failed(error);
-    }
-    // The post step cancels a run only where the main step meant to and could not.
-    io.saveState(step.runLeftOpen ? constants/* State */.Uw.CancelWanted : constants/* State */.Uw.Settled, 'true');
-    const { report } = step;
-    await publish(io, report);
-    if (!report.succeeded && report.message)
-        io.fail(failureText(report), failureTitle(report));
-    else if (report.message)
-        io.warning(report.message, failureTitle(report));
-}
-/** One run of the main step: what it knows so far, and the client it uses. */
-class Step {
+class RunTask {
     report;
-    /** True while the run may still be going in Hex against the user's wishes (a cancel failed). */
-    runLeftOpen = false;
     settings;
     io;
     runtime;
-    signal;
     client;
+    target;
+    stops;
+    /** Either stop. */
+    signal;
     startedAt;
     deadline;
-    constructor(settings, io, runtime, signal) {
-        this.settings = settings;
-        this.io = io;
-        this.runtime = runtime;
-        this.signal = signal;
-        this.startedAt = runtime.now();
-        this.deadline = this.startedAt + settings.timeoutMs;
+    ledger;
+    only;
+    constructor(options) {
+        this.settings = options.settings;
+        this.io = options.io;
+        this.runtime = options.runtime;
+        this.client = options.client;
+        this.target = options.target;
+        this.stops = options.stops;
+        const signals = [options.stops.workflow, options.stops.failFast].filter((s) => s !== undefined);
+        this.signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+        this.startedAt = options.startedAt;
+        this.deadline = options.deadline;
+        this.ledger = options.ledger;
+        this.only = options.only;
         this.report = {
-            projectId: settings.projectId,
+            projectId: options.target.projectId,
+            projectName: options.target.projectName,
             status: ActionStatus.Error,
             succeeded: false,
-            inputParams: settings.inputParams,
-            viewId: settings.viewId,
+            inputParams: options.settings.inputParams,
+            viewId: options.settings.viewId,
             notes: []
         };
-        this.client = new hex_client/* HexClient */.VY({
-            apiBase: settings.apiBase,
-            token: settings.apiToken,
-            fetch: runtime.fetch,
-            now: runtime.now,
-            requestTimeoutMs: settings.requestTimeoutMs,
-            onDebug: io.debug
-        });
+    }
+    /** Runs to the end; never throws: every outcome lands in `report`. */
+    async run() {
+        try {
+            await this.execute();
+        }
+        catch (error) {
+            this.failed(error);
+        }
+        return this.report;
+    }
+    /** The step was stopped before this run could start: it is reported, never triggered. */
+    notStarted() {
+        const { report } = this;
+        report.status = ActionStatus.Cancelled;
+        report.message = this.stops.workflow?.aborted
+            ? 'Not started: the workflow was cancelled first.'
+            : 'Not started: another run failed, and fail-fast is on.';
+        return report;
     }
     async execute() {
         const { settings, io, runtime, report } = this;
-        const { projectId } = settings;
+        const { projectId } = this.target;
+        if (this.target.runId !== undefined)
+            return this.follow(this.target.runId);
         const request = runRequest(settings);
         io.group(`Run request for project ${projectId}`, [
             `POST ${settings.apiBase}/projects/${projectId}/runs`,
@@ -29710,31 +29781,67 @@ class Step {
             io.info('wait is false: not waiting for the run to finish.');
             return;
         }
+        await this.waitFor(run.runId);
+    }
+    /** `run-id` given: follow a run started elsewhere instead of triggering one. */
+    async follow(runId) {
+        const { io, runtime, report } = this;
+        const { projectId } = this.target;
+        const state = await (0,retry/* withRetries */.LH)(() => this.client.getRun(projectId, runId, { signal: this.signal }), {
+            verdict: retry/* readVerdict */.wk,
+            deadline: this.deadline,
+            now: runtime.now,
+            sleep: runtime.sleep,
+            random: runtime.random,
+            signal: this.signal,
+            onRetry: (notice) => this.logRetry('Reading the run status', notice)
+        });
+        this.recordStart({
+            projectId,
+            runId,
+            runUrl: state.runUrl ?? '',
+            runStatusUrl: `${this.settings.apiBase}${(0,hex_client/* runPath */.t0)(projectId, runId)}`,
+            traceId: state.traceId,
+            projectVersion: state.projectVersion
+        });
+        report.notes.push(`run-id was given: the step followed a run started elsewhere.`);
+        io.info(`Following Hex run ${runId}, started elsewhere: ${state.runUrl ?? ''}`);
+        if (!this.settings.wait) {
+            this.recordState(state);
+            report.status = state.status;
+            report.succeeded = true;
+            io.info(`wait is false: the run is ${state.status}; not waiting for it.`);
+            return;
+        }
+        await this.waitFor(runId);
+    }
+    async waitFor(runId) {
         if (this.signal?.aborted)
-            return this.cancelled(run.runId);
-        const result = await this.poll(run.runId);
+            return this.cancelled(runId);
+        const result = await this.poll(runId);
         const latest = result.kind === 'finished' ? result.state : result.last;
         if (latest)
             this.recordState(latest);
         switch (result.kind) {
             case 'finished':
-                return this.finished(run.runId, result.state.status);
+                return this.finished(runId, result.state.status);
             case 'timeout':
-                return this.timedOut(run.runId, result.last);
+                return this.timedOut(runId, result.last);
             case 'aborted':
-                return this.cancelled(run.runId);
+                return this.cancelled(runId);
         }
     }
-    /** An error that ended the step early: Hex's, or a bug. */
+    /** An error that ended the run early: Hex's, or a bug. */
     failed(error) {
         const { report, io } = this;
         report.succeeded = false;
         if (this.signal?.aborted && report.runId === undefined) {
             report.status = ActionStatus.Cancelled;
-            report.message =
-                'The workflow was cancelled while the run was being started; Hex may have started it. Check the project in Hex.';
+            report.message = `${this.stopReason()} while the run was being started; Hex may have started it. Check the project in Hex.`;
             return;
         }
+        if (report.runId !== undefined)
+            this.ledger.settle(report.runId);
         if (error instanceof errors/* HexError */._W) {
             report.message = error.message;
         }
@@ -29751,7 +29858,7 @@ class Step {
         let last;
         try {
             return await pollUntilDone({
-                getState: () => (0,retry/* withRetries */.LH)(() => this.client.getRun(settings.projectId, runId, { signal }), {
+                getState: () => (0,retry/* withRetries */.LH)(() => this.client.getRun(this.target.projectId, runId, { signal }), {
                     verdict: retry/* readVerdict */.wk,
                     deadline: this.deadline,
                     now: runtime.now,
@@ -29778,7 +29885,7 @@ class Step {
             // Status reads failed until the deadline: that is a timeout, with the reads' failure as cause.
             if (error instanceof retry/* RetriesExhaustedError */.i5 && error.why === 'deadline') {
                 this.report.notes.push(error.attempts > 1
-                    ? `Status reads failed for the last ${(0,duration/* formatDuration */.a)(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
+                    ? `Status reads failed for the last ${(0,src_duration/* formatDuration */.a)(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
                     : `The status read at the deadline failed: ${error.lastError.message}`);
                 return { kind: 'timeout', last, polls: 0 };
             }
@@ -29787,11 +29894,12 @@ class Step {
     }
     finished(runId, status) {
         const { report, settings, io } = this;
+        this.ledger.settle(runId);
         const seenAt = this.runtime.now();
         report.status = status;
         report.endedAt ??= new Date(seenAt).toISOString();
         report.elapsedMs ??= seenAt - this.startedAt;
-        const took = (0,duration/* formatDuration */.a)(report.elapsedMs);
+        const took = (0,src_duration/* formatDuration */.a)(report.elapsedMs);
         if (status === 'COMPLETED') {
             report.succeeded = true;
             io.info(`Hex run ${runId} COMPLETED in ${took}.`);
@@ -29809,11 +29917,11 @@ class Step {
         report.endedAt = new Date(seenAt).toISOString();
         report.elapsedMs = seenAt - this.startedAt;
         const lastStatus = last ? ` (last status ${last.status})` : '';
-        report.message = `Hex run ${runId} did not finish within the timeout of ${(0,duration/* formatDuration */.a)(settings.timeoutMs)}${lastStatus}.`;
+        report.message = `Hex run ${runId} did not finish within the timeout of ${(0,src_duration/* formatDuration */.a)(settings.timeoutMs)}${lastStatus}.`;
         if (settings.cancelOnTimeout)
-            await this.cancel(runId, cancel/* CANCEL_BUDGET_MS */.W3);
-        else
-            report.notes.push('cancel-on-timeout is false: the run was left going in Hex.');
+            return this.cancel(runId, cancel/* CANCEL_BUDGET_MS */.W3);
+        report.notes.push('cancel-on-timeout is false: the run was left going in Hex.');
+        this.ledger.settle(runId);
     }
     async cancelled(runId) {
         const { report, settings, io } = this;
@@ -29821,28 +29929,40 @@ class Step {
         report.status = ActionStatus.Cancelled;
         report.endedAt = new Date(seenAt).toISOString();
         report.elapsedMs = seenAt - this.startedAt;
-        report.message = `The workflow was cancelled while Hex run ${runId} was going.`;
-        io.info('The runner asked the step to stop: the workflow was cancelled.');
-        if (settings.cancelOnWorkflowCancel)
-            await this.cancel(runId, cancel/* CANCEL_BUDGET_ON_SIGNAL_MS */.Z_);
-        else
-            report.notes.push('cancel-on-workflow-cancel is false: the run was left going in Hex.');
+        report.message = `${this.stopReason()} while Hex run ${runId} was going.`;
+        if (this.stops.workflow?.aborted) {
+            io.info('The runner asked the step to stop: the workflow was cancelled.');
+            if (!settings.cancelOnWorkflowCancel) {
+                report.notes.push('cancel-on-workflow-cancel is false: the run was left going in Hex.');
+                this.ledger.settle(runId);
+                return;
+            }
+        }
+        await this.cancel(runId, cancel/* CANCEL_BUDGET_ON_SIGNAL_MS */.Z_);
+    }
+    stopReason() {
+        return this.stops.workflow?.aborted
+            ? 'The workflow was cancelled'
+            : 'Another run failed and fail-fast is on: stopped';
     }
     /** A failed cancel adds to the real outcome and never replaces it; the post step tries again. */
     async cancel(runId, budgetMs) {
-        const { report, io, runtime, settings } = this;
-        const result = await (0,cancel/* cancelInHex */.BU)(this.client, settings.projectId, runId, {
+        const { report, io, runtime } = this;
+        const result = await (0,cancel/* cancelInHex */.BU)(this.client, this.target.projectId, runId, {
             now: runtime.now,
             sleep: (ms) => runtime.sleep(ms),
             random: runtime.random,
             budgetMs
         });
         if (!result.ok) {
-            this.runLeftOpen = true;
+            // The post step finishes what the main step meant to do.
+            this.ledger.wantCancel(runId);
             report.notes.push(`Cancelling the run in Hex failed: ${result.error}`);
             io.warning(`Could not cancel Hex run ${runId}: ${result.error}`);
+            return;
         }
-        else if ('alreadyEnded' in result) {
+        this.ledger.settle(runId);
+        if ('alreadyEnded' in result) {
             report.notes.push(`The run had already ended ${result.alreadyEnded} when it was to be cancelled.`);
             io.info(`Hex run ${runId} had already ended ${result.alreadyEnded}; nothing to cancel.`);
         }
@@ -29852,20 +29972,24 @@ class Step {
         }
     }
     recordTrigger(run) {
+        this.recordStart(run);
+        const version = run.projectVersion ? ` (project version ${run.projectVersion})` : '';
+        this.io.info(`Started Hex run ${run.runId}${version}: ${run.runUrl}`);
+    }
+    recordStart(run) {
         const { report, io } = this;
         report.runId = run.runId;
         report.runUrl = run.runUrl;
         report.statusUrl = run.runStatusUrl;
         report.traceId = run.traceId;
         report.projectVersion = run.projectVersion;
-        report.startedAt = new Date(this.startedAt).toISOString();
+        report.startedAt = new Date(this.runtime.now()).toISOString();
         // Saved at once: if the step is killed later, the workflow and the post step still know it.
-        io.setOutput(constants/* Output */.k7.RunId, run.runId);
-        io.setOutput(constants/* Output */.k7.RunUrl, run.runUrl);
-        io.saveState(constants/* State */.Uw.ProjectId, this.settings.projectId);
-        io.saveState(constants/* State */.Uw.RunId, run.runId);
-        const version = run.projectVersion ? ` (project version ${run.projectVersion})` : '';
-        io.info(`Started Hex run ${run.runId}${version}: ${run.runUrl}`);
+        this.ledger.open(run.projectId, run.runId);
+        if (this.only) {
+            io.setOutput(constants/* Output */.k7.RunId, run.runId);
+            io.setOutput(constants/* Output */.k7.RunUrl, run.runUrl);
+        }
     }
     recordState(state) {
         const { report } = this;
@@ -29881,7 +30005,7 @@ class Step {
             report.elapsedMs = state.elapsedMs;
     }
     logRetry(what, notice) {
-        this.io.info(`${what} failed: ${notice.reason}. Trying again in ${(0,duration/* formatDuration */.a)(notice.delayMs)} (attempt ${notice.attempt + 1}).`);
+        this.io.info(`${what} failed: ${notice.reason}. Trying again in ${(0,src_duration/* formatDuration */.a)(notice.delayMs)} (attempt ${notice.attempt + 1}).`);
         this.io.debug(notice.error.message);
     }
 }
@@ -29921,6 +30045,295 @@ function statusAdvice(status) {
             return '';
     }
 }
+
+// EXTERNAL MODULE: ./src/runtime.ts + 1 modules
+var src_runtime = __nccwpck_require__(2574);
+// EXTERNAL MODULE: ./src/settings.ts
+var src_settings = __nccwpck_require__(8750);
+;// CONCATENATED MODULE: ./src/summary.ts
+
+
+/** How each status is shown: a marker a reader spots at a glance, and a headline. */
+const LOOKS = {
+    COMPLETED: { marker: '✅', headline: 'Hex run completed' },
+    ERRORED: { marker: '❌', headline: 'Hex run errored' },
+    KILLED: { marker: '🛑', headline: 'Hex run was killed' },
+    UNABLE_TO_ALLOCATE_KERNEL: {
+        marker: '❌',
+        headline: 'Hex could not allocate a kernel for the run'
+    },
+    PENDING: { marker: '⏳', headline: 'Hex run started' },
+    RUNNING: { marker: '⏳', headline: 'Hex run started' },
+    [ActionStatus.Timeout]: { marker: '⏱️', headline: 'Hex run timed out' },
+    [ActionStatus.Cancelled]: { marker: '🚫', headline: 'Hex run cancelled' },
+    [ActionStatus.DryRun]: { marker: '🧪', headline: 'Hex dry run accepted' },
+    [ActionStatus.Error]: { marker: '❌', headline: 'Hex run failed' }
+};
+/** Text from Hex or the user goes into a Markdown table: keep it on one line and inert. */
+function cell(text) {
+    return (text
+        // Markdown first: a Hex message about __init__ must not turn bold. Before the entities below,
+        // whose # and & it would otherwise break.
+        .replace(/[\\`*_[\]~#]/g, '\\$&')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '&#124;')
+        .replace(/\r?\n/g, ' '));
+}
+function code(text) {
+    return `<code>${cell(text)}</code>`;
+}
+function summary_link(url, text) {
+    // Only http(s) links are rendered as links; anything else is shown as text.
+    if (!/^https?:\/\//i.test(url))
+        return cell(url);
+    const safe = url.replace(/[\s()<>|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return `[${cell(text)}](${safe})`;
+}
+/** The job summary for one step, as GitHub-flavoured Markdown. Holds no secret: it has none. */
+function renderSummary(report) {
+    const { marker, headline } = look(report.status);
+    const rows = [['Project', code(report.projectId)]];
+    if (report.runUrl)
+        rows.push(['Run', summary_link(report.runUrl, 'Open the run in Hex')]);
+    if (report.runId)
+        rows.push(['Run ID', code(report.runId)]);
+    if (report.projectVersion)
+        rows.push(['Project version', cell(report.projectVersion)]);
+    if (report.startedAt)
+        rows.push(['Started', cell(report.startedAt)]);
+    if (report.endedAt)
+        rows.push(['Ended', cell(report.endedAt)]);
+    if (report.elapsedMs !== undefined)
+        rows.push(['Duration', cell((0,src_duration/* formatDuration */.a)(report.elapsedMs))]);
+    if (report.traceId)
+        rows.push(['Trace ID', code(report.traceId)]);
+    if (report.viewId)
+        rows.push(['Saved view', code(report.viewId)]);
+    // The status heads the table: a Markdown table needs a header row, and an empty one shows as a
+    // blank strip.
+    const lines = [
+        `### ${marker} ${headline}`,
+        '',
+        `| Status | ${marker} ${cell(report.status)} |`,
+        '| :-- | :-- |'
+    ];
+    for (const [name, value] of rows)
+        lines.push(`| ${name} | ${value} |`);
+    lines.push('');
+    if (report.message)
+        lines.push(`> ${cell(report.message)}`, '');
+    for (const note of report.notes)
+        lines.push(`- ${cell(note)}`);
+    if (report.notes.length > 0)
+        lines.push('');
+    lines.push(...paramsBlock(report.inputParams));
+    return lines.join('\n');
+}
+/** The job summary for a step with several runs: one row per run, the worst status on top. */
+function renderGroupSummary(reports, inputParams) {
+    const worst = worstStatus(reports.map((r) => r.status));
+    const { marker } = look(worst);
+    const ok = reports.filter((r) => r.succeeded).length;
+    const headline = ok === reports.length
+        ? `${reports.length} Hex runs succeeded`
+        : `${reports.length - ok} of ${reports.length} Hex runs did not succeed`;
+    const lines = [
+        `### ${marker} ${headline}`,
+        '',
+        '| Project | Run | Status | Duration |',
+        '| :-- | :-- | :-- | :-- |'
+    ];
+    for (const r of reports) {
+        const project = r.projectName
+            ? `${cell(r.projectName)} ${code(r.projectId)}`
+            : code(r.projectId);
+        const run = r.runUrl ? summary_link(r.runUrl, r.runId ?? 'Open in Hex') : '–';
+        const duration = r.elapsedMs !== undefined ? cell((0,src_duration/* formatDuration */.a)(r.elapsedMs)) : '–';
+        lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`);
+    }
+    lines.push('');
+    for (const r of reports) {
+        const label = cell(r.projectName ?? r.projectId);
+        if (r.message)
+            lines.push(`- **${label}**: ${cell(r.message)}`);
+        for (const note of r.notes)
+            lines.push(`- **${label}**: ${cell(note)}`);
+    }
+    if (reports.some((r) => r.message || r.notes.length > 0))
+        lines.push('');
+    lines.push(...paramsBlock(inputParams));
+    return lines.join('\n');
+}
+function look(status) {
+    return LOOKS[status] ?? { marker: '❔', headline: `Hex run ended ${status}` };
+}
+function paramsBlock(inputParams) {
+    const count = Object.keys(inputParams).length;
+    return [
+        '<details>',
+        `<summary>Input parameters (${count})</summary>`,
+        '',
+        // A fence longer than any backtick run in the JSON keeps the block closed.
+        fence(JSON.stringify(inputParams, null, 2)),
+        '',
+        '</details>',
+        ''
+    ];
+}
+function fence(body) {
+    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+    const ticks = '`'.repeat(longest + 1);
+    return `${ticks}json\n${body}\n${ticks}`;
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The action's main step: trigger the runs (or follow one), wait for them, and report on every
+ * path. `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
+ */
+async function run(io = action_io/* coreIO */.I, runtime = src_runtime/* processRuntime */.q, signal) {
+    // Masked before anything else can print it.
+    const token = (0,src_settings/* readToken */.AI)(io.getInput, runtime.env);
+    if (token !== '')
+        io.setSecret(token);
+    io.saveState(constants/* State */.Uw.IsPost, 'true');
+    const parsed = (0,src_settings/* readSettings */.sb)(io.getInput, runtime.env);
+    if (!parsed.ok) {
+        for (const error of parsed.errors)
+            io.fail(error, 'Invalid input');
+        await publish(io, {
+            projectId: io.getInput(constants/* Input */.pd.ProjectId).trim() || io.getInput(constants/* Input */.pd.ProjectName).trim(),
+            status: ActionStatus.Error,
+            succeeded: false,
+            inputParams: {},
+            message: `Nothing was sent to Hex: ${parsed.errors.join(' ')}`,
+            notes: []
+        });
+        return;
+    }
+    const settings = parsed.settings;
+    const startedAt = runtime.now();
+    const deadline = startedAt + settings.timeoutMs;
+    const client = new hex_client/* HexClient */.VY({
+        apiBase: settings.apiBase,
+        token: settings.apiToken,
+        fetch: runtime.fetch,
+        now: runtime.now,
+        requestTimeoutMs: settings.requestTimeoutMs,
+        onDebug: io.debug
+    });
+    const ledger = new src_ledger/* RunLedger */.z(io);
+    const taskFor = (target, only, failFast) => new RunTask({
+        settings,
+        io: only ? io : labelled(io, target.projectName ?? target.projectId),
+        runtime,
+        client,
+        target,
+        stops: { workflow: signal, failFast },
+        startedAt,
+        deadline,
+        ledger,
+        only
+    });
+    let targets;
+    try {
+        targets = await resolveTargets(settings, client, io, runtime, deadline, signal);
+    }
+    catch (error) {
+        const report = {
+            projectId: settings.projectNames.join(', '),
+            status: ActionStatus.Error,
+            succeeded: false,
+            inputParams: settings.inputParams,
+            message: error instanceof errors/* HexError */._W ? error.message : String(error),
+            notes: []
+        };
+        await publish(io, report);
+        io.fail(failureText(report), failureTitle(report));
+        return;
+    }
+    if (targets.length === 1) {
+        const report = await taskFor(targets[0], true).run();
+        await publish(io, report);
+        if (!report.succeeded && report.message)
+            io.fail(failureText(report), failureTitle(report));
+        else if (report.message)
+            io.warning(report.message, failureTitle(report));
+        return;
+    }
+    const reports = await runSeveral(targets, settings, taskFor, signal);
+    await publishGroup(io, reports, runtime.now() - startedAt, settings);
+}
+/** The projects to run, by ID; titles are looked up first. */
+async function resolveTargets(settings, client, io, runtime, deadline, signal) {
+    if (settings.projectNames.length === 0)
+        return settings.projectIds.map((projectId) => ({ projectId, runId: settings.runId }));
+    io.info(`Looking up ${settings.projectNames.map((n) => `'${n}'`).join(', ')} in Hex's project list`);
+    const ids = await findProjects(client, settings.projectNames, {
+        deadline,
+        now: runtime.now,
+        sleep: runtime.sleep,
+        random: runtime.random,
+        signal,
+        onPage: (page, count) => io.debug(`Project list page ${page}: ${count} projects`)
+    });
+    return settings.projectNames.map((projectName) => {
+        const projectId = ids.get(projectName);
+        io.info(`Project '${projectName}' is ${projectId}.`);
+        return { projectId, projectName, runId: settings.runId };
+    });
+}
+/**
+ * Several projects: at most max-parallel runs go at once, the next starting as one ends. With
+ * fail-fast, the first failure stops the rest: runs going are cancelled, runs waiting never start.
+ */
+async function runSeveral(targets, settings, taskFor, signal) {
+    const failFast = new AbortController();
+    const reports = [];
+    let next = 0;
+    const worker = async () => {
+        while (next < targets.length) {
+            const i = next++;
+            const task = taskFor(targets[i], false, settings.failFast ? failFast.signal : undefined);
+            if (signal?.aborted || failFast.signal.aborted) {
+                reports[i] = task.notStarted();
+                continue;
+            }
+            const report = await task.run();
+            reports[i] = report;
+            if (!report.succeeded)
+                failFast.abort();
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(settings.maxParallel, targets.length) }, worker));
+    return reports;
+}
+/** Each line a run logs starts with its project, so interleaved runs stay readable. */
+function labelled(io, label) {
+    const tag = (message) => `[${label}] ${message}`;
+    return {
+        ...io,
+        info: (m) => io.info(tag(m)),
+        debug: (m) => io.debug(tag(m)),
+        warning: (m, title) => io.warning(tag(m), title),
+        fail: (m, title) => io.fail(tag(m), title),
+        group: (name, lines) => io.group(tag(name), lines)
+    };
+}
 function failureTitle(report) {
     return report.runId ? `Hex run ${report.status}` : `${constants/* ACTION_NAME */.px} failed`;
 }
@@ -29932,8 +30345,25 @@ function failureText(report) {
 async function publish(io, report) {
     for (const [name, value] of Object.entries(reportOutputs(report)))
         io.setOutput(name, value);
+    await writeSummary(io, renderSummary(report));
+}
+async function publishGroup(io, reports, elapsedMs, settings) {
+    for (const [name, value] of Object.entries(groupOutputs(reports, elapsedMs)))
+        io.setOutput(name, value);
+    await writeSummary(io, renderGroupSummary(reports, settings.inputParams));
+    for (const report of reports) {
+        const label = report.projectName ?? report.projectId;
+        if (!report.succeeded && report.message)
+            io.fail(`[${label}] ${failureText(report)}`, failureTitle(report));
+        else if (report.message)
+            io.warning(`[${label}] ${report.message}`, failureTitle(report));
+    }
+    const failed = reports.filter((r) => !r.succeeded).length;
+    io.info(`${reports.length - failed} of ${reports.length} Hex runs ${failed === 0 ? 'succeeded.' : `succeeded; ${failed} did not.`}`);
+}
+async function writeSummary(io, markdown) {
     try {
-        await io.writeSummary(renderSummary(report));
+        await io.writeSummary(markdown);
     }
     catch (error) {
         io.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
@@ -29954,9 +30384,11 @@ async function publish(io, report) {
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
 /* harmony import */ var _hex_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6562);
 /* harmony import */ var _hex_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(543);
-/* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8895);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1385);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8750);
+/* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8895);
+/* harmony import */ var _ledger_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8730);
+/* harmony import */ var _runtime_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2574);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8750);
+
 
 
 
@@ -29966,31 +30398,42 @@ async function publish(io, report) {
 
 
 /**
- * The post step. The main step cancels the run itself when it is told to stop; this is for when it
- * could not: it was killed first, or its cancel failed. It does nothing when the main step settled
- * the run, and it never fails the job.
+ * The post step. The main step cancels its runs itself when it is told to stop; this is for when
+ * it could not: it was killed first, or a cancel failed. It does nothing for runs the main step
+ * settled, and it never fails the job.
  */
-async function post(io = _action_io_js__WEBPACK_IMPORTED_MODULE_0__/* .coreIO */ .I, runtime = _main_js__WEBPACK_IMPORTED_MODULE_5__/* .processRuntime */ .qb) {
-    const runId = io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .State */ .Uw.RunId);
-    const projectId = io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .State */ .Uw.ProjectId);
-    if (runId === '' || projectId === '' || io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .State */ .Uw.Settled) === 'true') {
-        io.debug('The main step settled the run (or started none): nothing to clean up.');
+async function post(io = _action_io_js__WEBPACK_IMPORTED_MODULE_0__/* .coreIO */ .I, runtime = _runtime_js__WEBPACK_IMPORTED_MODULE_6__/* .processRuntime */ .q) {
+    const left = (0,_ledger_js__WEBPACK_IMPORTED_MODULE_5__/* .readLedger */ .S)(io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .State */ .Uw.Runs)).filter((e) => e.fate !== 'settled');
+    if (left.length === 0) {
+        io.debug('The main step settled its runs (or started none): nothing to clean up.');
         return;
     }
-    const token = (0,_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .readToken */ .AI)(io.getInput, runtime.env);
+    const token = (0,_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .readToken */ .AI)(io.getInput, runtime.env);
     if (token !== '')
         io.setSecret(token);
-    const parsed = (0,_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .readSettings */ .sb)(io.getInput, runtime.env);
+    const parsed = (0,_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .readSettings */ .sb)(io.getInput, runtime.env);
     if (!parsed.ok) {
-        io.warning(`Hex run ${runId} may still be going; its inputs could not be read again to cancel it.`);
+        io.warning(`Hex runs ${left.map((e) => e.runId).join(', ')} may still be going; the inputs could not be read again to cancel them.`);
         return;
     }
-    const settings = parsed.settings;
+    const lines = await Promise.all(left.map((entry) => cleanUp(entry, parsed.settings, io, runtime)));
+    const done = lines.filter((line) => line !== undefined);
+    if (done.length === 0)
+        return;
+    try {
+        await io.writeSummary(done.map((line) => `> 🚫 ${line}\n`).join('\n'));
+    }
+    catch {
+        // The summary is a courtesy here; the cancel is what mattered.
+    }
+}
+/** Cancels one run the main step left going, unless it should stay. Returns what it did. */
+async function cleanUp({ projectId, runId, fate }, settings, io, runtime) {
     // A cancel the main step tried and could not is finished here whatever the inputs say; a run
     // the main step never got to decide on is cancelled as on a workflow cancel.
-    if (io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .State */ .Uw.CancelWanted) !== 'true' && !settings.cancelOnWorkflowCancel) {
+    if (fate === 'open' && !settings.cancelOnWorkflowCancel) {
         io.info(`The step stopped before Hex run ${runId} ended; cancel-on-workflow-cancel is false, so it is left going.`);
-        return;
+        return undefined;
     }
     const client = new _hex_client_js__WEBPACK_IMPORTED_MODULE_3__/* .HexClient */ .VY({
         apiBase: settings.apiBase,
@@ -30008,9 +30451,9 @@ async function post(io = _action_io_js__WEBPACK_IMPORTED_MODULE_0__/* .coreIO */
             sleep: runtime.sleep,
             random: runtime.random
         });
-        if ((0,_hex_types_js__WEBPACK_IMPORTED_MODULE_7__/* .isTerminalStatus */ .TQ)(state.status)) {
+        if ((0,_hex_types_js__WEBPACK_IMPORTED_MODULE_8__/* .isTerminalStatus */ .TQ)(state.status)) {
             io.info(`Hex run ${runId} already ended ${state.status}: nothing to cancel.`);
-            return;
+            return undefined;
         }
     }
     catch (error) {
@@ -30024,21 +30467,58 @@ async function post(io = _action_io_js__WEBPACK_IMPORTED_MODULE_0__/* .coreIO */
     });
     if (!result.ok) {
         io.warning(`Hex run ${runId} may still be going: cancelling it failed: ${result.error}`);
-        return;
+        return undefined;
     }
     const line = 'alreadyEnded' in result
         ? `Hex run ${runId} had already ended ${result.alreadyEnded}: nothing to cancel.`
-        : io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .State */ .Uw.CancelWanted) === 'true'
+        : fate === 'cancel-wanted'
             ? `Cancelled Hex run ${runId}, which the main step could not cancel.`
             : `Cancelled Hex run ${runId}: the main step was stopped before the run ended.`;
     io.info(line);
-    try {
-        await io.writeSummary(`> 🚫 ${line}\n`);
-    }
-    catch {
-        // The summary is a courtesy here; the cancel is what mattered.
-    }
+    return line;
 }
+
+
+/***/ }),
+
+/***/ 2574:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  q: () => (/* binding */ processRuntime)
+});
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/runtime.ts
+
+
+/**
+ * fetch through undici's EnvHttpProxyAgent, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY as
+ * the runner does (Node's global fetch ignores them). It is the undici that @actions/core already
+ * bundles, so it costs no second copy, and Node's own fetch is never loaded.
+ */
+function proxyAwareFetch() {
+    let dispatcher;
+    return (input, init) => {
+        dispatcher ??= new undici/* EnvHttpProxyAgent */.J2();
+        return (0,undici/* fetch */.hd)(input, {
+            ...init,
+            dispatcher
+        });
+    };
+}
+const processRuntime = {
+    env: process.env,
+    fetch: proxyAwareFetch(),
+    now: () => Date.now(),
+    sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
+    random: Math.random
+};
 
 
 /***/ }),
@@ -30104,7 +30584,18 @@ function readSettings(getInput, env) {
         }
         return ms;
     };
-    const projectId = parseProjectId(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId), errors);
+    const projectIds = lines(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId)).map((id) => parseProjectId(id, errors));
+    const projectNames = lines(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectName));
+    if (projectIds.length === 0 && projectNames.length === 0)
+        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId}' is required: the UUID of the Hex project, found after /hex/ in the project's URL (or give its title as '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectName}').`);
+    if (projectIds.length > 0 && projectNames.length > 0)
+        errors.push(`Inputs '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId}' and '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectName}' cannot be used together: give the projects by ID or by title.`);
+    for (const list of [projectIds, projectNames]) {
+        const twice = list.filter((item, i) => list.indexOf(item) !== i);
+        if (twice.length > 0)
+            errors.push(`Project '${twice[0]}' is listed twice: each project runs once per step.`);
+    }
+    const runId = read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId) || undefined;
     const apiToken = readToken(getInput, env);
     if (apiToken === '') {
         errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken}' is empty and ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .TOKEN_ENV */ .o4} is not set: pass a Hex API token from a secret, as api-token: \${{ secrets.HEX_API_TOKEN }} or in env as ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .TOKEN_ENV */ .o4}.`);
@@ -30122,8 +30613,28 @@ function readSettings(getInput, env) {
         errors.push(`Inputs '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ViewId}' and '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams}' cannot be used together: Hex takes the input values from the saved view. Remove one of them.`);
     }
     const notifications = parseNotifications(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications), errors);
+    const dryRun = bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.DryRun);
+    if (runId !== undefined) {
+        if (!UUID.test(runId))
+            errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId}' must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
+        if (projectIds.length + projectNames.length > 1)
+            errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId}' names one run, of one project: give a single project.`);
+        const started = [
+            Object.keys(inputParams).length > 0 && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams,
+            viewId !== undefined && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ViewId,
+            notifications !== undefined && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications,
+            dryRun && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.DryRun
+        ].filter((name) => name !== false);
+        if (started.length > 0)
+            errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId}' waits for a run that has already started, so '${started.join("', '")}' cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`);
+    }
+    const maxParallel = parseCount(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.MaxParallel, read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.MaxParallel), errors);
     const settings = {
-        projectId,
+        projectIds,
+        projectNames,
+        runId: runId?.toLowerCase(),
+        maxParallel,
+        failFast: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.FailFast),
         apiToken,
         inputParams,
         timeoutMs,
@@ -30136,17 +30647,26 @@ function readSettings(getInput, env) {
         failOnRunFailure: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.FailOnRunFailure),
         updatePublishedResults: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.UpdatePublishedResults),
         useCachedSqlResults: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.UseCachedSqlResults),
-        dryRun: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.DryRun),
+        dryRun,
         viewId,
         notifications
     };
     return errors.length > 0 ? { ok: false, errors } : { ok: true, settings };
 }
+/** One item per line; blank lines are dropped. */
+function lines(value) {
+    return value
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '');
+}
+function parseCount(name, value, errors) {
+    if (/^[1-9]\d*$/.test(value))
+        return Number(value);
+    errors.push(`Input '${name}' must be a whole number of at least 1, got '${value}'.`);
+    return 1;
+}
 function parseProjectId(value, errors) {
-    if (value === '') {
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId}' is required: the UUID of the Hex project, found after /hex/ in the project's URL.`);
-        return '';
-    }
     if (UUID.test(value))
         return value.toLowerCase();
     const inside = UUID_INSIDE.exec(value)?.[0];

@@ -6,6 +6,8 @@
 
 export const Input = {
   ProjectId: 'project-id',
+  ProjectName: 'project-name',
+  RunId: 'run-id',
   ApiToken: 'api-token',
   InputParams: 'input-params',
   Timeout: 'timeout',
@@ -20,7 +22,9 @@ export const Input = {
   UseCachedSqlResults: 'use-cached-sql-results',
   DryRun: 'dry-run',
   ViewId: 'view-id',
-  Notifications: 'notifications'
+  Notifications: 'notifications',
+  MaxParallel: 'max-parallel',
+  FailFast: 'fail-fast'
 } as const
 export type InputName = (typeof Input)[keyof typeof Input]
 
@@ -33,7 +37,8 @@ export const Output = {
   StartedAt: 'started-at',
   EndedAt: 'ended-at',
   TraceId: 'trace-id',
-  ProjectVersion: 'project-version'
+  ProjectVersion: 'project-version',
+  Runs: 'runs'
 } as const
 export type OutputName = (typeof Output)[keyof typeof Output]
 
@@ -57,7 +62,12 @@ export const Defaults = {
   [Input.UseCachedSqlResults]: 'true',
   [Input.DryRun]: 'false',
   [Input.ViewId]: '',
-  [Input.Notifications]: ''
+  [Input.Notifications]: '',
+  [Input.ProjectId]: '',
+  [Input.ProjectName]: '',
+  [Input.RunId]: '',
+  [Input.MaxParallel]: '4',
+  [Input.FailFast]: 'false'
 } as const satisfies Partial<Record<InputName, string>>
 
 /** Where the token comes from when the api-token input is empty. */
@@ -70,11 +80,7 @@ export const ACTION_NAME = 'hex-run-action'
 export const State = {
   /** Set by the main step, so the same bundle knows it runs as the post step. */
   IsPost: 'isPost',
-  ProjectId: 'projectId',
-  RunId: 'runId',
-  /** The main step decided the run's fate (it ended, was cancelled, or was left on purpose). */
-  Settled: 'settled',
-  /** The main step meant to cancel the run (timeout or workflow cancel) and could not. */
-  CancelWanted: 'cancelWanted'
+  /** JSON list of the step's runs and what became of each (see ledger.ts). */
+  Runs: 'runs'
 } as const
 export type StateName = (typeof State)[keyof typeof State]

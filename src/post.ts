@@ -4,22 +4,22 @@ import { State } from './constants.ts'
 import { HexClient } from './hex/client.ts'
 import { readVerdict, withRetries } from './hex/retry.ts'
 import { isTerminalStatus } from './hex/types.ts'
-import { processRuntime, type Runtime } from './main.ts'
-import { readSettings, readToken } from './settings.ts'
+import { readLedger, type LedgerEntry } from './ledger.ts'
+import { processRuntime, type Runtime } from './runtime.ts'
+import { readSettings, readToken, type Settings } from './settings.ts'
 
 /**
- * The post step. The main step cancels the run itself when it is told to stop; this is for when it
- * could not: it was killed first, or its cancel failed. It does nothing when the main step settled
- * the run, and it never fails the job.
+ * The post step. The main step cancels its runs itself when it is told to stop; this is for when
+ * it could not: it was killed first, or a cancel failed. It does nothing for runs the main step
+ * settled, and it never fails the job.
  */
 export async function post(
   io: ActionIO = coreIO,
   runtime: Runtime = processRuntime
 ): Promise<void> {
-  const runId = io.getState(State.RunId)
-  const projectId = io.getState(State.ProjectId)
-  if (runId === '' || projectId === '' || io.getState(State.Settled) === 'true') {
-    io.debug('The main step settled the run (or started none): nothing to clean up.')
+  const left = readLedger(io.getState(State.Runs)).filter((e) => e.fate !== 'settled')
+  if (left.length === 0) {
+    io.debug('The main step settled its runs (or started none): nothing to clean up.')
     return
   }
   const token = readToken(io.getInput, runtime.env)
@@ -27,18 +27,34 @@ export async function post(
   const parsed = readSettings(io.getInput, runtime.env)
   if (!parsed.ok) {
     io.warning(
-      `Hex run ${runId} may still be going; its inputs could not be read again to cancel it.`
+      `Hex runs ${left.map((e) => e.runId).join(', ')} may still be going; the inputs could not be read again to cancel them.`
     )
     return
   }
-  const settings = parsed.settings
+  const lines = await Promise.all(left.map((entry) => cleanUp(entry, parsed.settings, io, runtime)))
+  const done = lines.filter((line) => line !== undefined)
+  if (done.length === 0) return
+  try {
+    await io.writeSummary(done.map((line) => `> 🚫 ${line}\n`).join('\n'))
+  } catch {
+    // The summary is a courtesy here; the cancel is what mattered.
+  }
+}
+
+/** Cancels one run the main step left going, unless it should stay. Returns what it did. */
+async function cleanUp(
+  { projectId, runId, fate }: LedgerEntry,
+  settings: Settings,
+  io: ActionIO,
+  runtime: Runtime
+): Promise<string | undefined> {
   // A cancel the main step tried and could not is finished here whatever the inputs say; a run
   // the main step never got to decide on is cancelled as on a workflow cancel.
-  if (io.getState(State.CancelWanted) !== 'true' && !settings.cancelOnWorkflowCancel) {
+  if (fate === 'open' && !settings.cancelOnWorkflowCancel) {
     io.info(
       `The step stopped before Hex run ${runId} ended; cancel-on-workflow-cancel is false, so it is left going.`
     )
-    return
+    return undefined
   }
   const client = new HexClient({
     apiBase: settings.apiBase,
@@ -58,7 +74,7 @@ export async function post(
     })
     if (isTerminalStatus(state.status)) {
       io.info(`Hex run ${runId} already ended ${state.status}: nothing to cancel.`)
-      return
+      return undefined
     }
   } catch (error) {
     io.debug(
@@ -73,18 +89,14 @@ export async function post(
   })
   if (!result.ok) {
     io.warning(`Hex run ${runId} may still be going: cancelling it failed: ${result.error}`)
-    return
+    return undefined
   }
   const line =
     'alreadyEnded' in result
       ? `Hex run ${runId} had already ended ${result.alreadyEnded}: nothing to cancel.`
-      : io.getState(State.CancelWanted) === 'true'
+      : fate === 'cancel-wanted'
         ? `Cancelled Hex run ${runId}, which the main step could not cancel.`
         : `Cancelled Hex run ${runId}: the main step was stopped before the run ended.`
   io.info(line)
-  try {
-    await io.writeSummary(`> 🚫 ${line}\n`)
-  } catch {
-    // The summary is a courtesy here; the cancel is what mattered.
-  }
+  return line
 }

@@ -3,8 +3,16 @@ import { formatDuration, parseDuration } from './duration.ts'
 
 /** Everything the action was asked to do, read and checked once before any request. */
 export interface Settings {
-  /** The Hex project to run (a UUID, lower-cased). */
-  projectId: string
+  /** The Hex projects to run, by ID (UUIDs, lower-cased); empty when named instead. */
+  projectIds: string[]
+  /** The Hex projects to run, by title, resolved through ListProjects; empty when given by ID. */
+  projectNames: string[]
+  /** Wait for this run (already started) instead of triggering one. Only with one project. */
+  runId?: string
+  /** The most runs going at once when several projects are given. */
+  maxParallel: number
+  /** With several projects: cancel the rest when one fails. */
+  failFast: boolean
   /** The Hex API token. Never logged, never in an output or the summary. */
   apiToken: string
   /** Sent as inputParams; empty means none are sent. */
@@ -89,7 +97,22 @@ export function readSettings(getInput: InputReader, env: NodeJS.ProcessEnv): Set
     return ms
   }
 
-  const projectId = parseProjectId(read(Input.ProjectId), errors)
+  const projectIds = lines(read(Input.ProjectId)).map((id) => parseProjectId(id, errors))
+  const projectNames = lines(read(Input.ProjectName))
+  if (projectIds.length === 0 && projectNames.length === 0)
+    errors.push(
+      `Input '${Input.ProjectId}' is required: the UUID of the Hex project, found after /hex/ in the project's URL (or give its title as '${Input.ProjectName}').`
+    )
+  if (projectIds.length > 0 && projectNames.length > 0)
+    errors.push(
+      `Inputs '${Input.ProjectId}' and '${Input.ProjectName}' cannot be used together: give the projects by ID or by title.`
+    )
+  for (const list of [projectIds, projectNames]) {
+    const twice = list.filter((item, i) => list.indexOf(item) !== i)
+    if (twice.length > 0)
+      errors.push(`Project '${twice[0]}' is listed twice: each project runs once per step.`)
+  }
+  const runId = read(Input.RunId) || undefined
   const apiToken = readToken(getInput, env)
   if (apiToken === '') {
     errors.push(
@@ -112,9 +135,33 @@ export function readSettings(getInput: InputReader, env: NodeJS.ProcessEnv): Set
     )
   }
   const notifications = parseNotifications(read(Input.Notifications), errors)
+  const dryRun = bool(Input.DryRun)
+  if (runId !== undefined) {
+    if (!UUID.test(runId))
+      errors.push(
+        `Input '${Input.RunId}' must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`
+      )
+    if (projectIds.length + projectNames.length > 1)
+      errors.push(`Input '${Input.RunId}' names one run, of one project: give a single project.`)
+    const started = [
+      Object.keys(inputParams).length > 0 && Input.InputParams,
+      viewId !== undefined && Input.ViewId,
+      notifications !== undefined && Input.Notifications,
+      dryRun && Input.DryRun
+    ].filter((name) => name !== false)
+    if (started.length > 0)
+      errors.push(
+        `Input '${Input.RunId}' waits for a run that has already started, so '${started.join("', '")}' cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`
+      )
+  }
+  const maxParallel = parseCount(Input.MaxParallel, read(Input.MaxParallel), errors)
 
   const settings: Settings = {
-    projectId,
+    projectIds,
+    projectNames,
+    runId: runId?.toLowerCase(),
+    maxParallel,
+    failFast: bool(Input.FailFast),
     apiToken,
     inputParams,
     timeoutMs,
@@ -127,20 +174,28 @@ export function readSettings(getInput: InputReader, env: NodeJS.ProcessEnv): Set
     failOnRunFailure: bool(Input.FailOnRunFailure),
     updatePublishedResults: bool(Input.UpdatePublishedResults),
     useCachedSqlResults: bool(Input.UseCachedSqlResults),
-    dryRun: bool(Input.DryRun),
+    dryRun,
     viewId,
     notifications
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, settings }
 }
 
+/** One item per line; blank lines are dropped. */
+function lines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+}
+
+function parseCount(name: InputName, value: string, errors: string[]): number {
+  if (/^[1-9]\d*$/.test(value)) return Number(value)
+  errors.push(`Input '${name}' must be a whole number of at least 1, got '${value}'.`)
+  return 1
+}
+
 function parseProjectId(value: string, errors: string[]): string {
-  if (value === '') {
-    errors.push(
-      `Input '${Input.ProjectId}' is required: the UUID of the Hex project, found after /hex/ in the project's URL.`
-    )
-    return ''
-  }
   if (UUID.test(value)) return value.toLowerCase()
   const inside = UUID_INSIDE.exec(value)?.[0]
   const hint = inside ? ` Did you mean '${inside.toLowerCase()}'?` : ''

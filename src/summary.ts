@@ -1,5 +1,5 @@
 import { formatDuration } from './duration.ts'
-import { ActionStatus, type RunReport } from './report.ts'
+import { ActionStatus, worstStatus, type RunReport } from './report.ts'
 
 /** How each status is shown: a marker a reader spots at a glance, and a headline. */
 const LOOKS: Record<string, { marker: string; headline: string }> = {
@@ -49,10 +49,7 @@ function link(url: string, text: string): string {
 
 /** The job summary for one step, as GitHub-flavoured Markdown. Holds no secret: it has none. */
 export function renderSummary(report: RunReport): string {
-  const { marker, headline } = LOOKS[report.status] ?? {
-    marker: '❔',
-    headline: `Hex run ended ${report.status}`
-  }
+  const { marker, headline } = look(report.status)
   const rows: [string, string][] = [['Project', code(report.projectId)]]
   if (report.runUrl) rows.push(['Run', link(report.runUrl, 'Open the run in Hex')])
   if (report.runId) rows.push(['Run ID', code(report.runId)])
@@ -78,19 +75,63 @@ export function renderSummary(report: RunReport): string {
   for (const note of report.notes) lines.push(`- ${cell(note)}`)
   if (report.notes.length > 0) lines.push('')
 
-  const params = JSON.stringify(report.inputParams, null, 2)
-  const count = Object.keys(report.inputParams).length
-  lines.push(
+  lines.push(...paramsBlock(report.inputParams))
+  return lines.join('\n')
+}
+
+/** The job summary for a step with several runs: one row per run, the worst status on top. */
+export function renderGroupSummary(
+  reports: RunReport[],
+  inputParams: Record<string, unknown>
+): string {
+  const worst = worstStatus(reports.map((r) => r.status))
+  const { marker } = look(worst)
+  const ok = reports.filter((r) => r.succeeded).length
+  const headline =
+    ok === reports.length
+      ? `${reports.length} Hex runs succeeded`
+      : `${reports.length - ok} of ${reports.length} Hex runs did not succeed`
+  const lines = [
+    `### ${marker} ${headline}`,
+    '',
+    '| Project | Run | Status | Duration |',
+    '| :-- | :-- | :-- | :-- |'
+  ]
+  for (const r of reports) {
+    const project = r.projectName
+      ? `${cell(r.projectName)} ${code(r.projectId)}`
+      : code(r.projectId)
+    const run = r.runUrl ? link(r.runUrl, r.runId ?? 'Open in Hex') : '–'
+    const duration = r.elapsedMs !== undefined ? cell(formatDuration(r.elapsedMs)) : '–'
+    lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`)
+  }
+  lines.push('')
+  for (const r of reports) {
+    const label = cell(r.projectName ?? r.projectId)
+    if (r.message) lines.push(`- **${label}**: ${cell(r.message)}`)
+    for (const note of r.notes) lines.push(`- **${label}**: ${cell(note)}`)
+  }
+  if (reports.some((r) => r.message || r.notes.length > 0)) lines.push('')
+  lines.push(...paramsBlock(inputParams))
+  return lines.join('\n')
+}
+
+function look(status: string): { marker: string; headline: string } {
+  return LOOKS[status] ?? { marker: '❔', headline: `Hex run ended ${status}` }
+}
+
+function paramsBlock(inputParams: Record<string, unknown>): string[] {
+  const count = Object.keys(inputParams).length
+  return [
     '<details>',
     `<summary>Input parameters (${count})</summary>`,
     '',
     // A fence longer than any backtick run in the JSON keeps the block closed.
-    fence(params),
+    fence(JSON.stringify(inputParams, null, 2)),
     '',
     '</details>',
     ''
-  )
-  return lines.join('\n')
+  ]
 }
 
 function fence(body: string): string {

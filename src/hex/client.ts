@@ -28,6 +28,14 @@ export interface HexClientOptions {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
+/** Hex's largest page (PageSize): fewer requests to find a project by name. */
+export const PROJECTS_PAGE_SIZE = 100
+
+/** A project as ListProjects lists it, reduced to what finding one by name needs. */
+export interface ProjectSummary {
+  id: string
+  title: string
+}
 
 /** Per call: a signal that abandons the request (the action is shutting down). */
 export interface CallOptions {
@@ -106,6 +114,29 @@ export class HexClient {
       const o = asObject(run, context)
       return this.runState(o, projectId, requireString(o, 'runId', context), context)
     })
+  }
+
+  /**
+   * `GET /projects` (ListProjects), one page: the projects the token's user can see, and the
+   * cursor of the next page (undefined on the last).
+   */
+  async listProjects(
+    name: string,
+    after: string | undefined,
+    options: CallOptions = {}
+  ): Promise<{ projects: ProjectSummary[]; after?: string }> {
+    const context: RequestContext = { operation: 'find', projectId: `'${name}'`, host: this.host }
+    const query = new URLSearchParams({ limit: String(PROJECTS_PAGE_SIZE) })
+    if (after !== undefined) query.set('after', after)
+    const json = await this.request(context, 'GET', `/projects?${query.toString()}`, options)
+    const o = asObject(json, context)
+    if (!Array.isArray(o.values)) throw new HexResponseError(context, 'the field values is missing')
+    const projects = o.values.map((value) => {
+      const p = asObject(value, context)
+      return { id: requireString(p, 'id', context), title: optionalString(p.title) ?? '' }
+    })
+    const pagination = typeof o.pagination === 'object' && o.pagination !== null ? o.pagination : {}
+    return { projects, after: optionalString((pagination as { after?: unknown }).after) }
   }
 
   private runState(

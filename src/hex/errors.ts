@@ -1,11 +1,12 @@
 /** What the action was doing when Hex failed it; it shapes the advice in the message. */
-export type Operation = 'trigger' | 'status' | 'cancel' | 'list'
+export type Operation = 'trigger' | 'status' | 'cancel' | 'list' | 'find'
 
 const DOING: Record<Operation, string> = {
   trigger: 'start a run of',
   status: 'read the status of a run of',
   cancel: 'cancel a run of',
-  list: 'list the runs of'
+  list: 'list the runs of',
+  find: 'find'
 }
 
 /**
@@ -209,6 +210,8 @@ function explainStatus(
         ` Create a token in Hex under Settings > API keys with the "Run projects" scope and pass it as api-token from a secret.${trace}`
       )
     case 403:
+      if (operation === 'find')
+        return `Hex refused to list projects to find project ${projectId} (403 Forbidden): finding a project by name needs a token with the "Read projects" scope as well as "Run projects". Add the scope, or give project-id instead.${said}${trace}`
       return (
         `Hex refused to ${DOING[operation]} project ${projectId} (403 Forbidden): the API token lacks the "Run projects" scope, or its user may not run this project.` +
         ` Use a workspace token with "Run projects", or a personal access token of a user with at least "Can view app" access who may run it.${said}${trace}`

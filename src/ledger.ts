@@ -1,0 +1,73 @@
+import type { ActionIO } from './action-io.ts'
+import { State } from './constants.ts'
+
+/** What became of a run the main step started or followed, as the post step reads it. */
+export type RunFate =
+  /** Going, and the main step has not decided on it yet. */
+  | 'open'
+  /** Ended, cancelled, or left going on purpose (wait: false, cancel-on-timeout: false, ...). */
+  | 'settled'
+  /** The main step meant to cancel it (timeout, workflow cancel, fail-fast) and could not. */
+  | 'cancel-wanted'
+
+export interface LedgerEntry {
+  projectId: string
+  runId: string
+  fate: RunFate
+}
+
+/**
+ * The runs of one step, saved to the step state on every change, so that a main step killed at
+ * any moment leaves the post step an exact list of runs still to cancel.
+ */
+export class RunLedger {
+  private readonly entries: LedgerEntry[] = []
+  private readonly io: Pick<ActionIO, 'saveState'>
+
+  constructor(io: Pick<ActionIO, 'saveState'>) {
+    this.io = io
+  }
+
+  open(projectId: string, runId: string): void {
+    this.entries.push({ projectId, runId, fate: 'open' })
+    this.save()
+  }
+
+  settle(runId: string): void {
+    this.set(runId, 'settled')
+  }
+
+  wantCancel(runId: string): void {
+    this.set(runId, 'cancel-wanted')
+  }
+
+  private set(runId: string, fate: RunFate): void {
+    const entry = this.entries.find((e) => e.runId === runId)
+    if (!entry || entry.fate === fate) return
+    entry.fate = fate
+    this.save()
+  }
+
+  private save(): void {
+    this.io.saveState(State.Runs, JSON.stringify(this.entries))
+  }
+}
+
+/** The ledger as the main step left it; entries that do not parse are dropped. */
+export function readLedger(text: string): LedgerEntry[] {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return []
+  }
+  if (!Array.isArray(parsed)) return []
+  return parsed.filter(
+    (e): e is LedgerEntry =>
+      typeof e === 'object' &&
+      e !== null &&
+      typeof (e as LedgerEntry).projectId === 'string' &&
+      typeof (e as LedgerEntry).runId === 'string' &&
+      ['open', 'settled', 'cancel-wanted'].includes((e as LedgerEntry).fate)
+  )
+}
