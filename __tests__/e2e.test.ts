@@ -97,6 +97,8 @@ describe('a run that completes', { concurrency: true }, () => {
     assert.ok(result.summary.includes(`(${o['run-url']})`), 'summary links the run')
     assert.match(result.summary, /"region": "emea"/)
     assert.deepEqual(errorAnnotations(result), [])
+    // Nothing stray on stderr (a library's process warning would show in every job log).
+    assert.equal(result.stderr, '')
   })
 
   it('takes the token from HEX_API_TOKEN and a bare host as api-url', async () => {

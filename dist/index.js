@@ -30505,12 +30505,31 @@ var undici = __nccwpck_require__(6752);
 function proxyAwareFetch() {
     let dispatcher;
     return (input, init) => {
-        dispatcher ??= new undici/* EnvHttpProxyAgent */.J2();
+        dispatcher ??= quietly(() => new undici/* EnvHttpProxyAgent */.J2());
         return (0,undici/* fetch */.hd)(input, {
             ...init,
             dispatcher
         });
     };
+}
+/**
+ * undici 6 marks EnvHttpProxyAgent experimental with a process warning, which would land in every
+ * job log as a stray stderr line. Only that warning (code UNDICI-EHPA) is held back.
+ */
+function quietly(make) {
+    const original = Object.getOwnPropertyDescriptor(process, 'emitWarning');
+    const emit = process.emitWarning.bind(process);
+    process.emitWarning = (...args) => {
+        if (args[1]?.code !== 'UNDICI-EHPA')
+            emit(...args);
+    };
+    try {
+        return make();
+    }
+    finally {
+        if (original)
+            Object.defineProperty(process, 'emitWarning', original);
+    }
 }
 const processRuntime = {
     env: process.env,

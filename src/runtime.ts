@@ -20,11 +20,28 @@ export interface Runtime {
 function proxyAwareFetch(): typeof fetch {
   let dispatcher: EnvHttpProxyAgent | undefined
   return (input, init) => {
-    dispatcher ??= new EnvHttpProxyAgent()
+    dispatcher ??= quietly(() => new EnvHttpProxyAgent())
     return undiciFetch(input as string, {
       ...(init as Parameters<typeof undiciFetch>[1]),
       dispatcher
     }) as unknown as Promise<Response>
+  }
+}
+
+/**
+ * undici 6 marks EnvHttpProxyAgent experimental with a process warning, which would land in every
+ * job log as a stray stderr line. Only that warning (code UNDICI-EHPA) is held back.
+ */
+function quietly<T>(make: () => T): T {
+  const original = Object.getOwnPropertyDescriptor(process, 'emitWarning')
+  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void
+  process.emitWarning = (...args: unknown[]) => {
+    if ((args[1] as { code?: string } | undefined)?.code !== 'UNDICI-EHPA') emit(...args)
+  }
+  try {
+    return make()
+  } finally {
+    if (original) Object.defineProperty(process, 'emitWarning', original)
   }
 }
 

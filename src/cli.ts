@@ -1,0 +1,15 @@
+/** The command-line program (bin/hex-run-action.js runs this bundle); see command.ts. */
+import { ExitCode, main } from './command.ts'
+
+const stop = new AbortController()
+process.on('SIGINT', () => {
+  if (stop.signal.aborted) process.exit(ExitCode.Interrupted)
+  process.stderr.write('Stopping: cancelling in Hex (Ctrl-C again to quit at once)...\n')
+  stop.abort()
+})
+process.on('SIGTERM', () => stop.abort())
+process.exitCode = await main(
+  process.argv.slice(2),
+  { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
+  stop.signal
+)

@@ -1,0 +1,170 @@
+/**
+ * hex-run-action as a command: `npx hex-run-action --project-id <uuid> [options]`. The same core
+ * as the action (settings, client, polling, retries, cancellation); only the edge differs: inputs
+ * come from the command line, the token from HEX_API_TOKEN, and the result is plain text.
+ * src/cli.ts is the program that runs it.
+ */
+import { parseArgs } from 'node:util'
+import type { ActionIO } from './action-io.ts'
+import { Defaults, Input, Output, TOKEN_ENV, type InputName, type OutputName } from './constants.ts'
+import { run } from './main.ts'
+import type { RunSummaryEntry } from './report.ts'
+import { processRuntime } from './runtime.ts'
+
+/** Exit codes: as the step's result, plus usage errors and an interrupt (128 + SIGINT). */
+export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, Interrupted: 130 } as const
+
+const USAGE = `Usage: hex-run-action --project-id <uuid> [--project-id <uuid> ...] [options]
+
+Runs published Hex projects through the Hex API and waits for them, as the GitHub Action
+does. The API token is read from ${TOKEN_ENV}.
+
+Options are the action's inputs (see its README), for example:
+  --project-id <uuid>         a project to run; repeat for several
+  --project-name <title>      or find it by title; repeat for several
+  --run-id <uuid>             wait for a run already started instead of triggering one
+  --input-params <json>       input parameters, e.g. '{"region": "emea"}'
+  --timeout <duration>        longest wait, e.g. 90s, 30m, 1h30m (default ${Defaults[Input.Timeout]})
+  --api-url <url>             another Hex host, e.g. https://eu.hex.tech
+  --no-wait                   trigger and return at once
+  --no-cancel-on-timeout      leave the run going when the timeout passes
+  --max-parallel <n>          runs going at once with several projects (default ${Defaults[Input.MaxParallel]})
+  --fail-fast                 cancel the rest when one run fails
+  --verbose                   log every request
+  --help                      this text
+
+Ctrl-C cancels the runs in Hex and exits ${ExitCode.Interrupted}; a second Ctrl-C exits at once.
+Exit status: 0 when every run completed, 1 when one did not, 2 for a usage error.`
+
+const MULTIPLE: InputName[] = [Input.ProjectId, Input.ProjectName]
+const BOOLEANS = (Object.entries(Defaults) as [InputName, string][])
+  .filter(([, value]) => value === 'true' || value === 'false')
+  .map(([name]) => name)
+
+export interface CliStreams {
+  out: (text: string) => void
+  err: (text: string) => void
+}
+
+/** Runs the command with these arguments; resolves to its exit code. */
+export async function main(
+  args: string[],
+  streams: CliStreams,
+  signal?: AbortSignal
+): Promise<number> {
+  let values: Record<string, string | boolean | string[] | undefined>
+  try {
+    values = parseArgs({
+      args,
+      allowNegative: true,
+      strict: true,
+      options: {
+        ...Object.fromEntries(
+          Object.values(Input).map((name) => [
+            name,
+            BOOLEANS.includes(name)
+              ? { type: 'boolean' as const }
+              : { type: 'string' as const, multiple: MULTIPLE.includes(name) }
+          ])
+        ),
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' }
+      }
+    }).values
+  } catch (error) {
+    streams.err(`hex-run-action: ${error instanceof Error ? error.message : String(error)}\n`)
+    streams.err(`Run hex-run-action --help for the options.\n`)
+    return ExitCode.Usage
+  }
+  if (values.help === true) {
+    streams.out(`${USAGE}\n`)
+    return ExitCode.Ok
+  }
+  if (values[Input.ApiToken] !== undefined) {
+    streams.err(
+      `hex-run-action: --api-token is not taken on the command line, where other users could see it in the process list: set ${TOKEN_ENV} instead.\n`
+    )
+    return ExitCode.Usage
+  }
+
+  const io = new CliIO(values, values.verbose === true, streams)
+  await run(io, processRuntime, signal)
+  io.printResult()
+  if (signal?.aborted) return ExitCode.Interrupted
+  return io.failed ? ExitCode.Failed : ExitCode.Ok
+}
+
+/** The action's edge for a terminal: plain lines, secrets masked, outputs kept for the result. */
+class CliIO implements ActionIO {
+  failed = false
+  private readonly values: Record<string, string | boolean | string[] | undefined>
+  private readonly verbose: boolean
+  private readonly streams: CliStreams
+  private readonly secrets: string[] = []
+  private readonly outputs = new Map<OutputName, string>()
+
+  constructor(
+    values: Record<string, string | boolean | string[] | undefined>,
+    verbose: boolean,
+    streams: CliStreams
+  ) {
+    this.values = values
+    this.verbose = verbose
+    this.streams = streams
+  }
+
+  getInput = (name: InputName): string => {
+    const value = this.values[name]
+    if (Array.isArray(value)) return value.join('\n')
+    if (typeof value === 'boolean') return String(value)
+    return value ?? ''
+  }
+  setSecret = (value: string): void => {
+    this.secrets.push(value)
+  }
+  setOutput = (name: OutputName, value: string): void => {
+    this.outputs.set(name, value)
+  }
+  info = (message: string): void => this.streams.out(`${this.mask(message)}\n`)
+  debug = (message: string): void => {
+    if (this.verbose) this.streams.out(`${this.mask(message)}\n`)
+  }
+  warning = (message: string): void => this.streams.err(`warning: ${this.mask(message)}\n`)
+  fail = (message: string): void => {
+    this.failed = true
+    this.streams.err(`error: ${this.mask(message)}\n`)
+  }
+  group = (name: string, lines: string[]): void => {
+    if (!this.verbose) return
+    this.info(name)
+    for (const line of lines) for (const part of line.split('\n')) this.info(`  ${part}`)
+  }
+  // The job summary is the runner's; the terminal gets printResult() instead.
+  writeSummary = (): Promise<void> => Promise.resolve()
+  saveState = (): void => {}
+  getState = (): string => ''
+
+  /** The result in a few lines, from the same outputs a workflow reads. */
+  printResult(): void {
+    let runs: RunSummaryEntry[] = []
+    try {
+      runs = JSON.parse(this.outputs.get(Output.Runs) ?? '[]') as typeof runs
+    } catch {
+      runs = []
+    }
+    if (runs.length === 0) return
+    this.info('')
+    const width = Math.max(...runs.map((r) => r.status.length))
+    for (const r of runs) {
+      const project = r.projectName ? `${r.projectName} (${r.projectId})` : r.projectId
+      const time = r.elapsedSeconds !== null ? `  ${r.elapsedSeconds}s` : ''
+      this.info(`${r.status.padEnd(width)}  ${project}${time}${r.runUrl ? `  ${r.runUrl}` : ''}`)
+    }
+  }
+
+  private mask(text: string): string {
+    let masked = text
+    for (const secret of this.secrets) if (secret !== '') masked = masked.split(secret).join('***')
+    return masked
+  }
+}
