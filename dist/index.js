@@ -29733,6 +29733,7 @@ class RunTask {
     notStarted() {
         const { report } = this;
         report.status = ActionStatus.Cancelled;
+        report.stoppedByFailFast = !this.stops.workflow?.aborted;
         report.message = this.stops.workflow?.aborted
             ? 'Not started: the workflow was cancelled first.'
             : 'Not started: another run failed, and fail-fast is on.';
@@ -29837,6 +29838,7 @@ class RunTask {
         report.succeeded = false;
         if (this.signal?.aborted && report.runId === undefined) {
             report.status = ActionStatus.Cancelled;
+            report.stoppedByFailFast = !this.stops.workflow?.aborted;
             report.message = `${this.stopReason()} while the run was being started; Hex may have started it. Check the project in Hex.`;
             return;
         }
@@ -29930,6 +29932,7 @@ class RunTask {
         report.endedAt = new Date(seenAt).toISOString();
         report.elapsedMs = seenAt - this.startedAt;
         report.message = `${this.stopReason()} while Hex run ${runId} was going.`;
+        report.stoppedByFailFast = !this.stops.workflow?.aborted;
         if (this.stops.workflow?.aborted) {
             io.info('The runner asked the step to stop: the workflow was cancelled.');
             if (!settings.cancelOnWorkflowCancel) {
@@ -30315,7 +30318,7 @@ async function runSeveral(targets, settings, taskFor, signal) {
             }
             const report = await task.run();
             reports[i] = report;
-            if (!report.succeeded)
+            if (!report.succeeded && settings.failFast && !report.stoppedByFailFast)
                 failFast.abort();
         }
     };
@@ -30353,7 +30356,8 @@ async function publishGroup(io, reports, elapsedMs, settings) {
     await writeSummary(io, renderGroupSummary(reports, settings.inputParams));
     for (const report of reports) {
         const label = report.projectName ?? report.projectId;
-        if (!report.succeeded && report.message)
+        // A run fail-fast stopped is a consequence, not a second cause: a warning, not an error.
+        if (!report.succeeded && report.message && !report.stoppedByFailFast)
             io.fail(`[${label}] ${failureText(report)}`, failureTitle(report));
         else if (report.message)
             io.warning(`[${label}] ${report.message}`, failureTitle(report));

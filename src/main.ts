@@ -151,7 +151,7 @@ async function runSeveral(
       }
       const report = await task.run()
       reports[i] = report
-      if (!report.succeeded) failFast.abort()
+      if (!report.succeeded && settings.failFast && !report.stoppedByFailFast) failFast.abort()
     }
   }
   await Promise.all(Array.from({ length: Math.min(settings.maxParallel, targets.length) }, worker))
@@ -198,7 +198,8 @@ async function publishGroup(
   await writeSummary(io, renderGroupSummary(reports, settings.inputParams))
   for (const report of reports) {
     const label = report.projectName ?? report.projectId
-    if (!report.succeeded && report.message)
+    // A run fail-fast stopped is a consequence, not a second cause: a warning, not an error.
+    if (!report.succeeded && report.message && !report.stoppedByFailFast)
       io.fail(`[${label}] ${failureText(report)}`, failureTitle(report))
     else if (report.message) io.warning(`[${label}] ${report.message}`, failureTitle(report))
   }

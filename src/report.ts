@@ -37,6 +37,8 @@ export interface RunReport {
   message?: string
   /** Extra lines for the summary, e.g. what happened to the run on a timeout. */
   notes: string[]
+  /** Stopped (or never started) because another run failed and fail-fast is on. */
+  stoppedByFailFast?: boolean
 }
 
 /** One entry of the `runs` output. */

@@ -115,6 +115,7 @@ export class RunTask {
   notStarted(): RunReport {
     const { report } = this
     report.status = ActionStatus.Cancelled
+    report.stoppedByFailFast = !this.stops.workflow?.aborted
     report.message = this.stops.workflow?.aborted
       ? 'Not started: the workflow was cancelled first.'
       : 'Not started: another run failed, and fail-fast is on.'
@@ -225,6 +226,7 @@ export class RunTask {
     report.succeeded = false
     if (this.signal?.aborted && report.runId === undefined) {
       report.status = ActionStatus.Cancelled
+      report.stoppedByFailFast = !this.stops.workflow?.aborted
       report.message = `${this.stopReason()} while the run was being started; Hex may have started it. Check the project in Hex.`
       return
     }
@@ -319,6 +321,7 @@ export class RunTask {
     report.endedAt = new Date(seenAt).toISOString()
     report.elapsedMs = seenAt - this.startedAt
     report.message = `${this.stopReason()} while Hex run ${runId} was going.`
+    report.stoppedByFailFast = !this.stops.workflow?.aborted
     if (this.stops.workflow?.aborted) {
       io.info('The runner asked the step to stop: the workflow was cancelled.')
       if (!settings.cancelOnWorkflowCancel) {
