@@ -2,9 +2,12 @@
  * npm run bench: measures the bundled action (dist/index.js) against the stand-in Hex API, side by
  * side with a reference client that polls at a fixed 5 s (scripts/bench/reference-client.ts), and
  * prints one Markdown table for the README:
- *   node scripts/bench.ts           15 start-up samples; runs of 0.5 s, 10 s and 60 s (~1.5 min)
- *   node scripts/bench.ts --quick   5 start-up samples; runs of 0.5 s and 3 s (~10 s)
+ *   node scripts/bench.ts           15 start-up samples; runs of 0.5, 10, 12.5, 60 and 62.5 s (~75 s)
+ *   node scripts/bench.ts --quick   5 start-up samples; runs of 0.5 s and 3 s (~25 s)
  *   --durations 0.5,12.5,62.5       other run lengths in seconds (with or without --quick)
+ * Both include three parallel runs in one step (0.5, 3 and 10 s, one action process), measured at
+ * the same time as the single runs; the reference, which has no parallel mode, runs them one after
+ * another (~20 s, which is what sets the length of --quick).
  * It prints and asserts nothing about timing; it exits 1 when a run it started did not complete.
  */
 import { spawn } from 'node:child_process'
@@ -67,6 +70,17 @@ let workDir = ''
 const problems: string[] = []
 function problem(message: string): void {
   problems.push(message)
+}
+
+/**
+ * Set by the first failure of a run measurement: every process still going is killed, so a broken
+ * action is reported at once rather than after the longest run, and processes killed this way are
+ * not reported as failures of their own.
+ */
+let stopping = false
+function stopAll(): void {
+  stopping = true
+  for (const child of live.children) child.kill('SIGKILL')
 }
 
 /**
@@ -329,16 +343,13 @@ async function measureRuns(durationsS: number[]): Promise<Record<RunCandidate, R
       })
     )
     const results: Record<RunCandidate, RunMeasure[]> = { action: [], reference: [] }
-    // Checked as each process exits; the first failure stops the others, so a broken action is
-    // reported at once rather than after the longest run.
-    let stopping = false
+    // Checked as each process exits; the first failure stops the others (stopAll).
     const check = (candidate: RunCandidate, durationS: number, exited: Exited): void => {
       if (stopping && exited.signal === 'SIGKILL') return // stopped because another run failed
       const failure = measureRun(fake, projectOf(candidate, durationS), durationS, exited)
       if (typeof failure === 'string') {
         problem(`the ${durationS} s run of the ${candidate}: ${failure}`)
-        stopping = true
-        for (const child of live.children) child.kill('SIGKILL')
+        stopAll()
       } else {
         results[candidate].push(failure)
       }
@@ -395,7 +406,174 @@ function measureRun(
 }
 
 // ---------------------------------------------------------------------------------------------
-// 5. dist/ size
+// 5. Several runs in one step
+
+/** The runs of the parallel row, in seconds. */
+/**
+ * Runs whose sum (24 s) is far from the slowest (10 s), so the wall time tells parallel from one
+ * after another even though seeing a run's end can take up to one poll interval.
+ */
+const PARALLEL_DURATIONS_S = [6, 8, 10]
+/**
+ * The step's wall time counts as parallel when it is within the slowest run plus one poll
+ * interval (the most the action can take to see a run's end) and a second for start-up.
+ */
+const PARALLEL_SLACK_S = POLL_INTERVAL_S + 1
+
+interface ParallelMeasure {
+  /** One action process with all the IDs in project-id: spawn to exit. */
+  actionWallMs: number
+  /** From spawn to the last of the action's triggers (POST …/runs): how nearly at once they went. */
+  lastTriggerMs: number
+  /** The slowest run: from its end (terminalAt) to the status request that saw it, and to exit. */
+  slowestSeenMs: number
+  slowestLagMs: number
+  /** The reference, one process per run, one after another: first spawn to last exit. */
+  referenceTotalMs: number
+  /** Each reference process, spawn to exit, in the order of PARALLEL_DURATIONS_S. */
+  referenceEachMs: number[]
+}
+
+/**
+ * The action runs PARALLEL_DURATIONS_S as one step; the reference, which has no parallel mode,
+ * runs them one after another. Both at the same time, on a stand-in of their own, and alongside
+ * measureRuns. Undefined when a run did not complete (the problem is recorded).
+ */
+async function measureParallel(): Promise<ParallelMeasure | undefined> {
+  const n = PARALLEL_DURATIONS_S.length
+  const durationOf = (i: number): number => PARALLEL_DURATIONS_S[i % n] as number
+  const actionIds = PARALLEL_DURATIONS_S.map((_, i) => benchProjectId(0x100 + i))
+  const referenceIds = PARALLEL_DURATIONS_S.map((_, i) => benchProjectId(0x100 + n + i))
+  const fake = await startServer({
+    projects: [...actionIds, ...referenceIds].map((id, i) => ({
+      id,
+      lifecycle: [{ status: 'RUNNING', ms: durationOf(i) * 1000 }, { status: 'COMPLETED' }]
+    }))
+  })
+  const options = (projectId: string): LaunchOptions => ({
+    apiBase: fake.apiBase,
+    projectId,
+    noWait: false,
+    measureRss: false,
+    killAfterMs: Math.max(...PARALLEL_DURATIONS_S) * 1000 + 60_000
+  })
+  const fail = (what: string, why: string): undefined => {
+    problem(`${what}: ${why}`)
+    stopAll()
+    return undefined
+  }
+
+  type ActionMeasure = Pick<
+    ParallelMeasure,
+    'actionWallMs' | 'lastTriggerMs' | 'slowestSeenMs' | 'slowestLagMs'
+  >
+  const action = async (): Promise<ActionMeasure | undefined> => {
+    const launched = launchAction(options(actionIds.join('\n')))
+    const exited = await launched.done
+    if (stopping && exited.signal === 'SIGKILL') return undefined // another measurement failed
+    const what = `the ${n} parallel runs of the action (one step, ${PARALLEL_DURATIONS_S.map(seconds).join(', ')})`
+    if (exited.code !== 0) return fail(what, describeExit('the process', exited))
+    const status = exited.outputs?.status ?? ''
+    if (status !== 'COMPLETED') {
+      return fail(
+        what,
+        describeExit(`the step output status is '${status}' and the process`, exited)
+      )
+    }
+    let entries: Array<{ projectId?: unknown; status?: unknown }>
+    try {
+      entries = JSON.parse(exited.outputs?.runs ?? '') as typeof entries
+      if (!Array.isArray(entries)) throw new Error('not an array')
+    } catch {
+      return fail(what, `the runs output is not a JSON array: '${exited.outputs?.runs ?? ''}'`)
+    }
+    if (entries.length !== n)
+      return fail(what, `the runs output holds ${entries.length} runs, expected ${n}`)
+    for (const [i, id] of actionIds.entries()) {
+      const entry = entries.find((e) => e.projectId === id)
+      if (entry?.status !== 'COMPLETED') {
+        const got = entry === undefined ? 'is missing' : `is ${String(entry.status)}`
+        return fail(
+          what,
+          `the ${seconds(durationOf(i))} run (${id}) ${got} in the runs output, not COMPLETED`
+        )
+      }
+      const failure = standInCompleted(fake, id, exited)
+      if (failure !== undefined) return fail(what, `the ${seconds(durationOf(i))} run: ${failure}`)
+    }
+    const requests = fake.requests
+    const triggers = actionIds.map(
+      (id) =>
+        requests.find((r) => r.method === 'POST' && r.path === `/api/v1/projects/${id}/runs`)?.at ??
+        NaN
+    )
+    const slowestId = actionIds[
+      PARALLEL_DURATIONS_S.indexOf(Math.max(...PARALLEL_DURATIONS_S))
+    ] as string
+    const slowest = fake.runs(slowestId)[0]
+    const terminalAt = slowest?.terminalAt ?? NaN
+    const statusPath = `/api/v1/projects/${slowestId}/runs/${slowest?.id ?? ''}`
+    const seen = requests.find(
+      (r) => r.method === 'GET' && r.path === statusPath && r.at >= terminalAt
+    )
+    if (seen === undefined)
+      return fail(what, 'no status request was made after the slowest run ended')
+    return {
+      actionWallMs: exited.exitedAt - launched.spawnedAt,
+      lastTriggerMs: Math.max(...triggers) - launched.spawnedAt,
+      slowestSeenMs: seen.at - terminalAt,
+      slowestLagMs: exited.exitedAt - terminalAt
+    }
+  }
+
+  const reference = async (): Promise<{ totalMs: number; eachMs: number[] } | undefined> => {
+    const eachMs: number[] = []
+    let firstSpawn: number | undefined
+    let lastExit = 0
+    for (const [i, id] of referenceIds.entries()) {
+      if (stopping) return undefined
+      const launched = launchReference(options(id))
+      const exited = await launched.done
+      if (stopping && exited.signal === 'SIGKILL') return undefined
+      const what = `the ${seconds(durationOf(i))} run of the reference (${i + 1} of ${n} in a row)`
+      const failure =
+        exited.code !== 0 ? describeExit('the process', exited) : standInCompleted(fake, id, exited)
+      if (failure !== undefined) return fail(what, failure)
+      firstSpawn ??= launched.spawnedAt
+      lastExit = exited.exitedAt
+      eachMs.push(exited.exitedAt - launched.spawnedAt)
+    }
+    return { totalMs: lastExit - (firstSpawn ?? lastExit), eachMs }
+  }
+
+  try {
+    const [measured, ref] = await Promise.all([action(), reference()])
+    if (measured === undefined || ref === undefined) return undefined
+    return { ...measured, referenceTotalMs: ref.totalMs, referenceEachMs: ref.eachMs }
+  } finally {
+    await stopServer(fake)
+  }
+}
+
+/** Why the stand-in's record of the project's run does not show it COMPLETED before the exit. */
+function standInCompleted(fake: FakeHex, projectId: string, exited: Exited): string | undefined {
+  const runs = fake.runs(projectId)
+  const run = runs[0]
+  if (runs.length !== 1 || run === undefined) {
+    return `the stand-in holds ${runs.length} runs for ${projectId}, expected 1`
+  }
+  if (run.status !== 'COMPLETED' || run.terminalAt === undefined) {
+    return describeExit(
+      `the run is ${run.status} in the stand-in, not COMPLETED, and the process`,
+      exited
+    )
+  }
+  if (exited.exitedAt < run.terminalAt) return 'the process exited before the run ended'
+  return undefined
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. dist/ size
 
 function distFiles(): Array<{ name: string; bytes: number }> {
   const dist = join(ROOT, 'dist')
@@ -417,7 +595,8 @@ function renderTable(
   rounds: number,
   startup: StartupResult,
   runs: Record<RunCandidate, RunMeasure[]>,
-  durationsS: number[]
+  durationsS: number[],
+  parallel: ParallelMeasure
 ): string {
   const rows: string[][] = []
   const s = {
@@ -467,6 +646,17 @@ function renderTable(
     mib(peak('action')),
     mib(peak('reference')),
     `bare fetch: ${mib(median(startup.bareRssKiB))}; per run: action ${perRun('action')}; reference ${perRun('reference')}`
+  ])
+  const slowestS = Math.max(...PARALLEL_DURATIONS_S)
+  const sumS = PARALLEL_DURATIONS_S.reduce((sum, d) => sum + d, 0)
+  const withinS = slowestS + PARALLEL_SLACK_S
+  const close = parallel.actionWallMs <= withinS * 1000
+  const maxParallel = readActionYml().inputs['max-parallel']?.default ?? '?'
+  rows.push([
+    `${PARALLEL_DURATIONS_S.length} parallel runs in one step (${PARALLEL_DURATIONS_S.map(seconds).join(', ')}; wall time, spawn → exit)`,
+    ms(parallel.actionWallMs),
+    `${ms(parallel.referenceTotalMs)} (${PARALLEL_DURATIONS_S.length} in a row: ${parallel.referenceEachMs.map(ms).join(' + ')})`,
+    `slowest run ${seconds(slowestS)}, sum ${seconds(sumS)}: wall time ${close ? `**close to the slowest** (≤ ${seconds(withinS)}), not the sum` : `**not close to the slowest** (> ${seconds(withinS)})`}; all ${PARALLEL_DURATIONS_S.length} triggered by ${ms(parallel.lastTriggerMs)} after spawn; the ${seconds(slowestS)} run's end → exit ${ms(parallel.slowestLagMs)} (seen by a status request after ${ms(parallel.slowestSeenMs)}); reference / action = **${(parallel.referenceTotalMs / parallel.actionWallMs).toFixed(2)}x**; one action process, max-parallel ${maxParallel} (default)`
   ])
   const files = distFiles()
   const total = files.reduce((sum, f) => sum + f.bytes, 0)
@@ -530,11 +720,17 @@ async function main(): Promise<number> {
   log(`Start-up: ${rounds} samples per candidate, after a warm-up round …`)
   const startup = await measureStartup(rounds)
   if (problems.length > 0) return report()
-  log(
-    `Runs of ${durationsS.map(seconds).join(', ')}, all at once (about ${Math.max(...durationsS) + 5} s) …`
+  // The reference's parallel row is its runs one after another: each ends on its next 5 s tick.
+  const referenceRowS = PARALLEL_DURATIONS_S.reduce(
+    (sum, d) => sum + Math.ceil(d / POLL_INTERVAL_S) * POLL_INTERVAL_S,
+    0
   )
-  const runs = await measureRuns(durationsS)
-  if (problems.length > 0) return report()
+  const aboutS = Math.max(Math.max(...durationsS) + POLL_INTERVAL_S, referenceRowS)
+  log(
+    `Runs of ${durationsS.map(seconds).join(', ')}, all at once, and ${PARALLEL_DURATIONS_S.length} parallel runs in one step (about ${aboutS} s) …`
+  )
+  const [runs, parallel] = await Promise.all([measureRuns(durationsS), measureParallel()])
+  if (problems.length > 0 || parallel === undefined) return report()
 
   const cpu = cpus()
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
@@ -544,7 +740,7 @@ async function main(): Promise<number> {
   console.log(
     `Machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version} (${platform()} ${arch()})\n`
   )
-  console.log(renderTable(rounds, startup, runs, durationsS))
+  console.log(renderTable(rounds, startup, runs, durationsS, parallel))
   log(`\nWall time: ${((now() - wallStart) / 1000).toFixed(1)} s`)
   return 0
 }
