@@ -485,6 +485,23 @@ describe('the post step', { concurrency: true }, () => {
     assert.match(post.stdout, /which the main step could not cancel/)
   })
 
+  for (const [what, inputs] of [
+    ['wait: false', { wait: 'false' }],
+    ['dry-run: true', { 'dry-run': 'true' }]
+  ] as const) {
+    it(`leaves alone the run of a step with ${what}`, async () => {
+      const projectId = addProject(fake, { lifecycle: FOREVER })
+      const main = await run(projectId, inputs)
+      assert.equal(main.exitCode, 0, main.log)
+      assert.equal(ledgerOf(main)[0]?.fate, 'settled')
+      const sent = requestsFor(fake, projectId).length
+      const post = await run(projectId, inputs, { state: main.stateValues })
+      assert.equal(post.exitCode, 0)
+      assert.equal(requestsFor(fake, projectId).length, sent, 'the post step sent nothing')
+      if (what === 'wait: false') assert.equal(fake.runs(projectId)[0]?.status, 'RUNNING')
+    })
+  }
+
   it('does nothing after a main step that settled the run', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
     const main = await run(projectId)

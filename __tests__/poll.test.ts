@@ -24,7 +24,7 @@ function options(clock: FakeClock, getState: () => Promise<RunState>): PollOptio
     now: clock.now,
     sleep: clock.sleep,
     startedAt: clock.now(),
-    timeoutMs: 3_600_000,
+    deadline: clock.now() + 3_600_000,
     intervalMs: 5_000
   }
 }
@@ -94,7 +94,7 @@ describe('pollUntilDone', () => {
       ['RUNNING', 0],
       ['COMPLETED', 3_600_000 - 1]
     ])
-    await pollUntilDone({ ...options(clock, run.getState), timeoutMs: 2 * 3_600_000 })
+    await pollUntilDone({ ...options(clock, run.getState), deadline: clock.now() + 2 * 3_600_000 })
     assert.ok(run.reads() <= 3_600_000 / 5_000 + 6, `${run.reads()} reads`)
   })
 
@@ -102,7 +102,10 @@ describe('pollUntilDone', () => {
     const clock = new FakeClock()
     const run = scriptedRun(clock, [['RUNNING', 0]])
     const start = clock.now()
-    const result = await pollUntilDone({ ...options(clock, run.getState), timeoutMs: 12_000 })
+    const result = await pollUntilDone({
+      ...options(clock, run.getState),
+      deadline: clock.now() + 12_000
+    })
     assert.equal(result.kind, 'timeout')
     assert.equal(result.kind === 'timeout' && result.last?.status, 'RUNNING')
     assert.equal(clock.now() - start, 12_000)
@@ -114,14 +117,20 @@ describe('pollUntilDone', () => {
       ['RUNNING', 0],
       ['COMPLETED', 12_000]
     ])
-    const result = await pollUntilDone({ ...options(clock, run.getState), timeoutMs: 12_000 })
+    const result = await pollUntilDone({
+      ...options(clock, run.getState),
+      deadline: clock.now() + 12_000
+    })
     assert.equal(result.kind, 'finished')
   })
 
   it('keeps waiting through a status it does not know, until the timeout', async () => {
     const clock = new FakeClock()
     const run = scriptedRun(clock, [['QUEUED', 0]])
-    const result = await pollUntilDone({ ...options(clock, run.getState), timeoutMs: 30_000 })
+    const result = await pollUntilDone({
+      ...options(clock, run.getState),
+      deadline: clock.now() + 30_000
+    })
     assert.equal(result.kind, 'timeout')
     assert.equal(result.kind === 'timeout' && result.last?.status, 'QUEUED')
   })

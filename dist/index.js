@@ -29511,8 +29511,7 @@ function nextPollDelay(pollsDone, intervalMs) {
  * and the timeout bounds it. Errors from getState propagate.
  */
 async function pollUntilDone(options) {
-    const { getState, now, sleep, startedAt, timeoutMs, intervalMs, signal, onState } = options;
-    const deadline = startedAt + timeoutMs;
+    const { getState, now, sleep, startedAt, deadline, intervalMs, signal, onState } = options;
     let last;
     let polls = 0;
     for (;;) {
@@ -29692,6 +29691,7 @@ class RunTask {
     stops;
     /** Either stop. */
     signal;
+    /** When this run was started (or followed): times in the log and the summary count from it. */
     startedAt;
     deadline;
     ledger;
@@ -29705,7 +29705,7 @@ class RunTask {
         this.stops = options.stops;
         const signals = [options.stops.workflow, options.stops.failFast].filter((s) => s !== undefined);
         this.signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
-        this.startedAt = options.startedAt;
+        this.startedAt = options.runtime.now();
         this.deadline = options.deadline;
         this.ledger = options.ledger;
         this.only = options.only;
@@ -29721,6 +29721,8 @@ class RunTask {
     }
     /** Runs to the end; never throws: every outcome lands in `report`. */
     async run() {
+        // A run that waited for its turn (max-parallel) counts its time from now, not the step's start.
+        this.startedAt = this.runtime.now();
         try {
             await this.execute();
         }
@@ -29773,6 +29775,7 @@ class RunTask {
             report.succeeded = true;
             report.notes.push('dry-run is true: Hex validated the request and started no run.');
             io.info('dry-run is true: Hex validated the request; no run to wait for.');
+            this.ledger.settle(run.runId);
             return;
         }
         if (!settings.wait) {
@@ -29780,6 +29783,8 @@ class RunTask {
             report.succeeded = true;
             report.notes.push('wait is false: the step did not wait for the run to finish.');
             io.info('wait is false: not waiting for the run to finish.');
+            // Left going on purpose: the post step must not cancel it.
+            this.ledger.settle(run.runId);
             return;
         }
         await this.waitFor(run.runId);
@@ -29812,6 +29817,7 @@ class RunTask {
             report.status = state.status;
             report.succeeded = true;
             io.info(`wait is false: the run is ${state.status}; not waiting for it.`);
+            this.ledger.settle(runId);
             return;
         }
         await this.waitFor(runId);
@@ -29836,7 +29842,10 @@ class RunTask {
     failed(error) {
         const { report, io } = this;
         report.succeeded = false;
-        if (this.signal?.aborted && report.runId === undefined) {
+        // Stopped while starting, unless Hex refused the trigger for a reason of its own (401, 422...).
+        if (this.signal?.aborted &&
+            report.runId === undefined &&
+            (0,retry/* triggerVerdict */.gX)(error).kind !== 'fatal') {
             report.status = ActionStatus.Cancelled;
             report.stoppedByFailFast = !this.stops.workflow?.aborted;
             report.message = `${this.stopReason()} while the run was being started; Hex may have started it. Check the project in Hex.`;
@@ -29872,7 +29881,7 @@ class RunTask {
                 now: runtime.now,
                 sleep: runtime.sleep,
                 startedAt: this.startedAt,
-                timeoutMs: settings.timeoutMs,
+                deadline: this.deadline,
                 intervalMs: settings.pollIntervalMs,
                 signal,
                 onState: (state, progress) => {
@@ -29986,7 +29995,7 @@ class RunTask {
         report.statusUrl = run.runStatusUrl;
         report.traceId = run.traceId;
         report.projectVersion = run.projectVersion;
-        report.startedAt = new Date(this.runtime.now()).toISOString();
+        report.startedAt = new Date(this.startedAt).toISOString();
         // Saved at once: if the step is killed later, the workflow and the post step still know it.
         this.ledger.open(run.projectId, run.runId);
         if (this.only) {
@@ -30247,7 +30256,6 @@ async function run(io = action_io/* coreIO */.I, runtime = src_runtime/* process
         client,
         target,
         stops: { workflow: signal, failFast },
-        startedAt,
         deadline,
         ledger,
         only

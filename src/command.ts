@@ -12,7 +12,7 @@ import type { RunSummaryEntry } from './report.ts'
 import { processRuntime } from './runtime.ts'
 
 /** Exit codes: as the step's result, plus usage errors and an interrupt (128 + SIGINT). */
-export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, Interrupted: 130 } as const
+export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, Interrupted: 130, Terminated: 143 } as const
 
 const USAGE = `Usage: hex-run-action --project-id <uuid> [--project-id <uuid> ...] [options]
 
@@ -34,7 +34,8 @@ Options are the action's inputs (see its README), for example:
   --help                      this text
 
 Ctrl-C cancels the runs in Hex and exits ${ExitCode.Interrupted}; a second Ctrl-C exits at once.
-Exit status: 0 when every run completed, 1 when one did not, 2 for a usage error.`
+Exit status: as the action's step: 0 when it would succeed (every run completed, or as
+--no-fail-on-run-failure and --no-wait allow), 1 when it would fail, 2 for a usage error.`
 
 const MULTIPLE: InputName[] = [Input.ProjectId, Input.ProjectName]
 const BOOLEANS = (Object.entries(Defaults) as [InputName, string][])
@@ -90,7 +91,8 @@ export async function main(
   const io = new CliIO(values, values.verbose === true, streams)
   await run(io, processRuntime, signal)
   io.printResult()
-  if (signal?.aborted) return ExitCode.Interrupted
+  if (signal?.aborted)
+    return signal.reason === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted
   return io.failed ? ExitCode.Failed : ExitCode.Ok
 }
 

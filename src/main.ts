@@ -60,7 +60,6 @@ export async function run(
       client,
       target,
       stops: { workflow: signal, failFast },
-      startedAt,
       deadline,
       ledger,
       only

@@ -20,9 +20,10 @@ export interface PollOptions {
   now: () => number
   /** Waits; resolves early when the signal aborts. */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>
-  /** When waiting began (the trigger), on the same clock. */
+  /** When the run was triggered, on the same clock: progress is counted from it. */
   startedAt: number
-  timeoutMs: number
+  /** When the step stops waiting (its timeout), on the same clock. */
+  deadline: number
   intervalMs: number
   /** Stops the wait: the workflow is being cancelled. */
   signal?: AbortSignal
@@ -47,8 +48,7 @@ export type PollResult =
  * and the timeout bounds it. Errors from getState propagate.
  */
 export async function pollUntilDone(options: PollOptions): Promise<PollResult> {
-  const { getState, now, sleep, startedAt, timeoutMs, intervalMs, signal, onState } = options
-  const deadline = startedAt + timeoutMs
+  const { getState, now, sleep, startedAt, deadline, intervalMs, signal, onState } = options
   let last: RunState | undefined
   let polls = 0
   for (;;) {

@@ -9,7 +9,13 @@ import { Output } from './constants.ts'
 import { formatDuration } from './duration.ts'
 import { runPath, type HexClient } from './hex/client.ts'
 import { HexError } from './hex/errors.ts'
-import { readVerdict, RetriesExhaustedError, withRetries, type RetryNotice } from './hex/retry.ts'
+import {
+  readVerdict,
+  RetriesExhaustedError,
+  triggerVerdict,
+  withRetries,
+  type RetryNotice
+} from './hex/retry.ts'
 import type { RunProjectRequest, RunState, TriggeredRun } from './hex/types.ts'
 import type { RunLedger } from './ledger.ts'
 import { pollUntilDone, type PollResult } from './poll.ts'
@@ -49,8 +55,7 @@ export interface RunTaskOptions {
   client: HexClient
   target: RunTarget
   stops: Stops
-  /** When the step began, and when its timeout passes (ms on runtime.now). */
-  startedAt: number
+  /** When the step's timeout passes (ms on runtime.now). */
   deadline: number
   /** Where the post step learns which runs are still open. */
   ledger: RunLedger
@@ -72,7 +77,8 @@ export class RunTask {
   private readonly stops: Stops
   /** Either stop. */
   private readonly signal?: AbortSignal
-  private readonly startedAt: number
+  /** When this run was started (or followed): times in the log and the summary count from it. */
+  private startedAt: number
   private readonly deadline: number
   private readonly ledger: RunLedger
   private readonly only: boolean
@@ -86,7 +92,7 @@ export class RunTask {
     this.stops = options.stops
     const signals = [options.stops.workflow, options.stops.failFast].filter((s) => s !== undefined)
     this.signal = signals.length > 0 ? AbortSignal.any(signals) : undefined
-    this.startedAt = options.startedAt
+    this.startedAt = options.runtime.now()
     this.deadline = options.deadline
     this.ledger = options.ledger
     this.only = options.only
@@ -103,6 +109,8 @@ export class RunTask {
 
   /** Runs to the end; never throws: every outcome lands in `report`. */
   async run(): Promise<RunReport> {
+    // A run that waited for its turn (max-parallel) counts its time from now, not the step's start.
+    this.startedAt = this.runtime.now()
     try {
       await this.execute()
     } catch (error) {
@@ -157,6 +165,7 @@ export class RunTask {
       report.succeeded = true
       report.notes.push('dry-run is true: Hex validated the request and started no run.')
       io.info('dry-run is true: Hex validated the request; no run to wait for.')
+      this.ledger.settle(run.runId)
       return
     }
     if (!settings.wait) {
@@ -164,6 +173,8 @@ export class RunTask {
       report.succeeded = true
       report.notes.push('wait is false: the step did not wait for the run to finish.')
       io.info('wait is false: not waiting for the run to finish.')
+      // Left going on purpose: the post step must not cancel it.
+      this.ledger.settle(run.runId)
       return
     }
     await this.waitFor(run.runId)
@@ -200,6 +211,7 @@ export class RunTask {
       report.status = state.status
       report.succeeded = true
       io.info(`wait is false: the run is ${state.status}; not waiting for it.`)
+      this.ledger.settle(runId)
       return
     }
     await this.waitFor(runId)
@@ -224,7 +236,12 @@ export class RunTask {
   private failed(error: unknown): void {
     const { report, io } = this
     report.succeeded = false
-    if (this.signal?.aborted && report.runId === undefined) {
+    // Stopped while starting, unless Hex refused the trigger for a reason of its own (401, 422...).
+    if (
+      this.signal?.aborted &&
+      report.runId === undefined &&
+      triggerVerdict(error).kind !== 'fatal'
+    ) {
       report.status = ActionStatus.Cancelled
       report.stoppedByFailFast = !this.stops.workflow?.aborted
       report.message = `${this.stopReason()} while the run was being started; Hex may have started it. Check the project in Hex.`
@@ -259,7 +276,7 @@ export class RunTask {
         now: runtime.now,
         sleep: runtime.sleep,
         startedAt: this.startedAt,
-        timeoutMs: settings.timeoutMs,
+        deadline: this.deadline,
         intervalMs: settings.pollIntervalMs,
         signal,
         onState: (state, progress) => {
@@ -380,7 +397,7 @@ export class RunTask {
     report.statusUrl = run.runStatusUrl
     report.traceId = run.traceId
     report.projectVersion = run.projectVersion
-    report.startedAt = new Date(this.runtime.now()).toISOString()
+    report.startedAt = new Date(this.startedAt).toISOString()
     // Saved at once: if the step is killed later, the workflow and the post step still know it.
     this.ledger.open(run.projectId, run.runId)
     if (this.only) {

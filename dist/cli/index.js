@@ -28381,10 +28381,10 @@ const stop = new AbortController();
 process.on('SIGINT', () => {
     if (stop.signal.aborted)
         process.exit(_command_js__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .y.Interrupted);
-    process.stderr.write('Stopping: cancelling in Hex (Ctrl-C again to quit at once)...\n');
-    stop.abort();
+    process.stderr.write('Stopping (Ctrl-C again to quit at once)...\n');
+    stop.abort('SIGINT');
 });
-process.on('SIGTERM', () => stop.abort());
+process.on('SIGTERM', () => stop.abort('SIGTERM'));
 process.exitCode = await (0,_command_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) }, stop.signal);
 
 __webpack_async_result__();
@@ -32320,8 +32320,7 @@ function nextPollDelay(pollsDone, intervalMs) {
  * and the timeout bounds it. Errors from getState propagate.
  */
 async function pollUntilDone(options) {
-    const { getState, now, sleep, startedAt, timeoutMs, intervalMs, signal, onState } = options;
-    const deadline = startedAt + timeoutMs;
+    const { getState, now, sleep, startedAt, deadline, intervalMs, signal, onState } = options;
     let last;
     let polls = 0;
     for (;;) {
@@ -32501,6 +32500,7 @@ class RunTask {
     stops;
     /** Either stop. */
     signal;
+    /** When this run was started (or followed): times in the log and the summary count from it. */
     startedAt;
     deadline;
     ledger;
@@ -32514,7 +32514,7 @@ class RunTask {
         this.stops = options.stops;
         const signals = [options.stops.workflow, options.stops.failFast].filter((s) => s !== undefined);
         this.signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
-        this.startedAt = options.startedAt;
+        this.startedAt = options.runtime.now();
         this.deadline = options.deadline;
         this.ledger = options.ledger;
         this.only = options.only;
@@ -32530,6 +32530,8 @@ class RunTask {
     }
     /** Runs to the end; never throws: every outcome lands in `report`. */
     async run() {
+        // A run that waited for its turn (max-parallel) counts its time from now, not the step's start.
+        this.startedAt = this.runtime.now();
         try {
             await this.execute();
         }
@@ -32582,6 +32584,7 @@ class RunTask {
             report.succeeded = true;
             report.notes.push('dry-run is true: Hex validated the request and started no run.');
             io.info('dry-run is true: Hex validated the request; no run to wait for.');
+            this.ledger.settle(run.runId);
             return;
         }
         if (!settings.wait) {
@@ -32589,6 +32592,8 @@ class RunTask {
             report.succeeded = true;
             report.notes.push('wait is false: the step did not wait for the run to finish.');
             io.info('wait is false: not waiting for the run to finish.');
+            // Left going on purpose: the post step must not cancel it.
+            this.ledger.settle(run.runId);
             return;
         }
         await this.waitFor(run.runId);
@@ -32621,6 +32626,7 @@ class RunTask {
             report.status = state.status;
             report.succeeded = true;
             io.info(`wait is false: the run is ${state.status}; not waiting for it.`);
+            this.ledger.settle(runId);
             return;
         }
         await this.waitFor(runId);
@@ -32645,7 +32651,10 @@ class RunTask {
     failed(error) {
         const { report, io } = this;
         report.succeeded = false;
-        if (this.signal?.aborted && report.runId === undefined) {
+        // Stopped while starting, unless Hex refused the trigger for a reason of its own (401, 422...).
+        if (this.signal?.aborted &&
+            report.runId === undefined &&
+            triggerVerdict(error).kind !== 'fatal') {
             report.status = ActionStatus.Cancelled;
             report.stoppedByFailFast = !this.stops.workflow?.aborted;
             report.message = `${this.stopReason()} while the run was being started; Hex may have started it. Check the project in Hex.`;
@@ -32681,7 +32690,7 @@ class RunTask {
                 now: runtime.now,
                 sleep: runtime.sleep,
                 startedAt: this.startedAt,
-                timeoutMs: settings.timeoutMs,
+                deadline: this.deadline,
                 intervalMs: settings.pollIntervalMs,
                 signal,
                 onState: (state, progress) => {
@@ -32795,7 +32804,7 @@ class RunTask {
         report.statusUrl = run.runStatusUrl;
         report.traceId = run.traceId;
         report.projectVersion = run.projectVersion;
-        report.startedAt = new Date(this.runtime.now()).toISOString();
+        report.startedAt = new Date(this.startedAt).toISOString();
         // Saved at once: if the step is killed later, the workflow and the post step still know it.
         this.ledger.open(run.projectId, run.runId);
         if (this.only) {
@@ -33335,7 +33344,6 @@ async function run(io = coreIO, runtime = processRuntime, signal) {
         client,
         target,
         stops: { workflow: signal, failFast },
-        startedAt,
         deadline,
         ledger,
         only
@@ -33474,7 +33482,7 @@ async function writeSummary(io, markdown) {
 
 
 /** Exit codes: as the step's result, plus usage errors and an interrupt (128 + SIGINT). */
-const command_ExitCode = { Ok: 0, Failed: 1, Usage: 2, Interrupted: 130 };
+const command_ExitCode = { Ok: 0, Failed: 1, Usage: 2, Interrupted: 130, Terminated: 143 };
 const USAGE = `Usage: hex-run-action --project-id <uuid> [--project-id <uuid> ...] [options]
 
 Runs published Hex projects through the Hex API and waits for them, as the GitHub Action
@@ -33495,7 +33503,8 @@ Options are the action's inputs (see its README), for example:
   --help                      this text
 
 Ctrl-C cancels the runs in Hex and exits ${command_ExitCode.Interrupted}; a second Ctrl-C exits at once.
-Exit status: 0 when every run completed, 1 when one did not, 2 for a usage error.`;
+Exit status: as the action's step: 0 when it would succeed (every run completed, or as
+--no-fail-on-run-failure and --no-wait allow), 1 when it would fail, 2 for a usage error.`;
 const MULTIPLE = [Input.ProjectId, Input.ProjectName];
 const BOOLEANS = Object.entries(Defaults)
     .filter(([, value]) => value === 'true' || value === 'false')
@@ -33537,7 +33546,7 @@ async function main(args, streams, signal) {
     await run(io, processRuntime, signal);
     io.printResult();
     if (signal?.aborted)
-        return command_ExitCode.Interrupted;
+        return signal.reason === 'SIGTERM' ? command_ExitCode.Terminated : command_ExitCode.Interrupted;
     return io.failed ? command_ExitCode.Failed : command_ExitCode.Ok;
 }
 /** The action's edge for a terminal: plain lines, secrets masked, outputs kept for the result. */
