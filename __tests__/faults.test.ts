@@ -137,8 +137,12 @@ describe('faults while polling', { concurrency: true }, () => {
     assert.equal(result.outputs.status, 'TIMEOUT')
     assert.match(
       result.summary,
-      /Status reads failed for the last [\d.]+s \(\d+ attempts\); the last error: Hex answered 502/
+      /Status reads failed for the last [\d.]+m?s \(\d+ attempts\); the last error: Hex answered 502/
     )
+    // The reads went on until the timeout, not just until a backoff would have passed it.
+    const trigger = methods(projectId, 'POST')[0]?.at ?? 0
+    const lastRead = methods(projectId, 'GET').at(-1)?.at ?? 0
+    assert.ok(lastRead - trigger >= 3_900, `last read ${lastRead - trigger} ms after the trigger`)
     assert.equal(methods(projectId, 'DELETE').length >= 1, true, 'a cancel was tried')
     assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
   })

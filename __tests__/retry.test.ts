@@ -157,6 +157,24 @@ describe('withRetries', () => {
     assert.match(error.message, /Hex answered 502 .*\(\d+ attempts over/)
   })
 
+  it('keeps trying until the deadline, the last attempt on it', async () => {
+    const clock = new FakeClock()
+    const start = clock.now()
+    const f = failing(Array.from({ length: 100 }, () => api(502)))
+    const error = await withRetries(f.attempt, {
+      verdict: readVerdict,
+      deadline: start + 10_000,
+      now: clock.now,
+      sleep: clock.sleep,
+      // The largest backoff each time: 1, 2, 4 s, then 3 s cut to the deadline.
+      random: () => 1
+    }).catch((e: unknown) => e)
+    assert.ok(error instanceof RetriesExhaustedError)
+    assert.deepEqual(clock.sleeps, [1_000, 2_000, 4_000, 3_000])
+    assert.equal(clock.now(), start + 10_000)
+    assert.equal(f.calls(), 5)
+  })
+
   it('does not wait for a Retry-After that ends past the deadline', async () => {
     const clock = new FakeClock()
     const f = failing([api(429, 30_000)])

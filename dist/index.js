@@ -29167,10 +29167,13 @@ async function withRetries(attempt, options) {
                 throw new UnknownOutcomeError(error, v.reason);
             if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexNetworkError */ .u5 && !error.requestSent)
                 connectFailures++;
-            const delayMs = v.afterMs ?? backoffDelay(attempts - 1, backoff, random);
+            const left = deadline - now();
+            // A backoff is cut short so that the last attempt lands on the deadline; a Retry-After is
+            // Hex's own word, so an attempt it would push past the deadline is not made at all.
+            const delayMs = v.afterMs ?? Math.min(backoffDelay(attempts - 1, backoff, random), left);
             const why = connectFailures >= (options.maxConnectAttempts ?? Infinity)
                 ? 'unreachable'
-                : now() + delayMs > deadline
+                : left <= 0 || delayMs > left
                     ? 'deadline'
                     : undefined;
             if (why)

@@ -181,11 +181,14 @@ export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOp
       if (v.kind === 'fatal') throw error
       if (v.kind === 'unknown-outcome') throw new UnknownOutcomeError(error, v.reason)
       if (error instanceof HexNetworkError && !error.requestSent) connectFailures++
-      const delayMs = v.afterMs ?? backoffDelay(attempts - 1, backoff, random)
+      const left = deadline - now()
+      // A backoff is cut short so that the last attempt lands on the deadline; a Retry-After is
+      // Hex's own word, so an attempt it would push past the deadline is not made at all.
+      const delayMs = v.afterMs ?? Math.min(backoffDelay(attempts - 1, backoff, random), left)
       const why =
         connectFailures >= (options.maxConnectAttempts ?? Infinity)
           ? 'unreachable'
-          : now() + delayMs > deadline
+          : left <= 0 || delayMs > left
             ? 'deadline'
             : undefined
       if (why) throw new RetriesExhaustedError(error, attempts, now() - firstTry, why)
