@@ -17,7 +17,7 @@ import { arch, cpus, platform, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { now } from '../test/fake-hex/clock.ts'
-import { FakeHex, type RecordedRequest } from '../test/fake-hex/server.ts'
+import { FakeHex, type FakeRun, type RecordedRequest } from '../test/fake-hex/server.ts'
 import { readActionYml, ROOT } from '../test/runner/action-yml.ts'
 import { inputVar, parseFileCommand } from '../test/runner/run-action.ts'
 
@@ -374,22 +374,14 @@ function measureRun(
   exited: Exited
 ): RunMeasure | string {
   if (exited.code !== 0) return describeExit('the process', exited)
-  const runs = fake.runs(projectId)
-  const run = runs[0]
-  if (runs.length !== 1 || run === undefined) {
-    return `the stand-in holds ${runs.length} runs for ${projectId}, expected 1`
-  }
-  if (run.status !== 'COMPLETED' || run.terminalAt === undefined) {
-    return describeExit(
-      `the run is ${run.status} in the stand-in, not COMPLETED, and the process`,
-      exited
-    )
-  }
-  if (exited.exitedAt < run.terminalAt) return 'the process exited before the run ended'
+  const notCompleted = standInCompleted(fake, projectId, exited)
+  if (notCompleted !== undefined) return notCompleted
   if (exited.outputs !== undefined && exited.outputs.status !== 'COMPLETED') {
     const status = exited.outputs.status ?? ''
     return describeExit(`the step output status is '${status}' and the process`, exited)
   }
+  // standInCompleted checked there is exactly one run, and that it ended.
+  const run = fake.runs(projectId)[0] as FakeRun & { terminalAt: number }
   const statusPath = `/api/v1/projects/${projectId}/runs/${run.id}`
   const reads = fake.requests.filter((r) => r.method === 'GET' && r.path === statusPath)
   const terminalAt = run.terminalAt
