@@ -30431,7 +30431,16 @@ async function post(io = _action_io_js__WEBPACK_IMPORTED_MODULE_0__/* .coreIO */
         io.warning(`Hex runs ${left.map((e) => e.runId).join(', ')} may still be going; the inputs could not be read again to cancel them.`);
         return;
     }
-    const lines = await Promise.all(left.map((entry) => cleanUp(entry, parsed.settings, io, runtime)));
+    const { settings } = parsed;
+    const client = new _hex_client_js__WEBPACK_IMPORTED_MODULE_3__/* .HexClient */ .VY({
+        apiBase: settings.apiBase,
+        token: settings.apiToken,
+        fetch: runtime.fetch,
+        now: runtime.now,
+        requestTimeoutMs: Math.min(settings.requestTimeoutMs, _cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_),
+        onDebug: io.debug
+    });
+    const lines = await Promise.all(left.map((entry) => cleanUp(entry, settings, client, io, runtime)));
     const done = lines.filter((line) => line !== undefined);
     if (done.length === 0)
         return;
@@ -30443,21 +30452,13 @@ async function post(io = _action_io_js__WEBPACK_IMPORTED_MODULE_0__/* .coreIO */
     }
 }
 /** Cancels one run the main step left going, unless it should stay. Returns what it did. */
-async function cleanUp({ projectId, runId, fate }, settings, io, runtime) {
+async function cleanUp({ projectId, runId, fate }, settings, client, io, runtime) {
     // A cancel the main step tried and could not is finished here whatever the inputs say; a run
     // the main step never got to decide on is cancelled as on a workflow cancel.
     if (fate === 'open' && !settings.cancelOnWorkflowCancel) {
         io.info(`The step stopped before Hex run ${runId} ended; cancel-on-workflow-cancel is false, so it is left going.`);
         return undefined;
     }
-    const client = new _hex_client_js__WEBPACK_IMPORTED_MODULE_3__/* .HexClient */ .VY({
-        apiBase: settings.apiBase,
-        token: settings.apiToken,
-        fetch: runtime.fetch,
-        now: runtime.now,
-        requestTimeoutMs: Math.min(settings.requestTimeoutMs, _cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_),
-        onDebug: io.debug
-    });
     try {
         const state = await (0,_hex_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .withRetries */ .LH)(() => client.getRun(projectId, runId), {
             verdict: _hex_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .readVerdict */ .wk,

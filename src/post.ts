@@ -31,7 +31,18 @@ export async function post(
     )
     return
   }
-  const lines = await Promise.all(left.map((entry) => cleanUp(entry, parsed.settings, io, runtime)))
+  const { settings } = parsed
+  const client = new HexClient({
+    apiBase: settings.apiBase,
+    token: settings.apiToken,
+    fetch: runtime.fetch,
+    now: runtime.now,
+    requestTimeoutMs: Math.min(settings.requestTimeoutMs, CANCEL_BUDGET_ON_SIGNAL_MS),
+    onDebug: io.debug
+  })
+  const lines = await Promise.all(
+    left.map((entry) => cleanUp(entry, settings, client, io, runtime))
+  )
   const done = lines.filter((line) => line !== undefined)
   if (done.length === 0) return
   try {
@@ -45,6 +56,7 @@ export async function post(
 async function cleanUp(
   { projectId, runId, fate }: LedgerEntry,
   settings: Settings,
+  client: HexClient,
   io: ActionIO,
   runtime: Runtime
 ): Promise<string | undefined> {
@@ -56,14 +68,6 @@ async function cleanUp(
     )
     return undefined
   }
-  const client = new HexClient({
-    apiBase: settings.apiBase,
-    token: settings.apiToken,
-    fetch: runtime.fetch,
-    now: runtime.now,
-    requestTimeoutMs: Math.min(settings.requestTimeoutMs, CANCEL_BUDGET_ON_SIGNAL_MS),
-    onDebug: io.debug
-  })
   try {
     const state = await withRetries(() => client.getRun(projectId, runId), {
       verdict: readVerdict,
