@@ -54,6 +54,21 @@ const hex = existsSync(HEX_FILE) ? await loadDescription(HEX_FILE) : undefined
 
 const disagreements = (findings: Finding[]) => findings.filter((f) => f.kind === 'disagreement')
 
+/** Every field Hex's ProjectRunNotification takes, each kind of recipient once. */
+const EVERY_NOTIFICATION = [
+  { type: 'FAILURE', includeSuccessScreenshot: false, slackChannelIds: ['C0123456'] },
+  {
+    type: 'ALL',
+    includeSuccessScreenshot: true,
+    screenshotFormat: 'pdf',
+    userIds: ['7f3e9a12-0c4b-4d8e-a5f6-1b2c3d4e5f60'],
+    groupIds: ['1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'],
+    subject: 'Nightly refresh',
+    body: 'The run has ended.'
+  },
+  { type: 'SUCCESS', includeSuccessScreenshot: false }
+]
+
 describe("(a) contract/hex-api.yaml agrees with Hex's description", () => {
   const findings = hex ? compareDescriptions(contract, hex) : []
   const scopes = ['document', ...operationsOf(contract).map((o) => o.key)]
@@ -185,37 +200,13 @@ describe("(b) the bundled action's requests fit the contract (Prism mock, reques
       name: 'a saved view and every kind of notification',
       inputs: {
         'view-id': 'c3a7e1f0-5b2d-4e8a-9f61-0d4b7c2a8e15',
-        notifications: JSON.stringify([
-          { type: 'FAILURE', includeSuccessScreenshot: false, slackChannelIds: ['C0123456'] },
-          {
-            type: 'ALL',
-            includeSuccessScreenshot: true,
-            screenshotFormat: 'pdf',
-            userIds: ['7f3e9a12-0c4b-4d8e-a5f6-1b2c3d4e5f60'],
-            groupIds: ['1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'],
-            subject: 'Nightly refresh',
-            body: 'The run has ended.'
-          },
-          { type: 'SUCCESS', includeSuccessScreenshot: false }
-        ])
+        notifications: JSON.stringify(EVERY_NOTIFICATION)
       },
       body: {
         updatePublishedResults: false,
         useCachedSqlResults: true,
         viewId: 'c3a7e1f0-5b2d-4e8a-9f61-0d4b7c2a8e15',
-        notifications: [
-          { type: 'FAILURE', includeSuccessScreenshot: false, slackChannelIds: ['C0123456'] },
-          {
-            type: 'ALL',
-            includeSuccessScreenshot: true,
-            screenshotFormat: 'pdf',
-            userIds: ['7f3e9a12-0c4b-4d8e-a5f6-1b2c3d4e5f60'],
-            groupIds: ['1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'],
-            subject: 'Nightly refresh',
-            body: 'The run has ended.'
-          },
-          { type: 'SUCCESS', includeSuccessScreenshot: false }
-        ]
+        notifications: EVERY_NOTIFICATION
       }
     }
   ]
