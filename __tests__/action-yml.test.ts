@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { Defaults, Input, Output } from '../src/constants.ts'
+import { Defaults, Input, Output } from '../src/action/constants.ts'
 import { readActionYml } from '../test/runner/action-yml.ts'
 
 describe('action.yml', () => {

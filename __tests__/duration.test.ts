@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { formatDuration, parseDuration } from '../src/duration.ts'
+import { formatDuration, parseDuration } from '../src/lib/duration.ts'
 
 describe('parseDuration', () => {
   const cases: [string, number][] = [

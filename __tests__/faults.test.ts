@@ -8,7 +8,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { FakeHex, type FaultAction } from '../test/fake-hex/server.ts'
-import type { LedgerEntry } from '../src/ledger.ts'
+import type { LedgerEntry } from '../src/action/ledger.ts'
 import type { ActionResult, RunActionOptions } from '../test/runner/run-action.ts'
 import {
   addProject,

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { RunState } from '../src/hex/types.ts'
-import { FIRST_POLL_DELAY_MS, nextPollDelay, pollUntilDone, type PollOptions } from '../src/poll.ts'
+import { blindSchedule, FIRST_POLL_DELAY_MS, nextPollDelay } from '../src/runs/schedule.ts'
+import { waitForEnd as pollUntilDone, type WaitOptions } from '../src/runs/wait.ts'
 import { FakeClock } from './helpers/fake-clock.ts'
 
 /** A run whose status follows a timeline on the fake clock: [status, from ms after start]. */
@@ -18,14 +19,13 @@ function scriptedRun(clock: FakeClock, timeline: [string, number][]) {
   return { getState, reads: () => reads }
 }
 
-function options(clock: FakeClock, getState: () => Promise<RunState>): PollOptions {
+function options(clock: FakeClock, getState: () => Promise<RunState>): WaitOptions {
   return {
     getState,
-    now: clock.now,
-    sleep: clock.sleep,
+    clock,
     startedAt: clock.now(),
     deadline: clock.now() + 3_600_000,
-    intervalMs: 5_000
+    schedule: blindSchedule(5_000)
   }
 }
 
@@ -153,7 +153,7 @@ describe('pollUntilDone', () => {
       ...options(clock, run.getState),
       signal: controller.signal,
       onState: (_, p) => {
-        if (p.polls === 3) controller.abort()
+        if (p.reads === 3) controller.abort()
       }
     })
     assert.equal(result.kind, 'aborted')

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { progressLogger } from '../src/progress.ts'
+import { progressLogger } from '../src/action/progress.ts'
 
 function logger() {
   const lines: string[] = []
@@ -10,7 +10,7 @@ function logger() {
     60_000
   )
   const see = (status: string, elapsedMs: number, changed: boolean) =>
-    log({ projectId: 'p', runId: 'r', status }, { elapsedMs, changed, polls: 0 })
+    log({ projectId: 'p', runId: 'r', status }, { elapsedMs, changed })
   return { lines, warnings, see }
 }
 

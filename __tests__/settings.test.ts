@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { Defaults, type InputName } from '../src/constants.ts'
-import { parseApiUrl, readSettings, type Settings } from '../src/settings.ts'
+import { Defaults, type InputName } from '../src/action/constants.ts'
+import { parseApiUrl, readSettings, type Settings } from '../src/action/settings.ts'
 
 const PROJECT = '5a8591dd-4039-49df-9202-96385ba3eff8'
 

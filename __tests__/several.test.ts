@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { FakeHex, type FakeRun, type LifecycleStep } from '../test/fake-hex/server.ts'
-import type { LedgerEntry } from '../src/ledger.ts'
+import type { LedgerEntry } from '../src/action/ledger.ts'
 import type { ActionResult, RunActionOptions } from '../test/runner/run-action.ts'
 import {
   addProject,

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { RunReport } from '../src/report.ts'
-import { renderSummary } from '../src/summary.ts'
+import type { RunReport } from '../src/action/report.ts'
+import { renderSummary } from '../src/action/summary.ts'
 import { markdownToHtml, SAMPLES, type SampleName } from '../scripts/render-summary.ts'
 
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { reportOutputs, type RunReport } from '../src/report.ts'
-import { renderSummary } from '../src/summary.ts'
+import { reportOutputs } from '../src/action/outputs.ts'
+import type { RunReport } from '../src/action/report.ts'
+import { renderSummary } from '../src/action/summary.ts'
 
 const base: RunReport = {
   projectId: '5a8591dd-4039-49df-9202-96385ba3eff8',

@@ -14,7 +14,7 @@ const ncc = join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js')
 /** What is built, and where under the output folder. */
 export const BUNDLES = [
   { entry: 'src/index.ts', dir: '.' },
-  { entry: 'src/cli.ts', dir: 'cli' }
+  { entry: 'src/cli/index.ts', dir: 'cli' }
 ] as const
 
 rmSync(out, { recursive: true, force: true })

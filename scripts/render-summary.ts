@@ -1,5 +1,5 @@
 /**
- * Renders the job summary (src/summary.ts renderSummary) the way a reader sees it on a workflow
+ * Renders the job summary (src/action/summary.ts renderSummary) the way a reader sees it on a workflow
  * run's page: the Markdown goes through marked (GFM, raw HTML passed through as GitHub allows
  * <details>, <summary> and <code>) into a page styled like GitHub's job summary.
  *
@@ -26,8 +26,8 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Marked } from 'marked'
 import { format, resolveConfig } from 'prettier'
-import type { RunReport } from '../src/report.ts'
-import { renderSummary } from '../src/summary.ts'
+import type { RunReport } from '../src/action/report.ts'
+import { renderSummary } from '../src/action/summary.ts'
 
 const PROJECT_ID = '5a8591dd-4039-49df-9202-96385ba3eff8'
 const WORKSPACE = 'https://app.hex.tech/acme'
@@ -40,7 +40,7 @@ function runUrls(runId: string): Pick<RunReport, 'runId' | 'runUrl' | 'statusUrl
   }
 }
 
-/** Reports as src/main.ts fills them in on each path, with the messages and notes it writes. */
+/** Reports as src/action/report.ts words them in on each path, with the messages and notes it writes. */
 export const SAMPLES = {
   completed: {
     projectId: PROJECT_ID,

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
-import { State } from './constants.ts'
-import { run } from './main.ts'
-import { post } from './post.ts'
+import { State } from './action/constants.ts'
+import { run } from './action/main.ts'
+import { post } from './action/post.ts'
 
 // One bundle serves both steps: the main step leaves isPost in the state for the post step.
 if (core.getState(State.IsPost) === 'true') {

@@ -8,7 +8,7 @@ import {
   type RequestContext
 } from './errors.ts'
 import type { RunProjectRequest, RunState, TriggeredRun } from './types.ts'
-import { formatDuration } from '../duration.ts'
+import { formatDuration } from '../lib/duration.ts'
 
 export interface HexClientOptions {
   /** Normalised API base, e.g. https://app.hex.tech/api/v1 (no trailing slash). */

@@ -1,4 +1,4 @@
-import { formatDuration } from '../duration.ts'
+import { formatDuration } from '../lib/duration.ts'
 import {
   HexApiError,
   HexError,

@@ -1,6 +1,6 @@
-import { formatDuration } from './duration.ts'
-import { isKnownStatus, type RunState } from './hex/types.ts'
-import type { PollProgress } from './poll.ts'
+import { formatDuration } from '../lib/duration.ts'
+import { isKnownStatus, type RunState } from '../hex/types.ts'
+import type { WaitProgress } from '../runs/wait.ts'
 
 /**
  * While the status stays the same, one line this often tells the reader the step is alive
@@ -20,7 +20,7 @@ export interface ProgressSink {
 export function progressLogger(
   sink: ProgressSink,
   heartbeatMs = HEARTBEAT_MS
-): (state: RunState, progress: PollProgress) => void {
+): (state: RunState, progress: Pick<WaitProgress, 'elapsedMs' | 'changed'>) => void {
   let lastLineAt = 0
   const unknownSeen = new Set<string>()
   return (state, { elapsedMs, changed }) => {

@@ -1,15 +1,20 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici'
 
-/** What the action needs from the process besides the runner: injected so tests control time. */
-export interface Runtime {
-  env: NodeJS.ProcessEnv
-  fetch: typeof fetch
+/** Time as the run's logic sees it: injected, so tests run on a fake clock. */
+export interface Clock {
   /** Milliseconds since the epoch. */
   now: () => number
-  /** Waits; resolves early when the signal aborts. */
+  /** Waits; resolves early (never rejects) when the signal aborts. */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** In [0, 1): the jitter of retry backoffs. */
   random: () => number
+}
+
+/** What the action needs from the process besides the runner: injected so tests control it. */
+export interface Runtime extends Clock {
+  env: NodeJS.ProcessEnv
+  fetch: typeof fetch
 }
 
 /**

@@ -1,34 +1,21 @@
-import { formatDuration } from './duration.ts'
-import { runPath, type HexClient } from './hex/client.ts'
-import { HexError } from './hex/errors.ts'
-import {
-  MAX_CONNECT_ATTEMPTS,
-  readVerdict,
-  triggerVerdict,
-  UnknownOutcomeError,
-  withRetries,
-  type RetryNotice
-} from './hex/retry.ts'
-import type { RunProjectRequest, RunState, TriggeredRun } from './hex/types.ts'
+import { runPath } from '../hex/client.ts'
+import { HexError } from '../hex/errors.ts'
+import { UnknownOutcomeError } from '../hex/retry.ts'
+import type { HexSession } from '../hex/session.ts'
+import type { RunProjectRequest, RunState, TriggeredRun } from '../hex/types.ts'
+import { formatDuration } from '../lib/duration.ts'
 
-export interface TriggerOptions {
-  client: HexClient
+export interface StartOptions {
+  /** Retries stop at its deadline; its signal means no further attempt starts, no wait goes on. */
+  session: HexSession
   projectId: string
   request: RunProjectRequest
   apiBase: string
-  /** Retries stop here (the step's timeout). */
-  deadline: number
-  now: () => number
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
-  random?: () => number
-  /** The workflow is being cancelled: no further attempt starts, no wait goes on. */
-  signal?: AbortSignal
   /**
-   * Abandons the request in flight. It aborts later than `signal`: a trigger that completes can
-   * be cancelled by its run id, where an abandoned one might leave a run behind.
+   * Abandons the request in flight. It aborts later than the session's signal: a trigger that
+   * completes can be cancelled by its run id, where an abandoned one might leave a run behind.
    */
   requestSignal?: AbortSignal
-  onRetry: (notice: RetryNotice) => void
   /** Said when the run was found after the trigger's answer was lost. */
   onRecovered: (message: string) => void
 }
@@ -51,35 +38,24 @@ export class TriggerOutcomeUnknownError extends HexError {}
  * (connection never made, 429, 503 at the kernel limit). Where the outcome is unknown, the run is
  * looked for among the project's API-triggered runs and followed if exactly one matches.
  */
-export async function triggerRun(options: TriggerOptions): Promise<TriggeredRun> {
-  const { client, projectId, request, now, signal, requestSignal } = options
-  const sentAt = now()
+export async function startRun(options: StartOptions): Promise<TriggeredRun> {
+  const { session, projectId, request, requestSignal } = options
+  const sentAt = session.clock.now()
   try {
-    return await withRetries(
-      () => client.runProject(projectId, request, { signal: requestSignal }),
-      {
-        verdict: triggerVerdict,
-        deadline: options.deadline,
-        now,
-        sleep: options.sleep,
-        random: options.random,
-        signal,
-        maxConnectAttempts: MAX_CONNECT_ATTEMPTS,
-        onRetry: options.onRetry
-      }
-    )
+    return await session.trigger(projectId, request, requestSignal)
   } catch (error) {
-    if (!(error instanceof UnknownOutcomeError) || signal?.aborted) throw error
+    if (!(error instanceof UnknownOutcomeError) || session.signal?.aborted) throw error
     return await recover(options, error, sentAt)
   }
 }
 
 async function recover(
-  options: TriggerOptions,
+  options: StartOptions,
   lost: UnknownOutcomeError,
   sentAt: number
 ): Promise<TriggeredRun> {
-  const { client, projectId, now, sleep, signal } = options
+  const { session, projectId } = options
+  const { signal } = session
   const since = new Date(sentAt - CLOCK_SKEW_MS)
   const sinceText = new Date(sentAt).toISOString()
   const unknown = `Hex's answer to the trigger was lost (${lost.reason}), so whether it started a run is unknown.`
@@ -88,17 +64,10 @@ async function recover(
   const details = `The trigger's error: ${lost.original.message}`
   let candidates: RunState[] = []
   for (const delayMs of LOOKUP_DELAYS_MS) {
-    await sleep(delayMs, signal)
+    await session.clock.sleep(delayMs, signal)
     if (signal?.aborted) throw lost.original
     try {
-      const runs = await withRetries(() => client.listApiRuns(projectId, 25, { signal }), {
-        verdict: readVerdict,
-        deadline: now() + LOOKUP_BUDGET_MS,
-        now,
-        sleep,
-        random: options.random,
-        signal
-      })
+      const runs = await session.within(LOOKUP_BUDGET_MS, signal).listApiRuns(projectId, 25)
       candidates = runs.filter((run) => startedSince(run, since))
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error)

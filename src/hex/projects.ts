@@ -1,19 +1,12 @@
-import type { HexClient, ProjectSummary } from './hex/client.ts'
-import { HexError } from './hex/errors.ts'
-import { readVerdict, withRetries } from './hex/retry.ts'
+import type { ProjectSummary } from './client.ts'
+import { HexError } from './errors.ts'
+import type { HexSession } from './session.ts'
 
 /** A project title that matched none, or several, of the projects the token can see. */
 export class ProjectNameError extends HexError {}
 
-export interface FindOptions {
-  deadline: number
-  now: () => number
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
-  random?: () => number
-  signal?: AbortSignal
-  /** Called once per page read, for the log. */
-  onPage?: (page: number, projects: number) => void
-}
+/** Called once per page read, for the log. */
+export type PageListener = (page: number, projects: number) => void
 
 /** How many near matches an error lists. */
 const CANDIDATES_SHOWN = 10
@@ -23,29 +16,19 @@ const CANDIDATES_SHOWN = 10
  * ignoring case and surrounding white space; each must match one project.
  */
 export async function findProjects(
-  client: HexClient,
+  session: HexSession,
   names: string[],
-  options: FindOptions
+  onPage?: PageListener
 ): Promise<Map<string, string>> {
   const all: ProjectSummary[] = []
   let after: string | undefined
   let page = 0
   do {
     const cursor = after
-    const result = await withRetries(
-      () => client.listProjects(names.join("', '"), cursor, { signal: options.signal }),
-      {
-        verdict: readVerdict,
-        deadline: options.deadline,
-        now: options.now,
-        sleep: options.sleep,
-        random: options.random,
-        signal: options.signal
-      }
-    )
+    const result = await session.listProjects(names.join("', '"), cursor)
     page += 1
     all.push(...result.projects)
-    options.onPage?.(page, result.projects.length)
+    onPage?.(page, result.projects.length)
     // A cursor that does not move would loop for ever.
     after = result.after !== cursor ? result.after : undefined
   } while (after !== undefined)

@@ -1,5 +1,6 @@
-import type { ActionIO } from './action-io.ts'
+import type { RunOutcome } from '../runs/types.ts'
 import { State } from './constants.ts'
+import type { ActionIO } from './io.ts'
 
 /** What became of a run the main step started or followed, as the post step reads it. */
 export type RunFate =
@@ -33,12 +34,17 @@ export class RunLedger {
     this.save()
   }
 
-  settle(runId: string): void {
-    this.set(runId, 'settled')
-  }
-
-  wantCancel(runId: string): void {
-    this.set(runId, 'cancel-wanted')
+  /**
+   * The run's end, as the post step needs it: a cancel that failed is left for it to finish;
+   * anything else is settled (ended, cancelled, or left going on purpose).
+   */
+  close(outcome: RunOutcome): void {
+    const run = 'run' in outcome ? outcome.run : undefined
+    if (run === undefined) return
+    const cancelFailed =
+      (outcome.kind === 'timed-out' || outcome.kind === 'stopped') &&
+      outcome.cancel?.kind === 'failed'
+    this.set(run.runId, cancelFailed ? 'cancel-wanted' : 'settled')
   }
 
   private set(runId: string, fate: RunFate): void {

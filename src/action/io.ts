@@ -2,8 +2,8 @@ import * as core from '@actions/core'
 import type { InputName, OutputName, StateName } from './constants.ts'
 
 /**
- * Everything the action does to the runner, behind one interface: main.ts talks to this, and
- * tests pass a recording fake instead of mocking @actions/core.
+ * Everything the action does to the runner, behind one interface: the action layer talks to this,
+ * the command line passes its own, and tests pass a recording fake instead of mocking @actions/core.
  */
 export interface ActionIO {
   getInput: (name: InputName) => string
@@ -47,4 +47,17 @@ export const coreIO: ActionIO = {
   },
   saveState: (name, value) => core.saveState(name, value),
   getState: (name) => core.getState(name)
+}
+
+/** Each line a run logs starts with its project, so interleaved runs stay readable. */
+export function labelled(io: ActionIO, label: string): ActionIO {
+  const tag = (message: string) => `[${label}] ${message}`
+  return {
+    ...io,
+    info: (m) => io.info(tag(m)),
+    debug: (m) => io.debug(tag(m)),
+    warning: (m, title) => io.warning(tag(m), title),
+    fail: (m, title) => io.fail(tag(m), title),
+    group: (name, lines) => io.group(tag(name), lines)
+  }
 }

@@ -5,11 +5,18 @@
  * src/cli.ts is the program that runs it.
  */
 import { parseArgs } from 'node:util'
-import type { ActionIO } from './action-io.ts'
-import { Defaults, Input, Output, TOKEN_ENV, type InputName, type OutputName } from './constants.ts'
-import { run } from './main.ts'
-import type { RunSummaryEntry } from './report.ts'
-import { processRuntime } from './runtime.ts'
+import {
+  Defaults,
+  Input,
+  Output,
+  TOKEN_ENV,
+  type InputName,
+  type OutputName
+} from '../action/constants.ts'
+import type { ActionIO } from '../action/io.ts'
+import { run } from '../action/main.ts'
+import type { RunSummaryEntry } from '../action/outputs.ts'
+import { processRuntime } from '../lib/runtime.ts'
 
 /** Exit codes: as the step's result, plus usage errors and an interrupt (128 + SIGINT). */
 export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, Interrupted: 130, Terminated: 143 } as const

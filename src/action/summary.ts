@@ -1,5 +1,6 @@
-import { formatDuration } from './duration.ts'
-import { ActionStatus, worstStatus, type RunReport } from './report.ts'
+import { formatDuration } from '../lib/duration.ts'
+import { worstStatus } from './outputs.ts'
+import { ActionStatus, type RunReport } from './report.ts'
 
 /** How each status is shown: a marker a reader spots at a glance, and a headline. */
 const LOOKS: Record<string, { marker: string; headline: string }> = {

@@ -1,45 +1,5 @@
 import { Output, type OutputName } from './constants.ts'
-
-/**
- * Statuses the action reports besides Hex's own: the action stopped waiting (TIMEOUT), the workflow
- * was cancelled (CANCELLED), Hex only validated the request (DRY_RUN), or the action failed before
- * it learned the run's status (ERROR).
- */
-export const ActionStatus = {
-  Timeout: 'TIMEOUT',
-  Cancelled: 'CANCELLED',
-  DryRun: 'DRY_RUN',
-  Error: 'ERROR'
-} as const
-
-/** What one step did, filled in as it goes; outputs and the summary are rendered from it. */
-export interface RunReport {
-  projectId: string
-  /** The title the project was given by (project-name). */
-  projectName?: string
-  /** A Hex status, or one of ActionStatus. */
-  status: string
-  /** Whether the step succeeds. */
-  succeeded: boolean
-  runId?: string
-  runUrl?: string
-  statusUrl?: string
-  traceId?: string
-  projectVersion?: string
-  /** ISO 8601. */
-  startedAt?: string
-  endedAt?: string
-  /** From the trigger to the run's end (Hex's own count when it gives one) or to giving up. */
-  elapsedMs?: number
-  inputParams: Record<string, unknown>
-  viewId?: string
-  /** Why the step failed, or what the user should know; shown in the summary. */
-  message?: string
-  /** Extra lines for the summary, e.g. what happened to the run on a timeout. */
-  notes: string[]
-  /** Stopped (or never started) because another run failed and fail-fast is on. */
-  stoppedByFailFast?: boolean
-}
+import { ActionStatus, type RunReport } from './report.ts'
 
 /** One entry of the `runs` output. */
 export interface RunSummaryEntry {

@@ -1,5 +1,5 @@
 import { Defaults, Input, TOKEN_ENV, type InputName } from './constants.ts'
-import { formatDuration, parseDuration } from './duration.ts'
+import { formatDuration, parseDuration } from '../lib/duration.ts'
 
 /** Everything the action was asked to do, read and checked once before any request. */
 export interface Settings {

@@ -1,11 +1,11 @@
-import { coreIO, type ActionIO } from './action-io.ts'
-import { cancelInHex, CANCEL_BUDGET_ON_SIGNAL_MS } from './cancel.ts'
+import { HexClient } from '../hex/client.ts'
+import { HexSession } from '../hex/session.ts'
+import { isTerminalStatus } from '../hex/types.ts'
+import { processRuntime, type Runtime } from '../lib/runtime.ts'
+import { CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from '../runs/cancel.ts'
 import { State } from './constants.ts'
-import { HexClient } from './hex/client.ts'
-import { readVerdict, withRetries } from './hex/retry.ts'
-import { isTerminalStatus } from './hex/types.ts'
+import { coreIO, type ActionIO } from './io.ts'
 import { readLedger, type LedgerEntry } from './ledger.ts'
-import { processRuntime, type Runtime } from './runtime.ts'
 import { readSettings, readToken, type Settings } from './settings.ts'
 
 /**
@@ -32,17 +32,19 @@ export async function post(
     return
   }
   const { settings } = parsed
-  const client = new HexClient({
-    apiBase: settings.apiBase,
-    token: settings.apiToken,
-    fetch: runtime.fetch,
-    now: runtime.now,
-    requestTimeoutMs: Math.min(settings.requestTimeoutMs, CANCEL_BUDGET_ON_SIGNAL_MS),
-    onDebug: io.debug
+  const session = new HexSession({
+    client: new HexClient({
+      apiBase: settings.apiBase,
+      token: settings.apiToken,
+      fetch: runtime.fetch,
+      now: runtime.now,
+      requestTimeoutMs: Math.min(settings.requestTimeoutMs, CANCEL_BUDGET_ON_SIGNAL_MS),
+      onDebug: io.debug
+    }),
+    clock: runtime,
+    deadline: runtime.now() + CANCEL_BUDGET_ON_SIGNAL_MS
   })
-  const lines = await Promise.all(
-    left.map((entry) => cleanUp(entry, settings, client, io, runtime))
-  )
+  const lines = await Promise.all(left.map((entry) => cleanUp(entry, settings, session, io)))
   const done = lines.filter((line) => line !== undefined)
   if (done.length === 0) return
   try {
@@ -56,9 +58,8 @@ export async function post(
 async function cleanUp(
   { projectId, runId, fate }: LedgerEntry,
   settings: Settings,
-  client: HexClient,
-  io: ActionIO,
-  runtime: Runtime
+  session: HexSession,
+  io: ActionIO
 ): Promise<string | undefined> {
   // A cancel the main step tried and could not is finished here whatever the inputs say; a run
   // the main step never got to decide on is cancelled as on a workflow cancel.
@@ -69,13 +70,7 @@ async function cleanUp(
     return undefined
   }
   try {
-    const state = await withRetries(() => client.getRun(projectId, runId), {
-      verdict: readVerdict,
-      deadline: runtime.now() + CANCEL_BUDGET_ON_SIGNAL_MS,
-      now: runtime.now,
-      sleep: runtime.sleep,
-      random: runtime.random
-    })
+    const state = await session.within(CANCEL_BUDGET_ON_SIGNAL_MS).getRun(projectId, runId)
     if (isTerminalStatus(state.status)) {
       io.info(`Hex run ${runId} already ended ${state.status}: nothing to cancel.`)
       return undefined
@@ -85,19 +80,14 @@ async function cleanUp(
       `Could not read the run's status: ${error instanceof Error ? error.message : String(error)}`
     )
   }
-  const result = await cancelInHex(client, projectId, runId, {
-    now: runtime.now,
-    sleep: (ms) => runtime.sleep(ms),
-    random: runtime.random,
-    budgetMs: CANCEL_BUDGET_ON_SIGNAL_MS
-  })
-  if (!result.ok) {
+  const result = await cancelRun(session, projectId, runId, CANCEL_BUDGET_ON_SIGNAL_MS)
+  if (result.kind === 'failed') {
     io.warning(`Hex run ${runId} may still be going: cancelling it failed: ${result.error}`)
     return undefined
   }
   const line =
-    'alreadyEnded' in result
-      ? `Hex run ${runId} had already ended ${result.alreadyEnded}: nothing to cancel.`
+    result.kind === 'already-ended'
+      ? `Hex run ${runId} had already ended ${result.status}: nothing to cancel.`
       : fate === 'cancel-wanted'
         ? `Cancelled Hex run ${runId}, which the main step could not cancel.`
         : `Cancelled Hex run ${runId}: the main step was stopped before the run ended.`

@@ -1,0 +1,101 @@
+import type { RetryNotice } from '../hex/retry.ts'
+import { formatDuration } from '../lib/duration.ts'
+import type { CancelOutcome, RunEvent, RunOutcome, RunTarget } from '../runs/types.ts'
+import type { ActionIO } from './io.ts'
+import { progressLogger } from './progress.ts'
+
+/** The log of one run: its events as they come, and its end in a line or two. */
+export interface Narrator {
+  event: (event: RunEvent) => void
+  outcome: (outcome: RunOutcome) => void
+}
+
+const RETRYING = { trigger: 'Starting the run', status: 'Reading the run status' } as const
+
+export function narrator(io: ActionIO, target: RunTarget): Narrator {
+  const logProgress = progressLogger({ info: io.info, warning: (m) => io.warning(m) })
+  return {
+    event(event) {
+      switch (event.type) {
+        case 'sending':
+          io.group(`Run request for project ${target.projectId}`, [
+            `POST ${event.url}`,
+            JSON.stringify(event.request, null, 2)
+          ])
+          return
+        case 'recovered':
+          io.warning(event.message, 'Hex run recovered')
+          return
+        case 'started': {
+          const { run } = event
+          if (event.followed) {
+            io.info(`Following Hex run ${run.runId}, started elsewhere: ${run.runUrl}`)
+            return
+          }
+          const version = run.projectVersion ? ` (project version ${run.projectVersion})` : ''
+          io.info(`Started Hex run ${run.runId}${version}: ${run.runUrl}`)
+          return
+        }
+        case 'state':
+          logProgress(event.state, event)
+          return
+        case 'retry':
+          logRetry(io, RETRYING[event.what], event.notice)
+          return
+        case 'stopping':
+          if (event.by === 'workflow')
+            io.info('The runner asked the step to stop: the workflow was cancelled.')
+          return
+      }
+    },
+    outcome(outcome) {
+      const runId = 'run' in outcome ? (outcome.run?.runId ?? '') : ''
+      switch (outcome.kind) {
+        case 'ended':
+          if (outcome.status === 'COMPLETED')
+            io.info(`Hex run ${runId} COMPLETED in ${formatDuration(outcome.run.elapsedMs ?? 0)}.`)
+          return
+        case 'dry-run':
+          io.info('dry-run is true: Hex validated the request; no run to wait for.')
+          return
+        case 'not-waited':
+          io.info(
+            outcome.target.runId === undefined
+              ? 'wait is false: not waiting for the run to finish.'
+              : `wait is false: the run is ${outcome.status}; not waiting for it.`
+          )
+          return
+        case 'timed-out':
+        case 'stopped':
+          if (outcome.cancel) logCancel(io, runId, outcome.cancel)
+          return
+        case 'failed':
+          if (outcome.stack) io.debug(outcome.stack)
+          return
+      }
+    }
+  }
+}
+
+function logCancel(io: ActionIO, runId: string, cancel: CancelOutcome): void {
+  switch (cancel.kind) {
+    case 'cancelled':
+      io.info(`Cancelled Hex run ${runId}.`)
+      return
+    case 'already-ended':
+      io.info(`Hex run ${runId} had already ended ${cancel.status}; nothing to cancel.`)
+      return
+    case 'failed':
+      io.warning(`Could not cancel Hex run ${runId}: ${cancel.error}`)
+      return
+    case 'left-going':
+      return
+  }
+}
+
+function logRetry(io: ActionIO, what: string, notice: RetryNotice): void {
+  io.info(
+    `${what} failed: ${notice.reason}. Trying again in ${formatDuration(notice.delayMs)} (attempt ${notice.attempt + 1}).`
+  )
+  io.debug(notice.error.message)
+}

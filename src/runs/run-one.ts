@@ -1,0 +1,280 @@
+import { runPath } from '../hex/client.ts'
+import { HexError } from '../hex/errors.ts'
+import { RetriesExhaustedError, triggerVerdict } from '../hex/retry.ts'
+import type { HexSession } from '../hex/session.ts'
+import type { RunState, TriggeredRun } from '../hex/types.ts'
+import { formatDuration } from '../lib/duration.ts'
+import { CANCEL_BUDGET_MS, CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from './cancel.ts'
+import { startRun } from './start.ts'
+import type {
+  CancelOutcome,
+  RunEvents,
+  RunFacts,
+  RunOutcome,
+  RunPlan,
+  RunTarget,
+  StopCause,
+  Stops
+} from './types.ts'
+import { waitForEnd, type WaitResult } from './wait.ts'
+
+/**
+ * A request in flight when the workflow is cancelled gets this long to finish: a trigger that
+ * completes can then be cancelled by its run id, where an abandoned one might leave a run behind.
+ */
+export const SHUTDOWN_GRACE_MS = 3_000
+
+export interface RunOneOptions {
+  target: RunTarget
+  plan: RunPlan
+  /** The step's session: its deadline is the step's timeout. */
+  session: HexSession
+  stops: Stops
+  emit: RunEvents
+}
+
+/**
+ * One project's run from trigger (or follow) to its end. Never throws: every way it can end is a
+ * RunOutcome. It knows nothing of the runner: what it has to say goes out as events.
+ */
+export function runOne(options: RunOneOptions): Promise<RunOutcome> {
+  return new OneRun(options).go()
+}
+
+/** The outcome of a run the step never started: another failed first, or the workflow was cancelled. */
+export function notStarted(target: RunTarget, stops: Stops): RunOutcome {
+  return { target, kind: 'stopped', by: stopCause(stops), phase: 'before-start' }
+}
+
+function stopCause(stops: Stops): StopCause {
+  return stops.workflow?.aborted ? 'workflow' : 'fail-fast'
+}
+
+class OneRun {
+  private readonly target: RunTarget
+  private readonly plan: RunPlan
+  private readonly stops: Stops
+  private readonly emit: RunEvents
+  /** The step's session, narrowed to this run's stops and reporting its retries. */
+  private readonly session: HexSession
+  /** When this run was started (or followed): times count from it. */
+  private readonly startedAt: number
+  private run?: RunFacts
+  private recovered?: string
+
+  constructor(options: RunOneOptions) {
+    this.target = options.target
+    this.plan = options.plan
+    this.stops = options.stops
+    this.emit = options.emit
+    const signals = [options.stops.workflow, options.stops.failFast].filter((s) => s !== undefined)
+    this.session = options.session.with({
+      signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
+      onRetry: (operation, notice) => {
+        if (operation === 'trigger' || operation === 'status')
+          this.emit({ type: 'retry', what: operation, notice })
+      }
+    })
+    // A run that waited for its turn (max-parallel) counts its time from now, not the step's start.
+    this.startedAt = options.session.clock.now()
+  }
+
+  async go(): Promise<RunOutcome> {
+    try {
+      return await (this.target.runId !== undefined
+        ? this.follow(this.target.runId)
+        : this.trigger())
+    } catch (error) {
+      return this.failed(error)
+    }
+  }
+
+  private get signal(): AbortSignal | undefined {
+    return this.session.signal
+  }
+
+  private async trigger(): Promise<RunOutcome> {
+    const { plan, target } = this
+    this.emit({
+      type: 'sending',
+      url: `${plan.apiBase}/projects/${target.projectId}/runs`,
+      request: plan.request
+    })
+    const triggered = await startRun({
+      session: this.session,
+      projectId: target.projectId,
+      request: plan.request,
+      apiBase: plan.apiBase,
+      // A trigger in flight gets a grace period: its run id is what lets it be cancelled.
+      requestSignal: this.signal && graceSignal(this.signal, SHUTDOWN_GRACE_MS),
+      onRecovered: (message) => {
+        this.recovered = message
+        this.emit({ type: 'recovered', message })
+      }
+    })
+    const run = this.started(triggered, false)
+    if (plan.request.dryRun) return this.outcome({ kind: 'dry-run', run })
+    if (!plan.wait) return this.outcome({ kind: 'not-waited', status: 'PENDING', run })
+    return this.waitFor(run)
+  }
+
+  /** `run-id` given: follow a run started elsewhere instead of triggering one. */
+  private async follow(runId: string): Promise<RunOutcome> {
+    const { projectId } = this.target
+    const state = await this.session.getRun(projectId, runId)
+    const run = this.started(
+      {
+        projectId,
+        runId,
+        runUrl: state.runUrl ?? '',
+        runStatusUrl: `${this.plan.apiBase}${runPath(projectId, runId)}`,
+        traceId: state.traceId,
+        projectVersion: state.projectVersion
+      },
+      true
+    )
+    if (!this.plan.wait) {
+      this.learn(state)
+      return this.outcome({ kind: 'not-waited', status: state.status, run })
+    }
+    return this.waitFor(run)
+  }
+
+  private started(triggered: TriggeredRun, followed: boolean): RunFacts {
+    this.run = {
+      projectId: triggered.projectId,
+      runId: triggered.runId,
+      runUrl: triggered.runUrl,
+      statusUrl: triggered.runStatusUrl,
+      traceId: triggered.traceId,
+      projectVersion: triggered.projectVersion,
+      startedAt: new Date(this.startedAt).toISOString()
+    }
+    // At once: if the step is killed later, the workflow and the post step still know the run.
+    this.emit({ type: 'started', run: { ...this.run }, followed })
+    return this.run
+  }
+
+  private async waitFor(run: RunFacts): Promise<RunOutcome> {
+    if (this.signal?.aborted) return this.stopped(run)
+    let readFailure: string | undefined
+    let result: WaitResult
+    let last: RunState | undefined
+    try {
+      result = await waitForEnd({
+        getState: () => this.session.getRun(this.target.projectId, run.runId),
+        clock: this.session.clock,
+        startedAt: this.startedAt,
+        deadline: this.session.deadline,
+        schedule: this.plan.schedule,
+        signal: this.signal,
+        onState: (state, { elapsedMs, changed }) => {
+          last = state
+          this.emit({ type: 'state', state, elapsedMs, changed })
+        }
+      })
+    } catch (error) {
+      if (this.signal?.aborted) result = { kind: 'aborted', last, reads: 0 }
+      // Status reads failed until the deadline: that is a timeout, with the reads' failure as cause.
+      else if (error instanceof RetriesExhaustedError && error.why === 'deadline') {
+        readFailure =
+          error.attempts > 1
+            ? `Status reads failed for the last ${formatDuration(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
+            : `The status read at the deadline failed: ${error.lastError.message}`
+        result = { kind: 'timeout', last, reads: 0 }
+      } else throw error
+    }
+    const latest = result.kind === 'finished' ? result.state : result.last
+    if (latest) this.learn(latest)
+    switch (result.kind) {
+      case 'finished': {
+        this.endAt(this.session.clock.now(), false)
+        return this.outcome({ kind: 'ended', status: result.state.status, run })
+      }
+      case 'timeout': {
+        this.endAt(this.session.clock.now(), true)
+        const cancel: CancelOutcome = this.plan.cancelOnTimeout
+          ? await cancelRun(this.session, this.target.projectId, run.runId, CANCEL_BUDGET_MS)
+          : { kind: 'left-going' }
+        return this.outcome({
+          kind: 'timed-out',
+          run,
+          lastStatus: result.last?.status,
+          readFailure,
+          cancel
+        })
+      }
+      case 'aborted':
+        return this.stopped(run)
+    }
+  }
+
+  /** Stopped while the run was going: cancel it, unless the inputs say to leave it. */
+  private async stopped(run: RunFacts): Promise<RunOutcome> {
+    this.endAt(this.session.clock.now(), true)
+    const by = stopCause(this.stops)
+    this.emit({ type: 'stopping', by })
+    const cancel: CancelOutcome =
+      by === 'workflow' && !this.plan.cancelOnWorkflowCancel
+        ? { kind: 'left-going' }
+        : await cancelRun(
+            this.session,
+            this.target.projectId,
+            run.runId,
+            CANCEL_BUDGET_ON_SIGNAL_MS
+          )
+    return this.outcome({ kind: 'stopped', by, phase: 'going', run, cancel })
+  }
+
+  /** An error that ended the run early: Hex's, or a bug. */
+  private failed(error: unknown): RunOutcome {
+    // Stopped while starting, unless Hex refused the trigger for a reason of its own (401, 422...).
+    if (this.signal?.aborted && this.run === undefined && triggerVerdict(error).kind !== 'fatal')
+      return this.outcome({ kind: 'stopped', by: stopCause(this.stops), phase: 'starting' })
+    if (error instanceof HexError)
+      return this.outcome({ kind: 'failed', message: error.message, run: this.run })
+    // A bug, not an expected failure: the message is for the log, the stack for debug.
+    return this.outcome({
+      kind: 'failed',
+      message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+      stack: error instanceof Error ? error.stack : undefined,
+      run: this.run
+    })
+  }
+
+  /** What a status read tells about the run. */
+  private learn(state: RunState): void {
+    const { run } = this
+    if (!run) return
+    if (state.runUrl) run.runUrl = state.runUrl
+    if (state.projectVersion) run.projectVersion = state.projectVersion
+    if (state.startTime) run.startedAt = state.startTime
+    if (state.endTime) run.endedAt = state.endTime
+    if (state.elapsedMs !== undefined && state.endTime) run.elapsedMs = state.elapsedMs
+  }
+
+  /** The step is done with the run at `seenAt`; Hex's own end time wins unless the step gave up. */
+  private endAt(seenAt: number, gaveUp: boolean): void {
+    const { run } = this
+    if (!run) return
+    run.endedAt = gaveUp
+      ? new Date(seenAt).toISOString()
+      : (run.endedAt ?? new Date(seenAt).toISOString())
+    run.elapsedMs = gaveUp ? seenAt - this.startedAt : (run.elapsedMs ?? seenAt - this.startedAt)
+  }
+
+  private outcome(ending: DistributiveOmit<RunOutcome, 'target' | 'recovered'>): RunOutcome {
+    return { target: this.target, recovered: this.recovered, ...ending }
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+
+/** Aborts `graceMs` after `signal` does. */
+function graceSignal(signal: AbortSignal, graceMs: number): AbortSignal {
+  const controller = new AbortController()
+  signal.addEventListener('abort', () => setTimeout(() => controller.abort(), graceMs).unref(), {
+    once: true
+  })
+  return controller.signal
+}

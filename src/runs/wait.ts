@@ -1,0 +1,54 @@
+import { isTerminalStatus, type RunState } from '../hex/types.ts'
+import type { Clock } from '../lib/runtime.ts'
+import type { PollSchedule } from './schedule.ts'
+
+export interface WaitOptions {
+  /** Reads the run's state once (retries included). */
+  getState: () => Promise<RunState>
+  clock: Pick<Clock, 'now' | 'sleep'>
+  /** When the run was triggered, on the same clock: progress is counted from it. */
+  startedAt: number
+  /** When the step stops waiting (its timeout), on the same clock. */
+  deadline: number
+  schedule: PollSchedule
+  /** Stops the wait: the workflow is being cancelled, or fail-fast. */
+  signal?: AbortSignal
+  /** Called after every status read; `changed` is true on the first read and on each change. */
+  onState?: (state: RunState, progress: WaitProgress) => void
+}
+
+export interface WaitProgress {
+  elapsedMs: number
+  changed: boolean
+  reads: number
+}
+
+export type WaitResult =
+  | { kind: 'finished'; state: RunState; reads: number }
+  | { kind: 'timeout'; last?: RunState; reads: number }
+  | { kind: 'aborted'; last?: RunState; reads: number }
+
+/**
+ * Reads the run's state until it is terminal, the timeout passes or the signal aborts. A status
+ * Hex may add later and this action does not know is treated as not terminal: the wait goes on
+ * and the timeout bounds it. Errors from getState propagate.
+ */
+export async function waitForEnd(options: WaitOptions): Promise<WaitResult> {
+  const { getState, clock, startedAt, deadline, schedule, signal, onState } = options
+  let last: RunState | undefined
+  let reads = 0
+  for (;;) {
+    if (signal?.aborted) return { kind: 'aborted', last, reads }
+    const state = await getState()
+    reads += 1
+    const changed = state.status !== last?.status
+    last = state
+    const elapsedMs = clock.now() - startedAt
+    onState?.(state, { elapsedMs, changed, reads })
+    if (isTerminalStatus(state.status)) return { kind: 'finished', state, reads }
+    const remaining = deadline - clock.now()
+    if (remaining <= 0) return { kind: 'timeout', last, reads }
+    // The last read lands on the deadline, so a run that ends just in time is still seen.
+    await clock.sleep(Math.min(schedule.delayMs(reads - 1, elapsedMs), remaining), signal)
+  }
+}
