@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6531:
+/***/ 2744:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33644,87 +33644,10 @@ async function resolveTargets(settings, session, io) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/cli/command.ts
-/**
- * hex-run-action as a command: `npx hex-run-action --project-id <uuid> [options]`. The same core
- * as the action (settings, client, polling, retries, cancellation); only the edge differs: inputs
- * come from the command line, the token from HEX_API_TOKEN, and the result is plain text.
- * src/cli.ts is the program that runs it.
- */
+;// CONCATENATED MODULE: ./src/cli/terminal-io.ts
 
-
-
-
-/** Exit codes: as the step's result, plus usage errors and an interrupt (128 + SIGINT). */
-const command_ExitCode = { Ok: 0, Failed: 1, Usage: 2, Interrupted: 130, Terminated: 143 };
-const USAGE = `Usage: hex-run-action --project-id <uuid> [--project-id <uuid> ...] [options]
-
-Runs published Hex projects through the Hex API and waits for them, as the GitHub Action
-does. The API token is read from ${TOKEN_ENV}.
-
-Options are the action's inputs (see its README), for example:
-  --project-id <uuid>         a project to run; repeat for several
-  --project-name <title>      or find it by title; repeat for several
-  --run-id <uuid>             wait for a run already started instead of triggering one
-  --input-params <json>       input parameters, e.g. '{"region": "emea"}'
-  --timeout <duration>        longest wait, e.g. 90s, 30m, 1h30m (default ${Defaults[Input.Timeout]})
-  --api-url <url>             another Hex host, e.g. https://eu.hex.tech
-  --no-wait                   trigger and return at once
-  --no-cancel-on-timeout      leave the run going when the timeout passes
-  --max-parallel <n>          runs going at once with several projects (default ${Defaults[Input.MaxParallel]})
-  --fail-fast                 cancel the rest when one run fails
-  --verbose                   log every request
-  --help                      this text
-
-Ctrl-C cancels the runs in Hex and exits ${command_ExitCode.Interrupted}; a second Ctrl-C exits at once.
-Exit status: as the action's step: 0 when it would succeed (every run completed, or as
---no-fail-on-run-failure and --no-wait allow), 1 when it would fail, 2 for a usage error.`;
-const MULTIPLE = [Input.ProjectId, Input.ProjectName];
-const BOOLEANS = Object.entries(Defaults)
-    .filter(([, value]) => value === 'true' || value === 'false')
-    .map(([name]) => name);
-/** Runs the command with these arguments; resolves to its exit code. */
-async function main(args, streams, signal) {
-    let values;
-    try {
-        values = (0,external_node_util_.parseArgs)({
-            args,
-            allowNegative: true,
-            strict: true,
-            options: {
-                ...Object.fromEntries(Object.values(Input).map((name) => [
-                    name,
-                    BOOLEANS.includes(name)
-                        ? { type: 'boolean' }
-                        : { type: 'string', multiple: MULTIPLE.includes(name) }
-                ])),
-                verbose: { type: 'boolean' },
-                help: { type: 'boolean', short: 'h' }
-            }
-        }).values;
-    }
-    catch (error) {
-        streams.err(`hex-run-action: ${error instanceof Error ? error.message : String(error)}\n`);
-        streams.err(`Run hex-run-action --help for the options.\n`);
-        return command_ExitCode.Usage;
-    }
-    if (values.help === true) {
-        streams.out(`${USAGE}\n`);
-        return command_ExitCode.Ok;
-    }
-    if (values[Input.ApiToken] !== undefined) {
-        streams.err(`hex-run-action: --api-token is not taken on the command line, where other users could see it in the process list: set ${TOKEN_ENV} instead.\n`);
-        return command_ExitCode.Usage;
-    }
-    const io = new CliIO(values, values.verbose === true, streams);
-    await run(io, processRuntime, signal);
-    io.printResult();
-    if (signal?.aborted)
-        return signal.reason === 'SIGTERM' ? command_ExitCode.Terminated : command_ExitCode.Interrupted;
-    return io.failed ? command_ExitCode.Failed : command_ExitCode.Ok;
-}
 /** The action's edge for a terminal: plain lines, secrets masked, outputs kept for the result. */
-class CliIO {
+class TerminalIO {
     failed = false;
     values;
     verbose;
@@ -33800,6 +33723,87 @@ class CliIO {
     }
 }
 
+;// CONCATENATED MODULE: ./src/cli/command.ts
+/**
+ * hex-run-action as a command: `npx hex-run-action --project-id <uuid> [options]`. The same core
+ * as the action (settings, client, polling, retries, cancellation); only the edge differs: inputs
+ * come from the command line, the token from HEX_API_TOKEN, and the result is plain text.
+ * src/cli.ts is the program that runs it.
+ */
+
+
+
+
+
+/** Exit codes: as the step's result, plus usage errors and an interrupt (128 + SIGINT). */
+const command_ExitCode = { Ok: 0, Failed: 1, Usage: 2, Interrupted: 130, Terminated: 143 };
+const USAGE = `Usage: hex-run-action --project-id <uuid> [--project-id <uuid> ...] [options]
+
+Runs published Hex projects through the Hex API and waits for them, as the GitHub Action
+does. The API token is read from ${TOKEN_ENV}.
+
+Options are the action's inputs (see its README), for example:
+  --project-id <uuid>         a project to run; repeat for several
+  --project-name <title>      or find it by title; repeat for several
+  --run-id <uuid>             wait for a run already started instead of triggering one
+  --input-params <json>       input parameters, e.g. '{"region": "emea"}'
+  --timeout <duration>        longest wait, e.g. 90s, 30m, 1h30m (default ${Defaults[Input.Timeout]})
+  --api-url <url>             another Hex host, e.g. https://eu.hex.tech
+  --no-wait                   trigger and return at once
+  --no-cancel-on-timeout      leave the run going when the timeout passes
+  --max-parallel <n>          runs going at once with several projects (default ${Defaults[Input.MaxParallel]})
+  --fail-fast                 cancel the rest when one run fails
+  --verbose                   log every request
+  --help                      this text
+
+Ctrl-C cancels the runs in Hex and exits ${command_ExitCode.Interrupted}; a second Ctrl-C exits at once.
+Exit status: as the action's step: 0 when it would succeed (every run completed, or as
+--no-fail-on-run-failure and --no-wait allow), 1 when it would fail, 2 for a usage error.`;
+const MULTIPLE = [Input.ProjectId, Input.ProjectName];
+const BOOLEANS = Object.entries(Defaults)
+    .filter(([, value]) => value === 'true' || value === 'false')
+    .map(([name]) => name);
+/** Runs the command with these arguments; resolves to its exit code. Tests pass their own runtime. */
+async function main(args, streams, signal, runtime = processRuntime) {
+    let values;
+    try {
+        values = (0,external_node_util_.parseArgs)({
+            args,
+            allowNegative: true,
+            strict: true,
+            options: {
+                ...Object.fromEntries(Object.values(Input).map((name) => [
+                    name,
+                    BOOLEANS.includes(name)
+                        ? { type: 'boolean' }
+                        : { type: 'string', multiple: MULTIPLE.includes(name) }
+                ])),
+                verbose: { type: 'boolean' },
+                help: { type: 'boolean', short: 'h' }
+            }
+        }).values;
+    }
+    catch (error) {
+        streams.err(`hex-run-action: ${error instanceof Error ? error.message : String(error)}\n`);
+        streams.err(`Run hex-run-action --help for the options.\n`);
+        return command_ExitCode.Usage;
+    }
+    if (values.help === true) {
+        streams.out(`${USAGE}\n`);
+        return command_ExitCode.Ok;
+    }
+    if (values[Input.ApiToken] !== undefined) {
+        streams.err(`hex-run-action: --api-token is not taken on the command line, where other users could see it in the process list: set ${TOKEN_ENV} instead.\n`);
+        return command_ExitCode.Usage;
+    }
+    const io = new TerminalIO(values, values.verbose === true, streams);
+    await run(io, runtime, signal);
+    io.printResult();
+    if (signal?.aborted)
+        return signal.reason === 'SIGTERM' ? command_ExitCode.Terminated : command_ExitCode.Interrupted;
+    return io.failed ? command_ExitCode.Failed : command_ExitCode.Ok;
+}
+
 
 /***/ }),
 
@@ -33807,7 +33811,7 @@ class CliIO {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6531);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2744);
 /** The command-line program (bin/hex-run-action.js runs this bundle); see command.ts. */
 
 const stop = new AbortController();

@@ -5,18 +5,10 @@
  * src/cli.ts is the program that runs it.
  */
 import { parseArgs } from 'node:util'
-import {
-  Defaults,
-  Input,
-  Output,
-  TOKEN_ENV,
-  type InputName,
-  type OutputName
-} from '../action/constants.ts'
-import type { ActionIO } from '../action/io.ts'
+import { Defaults, Input, TOKEN_ENV, type InputName } from '../action/constants.ts'
 import { run } from '../action/main.ts'
-import type { RunSummaryEntry } from '../action/outputs.ts'
-import { processRuntime } from '../lib/runtime.ts'
+import { processRuntime, type Runtime } from '../lib/runtime.ts'
+import { TerminalIO, type CliStreams } from './terminal-io.ts'
 
 /** Exit codes: as the step's result, plus usage errors and an interrupt (128 + SIGINT). */
 export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, Interrupted: 130, Terminated: 143 } as const
@@ -49,16 +41,12 @@ const BOOLEANS = (Object.entries(Defaults) as [InputName, string][])
   .filter(([, value]) => value === 'true' || value === 'false')
   .map(([name]) => name)
 
-export interface CliStreams {
-  out: (text: string) => void
-  err: (text: string) => void
-}
-
-/** Runs the command with these arguments; resolves to its exit code. */
+/** Runs the command with these arguments; resolves to its exit code. Tests pass their own runtime. */
 export async function main(
   args: string[],
   streams: CliStreams,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  runtime: Runtime = processRuntime
 ): Promise<number> {
   let values: Record<string, string | boolean | string[] | undefined>
   try {
@@ -95,85 +83,10 @@ export async function main(
     return ExitCode.Usage
   }
 
-  const io = new CliIO(values, values.verbose === true, streams)
-  await run(io, processRuntime, signal)
+  const io = new TerminalIO(values, values.verbose === true, streams)
+  await run(io, runtime, signal)
   io.printResult()
   if (signal?.aborted)
     return signal.reason === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted
   return io.failed ? ExitCode.Failed : ExitCode.Ok
-}
-
-/** The action's edge for a terminal: plain lines, secrets masked, outputs kept for the result. */
-class CliIO implements ActionIO {
-  failed = false
-  private readonly values: Record<string, string | boolean | string[] | undefined>
-  private readonly verbose: boolean
-  private readonly streams: CliStreams
-  private readonly secrets: string[] = []
-  private readonly outputs = new Map<OutputName, string>()
-
-  constructor(
-    values: Record<string, string | boolean | string[] | undefined>,
-    verbose: boolean,
-    streams: CliStreams
-  ) {
-    this.values = values
-    this.verbose = verbose
-    this.streams = streams
-  }
-
-  getInput = (name: InputName): string => {
-    const value = this.values[name]
-    if (Array.isArray(value)) return value.join('\n')
-    if (typeof value === 'boolean') return String(value)
-    return value ?? ''
-  }
-  setSecret = (value: string): void => {
-    this.secrets.push(value)
-  }
-  setOutput = (name: OutputName, value: string): void => {
-    this.outputs.set(name, value)
-  }
-  info = (message: string): void => this.streams.out(`${this.mask(message)}\n`)
-  debug = (message: string): void => {
-    if (this.verbose) this.streams.out(`${this.mask(message)}\n`)
-  }
-  warning = (message: string): void => this.streams.err(`warning: ${this.mask(message)}\n`)
-  fail = (message: string): void => {
-    this.failed = true
-    this.streams.err(`error: ${this.mask(message)}\n`)
-  }
-  group = (name: string, lines: string[]): void => {
-    if (!this.verbose) return
-    this.info(name)
-    for (const line of lines) for (const part of line.split('\n')) this.info(`  ${part}`)
-  }
-  // The job summary is the runner's; the terminal gets printResult() instead.
-  writeSummary = (): Promise<void> => Promise.resolve()
-  saveState = (): void => {}
-  getState = (): string => ''
-
-  /** The result in a few lines, from the same outputs a workflow reads. */
-  printResult(): void {
-    let runs: RunSummaryEntry[] = []
-    try {
-      runs = JSON.parse(this.outputs.get(Output.Runs) ?? '[]') as typeof runs
-    } catch {
-      runs = []
-    }
-    if (runs.length === 0) return
-    this.info('')
-    const width = Math.max(...runs.map((r) => r.status.length))
-    for (const r of runs) {
-      const project = r.projectName ? `${r.projectName} (${r.projectId})` : r.projectId
-      const time = r.elapsedSeconds !== null ? `  ${r.elapsedSeconds}s` : ''
-      this.info(`${r.status.padEnd(width)}  ${project}${time}${r.runUrl ? `  ${r.runUrl}` : ''}`)
-    }
-  }
-
-  private mask(text: string): string {
-    let masked = text
-    for (const secret of this.secrets) if (secret !== '') masked = masked.split(secret).join('***')
-    return masked
-  }
 }

@@ -3,7 +3,6 @@ import { createServer } from 'node:http'
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { now } from './clock.ts'
 import { parseBody, recordedBody } from './context.ts'
 import type { ParsedBody } from './context.ts'
 import { FaultQueue } from './faults.ts'
@@ -123,7 +122,7 @@ export class FakeHex {
 
   /** Runs in order of creation, as they stand now. */
   runs(projectId?: string): FakeRun[] {
-    const t = now()
+    const t = this.#state.now()
     return this.#state.runs
       .filter((run) => projectId === undefined || run.projectId === projectId)
       .map((run) => run.snapshot(t))
@@ -152,7 +151,7 @@ export class FakeHex {
       query: Object.fromEntries(url.searchParams),
       headers: headersOf(req.headers),
       body: undefined,
-      at: now(),
+      at: this.#state.now(),
       status: 'pending'
     }
     this.#records.push(record)
@@ -212,7 +211,7 @@ export class FakeHex {
         authorization: req.headers.authorization,
         body,
         traceId,
-        t: now()
+        t: this.#state.now()
       })
       return { reply, traceId }
     } catch (error) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { now } from './clock.ts'
+import { now as realNow } from './clock.ts'
 import { DEFAULT_PROJECT_ID, toRecord } from './projects.ts'
 import type { ProjectRecord } from './projects.ts'
 import type { Run } from './runs.ts'
@@ -22,6 +22,8 @@ export class HexState {
   readonly maxRunningKernels: number
   readonly workspace: string
   readonly orgId = randomUUID()
+  /** The server's clock: run phases, request times and creation times all read it. */
+  readonly now: () => number
   statusOverride: StatusOverride | undefined
   origin = ''
   readonly projects = new Map<string, ProjectRecord>()
@@ -34,6 +36,7 @@ export class HexState {
     this.maxRunningKernels = options.maxRunningKernels ?? DEFAULT_MAX_RUNNING_KERNELS
     this.workspace = options.workspace ?? 'acme'
     this.statusOverride = options.statusOverride
+    this.now = options.now ?? realNow
     const projects = options.projects ?? [{ id: DEFAULT_PROJECT_ID, title: 'Demo project' }]
     for (const project of projects) this.addProject(project)
   }
@@ -45,7 +48,7 @@ export class HexState {
   /** Adds a project, or replaces one with the same id (keeping its place in listings). */
   addProject(project: FakeProject): void {
     const existing = this.projects.get(project.id)
-    const record = toRecord(project, existing?.createdAt ?? now())
+    const record = toRecord(project, existing?.createdAt ?? this.now())
     if (existing !== undefined) record.seq = existing.seq
     this.projects.set(project.id, record)
   }

@@ -57,6 +57,11 @@ export interface FakeHexOptions {
   /** Workspace name used in run URLs; default 'acme'. */
   workspace?: string
   statusOverride?: StatusOverride
+  /**
+   * The server's clock, ms since the epoch. Default: the real one. A test that runs the action on
+   * a fake clock passes the same clock here, so runs move on as the action's waits pass.
+   */
+  now?: () => number
 }
 
 export type FaultAction =
