@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
+import { describe, it } from '@jest/globals'
 import type { RunState } from '../src/hex/types.ts'
 import { FIRST_POLL_DELAY_MS, nextPollDelay, pollUntilDone, type PollOptions } from '../src/poll.ts'
 import { FakeClock } from './helpers/fake-clock.ts'

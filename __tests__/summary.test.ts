@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
+import { describe, it } from '@jest/globals'
 import { reportOutputs, type RunReport } from '../src/report.ts'
 import { renderSummary } from '../src/summary.ts'
 
