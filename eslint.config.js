@@ -19,11 +19,6 @@ export default tseslint.config(
     }
   },
   {
-    // node:test's describe and it return promises the runner itself awaits.
-    files: ['__tests__/**/*.ts'],
-    rules: { '@typescript-eslint/no-floating-promises': 'off' }
-  },
-  {
     files: ['**/*.js'],
     extends: [tseslint.configs.disableTypeChecked]
   },

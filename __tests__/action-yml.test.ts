@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
+import { describe, it } from '@jest/globals'
 import { Defaults, Input, Output } from '../src/action/constants.ts'
 import { readActionYml } from '../test/runner/action-yml.ts'
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import { FakeHex } from '../test/fake-hex/server.ts'
 import { ROOT } from '../test/runner/action-yml.ts'
 import { addProject, requestsFor, RUN_TOKEN, until } from './helpers/e2e.ts'
@@ -37,15 +37,15 @@ function cli(
 }
 
 let fake: FakeHex
-before(async () => {
+beforeAll(async () => {
   fake = await FakeHex.start()
 })
-after(async () => {
+afterAll(async () => {
   await fake.close()
 })
 
-describe('hex-run-action on the command line', { concurrency: true }, () => {
-  it('runs a project, prints the result and exits 0', async () => {
+describe('hex-run-action on the command line', () => {
+  it.concurrent('runs a project, prints the result and exits 0', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK, params: { region: 'string' } })
     const result = await cli([
       '--project-id',
@@ -71,7 +71,7 @@ describe('hex-run-action on the command line', { concurrency: true }, () => {
     assert.ok(!(result.stdout + result.stderr).includes(RUN_TOKEN))
   })
 
-  it('exits 1 when a run fails, with the error on stderr', async () => {
+  it.concurrent('exits 1 when a run fails, with the error on stderr', async () => {
     const projectId = addProject(fake, {
       lifecycle: [{ status: 'RUNNING', ms: 200 }, { status: 'ERRORED' }]
     })
@@ -81,7 +81,7 @@ describe('hex-run-action on the command line', { concurrency: true }, () => {
     assert.match(result.stdout, new RegExp(`^ERRORED  ${projectId}`, 'm'))
   })
 
-  it('Ctrl-C cancels the run in Hex and exits 130', async () => {
+  it.concurrent('Ctrl-C cancels the run in Hex and exits 130', async () => {
     const projectId = addProject(fake, { lifecycle: [{ status: 'RUNNING' }] })
     const result = await cli(
       ['--project-id', projectId, '--api-url', fake.apiBase],
@@ -99,22 +99,25 @@ describe('hex-run-action on the command line', { concurrency: true }, () => {
     assert.match(result.stdout, /^CANCELLED/m)
   })
 
-  it('validates its options as the action validates its inputs, sending nothing', async () => {
-    const projectId = addProject(fake)
-    const result = await cli([
-      '--project-id',
-      projectId,
-      '--api-url',
-      fake.apiBase,
-      '--timeout',
-      'soon'
-    ])
-    assert.equal(result.code, 1)
-    assert.match(result.stderr, /error: Input 'timeout' must be a duration/)
-    assert.deepEqual(requestsFor(fake, projectId), [])
-  })
+  it.concurrent(
+    'validates its options as the action validates its inputs, sending nothing',
+    async () => {
+      const projectId = addProject(fake)
+      const result = await cli([
+        '--project-id',
+        projectId,
+        '--api-url',
+        fake.apiBase,
+        '--timeout',
+        'soon'
+      ])
+      assert.equal(result.code, 1)
+      assert.match(result.stderr, /error: Input 'timeout' must be a duration/)
+      assert.deepEqual(requestsFor(fake, projectId), [])
+    }
+  )
 
-  it('takes the token only from HEX_API_TOKEN', async () => {
+  it.concurrent('takes the token only from HEX_API_TOKEN', async () => {
     const missing = await cli(['--project-id', addProject(fake), '--api-url', fake.apiBase], {})
     assert.equal(missing.code, 1)
     assert.match(missing.stderr, /HEX_API_TOKEN is not set/)
@@ -123,7 +126,7 @@ describe('hex-run-action on the command line', { concurrency: true }, () => {
     assert.match(onArgv.stderr, /--api-token is not taken on the command line/)
   })
 
-  it('answers --help, and exits 2 on an unknown option', async () => {
+  it.concurrent('answers --help, and exits 2 on an unknown option', async () => {
     const help = await cli(['--help'])
     assert.equal(help.code, 0)
     assert.match(help.stdout, /^Usage: hex-run-action --project-id/)

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { after, before, describe, it } from 'node:test'
+import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import { HexClient, parseRetryAfter } from '../src/hex/client.ts'
 import {
   HexApiError,
@@ -16,11 +16,11 @@ import { addProject, RUN_TOKEN } from './helpers/e2e.ts'
 let fake: FakeHex
 let client: HexClient
 
-before(async () => {
+beforeAll(async () => {
   fake = await FakeHex.start()
   client = new HexClient({ apiBase: fake.apiBase, token: RUN_TOKEN, requestTimeoutMs: 2_000 })
 })
-after(async () => {
+afterAll(async () => {
   await fake.close()
 })
 

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { after, before, describe, it } from 'node:test'
+import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import {
   asObject,
   compareDescriptions,
@@ -72,18 +72,20 @@ const EVERY_NOTIFICATION = [
 describe("(a) contract/hex-api.yaml agrees with Hex's description", () => {
   const findings = hex ? compareDescriptions(contract, hex) : []
   const scopes = ['document', ...operationsOf(contract).map((o) => o.key)]
+  // Without Hex's description each test is skipped, the reason in its name.
+  const test = hex === undefined ? it.skip : it
+  const skipped = hex === undefined ? ` (skipped: ${SKIP_NO_HEX})` : ''
   for (const scope of scopes) {
-    it(scope === 'document' ? 'servers and auth' : scope, (t) => {
-      if (hex === undefined) return t.skip(SKIP_NO_HEX)
+    test(`${scope === 'document' ? 'servers and auth' : scope}${skipped}`, () => {
       const mine = findings.filter((f) => f.operation === scope)
       // What the contract marks as missing from Hex's description is expected; anything else is news.
       const notes = mine.filter((f) => f.kind === 'note')
       const marked = notes.filter((f) => f.message.includes('as the contract says'))
       if (marked.length > 0)
-        t.diagnostic(
-          `not in Hex's description, as the contract marks: ${marked.map((f) => f.where).join(', ')}`
+        console.info(
+          `${scope}: not in Hex's description, as the contract marks: ${marked.map((f) => f.where).join(', ')}`
         )
-      for (const note of notes.filter((f) => !marked.includes(f))) t.diagnostic(formatFinding(note))
+      for (const note of notes.filter((f) => !marked.includes(f))) console.info(formatFinding(note))
       assert.deepEqual(disagreements(mine).map(formatFinding), [])
     })
   }
@@ -143,10 +145,10 @@ function violationsOf(requests: ForwardedRequest[]): string[] {
 describe("(b) the bundled action's requests fit the contract (Prism mock, request validation on)", () => {
   let prism: PrismMock
 
-  before(async () => {
+  beforeAll(async () => {
     prism = await startPrism(CONTRACT_FILE, SERVER_PATH)
   })
-  after(async () => {
+  afterAll(async () => {
     await prism?.close()
   })
 
@@ -172,8 +174,8 @@ describe("(b) the bundled action's requests fit the contract (Prism mock, reques
     assert.deepEqual(logViolations(prism.log(), projectId), [], "violations in Prism's log")
   }
 
-  it('Prism starts', (t) => {
-    t.diagnostic(`Prism took ${Math.round(prism.startupMs)} ms to start listening`)
+  it('Prism starts', () => {
+    console.info(`Prism took ${Math.round(prism.startupMs)} ms to start listening`)
   })
 
   const variations: Array<{ name: string; inputs: Record<string, string>; body: Json }> = [
@@ -211,9 +213,9 @@ describe("(b) the bundled action's requests fit the contract (Prism mock, reques
     }
   ]
 
-  describe('a run to COMPLETED', { concurrency: true }, () => {
+  describe('a run to COMPLETED', () => {
     for (const variation of variations) {
-      it(`with ${variation.name}`, async () => {
+      it.concurrent(`with ${variation.name}`, async () => {
         const { result, sent, projectId } = await runAgainstPrism(variation.inputs)
         assert.equal(result.exitCode, 0, result.log)
         assert.deepEqual(errorAnnotations(result), [])
@@ -238,7 +240,7 @@ describe("(b) the bundled action's requests fit the contract (Prism mock, reques
       })
     }
 
-    it('with dry-run', async () => {
+    it.concurrent('with dry-run', async () => {
       const { result, sent, projectId } = await runAgainstPrism({ 'dry-run': 'true' })
       assert.equal(result.exitCode, 0, result.log)
       assertAccepted(sent, projectId)
@@ -251,26 +253,29 @@ describe("(b) the bundled action's requests fit the contract (Prism mock, reques
 
     // The action checks only type and includeSuccessScreenshot of each notification and passes
     // the rest to Hex as given (src/settings.ts parseNotifications, src/main.ts runRequest).
-    it('notifications the action accepts are ones Hex accepts (screenshotFormat, recipient lists)', async () => {
-      const { result, sent } = await runAgainstPrism({
-        notifications: JSON.stringify([
-          {
-            type: 'FAILURE',
-            includeSuccessScreenshot: true,
-            screenshotFormat: 'jpg',
-            slackChannelIds: 'C0123456'
-          }
-        ])
-      })
-      assert.deepEqual(
-        violationsOf(sent),
-        [],
-        `The action accepted the notifications input and sent what Hex's description refuses ` +
-          `(ProjectRunNotification: screenshotFormat is png or pdf, slackChannelIds/userIds/groupIds ` +
-          `are arrays of strings, subject and body strings). It should refuse such input before ` +
-          `sending anything, as it does for type and includeSuccessScreenshot.\n${result.log}`
-      )
-    })
+    it.concurrent(
+      'notifications the action accepts are ones Hex accepts (screenshotFormat, recipient lists)',
+      async () => {
+        const { result, sent } = await runAgainstPrism({
+          notifications: JSON.stringify([
+            {
+              type: 'FAILURE',
+              includeSuccessScreenshot: true,
+              screenshotFormat: 'jpg',
+              slackChannelIds: 'C0123456'
+            }
+          ])
+        })
+        assert.deepEqual(
+          violationsOf(sent),
+          [],
+          `The action accepted the notifications input and sent what Hex's description refuses ` +
+            `(ProjectRunNotification: screenshotFormat is png or pdf, slackChannelIds/userIds/groupIds ` +
+            `are arrays of strings, subject and body strings). It should refuse such input before ` +
+            `sending anything, as it does for type and includeSuccessScreenshot.\n${result.log}`
+        )
+      }
+    )
   })
 
   describe('the client called directly', () => {
@@ -349,7 +354,7 @@ describe("(c) the stand-in server's answers fit the contract", () => {
   const UNPUBLISHED = randomUUID()
   const WITH_PARAMS = randomUUID()
 
-  before(async () => {
+  beforeAll(async () => {
     fake = await FakeHex.start({ unauthorizedStyle: 'json' })
     full = await FakeHex.start({ maxRunningKernels: 0 })
     fake.addProject({
@@ -364,7 +369,7 @@ describe("(c) the stand-in server's answers fit the contract", () => {
     fake.addProject({ id: UNPUBLISHED, published: false })
     fake.addProject({ id: WITH_PARAMS, params: { region: 'string', n: 'number' } })
   })
-  after(async () => {
+  afterAll(async () => {
     await fake?.close()
     await full?.close()
   })

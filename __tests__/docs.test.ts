@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { describe, it } from 'node:test'
+import { describe, it } from '@jest/globals'
 import { resolveConfig } from 'prettier'
 import { parseAllDocuments } from 'yaml'
 import {

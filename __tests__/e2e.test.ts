@@ -4,7 +4,7 @@
  * annotations and job summary.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import { FakeHex } from '../test/fake-hex/server.ts'
 import {
   addProject,
@@ -27,10 +27,10 @@ const QUICK = [
 
 let fake: FakeHex
 
-before(async () => {
+beforeAll(async () => {
   fake = await FakeHex.start()
 })
-after(async () => {
+afterAll(async () => {
   await fake.close()
 })
 
@@ -42,8 +42,8 @@ function run(
   return runAgainst(fake, projectId, inputs, { env })
 }
 
-describe('a run that completes', { concurrency: true }, () => {
-  it('triggers, polls to COMPLETED, succeeds and reports everything', async () => {
+describe('a run that completes', () => {
+  it.concurrent('triggers, polls to COMPLETED, succeeds and reports everything', async () => {
     // RUNNING lasts long enough for the second and third status reads to see it.
     const projectId = addProject(fake, {
       lifecycle: [
@@ -101,7 +101,7 @@ describe('a run that completes', { concurrency: true }, () => {
     assert.equal(result.stderr, '')
   })
 
-  it('takes the token from HEX_API_TOKEN and a bare host as api-url', async () => {
+  it.concurrent('takes the token from HEX_API_TOKEN and a bare host as api-url', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
     const result = await run(
       projectId,
@@ -113,21 +113,24 @@ describe('a run that completes', { concurrency: true }, () => {
     assert.equal(result.outputs.status, 'COMPLETED')
   })
 
-  it('reads older answers: a numeric projectVersion and a null elapsedTime', async () => {
-    const legacy = await FakeHex.start({ legacyShapes: true })
-    try {
-      const projectId = addProject(legacy, { lifecycle: QUICK, version: 4 })
-      const result = await runAgainst(legacy, projectId)
-      assert.equal(result.exitCode, 0, result.log)
-      assert.equal(result.outputs.status, 'COMPLETED')
-      assert.equal(result.outputs['project-version'], '4')
-      assert.match(result.outputs['elapsed-seconds'] ?? '', /^\d+$/)
-    } finally {
-      await legacy.close()
+  it.concurrent(
+    'reads older answers: a numeric projectVersion and a null elapsedTime',
+    async () => {
+      const legacy = await FakeHex.start({ legacyShapes: true })
+      try {
+        const projectId = addProject(legacy, { lifecycle: QUICK, version: 4 })
+        const result = await runAgainst(legacy, projectId)
+        assert.equal(result.exitCode, 0, result.log)
+        assert.equal(result.outputs.status, 'COMPLETED')
+        assert.equal(result.outputs['project-version'], '4')
+        assert.match(result.outputs['elapsed-seconds'] ?? '', /^\d+$/)
+      } finally {
+        await legacy.close()
+      }
     }
-  })
+  )
 
-  it('waits through a status it does not know, with one warning', async () => {
+  it.concurrent('waits through a status it does not know, with one warning', async () => {
     const projectId = addProject(fake, {
       lifecycle: [{ status: 'QUEUED', ms: 400 }, { status: 'COMPLETED' }]
     })
@@ -139,7 +142,7 @@ describe('a run that completes', { concurrency: true }, () => {
     assert.match(warnings[0] ?? '', /'QUEUED'/)
   })
 
-  it('sends a saved view and notifications as given', async () => {
+  it.concurrent('sends a saved view and notifications as given', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
     const notifications = [{ type: 'FAILURE', includeSuccessScreenshot: false, userIds: ['u-1'] }]
     const result = await run(projectId, {
@@ -157,9 +160,9 @@ describe('a run that completes', { concurrency: true }, () => {
   })
 })
 
-describe('a run that fails', { concurrency: true }, () => {
+describe('a run that fails', () => {
   for (const status of ['ERRORED', 'KILLED', 'UNABLE_TO_ALLOCATE_KERNEL']) {
-    it(`fails the step with ${status} and the run link`, async () => {
+    it.concurrent(`fails the step with ${status} and the run link`, async () => {
       const projectId = addProject(fake, {
         lifecycle: [{ status: 'RUNNING', ms: 150 }, { status }]
       })
@@ -177,7 +180,7 @@ describe('a run that fails', { concurrency: true }, () => {
     })
   }
 
-  it('succeeds anyway with fail-on-run-failure: false, and says so', async () => {
+  it.concurrent('succeeds anyway with fail-on-run-failure: false, and says so', async () => {
     const projectId = addProject(fake, {
       lifecycle: [{ status: 'RUNNING', ms: 100 }, { status: 'ERRORED' }]
     })
@@ -189,8 +192,8 @@ describe('a run that fails', { concurrency: true }, () => {
   })
 })
 
-describe('timeout', { concurrency: true }, () => {
-  it('stops waiting, cancels the run in Hex and fails with TIMEOUT', async () => {
+describe('timeout', () => {
+  it.concurrent('stops waiting, cancels the run in Hex and fails with TIMEOUT', async () => {
     const projectId = addProject(fake, { lifecycle: [{ status: 'RUNNING' }] })
     const result = await run(projectId, { timeout: '1s' })
     assert.equal(result.exitCode, 1)
@@ -210,7 +213,7 @@ describe('timeout', { concurrency: true }, () => {
     assert.equal(result.outputs['run-id'], runRecord?.id)
   })
 
-  it('leaves the run going with cancel-on-timeout: false', async () => {
+  it.concurrent('leaves the run going with cancel-on-timeout: false', async () => {
     const projectId = addProject(fake, { lifecycle: [{ status: 'RUNNING' }] })
     const result = await run(projectId, { timeout: '1', 'cancel-on-timeout': 'false' })
     assert.equal(result.exitCode, 1)
@@ -221,8 +224,8 @@ describe('timeout', { concurrency: true }, () => {
   })
 })
 
-describe('without waiting', { concurrency: true }, () => {
-  it('wait: false triggers, sets the run outputs and returns at once', async () => {
+describe('without waiting', () => {
+  it.concurrent('wait: false triggers, sets the run outputs and returns at once', async () => {
     const projectId = addProject(fake, { lifecycle: [{ status: 'RUNNING' }] })
     const result = await run(projectId, { wait: 'false' })
     assert.equal(result.exitCode, 0, result.log)
@@ -235,7 +238,7 @@ describe('without waiting', { concurrency: true }, () => {
     assert.equal(result.outputs.status, 'PENDING')
   })
 
-  it('dry-run: true sends dryRun and does not poll', async () => {
+  it.concurrent('dry-run: true sends dryRun and does not poll', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
     const result = await run(projectId, { 'dry-run': 'true' })
     assert.equal(result.exitCode, 0, result.log)
@@ -249,7 +252,7 @@ describe('without waiting', { concurrency: true }, () => {
   })
 })
 
-describe('Hex errors', { concurrency: true }, () => {
+describe('Hex errors', () => {
   function failsWith(result: ActionResult, pattern: RegExp): void {
     assert.equal(result.exitCode, 1)
     const errors = errorAnnotations(result)
@@ -261,13 +264,16 @@ describe('Hex errors', { concurrency: true }, () => {
     assertNoStackTrace(result)
   }
 
-  it('401 with a plain-text body: token invalid or expired, or the wrong host', async () => {
-    const projectId = addProject(fake)
-    const result = await run(projectId, { 'api-token': UNKNOWN_TOKEN })
-    failsWith(result, /rejected the API token \(401 Unauthorized\).*invalid or expired.*api-url/)
-  })
+  it.concurrent(
+    '401 with a plain-text body: token invalid or expired, or the wrong host',
+    async () => {
+      const projectId = addProject(fake)
+      const result = await run(projectId, { 'api-token': UNKNOWN_TOKEN })
+      failsWith(result, /rejected the API token \(401 Unauthorized\).*invalid or expired.*api-url/)
+    }
+  )
 
-  it('401 with a JSON body reads the same', async () => {
+  it.concurrent('401 with a JSON body reads the same', async () => {
     const json = await FakeHex.start({ unauthorizedStyle: 'json' })
     try {
       const projectId = addProject(json)
@@ -278,26 +284,26 @@ describe('Hex errors', { concurrency: true }, () => {
     }
   })
 
-  it('403: the token lacks the "Run projects" scope', async () => {
+  it.concurrent('403: the token lacks the "Run projects" scope', async () => {
     const projectId = addProject(fake)
     const result = await run(projectId, { 'api-token': READ_TOKEN })
     failsWith(result, /403 Forbidden.*"Run projects" scope/)
     assert.equal(fake.runs(projectId).length, 0)
   })
 
-  it('404: names the project and says it must exist and be accessible', async () => {
+  it.concurrent('404: names the project and says it must exist and be accessible', async () => {
     const projectId = '00000000-0000-4000-8000-000000000000'
     const result = await run(projectId)
     failsWith(result, new RegExp(`no project ${projectId}.*must exist.*access`))
   })
 
-  it('422: the project is not published', async () => {
+  it.concurrent('422: the project is not published', async () => {
     const projectId = addProject(fake, { published: false })
     const result = await run(projectId)
     failsWith(result, /\(422 Unprocessable\): the project must be published/)
   })
 
-  it('422: names the input parameters Hex could not use', async () => {
+  it.concurrent('422: names the input parameters Hex could not use', async () => {
     const projectId = addProject(fake, { params: { region: 'string', n: 'number' } })
     const result = await run(projectId, { 'input-params': '{"regoin": "emea", "n": "three"}' })
     failsWith(
@@ -306,7 +312,7 @@ describe('Hex errors', { concurrency: true }, () => {
     )
   })
 
-  it('422 in the older {invalid, notFound} shape names them too', async () => {
+  it.concurrent('422 in the older {invalid, notFound} shape names them too', async () => {
     const legacy = await FakeHex.start({ legacyShapes: true })
     try {
       const projectId = addProject(legacy, { params: { region: 'string', n: 'number' } })
@@ -322,7 +328,7 @@ describe('Hex errors', { concurrency: true }, () => {
     }
   })
 
-  it("any other status: Hex's own message and trace id", async () => {
+  it.concurrent("any other status: Hex's own message and trace id", async () => {
     const projectId = addProject(fake)
     fake.injectFault({
       method: 'POST',
@@ -345,7 +351,7 @@ describe('Hex errors', { concurrency: true }, () => {
     )
   })
 
-  it('a 404 while polling keeps the run id and says which run', async () => {
+  it.concurrent('a 404 while polling keeps the run id and says which run', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
     fake.injectFault({
       method: 'GET',
@@ -366,7 +372,7 @@ describe('Hex errors', { concurrency: true }, () => {
   })
 })
 
-describe('bad input', { concurrency: true }, () => {
+describe('bad input', () => {
   const cases: [string, Record<string, string>, RegExp][] = [
     ['a missing token', { 'api-token': '' }, /'api-token' is empty and HEX_API_TOKEN is not set/],
     [
@@ -399,7 +405,7 @@ describe('bad input', { concurrency: true }, () => {
     ['a boolean that is not one', { wait: 'sometimes' }, /'wait' must be true or false/]
   ]
   for (const [what, inputs, pattern] of cases) {
-    it(`${what}: one clear error, nothing sent to Hex`, async () => {
+    it.concurrent(`${what}: one clear error, nothing sent to Hex`, async () => {
       // A server of its own, so "nothing was sent" counts every request, not one project's.
       const own = await FakeHex.start()
       try {
@@ -421,7 +427,7 @@ describe('bad input', { concurrency: true }, () => {
     })
   }
 
-  it('reports every problem at once', async () => {
+  it.concurrent('reports every problem at once', async () => {
     const result = await run('nope', { timeout: 'x', wait: 'y', 'input-params': '[' })
     assert.equal(result.exitCode, 1)
     assert.equal(errorAnnotations(result).length, 4, result.log)

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
-import type { TestContext } from 'node:test'
+import { afterEach, describe, it } from '@jest/globals'
 import { FakeHex } from '../test/fake-hex/server.ts'
 import type { FakeHexOptions, FakeProject } from '../test/fake-hex/server.ts'
 
@@ -13,9 +12,15 @@ const UNKNOWN = '99999999-9999-4999-8999-999999999999'
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-async function start(t: TestContext, options: FakeHexOptions = {}): Promise<FakeHex> {
+/** The servers a test started, closed once it ends, pass or fail. */
+const toClose: FakeHex[] = []
+afterEach(async () => {
+  await Promise.all(toClose.splice(0).map((fake) => fake.close()))
+})
+
+async function start(options: FakeHexOptions = {}): Promise<FakeHex> {
   const fake = await FakeHex.start(options)
-  t.after(() => fake.close())
+  toClose.push(fake)
   return fake
 }
 
@@ -49,7 +54,9 @@ function call(fake: FakeHex, path: string, options: CallOptions = {}): Promise<R
 
 async function jsonOf(res: Response): Promise<Record<string, unknown>> {
   assert.match(res.headers.get('content-type') ?? '', /^application\/json/)
-  return (await res.json()) as Record<string, unknown>
+  // Parsed here rather than by res.json(), whose objects belong to the realm fetch comes from, not
+  // the test's (Jest runs each file in a vm context): assert.deepEqual compares prototypes.
+  return JSON.parse(await res.text()) as Record<string, unknown>
 }
 
 async function trigger(fake: FakeHex, projectId: string, body?: unknown): Promise<string> {
@@ -86,13 +93,13 @@ async function pollUntil(
 }
 
 describe('fake Hex: run lifecycle', () => {
-  it('triggers a run and walks PENDING -> RUNNING -> COMPLETED over real time', async (t) => {
+  it('triggers a run and walks PENDING -> RUNNING -> COMPLETED over real time', async () => {
     const lifecycle = [
       { status: 'PENDING', ms: 150 },
       { status: 'RUNNING', ms: 150 },
       { status: 'COMPLETED' }
     ]
-    const fake = await start(t, { projects: [project(P1, { version: 3, lifecycle })] })
+    const fake = await start({ projects: [project(P1, { version: 3, lifecycle })] })
     await call(fake, '/users/me') // warm up, so that the first poll lands inside PENDING
 
     const res = await call(fake, `/projects/${P1}/runs`, { method: 'POST' })
@@ -140,8 +147,8 @@ describe('fake Hex: run lifecycle', () => {
     assert.equal(run.startedAt, run.createdAt + 150)
   })
 
-  it('ends in any terminal status the lifecycle names', async (t) => {
-    const fake = await start(t, {
+  it('ends in any terminal status the lifecycle names', async () => {
+    const fake = await start({
       projects: [
         project(P1, {
           lifecycle: [{ status: 'PENDING', ms: 10 }, { status: 'UNABLE_TO_ALLOCATE_KERNEL' }]
@@ -158,9 +165,9 @@ describe('fake Hex: run lifecycle', () => {
     assert.equal(endB.last.elapsedTime, 10)
   })
 
-  it('never ends a lifecycle whose last step is RUNNING', async (t) => {
+  it('never ends a lifecycle whose last step is RUNNING', async () => {
     const lifecycle = [{ status: 'PENDING', ms: 10 }, { status: 'RUNNING' }]
-    const fake = await start(t, { projects: [project(P1, { lifecycle })] })
+    const fake = await start({ projects: [project(P1, { lifecycle })] })
     const runId = await trigger(fake, P1)
     await sleep(60)
     const run = await runStatus(fake, P1, runId)
@@ -169,9 +176,9 @@ describe('fake Hex: run lifecycle', () => {
     assert.equal(fake.runs()[0]?.terminalAt, undefined)
   })
 
-  it('reports a status it was scripted with even if Hex has no such status', async (t) => {
+  it('reports a status it was scripted with even if Hex has no such status', async () => {
     const lifecycle = [{ status: 'QUEUED', ms: 150 }, { status: 'COMPLETED' }]
-    const fake = await start(t, { projects: [project(P1, { lifecycle }), project(P2)] })
+    const fake = await start({ projects: [project(P1, { lifecycle }), project(P2)] })
     const runId = await trigger(fake, P1)
     assert.equal((await runStatus(fake, P1, runId)).status, 'QUEUED')
     await pollUntil(fake, P1, runId, (r) => r.status === 'COMPLETED')
@@ -183,8 +190,8 @@ describe('fake Hex: run lifecycle', () => {
     assert.equal(fake.runs(P2)[0]?.status, 'PENDING')
   })
 
-  it('answers a dry run with a run that is already COMPLETED and takes no kernel', async (t) => {
-    const fake = await start(t, { maxRunningKernels: 0, projects: [project(P1)] })
+  it('answers a dry run with a run that is already COMPLETED and takes no kernel', async () => {
+    const fake = await start({ maxRunningKernels: 0, projects: [project(P1)] })
     const runId = await trigger(fake, P1, { dryRun: true })
     const run = await runStatus(fake, P1, runId)
     assert.equal(run.status, 'COMPLETED')
@@ -192,9 +199,9 @@ describe('fake Hex: run lifecycle', () => {
     assert.equal(fake.runs()[0]?.dryRun, true)
   })
 
-  it('answers older shapes with legacyShapes', async (t) => {
+  it('answers older shapes with legacyShapes', async () => {
     const lifecycle = [{ status: 'RUNNING', ms: 10 }, { status: 'COMPLETED' }]
-    const fake = await start(t, {
+    const fake = await start({
       legacyShapes: true,
       projects: [project(P1, { version: 7, lifecycle })]
     })
@@ -209,9 +216,9 @@ describe('fake Hex: run lifecycle', () => {
 })
 
 describe('fake Hex: cancelling', () => {
-  it('kills a running run, then refuses a second cancel with 422', async (t) => {
+  it('kills a running run, then refuses a second cancel with 422', async () => {
     const lifecycle = [{ status: 'RUNNING' }]
-    const fake = await start(t, { projects: [project(P1, { lifecycle })] })
+    const fake = await start({ projects: [project(P1, { lifecycle })] })
     const runId = await trigger(fake, P1)
 
     const res = await call(fake, `/projects/${P1}/runs/${runId}`, { method: 'DELETE' })
@@ -231,8 +238,8 @@ describe('fake Hex: cancelling', () => {
     assert.equal(typeof body.traceId, 'string')
   })
 
-  it('kills a pending run before it starts', async (t) => {
-    const fake = await start(t, { projects: [project(P1, { lifecycle: [{ status: 'PENDING' }] })] })
+  it('kills a pending run before it starts', async () => {
+    const fake = await start({ projects: [project(P1, { lifecycle: [{ status: 'PENDING' }] })] })
     const runId = await trigger(fake, P1)
     const res = await call(fake, `/projects/${P1}/runs/${runId}`, { method: 'DELETE' })
     assert.equal(res.status, 204)
@@ -243,8 +250,8 @@ describe('fake Hex: cancelling', () => {
 })
 
 describe('fake Hex: auth and errors', () => {
-  it('answers 401 as bare text by default', async (t) => {
-    const fake = await start(t)
+  it('answers 401 as bare text by default', async () => {
+    const fake = await start()
     for (const token of [null, 'hxtw_wrong']) {
       const res = await call(fake, '/users/me', { token })
       assert.equal(res.status, 401)
@@ -255,8 +262,8 @@ describe('fake Hex: auth and errors', () => {
     assert.equal(prototypeName.status, 401)
   })
 
-  it('answers 401 as JSON when asked to', async (t) => {
-    const fake = await start(t, { unauthorizedStyle: 'json' })
+  it('answers 401 as JSON when asked to', async () => {
+    const fake = await start({ unauthorizedStyle: 'json' })
     const res = await call(fake, `/projects/${P1}/runs`, { method: 'POST', token: null })
     assert.equal(res.status, 401)
     assert.deepEqual(await jsonOf(res), {
@@ -267,8 +274,8 @@ describe('fake Hex: auth and errors', () => {
     assert.equal(fake.runs().length, 0)
   })
 
-  it('lets a read token read but answers 403 to run and cancel', async (t) => {
-    const fake = await start(t, { projects: [project(P1, { lifecycle: [{ status: 'RUNNING' }] })] })
+  it('lets a read token read but answers 403 to run and cancel', async () => {
+    const fake = await start({ projects: [project(P1, { lifecycle: [{ status: 'RUNNING' }] })] })
     const runId = await trigger(fake, P1)
 
     const post = await call(fake, `/projects/${P1}/runs`, { method: 'POST', token: READ_TOKEN })
@@ -294,8 +301,8 @@ describe('fake Hex: auth and errors', () => {
     assert.equal(fake.runs().length, 1)
   })
 
-  it('answers 404 for an unknown project, run or route', async (t) => {
-    const fake = await start(t, { projects: [project(P1)] })
+  it('answers 404 for an unknown project, run or route', async () => {
+    const fake = await start({ projects: [project(P1)] })
     const runId = await trigger(fake, P1)
     const cases: Array<[string, string]> = [
       ['POST', `/projects/${UNKNOWN}/runs`],
@@ -319,8 +326,8 @@ describe('fake Hex: auth and errors', () => {
     assert.equal(fake.runs().length, 1)
   })
 
-  it('answers 422 for a project that has not been published', async (t) => {
-    const fake = await start(t, { projects: [project(P1, { published: false })] })
+  it('answers 422 for a project that has not been published', async () => {
+    const fake = await start({ projects: [project(P1, { published: false })] })
     const res = await call(fake, `/projects/${P1}/runs`, { method: 'POST' })
     assert.equal(res.status, 422)
     const body = await jsonOf(res)
@@ -330,9 +337,9 @@ describe('fake Hex: auth and errors', () => {
     assert.equal(fake.runs().length, 0)
   })
 
-  it('answers 422 for unknown or mistyped params in the shape Hex documents now', async (t) => {
+  it('answers 422 for unknown or mistyped params in the shape Hex documents now', async () => {
     const params = { region: 'string', limit: 'number', full: 'boolean' } as const
-    const fake = await start(t, { projects: [project(P1, { params }), project(P2)] })
+    const fake = await start({ projects: [project(P1, { params }), project(P2)] })
     const inputParams = { region: 5, limit: 10, full: 'yes', colour: 'red' }
     const res = await call(fake, `/projects/${P1}/runs`, { method: 'POST', body: { inputParams } })
     assert.equal(res.status, 422)
@@ -351,9 +358,9 @@ describe('fake Hex: auth and errors', () => {
     await trigger(fake, P2, { inputParams: { anything: [1, 2], at: 'all' } })
   })
 
-  it('answers 422 in the older {invalid, notFound} shape with legacyShapes', async (t) => {
+  it('answers 422 in the older {invalid, notFound} shape with legacyShapes', async () => {
     const params = { region: 'string', limit: 'number', full: 'boolean' } as const
-    const fake = await start(t, { legacyShapes: true, projects: [project(P1, { params })] })
+    const fake = await start({ legacyShapes: true, projects: [project(P1, { params })] })
     const inputParams = { region: 5, limit: 10, full: 'yes', colour: 'red' }
     const res = await call(fake, `/projects/${P1}/runs`, { method: 'POST', body: { inputParams } })
     assert.equal(res.status, 422)
@@ -367,8 +374,8 @@ describe('fake Hex: auth and errors', () => {
     assert.equal(fake.runs().length, 0)
   })
 
-  it('answers 400 for a body Hex would reject', async (t) => {
-    const fake = await start(t, { projects: [project(P1)] })
+  it('answers 400 for a body Hex would reject', async () => {
+    const fake = await start({ projects: [project(P1)] })
     const bad: unknown[] = [
       'not json',
       '[1, 2]',
@@ -399,8 +406,8 @@ describe('fake Hex: auth and errors', () => {
     await trigger(fake, P1, '')
   })
 
-  it('lists notification recipients on the run it creates', async (t) => {
-    const fake = await start(t, { projects: [project(P1)] })
+  it('lists notification recipients on the run it creates', async () => {
+    const fake = await start({ projects: [project(P1)] })
     const notifications = [{ type: 'FAILURE', includeSuccessScreenshot: false, userIds: ['u1'] }]
     const res = await call(fake, `/projects/${P1}/runs`, {
       method: 'POST',
@@ -417,9 +424,9 @@ describe('fake Hex: auth and errors', () => {
     ])
   })
 
-  it('answers 503 at the kernel limit and creates no run', async (t) => {
+  it('answers 503 at the kernel limit and creates no run', async () => {
     const lifecycle = [{ status: 'RUNNING' }]
-    const fake = await start(t, {
+    const fake = await start({
       maxRunningKernels: 2,
       projects: [project(P1, { lifecycle }), project(P2, { lifecycle })]
     })
@@ -438,8 +445,8 @@ describe('fake Hex: auth and errors', () => {
     assert.equal(fake.runs().length, 3)
   })
 
-  it('answers the caller for a workspace token on /users/me', async (t) => {
-    const fake = await start(t, { tokens: { hxtw_ws: 'read', hxtp_personal: 'run' } })
+  it('answers the caller for a workspace token on /users/me', async () => {
+    const fake = await start({ tokens: { hxtw_ws: 'read', hxtp_personal: 'run' } })
     const ws = await jsonOf(await call(fake, '/users/me', { token: 'hxtw_ws' }))
     assert.equal(typeof (ws.org as { id: unknown }).id, 'string')
     assert.equal(ws.email, undefined)
@@ -450,9 +457,9 @@ describe('fake Hex: auth and errors', () => {
 })
 
 describe('fake Hex: listings', () => {
-  it('pages GetProjectRuns newest first with next and previous links', async (t) => {
+  it('pages GetProjectRuns newest first with next and previous links', async () => {
     const lifecycle = [{ status: 'COMPLETED' }]
-    const fake = await start(t, { projects: [project(P1, { lifecycle }), project(P2)] })
+    const fake = await start({ projects: [project(P1, { lifecycle }), project(P2)] })
     const ids: string[] = []
     for (let i = 0; i < 5; i++) ids.push(await trigger(fake, P1))
     await trigger(fake, P2)
@@ -490,8 +497,8 @@ describe('fake Hex: listings', () => {
     }
   })
 
-  it('pages ListProjects with cursors across two pages', async (t) => {
-    const fake = await start(t, {
+  it('pages ListProjects with cursors across two pages', async () => {
+    const fake = await start({
       projects: [project(P1, { title: 'one' }), project(P2, { title: 'two' })]
     })
     fake.addProject(project(P3, { title: 'three', published: false }))
@@ -535,8 +542,8 @@ describe('fake Hex: listings', () => {
 })
 
 describe('fake Hex: faults', () => {
-  it('reset drops the request before any work', async (t) => {
-    const fake = await start(t, { projects: [project(P1)] })
+  it('reset drops the request before any work', async () => {
+    const fake = await start({ projects: [project(P1)] })
     fake.injectFault({ method: 'POST', path: /\/runs$/, action: { kind: 'reset' } })
     await assert.rejects(call(fake, `/projects/${P1}/runs`, { method: 'POST', body: {} }))
     assert.equal(fake.runs().length, 0)
@@ -545,8 +552,8 @@ describe('fake Hex: faults', () => {
     assert.equal(fake.runs().length, 1)
   })
 
-  it('reset-after-processing creates the run, then drops the answer', async (t) => {
-    const fake = await start(t, { projects: [project(P1)] })
+  it('reset-after-processing creates the run, then drops the answer', async () => {
+    const fake = await start({ projects: [project(P1)] })
     fake.injectFault({
       path: `/api/v1/projects/${P1}/runs`,
       action: { kind: 'reset-after-processing' }
@@ -556,9 +563,9 @@ describe('fake Hex: faults', () => {
     assert.equal(fake.requests[0]?.status, 'dropped')
   })
 
-  it('hang is given up by the client and close() still returns promptly', async (t) => {
+  it('hang is given up by the client and close() still returns promptly', async () => {
     const fake = await FakeHex.start()
-    t.after(() => fake.close())
+    toClose.push(fake)
     fake.injectFault({ path: '/api/v1/users/me', times: Infinity, action: { kind: 'hang' } })
     const aborted = call(fake, '/users/me', { signal: AbortSignal.timeout(200) })
     await assert.rejects(aborted, { name: 'TimeoutError' })
@@ -576,8 +583,8 @@ describe('fake Hex: faults', () => {
     )
   })
 
-  it('respond answers in place of the API, with headers and any body', async (t) => {
-    const fake = await start(t, { projects: [project(P1)] })
+  it('respond answers in place of the API, with headers and any body', async () => {
+    const fake = await start({ projects: [project(P1)] })
     fake.injectFault({
       method: 'POST',
       action: {
@@ -603,8 +610,8 @@ describe('fake Hex: faults', () => {
     assert.equal((await call(fake, '/users/me')).status, 200)
   })
 
-  it('malformed and html answer 200 with bodies a client cannot use', async (t) => {
-    const fake = await start(t)
+  it('malformed and html answer 200 with bodies a client cannot use', async () => {
+    const fake = await start()
     fake.injectFault({ action: { kind: 'malformed' } })
     fake.injectFault({ action: { kind: 'html' } })
     const malformed = await call(fake, '/users/me')
@@ -617,8 +624,8 @@ describe('fake Hex: faults', () => {
     assert.match(await html.text(), /<html/)
   })
 
-  it('delay answers normally, late', async (t) => {
-    const fake = await start(t)
+  it('delay answers normally, late', async () => {
+    const fake = await start()
     fake.injectFault({ action: { kind: 'delay', ms: 80 } })
     const began = performance.now()
     const res = await call(fake, '/users/me')
@@ -626,8 +633,8 @@ describe('fake Hex: faults', () => {
     assert.ok(performance.now() - began >= 75)
   })
 
-  it('counts skip and times per fault, in the order injected', async (t) => {
-    const fake = await start(t)
+  it('counts skip and times per fault, in the order injected', async () => {
+    const fake = await start()
     const path = /\/users\/me$/
     fake.injectFault({ path, skip: 1, times: 2, action: { kind: 'respond', status: 500 } })
     fake.injectFault({ path, skip: 4, action: { kind: 'respond', status: 503 } })
@@ -643,8 +650,8 @@ describe('fake Hex: faults', () => {
 })
 
 describe('fake Hex: request log', () => {
-  it('records method, path, query, headers, body and status in order', async (t) => {
-    const fake = await start(t, { projects: [project(P1)] })
+  it('records method, path, query, headers, body and status in order', async () => {
+    const fake = await start({ projects: [project(P1)] })
     const runId = await trigger(fake, P1, { inputParams: { region: 'eu' }, dryRun: false })
     await call(fake, `/projects/${P1}/runs?limit=5&offset=0`, { token: READ_TOKEN })
     await call(fake, `/projects/${P1}/runs`, { method: 'POST', body: 'oops{' })
@@ -674,8 +681,8 @@ describe('fake Hex: request log', () => {
     assert.equal(fake.requests.length, 0)
   })
 
-  it('sends a fresh trace id with every answer', async (t) => {
-    const fake = await start(t, { projects: [project(P1)] })
+  it('sends a fresh trace id with every answer', async () => {
+    const fake = await start({ projects: [project(P1)] })
     const ids = new Set<string | null>()
     for (let i = 0; i < 3; i++)
       ids.add((await call(fake, `/projects/${P1}/runs`)).headers.get('x-trace-id'))

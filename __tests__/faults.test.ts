@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { after, before, describe, it } from 'node:test'
+import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import { FakeHex, type FaultAction } from '../test/fake-hex/server.ts'
 import type { LedgerEntry } from '../src/action/ledger.ts'
 import type { ActionResult, RunActionOptions } from '../test/runner/run-action.ts'
@@ -29,10 +29,10 @@ const QUICK = [
 const FOREVER = [{ status: 'RUNNING' }]
 
 let fake: FakeHex
-before(async () => {
+beforeAll(async () => {
   fake = await FakeHex.start()
 })
-after(async () => {
+afterAll(async () => {
   await fake.close()
 })
 
@@ -65,8 +65,8 @@ function onPoll(
   fake.injectFault({ method: 'GET', path: runPathOf(projectId), ...options, action })
 }
 
-describe('faults while polling', { concurrency: true }, () => {
-  it('rides out 502, 503, a reset and a malformed body, and completes', async () => {
+describe('faults while polling', () => {
+  it.concurrent('rides out 502, 503, a reset and a malformed body, and completes', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
     onPoll(
       projectId,
@@ -94,62 +94,76 @@ describe('faults while polling', { concurrency: true }, () => {
     assert.match(result.stdout, /Reading the run status failed: the answer could not be read\./)
   })
 
-  it('abandons a status read that hangs after request-timeout, and reads again', async () => {
-    const projectId = addProject(fake, { lifecycle: QUICK })
-    onPoll(projectId, { kind: 'hang' }, { skip: 1 })
-    const result = await run(projectId, { 'request-timeout': '1s' })
-    assert.equal(result.exitCode, 0, result.log)
-    assert.equal(result.outputs.status, 'COMPLETED')
-    assert.match(
-      result.stdout,
-      /Reading the run status failed: no answer in time\. Trying again in/
-    )
-    assert.equal(methods(projectId, 'POST').length, 1)
-  })
+  it.concurrent(
+    'abandons a status read that hangs after request-timeout, and reads again',
+    async () => {
+      const projectId = addProject(fake, { lifecycle: QUICK })
+      onPoll(projectId, { kind: 'hang' }, { skip: 1 })
+      const result = await run(projectId, { 'request-timeout': '1s' })
+      assert.equal(result.exitCode, 0, result.log)
+      assert.equal(result.outputs.status, 'COMPLETED')
+      assert.match(
+        result.stdout,
+        /Reading the run status failed: no answer in time\. Trying again in/
+      )
+      assert.equal(methods(projectId, 'POST').length, 1)
+    }
+  )
 
-  it('waits exactly as long as Retry-After says before the next status read', async () => {
-    const projectId = addProject(fake, { lifecycle: QUICK })
-    onPoll(
-      projectId,
-      { kind: 'respond', status: 429, body: 'Too Many Requests', headers: { 'retry-after': '2' } },
-      { skip: 1 }
-    )
-    const result = await run(projectId)
-    assert.equal(result.exitCode, 0, result.log)
-    const polls = methods(projectId, 'GET')
-    const limited = polls.findIndex((r) => r.status === 429)
-    const next = polls[limited + 1]
-    assert.ok(limited > 0 && next, 'a read after the 429')
-    const gap = next.at - (polls[limited]?.at ?? 0)
-    assert.ok(gap >= 2_000, `the next read came ${gap} ms after the 429`)
-    assert.match(result.stdout, /Hex answered 429\. Trying again in 2\.0s/)
-  })
+  it.concurrent(
+    'waits exactly as long as Retry-After says before the next status read',
+    async () => {
+      const projectId = addProject(fake, { lifecycle: QUICK })
+      onPoll(
+        projectId,
+        {
+          kind: 'respond',
+          status: 429,
+          body: 'Too Many Requests',
+          headers: { 'retry-after': '2' }
+        },
+        { skip: 1 }
+      )
+      const result = await run(projectId)
+      assert.equal(result.exitCode, 0, result.log)
+      const polls = methods(projectId, 'GET')
+      const limited = polls.findIndex((r) => r.status === 429)
+      const next = polls[limited + 1]
+      assert.ok(limited > 0 && next, 'a read after the 429')
+      const gap = next.at - (polls[limited]?.at ?? 0)
+      assert.ok(gap >= 2_000, `the next read came ${gap} ms after the 429`)
+      assert.match(result.stdout, /Hex answered 429\. Trying again in 2\.0s/)
+    }
+  )
 
-  it('reports a long run of failed polls as such at the timeout, with the last error', async () => {
-    const projectId = addProject(fake, { lifecycle: FOREVER })
-    onPoll(
-      projectId,
-      { kind: 'respond', status: 502, body: 'Bad Gateway' },
-      { skip: 1, times: Infinity }
-    )
-    const result = await run(projectId, { timeout: '4s' })
-    assert.equal(result.exitCode, 1)
-    assert.equal(result.outputs.status, 'TIMEOUT')
-    assert.match(
-      result.summary,
-      /Status reads failed for the last [\d.]+m?s \(\d+ attempts\); the last error: Hex answered 502/
-    )
-    // The reads went on until the timeout, not just until a backoff would have passed it.
-    const trigger = methods(projectId, 'POST')[0]?.at ?? 0
-    const lastRead = methods(projectId, 'GET').at(-1)?.at ?? 0
-    assert.ok(lastRead - trigger >= 3_900, `last read ${lastRead - trigger} ms after the trigger`)
-    assert.equal(methods(projectId, 'DELETE').length >= 1, true, 'a cancel was tried')
-    assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
-  })
+  it.concurrent(
+    'reports a long run of failed polls as such at the timeout, with the last error',
+    async () => {
+      const projectId = addProject(fake, { lifecycle: FOREVER })
+      onPoll(
+        projectId,
+        { kind: 'respond', status: 502, body: 'Bad Gateway' },
+        { skip: 1, times: Infinity }
+      )
+      const result = await run(projectId, { timeout: '4s' })
+      assert.equal(result.exitCode, 1)
+      assert.equal(result.outputs.status, 'TIMEOUT')
+      assert.match(
+        result.summary,
+        /Status reads failed for the last [\d.]+m?s \(\d+ attempts\); the last error: Hex answered 502/
+      )
+      // The reads went on until the timeout, not just until a backoff would have passed it.
+      const trigger = methods(projectId, 'POST')[0]?.at ?? 0
+      const lastRead = methods(projectId, 'GET').at(-1)?.at ?? 0
+      assert.ok(lastRead - trigger >= 3_900, `last read ${lastRead - trigger} ms after the trigger`)
+      assert.equal(methods(projectId, 'DELETE').length >= 1, true, 'a cancel was tried')
+      assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
+    }
+  )
 })
 
-describe('faults on the trigger: never two runs', { concurrency: true }, () => {
-  it('a 429 is retried after Retry-After, and one run starts', async () => {
+describe('faults on the trigger: never two runs', () => {
+  it.concurrent('a 429 is retried after Retry-After, and one run starts', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
     onTrigger(projectId, {
       kind: 'respond',
@@ -168,7 +182,7 @@ describe('faults on the trigger: never two runs', { concurrency: true }, () => {
     assert.equal(fake.runs(projectId).length, 1)
   })
 
-  it('a 503 at the kernel limit is retried, and the log says why', async () => {
+  it.concurrent('a 503 at the kernel limit is retried, and the log says why', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
     onTrigger(
       projectId,
@@ -192,7 +206,7 @@ describe('faults on the trigger: never two runs', { concurrency: true }, () => {
     )
   })
 
-  it('waits for a real kernel to free up', async () => {
+  it.concurrent('waits for a real kernel to free up', async () => {
     const busy = await FakeHex.start({ maxRunningKernels: 1 })
     try {
       const blocker = addProject(busy, {
@@ -215,32 +229,35 @@ describe('faults on the trigger: never two runs', { concurrency: true }, () => {
     }
   })
 
-  it('an answer lost after Hex started the run: finds that run and follows it', async () => {
-    const projectId = addProject(fake, { lifecycle: QUICK })
-    onTrigger(projectId, { kind: 'reset-after-processing' })
-    const result = await run(projectId)
-    assert.equal(result.exitCode, 0, result.log)
-    assert.equal(methods(projectId, 'POST').length, 1, 'the trigger was not sent again')
-    const runs = fake.runs(projectId)
-    assert.equal(runs.length, 1)
-    assert.equal(result.outputs['run-id'], runs[0]?.id)
-    assert.equal(result.outputs.status, 'COMPLETED')
-    assert.ok(
-      requestsFor(fake, projectId).some(
-        (r) =>
-          r.method === 'GET' &&
-          r.path === triggerPath(projectId) &&
-          r.query.runTriggerFilter === 'API'
-      ),
-      'looked the run up among API runs'
-    )
-    assert.match(
-      warningAnnotations(result).join('\n'),
-      /answer to the trigger was lost .*following it instead of triggering again/
-    )
-  })
+  it.concurrent(
+    'an answer lost after Hex started the run: finds that run and follows it',
+    async () => {
+      const projectId = addProject(fake, { lifecycle: QUICK })
+      onTrigger(projectId, { kind: 'reset-after-processing' })
+      const result = await run(projectId)
+      assert.equal(result.exitCode, 0, result.log)
+      assert.equal(methods(projectId, 'POST').length, 1, 'the trigger was not sent again')
+      const runs = fake.runs(projectId)
+      assert.equal(runs.length, 1)
+      assert.equal(result.outputs['run-id'], runs[0]?.id)
+      assert.equal(result.outputs.status, 'COMPLETED')
+      assert.ok(
+        requestsFor(fake, projectId).some(
+          (r) =>
+            r.method === 'GET' &&
+            r.path === triggerPath(projectId) &&
+            r.query.runTriggerFilter === 'API'
+        ),
+        'looked the run up among API runs'
+      )
+      assert.match(
+        warningAnnotations(result).join('\n'),
+        /answer to the trigger was lost .*following it instead of triggering again/
+      )
+    }
+  )
 
-  it('an answer that comes too late: finds the run and follows it', async () => {
+  it.concurrent('an answer that comes too late: finds the run and follows it', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
     onTrigger(projectId, { kind: 'delay', ms: 1_500 })
     const result = await run(projectId, { 'request-timeout': '1s' })
@@ -250,28 +267,31 @@ describe('faults on the trigger: never two runs', { concurrency: true }, () => {
     assert.equal(result.outputs['run-id'], fake.runs(projectId)[0]?.id)
   })
 
-  it('a 500 with no run to be found: fails, says a run may have started, sends nothing twice', async () => {
-    const projectId = addProject(fake, { lifecycle: QUICK })
-    onTrigger(projectId, {
-      kind: 'respond',
-      status: 500,
-      body: { reason: 'Internal error', traceId: 'tr-500' }
-    })
-    const result = await run(projectId)
-    assert.equal(result.exitCode, 1)
-    assert.equal(methods(projectId, 'POST').length, 1, 'the trigger was not sent again')
-    assert.equal(fake.runs(projectId).length, 0)
-    const [error] = errorAnnotations(result)
-    assert.match(
-      error ?? '',
-      /answer to the trigger was lost \(Hex answered 500\).*No API-triggered run .* was found.*a run may still have started.*not sent again/
-    )
-    assert.match(error ?? '', /trace ID tr-500/)
-    assert.equal(result.outputs.status, 'ERROR')
-    assert.match(result.summary, /Hex run failed/)
-  })
+  it.concurrent(
+    'a 500 with no run to be found: fails, says a run may have started, sends nothing twice',
+    async () => {
+      const projectId = addProject(fake, { lifecycle: QUICK })
+      onTrigger(projectId, {
+        kind: 'respond',
+        status: 500,
+        body: { reason: 'Internal error', traceId: 'tr-500' }
+      })
+      const result = await run(projectId)
+      assert.equal(result.exitCode, 1)
+      assert.equal(methods(projectId, 'POST').length, 1, 'the trigger was not sent again')
+      assert.equal(fake.runs(projectId).length, 0)
+      const [error] = errorAnnotations(result)
+      assert.match(
+        error ?? '',
+        /answer to the trigger was lost \(Hex answered 500\).*No API-triggered run .* was found.*a run may still have started.*not sent again/
+      )
+      assert.match(error ?? '', /trace ID tr-500/)
+      assert.equal(result.outputs.status, 'ERROR')
+      assert.match(result.summary, /Hex run failed/)
+    }
+  )
 
-  it('two candidate runs: follows neither and lists both', async () => {
+  it.concurrent('two candidate runs: follows neither and lists both', async () => {
     const projectId = addProject(fake, { lifecycle: FOREVER })
     const other = await fetch(`${fake.apiBase}/projects/${projectId}/runs`, {
       method: 'POST',
@@ -296,8 +316,8 @@ describe('faults on the trigger: never two runs', { concurrency: true }, () => {
   })
 })
 
-describe('unreachable or unsafe targets', { concurrency: true }, () => {
-  it('Hex down: a clear error naming the host after a few quick attempts', async () => {
+describe('unreachable or unsafe targets', () => {
+  it.concurrent('Hex down: a clear error naming the host after a few quick attempts', async () => {
     const server = createServer()
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     const { port } = server.address() as AddressInfo
@@ -320,16 +340,19 @@ describe('unreachable or unsafe targets', { concurrency: true }, () => {
     assert.equal(result.outputs.status, 'ERROR')
   })
 
-  it('refuses http:// to a host that is not loopback, before sending anything', async () => {
-    const projectId = addProject(fake)
-    const result = await run(projectId, { 'api-url': `http://hex.example.com/api/v1` })
-    assert.equal(result.exitCode, 1)
-    assert.match(errorAnnotations(result)[0] ?? '', /'api-url' must use https:\/\//)
-    assert.match(result.stdout, /::error title=Invalid input::/)
-    assert.deepEqual(requestsFor(fake, projectId), [])
-  })
+  it.concurrent(
+    'refuses http:// to a host that is not loopback, before sending anything',
+    async () => {
+      const projectId = addProject(fake)
+      const result = await run(projectId, { 'api-url': `http://hex.example.com/api/v1` })
+      assert.equal(result.exitCode, 1)
+      assert.match(errorAnnotations(result)[0] ?? '', /'api-url' must use https:\/\//)
+      assert.match(result.stdout, /::error title=Invalid input::/)
+      assert.deepEqual(requestsFor(fake, projectId), [])
+    }
+  )
 
-  it('never follows a redirect to another host with the token', async () => {
+  it.concurrent('never follows a redirect to another host with the token', async () => {
     const seen: IncomingHttpHeaders[] = []
     const other = createServer((req, res) => {
       seen.push(req.headers)
@@ -354,73 +377,86 @@ describe('unreachable or unsafe targets', { concurrency: true }, () => {
   })
 })
 
-describe('cancellation by the runner', { concurrency: true }, () => {
-  it('SIGINT mid-run: cancels the run in Hex, reports CANCELLED and exits non-zero', async () => {
-    const projectId = addProject(fake, { lifecycle: FOREVER })
-    const result = await run(
-      projectId,
-      {},
-      {
-        onSpawn: signalWhen(
-          () => methods(projectId, 'GET').length >= 2,
-          'the run to be polled',
-          'SIGINT'
-        )
-      }
-    )
-    assert.notEqual(result.exitCode, 0)
-    assert.equal(result.outputs.status, 'CANCELLED')
-    const [runRecord] = fake.runs(projectId)
-    assert.equal(result.outputs['run-id'], runRecord?.id)
-    assert.equal(runRecord?.status, 'KILLED')
-    assert.equal(methods(projectId, 'DELETE').length, 1)
-    assert.match(result.summary, /Hex run cancelled/)
-    assert.match(result.summary, /The run was cancelled in Hex/)
-    assert.deepEqual(ledgerOf(result), [{ projectId, runId: runRecord?.id, fate: 'settled' }])
-  })
+describe('cancellation by the runner', () => {
+  it.concurrent(
+    'SIGINT mid-run: cancels the run in Hex, reports CANCELLED and exits non-zero',
+    async () => {
+      const projectId = addProject(fake, { lifecycle: FOREVER })
+      const result = await run(
+        projectId,
+        {},
+        {
+          onSpawn: signalWhen(
+            () => methods(projectId, 'GET').length >= 2,
+            'the run to be polled',
+            'SIGINT'
+          )
+        }
+      )
+      assert.notEqual(result.exitCode, 0)
+      assert.equal(result.outputs.status, 'CANCELLED')
+      const [runRecord] = fake.runs(projectId)
+      assert.equal(result.outputs['run-id'], runRecord?.id)
+      assert.equal(runRecord?.status, 'KILLED')
+      assert.equal(methods(projectId, 'DELETE').length, 1)
+      assert.match(result.summary, /Hex run cancelled/)
+      assert.match(result.summary, /The run was cancelled in Hex/)
+      assert.deepEqual(ledgerOf(result), [{ projectId, runId: runRecord?.id, fate: 'settled' }])
+    }
+  )
 
-  it('SIGTERM during the trigger: the run it started is cancelled, not left behind', async () => {
-    const projectId = addProject(fake, { lifecycle: FOREVER })
-    onTrigger(projectId, { kind: 'delay', ms: 800 })
-    const result = await run(
-      projectId,
-      {},
-      {
-        onSpawn: signalWhen(() => methods(projectId, 'POST').length === 1, 'the trigger', 'SIGTERM')
-      }
-    )
-    assert.notEqual(result.exitCode, 0)
-    assert.equal(result.outputs.status, 'CANCELLED')
-    assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
-    assert.equal(methods(projectId, 'POST').length, 1)
-  })
+  it.concurrent(
+    'SIGTERM during the trigger: the run it started is cancelled, not left behind',
+    async () => {
+      const projectId = addProject(fake, { lifecycle: FOREVER })
+      onTrigger(projectId, { kind: 'delay', ms: 800 })
+      const result = await run(
+        projectId,
+        {},
+        {
+          onSpawn: signalWhen(
+            () => methods(projectId, 'POST').length === 1,
+            'the trigger',
+            'SIGTERM'
+          )
+        }
+      )
+      assert.notEqual(result.exitCode, 0)
+      assert.equal(result.outputs.status, 'CANCELLED')
+      assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
+      assert.equal(methods(projectId, 'POST').length, 1)
+    }
+  )
 
-  it('a signal during a wait between trigger attempts sends no further trigger', async () => {
-    const projectId = addProject(fake, { lifecycle: FOREVER })
-    onTrigger(projectId, {
-      kind: 'respond',
-      status: 429,
-      body: 'Too Many Requests',
-      headers: { 'retry-after': '20' }
-    })
-    const result = await run(
-      projectId,
-      {},
-      {
-        onSpawn: signalWhen(
-          () => methods(projectId, 'POST').length === 1,
-          'the first trigger',
-          'SIGINT'
-        )
-      }
-    )
-    assert.notEqual(result.exitCode, 0)
-    assert.equal(methods(projectId, 'POST').length, 1, 'no trigger after the signal')
-    assert.equal(fake.runs(projectId).length, 0)
-    assert.equal(result.outputs.status, 'CANCELLED')
-  })
+  it.concurrent(
+    'a signal during a wait between trigger attempts sends no further trigger',
+    async () => {
+      const projectId = addProject(fake, { lifecycle: FOREVER })
+      onTrigger(projectId, {
+        kind: 'respond',
+        status: 429,
+        body: 'Too Many Requests',
+        headers: { 'retry-after': '20' }
+      })
+      const result = await run(
+        projectId,
+        {},
+        {
+          onSpawn: signalWhen(
+            () => methods(projectId, 'POST').length === 1,
+            'the first trigger',
+            'SIGINT'
+          )
+        }
+      )
+      assert.notEqual(result.exitCode, 0)
+      assert.equal(methods(projectId, 'POST').length, 1, 'no trigger after the signal')
+      assert.equal(fake.runs(projectId).length, 0)
+      assert.equal(result.outputs.status, 'CANCELLED')
+    }
+  )
 
-  it('cancel-on-workflow-cancel: false leaves the run going', async () => {
+  it.concurrent('cancel-on-workflow-cancel: false leaves the run going', async () => {
     const projectId = addProject(fake, { lifecycle: FOREVER })
     const result = await run(
       projectId,
@@ -440,8 +476,8 @@ describe('cancellation by the runner', { concurrency: true }, () => {
   })
 })
 
-describe('the post step', { concurrency: true }, () => {
-  it('cancels a run the main step left going when it was killed', async () => {
+describe('the post step', () => {
+  it.concurrent('cancels a run the main step left going when it was killed', async () => {
     const projectId = addProject(fake, { lifecycle: FOREVER })
     const main = await run(
       projectId,
@@ -467,33 +503,36 @@ describe('the post step', { concurrency: true }, () => {
     assert.match(post.summary, /Cancelled Hex run/)
   })
 
-  it('finishes a timeout cancel the main step could not make, whatever cancel-on-workflow-cancel says', async () => {
-    const projectId = addProject(fake, { lifecycle: FOREVER })
-    const inputs = { timeout: '1s', 'cancel-on-workflow-cancel': 'false' }
-    fake.injectFault({
-      method: 'DELETE',
-      path: runPathOf(projectId),
-      // A 403 is not retried: the main step's one DELETE takes it, the post step's goes through.
-      times: 1,
-      action: { kind: 'respond', status: 403, body: { reason: 'Forbidden', traceId: 't' } }
-    })
-    const main = await run(projectId, inputs)
-    assert.equal(main.outputs.status, 'TIMEOUT')
-    assert.match(main.summary, /Cancelling the run in Hex failed/)
-    assert.equal(ledgerOf(main)[0]?.fate, 'cancel-wanted')
-    assert.equal(fake.runs(projectId)[0]?.status, 'RUNNING')
+  it.concurrent(
+    'finishes a timeout cancel the main step could not make, whatever cancel-on-workflow-cancel says',
+    async () => {
+      const projectId = addProject(fake, { lifecycle: FOREVER })
+      const inputs = { timeout: '1s', 'cancel-on-workflow-cancel': 'false' }
+      fake.injectFault({
+        method: 'DELETE',
+        path: runPathOf(projectId),
+        // A 403 is not retried: the main step's one DELETE takes it, the post step's goes through.
+        times: 1,
+        action: { kind: 'respond', status: 403, body: { reason: 'Forbidden', traceId: 't' } }
+      })
+      const main = await run(projectId, inputs)
+      assert.equal(main.outputs.status, 'TIMEOUT')
+      assert.match(main.summary, /Cancelling the run in Hex failed/)
+      assert.equal(ledgerOf(main)[0]?.fate, 'cancel-wanted')
+      assert.equal(fake.runs(projectId)[0]?.status, 'RUNNING')
 
-    const post = await run(projectId, inputs, { state: main.stateValues })
-    assert.equal(post.exitCode, 0, post.log)
-    assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
-    assert.match(post.stdout, /which the main step could not cancel/)
-  })
+      const post = await run(projectId, inputs, { state: main.stateValues })
+      assert.equal(post.exitCode, 0, post.log)
+      assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
+      assert.match(post.stdout, /which the main step could not cancel/)
+    }
+  )
 
   for (const [what, inputs] of [
     ['wait: false', { wait: 'false' }],
     ['dry-run: true', { 'dry-run': 'true' }]
   ] as const) {
-    it(`leaves alone the run of a step with ${what}`, async () => {
+    it.concurrent(`leaves alone the run of a step with ${what}`, async () => {
       const projectId = addProject(fake, { lifecycle: FOREVER })
       const main = await run(projectId, inputs)
       assert.equal(main.exitCode, 0, main.log)
@@ -506,7 +545,7 @@ describe('the post step', { concurrency: true }, () => {
     })
   }
 
-  it('does nothing after a main step that settled the run', async () => {
+  it.concurrent('does nothing after a main step that settled the run', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
     const main = await run(projectId)
     assert.equal(main.exitCode, 0, main.log)
@@ -516,7 +555,7 @@ describe('the post step', { concurrency: true }, () => {
     assert.equal(requestsFor(fake, projectId).length, sent, 'the post step sent nothing')
   })
 
-  it('does not cancel a run that ended meanwhile, nor fail', async () => {
+  it.concurrent('does not cancel a run that ended meanwhile, nor fail', async () => {
     const projectId = addProject(fake, {
       lifecycle: [{ status: 'RUNNING', ms: 300 }, { status: 'COMPLETED' }]
     })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, it } from 'node:test'
+import { describe, it } from '@jest/globals'
 import { ROOT } from '../test/runner/action-yml.ts'
 
 describe('GitHub Enterprise Server', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
+import { describe, it } from '@jest/globals'
 import type { RunState } from '../src/hex/types.ts'
 import { blindSchedule, FIRST_POLL_DELAY_MS, nextPollDelay } from '../src/runs/schedule.ts'
 import { waitForEnd as pollUntilDone, type WaitOptions } from '../src/runs/wait.ts'

@@ -3,7 +3,7 @@
  * HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case) as the runner does.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import { FakeHex } from '../test/fake-hex/server.ts'
 import { ForwardProxy } from '../test/runner/forward-proxy.ts'
 import { runAction } from '../test/runner/run-action.ts'
@@ -13,11 +13,11 @@ const QUICK = [{ status: 'RUNNING', ms: 300 }, { status: 'COMPLETED' }]
 
 let fake: FakeHex
 let proxy: ForwardProxy
-before(async () => {
+beforeAll(async () => {
   fake = await FakeHex.start()
   proxy = await ForwardProxy.start()
 })
-after(async () => {
+afterAll(async () => {
   await proxy.close()
   await fake.close()
 })

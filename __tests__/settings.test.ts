@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
+import { describe, it } from '@jest/globals'
 import { Defaults, type InputName } from '../src/action/constants.ts'
 import { parseApiUrl, readSettings, type Settings } from '../src/action/settings.ts'
 

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { after, before, describe, it } from 'node:test'
+import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { FakeHex, type FakeRun, type LifecycleStep } from '../test/fake-hex/server.ts'
 import type { LedgerEntry } from '../src/action/ledger.ts'
@@ -44,10 +44,10 @@ interface RunsEntry {
 }
 
 let fake: FakeHex
-before(async () => {
+beforeAll(async () => {
   fake = await FakeHex.start()
 })
-after(async () => {
+afterAll(async () => {
   await fake.close()
 })
 
@@ -94,94 +94,97 @@ function plainLines(result: ActionResult): string[] {
   return result.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('::'))
 }
 
-describe('several projects in one step', { concurrency: true }, () => {
-  it('runs all three, reports each in runs, and fails with the worst status', async () => {
-    const [first, failing, third] = [
-      addProject(fake, { lifecycle: QUICK }),
-      addProject(fake, { lifecycle: FAILS }),
-      addProject(fake, { lifecycle: QUICK })
-    ] as [string, string, string]
-    const ids = [first, failing, third]
-    const result = await runMany(ids)
-    assert.equal(result.exitCode, 1, result.log)
+describe('several projects in one step', () => {
+  it.concurrent(
+    'runs all three, reports each in runs, and fails with the worst status',
+    async () => {
+      const [first, failing, third] = [
+        addProject(fake, { lifecycle: QUICK }),
+        addProject(fake, { lifecycle: FAILS }),
+        addProject(fake, { lifecycle: QUICK })
+      ] as [string, string, string]
+      const ids = [first, failing, third]
+      const result = await runMany(ids)
+      assert.equal(result.exitCode, 1, result.log)
 
-    // What reached Hex: one trigger per project, status reads of that run only, no cancel.
-    for (const id of ids) {
-      assert.equal(methods(id, 'POST').length, 1, `one POST for ${id}`)
-      assert.equal(methods(id, 'DELETE').length, 0, `no DELETE for ${id}`)
-      const { id: runId } = onlyRun(id)
-      for (const get of methods(id, 'GET')) assert.equal(get.path, runPath(id, runId))
+      // What reached Hex: one trigger per project, status reads of that run only, no cancel.
+      for (const id of ids) {
+        assert.equal(methods(id, 'POST').length, 1, `one POST for ${id}`)
+        assert.equal(methods(id, 'DELETE').length, 0, `no DELETE for ${id}`)
+        const { id: runId } = onlyRun(id)
+        for (const get of methods(id, 'GET')) assert.equal(get.path, runPath(id, runId))
+      }
+      assert.equal(onlyRun(first).status, 'COMPLETED')
+      assert.equal(onlyRun(failing).status, 'ERRORED')
+      assert.equal(onlyRun(third).status, 'COMPLETED')
+
+      // The runs output: one entry per project, in the order given.
+      const runs = runsOutput(result)
+      assert.deepEqual(
+        runs.map((e) => e.projectId),
+        ids
+      )
+      for (const entry of runs) {
+        const record = onlyRun(entry.projectId)
+        assert.deepEqual(Object.keys(entry).sort(), [
+          'elapsedSeconds',
+          'projectId',
+          'runId',
+          'runUrl',
+          'status'
+        ])
+        assert.equal(entry.runId, record.id)
+        assert.match(entry.runUrl ?? '', new RegExp(`${entry.projectId}.*${record.id}`))
+        assert.equal(typeof entry.elapsedSeconds, 'number')
+        assert.ok(Number.isInteger(entry.elapsedSeconds) && (entry.elapsedSeconds ?? -1) >= 0)
+      }
+      assert.deepEqual(
+        runs.map((e) => e.status),
+        ['COMPLETED', 'ERRORED', 'COMPLETED']
+      )
+
+      // The single-run outputs are empty; status is the worst.
+      const o = result.outputs
+      assert.equal(o.status, 'ERRORED')
+      assert.equal(o['run-id'], '')
+      assert.equal(o['run-url'], '')
+      assert.equal(o['status-url'], '')
+
+      // One error, about the failing project.
+      const errors = errorAnnotations(result)
+      assert.equal(errors.length, 1, result.log)
+      assert.ok(errors[0]?.startsWith(`[${failing}] `), errors[0])
+      assert.match(errors[0] ?? '', new RegExp(`${onlyRun(failing).id} ended ERRORED`))
+      assert.match(result.stdout, /^::error title=Hex run ERRORED::/m)
+      assert.match(result.stdout, /^2 of 3 Hex runs succeeded; 1 did not\.$/m)
+
+      // One summary table, one row per run.
+      const s = result.summary
+      assert.equal(s.match(/^\| Project \| Run \| Status \| Duration \|$/gm)?.length, 1, s)
+      assert.match(s, /^### ❌ 1 of 3 Hex runs did not succeed$/m)
+      const rows = s.split('\n').filter((line) => line.startsWith('| <code>'))
+      assert.equal(rows.length, 3, s)
+      for (const [i, id] of ids.entries()) {
+        const runId = onlyRun(id).id
+        assert.ok(rows[i]?.startsWith(`| <code>${id}</code> | [${runId}](`), rows[i])
+        assert.match(rows[i] ?? '', i === 1 ? /\| ❌ ERRORED \|/ : /\| ✅ COMPLETED \|/)
+      }
+
+      // Every line a run logs names its project first.
+      for (const id of ids) {
+        const runId = onlyRun(id).id
+        const tag = `[${id}] `
+        assert.ok(result.stdout.includes(`${tag}Started Hex run ${runId}`), `started line of ${id}`)
+        assert.ok(result.stdout.includes(`${tag}Run is `), `progress line of ${id}`)
+        assert.ok(result.stdout.includes(`::group::${tag}Run request for project ${id}`))
+        for (const line of plainLines(result).filter((l) => l.includes(runId)))
+          assert.ok(line.startsWith(tag), `unprefixed line about ${id}: ${line}`)
+      }
+      assert.ok(result.stdout.includes(`[${first}] Hex run ${onlyRun(first).id} COMPLETED in`))
     }
-    assert.equal(onlyRun(first).status, 'COMPLETED')
-    assert.equal(onlyRun(failing).status, 'ERRORED')
-    assert.equal(onlyRun(third).status, 'COMPLETED')
+  )
 
-    // The runs output: one entry per project, in the order given.
-    const runs = runsOutput(result)
-    assert.deepEqual(
-      runs.map((e) => e.projectId),
-      ids
-    )
-    for (const entry of runs) {
-      const record = onlyRun(entry.projectId)
-      assert.deepEqual(Object.keys(entry).sort(), [
-        'elapsedSeconds',
-        'projectId',
-        'runId',
-        'runUrl',
-        'status'
-      ])
-      assert.equal(entry.runId, record.id)
-      assert.match(entry.runUrl ?? '', new RegExp(`${entry.projectId}.*${record.id}`))
-      assert.equal(typeof entry.elapsedSeconds, 'number')
-      assert.ok(Number.isInteger(entry.elapsedSeconds) && (entry.elapsedSeconds ?? -1) >= 0)
-    }
-    assert.deepEqual(
-      runs.map((e) => e.status),
-      ['COMPLETED', 'ERRORED', 'COMPLETED']
-    )
-
-    // The single-run outputs are empty; status is the worst.
-    const o = result.outputs
-    assert.equal(o.status, 'ERRORED')
-    assert.equal(o['run-id'], '')
-    assert.equal(o['run-url'], '')
-    assert.equal(o['status-url'], '')
-
-    // One error, about the failing project.
-    const errors = errorAnnotations(result)
-    assert.equal(errors.length, 1, result.log)
-    assert.ok(errors[0]?.startsWith(`[${failing}] `), errors[0])
-    assert.match(errors[0] ?? '', new RegExp(`${onlyRun(failing).id} ended ERRORED`))
-    assert.match(result.stdout, /^::error title=Hex run ERRORED::/m)
-    assert.match(result.stdout, /^2 of 3 Hex runs succeeded; 1 did not\.$/m)
-
-    // One summary table, one row per run.
-    const s = result.summary
-    assert.equal(s.match(/^\| Project \| Run \| Status \| Duration \|$/gm)?.length, 1, s)
-    assert.match(s, /^### ❌ 1 of 3 Hex runs did not succeed$/m)
-    const rows = s.split('\n').filter((line) => line.startsWith('| <code>'))
-    assert.equal(rows.length, 3, s)
-    for (const [i, id] of ids.entries()) {
-      const runId = onlyRun(id).id
-      assert.ok(rows[i]?.startsWith(`| <code>${id}</code> | [${runId}](`), rows[i])
-      assert.match(rows[i] ?? '', i === 1 ? /\| ❌ ERRORED \|/ : /\| ✅ COMPLETED \|/)
-    }
-
-    // Every line a run logs names its project first.
-    for (const id of ids) {
-      const runId = onlyRun(id).id
-      const tag = `[${id}] `
-      assert.ok(result.stdout.includes(`${tag}Started Hex run ${runId}`), `started line of ${id}`)
-      assert.ok(result.stdout.includes(`${tag}Run is `), `progress line of ${id}`)
-      assert.ok(result.stdout.includes(`::group::${tag}Run request for project ${id}`))
-      for (const line of plainLines(result).filter((l) => l.includes(runId)))
-        assert.ok(line.startsWith(tag), `unprefixed line about ${id}: ${line}`)
-    }
-    assert.ok(result.stdout.includes(`[${first}] Hex run ${onlyRun(first).id} COMPLETED in`))
-  })
-
-  it('fail-fast: true cancels the runs still going when one fails', async () => {
+  it.concurrent('fail-fast: true cancels the runs still going when one fails', async () => {
     const [long1, failing, long2] = [
       addProject(fake, { lifecycle: FOREVER }),
       addProject(fake, { lifecycle: [{ status: 'RUNNING', ms: 300 }, { status: 'ERRORED' }] }),
@@ -222,56 +225,62 @@ describe('several projects in one step', { concurrency: true }, () => {
     assertNoStackTrace(result)
   })
 
-  it('fail-fast: true with max-parallel: 1 never triggers the projects after the failure', async () => {
-    const [ok, failing, never1, never2] = [
-      addProject(fake, { lifecycle: QUICK }),
-      addProject(fake, { lifecycle: FAILS }),
-      addProject(fake, { lifecycle: QUICK }),
-      addProject(fake, { lifecycle: QUICK })
-    ] as [string, string, string, string]
-    const result = await runMany([ok, failing, never1, never2], {
-      'fail-fast': 'true',
-      'max-parallel': '1'
-    })
-    assert.equal(result.exitCode, 1, result.log)
-    assert.equal(entryFor(result, ok).status, 'COMPLETED')
-    assert.equal(entryFor(result, failing).status, 'ERRORED')
-    for (const id of [never1, never2]) {
-      assert.deepEqual(requestsFor(fake, id), [], `nothing sent for ${id}`)
-      assert.equal(fake.runs(id).length, 0)
-      const entry = entryFor(result, id)
-      assert.equal(entry.status, 'CANCELLED')
-      assert.equal(entry.runId, null)
-      assert.equal(entry.runUrl, null)
+  it.concurrent(
+    'fail-fast: true with max-parallel: 1 never triggers the projects after the failure',
+    async () => {
+      const [ok, failing, never1, never2] = [
+        addProject(fake, { lifecycle: QUICK }),
+        addProject(fake, { lifecycle: FAILS }),
+        addProject(fake, { lifecycle: QUICK }),
+        addProject(fake, { lifecycle: QUICK })
+      ] as [string, string, string, string]
+      const result = await runMany([ok, failing, never1, never2], {
+        'fail-fast': 'true',
+        'max-parallel': '1'
+      })
+      assert.equal(result.exitCode, 1, result.log)
+      assert.equal(entryFor(result, ok).status, 'COMPLETED')
+      assert.equal(entryFor(result, failing).status, 'ERRORED')
+      for (const id of [never1, never2]) {
+        assert.deepEqual(requestsFor(fake, id), [], `nothing sent for ${id}`)
+        assert.equal(fake.runs(id).length, 0)
+        const entry = entryFor(result, id)
+        assert.equal(entry.status, 'CANCELLED')
+        assert.equal(entry.runId, null)
+        assert.equal(entry.runUrl, null)
+      }
+      assert.match(result.summary, /Not started: another run failed, and fail-fast is on\./)
+      assert.equal(result.outputs.status, 'ERRORED')
     }
-    assert.match(result.summary, /Not started: another run failed, and fail-fast is on\./)
-    assert.equal(result.outputs.status, 'ERRORED')
-  })
+  )
 
-  it('fail-fast off with max-parallel: 1 still runs the projects after a failure', async () => {
-    const [failing, second, third] = [
-      addProject(fake, { lifecycle: FAILS }),
-      addProject(fake, { lifecycle: QUICK }),
-      addProject(fake, { lifecycle: QUICK })
-    ] as [string, string, string]
-    const result = await runMany([failing, second, third], { 'max-parallel': '1' })
-    assert.equal(result.exitCode, 1, result.log)
-    assert.equal(entryFor(result, failing).status, 'ERRORED')
-    for (const id of [second, third]) {
-      assert.equal(
-        methods(id, 'POST').length,
-        1,
-        `${id} was never triggered although fail-fast is off`
-      )
-      assert.equal(entryFor(result, id).status, 'COMPLETED')
+  it.concurrent(
+    'fail-fast off with max-parallel: 1 still runs the projects after a failure',
+    async () => {
+      const [failing, second, third] = [
+        addProject(fake, { lifecycle: FAILS }),
+        addProject(fake, { lifecycle: QUICK }),
+        addProject(fake, { lifecycle: QUICK })
+      ] as [string, string, string]
+      const result = await runMany([failing, second, third], { 'max-parallel': '1' })
+      assert.equal(result.exitCode, 1, result.log)
+      assert.equal(entryFor(result, failing).status, 'ERRORED')
+      for (const id of [second, third]) {
+        assert.equal(
+          methods(id, 'POST').length,
+          1,
+          `${id} was never triggered although fail-fast is off`
+        )
+        assert.equal(entryFor(result, id).status, 'COMPLETED')
+      }
+      assert.equal(errorAnnotations(result).length, 1, result.log)
+      assert.doesNotMatch(result.summary, /fail-fast is on/)
     }
-    assert.equal(errorAnnotations(result).length, 1, result.log)
-    assert.doesNotMatch(result.summary, /fail-fast is on/)
-  })
+  )
 })
 
-describe('max-parallel', { concurrency: true }, () => {
-  it('1: each run starts only after the one before has ended', async () => {
+describe('max-parallel', () => {
+  it.concurrent('1: each run starts only after the one before has ended', async () => {
     const ids = [
       addProject(fake, { lifecycle: QUICK }),
       addProject(fake, { lifecycle: QUICK }),
@@ -300,7 +309,7 @@ describe('max-parallel', { concurrency: true }, () => {
     assert.deepEqual(errorAnnotations(result), [])
   })
 
-  it('the default (4): three runs start together', async () => {
+  it.concurrent('the default (4): three runs start together', async () => {
     const ids = [
       addProject(fake, { lifecycle: QUICK }),
       addProject(fake, { lifecycle: QUICK }),
@@ -317,41 +326,44 @@ describe('max-parallel', { concurrency: true }, () => {
   })
 })
 
-describe('run-id: a run started elsewhere', { concurrency: true }, () => {
-  it('a later step waits for the run an earlier step started with wait: false', async () => {
-    const projectId = addProject(fake, {
-      lifecycle: [
-        { status: 'PENDING', ms: 100 },
-        { status: 'RUNNING', ms: 600 },
-        { status: 'COMPLETED' }
-      ]
-    })
-    const first = await runAgainst(fake, projectId, { wait: 'false' })
-    assert.equal(first.exitCode, 0, first.log)
-    const runId = first.outputs['run-id'] ?? ''
-    assert.equal(runId, onlyRun(projectId).id)
-    const sentByFirst = requestsFor(fake, projectId).length
+describe('run-id: a run started elsewhere', () => {
+  it.concurrent(
+    'a later step waits for the run an earlier step started with wait: false',
+    async () => {
+      const projectId = addProject(fake, {
+        lifecycle: [
+          { status: 'PENDING', ms: 100 },
+          { status: 'RUNNING', ms: 600 },
+          { status: 'COMPLETED' }
+        ]
+      })
+      const first = await runAgainst(fake, projectId, { wait: 'false' })
+      assert.equal(first.exitCode, 0, first.log)
+      const runId = first.outputs['run-id'] ?? ''
+      assert.equal(runId, onlyRun(projectId).id)
+      const sentByFirst = requestsFor(fake, projectId).length
 
-    const second = await runAgainst(fake, projectId, { 'run-id': runId })
-    assert.equal(second.exitCode, 0, second.log)
-    assert.equal(second.outputs.status, 'COMPLETED')
-    assert.equal(second.outputs['run-id'], runId)
-    assert.match(second.outputs['run-url'] ?? '', new RegExp(runId))
-    assert.equal(entryFor(second, projectId).runId, runId)
+      const second = await runAgainst(fake, projectId, { 'run-id': runId })
+      assert.equal(second.exitCode, 0, second.log)
+      assert.equal(second.outputs.status, 'COMPLETED')
+      assert.equal(second.outputs['run-id'], runId)
+      assert.match(second.outputs['run-url'] ?? '', new RegExp(runId))
+      assert.equal(entryFor(second, projectId).runId, runId)
 
-    assert.equal(methods(projectId, 'POST').length, 1, 'one trigger in all')
-    assert.equal(fake.runs(projectId).length, 1)
-    const bySecond = requestsFor(fake, projectId).slice(sentByFirst)
-    assert.ok(bySecond.length >= 2, 'the second step polled')
-    for (const request of bySecond) {
-      assert.equal(request.method, 'GET')
-      assert.equal(request.path, runPath(projectId, runId))
+      assert.equal(methods(projectId, 'POST').length, 1, 'one trigger in all')
+      assert.equal(fake.runs(projectId).length, 1)
+      const bySecond = requestsFor(fake, projectId).slice(sentByFirst)
+      assert.ok(bySecond.length >= 2, 'the second step polled')
+      for (const request of bySecond) {
+        assert.equal(request.method, 'GET')
+        assert.equal(request.path, runPath(projectId, runId))
+      }
+      assert.match(second.stdout, new RegExp(`Following Hex run ${runId}, started elsewhere`))
+      assert.match(second.summary, /run-id was given/)
     }
-    assert.match(second.stdout, new RegExp(`Following Hex run ${runId}, started elsewhere`))
-    assert.match(second.summary, /run-id was given/)
-  })
+  )
 
-  it('a run that has already ended: reports how it ended at once', async () => {
+  it.concurrent('a run that has already ended: reports how it ended at once', async () => {
     const projectId = addProject(fake, { lifecycle: FAILS })
     const started = await fetch(`${fake.apiBase}/projects/${projectId}/runs`, {
       method: 'POST',
@@ -380,7 +392,7 @@ describe('run-id: a run started elsewhere', { concurrency: true }, () => {
     assert.equal(methods(projectId, 'DELETE').length, 0)
   })
 
-  it('an unknown run: fails with the 404 message naming the run', async () => {
+  it.concurrent('an unknown run: fails with the 404 message naming the run', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
     const runId = randomUUID()
     const result = await runAgainst(fake, projectId, { 'run-id': runId })
@@ -398,7 +410,7 @@ describe('run-id: a run started elsewhere', { concurrency: true }, () => {
     assert.equal(fake.runs(projectId).length, 0)
   })
 
-  it('with input-params: refused before anything is sent', async () => {
+  it.concurrent('with input-params: refused before anything is sent', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
     const result = await runAgainst(fake, projectId, {
       'run-id': randomUUID(),
@@ -414,7 +426,7 @@ describe('run-id: a run started elsewhere', { concurrency: true }, () => {
     assert.equal(result.outputs.status, 'ERROR')
   })
 
-  it('with several projects: refused before anything is sent', async () => {
+  it.concurrent('with several projects: refused before anything is sent', async () => {
     const ids = [addProject(fake), addProject(fake)]
     const result = await runMany(ids, { 'run-id': randomUUID() })
     assert.equal(result.exitCode, 1)
@@ -423,7 +435,7 @@ describe('run-id: a run started elsewhere', { concurrency: true }, () => {
   })
 })
 
-describe('project-name: found through the project list', { concurrency: true }, () => {
+describe('project-name: found through the project list', () => {
   const TARGET = 'Quarterly Revenue Review'
   const DUPLICATE = 'Weekly Metrics'
 
@@ -464,7 +476,7 @@ describe('project-name: found through the project list', { concurrency: true }, 
   const listRequests = (hex: FakeHex) =>
     hex.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/projects')
 
-  it('resolves a title on the second page and runs it', async () => {
+  it.concurrent('resolves a title on the second page and runs it', async () => {
     const { hex, target } = await listFake()
     try {
       const result = await byName(hex, TARGET)
@@ -494,35 +506,38 @@ describe('project-name: found through the project list', { concurrency: true }, 
     }
   })
 
-  it('a title that matches none: fails listing near matches, triggers nothing', async () => {
-    const { hex, reports } = await listFake()
-    try {
-      const result = await byName(hex, 'Report 15')
-      assert.equal(result.exitCode, 1)
-      const errors = errorAnnotations(result)
-      assert.equal(errors.length, 1, result.log)
-      const report150 = reports.get('Report 150') ?? '-'
-      assert.match(
-        errors[0] ?? '',
-        new RegExp(
-          `Project name 'Report 15' matches none of the 153 projects the token can see; near matches: 'Report 150' \\(${report150}\\)\\.`
+  it.concurrent(
+    'a title that matches none: fails listing near matches, triggers nothing',
+    async () => {
+      const { hex, reports } = await listFake()
+      try {
+        const result = await byName(hex, 'Report 15')
+        assert.equal(result.exitCode, 1)
+        const errors = errorAnnotations(result)
+        assert.equal(errors.length, 1, result.log)
+        const report150 = reports.get('Report 150') ?? '-'
+        assert.match(
+          errors[0] ?? '',
+          new RegExp(
+            `Project name 'Report 15' matches none of the 153 projects the token can see; near matches: 'Report 150' \\(${report150}\\)\\.`
+          )
         )
-      )
-      assert.equal(listRequests(hex).length, 2, 'every page was read')
-      assert.equal(hex.runs().length, 0)
-      assert.equal(
-        hex.requests.filter((r) => r.method !== 'GET' || r.path !== '/api/v1/projects').length,
-        0,
-        'nothing but the project list was asked for'
-      )
-      assert.equal(result.outputs.status, 'ERROR')
-      assertNoStackTrace(result)
-    } finally {
-      await hex.close()
+        assert.equal(listRequests(hex).length, 2, 'every page was read')
+        assert.equal(hex.runs().length, 0)
+        assert.equal(
+          hex.requests.filter((r) => r.method !== 'GET' || r.path !== '/api/v1/projects').length,
+          0,
+          'nothing but the project list was asked for'
+        )
+        assert.equal(result.outputs.status, 'ERROR')
+        assertNoStackTrace(result)
+      } finally {
+        await hex.close()
+      }
     }
-  })
+  )
 
-  it('a title that matches two: fails listing both IDs, triggers nothing', async () => {
+  it.concurrent('a title that matches two: fails listing both IDs, triggers nothing', async () => {
     const { hex, duplicates } = await listFake()
     try {
       const result = await byName(hex, DUPLICATE)
@@ -541,7 +556,7 @@ describe('project-name: found through the project list', { concurrency: true }, 
     }
   })
 
-  it('a read-only token still resolves the title (then may not run it)', async () => {
+  it.concurrent('a read-only token still resolves the title (then may not run it)', async () => {
     const { hex, target } = await listFake()
     try {
       const result = await byName(hex, TARGET, { 'api-token': READ_TOKEN })
@@ -566,8 +581,8 @@ describe('project-name: found through the project list', { concurrency: true }, 
   })
 })
 
-describe('the post step after several runs', { concurrency: true }, () => {
-  it('cancels every run a killed main step left going', async () => {
+describe('the post step after several runs', () => {
+  it.concurrent('cancels every run a killed main step left going', async () => {
     const ids = [
       addProject(fake, { lifecycle: FOREVER }),
       addProject(fake, { lifecycle: FOREVER }),

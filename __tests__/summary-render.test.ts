@@ -4,7 +4,7 @@
  * same pages, and screenshots of them, under docs/.
  */
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
+import { describe, it } from '@jest/globals'
 import type { RunReport } from '../src/action/report.ts'
 import { renderSummary } from '../src/action/summary.ts'
 import { markdownToHtml, SAMPLES, type SampleName } from '../scripts/render-summary.ts'

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
+import { describe, it } from '@jest/globals'
 import { reportOutputs } from '../src/action/outputs.ts'
 import type { RunReport } from '../src/action/report.ts'
 import { renderSummary } from '../src/action/summary.ts'

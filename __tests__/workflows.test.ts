@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, it } from 'node:test'
+import { describe, it } from '@jest/globals'
 import { promisify } from 'node:util'
 import { ROOT } from '../test/runner/action-yml.ts'
 

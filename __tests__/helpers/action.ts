@@ -1,0 +1,45 @@
+/**
+ * The in-process twin of helpers/e2e.ts: the action's source run against a stand-in server that
+ * shares its virtual clock, with the same checks on every path (no token, no stack trace).
+ */
+import { FakeHex, type FakeHexOptions } from '../../test/fake-hex/server.ts'
+import type { ActionResult } from '../../test/runner/run-action.ts'
+import { assertNoStackTrace, assertNoToken, READ_TOKEN, RUN_TOKEN, UNKNOWN_TOKEN } from './e2e.ts'
+import { runInProcess, type InProcessOptions } from './in-process.ts'
+import { VirtualClock } from './virtual-clock.ts'
+
+const clocks = new WeakMap<FakeHex, VirtualClock>()
+
+/** A stand-in server on a virtual clock of its own, which the action run against it shares. */
+export async function startHex(options: Omit<FakeHexOptions, 'now'> = {}): Promise<FakeHex> {
+  const clock = new VirtualClock()
+  const fake = await FakeHex.start({ ...options, now: clock.now })
+  clocks.set(fake, clock)
+  return fake
+}
+
+export function clockOf(fake: FakeHex): VirtualClock {
+  const clock = clocks.get(fake)
+  if (clock === undefined) throw new Error('start the stand-in with startHex() to share its clock')
+  return clock
+}
+
+/**
+ * Runs the action's main step (or, with `state`, its post step) in process for one project, with
+ * the run token, against `fake`, and checks what must hold on every path.
+ */
+export async function runAgainst(
+  fake: FakeHex,
+  projectId: string,
+  inputs: Record<string, string> = {},
+  options: Omit<InProcessOptions, 'inputs' | 'clock'> = {}
+): Promise<ActionResult> {
+  const result = await runInProcess({
+    inputs: { 'project-id': projectId, 'api-token': RUN_TOKEN, 'api-url': fake.apiBase, ...inputs },
+    clock: clockOf(fake),
+    ...options
+  })
+  for (const token of [RUN_TOKEN, READ_TOKEN, UNKNOWN_TOKEN]) assertNoToken(result, token)
+  assertNoStackTrace(result)
+  return result
+}
