@@ -28462,2764 +28462,15 @@ const State = {
 
 /***/ }),
 
-/***/ 3152:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   I: () => (/* binding */ coreIO),
-/* harmony export */   w: () => (/* binding */ labelled)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-
-const coreIO = {
-    getInput: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name),
-    setSecret: (value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value),
-    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value),
-    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
-    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
-    warning: (message, title) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, title ? { title } : {}),
-    fail: (message, title) => {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message, title ? { title } : {});
-        process.exitCode = 1;
-    },
-    group: (name, lines) => {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh(name);
-        for (const line of lines)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(line);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4();
-    },
-    writeSummary: async (markdown) => {
-        // Outside a runner there is no summary file; that is not a failure of the run.
-        if (!process.env.GITHUB_STEP_SUMMARY) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz('GITHUB_STEP_SUMMARY is not set; the job summary is not written.');
-            return;
-        }
-        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
-    },
-    saveState: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(name, value),
-    getState: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(name)
-};
-/** Each line a run logs starts with its project, so interleaved runs stay readable. */
-function labelled(io, label) {
-    const tag = (message) => `[${label}] ${message}`;
-    return {
-        ...io,
-        info: (m) => io.info(tag(m)),
-        debug: (m) => io.debug(tag(m)),
-        warning: (m, title) => io.warning(tag(m), title),
-        fail: (m, title) => io.fail(tag(m), title),
-        group: (name, lines) => io.group(tag(name), lines)
-    };
-}
-
-
-/***/ }),
-
-/***/ 6885:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   S: () => (/* binding */ readLedger),
-/* harmony export */   z: () => (/* binding */ RunLedger)
-/* harmony export */ });
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
-
-/**
- * The runs of one step, saved to the step state on every change, so that a main step killed at
- * any moment leaves the post step an exact list of runs still to cancel.
- */
-class RunLedger {
-    entries = [];
-    io;
-    constructor(io) {
-        this.io = io;
-    }
-    open(projectId, runId) {
-        this.entries.push({ projectId, runId, fate: 'open' });
-        this.save();
-    }
-    /**
-     * The run's end, as the post step needs it: a cancel that failed is left for it to finish;
-     * anything else is settled (ended, cancelled, or left going on purpose).
-     */
-    close(outcome) {
-        const run = 'run' in outcome ? outcome.run : undefined;
-        if (run === undefined)
-            return;
-        const cancelFailed = (outcome.kind === 'timed-out' || outcome.kind === 'stopped') &&
-            outcome.cancel?.kind === 'failed';
-        this.set(run.runId, cancelFailed ? 'cancel-wanted' : 'settled');
-    }
-    set(runId, fate) {
-        const entry = this.entries.find((e) => e.runId === runId);
-        if (!entry || entry.fate === fate)
-            return;
-        entry.fate = fate;
-        this.save();
-    }
-    save() {
-        this.io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.Runs, JSON.stringify(this.entries));
-    }
-}
-/** The ledger as the main step left it; entries that do not parse are dropped. */
-function readLedger(text) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        return [];
-    }
-    if (!Array.isArray(parsed))
-        return [];
-    return parsed.filter((e) => typeof e === 'object' &&
-        e !== null &&
-        typeof e.projectId === 'string' &&
-        typeof e.runId === 'string' &&
-        ['open', 'settled', 'cancel-wanted'].includes(e.fate));
-}
-
-
-/***/ }),
-
-/***/ 2450:
+/***/ 7363:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  I: () => (/* binding */ coreIO),
+  w: () => (/* binding */ labelled)
 });
-
-// UNUSED EXPORTS: processRuntime
-
-// EXTERNAL MODULE: ./src/hex/client.ts
-var client = __nccwpck_require__(6562);
-// EXTERNAL MODULE: ./src/hex/errors.ts
-var errors = __nccwpck_require__(5282);
-;// CONCATENATED MODULE: ./src/hex/projects.ts
-
-/** A project title that matched none, or several, of the projects the token can see. */
-class ProjectNameError extends errors/* HexError */._W {
-}
-/** How many near matches an error lists. */
-const CANDIDATES_SHOWN = 10;
-/**
- * Resolves project titles to IDs with ListProjects, following its pages. Titles match exactly,
- * ignoring case and surrounding white space; each must match one project.
- */
-async function findProjects(session, names, onPage) {
-    const all = [];
-    let after;
-    let page = 0;
-    do {
-        const cursor = after;
-        const result = await session.listProjects(names.join("', '"), cursor);
-        page += 1;
-        all.push(...result.projects);
-        onPage?.(page, result.projects.length);
-        // A cursor that does not move would loop for ever.
-        after = result.after !== cursor ? result.after : undefined;
-    } while (after !== undefined);
-    const ids = new Map();
-    const problems = [];
-    for (const name of names) {
-        const key = normalise(name);
-        const matches = all.filter((p) => normalise(p.title) === key);
-        const [only] = matches;
-        if (matches.length === 1 && only) {
-            ids.set(name, only.id);
-        }
-        else if (matches.length > 1) {
-            problems.push(`Project name '${name}' matches ${matches.length} projects: ${matches.map(describe).join(', ')}. Give the one you mean as project-id.`);
-        }
-        else {
-            const near = all.filter((p) => normalise(p.title).includes(key) || key.includes(normalise(p.title)));
-            const shown = near.slice(0, CANDIDATES_SHOWN).map(describe);
-            const more = near.length > shown.length ? ` and ${near.length - shown.length} more` : '';
-            problems.push(`Project name '${name}' matches none of the ${all.length} projects the token can see${shown.length > 0 ? `; near matches: ${shown.join(', ')}${more}` : ''}. Check the title (and that the project is shared with the token's user), or give project-id.`);
-        }
-    }
-    if (problems.length > 0)
-        throw new ProjectNameError(problems.join(' '), {
-            operation: 'find',
-            projectId: names.join(', '),
-            host: ''
-        });
-    return ids;
-}
-function normalise(title) {
-    return title.trim().replace(/\s+/g, ' ').toLowerCase();
-}
-function describe(p) {
-    return `'${p.title}' (${p.id})`;
-}
-
-// EXTERNAL MODULE: ./src/hex/session.ts
-var hex_session = __nccwpck_require__(2537);
-// EXTERNAL MODULE: ./src/lib/runtime.ts + 1 modules
-var lib_runtime = __nccwpck_require__(9231);
-// EXTERNAL MODULE: ./src/hex/retry.ts
-var retry = __nccwpck_require__(543);
-// EXTERNAL MODULE: ./src/lib/duration.ts
-var lib_duration = __nccwpck_require__(2543);
-// EXTERNAL MODULE: ./src/runs/cancel.ts
-var runs_cancel = __nccwpck_require__(8378);
-;// CONCATENATED MODULE: ./src/runs/start.ts
-
-
-
-
-/**
- * Runs in Hex whose start falls this long before the trigger was sent still count as its run:
- * the runner's clock and Hex's may disagree by a few seconds.
- */
-const CLOCK_SKEW_MS = 60_000;
-/** Hex may take a moment to list a run it has just created: look this many times, this far apart. */
-const LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000];
-/** One look, retries included. */
-const LOOKUP_BUDGET_MS = 10_000;
-/** The trigger could not be confirmed and no run could be matched to it. */
-class TriggerOutcomeUnknownError extends errors/* HexError */._W {
-}
-/**
- * Starts one run, never two. The trigger is sent again only where Hex certainly started no run
- * (connection never made, 429, 503 at the kernel limit). Where the outcome is unknown, the run is
- * looked for among the project's API-triggered runs and followed if exactly one matches.
- */
-async function startRun(options) {
-    const { session, projectId, request, requestSignal } = options;
-    const sentAt = session.clock.now();
-    try {
-        return await session.trigger(projectId, request, requestSignal);
-    }
-    catch (error) {
-        if (!(error instanceof retry/* UnknownOutcomeError */.rk) || session.signal?.aborted)
-            throw error;
-        return await recover(options, error, sentAt);
-    }
-}
-async function recover(options, lost, sentAt) {
-    const { session, projectId } = options;
-    const { signal } = session;
-    const since = new Date(sentAt - CLOCK_SKEW_MS);
-    const sinceText = new Date(sentAt).toISOString();
-    const unknown = `Hex's answer to the trigger was lost (${lost.reason}), so whether it started a run is unknown.`;
-    const advice = "The trigger was not sent again, so that this step never starts a second run. Check the project's runs in Hex before running this job again.";
-    const details = `The trigger's error: ${lost.original.message}`;
-    let candidates = [];
-    for (const delayMs of LOOKUP_DELAYS_MS) {
-        await session.clock.sleep(delayMs, signal);
-        if (signal?.aborted)
-            throw lost.original;
-        try {
-            const runs = await session.within(LOOKUP_BUDGET_MS, signal).listApiRuns(projectId, 25);
-            candidates = runs.filter((run) => startedSince(run, since));
-        }
-        catch (error) {
-            const why = error instanceof Error ? error.message : String(error);
-            throw new TriggerOutcomeUnknownError(`${unknown} Looking for the run failed too: ${why} A run may have started. ${advice} ${details}`, lost.context);
-        }
-        if (candidates.length > 0)
-            break;
-    }
-    if (candidates.length === 1) {
-        const run = candidates[0];
-        options.onRecovered(`${unknown} Run ${run.runId} (${run.status}) is the only API-triggered run of project ${projectId} since ${sinceText}: following it instead of triggering again.`);
-        return {
-            projectId,
-            runId: run.runId,
-            runUrl: run.runUrl ?? '',
-            runStatusUrl: `${options.apiBase}${(0,client/* runPath */.t0)(projectId, run.runId)}`,
-            traceId: run.traceId,
-            projectVersion: run.projectVersion
-        };
-    }
-    if (candidates.length === 0)
-        throw new TriggerOutcomeUnknownError(`${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${(0,lib_duration/* formatDuration */.a)(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} ${details}`, lost.context);
-    const list = candidates.map((run) => `${run.runId} (${run.status}) ${run.runUrl ?? ''}`.trim());
-    throw new TriggerOutcomeUnknownError(`${unknown} ${candidates.length} API-triggered runs of project ${projectId} started since ${sinceText}, so the action cannot tell which one is its own: ${list.join('; ')}. ${advice} ${details}`, lost.context);
-}
-function startedSince(run, since) {
-    // A run Hex has not started yet has no start time: it is new.
-    if (!run.startTime)
-        return run.status === 'PENDING';
-    const started = Date.parse(run.startTime);
-    return !Number.isNaN(started) && started >= since.getTime();
-}
-
-// EXTERNAL MODULE: ./src/hex/types.ts
-var types = __nccwpck_require__(8895);
-;// CONCATENATED MODULE: ./src/runs/wait.ts
-
-/**
- * Reads the run's state until it is terminal, the timeout passes or the signal aborts. A status
- * Hex may add later and this action does not know is treated as not terminal: the wait goes on
- * and the timeout bounds it. Errors from getState propagate.
- */
-async function waitForEnd(options) {
-    const { getState, clock, startedAt, deadline, schedule, signal, onState } = options;
-    let last;
-    let reads = 0;
-    for (;;) {
-        if (signal?.aborted)
-            return { kind: 'aborted', last, reads };
-        const state = await getState();
-        reads += 1;
-        const changed = state.status !== last?.status;
-        last = state;
-        const elapsedMs = clock.now() - startedAt;
-        onState?.(state, { elapsedMs, changed, reads });
-        if ((0,types/* isTerminalStatus */.TQ)(state.status))
-            return { kind: 'finished', state, reads };
-        const remaining = deadline - clock.now();
-        if (remaining <= 0)
-            return { kind: 'timeout', last, reads };
-        // The last read lands on the deadline, so a run that ends just in time is still seen.
-        await clock.sleep(Math.min(schedule.delayMs(reads - 1, elapsedMs), remaining), signal);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/runs/run-one.ts
-
-
-
-
-
-
-
-/**
- * A request in flight when the workflow is cancelled gets this long to finish: a trigger that
- * completes can then be cancelled by its run id, where an abandoned one might leave a run behind.
- */
-const SHUTDOWN_GRACE_MS = 3_000;
-/**
- * One project's run from trigger (or follow) to its end. Never throws: every way it can end is a
- * RunOutcome. It knows nothing of the runner: what it has to say goes out as events.
- */
-function runOne(options) {
-    return new OneRun(options).go();
-}
-/** The outcome of a run the step never started: another failed first, or the workflow was cancelled. */
-function notStarted(target, stops) {
-    return { target, kind: 'stopped', by: stopCause(stops), phase: 'before-start' };
-}
-function stopCause(stops) {
-    return stops.workflow?.aborted ? 'workflow' : 'fail-fast';
-}
-class OneRun {
-    target;
-    plan;
-    stops;
-    emit;
-    /** The step's session, narrowed to this run's stops and reporting its retries. */
-    session;
-    /** When this run was started (or followed): times count from it. */
-    startedAt;
-    run;
-    recovered;
-    constructor(options) {
-        this.target = options.target;
-        this.plan = options.plan;
-        this.stops = options.stops;
-        this.emit = options.emit;
-        const signals = [options.stops.workflow, options.stops.failFast].filter((s) => s !== undefined);
-        this.session = options.session.with({
-            signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
-            onRetry: (operation, notice) => {
-                if (operation === 'trigger' || operation === 'status')
-                    this.emit({ type: 'retry', what: operation, notice });
-            }
-        });
-        // A run that waited for its turn (max-parallel) counts its time from now, not the step's start.
-        this.startedAt = options.session.clock.now();
-    }
-    async go() {
-        try {
-            return await (this.target.runId !== undefined
-                ? this.follow(this.target.runId)
-                : this.trigger());
-        }
-        catch (error) {
-            return this.failed(error);
-        }
-    }
-    get signal() {
-        return this.session.signal;
-    }
-    async trigger() {
-        const { plan, target } = this;
-        this.emit({
-            type: 'sending',
-            url: `${plan.apiBase}/projects/${target.projectId}/runs`,
-            request: plan.request
-        });
-        const triggered = await startRun({
-            session: this.session,
-            projectId: target.projectId,
-            request: plan.request,
-            apiBase: plan.apiBase,
-            // A trigger in flight gets a grace period: its run id is what lets it be cancelled.
-            requestSignal: this.signal && graceSignal(this.signal, SHUTDOWN_GRACE_MS),
-            onRecovered: (message) => {
-                this.recovered = message;
-                this.emit({ type: 'recovered', message });
-            }
-        });
-        const run = this.started(triggered, false);
-        if (plan.request.dryRun)
-            return this.outcome({ kind: 'dry-run', run });
-        if (!plan.wait)
-            return this.outcome({ kind: 'not-waited', status: 'PENDING', run });
-        return this.waitFor(run);
-    }
-    /** `run-id` given: follow a run started elsewhere instead of triggering one. */
-    async follow(runId) {
-        const { projectId } = this.target;
-        const state = await this.session.getRun(projectId, runId);
-        const run = this.started({
-            projectId,
-            runId,
-            runUrl: state.runUrl ?? '',
-            runStatusUrl: `${this.plan.apiBase}${(0,client/* runPath */.t0)(projectId, runId)}`,
-            traceId: state.traceId,
-            projectVersion: state.projectVersion
-        }, true);
-        if (!this.plan.wait) {
-            this.learn(state);
-            return this.outcome({ kind: 'not-waited', status: state.status, run });
-        }
-        return this.waitFor(run);
-    }
-    started(triggered, followed) {
-        this.run = {
-            projectId: triggered.projectId,
-            runId: triggered.runId,
-            runUrl: triggered.runUrl,
-            statusUrl: triggered.runStatusUrl,
-            traceId: triggered.traceId,
-            projectVersion: triggered.projectVersion,
-            startedAt: new Date(this.startedAt).toISOString()
-        };
-        // At once: if the step is killed later, the workflow and the post step still know the run.
-        this.emit({ type: 'started', run: { ...this.run }, followed });
-        return this.run;
-    }
-    async waitFor(run) {
-        if (this.signal?.aborted)
-            return this.stopped(run);
-        let readFailure;
-        let result;
-        let last;
-        try {
-            result = await waitForEnd({
-                getState: () => this.session.getRun(this.target.projectId, run.runId),
-                clock: this.session.clock,
-                startedAt: this.startedAt,
-                deadline: this.session.deadline,
-                schedule: this.plan.schedule,
-                signal: this.signal,
-                onState: (state, { elapsedMs, changed }) => {
-                    last = state;
-                    this.emit({ type: 'state', state, elapsedMs, changed });
-                }
-            });
-        }
-        catch (error) {
-            if (this.signal?.aborted)
-                result = { kind: 'aborted', last, reads: 0 };
-            // Status reads failed until the deadline: that is a timeout, with the reads' failure as cause.
-            else if (error instanceof retry/* RetriesExhaustedError */.i5 && error.why === 'deadline') {
-                readFailure =
-                    error.attempts > 1
-                        ? `Status reads failed for the last ${(0,lib_duration/* formatDuration */.a)(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
-                        : `The status read at the deadline failed: ${error.lastError.message}`;
-                result = { kind: 'timeout', last, reads: 0 };
-            }
-            else
-                throw error;
-        }
-        const latest = result.kind === 'finished' ? result.state : result.last;
-        if (latest)
-            this.learn(latest);
-        switch (result.kind) {
-            case 'finished': {
-                this.endAt(this.session.clock.now(), false);
-                return this.outcome({ kind: 'ended', status: result.state.status, run });
-            }
-            case 'timeout': {
-                this.endAt(this.session.clock.now(), true);
-                const cancel = this.plan.cancelOnTimeout
-                    ? await (0,runs_cancel/* cancelRun */.Su)(this.session, this.target.projectId, run.runId, runs_cancel/* CANCEL_BUDGET_MS */.W3)
-                    : { kind: 'left-going' };
-                return this.outcome({
-                    kind: 'timed-out',
-                    run,
-                    lastStatus: result.last?.status,
-                    readFailure,
-                    cancel
-                });
-            }
-            case 'aborted':
-                return this.stopped(run);
-        }
-    }
-    /** Stopped while the run was going: cancel it, unless the inputs say to leave it. */
-    async stopped(run) {
-        this.endAt(this.session.clock.now(), true);
-        const by = stopCause(this.stops);
-        this.emit({ type: 'stopping', by });
-        const cancel = by === 'workflow' && !this.plan.cancelOnWorkflowCancel
-            ? { kind: 'left-going' }
-            : await (0,runs_cancel/* cancelRun */.Su)(this.session, this.target.projectId, run.runId, runs_cancel/* CANCEL_BUDGET_ON_SIGNAL_MS */.Z_);
-        return this.outcome({ kind: 'stopped', by, phase: 'going', run, cancel });
-    }
-    /** An error that ended the run early: Hex's, or a bug. */
-    failed(error) {
-        // Stopped while starting, unless Hex refused the trigger for a reason of its own (401, 422...).
-        if (this.signal?.aborted && this.run === undefined && (0,retry/* triggerVerdict */.gX)(error).kind !== 'fatal')
-            return this.outcome({ kind: 'stopped', by: stopCause(this.stops), phase: 'starting' });
-        if (error instanceof errors/* HexError */._W)
-            return this.outcome({ kind: 'failed', message: error.message, run: this.run });
-        // A bug, not an expected failure: the message is for the log, the stack for debug.
-        return this.outcome({
-            kind: 'failed',
-            message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}`,
-            stack: error instanceof Error ? error.stack : undefined,
-            run: this.run
-        });
-    }
-    /** What a status read tells about the run. */
-    learn(state) {
-        const { run } = this;
-        if (!run)
-            return;
-        if (state.runUrl)
-            run.runUrl = state.runUrl;
-        if (state.projectVersion)
-            run.projectVersion = state.projectVersion;
-        if (state.startTime)
-            run.startedAt = state.startTime;
-        if (state.endTime)
-            run.endedAt = state.endTime;
-        if (state.elapsedMs !== undefined && state.endTime)
-            run.elapsedMs = state.elapsedMs;
-    }
-    /** The step is done with the run at `seenAt`; Hex's own end time wins unless the step gave up. */
-    endAt(seenAt, gaveUp) {
-        const { run } = this;
-        if (!run)
-            return;
-        run.endedAt = gaveUp
-            ? new Date(seenAt).toISOString()
-            : (run.endedAt ?? new Date(seenAt).toISOString());
-        run.elapsedMs = gaveUp ? seenAt - this.startedAt : (run.elapsedMs ?? seenAt - this.startedAt);
-    }
-    outcome(ending) {
-        return { target: this.target, recovered: this.recovered, ...ending };
-    }
-}
-/** Aborts `graceMs` after `signal` does. */
-function graceSignal(signal, graceMs) {
-    const controller = new AbortController();
-    signal.addEventListener('abort', () => setTimeout(() => controller.abort(), graceMs).unref(), {
-        once: true
-    });
-    return controller.signal;
-}
-
-;// CONCATENATED MODULE: ./src/runs/run-many.ts
-
-/**
- * Several projects: at most maxParallel runs go at once, the next starting as one ends. Outcomes
- * come back in the order of the targets.
- */
-async function runMany(targets, options, run) {
-    const failFast = new AbortController();
-    const stops = {
-        workflow: options.workflow,
-        failFast: options.failFast ? failFast.signal : undefined
-    };
-    const outcomes = [];
-    let next = 0;
-    const worker = async () => {
-        while (next < targets.length) {
-            const i = next++;
-            const target = targets[i];
-            if (options.workflow?.aborted || failFast.signal.aborted) {
-                outcomes[i] = notStarted(target, stops);
-                continue;
-            }
-            const outcome = await run(target, stops);
-            outcomes[i] = outcome;
-            // A run fail-fast stopped is a consequence, not a new failure.
-            const stoppedByFailFast = outcome.kind === 'stopped' && outcome.by === 'fail-fast';
-            if (options.failFast && !stoppedByFailFast && options.isFailure(outcome))
-                failFast.abort();
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(options.maxParallel, targets.length) }, worker));
-    return outcomes;
-}
-
-// EXTERNAL MODULE: ./src/action/constants.ts
-var constants = __nccwpck_require__(915);
-// EXTERNAL MODULE: ./src/action/io.ts
-var action_io = __nccwpck_require__(3152);
-// EXTERNAL MODULE: ./src/action/ledger.ts
-var action_ledger = __nccwpck_require__(6885);
-;// CONCATENATED MODULE: ./src/action/progress.ts
-
-
-/**
- * While the status stays the same, one line this often tells the reader the step is alive
- * without flooding an hour-long log.
- */
-const HEARTBEAT_MS = 60_000;
-/**
- * Turns status reads into log lines: one per change, a heartbeat while it stays the same, and one
- * warning the first time Hex reports a status this action does not know.
- */
-function progressLogger(sink, heartbeatMs = HEARTBEAT_MS) {
-    let lastLineAt = 0;
-    const unknownSeen = new Set();
-    return (state, { elapsedMs, changed }) => {
-        if (!(0,types/* isKnownStatus */.ih)(state.status) && !unknownSeen.has(state.status)) {
-            unknownSeen.add(state.status);
-            sink.warning(`Hex reported run status '${state.status}', which this action does not know. It is treated as not finished: the action keeps waiting until the run reaches a known end status or the timeout passes.`);
-        }
-        if (changed) {
-            sink.info(`Run is ${state.status} (${(0,lib_duration/* formatDuration */.a)(elapsedMs)} since the trigger)`);
-            lastLineAt = elapsedMs;
-        }
-        else if (elapsedMs - lastLineAt >= heartbeatMs) {
-            sink.info(`Still ${state.status} after ${(0,lib_duration/* formatDuration */.a)(elapsedMs)}`);
-            lastLineAt = elapsedMs;
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/action/narrate.ts
-
-
-const RETRYING = { trigger: 'Starting the run', status: 'Reading the run status' };
-function narrator(io, target) {
-    const logProgress = progressLogger({ info: io.info, warning: (m) => io.warning(m) });
-    return {
-        event(event) {
-            switch (event.type) {
-                case 'sending':
-                    io.group(`Run request for project ${target.projectId}`, [
-                        `POST ${event.url}`,
-                        JSON.stringify(event.request, null, 2)
-                    ]);
-                    return;
-                case 'recovered':
-                    io.warning(event.message, 'Hex run recovered');
-                    return;
-                case 'started': {
-                    const { run } = event;
-                    if (event.followed) {
-                        io.info(`Following Hex run ${run.runId}, started elsewhere: ${run.runUrl}`);
-                        return;
-                    }
-                    const version = run.projectVersion ? ` (project version ${run.projectVersion})` : '';
-                    io.info(`Started Hex run ${run.runId}${version}: ${run.runUrl}`);
-                    return;
-                }
-                case 'state':
-                    logProgress(event.state, event);
-                    return;
-                case 'retry':
-                    logRetry(io, RETRYING[event.what], event.notice);
-                    return;
-                case 'stopping':
-                    if (event.by === 'workflow')
-                        io.info('The runner asked the step to stop: the workflow was cancelled.');
-                    return;
-            }
-        },
-        outcome(outcome) {
-            const runId = 'run' in outcome ? (outcome.run?.runId ?? '') : '';
-            switch (outcome.kind) {
-                case 'ended':
-                    if (outcome.status === 'COMPLETED')
-                        io.info(`Hex run ${runId} COMPLETED in ${(0,lib_duration/* formatDuration */.a)(outcome.run.elapsedMs ?? 0)}.`);
-                    return;
-                case 'dry-run':
-                    io.info('dry-run is true: Hex validated the request; no run to wait for.');
-                    return;
-                case 'not-waited':
-                    io.info(outcome.target.runId === undefined
-                        ? 'wait is false: not waiting for the run to finish.'
-                        : `wait is false: the run is ${outcome.status}; not waiting for it.`);
-                    return;
-                case 'timed-out':
-                case 'stopped':
-                    if (outcome.cancel)
-                        logCancel(io, runId, outcome.cancel);
-                    return;
-                case 'failed':
-                    if (outcome.stack)
-                        io.debug(outcome.stack);
-                    return;
-            }
-        }
-    };
-}
-function logCancel(io, runId, cancel) {
-    switch (cancel.kind) {
-        case 'cancelled':
-            io.info(`Cancelled Hex run ${runId}.`);
-            return;
-        case 'already-ended':
-            io.info(`Hex run ${runId} had already ended ${cancel.status}; nothing to cancel.`);
-            return;
-        case 'failed':
-            io.warning(`Could not cancel Hex run ${runId}: ${cancel.error}`);
-            return;
-        case 'left-going':
-            return;
-    }
-}
-function logRetry(io, what, notice) {
-    io.info(`${what} failed: ${notice.reason}. Trying again in ${(0,lib_duration/* formatDuration */.a)(notice.delayMs)} (attempt ${notice.attempt + 1}).`);
-    io.debug(notice.error.message);
-}
-
-;// CONCATENATED MODULE: ./src/action/report.ts
-
-/**
- * Statuses the action reports besides Hex's own: the action stopped waiting (TIMEOUT), the workflow
- * was cancelled (CANCELLED), Hex only validated the request (DRY_RUN), or the action failed before
- * it learned the run's status (ERROR).
- */
-const ActionStatus = {
-    Timeout: 'TIMEOUT',
-    Cancelled: 'CANCELLED',
-    DryRun: 'DRY_RUN',
-    Error: 'ERROR'
-};
-/** Puts an outcome into words: status, whether the step succeeds, the message and the notes. */
-function toReport(outcome, context) {
-    const { target } = outcome;
-    const run = 'run' in outcome ? outcome.run : undefined;
-    const report = {
-        projectId: target.projectId,
-        projectName: target.projectName,
-        status: ActionStatus.Error,
-        succeeded: false,
-        runId: run?.runId,
-        runUrl: run?.runUrl,
-        statusUrl: run?.statusUrl,
-        traceId: run?.traceId,
-        projectVersion: run?.projectVersion,
-        startedAt: run?.startedAt,
-        endedAt: run?.endedAt,
-        elapsedMs: run?.elapsedMs,
-        inputParams: context.inputParams,
-        viewId: context.viewId,
-        notes: []
-    };
-    const { notes } = report;
-    if (outcome.recovered)
-        notes.push(outcome.recovered);
-    if (target.runId !== undefined && run)
-        notes.push('run-id was given: the step followed a run started elsewhere.');
-    const runId = run?.runId ?? '';
-    switch (outcome.kind) {
-        case 'ended': {
-            report.status = outcome.status;
-            const took = (0,lib_duration/* formatDuration */.a)(outcome.run.elapsedMs ?? 0);
-            if (outcome.status === 'COMPLETED') {
-                report.succeeded = true;
-                break;
-            }
-            report.succeeded = !context.failOnRunFailure;
-            report.message = `Hex run ${runId} ended ${outcome.status} after ${took}.${statusAdvice(outcome.status)}`;
-            if (!context.failOnRunFailure)
-                notes.push('fail-on-run-failure is false: the step succeeds anyway.');
-            break;
-        }
-        case 'dry-run':
-            report.status = ActionStatus.DryRun;
-            report.succeeded = true;
-            notes.push('dry-run is true: Hex validated the request and started no run.');
-            break;
-        case 'not-waited':
-            report.status = outcome.status;
-            report.succeeded = true;
-            if (target.runId === undefined)
-                notes.push('wait is false: the step did not wait for the run to finish.');
-            break;
-        case 'timed-out': {
-            report.status = ActionStatus.Timeout;
-            const lastStatus = outcome.lastStatus ? ` (last status ${outcome.lastStatus})` : '';
-            report.message = `Hex run ${runId} did not finish within the timeout of ${(0,lib_duration/* formatDuration */.a)(context.timeoutMs)}${lastStatus}.`;
-            if (outcome.readFailure)
-                notes.push(outcome.readFailure);
-            notes.push(cancelNote(outcome.cancel, 'cancel-on-timeout'));
-            break;
-        }
-        case 'stopped':
-            report.status = ActionStatus.Cancelled;
-            report.stoppedByFailFast = outcome.by === 'fail-fast';
-            if (outcome.phase === 'before-start') {
-                report.message =
-                    outcome.by === 'workflow'
-                        ? 'Not started: the workflow was cancelled first.'
-                        : 'Not started: another run failed, and fail-fast is on.';
-            }
-            else if (outcome.phase === 'starting') {
-                report.message = `${stopReason(outcome.by)} while the run was being started; Hex may have started it. Check the project in Hex.`;
-            }
-            else {
-                report.message = `${stopReason(outcome.by)} while Hex run ${runId} was going.`;
-                if (outcome.cancel)
-                    notes.push(cancelNote(outcome.cancel, 'cancel-on-workflow-cancel'));
-            }
-            break;
-        case 'failed':
-            report.message = outcome.message;
-            break;
-    }
-    return report;
-}
-function stopReason(by) {
-    return by === 'workflow'
-        ? 'The workflow was cancelled'
-        : 'Another run failed and fail-fast is on: stopped';
-}
-function cancelNote(cancel, input) {
-    switch (cancel.kind) {
-        case 'cancelled':
-            return 'The run was cancelled in Hex.';
-        case 'already-ended':
-            return `The run had already ended ${cancel.status} when it was to be cancelled.`;
-        case 'failed':
-            return `Cancelling the run in Hex failed: ${cancel.error}`;
-        case 'left-going':
-            return `${input} is false: the run was left going in Hex.`;
-    }
-}
-function statusAdvice(status) {
-    switch (status) {
-        case 'ERRORED':
-            return ' A cell failed: open the run in Hex to see which.';
-        case 'KILLED':
-            return ' The run was cancelled in Hex.';
-        case 'UNABLE_TO_ALLOCATE_KERNEL':
-            return ' Hex could not start a kernel for it; the workspace may be at its limit of running kernels. Try again later.';
-        default:
-            return '';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/action/outputs.ts
-
-
-function seconds(ms) {
-    return ms === undefined ? undefined : Math.round(ms / 1000);
-}
-function runsEntry(report) {
-    return {
-        projectId: report.projectId,
-        ...(report.projectName !== undefined ? { projectName: report.projectName } : {}),
-        runId: report.runId ?? null,
-        runUrl: report.runUrl ?? null,
-        status: report.status,
-        elapsedSeconds: seconds(report.elapsedMs) ?? null
-    };
-}
-/**
- * How bad each status is, worst first: the `status` of a step with several runs is the worst of
- * theirs, so one check (`status == 'COMPLETED'`) tells whether all completed.
- */
-const SEVERITY = [
-    ActionStatus.Error,
-    ActionStatus.Timeout,
-    'UNABLE_TO_ALLOCATE_KERNEL',
-    'ERRORED',
-    'KILLED',
-    ActionStatus.Cancelled,
-    'RUNNING',
-    'PENDING',
-    ActionStatus.DryRun,
-    'COMPLETED'
-];
-function worstStatus(statuses) {
-    // A status this list does not know ranks just above COMPLETED's neighbours: never "better".
-    const rank = (s) => SEVERITY.includes(s) ? SEVERITY.indexOf(s) : SEVERITY.indexOf('RUNNING');
-    return statuses.reduce((worst, s) => (rank(s) < rank(worst) ? s : worst), 'COMPLETED');
-}
-/** Every output, always: an unknown value is an empty string, so `steps.x.outputs.y` exists. */
-function reportOutputs(report) {
-    return {
-        [constants/* Output */.k7.RunId]: report.runId ?? '',
-        [constants/* Output */.k7.RunUrl]: report.runUrl ?? '',
-        [constants/* Output */.k7.StatusUrl]: report.statusUrl ?? '',
-        [constants/* Output */.k7.Status]: report.status,
-        [constants/* Output */.k7.ElapsedSeconds]: String(seconds(report.elapsedMs) ?? ''),
-        [constants/* Output */.k7.StartedAt]: report.startedAt ?? '',
-        [constants/* Output */.k7.EndedAt]: report.endedAt ?? '',
-        [constants/* Output */.k7.TraceId]: report.traceId ?? '',
-        [constants/* Output */.k7.ProjectVersion]: report.projectVersion ?? '',
-        [constants/* Output */.k7.Runs]: JSON.stringify([runsEntry(report)])
-    };
-}
-/**
- * The outputs of a step with several runs: `runs` lists them, `status` is the worst, and
- * `elapsed-seconds` is the step's wait; the outputs that name one run are empty.
- */
-function groupOutputs(reports, elapsedMs) {
-    return {
-        [constants/* Output */.k7.RunId]: '',
-        [constants/* Output */.k7.RunUrl]: '',
-        [constants/* Output */.k7.StatusUrl]: '',
-        [constants/* Output */.k7.Status]: worstStatus(reports.map((r) => r.status)),
-        [constants/* Output */.k7.ElapsedSeconds]: String(seconds(elapsedMs)),
-        [constants/* Output */.k7.StartedAt]: '',
-        [constants/* Output */.k7.EndedAt]: '',
-        [constants/* Output */.k7.TraceId]: '',
-        [constants/* Output */.k7.ProjectVersion]: '',
-        [constants/* Output */.k7.Runs]: JSON.stringify(reports.map(runsEntry))
-    };
-}
-
-;// CONCATENATED MODULE: ./src/runs/schedule.ts
-/**
- * The first status read goes out as soon as the trigger is answered and the next one 250 ms later,
- * so a run that ends in a second is noticed in about a second; each later gap doubles up to
- * poll-interval, so a long run costs about `duration / poll-interval` reads.
- */
-const FIRST_POLL_DELAY_MS = 250;
-const POLL_DELAY_GROWTH = 2;
-/** The wait before status read number `readsDone + 1`, knowing nothing of the run. */
-function nextPollDelay(readsDone, intervalMs) {
-    return Math.min(intervalMs, FIRST_POLL_DELAY_MS * POLL_DELAY_GROWTH ** readsDone);
-}
-/** Fast first reads, then every `intervalMs`: for a run whose length nothing predicts. */
-function blindSchedule(intervalMs) {
-    return { delayMs: (readsDone) => nextPollDelay(readsDone, intervalMs) };
-}
-
-;// CONCATENATED MODULE: ./src/action/plan.ts
-
-/** The RunProject body: only what the user set differently from Hex's own defaults is implied. */
-function runRequest(settings) {
-    const request = {
-        updatePublishedResults: settings.updatePublishedResults,
-        useCachedSqlResults: settings.useCachedSqlResults
-    };
-    if (Object.keys(settings.inputParams).length > 0)
-        request.inputParams = settings.inputParams;
-    if (settings.dryRun)
-        request.dryRun = true;
-    if (settings.viewId !== undefined)
-        request.viewId = settings.viewId;
-    if (settings.notifications !== undefined)
-        request.notifications = settings.notifications;
-    return request;
-}
-/** What the inputs decide about each run, for the run's own logic. */
-function runPlan(settings) {
-    return {
-        request: runRequest(settings),
-        apiBase: settings.apiBase,
-        wait: settings.wait,
-        schedule: blindSchedule(settings.pollIntervalMs),
-        cancelOnTimeout: settings.cancelOnTimeout,
-        cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel
-    };
-}
-
-;// CONCATENATED MODULE: ./src/action/summary.ts
-
-
-
-/** How each status is shown: a marker a reader spots at a glance, and a headline. */
-const LOOKS = {
-    COMPLETED: { marker: '✅', headline: 'Hex run completed' },
-    ERRORED: { marker: '❌', headline: 'Hex run errored' },
-    KILLED: { marker: '🛑', headline: 'Hex run was killed' },
-    UNABLE_TO_ALLOCATE_KERNEL: {
-        marker: '❌',
-        headline: 'Hex could not allocate a kernel for the run'
-    },
-    PENDING: { marker: '⏳', headline: 'Hex run started' },
-    RUNNING: { marker: '⏳', headline: 'Hex run started' },
-    [ActionStatus.Timeout]: { marker: '⏱️', headline: 'Hex run timed out' },
-    [ActionStatus.Cancelled]: { marker: '🚫', headline: 'Hex run cancelled' },
-    [ActionStatus.DryRun]: { marker: '🧪', headline: 'Hex dry run accepted' },
-    [ActionStatus.Error]: { marker: '❌', headline: 'Hex run failed' }
-};
-/** Text from Hex or the user goes into a Markdown table: keep it on one line and inert. */
-function cell(text) {
-    return (text
-        // Markdown first: a Hex message about __init__ must not turn bold. Before the entities below,
-        // whose # and & it would otherwise break.
-        .replace(/[\\`*_[\]~#]/g, '\\$&')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '&#124;')
-        .replace(/\r?\n/g, ' '));
-}
-function code(text) {
-    return `<code>${cell(text)}</code>`;
-}
-function summary_link(url, text) {
-    // Only http(s) links are rendered as links; anything else is shown as text.
-    if (!/^https?:\/\//i.test(url))
-        return cell(url);
-    const safe = url.replace(/[\s()<>|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    return `[${cell(text)}](${safe})`;
-}
-/** The job summary for one step, as GitHub-flavoured Markdown. Holds no secret: it has none. */
-function renderSummary(report) {
-    const { marker, headline } = look(report.status);
-    const rows = [['Project', code(report.projectId)]];
-    if (report.runUrl)
-        rows.push(['Run', summary_link(report.runUrl, 'Open the run in Hex')]);
-    if (report.runId)
-        rows.push(['Run ID', code(report.runId)]);
-    if (report.projectVersion)
-        rows.push(['Project version', cell(report.projectVersion)]);
-    if (report.startedAt)
-        rows.push(['Started', cell(report.startedAt)]);
-    if (report.endedAt)
-        rows.push(['Ended', cell(report.endedAt)]);
-    if (report.elapsedMs !== undefined)
-        rows.push(['Duration', cell((0,lib_duration/* formatDuration */.a)(report.elapsedMs))]);
-    if (report.traceId)
-        rows.push(['Trace ID', code(report.traceId)]);
-    if (report.viewId)
-        rows.push(['Saved view', code(report.viewId)]);
-    // The status heads the table: a Markdown table needs a header row, and an empty one shows as a
-    // blank strip.
-    const lines = [
-        `### ${marker} ${headline}`,
-        '',
-        `| Status | ${marker} ${cell(report.status)} |`,
-        '| :-- | :-- |'
-    ];
-    for (const [name, value] of rows)
-        lines.push(`| ${name} | ${value} |`);
-    lines.push('');
-    if (report.message)
-        lines.push(`> ${cell(report.message)}`, '');
-    for (const note of report.notes)
-        lines.push(`- ${cell(note)}`);
-    if (report.notes.length > 0)
-        lines.push('');
-    lines.push(...paramsBlock(report.inputParams));
-    return lines.join('\n');
-}
-/** The job summary for a step with several runs: one row per run, the worst status on top. */
-function renderGroupSummary(reports, inputParams) {
-    const worst = worstStatus(reports.map((r) => r.status));
-    const { marker } = look(worst);
-    const ok = reports.filter((r) => r.succeeded).length;
-    const headline = ok === reports.length
-        ? `${reports.length} Hex runs succeeded`
-        : `${reports.length - ok} of ${reports.length} Hex runs did not succeed`;
-    const lines = [
-        `### ${marker} ${headline}`,
-        '',
-        '| Project | Run | Status | Duration |',
-        '| :-- | :-- | :-- | :-- |'
-    ];
-    for (const r of reports) {
-        const project = r.projectName
-            ? `${cell(r.projectName)} ${code(r.projectId)}`
-            : code(r.projectId);
-        const run = r.runUrl ? summary_link(r.runUrl, r.runId ?? 'Open in Hex') : '–';
-        const duration = r.elapsedMs !== undefined ? cell((0,lib_duration/* formatDuration */.a)(r.elapsedMs)) : '–';
-        lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`);
-    }
-    lines.push('');
-    for (const r of reports) {
-        const label = cell(r.projectName ?? r.projectId);
-        if (r.message)
-            lines.push(`- **${label}**: ${cell(r.message)}`);
-        for (const note of r.notes)
-            lines.push(`- **${label}**: ${cell(note)}`);
-    }
-    if (reports.some((r) => r.message || r.notes.length > 0))
-        lines.push('');
-    lines.push(...paramsBlock(inputParams));
-    return lines.join('\n');
-}
-function look(status) {
-    return LOOKS[status] ?? { marker: '❔', headline: `Hex run ended ${status}` };
-}
-function paramsBlock(inputParams) {
-    const count = Object.keys(inputParams).length;
-    return [
-        '<details>',
-        `<summary>Input parameters (${count})</summary>`,
-        '',
-        // A fence longer than any backtick run in the JSON keeps the block closed.
-        fence(JSON.stringify(inputParams, null, 2)),
-        '',
-        '</details>',
-        ''
-    ];
-}
-function fence(body) {
-    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-    const ticks = '`'.repeat(longest + 1);
-    return `${ticks}json\n${body}\n${ticks}`;
-}
-
-;// CONCATENATED MODULE: ./src/action/publish.ts
-
-
-
-/**
- * Outputs, the job summary and the annotations, for one run or several: the one place a step's
- * result reaches the runner, on every path.
- */
-async function publish(io, result) {
-    const { reports } = result;
-    if (!result.several) {
-        const report = reports[0];
-        await writeResults(io, reportOutputs(report), renderSummary(report));
-        if (!report.succeeded && report.message)
-            io.fail(failureText(report), failureTitle(report));
-        else if (report.message)
-            io.warning(report.message, failureTitle(report));
-        return;
-    }
-    await writeResults(io, groupOutputs(reports, result.elapsedMs), renderGroupSummary(reports, result.inputParams));
-    for (const report of reports) {
-        const label = report.projectName ?? report.projectId;
-        // A run fail-fast stopped is a consequence, not a second cause: a warning, not an error.
-        if (!report.succeeded && report.message && !report.stoppedByFailFast)
-            io.fail(`[${label}] ${failureText(report)}`, failureTitle(report));
-        else if (report.message)
-            io.warning(`[${label}] ${report.message}`, failureTitle(report));
-    }
-    const failed = reports.filter((r) => !r.succeeded).length;
-    io.info(`${reports.length - failed} of ${reports.length} Hex runs ${failed === 0 ? 'succeeded.' : `succeeded; ${failed} did not.`}`);
-}
-/** Outputs and summary alone: for a step whose errors were already reported (invalid inputs). */
-async function writeResults(io, outputs, summary) {
-    for (const [name, value] of Object.entries(outputs))
-        io.setOutput(name, value);
-    // A summary that cannot be written never hides the result.
-    try {
-        await io.writeSummary(summary);
-    }
-    catch (error) {
-        io.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
-    }
-}
-function failureTitle(report) {
-    return report.runId ? `Hex run ${report.status}` : `${constants/* ACTION_NAME */.px} failed`;
-}
-function failureText(report) {
-    const link = report.runUrl && !report.message?.includes(report.runUrl) ? ` ${report.runUrl}` : '';
-    return `${report.message ?? ''}${link}`;
-}
-
-// EXTERNAL MODULE: ./src/action/settings.ts
-var action_settings = __nccwpck_require__(9297);
-;// CONCATENATED MODULE: ./src/action/main.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * The action's main step: trigger the runs (or follow one), wait for them, and report on every
- * path. `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
- */
-async function run(io = action_io/* coreIO */.I, runtime = lib_runtime/* processRuntime */.q, signal) {
-    // Masked before anything else can print it.
-    const token = (0,action_settings/* readToken */.AI)(io.getInput, runtime.env);
-    if (token !== '')
-        io.setSecret(token);
-    io.saveState(constants/* State */.Uw.IsPost, 'true');
-    const parsed = (0,action_settings/* readSettings */.sb)(io.getInput, runtime.env);
-    if (!parsed.ok) {
-        for (const error of parsed.errors)
-            io.fail(error, 'Invalid input');
-        const report = {
-            projectId: io.getInput(constants/* Input */.pd.ProjectId).trim() || io.getInput(constants/* Input */.pd.ProjectName).trim(),
-            status: ActionStatus.Error,
-            succeeded: false,
-            inputParams: {},
-            message: `Nothing was sent to Hex: ${parsed.errors.join(' ')}`,
-            notes: []
-        };
-        await writeResults(io, reportOutputs(report), renderSummary(report));
-        return;
-    }
-    const settings = parsed.settings;
-    const startedAt = runtime.now();
-    const session = new hex_session/* HexSession */.w({
-        client: new client/* HexClient */.VY({
-            apiBase: settings.apiBase,
-            token: settings.apiToken,
-            fetch: runtime.fetch,
-            now: runtime.now,
-            requestTimeoutMs: settings.requestTimeoutMs,
-            onDebug: io.debug
-        }),
-        clock: runtime,
-        deadline: startedAt + settings.timeoutMs
-    });
-    let targets;
-    try {
-        targets = await resolveTargets(settings, session.with({ signal }), io);
-    }
-    catch (error) {
-        const report = {
-            projectId: settings.projectNames.join(', '),
-            status: ActionStatus.Error,
-            succeeded: false,
-            inputParams: settings.inputParams,
-            message: error instanceof errors/* HexError */._W ? error.message : String(error),
-            notes: []
-        };
-        await publish(io, { reports: [report], several: false, elapsedMs: 0, inputParams: {} });
-        return;
-    }
-    const several = targets.length > 1;
-    const ledger = new action_ledger/* RunLedger */.z(io);
-    const plan = runPlan(settings);
-    const reportOf = (outcome) => toReport(outcome, settings);
-    const start = async (target, stops) => {
-        const log = several ? (0,action_io/* labelled */.w)(io, target.projectName ?? target.projectId) : io;
-        const narrate = narrator(log, target);
-        const outcome = await runOne({
-            target,
-            plan,
-            session,
-            stops,
-            emit: (event) => {
-                if (event.type === 'started') {
-                    // Saved at once: if the step is killed later, the workflow and the post step know it.
-                    ledger.open(event.run.projectId, event.run.runId);
-                    if (!several) {
-                        io.setOutput(constants/* Output */.k7.RunId, event.run.runId);
-                        io.setOutput(constants/* Output */.k7.RunUrl, event.run.runUrl);
-                    }
-                }
-                narrate.event(event);
-            }
-        });
-        ledger.close(outcome);
-        narrate.outcome(outcome);
-        return outcome;
-    };
-    const outcomes = several
-        ? await runMany(targets, {
-            maxParallel: settings.maxParallel,
-            failFast: settings.failFast,
-            workflow: signal,
-            isFailure: (outcome) => !reportOf(outcome).succeeded
-        }, start)
-        : [await start(targets[0], { workflow: signal })];
-    await publish(io, {
-        reports: outcomes.map(reportOf),
-        several,
-        elapsedMs: runtime.now() - startedAt,
-        inputParams: settings.inputParams
-    });
-}
-/** The projects to run, by ID; titles are looked up first. */
-async function resolveTargets(settings, session, io) {
-    if (settings.projectNames.length === 0)
-        return settings.projectIds.map((projectId) => ({ projectId, runId: settings.runId }));
-    io.info(`Looking up ${settings.projectNames.map((n) => `'${n}'`).join(', ')} in Hex's project list`);
-    const ids = await findProjects(session, settings.projectNames, (page, count) => io.debug(`Project list page ${page}: ${count} projects`));
-    return settings.projectNames.map((projectName) => {
-        const projectId = ids.get(projectName);
-        io.info(`Project '${projectName}' is ${projectId}.`);
-        return { projectId, projectName, runId: settings.runId };
-    });
-}
-
-
-/***/ }),
-
-/***/ 7718:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   b: () => (/* binding */ post)
-/* harmony export */ });
-/* harmony import */ var _hex_client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6562);
-/* harmony import */ var _hex_session_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2537);
-/* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8895);
-/* harmony import */ var _lib_runtime_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9231);
-/* harmony import */ var _runs_cancel_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8378);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(915);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3152);
-/* harmony import */ var _ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6885);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9297);
-
-
-
-
-
-
-
-
-
-/**
- * The post step. The main step cancels its runs itself when it is told to stop; this is for when
- * it could not: it was killed first, or a cancel failed. It does nothing for runs the main step
- * settled, and it never fails the job.
- */
-async function post(io = _io_js__WEBPACK_IMPORTED_MODULE_5__/* .coreIO */ .I, runtime = _lib_runtime_js__WEBPACK_IMPORTED_MODULE_2__/* .processRuntime */ .q) {
-    const left = (0,_ledger_js__WEBPACK_IMPORTED_MODULE_6__/* .readLedger */ .S)(io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.Runs)).filter((e) => e.fate !== 'settled');
-    if (left.length === 0) {
-        io.debug('The main step settled its runs (or started none): nothing to clean up.');
-        return;
-    }
-    const token = (0,_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .readToken */ .AI)(io.getInput, runtime.env);
-    if (token !== '')
-        io.setSecret(token);
-    const parsed = (0,_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .readSettings */ .sb)(io.getInput, runtime.env);
-    if (!parsed.ok) {
-        io.warning(`Hex runs ${left.map((e) => e.runId).join(', ')} may still be going; the inputs could not be read again to cancel them.`);
-        return;
-    }
-    const { settings } = parsed;
-    const session = new _hex_session_js__WEBPACK_IMPORTED_MODULE_1__/* .HexSession */ .w({
-        client: new _hex_client_js__WEBPACK_IMPORTED_MODULE_0__/* .HexClient */ .VY({
-            apiBase: settings.apiBase,
-            token: settings.apiToken,
-            fetch: runtime.fetch,
-            now: runtime.now,
-            requestTimeoutMs: Math.min(settings.requestTimeoutMs, _runs_cancel_js__WEBPACK_IMPORTED_MODULE_3__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_),
-            onDebug: io.debug
-        }),
-        clock: runtime,
-        deadline: runtime.now() + _runs_cancel_js__WEBPACK_IMPORTED_MODULE_3__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_
-    });
-    const lines = await Promise.all(left.map((entry) => cleanUp(entry, settings, session, io)));
-    const done = lines.filter((line) => line !== undefined);
-    if (done.length === 0)
-        return;
-    try {
-        await io.writeSummary(done.map((line) => `> 🚫 ${line}\n`).join('\n'));
-    }
-    catch {
-        // The summary is a courtesy here; the cancel is what mattered.
-    }
-}
-/** Cancels one run the main step left going, unless it should stay. Returns what it did. */
-async function cleanUp({ projectId, runId, fate }, settings, session, io) {
-    // A cancel the main step tried and could not is finished here whatever the inputs say; a run
-    // the main step never got to decide on is cancelled as on a workflow cancel.
-    if (fate === 'open' && !settings.cancelOnWorkflowCancel) {
-        io.info(`The step stopped before Hex run ${runId} ended; cancel-on-workflow-cancel is false, so it is left going.`);
-        return undefined;
-    }
-    try {
-        const state = await session.within(_runs_cancel_js__WEBPACK_IMPORTED_MODULE_3__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_).getRun(projectId, runId);
-        if ((0,_hex_types_js__WEBPACK_IMPORTED_MODULE_8__/* .isTerminalStatus */ .TQ)(state.status)) {
-            io.info(`Hex run ${runId} already ended ${state.status}: nothing to cancel.`);
-            return undefined;
-        }
-    }
-    catch (error) {
-        io.debug(`Could not read the run's status: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    const result = await (0,_runs_cancel_js__WEBPACK_IMPORTED_MODULE_3__/* .cancelRun */ .Su)(session, projectId, runId, _runs_cancel_js__WEBPACK_IMPORTED_MODULE_3__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_);
-    if (result.kind === 'failed') {
-        io.warning(`Hex run ${runId} may still be going: cancelling it failed: ${result.error}`);
-        return undefined;
-    }
-    const line = result.kind === 'already-ended'
-        ? `Hex run ${runId} had already ended ${result.status}: nothing to cancel.`
-        : fate === 'cancel-wanted'
-            ? `Cancelled Hex run ${runId}, which the main step could not cancel.`
-            : `Cancelled Hex run ${runId}: the main step was stopped before the run ended.`;
-    io.info(line);
-    return line;
-}
-
-
-/***/ }),
-
-/***/ 9297:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   AI: () => (/* binding */ readToken),
-/* harmony export */   sb: () => (/* binding */ readSettings)
-/* harmony export */ });
-/* unused harmony export parseApiUrl */
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
-/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2543);
-
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-/** What Hex's RunProject accepts in a notification (ProjectRunNotification). */
-const NOTIFICATION_TYPES = ['SUCCESS', 'FAILURE', 'ALL'];
-const SCREENSHOT_FORMATS = ['png', 'pdf'];
-/** Status requests count against Hex's rate limit (30 a minute by default); 1s is the floor. */
-const MIN_POLL_INTERVAL_MS = 1_000;
-/** Below this, a slow but healthy answer would be abandoned. */
-const MIN_REQUEST_TIMEOUT_MS = 1_000;
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-/** The token, from api-token or else HEX_API_TOKEN. Read first so it can be masked at once. */
-function readToken(getInput, env) {
-    const raw = getInput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken) || (env[_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .TOKEN_ENV */ .o4] ?? '');
-    return raw.trim().replace(/^Bearer\s+/i, '');
-}
-/**
- * Reads and checks every input. All problems are reported together, each naming the input and the
- * form it takes, so one run of the workflow shows everything to fix.
- */
-function readSettings(getInput, env) {
-    const errors = [];
-    const read = (name) => {
-        const value = getInput(name).trim();
-        return value !== '' ? value : (_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Defaults */ .Hw[name] ?? '');
-    };
-    const bool = (name) => {
-        const value = read(name);
-        if (TRUE.includes(value))
-            return true;
-        if (FALSE.includes(value))
-            return false;
-        errors.push(`Input '${name}' must be true or false, got '${value}'.`);
-        return false;
-    };
-    const duration = (name, minMs) => {
-        const value = read(name);
-        const ms = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E)(value);
-        if (ms === undefined) {
-            errors.push(`Input '${name}' must be a duration such as 90s, 30m, 1h30m or a number of seconds, got '${value}'.`);
-            return minMs;
-        }
-        if (ms < minMs) {
-            errors.push(`Input '${name}' must be at least ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(minMs)}, got '${value}'.`);
-            return minMs;
-        }
-        return ms;
-    };
-    const projectIds = lines(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId)).map((id) => parseProjectId(id, errors));
-    const projectNames = lines(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectName));
-    if (projectIds.length === 0 && projectNames.length === 0)
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId}' is required: the UUID of the Hex project, found after /hex/ in the project's URL (or give its title as '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectName}').`);
-    if (projectIds.length > 0 && projectNames.length > 0)
-        errors.push(`Inputs '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId}' and '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectName}' cannot be used together: give the projects by ID or by title.`);
-    for (const list of [projectIds, projectNames]) {
-        const twice = list.filter((item, i) => list.indexOf(item) !== i);
-        if (twice.length > 0)
-            errors.push(`Project '${twice[0]}' is listed twice: each project runs once per step.`);
-    }
-    const runId = read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId) || undefined;
-    const apiToken = readToken(getInput, env);
-    if (apiToken === '') {
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken}' is empty and ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .TOKEN_ENV */ .o4} is not set: pass a Hex API token from a secret, as api-token: \${{ secrets.HEX_API_TOKEN }} or in env as ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .TOKEN_ENV */ .o4}.`);
-    }
-    else if (/\s/.test(apiToken)) {
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken}' contains white space: pass the token alone, as Hex shows it.`);
-    }
-    const inputParams = parseInputParams(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams), errors);
-    const timeoutMs = duration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Timeout, 1_000);
-    const pollIntervalMs = duration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.PollInterval, MIN_POLL_INTERVAL_MS);
-    const requestTimeoutMs = duration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RequestTimeout, MIN_REQUEST_TIMEOUT_MS);
-    const apiBase = parseApiUrl(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl), errors);
-    const viewId = read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ViewId) || undefined;
-    if (viewId !== undefined && Object.keys(inputParams).length > 0) {
-        errors.push(`Inputs '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ViewId}' and '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams}' cannot be used together: Hex takes the input values from the saved view. Remove one of them.`);
-    }
-    const notifications = parseNotifications(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications), errors);
-    const dryRun = bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.DryRun);
-    if (runId !== undefined) {
-        if (!UUID.test(runId))
-            errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId}' must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
-        if (projectIds.length + projectNames.length > 1)
-            errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId}' names one run, of one project: give a single project.`);
-        const started = [
-            Object.keys(inputParams).length > 0 && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams,
-            viewId !== undefined && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ViewId,
-            notifications !== undefined && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications,
-            dryRun && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.DryRun
-        ].filter((name) => name !== false);
-        if (started.length > 0)
-            errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId}' waits for a run that has already started, so '${started.join("', '")}' cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`);
-    }
-    const maxParallel = parseCount(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.MaxParallel, read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.MaxParallel), errors);
-    const settings = {
-        projectIds,
-        projectNames,
-        runId: runId?.toLowerCase(),
-        maxParallel,
-        failFast: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.FailFast),
-        apiToken,
-        inputParams,
-        timeoutMs,
-        pollIntervalMs,
-        requestTimeoutMs,
-        apiBase,
-        wait: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Wait),
-        cancelOnTimeout: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.CancelOnTimeout),
-        cancelOnWorkflowCancel: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.CancelOnWorkflowCancel),
-        failOnRunFailure: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.FailOnRunFailure),
-        updatePublishedResults: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.UpdatePublishedResults),
-        useCachedSqlResults: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.UseCachedSqlResults),
-        dryRun,
-        viewId,
-        notifications
-    };
-    return errors.length > 0 ? { ok: false, errors } : { ok: true, settings };
-}
-/** One item per line; blank lines are dropped. */
-function lines(value) {
-    return value
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '');
-}
-function parseCount(name, value, errors) {
-    if (/^[1-9]\d*$/.test(value))
-        return Number(value);
-    errors.push(`Input '${name}' must be a whole number of at least 1, got '${value}'.`);
-    return 1;
-}
-function parseProjectId(value, errors) {
-    if (UUID.test(value))
-        return value.toLowerCase();
-    const inside = UUID_INSIDE.exec(value)?.[0];
-    const hint = inside ? ` Did you mean '${inside.toLowerCase()}'?` : '';
-    errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId}' must be a project UUID such as 5a8591dd-4039-49df-9202-96385ba3eff8 (found after /hex/ in the project's URL), got '${value}'.${hint}`);
-    return value;
-}
-function parseInputParams(value, errors) {
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams}' must be a JSON object such as {"region": "emea"}: ${reason}.`);
-        return {};
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed;
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams}' must be a JSON object such as {"region": "emea"}, got ${kind}.`);
-        return {};
-    }
-    return parsed;
-}
-function parseNotifications(value, errors) {
-    if (value === '')
-        return undefined;
-    const form = `a JSON array such as [{"type": "FAILURE", "includeSuccessScreenshot": false, "userIds": ["..."]}]`;
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications}' must be ${form}: ${reason}.`);
-        return undefined;
-    }
-    if (!Array.isArray(parsed)) {
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications}' must be ${form}.`);
-        return undefined;
-    }
-    parsed.forEach((item, i) => {
-        const where = `Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications}' item ${i + 1}`;
-        if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-            errors.push(`${where} must be an object, as in ${form}.`);
-            return;
-        }
-        const o = item;
-        if (typeof o.type !== 'string' || !NOTIFICATION_TYPES.includes(o.type))
-            errors.push(`${where} needs "type": one of ${NOTIFICATION_TYPES.join(', ')}.`);
-        if (typeof o.includeSuccessScreenshot !== 'boolean')
-            errors.push(`${where} needs "includeSuccessScreenshot": true or false.`);
-        if (o.screenshotFormat !== undefined &&
-            (typeof o.screenshotFormat !== 'string' || !SCREENSHOT_FORMATS.includes(o.screenshotFormat)))
-            errors.push(`${where} has "screenshotFormat": it must be "png" or "pdf".`);
-        for (const list of ['slackChannelIds', 'userIds', 'groupIds'])
-            if (o[list] !== undefined &&
-                !(Array.isArray(o[list]) && o[list].every((id) => typeof id === 'string')))
-                errors.push(`${where} has "${list}": it must be an array of strings.`);
-        for (const text of ['subject', 'body'])
-            if (o[text] !== undefined && typeof o[text] !== 'string')
-                errors.push(`${where} has "${text}": it must be a string.`);
-    });
-    return parsed;
-}
-/**
- * Accepts the API base (https://eu.hex.tech/api/v1), its parent (/api) or a bare host, and returns
- * the API base. The token goes to this host, so it must be https (plain http only on loopback,
- * for tests) and carry no credentials, query or fragment.
- */
-function parseApiUrl(value, errors) {
-    const form = `a Hex host such as https://eu.hex.tech or its API base https://eu.hex.tech/api/v1`;
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl}' must be ${form}, got '${value}'.`);
-        return value;
-    }
-    if (url.username || url.password || url.search || url.hash) {
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl}' must be ${form}, without credentials, query or fragment.`);
-        return value;
-    }
-    const loopback = LOOPBACK_HOSTS.test(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl}' must use https:// (the API token is sent to it), got '${value}'.`);
-        return value;
-    }
-    // A reverse proxy may put the API under a prefix; the path must still end in /api or /api/v1.
-    const path = url.pathname.replace(/\/+$/, '');
-    if (path === '')
-        return `${url.origin}/api/v1`;
-    if (path.endsWith('/api/v1'))
-        return `${url.origin}${path}`;
-    if (path.endsWith('/api'))
-        return `${url.origin}${path}/v1`;
-    errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl}' must be ${form}, got '${value}' (path ${url.pathname}).`);
-    return value;
-}
-
-
-/***/ }),
-
-/***/ 6562:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   VY: () => (/* binding */ HexClient),
-/* harmony export */   t0: () => (/* binding */ runPath)
-/* harmony export */ });
-/* unused harmony exports PROJECTS_PAGE_SIZE, runsPath, parseRetryAfter */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5282);
-/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2543);
-
-
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-/** Hex's largest page (PageSize): fewer requests to find a project by name. */
-const PROJECTS_PAGE_SIZE = 100;
-/**
- * The Hex API calls the action makes. It never imports @actions/core: what it has to say
- * goes through onDebug or a typed error whose message tells the user what to do.
- */
-class HexClient {
-    apiBase;
-    host;
-    token;
-    fetchImpl;
-    userAgent;
-    requestTimeoutMs;
-    onDebug;
-    now;
-    constructor(options) {
-        this.apiBase = options.apiBase.replace(/\/+$/, '');
-        this.host = new URL(this.apiBase).origin;
-        this.token = options.token;
-        this.fetchImpl = options.fetch ?? globalThis.fetch;
-        this.userAgent = options.userAgent ?? 'hex-run-action';
-        this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-        this.onDebug = options.onDebug ?? (() => { });
-        this.now = options.now ?? Date.now;
-    }
-    /** `POST /projects/{projectId}/runs` (RunProject). */
-    async runProject(projectId, request, options = {}) {
-        const context = this.context('trigger', projectId);
-        const json = await this.request(context, 'POST', runsPath(projectId), options, request);
-        const o = asObject(json, context);
-        const runId = requireString(o, 'runId', context);
-        return {
-            projectId: optionalString(o.projectId) ?? projectId,
-            runId,
-            runUrl: requireString(o, 'runUrl', context),
-            runStatusUrl: optionalString(o.runStatusUrl) ?? `${this.apiBase}${runPath(projectId, runId)}`,
-            traceId: optionalString(o.traceId),
-            projectVersion: optionalVersion(o.projectVersion)
-        };
-    }
-    /** `GET /projects/{projectId}/runs/{runId}` (GetRunStatus). */
-    async getRun(projectId, runId, options = {}) {
-        const context = this.context('status', projectId, runId);
-        const json = await this.request(context, 'GET', runPath(projectId, runId), options);
-        return this.runState(asObject(json, context), projectId, runId, context);
-    }
-    /**
-     * `GET /projects/{projectId}/runs` (GetProjectRuns), newest first: API-triggered runs only, to
-     * find a run whose trigger answer was lost.
-     */
-    async listApiRuns(projectId, limit, options = {}) {
-        const context = this.context('list', projectId);
-        const query = `?limit=${limit}&runTriggerFilter=API`;
-        const json = await this.request(context, 'GET', `${runsPath(projectId)}${query}`, options);
-        const runs = asObject(json, context).runs;
-        if (!Array.isArray(runs))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, 'the field runs is missing');
-        return runs.map((run) => {
-            const o = asObject(run, context);
-            return this.runState(o, projectId, requireString(o, 'runId', context), context);
-        });
-    }
-    /**
-     * `GET /projects` (ListProjects), one page: the projects the token's user can see, and the
-     * cursor of the next page (undefined on the last).
-     */
-    async listProjects(name, after, options = {}) {
-        const context = { operation: 'find', projectId: `'${name}'`, host: this.host };
-        const query = new URLSearchParams({ limit: String(PROJECTS_PAGE_SIZE) });
-        if (after !== undefined)
-            query.set('after', after);
-        const json = await this.request(context, 'GET', `/projects?${query.toString()}`, options);
-        const o = asObject(json, context);
-        if (!Array.isArray(o.values))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, 'the field values is missing');
-        const projects = o.values.map((value) => {
-            const p = asObject(value, context);
-            return { id: requireString(p, 'id', context), title: optionalString(p.title) ?? '' };
-        });
-        const pagination = typeof o.pagination === 'object' && o.pagination !== null ? o.pagination : {};
-        return { projects, after: optionalString(pagination.after) };
-    }
-    runState(o, projectId, runId, context) {
-        return {
-            projectId: optionalString(o.projectId) ?? projectId,
-            runId: optionalString(o.runId) ?? runId,
-            status: requireString(o, 'status', context).toUpperCase(),
-            runUrl: optionalString(o.runUrl),
-            projectVersion: optionalVersion(o.projectVersion),
-            startTime: optionalString(o.startTime),
-            endTime: optionalString(o.endTime),
-            elapsedMs: typeof o.elapsedTime === 'number' && Number.isFinite(o.elapsedTime)
-                ? o.elapsedTime
-                : undefined,
-            traceId: optionalString(o.traceId)
-        };
-    }
-    /** `DELETE /projects/{projectId}/runs/{runId}` (CancelRun); Hex answers 204 with no body. */
-    async cancelRun(projectId, runId, options = {}) {
-        const context = this.context('cancel', projectId, runId);
-        await this.request(context, 'DELETE', runPath(projectId, runId), options);
-    }
-    context(operation, projectId, runId) {
-        return { operation, projectId, runId, host: this.host };
-    }
-    async request(context, method, path, options, body) {
-        const url = `${this.apiBase}${path}`;
-        const headers = {
-            accept: 'application/json',
-            authorization: `Bearer ${this.token}`,
-            'user-agent': this.userAgent
-        };
-        if (body !== undefined)
-            headers['content-type'] = 'application/json';
-        const timeoutMs = Math.min(this.requestTimeoutMs, options.timeoutMs ?? Infinity);
-        const timeout = AbortSignal.timeout(timeoutMs);
-        const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-        const started = this.now();
-        let response;
-        try {
-            response = await this.fetchImpl(url, {
-                method,
-                headers,
-                body: body === undefined ? undefined : JSON.stringify(body),
-                signal,
-                // The token must go to the configured host only: a redirect is reported, never followed.
-                redirect: 'manual'
-            });
-        }
-        catch (error) {
-            throw networkError(context, error, timeout.aborted, timeoutMs);
-        }
-        let text;
-        try {
-            text = await response.text();
-        }
-        catch (error) {
-            // The status line arrived: an error status is known even if its body is lost.
-            if (response.status >= 400)
-                text = '';
-            else
-                throw networkError(context, error, timeout.aborted, timeoutMs);
-        }
-        this.onDebug(`${method} ${url} -> ${response.status} in ${Math.round(this.now() - started)}ms`);
-        if (response.status >= 300 && response.status < 400) {
-            const location = response.headers.get('location') ?? 'an unnamed location';
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexRedirectError */ .OG(context, response.status, location);
-        }
-        if (!response.ok) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexApiError */ .Y5(context, response.status, response.statusText, (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .parseErrorBody */ .kW)(text), parseRetryAfter(response.headers.get('retry-after'), this.now()));
-        }
-        if (method === 'DELETE')
-            return undefined;
-        try {
-            return JSON.parse(text);
-        }
-        catch {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, `expected JSON, got ${describeBody(text)}`);
-        }
-    }
-}
-function runsPath(projectId) {
-    return `/projects/${encodeURIComponent(projectId)}/runs`;
-}
-function runPath(projectId, runId) {
-    return `${runsPath(projectId)}/${encodeURIComponent(runId)}`;
-}
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 10.2.3). */
-function parseRetryAfter(value, nowMs) {
-    if (value === null)
-        return undefined;
-    const text = value.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    const date = Date.parse(text);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
-function networkError(context, error, timedOut, timeoutMs) {
-    if (timedOut)
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexNetworkError */ .u5(context, 'TIMEOUT', `no answer within ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(timeoutMs)}`);
-    if (error instanceof Error && error.name === 'AbortError')
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexNetworkError */ .u5(context, 'ABORTED', 'the request was aborted');
-    const cause = error instanceof Error ? error.cause : undefined;
-    const code = typeof cause?.code === 'string' ? cause.code : 'UNKNOWN';
-    const detail = cause instanceof Error ? cause.message : String(error);
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexNetworkError */ .u5(context, code, detail);
-}
-function describeBody(text) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return 'an empty body';
-    if (trimmed.startsWith('<'))
-        return 'an HTML page (a proxy or maintenance page?)';
-    return `${JSON.stringify(trimmed.slice(0, 80))}${trimmed.length > 80 ? '...' : ''}`;
-}
-function asObject(json, context) {
-    if (typeof json !== 'object' || json === null || Array.isArray(json))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, 'expected a JSON object');
-    return json;
-}
-function optionalString(value) {
-    return typeof value === 'string' && value !== '' ? value : undefined;
-}
-function requireString(o, field, context) {
-    const value = optionalString(o[field]);
-    if (value === undefined)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, `the field ${field} is missing`);
-    return value;
-}
-/** projectVersion is an integer in the trigger's answer and a string in the status answer. */
-function optionalVersion(value) {
-    if (typeof value === 'number' && Number.isFinite(value))
-        return String(value);
-    return optionalString(value);
-}
-
-
-/***/ }),
-
-/***/ 5282:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   F6: () => (/* binding */ HexResponseError),
-/* harmony export */   OG: () => (/* binding */ HexRedirectError),
-/* harmony export */   Y5: () => (/* binding */ HexApiError),
-/* harmony export */   _W: () => (/* binding */ HexError),
-/* harmony export */   kW: () => (/* binding */ parseErrorBody),
-/* harmony export */   u5: () => (/* binding */ HexNetworkError)
-/* harmony export */ });
-const DOING = {
-    trigger: 'start a run of',
-    status: 'read the status of a run of',
-    cancel: 'cancel a run of',
-    list: 'list the runs of',
-    find: 'find'
-};
-/**
- * System error codes that mean the connection was never made, so the request was never sent:
- * refused, DNS, routing, connect timeout, TLS handshake. Sending it again cannot start a second run.
- */
-const NOT_SENT_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EAI_FAIL',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'EHOSTDOWN',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'CERT_HAS_EXPIRED',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'ERR_TLS_CERT_ALTNAME_INVALID'
-]);
-/** Base of every failure the Hex client reports. */
-class HexError extends Error {
-    context;
-    constructor(message, context) {
-        super(message);
-        this.name = new.target.name;
-        this.context = context;
-    }
-}
-/** Hex answered with an HTTP error status. */
-class HexApiError extends HexError {
-    status;
-    body;
-    /** From a Retry-After header, when Hex sent one. */
-    retryAfterMs;
-    constructor(context, status, statusText, body, retryAfterMs) {
-        super(explainStatus(context, status, statusText, body), context);
-        this.status = status;
-        this.body = body;
-        this.retryAfterMs = retryAfterMs;
-    }
-}
-/** The request did not get an answer: connection refused, DNS failure, reset, timeout. */
-class HexNetworkError extends HexError {
-    /** The system error code (ECONNREFUSED, ENOTFOUND, ...), TIMEOUT, or ABORTED. */
-    code;
-    /** False when the connection was never made: Hex cannot have seen the request. */
-    requestSent;
-    constructor(context, code, detail) {
-        super(`Could not ${DOING[context.operation]} project ${context.projectId}: no answer from ${context.host} (${detail}). Check api-url and that the runner can reach Hex.`, context);
-        this.code = code;
-        this.requestSent = !NOT_SENT_CODES.has(code);
-    }
-}
-/** Hex answered with success, but the body is not what the API describes. */
-class HexResponseError extends HexError {
-    constructor(context, detail) {
-        super(`Hex's answer when trying to ${DOING[context.operation]} project ${context.projectId} could not be read: ${detail}.`, context);
-    }
-}
-/** Hex (or something in front of it) answered with a redirect, which is never followed. */
-class HexRedirectError extends HexError {
-    constructor(context, status, location) {
-        super(`${context.host} answered ${status} redirecting to ${location} when asked to ${DOING[context.operation]} project ${context.projectId}. The API token is never sent on a redirect: set api-url to the Hex API base itself.`, context);
-    }
-}
-function asString(value) {
-    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-/**
- * Reads a Hex error body in any of the shapes Hex uses: `{reason, details, traceId}` (older
- * routes), `{code, message, issues[]}` (newer routes), `{traceId, invalid[], notFound[]}` (a 422
- * for input parameters), or plain text such as `Unauthorized`.
- */
-function parseErrorBody(text) {
-    const body = { issues: [], invalid: [], notFound: [] };
-    let json;
-    try {
-        json = JSON.parse(text);
-    }
-    catch {
-        const plain = text.trim();
-        // An HTML page (a proxy's or a load balancer's) says nothing useful in a log line.
-        if (plain !== '' && !plain.startsWith('<'))
-            body.message = plain.slice(0, 300);
-        return body;
-    }
-    if (typeof json !== 'object' || json === null || Array.isArray(json))
-        return body;
-    const o = json;
-    const reason = asString(o.reason);
-    const details = asString(o.details);
-    body.message =
-        asString(o.message) ?? (reason && details ? `${reason} (${details})` : (reason ?? details));
-    body.traceId = asString(o.traceId);
-    if (Array.isArray(o.issues)) {
-        for (const issue of o.issues) {
-            const m = asString(issue?.message) ?? asString(issue);
-            if (m)
-                body.issues.push(m);
-        }
-    }
-    if (Array.isArray(o.invalid)) {
-        for (const item of o.invalid) {
-            if (typeof item !== 'object' || item === null)
-                continue;
-            const p = item;
-            const paramName = asString(p.paramName);
-            if (paramName)
-                body.invalid.push({
-                    paramName,
-                    paramValue: asString(p.paramValue),
-                    dataType: asString(p.dataType)
-                });
-        }
-    }
-    if (Array.isArray(o.notFound)) {
-        for (const name of o.notFound) {
-            const n = asString(name);
-            if (n)
-                body.notFound.push(n);
-        }
-    }
-    return body;
-}
-function hexSaid(body) {
-    const parts = [];
-    if (body.message)
-        parts.push(body.message);
-    for (const issue of body.issues)
-        if (issue !== body.message)
-            parts.push(issue);
-    if (body.notFound.length > 0)
-        parts.push(`input parameters not in the project: ${body.notFound.join(', ')}`);
-    for (const p of body.invalid) {
-        const expected = p.dataType ? ` (expects ${p.dataType})` : '';
-        const got = p.paramValue !== undefined ? ` ${p.paramValue}` : '';
-        parts.push(`invalid value for input parameter ${p.paramName}:${got}${expected}`);
-    }
-    return parts.length > 0 ? ` Hex said: ${parts.join('; ')}.` : '';
-}
-function traceNote(body) {
-    return body.traceId ? ` (Hex trace ID ${body.traceId})` : '';
-}
-function explainStatus(context, status, statusText, body) {
-    const { operation, projectId, runId, host } = context;
-    const said = hexSaid(body);
-    const trace = traceNote(body);
-    switch (status) {
-        case 401:
-            return (`Hex at ${host} rejected the API token (401 Unauthorized). The token is invalid or expired, or it belongs to another Hex host (check api-url).` +
-                ` Create a token in Hex under Settings > API keys with the "Run projects" scope and pass it as api-token from a secret.${trace}`);
-        case 403:
-            if (operation === 'find')
-                return `Hex refused to list projects to find project ${projectId} (403 Forbidden): finding a project by name needs a token with the "Read projects" scope as well as "Run projects". Add the scope, or give project-id instead.${said}${trace}`;
-            return (`Hex refused to ${DOING[operation]} project ${projectId} (403 Forbidden): the API token lacks the "Run projects" scope, or its user may not run this project.` +
-                ` Use a workspace token with "Run projects", or a personal access token of a user with at least "Can view app" access who may run it.${said}${trace}`);
-        case 404:
-            return operation === 'trigger'
-                ? `Hex found no project ${projectId} at ${host} (404 Not Found). Check project-id: the project must exist, and the token's user must have access to it.${said}${trace}`
-                : `Hex found no run ${runId ?? ''} of project ${projectId} at ${host} (404 Not Found). The project must exist and the token's user must have access to it.${said}${trace}`;
-        case 422:
-            return operation === 'trigger'
-                ? `Hex could not run project ${projectId} (422 Unprocessable): the project must be published (publish it in Hex first), and every input parameter must name an input of the published app with a valid value.${said}${trace}`
-                : `Hex could not ${DOING[operation]} project ${projectId} (422 Unprocessable).${said}${trace}`;
-        default: {
-            const text = statusText ? ` ${statusText}` : '';
-            return `Hex answered ${status}${text} when asked to ${DOING[operation]} project ${projectId}.${said}${trace}`;
-        }
-    }
-}
-
-
-/***/ }),
-
-/***/ 543:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   LH: () => (/* binding */ withRetries),
-/* harmony export */   gX: () => (/* binding */ triggerVerdict),
-/* harmony export */   i5: () => (/* binding */ RetriesExhaustedError),
-/* harmony export */   rk: () => (/* binding */ UnknownOutcomeError),
-/* harmony export */   vK: () => (/* binding */ MAX_CONNECT_ATTEMPTS),
-/* harmony export */   wk: () => (/* binding */ readVerdict)
-/* harmony export */ });
-/* unused harmony exports RETRYABLE_STATUSES, DEFAULT_BACKOFF, backoffDelay */
-/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5282);
-
-
-/** Statuses that say "not now" rather than "no": rate limit, server error, gateway, overload. */
-const RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
-function statusReason(error) {
-    return `Hex answered ${error.status}`;
-}
-/** GET and DELETE: anything transient is retried. */
-function readVerdict(error) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexNetworkError */ .u5)
-        return error.code === 'ABORTED'
-            ? { kind: 'fatal' }
-            : { kind: 'retry', reason: networkReason(error) };
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexApiError */ .Y5)
-        return RETRYABLE_STATUSES.includes(error.status)
-            ? { kind: 'retry', afterMs: error.retryAfterMs, reason: statusReason(error) }
-            : { kind: 'fatal' };
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexResponseError */ .F6)
-        return { kind: 'retry', reason: 'the answer could not be read' };
-    return { kind: 'fatal' };
-}
-/**
- * POST .../runs: sent again only where Hex certainly started no run: the connection was never
- * made, Hex answered 429 (rate limited), or 503 (the workspace is at its limit of running
- * kernels; Hex documents that no run is created then).
- */
-function triggerVerdict(error) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexNetworkError */ .u5) {
-        if (error.code === 'ABORTED')
-            return { kind: 'fatal' };
-        return error.requestSent
-            ? { kind: 'unknown-outcome', reason: networkReason(error) }
-            : { kind: 'retry', reason: networkReason(error) };
-    }
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexApiError */ .Y5) {
-        if (error.status === 429)
-            return {
-                kind: 'retry',
-                afterMs: error.retryAfterMs,
-                reason: 'Hex is rate limiting runs (429)'
-            };
-        if (error.status === 503)
-            return {
-                kind: 'retry',
-                afterMs: error.retryAfterMs,
-                reason: 'Hex is at its limit of running kernels (503); no run was created'
-            };
-        if (error.status >= 500)
-            return { kind: 'unknown-outcome', reason: statusReason(error) };
-        return { kind: 'fatal' };
-    }
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexRedirectError */ .OG)
-        return { kind: 'fatal' };
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexResponseError */ .F6)
-        return {
-            kind: 'unknown-outcome',
-            reason: 'Hex accepted the trigger but its answer could not be read'
-        };
-    return { kind: 'fatal' };
-}
-function networkReason(error) {
-    return error.code === 'TIMEOUT' ? 'no answer in time' : `connection failed (${error.code})`;
-}
-/**
- * 1 s doubling to 15 s: long enough for a gateway to recover, short enough that a run which ends
- * during an outage is seen soon after it.
- */
-const DEFAULT_BACKOFF = { baseMs: 1_000, capMs: 15_000 };
-/**
- * A trigger whose connection cannot be made at all (refused, DNS, TLS) gets this many attempts,
- * about 15 s at most: Hex is unreachable, and the user should hear so in seconds, not after the
- * whole timeout. Once a run is going, status reads ride out an outage until the timeout instead.
- */
-const MAX_CONNECT_ATTEMPTS = 5;
-/** Capped exponential backoff with full jitter (a random wait between 0 and the cap). */
-function backoffDelay(retry, backoff, random) {
-    return Math.round(random() * Math.min(backoff.capMs, backoff.baseMs * 2 ** retry));
-}
-/** Retries ran out: the deadline came, or Hex stayed unreachable. Carries the last error. */
-class RetriesExhaustedError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexError */ ._W {
-    lastError;
-    attempts;
-    failingForMs;
-    why;
-    constructor(lastError, attempts, failingForMs, why) {
-        const tally = attempts > 1 ? ` (${attempts} attempts over ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(failingForMs)} failed)` : '';
-        super(`${lastError.message}${tally}`, lastError.context);
-        this.lastError = lastError;
-        this.attempts = attempts;
-        this.failingForMs = failingForMs;
-        this.why = why;
-    }
-}
-/** A trigger that may have started a run; the caller looks for it instead of sending again. */
-class UnknownOutcomeError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexError */ ._W {
-    original;
-    reason;
-    constructor(original, reason) {
-        super(original.message, original.context);
-        this.original = original;
-        this.reason = reason;
-    }
-}
-/**
- * Runs `attempt` until it succeeds, a failure is not worth retrying, the deadline passes, or the
- * signal aborts. Throws the last error as it was (fatal), RetriesExhaustedError, or
- * UnknownOutcomeError.
- */
-async function withRetries(attempt, options) {
-    const { verdict, deadline, now, sleep, signal, onRetry } = options;
-    const random = options.random ?? Math.random;
-    const backoff = options.backoff ?? DEFAULT_BACKOFF;
-    const firstTry = now();
-    let connectFailures = 0;
-    for (let attempts = 1;; attempts++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexError */ ._W) || signal?.aborted)
-                throw error;
-            const v = verdict(error);
-            if (v.kind === 'fatal')
-                throw error;
-            if (v.kind === 'unknown-outcome')
-                throw new UnknownOutcomeError(error, v.reason);
-            if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexNetworkError */ .u5 && !error.requestSent)
-                connectFailures++;
-            const left = deadline - now();
-            // A backoff is cut short so that the last attempt lands on the deadline; a Retry-After is
-            // Hex's own word, so an attempt it would push past the deadline is not made at all.
-            const delayMs = v.afterMs ?? Math.min(backoffDelay(attempts - 1, backoff, random), left);
-            const why = connectFailures >= (options.maxConnectAttempts ?? Infinity)
-                ? 'unreachable'
-                : left <= 0 || delayMs > left
-                    ? 'deadline'
-                    : undefined;
-            if (why)
-                throw new RetriesExhaustedError(error, attempts, now() - firstTry, why);
-            onRetry?.({ attempt: attempts, delayMs, reason: v.reason, error });
-            await sleep(delayMs, signal);
-            if (signal?.aborted)
-                throw error;
-        }
-    }
-}
-
-
-/***/ }),
-
-/***/ 2537:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   w: () => (/* binding */ HexSession)
-/* harmony export */ });
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(543);
-
-/**
- * The Hex API with the retry policy built in: a client, a clock, a deadline and a stop signal.
- * Reads and cancels ride out transient failures until the deadline; a trigger is sent again only
- * where Hex certainly started no run. Callers never wire retries themselves; they narrow a session
- * (`with`) for a run's own stop signal or a cancel's budget.
- */
-class HexSession {
-    client;
-    clock;
-    deadline;
-    signal;
-    onRetry;
-    constructor(options) {
-        this.client = options.client;
-        this.clock = options.clock;
-        this.deadline = options.deadline;
-        this.signal = options.signal;
-        this.onRetry = options.onRetry;
-    }
-    /** The same session with other bounds. `signal: undefined` makes one nothing can stop. */
-    with(changes) {
-        return new HexSession({
-            client: this.client,
-            clock: this.clock,
-            deadline: this.deadline,
-            signal: this.signal,
-            onRetry: this.onRetry,
-            ...changes
-        });
-    }
-    /** The same session, ending `budgetMs` from now and deaf to the stop signal (a cancel, a lookup). */
-    within(budgetMs, signal) {
-        return this.with({ deadline: this.clock.now() + budgetMs, signal });
-    }
-    /** GetRunStatus. */
-    getRun(projectId, runId) {
-        return this.retry(_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .readVerdict */ .wk, () => this.client.getRun(projectId, runId, { signal: this.signal }));
-    }
-    /** GetProjectRuns, API-triggered runs only, newest first. */
-    listApiRuns(projectId, limit) {
-        return this.retry(_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .readVerdict */ .wk, () => this.client.listApiRuns(projectId, limit, { signal: this.signal }));
-    }
-    /** ListProjects, one page. */
-    listProjects(name, after) {
-        return this.retry(_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .readVerdict */ .wk, () => this.client.listProjects(name, after, { signal: this.signal }));
-    }
-    /**
-     * RunProject. `requestSignal` abandons the request in flight; it may abort later than the
-     * session's signal, so that a trigger that completes can still be cancelled by its run id.
-     * Throws UnknownOutcomeError where Hex may have started a run: the caller looks for it.
-     */
-    trigger(projectId, request, requestSignal) {
-        return this.retry(_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .triggerVerdict */ .gX, () => this.client.runProject(projectId, request, { signal: requestSignal }), _retry_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_CONNECT_ATTEMPTS */ .vK);
-    }
-    /** CancelRun. Each attempt fits in what is left before the deadline: one hung DELETE must not outlast it. */
-    cancelRun(projectId, runId) {
-        return this.retry(_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .readVerdict */ .wk, () => this.client.cancelRun(projectId, runId, {
-            timeoutMs: Math.max(1, this.deadline - this.clock.now())
-        }));
-    }
-    retry(verdict, attempt, maxConnectAttempts) {
-        const onRetry = this.onRetry;
-        return (0,_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .withRetries */ .LH)(attempt, {
-            verdict,
-            deadline: this.deadline,
-            now: this.clock.now,
-            sleep: this.clock.sleep,
-            random: this.clock.random,
-            signal: this.signal,
-            maxConnectAttempts,
-            onRetry: onRetry && ((notice) => onRetry(notice.error.context.operation, notice))
-        });
-    }
-}
-
-
-/***/ }),
-
-/***/ 8895:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   TQ: () => (/* binding */ isTerminalStatus),
-/* harmony export */   ih: () => (/* binding */ isKnownStatus)
-/* harmony export */ });
-/* unused harmony exports RUN_STATUSES, TERMINAL_STATUSES */
-/** Run statuses as Hex reports them (the same six in every published version of the API). */
-const RUN_STATUSES = [
-    'PENDING',
-    'RUNNING',
-    'COMPLETED',
-    'ERRORED',
-    'KILLED',
-    'UNABLE_TO_ALLOCATE_KERNEL'
-];
-const TERMINAL_STATUSES = [
-    'COMPLETED',
-    'ERRORED',
-    'KILLED',
-    'UNABLE_TO_ALLOCATE_KERNEL'
-];
-function isKnownStatus(status) {
-    return RUN_STATUSES.includes(status);
-}
-function isTerminalStatus(status) {
-    return TERMINAL_STATUSES.includes(status);
-}
-
-
-/***/ }),
-
-/***/ 9407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _action_constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(915);
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2450);
-/* harmony import */ var _action_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7718);
-
-
-
-
-// One bundle serves both steps: the main step leaves isPost in the state for the post step.
-if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_action_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.IsPost) === 'true') {
-    await (0,_action_post_js__WEBPACK_IMPORTED_MODULE_3__/* .post */ .b)();
-}
-else {
-    // The runner stops a step with SIGINT, then SIGTERM 7.5 s later, then kills it 2.5 s after that.
-    // The first signal stops the wait; the run is cancelled and reported before the kill.
-    const shutdown = new AbortController();
-    const stop = (signal) => {
-        if (shutdown.signal.aborted)
-            return;
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Received ${signal}: stopping.`);
-        shutdown.abort();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)(undefined, undefined, shutdown.signal);
-}
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 2543:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ parseDuration),
-/* harmony export */   a: () => (/* binding */ formatDuration)
-/* harmony export */ });
-const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1_000 };
-/** `1h30m`, `90s`, `2h`, `1h 5m 3s`, or a bare number of seconds (`600`, `2.5`). */
-const DURATION = /^(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s)?$/i;
-const BARE_SECONDS = /^\d+(?:\.\d+)?$/;
-/**
- * Parses a duration as the timeout and poll-interval inputs accept it.
- * Returns milliseconds, or undefined when the text is not a duration.
- */
-function parseDuration(text) {
-    const value = text.trim();
-    if (value === '')
-        return undefined;
-    if (BARE_SECONDS.test(value))
-        return Math.round(Number(value) * UNIT_MS.s);
-    const match = DURATION.exec(value);
-    if (!match)
-        return undefined;
-    const [, h, m, s] = match;
-    if (h === undefined && m === undefined && s === undefined)
-        return undefined;
-    const ms = Number(h ?? 0) * UNIT_MS.h + Number(m ?? 0) * UNIT_MS.m + Number(s ?? 0) * UNIT_MS.s;
-    return Math.round(ms);
-}
-/** Formats milliseconds for a log line: `850ms`, `4.2s`, `2m 5s`, `1h 0m 12s`. */
-function formatDuration(ms) {
-    if (ms < 1_000)
-        return `${Math.max(0, Math.round(ms))}ms`;
-    if (ms < 60_000)
-        return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`;
-    const totalSeconds = Math.floor(ms / 1_000);
-    const h = Math.floor(totalSeconds / 3_600);
-    const m = Math.floor((totalSeconds % 3_600) / 60);
-    const s = totalSeconds % 60;
-    return h > 0 ? `${h}h ${m}m ${s}s` : `${m}m ${s}s`;
-}
-
-
-/***/ }),
-
-/***/ 9231:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  q: () => (/* binding */ processRuntime)
-});
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/lib/runtime.ts
-
-
-/**
- * fetch through undici's EnvHttpProxyAgent, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY as
- * the runner does (Node's global fetch ignores them). It is the undici that @actions/core already
- * bundles, so it costs no second copy, and Node's own fetch is never loaded.
- */
-function proxyAwareFetch() {
-    let dispatcher;
-    return (input, init) => {
-        dispatcher ??= quietly(() => new undici/* EnvHttpProxyAgent */.J2());
-        return (0,undici/* fetch */.hd)(input, {
-            ...init,
-            dispatcher
-        });
-    };
-}
-/**
- * undici 6 marks EnvHttpProxyAgent experimental with a process warning, which would land in every
- * job log as a stray stderr line. Only that warning (code UNDICI-EHPA) is held back.
- */
-function quietly(make) {
-    const original = Object.getOwnPropertyDescriptor(process, 'emitWarning');
-    const emit = process.emitWarning.bind(process);
-    process.emitWarning = (...args) => {
-        if (args[1]?.code !== 'UNDICI-EHPA')
-            emit(...args);
-    };
-    try {
-        return make();
-    }
-    finally {
-        if (original)
-            Object.defineProperty(process, 'emitWarning', original);
-    }
-}
-const processRuntime = {
-    env: process.env,
-    fetch: proxyAwareFetch(),
-    now: () => Date.now(),
-    sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
-    random: Math.random
-};
-
-
-/***/ }),
-
-/***/ 8378:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Su: () => (/* binding */ cancelRun),
-/* harmony export */   W3: () => (/* binding */ CANCEL_BUDGET_MS),
-/* harmony export */   Z_: () => (/* binding */ CANCEL_BUDGET_ON_SIGNAL_MS)
-/* harmony export */ });
-/* harmony import */ var _hex_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5282);
-/* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8895);
-
-
-/**
- * A cancel must fit in the time left: on a workflow cancel the runner kills the process 10 s
- * after its first signal, so retries get a few seconds, not the step's timeout.
- */
-const CANCEL_BUDGET_ON_SIGNAL_MS = 5_000;
-const CANCEL_BUDGET_MS = 20_000;
-/**
- * Cancels the run in Hex (DELETE), retrying what is transient within the budget; nothing stops
- * it early, since it is what a stop asks for.
- */
-async function cancelRun(session, projectId, runId, budgetMs) {
-    try {
-        await session.within(budgetMs).cancelRun(projectId, runId);
-        return { kind: 'cancelled' };
-    }
-    catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        // Hex answers 422 to a cancel of a run that has ended: find out whether that is what happened.
-        if (error instanceof _hex_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexApiError */ .Y5 && error.status === 422) {
-            const state = await session.client
-                .getRun(projectId, runId, { timeoutMs: budgetMs })
-                .catch(() => undefined);
-            if (state && (0,_hex_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isTerminalStatus */ .TQ)(state.status))
-                return { kind: 'already-ended', status: state.status };
-        }
-        return { kind: 'failed', error: message };
-    }
-}
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 3218:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
-  N4: () => (/* binding */ endGroup),
-  z3: () => (/* binding */ error),
-  V4: () => (/* binding */ getInput),
-  Gu: () => (/* binding */ getState),
-  pq: () => (/* binding */ info),
-  LZ: () => (/* binding */ saveState),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  Oh: () => (/* binding */ startGroup),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
-});
-
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, isDebug, markdownSummary, notice, platform, setCommandEcho, setFailed, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -34166,6 +31417,2733 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/action/io.ts
+
+const coreIO = {
+    getInput: (name) => getInput(name),
+    setSecret: (value) => core_setSecret(value),
+    setOutput: (name, value) => setOutput(name, value),
+    info: (message) => info(message),
+    debug: (message) => core_debug(message),
+    warning: (message, title) => warning(message, title ? { title } : {}),
+    fail: (message, title) => {
+        error(message, title ? { title } : {});
+        process.exitCode = 1;
+    },
+    group: (name, lines) => {
+        startGroup(name);
+        for (const line of lines)
+            info(line);
+        endGroup();
+    },
+    writeSummary: async (markdown) => {
+        // Outside a runner there is no summary file; that is not a failure of the run.
+        if (!process.env.GITHUB_STEP_SUMMARY) {
+            core_debug('GITHUB_STEP_SUMMARY is not set; the job summary is not written.');
+            return;
+        }
+        await summary.addRaw(markdown, true).write();
+    },
+    saveState: (name, value) => saveState(name, value),
+    getState: (name) => getState(name)
+};
+/** Each line a run logs starts with its project, so interleaved runs stay readable. */
+function labelled(io, label) {
+    const tag = (message) => `[${label}] ${message}`;
+    return {
+        ...io,
+        info: (m) => io.info(tag(m)),
+        debug: (m) => io.debug(tag(m)),
+        warning: (m, title) => io.warning(tag(m), title),
+        fail: (m, title) => io.fail(tag(m), title),
+        group: (name, lines) => io.group(tag(name), lines)
+    };
+}
+
+
+/***/ }),
+
+/***/ 6885:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ readLedger),
+/* harmony export */   z: () => (/* binding */ RunLedger)
+/* harmony export */ });
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
+
+/**
+ * The runs of one step, saved to the step state on every change, so that a main step killed at
+ * any moment leaves the post step an exact list of runs still to cancel.
+ */
+class RunLedger {
+    entries = [];
+    io;
+    constructor(io) {
+        this.io = io;
+    }
+    open(projectId, runId) {
+        this.entries.push({ projectId, runId, fate: 'open' });
+        this.save();
+    }
+    /**
+     * The run's end, as the post step needs it: a cancel that failed is left for it to finish;
+     * anything else is settled (ended, cancelled, or left going on purpose).
+     */
+    close(outcome) {
+        const run = 'run' in outcome ? outcome.run : undefined;
+        if (run === undefined)
+            return;
+        const cancelFailed = (outcome.kind === 'timed-out' || outcome.kind === 'stopped') &&
+            outcome.cancel?.kind === 'failed';
+        this.set(run.runId, cancelFailed ? 'cancel-wanted' : 'settled');
+    }
+    set(runId, fate) {
+        const entry = this.entries.find((e) => e.runId === runId);
+        if (!entry || entry.fate === fate)
+            return;
+        entry.fate = fate;
+        this.save();
+    }
+    save() {
+        this.io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.Runs, JSON.stringify(this.entries));
+    }
+}
+/** The ledger as the main step left it; entries that do not parse are dropped. */
+function readLedger(text) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return [];
+    }
+    if (!Array.isArray(parsed))
+        return [];
+    return parsed.filter((e) => typeof e === 'object' &&
+        e !== null &&
+        typeof e.projectId === 'string' &&
+        typeof e.runId === 'string' &&
+        ['open', 'settled', 'cancel-wanted'].includes(e.fate));
+}
+
+
+/***/ }),
+
+/***/ 2450:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+// UNUSED EXPORTS: processRuntime
+
+// EXTERNAL MODULE: ./src/hex/client.ts
+var client = __nccwpck_require__(6562);
+// EXTERNAL MODULE: ./src/hex/errors.ts
+var errors = __nccwpck_require__(5282);
+;// CONCATENATED MODULE: ./src/hex/projects.ts
+
+/** A project title that matched none, or several, of the projects the token can see. */
+class ProjectNameError extends errors/* HexError */._W {
+}
+/** How many near matches an error lists. */
+const CANDIDATES_SHOWN = 10;
+/**
+ * Resolves project titles to IDs with ListProjects, following its pages. Titles match exactly,
+ * ignoring case and surrounding white space; each must match one project.
+ */
+async function findProjects(session, names, onPage) {
+    const all = [];
+    let after;
+    let page = 0;
+    do {
+        const cursor = after;
+        const result = await session.listProjects(names.join("', '"), cursor);
+        page += 1;
+        all.push(...result.projects);
+        onPage?.(page, result.projects.length);
+        // A cursor that does not move would loop for ever.
+        after = result.after !== cursor ? result.after : undefined;
+    } while (after !== undefined);
+    const ids = new Map();
+    const problems = [];
+    for (const name of names) {
+        const key = normalise(name);
+        const matches = all.filter((p) => normalise(p.title) === key);
+        const [only] = matches;
+        if (matches.length === 1 && only) {
+            ids.set(name, only.id);
+        }
+        else if (matches.length > 1) {
+            problems.push(`Project name '${name}' matches ${matches.length} projects: ${matches.map(describe).join(', ')}. Give the one you mean as project-id.`);
+        }
+        else {
+            const near = all.filter((p) => normalise(p.title).includes(key) || key.includes(normalise(p.title)));
+            const shown = near.slice(0, CANDIDATES_SHOWN).map(describe);
+            const more = near.length > shown.length ? ` and ${near.length - shown.length} more` : '';
+            problems.push(`Project name '${name}' matches none of the ${all.length} projects the token can see${shown.length > 0 ? `; near matches: ${shown.join(', ')}${more}` : ''}. Check the title (and that the project is shared with the token's user), or give project-id.`);
+        }
+    }
+    if (problems.length > 0)
+        throw new ProjectNameError(problems.join(' '), {
+            operation: 'find',
+            projectId: names.join(', '),
+            host: ''
+        });
+    return ids;
+}
+function normalise(title) {
+    return title.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+function describe(p) {
+    return `'${p.title}' (${p.id})`;
+}
+
+// EXTERNAL MODULE: ./src/hex/session.ts
+var hex_session = __nccwpck_require__(2537);
+// EXTERNAL MODULE: ./src/lib/runtime.ts + 1 modules
+var lib_runtime = __nccwpck_require__(9231);
+// EXTERNAL MODULE: ./src/hex/retry.ts
+var retry = __nccwpck_require__(543);
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var lib_duration = __nccwpck_require__(2543);
+// EXTERNAL MODULE: ./src/runs/cancel.ts
+var runs_cancel = __nccwpck_require__(8378);
+;// CONCATENATED MODULE: ./src/runs/start.ts
+
+
+
+
+/**
+ * Runs in Hex whose start falls this long before the trigger was sent still count as its run:
+ * the runner's clock and Hex's may disagree by a few seconds.
+ */
+const CLOCK_SKEW_MS = 60_000;
+/** Hex may take a moment to list a run it has just created: look this many times, this far apart. */
+const LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000];
+/** One look, retries included. */
+const LOOKUP_BUDGET_MS = 10_000;
+/** The trigger could not be confirmed and no run could be matched to it. */
+class TriggerOutcomeUnknownError extends errors/* HexError */._W {
+}
+/**
+ * Starts one run, never two. The trigger is sent again only where Hex certainly started no run
+ * (connection never made, 429, 503 at the kernel limit). Where the outcome is unknown, the run is
+ * looked for among the project's API-triggered runs and followed if exactly one matches.
+ */
+async function startRun(options) {
+    const { session, projectId, request, requestSignal } = options;
+    const sentAt = session.clock.now();
+    try {
+        return await session.trigger(projectId, request, requestSignal);
+    }
+    catch (error) {
+        if (!(error instanceof retry/* UnknownOutcomeError */.rk) || session.signal?.aborted)
+            throw error;
+        return await recover(options, error, sentAt);
+    }
+}
+async function recover(options, lost, sentAt) {
+    const { session, projectId } = options;
+    const { signal } = session;
+    const since = new Date(sentAt - CLOCK_SKEW_MS);
+    const sinceText = new Date(sentAt).toISOString();
+    const unknown = `Hex's answer to the trigger was lost (${lost.reason}), so whether it started a run is unknown.`;
+    const advice = "The trigger was not sent again, so that this step never starts a second run. Check the project's runs in Hex before running this job again.";
+    const details = `The trigger's error: ${lost.original.message}`;
+    let candidates = [];
+    for (const delayMs of LOOKUP_DELAYS_MS) {
+        await session.clock.sleep(delayMs, signal);
+        if (signal?.aborted)
+            throw lost.original;
+        try {
+            const runs = await session.within(LOOKUP_BUDGET_MS, signal).listApiRuns(projectId, 25);
+            candidates = runs.filter((run) => startedSince(run, since));
+        }
+        catch (error) {
+            const why = error instanceof Error ? error.message : String(error);
+            throw new TriggerOutcomeUnknownError(`${unknown} Looking for the run failed too: ${why} A run may have started. ${advice} ${details}`, lost.context);
+        }
+        if (candidates.length > 0)
+            break;
+    }
+    if (candidates.length === 1) {
+        const run = candidates[0];
+        options.onRecovered(`${unknown} Run ${run.runId} (${run.status}) is the only API-triggered run of project ${projectId} since ${sinceText}: following it instead of triggering again.`);
+        return {
+            projectId,
+            runId: run.runId,
+            runUrl: run.runUrl ?? '',
+            runStatusUrl: `${options.apiBase}${(0,client/* runPath */.t0)(projectId, run.runId)}`,
+            traceId: run.traceId,
+            projectVersion: run.projectVersion
+        };
+    }
+    if (candidates.length === 0)
+        throw new TriggerOutcomeUnknownError(`${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${(0,lib_duration/* formatDuration */.a)(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} ${details}`, lost.context);
+    const list = candidates.map((run) => `${run.runId} (${run.status}) ${run.runUrl ?? ''}`.trim());
+    throw new TriggerOutcomeUnknownError(`${unknown} ${candidates.length} API-triggered runs of project ${projectId} started since ${sinceText}, so the action cannot tell which one is its own: ${list.join('; ')}. ${advice} ${details}`, lost.context);
+}
+function startedSince(run, since) {
+    // A run Hex has not started yet has no start time: it is new.
+    if (!run.startTime)
+        return run.status === 'PENDING';
+    const started = Date.parse(run.startTime);
+    return !Number.isNaN(started) && started >= since.getTime();
+}
+
+// EXTERNAL MODULE: ./src/hex/types.ts
+var types = __nccwpck_require__(8895);
+;// CONCATENATED MODULE: ./src/runs/wait.ts
+
+/**
+ * Reads the run's state until it is terminal, the timeout passes or the signal aborts. A status
+ * Hex may add later and this action does not know is treated as not terminal: the wait goes on
+ * and the timeout bounds it. Errors from getState propagate.
+ */
+async function waitForEnd(options) {
+    const { getState, clock, startedAt, deadline, schedule, signal, onState } = options;
+    let last;
+    let reads = 0;
+    for (;;) {
+        if (signal?.aborted)
+            return { kind: 'aborted', last, reads };
+        const state = await getState();
+        reads += 1;
+        const changed = state.status !== last?.status;
+        last = state;
+        const elapsedMs = clock.now() - startedAt;
+        onState?.(state, { elapsedMs, changed, reads });
+        if ((0,types/* isTerminalStatus */.TQ)(state.status))
+            return { kind: 'finished', state, reads };
+        const remaining = deadline - clock.now();
+        if (remaining <= 0)
+            return { kind: 'timeout', last, reads };
+        // The last read lands on the deadline, so a run that ends just in time is still seen.
+        await clock.sleep(Math.min(schedule.delayMs(reads - 1, elapsedMs), remaining), signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runs/run-one.ts
+
+
+
+
+
+
+
+/**
+ * A request in flight when the workflow is cancelled gets this long to finish: a trigger that
+ * completes can then be cancelled by its run id, where an abandoned one might leave a run behind.
+ */
+const SHUTDOWN_GRACE_MS = 3_000;
+/**
+ * One project's run from trigger (or follow) to its end. Never throws: every way it can end is a
+ * RunOutcome. It knows nothing of the runner: what it has to say goes out as events.
+ */
+function runOne(options) {
+    return new OneRun(options).go();
+}
+/** The outcome of a run the step never started: another failed first, or the workflow was cancelled. */
+function notStarted(target, stops) {
+    return { target, kind: 'stopped', by: stopCause(stops), phase: 'before-start' };
+}
+function stopCause(stops) {
+    return stops.workflow?.aborted ? 'workflow' : 'fail-fast';
+}
+class OneRun {
+    target;
+    plan;
+    stops;
+    emit;
+    /** The step's session, narrowed to this run's stops and reporting its retries. */
+    session;
+    /** When this run was started (or followed): times count from it. */
+    startedAt;
+    run;
+    recovered;
+    constructor(options) {
+        this.target = options.target;
+        this.plan = options.plan;
+        this.stops = options.stops;
+        this.emit = options.emit;
+        const signals = [options.stops.workflow, options.stops.failFast].filter((s) => s !== undefined);
+        this.session = options.session.with({
+            signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
+            onRetry: (operation, notice) => {
+                if (operation === 'trigger' || operation === 'status')
+                    this.emit({ type: 'retry', what: operation, notice });
+            }
+        });
+        // A run that waited for its turn (max-parallel) counts its time from now, not the step's start.
+        this.startedAt = options.session.clock.now();
+    }
+    async go() {
+        try {
+            return await (this.target.runId !== undefined
+                ? this.follow(this.target.runId)
+                : this.trigger());
+        }
+        catch (error) {
+            return this.failed(error);
+        }
+    }
+    get signal() {
+        return this.session.signal;
+    }
+    async trigger() {
+        const { plan, target } = this;
+        this.emit({
+            type: 'sending',
+            url: `${plan.apiBase}/projects/${target.projectId}/runs`,
+            request: plan.request
+        });
+        const triggered = await startRun({
+            session: this.session,
+            projectId: target.projectId,
+            request: plan.request,
+            apiBase: plan.apiBase,
+            // A trigger in flight gets a grace period: its run id is what lets it be cancelled.
+            requestSignal: this.signal && graceSignal(this.signal, SHUTDOWN_GRACE_MS),
+            onRecovered: (message) => {
+                this.recovered = message;
+                this.emit({ type: 'recovered', message });
+            }
+        });
+        const run = this.started(triggered, false);
+        if (plan.request.dryRun)
+            return this.outcome({ kind: 'dry-run', run });
+        if (!plan.wait)
+            return this.outcome({ kind: 'not-waited', status: 'PENDING', run });
+        return this.waitFor(run);
+    }
+    /** `run-id` given: follow a run started elsewhere instead of triggering one. */
+    async follow(runId) {
+        const { projectId } = this.target;
+        const state = await this.session.getRun(projectId, runId);
+        const run = this.started({
+            projectId,
+            runId,
+            runUrl: state.runUrl ?? '',
+            runStatusUrl: `${this.plan.apiBase}${(0,client/* runPath */.t0)(projectId, runId)}`,
+            traceId: state.traceId,
+            projectVersion: state.projectVersion
+        }, true);
+        if (!this.plan.wait) {
+            this.learn(state);
+            return this.outcome({ kind: 'not-waited', status: state.status, run });
+        }
+        return this.waitFor(run);
+    }
+    started(triggered, followed) {
+        this.run = {
+            projectId: triggered.projectId,
+            runId: triggered.runId,
+            runUrl: triggered.runUrl,
+            statusUrl: triggered.runStatusUrl,
+            traceId: triggered.traceId,
+            projectVersion: triggered.projectVersion,
+            startedAt: new Date(this.startedAt).toISOString()
+        };
+        // At once: if the step is killed later, the workflow and the post step still know the run.
+        this.emit({ type: 'started', run: { ...this.run }, followed });
+        return this.run;
+    }
+    async waitFor(run) {
+        if (this.signal?.aborted)
+            return this.stopped(run);
+        let readFailure;
+        let result;
+        let last;
+        try {
+            result = await waitForEnd({
+                getState: () => this.session.getRun(this.target.projectId, run.runId),
+                clock: this.session.clock,
+                startedAt: this.startedAt,
+                deadline: this.session.deadline,
+                schedule: this.plan.schedule,
+                signal: this.signal,
+                onState: (state, { elapsedMs, changed }) => {
+                    last = state;
+                    this.emit({ type: 'state', state, elapsedMs, changed });
+                }
+            });
+        }
+        catch (error) {
+            if (this.signal?.aborted)
+                result = { kind: 'aborted', last, reads: 0 };
+            // Status reads failed until the deadline: that is a timeout, with the reads' failure as cause.
+            else if (error instanceof retry/* RetriesExhaustedError */.i5 && error.why === 'deadline') {
+                readFailure =
+                    error.attempts > 1
+                        ? `Status reads failed for the last ${(0,lib_duration/* formatDuration */.a)(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
+                        : `The status read at the deadline failed: ${error.lastError.message}`;
+                result = { kind: 'timeout', last, reads: 0 };
+            }
+            else
+                throw error;
+        }
+        const latest = result.kind === 'finished' ? result.state : result.last;
+        if (latest)
+            this.learn(latest);
+        switch (result.kind) {
+            case 'finished': {
+                this.endAt(this.session.clock.now(), false);
+                return this.outcome({ kind: 'ended', status: result.state.status, run });
+            }
+            case 'timeout': {
+                this.endAt(this.session.clock.now(), true);
+                const cancel = this.plan.cancelOnTimeout
+                    ? await (0,runs_cancel/* cancelRun */.Su)(this.session, this.target.projectId, run.runId, runs_cancel/* CANCEL_BUDGET_MS */.W3)
+                    : { kind: 'left-going' };
+                return this.outcome({
+                    kind: 'timed-out',
+                    run,
+                    lastStatus: result.last?.status,
+                    readFailure,
+                    cancel
+                });
+            }
+            case 'aborted':
+                return this.stopped(run);
+        }
+    }
+    /** Stopped while the run was going: cancel it, unless the inputs say to leave it. */
+    async stopped(run) {
+        this.endAt(this.session.clock.now(), true);
+        const by = stopCause(this.stops);
+        this.emit({ type: 'stopping', by });
+        const cancel = by === 'workflow' && !this.plan.cancelOnWorkflowCancel
+            ? { kind: 'left-going' }
+            : await (0,runs_cancel/* cancelRun */.Su)(this.session, this.target.projectId, run.runId, runs_cancel/* CANCEL_BUDGET_ON_SIGNAL_MS */.Z_);
+        return this.outcome({ kind: 'stopped', by, phase: 'going', run, cancel });
+    }
+    /** An error that ended the run early: Hex's, or a bug. */
+    failed(error) {
+        // Stopped while starting, unless Hex refused the trigger for a reason of its own (401, 422...).
+        if (this.signal?.aborted && this.run === undefined && (0,retry/* triggerVerdict */.gX)(error).kind !== 'fatal')
+            return this.outcome({ kind: 'stopped', by: stopCause(this.stops), phase: 'starting' });
+        if (error instanceof errors/* HexError */._W)
+            return this.outcome({ kind: 'failed', message: error.message, run: this.run });
+        // A bug, not an expected failure: the message is for the log, the stack for debug.
+        return this.outcome({
+            kind: 'failed',
+            message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+            stack: error instanceof Error ? error.stack : undefined,
+            run: this.run
+        });
+    }
+    /** What a status read tells about the run. */
+    learn(state) {
+        const { run } = this;
+        if (!run)
+            return;
+        if (state.runUrl)
+            run.runUrl = state.runUrl;
+        if (state.projectVersion)
+            run.projectVersion = state.projectVersion;
+        if (state.startTime)
+            run.startedAt = state.startTime;
+        if (state.endTime)
+            run.endedAt = state.endTime;
+        if (state.elapsedMs !== undefined && state.endTime)
+            run.elapsedMs = state.elapsedMs;
+    }
+    /** The step is done with the run at `seenAt`; Hex's own end time wins unless the step gave up. */
+    endAt(seenAt, gaveUp) {
+        const { run } = this;
+        if (!run)
+            return;
+        run.endedAt = gaveUp
+            ? new Date(seenAt).toISOString()
+            : (run.endedAt ?? new Date(seenAt).toISOString());
+        run.elapsedMs = gaveUp ? seenAt - this.startedAt : (run.elapsedMs ?? seenAt - this.startedAt);
+    }
+    outcome(ending) {
+        return { target: this.target, recovered: this.recovered, ...ending };
+    }
+}
+/** Aborts `graceMs` after `signal` does. */
+function graceSignal(signal, graceMs) {
+    const controller = new AbortController();
+    signal.addEventListener('abort', () => setTimeout(() => controller.abort(), graceMs).unref(), {
+        once: true
+    });
+    return controller.signal;
+}
+
+;// CONCATENATED MODULE: ./src/runs/run-many.ts
+
+/**
+ * Several projects: at most maxParallel runs go at once, the next starting as one ends. Outcomes
+ * come back in the order of the targets.
+ */
+async function runMany(targets, options, run) {
+    const failFast = new AbortController();
+    const stops = {
+        workflow: options.workflow,
+        failFast: options.failFast ? failFast.signal : undefined
+    };
+    const outcomes = [];
+    let next = 0;
+    const worker = async () => {
+        while (next < targets.length) {
+            const i = next++;
+            const target = targets[i];
+            if (options.workflow?.aborted || failFast.signal.aborted) {
+                outcomes[i] = notStarted(target, stops);
+                continue;
+            }
+            const outcome = await run(target, stops);
+            outcomes[i] = outcome;
+            // A run fail-fast stopped is a consequence, not a new failure.
+            const stoppedByFailFast = outcome.kind === 'stopped' && outcome.by === 'fail-fast';
+            if (options.failFast && !stoppedByFailFast && options.isFailure(outcome))
+                failFast.abort();
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.maxParallel, targets.length) }, worker));
+    return outcomes;
+}
+
+// EXTERNAL MODULE: ./src/action/constants.ts
+var constants = __nccwpck_require__(915);
+// EXTERNAL MODULE: ./src/action/io.ts + 21 modules
+var action_io = __nccwpck_require__(7363);
+// EXTERNAL MODULE: ./src/action/ledger.ts
+var action_ledger = __nccwpck_require__(6885);
+;// CONCATENATED MODULE: ./src/action/progress.ts
+
+
+/**
+ * While the status stays the same, one line this often tells the reader the step is alive
+ * without flooding an hour-long log.
+ */
+const HEARTBEAT_MS = 60_000;
+/**
+ * Turns status reads into log lines: one per change, a heartbeat while it stays the same, and one
+ * warning the first time Hex reports a status this action does not know.
+ */
+function progressLogger(sink, heartbeatMs = HEARTBEAT_MS) {
+    let lastLineAt = 0;
+    const unknownSeen = new Set();
+    return (state, { elapsedMs, changed }) => {
+        if (!(0,types/* isKnownStatus */.ih)(state.status) && !unknownSeen.has(state.status)) {
+            unknownSeen.add(state.status);
+            sink.warning(`Hex reported run status '${state.status}', which this action does not know. It is treated as not finished: the action keeps waiting until the run reaches a known end status or the timeout passes.`);
+        }
+        if (changed) {
+            sink.info(`Run is ${state.status} (${(0,lib_duration/* formatDuration */.a)(elapsedMs)} since the trigger)`);
+            lastLineAt = elapsedMs;
+        }
+        else if (elapsedMs - lastLineAt >= heartbeatMs) {
+            sink.info(`Still ${state.status} after ${(0,lib_duration/* formatDuration */.a)(elapsedMs)}`);
+            lastLineAt = elapsedMs;
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/narrate.ts
+
+
+const RETRYING = { trigger: 'Starting the run', status: 'Reading the run status' };
+function narrator(io, target) {
+    const logProgress = progressLogger({ info: io.info, warning: (m) => io.warning(m) });
+    return {
+        event(event) {
+            switch (event.type) {
+                case 'sending':
+                    io.group(`Run request for project ${target.projectId}`, [
+                        `POST ${event.url}`,
+                        JSON.stringify(event.request, null, 2)
+                    ]);
+                    return;
+                case 'recovered':
+                    io.warning(event.message, 'Hex run recovered');
+                    return;
+                case 'started': {
+                    const { run } = event;
+                    if (event.followed) {
+                        io.info(`Following Hex run ${run.runId}, started elsewhere: ${run.runUrl}`);
+                        return;
+                    }
+                    const version = run.projectVersion ? ` (project version ${run.projectVersion})` : '';
+                    io.info(`Started Hex run ${run.runId}${version}: ${run.runUrl}`);
+                    return;
+                }
+                case 'state':
+                    logProgress(event.state, event);
+                    return;
+                case 'retry':
+                    logRetry(io, RETRYING[event.what], event.notice);
+                    return;
+                case 'stopping':
+                    if (event.by === 'workflow')
+                        io.info('The runner asked the step to stop: the workflow was cancelled.');
+                    return;
+            }
+        },
+        outcome(outcome) {
+            const runId = 'run' in outcome ? (outcome.run?.runId ?? '') : '';
+            switch (outcome.kind) {
+                case 'ended':
+                    if (outcome.status === 'COMPLETED')
+                        io.info(`Hex run ${runId} COMPLETED in ${(0,lib_duration/* formatDuration */.a)(outcome.run.elapsedMs ?? 0)}.`);
+                    return;
+                case 'dry-run':
+                    io.info('dry-run is true: Hex validated the request; no run to wait for.');
+                    return;
+                case 'not-waited':
+                    io.info(outcome.target.runId === undefined
+                        ? 'wait is false: not waiting for the run to finish.'
+                        : `wait is false: the run is ${outcome.status}; not waiting for it.`);
+                    return;
+                case 'timed-out':
+                case 'stopped':
+                    if (outcome.cancel)
+                        logCancel(io, runId, outcome.cancel);
+                    return;
+                case 'failed':
+                    if (outcome.stack)
+                        io.debug(outcome.stack);
+                    return;
+            }
+        }
+    };
+}
+function logCancel(io, runId, cancel) {
+    switch (cancel.kind) {
+        case 'cancelled':
+            io.info(`Cancelled Hex run ${runId}.`);
+            return;
+        case 'already-ended':
+            io.info(`Hex run ${runId} had already ended ${cancel.status}; nothing to cancel.`);
+            return;
+        case 'failed':
+            io.warning(`Could not cancel Hex run ${runId}: ${cancel.error}`);
+            return;
+        case 'left-going':
+            return;
+    }
+}
+function logRetry(io, what, notice) {
+    io.info(`${what} failed: ${notice.reason}. Trying again in ${(0,lib_duration/* formatDuration */.a)(notice.delayMs)} (attempt ${notice.attempt + 1}).`);
+    io.debug(notice.error.message);
+}
+
+;// CONCATENATED MODULE: ./src/action/report.ts
+
+/**
+ * Statuses the action reports besides Hex's own: the action stopped waiting (TIMEOUT), the workflow
+ * was cancelled (CANCELLED), Hex only validated the request (DRY_RUN), or the action failed before
+ * it learned the run's status (ERROR).
+ */
+const ActionStatus = {
+    Timeout: 'TIMEOUT',
+    Cancelled: 'CANCELLED',
+    DryRun: 'DRY_RUN',
+    Error: 'ERROR'
+};
+/** Puts an outcome into words: status, whether the step succeeds, the message and the notes. */
+function toReport(outcome, context) {
+    const { target } = outcome;
+    const run = 'run' in outcome ? outcome.run : undefined;
+    const report = {
+        projectId: target.projectId,
+        projectName: target.projectName,
+        status: ActionStatus.Error,
+        succeeded: false,
+        runId: run?.runId,
+        runUrl: run?.runUrl,
+        statusUrl: run?.statusUrl,
+        traceId: run?.traceId,
+        projectVersion: run?.projectVersion,
+        startedAt: run?.startedAt,
+        endedAt: run?.endedAt,
+        elapsedMs: run?.elapsedMs,
+        inputParams: context.inputParams,
+        viewId: context.viewId,
+        notes: []
+    };
+    const { notes } = report;
+    if (outcome.recovered)
+        notes.push(outcome.recovered);
+    if (target.runId !== undefined && run)
+        notes.push('run-id was given: the step followed a run started elsewhere.');
+    const runId = run?.runId ?? '';
+    switch (outcome.kind) {
+        case 'ended': {
+            report.status = outcome.status;
+            const took = (0,lib_duration/* formatDuration */.a)(outcome.run.elapsedMs ?? 0);
+            if (outcome.status === 'COMPLETED') {
+                report.succeeded = true;
+                break;
+            }
+            report.succeeded = !context.failOnRunFailure;
+            report.message = `Hex run ${runId} ended ${outcome.status} after ${took}.${statusAdvice(outcome.status)}`;
+            if (!context.failOnRunFailure)
+                notes.push('fail-on-run-failure is false: the step succeeds anyway.');
+            break;
+        }
+        case 'dry-run':
+            report.status = ActionStatus.DryRun;
+            report.succeeded = true;
+            notes.push('dry-run is true: Hex validated the request and started no run.');
+            break;
+        case 'not-waited':
+            report.status = outcome.status;
+            report.succeeded = true;
+            if (target.runId === undefined)
+                notes.push('wait is false: the step did not wait for the run to finish.');
+            break;
+        case 'timed-out': {
+            report.status = ActionStatus.Timeout;
+            const lastStatus = outcome.lastStatus ? ` (last status ${outcome.lastStatus})` : '';
+            report.message = `Hex run ${runId} did not finish within the timeout of ${(0,lib_duration/* formatDuration */.a)(context.timeoutMs)}${lastStatus}.`;
+            if (outcome.readFailure)
+                notes.push(outcome.readFailure);
+            notes.push(cancelNote(outcome.cancel, 'cancel-on-timeout'));
+            break;
+        }
+        case 'stopped':
+            report.status = ActionStatus.Cancelled;
+            report.stoppedByFailFast = outcome.by === 'fail-fast';
+            if (outcome.phase === 'before-start') {
+                report.message =
+                    outcome.by === 'workflow'
+                        ? 'Not started: the workflow was cancelled first.'
+                        : 'Not started: another run failed, and fail-fast is on.';
+            }
+            else if (outcome.phase === 'starting') {
+                report.message = `${stopReason(outcome.by)} while the run was being started; Hex may have started it. Check the project in Hex.`;
+            }
+            else {
+                report.message = `${stopReason(outcome.by)} while Hex run ${runId} was going.`;
+                if (outcome.cancel)
+                    notes.push(cancelNote(outcome.cancel, 'cancel-on-workflow-cancel'));
+            }
+            break;
+        case 'failed':
+            report.message = outcome.message;
+            break;
+    }
+    return report;
+}
+function stopReason(by) {
+    return by === 'workflow'
+        ? 'The workflow was cancelled'
+        : 'Another run failed and fail-fast is on: stopped';
+}
+function cancelNote(cancel, input) {
+    switch (cancel.kind) {
+        case 'cancelled':
+            return 'The run was cancelled in Hex.';
+        case 'already-ended':
+            return `The run had already ended ${cancel.status} when it was to be cancelled.`;
+        case 'failed':
+            return `Cancelling the run in Hex failed: ${cancel.error}`;
+        case 'left-going':
+            return `${input} is false: the run was left going in Hex.`;
+    }
+}
+function statusAdvice(status) {
+    switch (status) {
+        case 'ERRORED':
+            return ' A cell failed: open the run in Hex to see which.';
+        case 'KILLED':
+            return ' The run was cancelled in Hex.';
+        case 'UNABLE_TO_ALLOCATE_KERNEL':
+            return ' Hex could not start a kernel for it; the workspace may be at its limit of running kernels. Try again later.';
+        default:
+            return '';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/outputs.ts
+
+
+function seconds(ms) {
+    return ms === undefined ? undefined : Math.round(ms / 1000);
+}
+function runsEntry(report) {
+    return {
+        projectId: report.projectId,
+        ...(report.projectName !== undefined ? { projectName: report.projectName } : {}),
+        runId: report.runId ?? null,
+        runUrl: report.runUrl ?? null,
+        status: report.status,
+        elapsedSeconds: seconds(report.elapsedMs) ?? null
+    };
+}
+/**
+ * How bad each status is, worst first: the `status` of a step with several runs is the worst of
+ * theirs, so one check (`status == 'COMPLETED'`) tells whether all completed.
+ */
+const SEVERITY = [
+    ActionStatus.Error,
+    ActionStatus.Timeout,
+    'UNABLE_TO_ALLOCATE_KERNEL',
+    'ERRORED',
+    'KILLED',
+    ActionStatus.Cancelled,
+    'RUNNING',
+    'PENDING',
+    ActionStatus.DryRun,
+    'COMPLETED'
+];
+function worstStatus(statuses) {
+    // A status this list does not know ranks just above COMPLETED's neighbours: never "better".
+    const rank = (s) => SEVERITY.includes(s) ? SEVERITY.indexOf(s) : SEVERITY.indexOf('RUNNING');
+    return statuses.reduce((worst, s) => (rank(s) < rank(worst) ? s : worst), 'COMPLETED');
+}
+/** Every output, always: an unknown value is an empty string, so `steps.x.outputs.y` exists. */
+function reportOutputs(report) {
+    return {
+        [constants/* Output */.k7.RunId]: report.runId ?? '',
+        [constants/* Output */.k7.RunUrl]: report.runUrl ?? '',
+        [constants/* Output */.k7.StatusUrl]: report.statusUrl ?? '',
+        [constants/* Output */.k7.Status]: report.status,
+        [constants/* Output */.k7.ElapsedSeconds]: String(seconds(report.elapsedMs) ?? ''),
+        [constants/* Output */.k7.StartedAt]: report.startedAt ?? '',
+        [constants/* Output */.k7.EndedAt]: report.endedAt ?? '',
+        [constants/* Output */.k7.TraceId]: report.traceId ?? '',
+        [constants/* Output */.k7.ProjectVersion]: report.projectVersion ?? '',
+        [constants/* Output */.k7.Runs]: JSON.stringify([runsEntry(report)])
+    };
+}
+/**
+ * The outputs of a step with several runs: `runs` lists them, `status` is the worst, and
+ * `elapsed-seconds` is the step's wait; the outputs that name one run are empty.
+ */
+function groupOutputs(reports, elapsedMs) {
+    return {
+        [constants/* Output */.k7.RunId]: '',
+        [constants/* Output */.k7.RunUrl]: '',
+        [constants/* Output */.k7.StatusUrl]: '',
+        [constants/* Output */.k7.Status]: worstStatus(reports.map((r) => r.status)),
+        [constants/* Output */.k7.ElapsedSeconds]: String(seconds(elapsedMs)),
+        [constants/* Output */.k7.StartedAt]: '',
+        [constants/* Output */.k7.EndedAt]: '',
+        [constants/* Output */.k7.TraceId]: '',
+        [constants/* Output */.k7.ProjectVersion]: '',
+        [constants/* Output */.k7.Runs]: JSON.stringify(reports.map(runsEntry))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/runs/schedule.ts
+/**
+ * The first status read goes out as soon as the trigger is answered and the next one 250 ms later,
+ * so a run that ends in a second is noticed in about a second; each later gap doubles up to
+ * poll-interval, so a long run costs about `duration / poll-interval` reads.
+ */
+const FIRST_POLL_DELAY_MS = 250;
+const POLL_DELAY_GROWTH = 2;
+/** The wait before status read number `readsDone + 1`, knowing nothing of the run. */
+function nextPollDelay(readsDone, intervalMs) {
+    return Math.min(intervalMs, FIRST_POLL_DELAY_MS * POLL_DELAY_GROWTH ** readsDone);
+}
+/** Fast first reads, then every `intervalMs`: for a run whose length nothing predicts. */
+function blindSchedule(intervalMs) {
+    return { delayMs: (readsDone) => nextPollDelay(readsDone, intervalMs) };
+}
+
+;// CONCATENATED MODULE: ./src/action/plan.ts
+
+/** The RunProject body: only what the user set differently from Hex's own defaults is implied. */
+function runRequest(settings) {
+    const request = {
+        updatePublishedResults: settings.updatePublishedResults,
+        useCachedSqlResults: settings.useCachedSqlResults
+    };
+    if (Object.keys(settings.inputParams).length > 0)
+        request.inputParams = settings.inputParams;
+    if (settings.dryRun)
+        request.dryRun = true;
+    if (settings.viewId !== undefined)
+        request.viewId = settings.viewId;
+    if (settings.notifications !== undefined)
+        request.notifications = settings.notifications;
+    return request;
+}
+/** What the inputs decide about each run, for the run's own logic. */
+function runPlan(settings) {
+    return {
+        request: runRequest(settings),
+        apiBase: settings.apiBase,
+        wait: settings.wait,
+        schedule: blindSchedule(settings.pollIntervalMs),
+        cancelOnTimeout: settings.cancelOnTimeout,
+        cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/summary.ts
+
+
+
+/** How each status is shown: a marker a reader spots at a glance, and a headline. */
+const LOOKS = {
+    COMPLETED: { marker: '✅', headline: 'Hex run completed' },
+    ERRORED: { marker: '❌', headline: 'Hex run errored' },
+    KILLED: { marker: '🛑', headline: 'Hex run was killed' },
+    UNABLE_TO_ALLOCATE_KERNEL: {
+        marker: '❌',
+        headline: 'Hex could not allocate a kernel for the run'
+    },
+    PENDING: { marker: '⏳', headline: 'Hex run started' },
+    RUNNING: { marker: '⏳', headline: 'Hex run started' },
+    [ActionStatus.Timeout]: { marker: '⏱️', headline: 'Hex run timed out' },
+    [ActionStatus.Cancelled]: { marker: '🚫', headline: 'Hex run cancelled' },
+    [ActionStatus.DryRun]: { marker: '🧪', headline: 'Hex dry run accepted' },
+    [ActionStatus.Error]: { marker: '❌', headline: 'Hex run failed' }
+};
+/** Text from Hex or the user goes into a Markdown table: keep it on one line and inert. */
+function cell(text) {
+    return (text
+        // Markdown first: a Hex message about __init__ must not turn bold. Before the entities below,
+        // whose # and & it would otherwise break.
+        .replace(/[\\`*_[\]~#]/g, '\\$&')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '&#124;')
+        .replace(/\r?\n/g, ' '));
+}
+function code(text) {
+    return `<code>${cell(text)}</code>`;
+}
+function summary_link(url, text) {
+    // Only http(s) links are rendered as links; anything else is shown as text.
+    if (!/^https?:\/\//i.test(url))
+        return cell(url);
+    const safe = url.replace(/[\s()<>|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return `[${cell(text)}](${safe})`;
+}
+/** The job summary for one step, as GitHub-flavoured Markdown. Holds no secret: it has none. */
+function renderSummary(report) {
+    const { marker, headline } = look(report.status);
+    const rows = [['Project', code(report.projectId)]];
+    if (report.runUrl)
+        rows.push(['Run', summary_link(report.runUrl, 'Open the run in Hex')]);
+    if (report.runId)
+        rows.push(['Run ID', code(report.runId)]);
+    if (report.projectVersion)
+        rows.push(['Project version', cell(report.projectVersion)]);
+    if (report.startedAt)
+        rows.push(['Started', cell(report.startedAt)]);
+    if (report.endedAt)
+        rows.push(['Ended', cell(report.endedAt)]);
+    if (report.elapsedMs !== undefined)
+        rows.push(['Duration', cell((0,lib_duration/* formatDuration */.a)(report.elapsedMs))]);
+    if (report.traceId)
+        rows.push(['Trace ID', code(report.traceId)]);
+    if (report.viewId)
+        rows.push(['Saved view', code(report.viewId)]);
+    // The status heads the table: a Markdown table needs a header row, and an empty one shows as a
+    // blank strip.
+    const lines = [
+        `### ${marker} ${headline}`,
+        '',
+        `| Status | ${marker} ${cell(report.status)} |`,
+        '| :-- | :-- |'
+    ];
+    for (const [name, value] of rows)
+        lines.push(`| ${name} | ${value} |`);
+    lines.push('');
+    if (report.message)
+        lines.push(`> ${cell(report.message)}`, '');
+    for (const note of report.notes)
+        lines.push(`- ${cell(note)}`);
+    if (report.notes.length > 0)
+        lines.push('');
+    lines.push(...paramsBlock(report.inputParams));
+    return lines.join('\n');
+}
+/** The job summary for a step with several runs: one row per run, the worst status on top. */
+function renderGroupSummary(reports, inputParams) {
+    const worst = worstStatus(reports.map((r) => r.status));
+    const { marker } = look(worst);
+    const ok = reports.filter((r) => r.succeeded).length;
+    const headline = ok === reports.length
+        ? `${reports.length} Hex runs succeeded`
+        : `${reports.length - ok} of ${reports.length} Hex runs did not succeed`;
+    const lines = [
+        `### ${marker} ${headline}`,
+        '',
+        '| Project | Run | Status | Duration |',
+        '| :-- | :-- | :-- | :-- |'
+    ];
+    for (const r of reports) {
+        const project = r.projectName
+            ? `${cell(r.projectName)} ${code(r.projectId)}`
+            : code(r.projectId);
+        const run = r.runUrl ? summary_link(r.runUrl, r.runId ?? 'Open in Hex') : '–';
+        const duration = r.elapsedMs !== undefined ? cell((0,lib_duration/* formatDuration */.a)(r.elapsedMs)) : '–';
+        lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`);
+    }
+    lines.push('');
+    for (const r of reports) {
+        const label = cell(r.projectName ?? r.projectId);
+        if (r.message)
+            lines.push(`- **${label}**: ${cell(r.message)}`);
+        for (const note of r.notes)
+            lines.push(`- **${label}**: ${cell(note)}`);
+    }
+    if (reports.some((r) => r.message || r.notes.length > 0))
+        lines.push('');
+    lines.push(...paramsBlock(inputParams));
+    return lines.join('\n');
+}
+function look(status) {
+    return LOOKS[status] ?? { marker: '❔', headline: `Hex run ended ${status}` };
+}
+function paramsBlock(inputParams) {
+    const count = Object.keys(inputParams).length;
+    return [
+        '<details>',
+        `<summary>Input parameters (${count})</summary>`,
+        '',
+        // A fence longer than any backtick run in the JSON keeps the block closed.
+        fence(JSON.stringify(inputParams, null, 2)),
+        '',
+        '</details>',
+        ''
+    ];
+}
+function fence(body) {
+    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+    const ticks = '`'.repeat(longest + 1);
+    return `${ticks}json\n${body}\n${ticks}`;
+}
+
+;// CONCATENATED MODULE: ./src/action/publish.ts
+
+
+
+/**
+ * Outputs, the job summary and the annotations, for one run or several: the one place a step's
+ * result reaches the runner, on every path.
+ */
+async function publish(io, result) {
+    const { reports } = result;
+    if (!result.several) {
+        const report = reports[0];
+        await writeResults(io, reportOutputs(report), renderSummary(report));
+        if (!report.succeeded && report.message)
+            io.fail(failureText(report), failureTitle(report));
+        else if (report.message)
+            io.warning(report.message, failureTitle(report));
+        return;
+    }
+    await writeResults(io, groupOutputs(reports, result.elapsedMs), renderGroupSummary(reports, result.inputParams));
+    for (const report of reports) {
+        const label = report.projectName ?? report.projectId;
+        // A run fail-fast stopped is a consequence, not a second cause: a warning, not an error.
+        if (!report.succeeded && report.message && !report.stoppedByFailFast)
+            io.fail(`[${label}] ${failureText(report)}`, failureTitle(report));
+        else if (report.message)
+            io.warning(`[${label}] ${report.message}`, failureTitle(report));
+    }
+    const failed = reports.filter((r) => !r.succeeded).length;
+    io.info(`${reports.length - failed} of ${reports.length} Hex runs ${failed === 0 ? 'succeeded.' : `succeeded; ${failed} did not.`}`);
+}
+/** Outputs and summary alone: for a step whose errors were already reported (invalid inputs). */
+async function writeResults(io, outputs, summary) {
+    for (const [name, value] of Object.entries(outputs))
+        io.setOutput(name, value);
+    // A summary that cannot be written never hides the result.
+    try {
+        await io.writeSummary(summary);
+    }
+    catch (error) {
+        io.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+function failureTitle(report) {
+    return report.runId ? `Hex run ${report.status}` : `${constants/* ACTION_NAME */.px} failed`;
+}
+function failureText(report) {
+    const link = report.runUrl && !report.message?.includes(report.runUrl) ? ` ${report.runUrl}` : '';
+    return `${report.message ?? ''}${link}`;
+}
+
+// EXTERNAL MODULE: ./src/action/settings.ts
+var action_settings = __nccwpck_require__(9297);
+;// CONCATENATED MODULE: ./src/action/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The action's main step: trigger the runs (or follow one), wait for them, and report on every
+ * path. `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
+ */
+async function run(io = action_io/* coreIO */.I, runtime = lib_runtime/* processRuntime */.q, signal) {
+    // Masked before anything else can print it.
+    const token = (0,action_settings/* readToken */.AI)(io.getInput, runtime.env);
+    if (token !== '')
+        io.setSecret(token);
+    io.saveState(constants/* State */.Uw.IsPost, 'true');
+    const parsed = (0,action_settings/* readSettings */.sb)(io.getInput, runtime.env);
+    if (!parsed.ok) {
+        for (const error of parsed.errors)
+            io.fail(error, 'Invalid input');
+        const report = {
+            projectId: io.getInput(constants/* Input */.pd.ProjectId).trim() || io.getInput(constants/* Input */.pd.ProjectName).trim(),
+            status: ActionStatus.Error,
+            succeeded: false,
+            inputParams: {},
+            message: `Nothing was sent to Hex: ${parsed.errors.join(' ')}`,
+            notes: []
+        };
+        await writeResults(io, reportOutputs(report), renderSummary(report));
+        return;
+    }
+    const settings = parsed.settings;
+    const startedAt = runtime.now();
+    const session = new hex_session/* HexSession */.w({
+        client: new client/* HexClient */.VY({
+            apiBase: settings.apiBase,
+            token: settings.apiToken,
+            fetch: runtime.fetch,
+            now: runtime.now,
+            requestTimeoutMs: settings.requestTimeoutMs,
+            onDebug: io.debug
+        }),
+        clock: runtime,
+        deadline: startedAt + settings.timeoutMs
+    });
+    let targets;
+    try {
+        targets = await resolveTargets(settings, session.with({ signal }), io);
+    }
+    catch (error) {
+        const report = {
+            projectId: settings.projectNames.join(', '),
+            status: ActionStatus.Error,
+            succeeded: false,
+            inputParams: settings.inputParams,
+            message: error instanceof errors/* HexError */._W ? error.message : String(error),
+            notes: []
+        };
+        await publish(io, { reports: [report], several: false, elapsedMs: 0, inputParams: {} });
+        return;
+    }
+    const several = targets.length > 1;
+    const ledger = new action_ledger/* RunLedger */.z(io);
+    const plan = runPlan(settings);
+    const reportOf = (outcome) => toReport(outcome, settings);
+    const start = async (target, stops) => {
+        const log = several ? (0,action_io/* labelled */.w)(io, target.projectName ?? target.projectId) : io;
+        const narrate = narrator(log, target);
+        const outcome = await runOne({
+            target,
+            plan,
+            session,
+            stops,
+            emit: (event) => {
+                if (event.type === 'started') {
+                    // Saved at once: if the step is killed later, the workflow and the post step know it.
+                    ledger.open(event.run.projectId, event.run.runId);
+                    if (!several) {
+                        io.setOutput(constants/* Output */.k7.RunId, event.run.runId);
+                        io.setOutput(constants/* Output */.k7.RunUrl, event.run.runUrl);
+                    }
+                }
+                narrate.event(event);
+            }
+        });
+        ledger.close(outcome);
+        narrate.outcome(outcome);
+        return outcome;
+    };
+    const outcomes = several
+        ? await runMany(targets, {
+            maxParallel: settings.maxParallel,
+            failFast: settings.failFast,
+            workflow: signal,
+            isFailure: (outcome) => !reportOf(outcome).succeeded
+        }, start)
+        : [await start(targets[0], { workflow: signal })];
+    await publish(io, {
+        reports: outcomes.map(reportOf),
+        several,
+        elapsedMs: runtime.now() - startedAt,
+        inputParams: settings.inputParams
+    });
+}
+/** The projects to run, by ID; titles are looked up first. */
+async function resolveTargets(settings, session, io) {
+    if (settings.projectNames.length === 0)
+        return settings.projectIds.map((projectId) => ({ projectId, runId: settings.runId }));
+    io.info(`Looking up ${settings.projectNames.map((n) => `'${n}'`).join(', ')} in Hex's project list`);
+    const ids = await findProjects(session, settings.projectNames, (page, count) => io.debug(`Project list page ${page}: ${count} projects`));
+    return settings.projectNames.map((projectName) => {
+        const projectId = ids.get(projectName);
+        io.info(`Project '${projectName}' is ${projectId}.`);
+        return { projectId, projectName, runId: settings.runId };
+    });
+}
+
+
+/***/ }),
+
+/***/ 7718:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ post)
+/* harmony export */ });
+/* harmony import */ var _hex_client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6562);
+/* harmony import */ var _hex_session_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2537);
+/* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8895);
+/* harmony import */ var _lib_runtime_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9231);
+/* harmony import */ var _runs_cancel_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8378);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(915);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7363);
+/* harmony import */ var _ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6885);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9297);
+
+
+
+
+
+
+
+
+
+/**
+ * The post step. The main step cancels its runs itself when it is told to stop; this is for when
+ * it could not: it was killed first, or a cancel failed. It does nothing for runs the main step
+ * settled, and it never fails the job.
+ */
+async function post(io = _io_js__WEBPACK_IMPORTED_MODULE_5__/* .coreIO */ .I, runtime = _lib_runtime_js__WEBPACK_IMPORTED_MODULE_2__/* .processRuntime */ .q) {
+    const left = (0,_ledger_js__WEBPACK_IMPORTED_MODULE_6__/* .readLedger */ .S)(io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.Runs)).filter((e) => e.fate !== 'settled');
+    if (left.length === 0) {
+        io.debug('The main step settled its runs (or started none): nothing to clean up.');
+        return;
+    }
+    const token = (0,_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .readToken */ .AI)(io.getInput, runtime.env);
+    if (token !== '')
+        io.setSecret(token);
+    const parsed = (0,_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .readSettings */ .sb)(io.getInput, runtime.env);
+    if (!parsed.ok) {
+        io.warning(`Hex runs ${left.map((e) => e.runId).join(', ')} may still be going; the inputs could not be read again to cancel them.`);
+        return;
+    }
+    const { settings } = parsed;
+    const session = new _hex_session_js__WEBPACK_IMPORTED_MODULE_1__/* .HexSession */ .w({
+        client: new _hex_client_js__WEBPACK_IMPORTED_MODULE_0__/* .HexClient */ .VY({
+            apiBase: settings.apiBase,
+            token: settings.apiToken,
+            fetch: runtime.fetch,
+            now: runtime.now,
+            requestTimeoutMs: Math.min(settings.requestTimeoutMs, _runs_cancel_js__WEBPACK_IMPORTED_MODULE_3__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_),
+            onDebug: io.debug
+        }),
+        clock: runtime,
+        deadline: runtime.now() + _runs_cancel_js__WEBPACK_IMPORTED_MODULE_3__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_
+    });
+    const lines = await Promise.all(left.map((entry) => cleanUp(entry, settings, session, io)));
+    const done = lines.filter((line) => line !== undefined);
+    if (done.length === 0)
+        return;
+    try {
+        await io.writeSummary(done.map((line) => `> 🚫 ${line}\n`).join('\n'));
+    }
+    catch {
+        // The summary is a courtesy here; the cancel is what mattered.
+    }
+}
+/** Cancels one run the main step left going, unless it should stay. Returns what it did. */
+async function cleanUp({ projectId, runId, fate }, settings, session, io) {
+    // A cancel the main step tried and could not is finished here whatever the inputs say; a run
+    // the main step never got to decide on is cancelled as on a workflow cancel.
+    if (fate === 'open' && !settings.cancelOnWorkflowCancel) {
+        io.info(`The step stopped before Hex run ${runId} ended; cancel-on-workflow-cancel is false, so it is left going.`);
+        return undefined;
+    }
+    try {
+        const state = await session.within(_runs_cancel_js__WEBPACK_IMPORTED_MODULE_3__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_).getRun(projectId, runId);
+        if ((0,_hex_types_js__WEBPACK_IMPORTED_MODULE_8__/* .isTerminalStatus */ .TQ)(state.status)) {
+            io.info(`Hex run ${runId} already ended ${state.status}: nothing to cancel.`);
+            return undefined;
+        }
+    }
+    catch (error) {
+        io.debug(`Could not read the run's status: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const result = await (0,_runs_cancel_js__WEBPACK_IMPORTED_MODULE_3__/* .cancelRun */ .Su)(session, projectId, runId, _runs_cancel_js__WEBPACK_IMPORTED_MODULE_3__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_);
+    if (result.kind === 'failed') {
+        io.warning(`Hex run ${runId} may still be going: cancelling it failed: ${result.error}`);
+        return undefined;
+    }
+    const line = result.kind === 'already-ended'
+        ? `Hex run ${runId} had already ended ${result.status}: nothing to cancel.`
+        : fate === 'cancel-wanted'
+            ? `Cancelled Hex run ${runId}, which the main step could not cancel.`
+            : `Cancelled Hex run ${runId}: the main step was stopped before the run ended.`;
+    io.info(line);
+    return line;
+}
+
+
+/***/ }),
+
+/***/ 9297:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AI: () => (/* binding */ readToken),
+/* harmony export */   sb: () => (/* binding */ readSettings)
+/* harmony export */ });
+/* unused harmony export parseApiUrl */
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
+/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2543);
+
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+/** What Hex's RunProject accepts in a notification (ProjectRunNotification). */
+const NOTIFICATION_TYPES = ['SUCCESS', 'FAILURE', 'ALL'];
+const SCREENSHOT_FORMATS = ['png', 'pdf'];
+/** Status requests count against Hex's rate limit (30 a minute by default); 1s is the floor. */
+const MIN_POLL_INTERVAL_MS = 1_000;
+/** Below this, a slow but healthy answer would be abandoned. */
+const MIN_REQUEST_TIMEOUT_MS = 1_000;
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+/** The token, from api-token or else HEX_API_TOKEN. Read first so it can be masked at once. */
+function readToken(getInput, env) {
+    const raw = getInput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken) || (env[_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .TOKEN_ENV */ .o4] ?? '');
+    return raw.trim().replace(/^Bearer\s+/i, '');
+}
+/**
+ * Reads and checks every input. All problems are reported together, each naming the input and the
+ * form it takes, so one run of the workflow shows everything to fix.
+ */
+function readSettings(getInput, env) {
+    const errors = [];
+    const read = (name) => {
+        const value = getInput(name).trim();
+        return value !== '' ? value : (_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Defaults */ .Hw[name] ?? '');
+    };
+    const bool = (name) => {
+        const value = read(name);
+        if (TRUE.includes(value))
+            return true;
+        if (FALSE.includes(value))
+            return false;
+        errors.push(`Input '${name}' must be true or false, got '${value}'.`);
+        return false;
+    };
+    const duration = (name, minMs) => {
+        const value = read(name);
+        const ms = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E)(value);
+        if (ms === undefined) {
+            errors.push(`Input '${name}' must be a duration such as 90s, 30m, 1h30m or a number of seconds, got '${value}'.`);
+            return minMs;
+        }
+        if (ms < minMs) {
+            errors.push(`Input '${name}' must be at least ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(minMs)}, got '${value}'.`);
+            return minMs;
+        }
+        return ms;
+    };
+    const projectIds = lines(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId)).map((id) => parseProjectId(id, errors));
+    const projectNames = lines(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectName));
+    if (projectIds.length === 0 && projectNames.length === 0)
+        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId}' is required: the UUID of the Hex project, found after /hex/ in the project's URL (or give its title as '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectName}').`);
+    if (projectIds.length > 0 && projectNames.length > 0)
+        errors.push(`Inputs '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId}' and '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectName}' cannot be used together: give the projects by ID or by title.`);
+    for (const list of [projectIds, projectNames]) {
+        const twice = list.filter((item, i) => list.indexOf(item) !== i);
+        if (twice.length > 0)
+            errors.push(`Project '${twice[0]}' is listed twice: each project runs once per step.`);
+    }
+    const runId = read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId) || undefined;
+    const apiToken = readToken(getInput, env);
+    if (apiToken === '') {
+        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken}' is empty and ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .TOKEN_ENV */ .o4} is not set: pass a Hex API token from a secret, as api-token: \${{ secrets.HEX_API_TOKEN }} or in env as ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .TOKEN_ENV */ .o4}.`);
+    }
+    else if (/\s/.test(apiToken)) {
+        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken}' contains white space: pass the token alone, as Hex shows it.`);
+    }
+    const inputParams = parseInputParams(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams), errors);
+    const timeoutMs = duration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Timeout, 1_000);
+    const pollIntervalMs = duration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.PollInterval, MIN_POLL_INTERVAL_MS);
+    const requestTimeoutMs = duration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RequestTimeout, MIN_REQUEST_TIMEOUT_MS);
+    const apiBase = parseApiUrl(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl), errors);
+    const viewId = read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ViewId) || undefined;
+    if (viewId !== undefined && Object.keys(inputParams).length > 0) {
+        errors.push(`Inputs '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ViewId}' and '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams}' cannot be used together: Hex takes the input values from the saved view. Remove one of them.`);
+    }
+    const notifications = parseNotifications(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications), errors);
+    const dryRun = bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.DryRun);
+    if (runId !== undefined) {
+        if (!UUID.test(runId))
+            errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId}' must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
+        if (projectIds.length + projectNames.length > 1)
+            errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId}' names one run, of one project: give a single project.`);
+        const started = [
+            Object.keys(inputParams).length > 0 && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams,
+            viewId !== undefined && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ViewId,
+            notifications !== undefined && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications,
+            dryRun && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.DryRun
+        ].filter((name) => name !== false);
+        if (started.length > 0)
+            errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId}' waits for a run that has already started, so '${started.join("', '")}' cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`);
+    }
+    const maxParallel = parseCount(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.MaxParallel, read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.MaxParallel), errors);
+    const settings = {
+        projectIds,
+        projectNames,
+        runId: runId?.toLowerCase(),
+        maxParallel,
+        failFast: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.FailFast),
+        apiToken,
+        inputParams,
+        timeoutMs,
+        pollIntervalMs,
+        requestTimeoutMs,
+        apiBase,
+        wait: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Wait),
+        cancelOnTimeout: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.CancelOnTimeout),
+        cancelOnWorkflowCancel: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.CancelOnWorkflowCancel),
+        failOnRunFailure: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.FailOnRunFailure),
+        updatePublishedResults: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.UpdatePublishedResults),
+        useCachedSqlResults: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.UseCachedSqlResults),
+        dryRun,
+        viewId,
+        notifications
+    };
+    return errors.length > 0 ? { ok: false, errors } : { ok: true, settings };
+}
+/** One item per line; blank lines are dropped. */
+function lines(value) {
+    return value
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '');
+}
+function parseCount(name, value, errors) {
+    if (/^[1-9]\d*$/.test(value))
+        return Number(value);
+    errors.push(`Input '${name}' must be a whole number of at least 1, got '${value}'.`);
+    return 1;
+}
+function parseProjectId(value, errors) {
+    if (UUID.test(value))
+        return value.toLowerCase();
+    const inside = UUID_INSIDE.exec(value)?.[0];
+    const hint = inside ? ` Did you mean '${inside.toLowerCase()}'?` : '';
+    errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId}' must be a project UUID such as 5a8591dd-4039-49df-9202-96385ba3eff8 (found after /hex/ in the project's URL), got '${value}'.${hint}`);
+    return value;
+}
+function parseInputParams(value, errors) {
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams}' must be a JSON object such as {"region": "emea"}: ${reason}.`);
+        return {};
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed;
+        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams}' must be a JSON object such as {"region": "emea"}, got ${kind}.`);
+        return {};
+    }
+    return parsed;
+}
+function parseNotifications(value, errors) {
+    if (value === '')
+        return undefined;
+    const form = `a JSON array such as [{"type": "FAILURE", "includeSuccessScreenshot": false, "userIds": ["..."]}]`;
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications}' must be ${form}: ${reason}.`);
+        return undefined;
+    }
+    if (!Array.isArray(parsed)) {
+        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications}' must be ${form}.`);
+        return undefined;
+    }
+    parsed.forEach((item, i) => {
+        const where = `Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications}' item ${i + 1}`;
+        if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+            errors.push(`${where} must be an object, as in ${form}.`);
+            return;
+        }
+        const o = item;
+        if (typeof o.type !== 'string' || !NOTIFICATION_TYPES.includes(o.type))
+            errors.push(`${where} needs "type": one of ${NOTIFICATION_TYPES.join(', ')}.`);
+        if (typeof o.includeSuccessScreenshot !== 'boolean')
+            errors.push(`${where} needs "includeSuccessScreenshot": true or false.`);
+        if (o.screenshotFormat !== undefined &&
+            (typeof o.screenshotFormat !== 'string' || !SCREENSHOT_FORMATS.includes(o.screenshotFormat)))
+            errors.push(`${where} has "screenshotFormat": it must be "png" or "pdf".`);
+        for (const list of ['slackChannelIds', 'userIds', 'groupIds'])
+            if (o[list] !== undefined &&
+                !(Array.isArray(o[list]) && o[list].every((id) => typeof id === 'string')))
+                errors.push(`${where} has "${list}": it must be an array of strings.`);
+        for (const text of ['subject', 'body'])
+            if (o[text] !== undefined && typeof o[text] !== 'string')
+                errors.push(`${where} has "${text}": it must be a string.`);
+    });
+    return parsed;
+}
+/**
+ * Accepts the API base (https://eu.hex.tech/api/v1), its parent (/api) or a bare host, and returns
+ * the API base. The token goes to this host, so it must be https (plain http only on loopback,
+ * for tests) and carry no credentials, query or fragment.
+ */
+function parseApiUrl(value, errors) {
+    const form = `a Hex host such as https://eu.hex.tech or its API base https://eu.hex.tech/api/v1`;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl}' must be ${form}, got '${value}'.`);
+        return value;
+    }
+    if (url.username || url.password || url.search || url.hash) {
+        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl}' must be ${form}, without credentials, query or fragment.`);
+        return value;
+    }
+    const loopback = LOOPBACK_HOSTS.test(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl}' must use https:// (the API token is sent to it), got '${value}'.`);
+        return value;
+    }
+    // A reverse proxy may put the API under a prefix; the path must still end in /api or /api/v1.
+    const path = url.pathname.replace(/\/+$/, '');
+    if (path === '')
+        return `${url.origin}/api/v1`;
+    if (path.endsWith('/api/v1'))
+        return `${url.origin}${path}`;
+    if (path.endsWith('/api'))
+        return `${url.origin}${path}/v1`;
+    errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl}' must be ${form}, got '${value}' (path ${url.pathname}).`);
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 6562:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VY: () => (/* binding */ HexClient),
+/* harmony export */   t0: () => (/* binding */ runPath)
+/* harmony export */ });
+/* unused harmony exports PROJECTS_PAGE_SIZE, runsPath, parseRetryAfter */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5282);
+/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2543);
+
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Hex's largest page (PageSize): fewer requests to find a project by name. */
+const PROJECTS_PAGE_SIZE = 100;
+/**
+ * The Hex API calls the action makes. It never imports @actions/core: what it has to say
+ * goes through onDebug or a typed error whose message tells the user what to do.
+ */
+class HexClient {
+    apiBase;
+    host;
+    token;
+    fetchImpl;
+    userAgent;
+    requestTimeoutMs;
+    onDebug;
+    now;
+    constructor(options) {
+        this.apiBase = options.apiBase.replace(/\/+$/, '');
+        this.host = new URL(this.apiBase).origin;
+        this.token = options.token;
+        this.fetchImpl = options.fetch ?? globalThis.fetch;
+        this.userAgent = options.userAgent ?? 'hex-run-action';
+        this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+        this.onDebug = options.onDebug ?? (() => { });
+        this.now = options.now ?? Date.now;
+    }
+    /** `POST /projects/{projectId}/runs` (RunProject). */
+    async runProject(projectId, request, options = {}) {
+        const context = this.context('trigger', projectId);
+        const json = await this.request(context, 'POST', runsPath(projectId), options, request);
+        const o = asObject(json, context);
+        const runId = requireString(o, 'runId', context);
+        return {
+            projectId: optionalString(o.projectId) ?? projectId,
+            runId,
+            runUrl: requireString(o, 'runUrl', context),
+            runStatusUrl: optionalString(o.runStatusUrl) ?? `${this.apiBase}${runPath(projectId, runId)}`,
+            traceId: optionalString(o.traceId),
+            projectVersion: optionalVersion(o.projectVersion)
+        };
+    }
+    /** `GET /projects/{projectId}/runs/{runId}` (GetRunStatus). */
+    async getRun(projectId, runId, options = {}) {
+        const context = this.context('status', projectId, runId);
+        const json = await this.request(context, 'GET', runPath(projectId, runId), options);
+        return this.runState(asObject(json, context), projectId, runId, context);
+    }
+    /**
+     * `GET /projects/{projectId}/runs` (GetProjectRuns), newest first: API-triggered runs only, to
+     * find a run whose trigger answer was lost.
+     */
+    async listApiRuns(projectId, limit, options = {}) {
+        const context = this.context('list', projectId);
+        const query = `?limit=${limit}&runTriggerFilter=API`;
+        const json = await this.request(context, 'GET', `${runsPath(projectId)}${query}`, options);
+        const runs = asObject(json, context).runs;
+        if (!Array.isArray(runs))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, 'the field runs is missing');
+        return runs.map((run) => {
+            const o = asObject(run, context);
+            return this.runState(o, projectId, requireString(o, 'runId', context), context);
+        });
+    }
+    /**
+     * `GET /projects` (ListProjects), one page: the projects the token's user can see, and the
+     * cursor of the next page (undefined on the last).
+     */
+    async listProjects(name, after, options = {}) {
+        const context = { operation: 'find', projectId: `'${name}'`, host: this.host };
+        const query = new URLSearchParams({ limit: String(PROJECTS_PAGE_SIZE) });
+        if (after !== undefined)
+            query.set('after', after);
+        const json = await this.request(context, 'GET', `/projects?${query.toString()}`, options);
+        const o = asObject(json, context);
+        if (!Array.isArray(o.values))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, 'the field values is missing');
+        const projects = o.values.map((value) => {
+            const p = asObject(value, context);
+            return { id: requireString(p, 'id', context), title: optionalString(p.title) ?? '' };
+        });
+        const pagination = typeof o.pagination === 'object' && o.pagination !== null ? o.pagination : {};
+        return { projects, after: optionalString(pagination.after) };
+    }
+    runState(o, projectId, runId, context) {
+        return {
+            projectId: optionalString(o.projectId) ?? projectId,
+            runId: optionalString(o.runId) ?? runId,
+            status: requireString(o, 'status', context).toUpperCase(),
+            runUrl: optionalString(o.runUrl),
+            projectVersion: optionalVersion(o.projectVersion),
+            startTime: optionalString(o.startTime),
+            endTime: optionalString(o.endTime),
+            elapsedMs: typeof o.elapsedTime === 'number' && Number.isFinite(o.elapsedTime)
+                ? o.elapsedTime
+                : undefined,
+            traceId: optionalString(o.traceId)
+        };
+    }
+    /** `DELETE /projects/{projectId}/runs/{runId}` (CancelRun); Hex answers 204 with no body. */
+    async cancelRun(projectId, runId, options = {}) {
+        const context = this.context('cancel', projectId, runId);
+        await this.request(context, 'DELETE', runPath(projectId, runId), options);
+    }
+    context(operation, projectId, runId) {
+        return { operation, projectId, runId, host: this.host };
+    }
+    async request(context, method, path, options, body) {
+        const url = `${this.apiBase}${path}`;
+        const headers = {
+            accept: 'application/json',
+            authorization: `Bearer ${this.token}`,
+            'user-agent': this.userAgent
+        };
+        if (body !== undefined)
+            headers['content-type'] = 'application/json';
+        const timeoutMs = Math.min(this.requestTimeoutMs, options.timeoutMs ?? Infinity);
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+        const started = this.now();
+        let response;
+        try {
+            response = await this.fetchImpl(url, {
+                method,
+                headers,
+                body: body === undefined ? undefined : JSON.stringify(body),
+                signal,
+                // The token must go to the configured host only: a redirect is reported, never followed.
+                redirect: 'manual'
+            });
+        }
+        catch (error) {
+            throw networkError(context, error, timeout.aborted, timeoutMs);
+        }
+        let text;
+        try {
+            text = await response.text();
+        }
+        catch (error) {
+            // The status line arrived: an error status is known even if its body is lost.
+            if (response.status >= 400)
+                text = '';
+            else
+                throw networkError(context, error, timeout.aborted, timeoutMs);
+        }
+        this.onDebug(`${method} ${url} -> ${response.status} in ${Math.round(this.now() - started)}ms`);
+        if (response.status >= 300 && response.status < 400) {
+            const location = response.headers.get('location') ?? 'an unnamed location';
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexRedirectError */ .OG(context, response.status, location);
+        }
+        if (!response.ok) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexApiError */ .Y5(context, response.status, response.statusText, (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .parseErrorBody */ .kW)(text), parseRetryAfter(response.headers.get('retry-after'), this.now()));
+        }
+        if (method === 'DELETE')
+            return undefined;
+        try {
+            return JSON.parse(text);
+        }
+        catch {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, `expected JSON, got ${describeBody(text)}`);
+        }
+    }
+}
+function runsPath(projectId) {
+    return `/projects/${encodeURIComponent(projectId)}/runs`;
+}
+function runPath(projectId, runId) {
+    return `${runsPath(projectId)}/${encodeURIComponent(runId)}`;
+}
+/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 10.2.3). */
+function parseRetryAfter(value, nowMs) {
+    if (value === null)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+function networkError(context, error, timedOut, timeoutMs) {
+    if (timedOut)
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexNetworkError */ .u5(context, 'TIMEOUT', `no answer within ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(timeoutMs)}`);
+    if (error instanceof Error && error.name === 'AbortError')
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexNetworkError */ .u5(context, 'ABORTED', 'the request was aborted');
+    const cause = error instanceof Error ? error.cause : undefined;
+    const code = typeof cause?.code === 'string' ? cause.code : 'UNKNOWN';
+    const detail = cause instanceof Error ? cause.message : String(error);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexNetworkError */ .u5(context, code, detail);
+}
+function describeBody(text) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return 'an empty body';
+    if (trimmed.startsWith('<'))
+        return 'an HTML page (a proxy or maintenance page?)';
+    return `${JSON.stringify(trimmed.slice(0, 80))}${trimmed.length > 80 ? '...' : ''}`;
+}
+function asObject(json, context) {
+    if (typeof json !== 'object' || json === null || Array.isArray(json))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, 'expected a JSON object');
+    return json;
+}
+function optionalString(value) {
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+function requireString(o, field, context) {
+    const value = optionalString(o[field]);
+    if (value === undefined)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, `the field ${field} is missing`);
+    return value;
+}
+/** projectVersion is an integer in the trigger's answer and a string in the status answer. */
+function optionalVersion(value) {
+    if (typeof value === 'number' && Number.isFinite(value))
+        return String(value);
+    return optionalString(value);
+}
+
+
+/***/ }),
+
+/***/ 5282:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F6: () => (/* binding */ HexResponseError),
+/* harmony export */   OG: () => (/* binding */ HexRedirectError),
+/* harmony export */   Y5: () => (/* binding */ HexApiError),
+/* harmony export */   _W: () => (/* binding */ HexError),
+/* harmony export */   kW: () => (/* binding */ parseErrorBody),
+/* harmony export */   u5: () => (/* binding */ HexNetworkError)
+/* harmony export */ });
+const DOING = {
+    trigger: 'start a run of',
+    status: 'read the status of a run of',
+    cancel: 'cancel a run of',
+    list: 'list the runs of',
+    find: 'find'
+};
+/**
+ * System error codes that mean the connection was never made, so the request was never sent:
+ * refused, DNS, routing, connect timeout, TLS handshake. Sending it again cannot start a second run.
+ */
+const NOT_SENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EAI_FAIL',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EHOSTDOWN',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'CERT_HAS_EXPIRED',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+]);
+/** Base of every failure the Hex client reports. */
+class HexError extends Error {
+    context;
+    constructor(message, context) {
+        super(message);
+        this.name = new.target.name;
+        this.context = context;
+    }
+}
+/** Hex answered with an HTTP error status. */
+class HexApiError extends HexError {
+    status;
+    body;
+    /** From a Retry-After header, when Hex sent one. */
+    retryAfterMs;
+    constructor(context, status, statusText, body, retryAfterMs) {
+        super(explainStatus(context, status, statusText, body), context);
+        this.status = status;
+        this.body = body;
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+/** The request did not get an answer: connection refused, DNS failure, reset, timeout. */
+class HexNetworkError extends HexError {
+    /** The system error code (ECONNREFUSED, ENOTFOUND, ...), TIMEOUT, or ABORTED. */
+    code;
+    /** False when the connection was never made: Hex cannot have seen the request. */
+    requestSent;
+    constructor(context, code, detail) {
+        super(`Could not ${DOING[context.operation]} project ${context.projectId}: no answer from ${context.host} (${detail}). Check api-url and that the runner can reach Hex.`, context);
+        this.code = code;
+        this.requestSent = !NOT_SENT_CODES.has(code);
+    }
+}
+/** Hex answered with success, but the body is not what the API describes. */
+class HexResponseError extends HexError {
+    constructor(context, detail) {
+        super(`Hex's answer when trying to ${DOING[context.operation]} project ${context.projectId} could not be read: ${detail}.`, context);
+    }
+}
+/** Hex (or something in front of it) answered with a redirect, which is never followed. */
+class HexRedirectError extends HexError {
+    constructor(context, status, location) {
+        super(`${context.host} answered ${status} redirecting to ${location} when asked to ${DOING[context.operation]} project ${context.projectId}. The API token is never sent on a redirect: set api-url to the Hex API base itself.`, context);
+    }
+}
+function asString(value) {
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+/**
+ * Reads a Hex error body in any of the shapes Hex uses: `{reason, details, traceId}` (older
+ * routes), `{code, message, issues[]}` (newer routes), `{traceId, invalid[], notFound[]}` (a 422
+ * for input parameters), or plain text such as `Unauthorized`.
+ */
+function parseErrorBody(text) {
+    const body = { issues: [], invalid: [], notFound: [] };
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch {
+        const plain = text.trim();
+        // An HTML page (a proxy's or a load balancer's) says nothing useful in a log line.
+        if (plain !== '' && !plain.startsWith('<'))
+            body.message = plain.slice(0, 300);
+        return body;
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json))
+        return body;
+    const o = json;
+    const reason = asString(o.reason);
+    const details = asString(o.details);
+    body.message =
+        asString(o.message) ?? (reason && details ? `${reason} (${details})` : (reason ?? details));
+    body.traceId = asString(o.traceId);
+    if (Array.isArray(o.issues)) {
+        for (const issue of o.issues) {
+            const m = asString(issue?.message) ?? asString(issue);
+            if (m)
+                body.issues.push(m);
+        }
+    }
+    if (Array.isArray(o.invalid)) {
+        for (const item of o.invalid) {
+            if (typeof item !== 'object' || item === null)
+                continue;
+            const p = item;
+            const paramName = asString(p.paramName);
+            if (paramName)
+                body.invalid.push({
+                    paramName,
+                    paramValue: asString(p.paramValue),
+                    dataType: asString(p.dataType)
+                });
+        }
+    }
+    if (Array.isArray(o.notFound)) {
+        for (const name of o.notFound) {
+            const n = asString(name);
+            if (n)
+                body.notFound.push(n);
+        }
+    }
+    return body;
+}
+function hexSaid(body) {
+    const parts = [];
+    if (body.message)
+        parts.push(body.message);
+    for (const issue of body.issues)
+        if (issue !== body.message)
+            parts.push(issue);
+    if (body.notFound.length > 0)
+        parts.push(`input parameters not in the project: ${body.notFound.join(', ')}`);
+    for (const p of body.invalid) {
+        const expected = p.dataType ? ` (expects ${p.dataType})` : '';
+        const got = p.paramValue !== undefined ? ` ${p.paramValue}` : '';
+        parts.push(`invalid value for input parameter ${p.paramName}:${got}${expected}`);
+    }
+    return parts.length > 0 ? ` Hex said: ${parts.join('; ')}.` : '';
+}
+function traceNote(body) {
+    return body.traceId ? ` (Hex trace ID ${body.traceId})` : '';
+}
+function explainStatus(context, status, statusText, body) {
+    const { operation, projectId, runId, host } = context;
+    const said = hexSaid(body);
+    const trace = traceNote(body);
+    switch (status) {
+        case 401:
+            return (`Hex at ${host} rejected the API token (401 Unauthorized). The token is invalid or expired, or it belongs to another Hex host (check api-url).` +
+                ` Create a token in Hex under Settings > API keys with the "Run projects" scope and pass it as api-token from a secret.${trace}`);
+        case 403:
+            if (operation === 'find')
+                return `Hex refused to list projects to find project ${projectId} (403 Forbidden): finding a project by name needs a token with the "Read projects" scope as well as "Run projects". Add the scope, or give project-id instead.${said}${trace}`;
+            return (`Hex refused to ${DOING[operation]} project ${projectId} (403 Forbidden): the API token lacks the "Run projects" scope, or its user may not run this project.` +
+                ` Use a workspace token with "Run projects", or a personal access token of a user with at least "Can view app" access who may run it.${said}${trace}`);
+        case 404:
+            return operation === 'trigger'
+                ? `Hex found no project ${projectId} at ${host} (404 Not Found). Check project-id: the project must exist, and the token's user must have access to it.${said}${trace}`
+                : `Hex found no run ${runId ?? ''} of project ${projectId} at ${host} (404 Not Found). The project must exist and the token's user must have access to it.${said}${trace}`;
+        case 422:
+            return operation === 'trigger'
+                ? `Hex could not run project ${projectId} (422 Unprocessable): the project must be published (publish it in Hex first), and every input parameter must name an input of the published app with a valid value.${said}${trace}`
+                : `Hex could not ${DOING[operation]} project ${projectId} (422 Unprocessable).${said}${trace}`;
+        default: {
+            const text = statusText ? ` ${statusText}` : '';
+            return `Hex answered ${status}${text} when asked to ${DOING[operation]} project ${projectId}.${said}${trace}`;
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 543:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LH: () => (/* binding */ withRetries),
+/* harmony export */   gX: () => (/* binding */ triggerVerdict),
+/* harmony export */   i5: () => (/* binding */ RetriesExhaustedError),
+/* harmony export */   rk: () => (/* binding */ UnknownOutcomeError),
+/* harmony export */   vK: () => (/* binding */ MAX_CONNECT_ATTEMPTS),
+/* harmony export */   wk: () => (/* binding */ readVerdict)
+/* harmony export */ });
+/* unused harmony exports RETRYABLE_STATUSES, DEFAULT_BACKOFF, backoffDelay */
+/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5282);
+
+
+/** Statuses that say "not now" rather than "no": rate limit, server error, gateway, overload. */
+const RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
+function statusReason(error) {
+    return `Hex answered ${error.status}`;
+}
+/** GET and DELETE: anything transient is retried. */
+function readVerdict(error) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexNetworkError */ .u5)
+        return error.code === 'ABORTED'
+            ? { kind: 'fatal' }
+            : { kind: 'retry', reason: networkReason(error) };
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexApiError */ .Y5)
+        return RETRYABLE_STATUSES.includes(error.status)
+            ? { kind: 'retry', afterMs: error.retryAfterMs, reason: statusReason(error) }
+            : { kind: 'fatal' };
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexResponseError */ .F6)
+        return { kind: 'retry', reason: 'the answer could not be read' };
+    return { kind: 'fatal' };
+}
+/**
+ * POST .../runs: sent again only where Hex certainly started no run: the connection was never
+ * made, Hex answered 429 (rate limited), or 503 (the workspace is at its limit of running
+ * kernels; Hex documents that no run is created then).
+ */
+function triggerVerdict(error) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexNetworkError */ .u5) {
+        if (error.code === 'ABORTED')
+            return { kind: 'fatal' };
+        return error.requestSent
+            ? { kind: 'unknown-outcome', reason: networkReason(error) }
+            : { kind: 'retry', reason: networkReason(error) };
+    }
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexApiError */ .Y5) {
+        if (error.status === 429)
+            return {
+                kind: 'retry',
+                afterMs: error.retryAfterMs,
+                reason: 'Hex is rate limiting runs (429)'
+            };
+        if (error.status === 503)
+            return {
+                kind: 'retry',
+                afterMs: error.retryAfterMs,
+                reason: 'Hex is at its limit of running kernels (503); no run was created'
+            };
+        if (error.status >= 500)
+            return { kind: 'unknown-outcome', reason: statusReason(error) };
+        return { kind: 'fatal' };
+    }
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexRedirectError */ .OG)
+        return { kind: 'fatal' };
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexResponseError */ .F6)
+        return {
+            kind: 'unknown-outcome',
+            reason: 'Hex accepted the trigger but its answer could not be read'
+        };
+    return { kind: 'fatal' };
+}
+function networkReason(error) {
+    return error.code === 'TIMEOUT' ? 'no answer in time' : `connection failed (${error.code})`;
+}
+/**
+ * 1 s doubling to 15 s: long enough for a gateway to recover, short enough that a run which ends
+ * during an outage is seen soon after it.
+ */
+const DEFAULT_BACKOFF = { baseMs: 1_000, capMs: 15_000 };
+/**
+ * A trigger whose connection cannot be made at all (refused, DNS, TLS) gets this many attempts,
+ * about 15 s at most: Hex is unreachable, and the user should hear so in seconds, not after the
+ * whole timeout. Once a run is going, status reads ride out an outage until the timeout instead.
+ */
+const MAX_CONNECT_ATTEMPTS = 5;
+/** Capped exponential backoff with full jitter (a random wait between 0 and the cap). */
+function backoffDelay(retry, backoff, random) {
+    return Math.round(random() * Math.min(backoff.capMs, backoff.baseMs * 2 ** retry));
+}
+/** Retries ran out: the deadline came, or Hex stayed unreachable. Carries the last error. */
+class RetriesExhaustedError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexError */ ._W {
+    lastError;
+    attempts;
+    failingForMs;
+    why;
+    constructor(lastError, attempts, failingForMs, why) {
+        const tally = attempts > 1 ? ` (${attempts} attempts over ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(failingForMs)} failed)` : '';
+        super(`${lastError.message}${tally}`, lastError.context);
+        this.lastError = lastError;
+        this.attempts = attempts;
+        this.failingForMs = failingForMs;
+        this.why = why;
+    }
+}
+/** A trigger that may have started a run; the caller looks for it instead of sending again. */
+class UnknownOutcomeError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexError */ ._W {
+    original;
+    reason;
+    constructor(original, reason) {
+        super(original.message, original.context);
+        this.original = original;
+        this.reason = reason;
+    }
+}
+/**
+ * Runs `attempt` until it succeeds, a failure is not worth retrying, the deadline passes, or the
+ * signal aborts. Throws the last error as it was (fatal), RetriesExhaustedError, or
+ * UnknownOutcomeError.
+ */
+async function withRetries(attempt, options) {
+    const { verdict, deadline, now, sleep, signal, onRetry } = options;
+    const random = options.random ?? Math.random;
+    const backoff = options.backoff ?? DEFAULT_BACKOFF;
+    const firstTry = now();
+    let connectFailures = 0;
+    for (let attempts = 1;; attempts++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexError */ ._W) || signal?.aborted)
+                throw error;
+            const v = verdict(error);
+            if (v.kind === 'fatal')
+                throw error;
+            if (v.kind === 'unknown-outcome')
+                throw new UnknownOutcomeError(error, v.reason);
+            if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexNetworkError */ .u5 && !error.requestSent)
+                connectFailures++;
+            const left = deadline - now();
+            // A backoff is cut short so that the last attempt lands on the deadline; a Retry-After is
+            // Hex's own word, so an attempt it would push past the deadline is not made at all.
+            const delayMs = v.afterMs ?? Math.min(backoffDelay(attempts - 1, backoff, random), left);
+            const why = connectFailures >= (options.maxConnectAttempts ?? Infinity)
+                ? 'unreachable'
+                : left <= 0 || delayMs > left
+                    ? 'deadline'
+                    : undefined;
+            if (why)
+                throw new RetriesExhaustedError(error, attempts, now() - firstTry, why);
+            onRetry?.({ attempt: attempts, delayMs, reason: v.reason, error });
+            await sleep(delayMs, signal);
+            if (signal?.aborted)
+                throw error;
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 2537:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   w: () => (/* binding */ HexSession)
+/* harmony export */ });
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(543);
+
+/**
+ * The Hex API with the retry policy built in: a client, a clock, a deadline and a stop signal.
+ * Reads and cancels ride out transient failures until the deadline; a trigger is sent again only
+ * where Hex certainly started no run. Callers never wire retries themselves; they narrow a session
+ * (`with`) for a run's own stop signal or a cancel's budget.
+ */
+class HexSession {
+    client;
+    clock;
+    deadline;
+    signal;
+    onRetry;
+    constructor(options) {
+        this.client = options.client;
+        this.clock = options.clock;
+        this.deadline = options.deadline;
+        this.signal = options.signal;
+        this.onRetry = options.onRetry;
+    }
+    /** The same session with other bounds. `signal: undefined` makes one nothing can stop. */
+    with(changes) {
+        return new HexSession({
+            client: this.client,
+            clock: this.clock,
+            deadline: this.deadline,
+            signal: this.signal,
+            onRetry: this.onRetry,
+            ...changes
+        });
+    }
+    /** The same session, ending `budgetMs` from now and deaf to the stop signal (a cancel, a lookup). */
+    within(budgetMs, signal) {
+        return this.with({ deadline: this.clock.now() + budgetMs, signal });
+    }
+    /** GetRunStatus. */
+    getRun(projectId, runId) {
+        return this.retry(_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .readVerdict */ .wk, () => this.client.getRun(projectId, runId, { signal: this.signal }));
+    }
+    /** GetProjectRuns, API-triggered runs only, newest first. */
+    listApiRuns(projectId, limit) {
+        return this.retry(_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .readVerdict */ .wk, () => this.client.listApiRuns(projectId, limit, { signal: this.signal }));
+    }
+    /** ListProjects, one page. */
+    listProjects(name, after) {
+        return this.retry(_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .readVerdict */ .wk, () => this.client.listProjects(name, after, { signal: this.signal }));
+    }
+    /**
+     * RunProject. `requestSignal` abandons the request in flight; it may abort later than the
+     * session's signal, so that a trigger that completes can still be cancelled by its run id.
+     * Throws UnknownOutcomeError where Hex may have started a run: the caller looks for it.
+     */
+    trigger(projectId, request, requestSignal) {
+        return this.retry(_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .triggerVerdict */ .gX, () => this.client.runProject(projectId, request, { signal: requestSignal }), _retry_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_CONNECT_ATTEMPTS */ .vK);
+    }
+    /** CancelRun. Each attempt fits in what is left before the deadline: one hung DELETE must not outlast it. */
+    cancelRun(projectId, runId) {
+        return this.retry(_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .readVerdict */ .wk, () => this.client.cancelRun(projectId, runId, {
+            timeoutMs: Math.max(1, this.deadline - this.clock.now())
+        }));
+    }
+    retry(verdict, attempt, maxConnectAttempts) {
+        const onRetry = this.onRetry;
+        return (0,_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .withRetries */ .LH)(attempt, {
+            verdict,
+            deadline: this.deadline,
+            now: this.clock.now,
+            sleep: this.clock.sleep,
+            random: this.clock.random,
+            signal: this.signal,
+            maxConnectAttempts,
+            onRetry: onRetry && ((notice) => onRetry(notice.error.context.operation, notice))
+        });
+    }
+}
+
+
+/***/ }),
+
+/***/ 8895:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TQ: () => (/* binding */ isTerminalStatus),
+/* harmony export */   ih: () => (/* binding */ isKnownStatus)
+/* harmony export */ });
+/* unused harmony exports RUN_STATUSES, TERMINAL_STATUSES */
+/** Run statuses as Hex reports them (the same six in every published version of the API). */
+const RUN_STATUSES = [
+    'PENDING',
+    'RUNNING',
+    'COMPLETED',
+    'ERRORED',
+    'KILLED',
+    'UNABLE_TO_ALLOCATE_KERNEL'
+];
+const TERMINAL_STATUSES = [
+    'COMPLETED',
+    'ERRORED',
+    'KILLED',
+    'UNABLE_TO_ALLOCATE_KERNEL'
+];
+function isKnownStatus(status) {
+    return RUN_STATUSES.includes(status);
+}
+function isTerminalStatus(status) {
+    return TERMINAL_STATUSES.includes(status);
+}
+
+
+/***/ }),
+
+/***/ 9407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _action_constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
+/* harmony import */ var _action_io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7363);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2450);
+/* harmony import */ var _action_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7718);
+
+
+
+
+// One bundle serves both steps: the main step leaves isPost in the state for the post step.
+if (_action_io_js__WEBPACK_IMPORTED_MODULE_1__/* .coreIO */ .I.getState(_action_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.IsPost) === 'true') {
+    await (0,_action_post_js__WEBPACK_IMPORTED_MODULE_3__/* .post */ .b)();
+}
+else {
+    // The runner stops a step with SIGINT, then SIGTERM 7.5 s later, then kills it 2.5 s after that.
+    // The first signal stops the wait; the run is cancelled and reported before the kill.
+    const shutdown = new AbortController();
+    const stop = (signal) => {
+        if (shutdown.signal.aborted)
+            return;
+        _action_io_js__WEBPACK_IMPORTED_MODULE_1__/* .coreIO */ .I.info(`Received ${signal}: stopping.`);
+        shutdown.abort();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)(undefined, undefined, shutdown.signal);
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 2543:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */ });
+const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1_000 };
+/** `1h30m`, `90s`, `2h`, `1h 5m 3s`, or a bare number of seconds (`600`, `2.5`). */
+const DURATION = /^(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s)?$/i;
+const BARE_SECONDS = /^\d+(?:\.\d+)?$/;
+/**
+ * Parses a duration as the timeout and poll-interval inputs accept it.
+ * Returns milliseconds, or undefined when the text is not a duration.
+ */
+function parseDuration(text) {
+    const value = text.trim();
+    if (value === '')
+        return undefined;
+    if (BARE_SECONDS.test(value))
+        return Math.round(Number(value) * UNIT_MS.s);
+    const match = DURATION.exec(value);
+    if (!match)
+        return undefined;
+    const [, h, m, s] = match;
+    if (h === undefined && m === undefined && s === undefined)
+        return undefined;
+    const ms = Number(h ?? 0) * UNIT_MS.h + Number(m ?? 0) * UNIT_MS.m + Number(s ?? 0) * UNIT_MS.s;
+    return Math.round(ms);
+}
+/** Formats milliseconds for a log line: `850ms`, `4.2s`, `2m 5s`, `1h 0m 12s`. */
+function formatDuration(ms) {
+    if (ms < 1_000)
+        return `${Math.max(0, Math.round(ms))}ms`;
+    if (ms < 60_000)
+        return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`;
+    const totalSeconds = Math.floor(ms / 1_000);
+    const h = Math.floor(totalSeconds / 3_600);
+    const m = Math.floor((totalSeconds % 3_600) / 60);
+    const s = totalSeconds % 60;
+    return h > 0 ? `${h}h ${m}m ${s}s` : `${m}m ${s}s`;
+}
+
+
+/***/ }),
+
+/***/ 9231:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  q: () => (/* binding */ processRuntime)
+});
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/lib/runtime.ts
+
+
+/**
+ * fetch through undici's EnvHttpProxyAgent, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY as
+ * the runner does (Node's global fetch ignores them). It is the undici that @actions/core already
+ * bundles, so it costs no second copy, and Node's own fetch is never loaded.
+ */
+function proxyAwareFetch() {
+    let dispatcher;
+    return (input, init) => {
+        dispatcher ??= quietly(() => new undici/* EnvHttpProxyAgent */.J2());
+        return (0,undici/* fetch */.hd)(input, {
+            ...init,
+            dispatcher
+        });
+    };
+}
+/**
+ * undici 6 marks EnvHttpProxyAgent experimental with a process warning, which would land in every
+ * job log as a stray stderr line. Only that warning (code UNDICI-EHPA) is held back.
+ */
+function quietly(make) {
+    const original = Object.getOwnPropertyDescriptor(process, 'emitWarning');
+    const emit = process.emitWarning.bind(process);
+    process.emitWarning = (...args) => {
+        if (args[1]?.code !== 'UNDICI-EHPA')
+            emit(...args);
+    };
+    try {
+        return make();
+    }
+    finally {
+        if (original)
+            Object.defineProperty(process, 'emitWarning', original);
+    }
+}
+const processRuntime = {
+    env: process.env,
+    fetch: proxyAwareFetch(),
+    now: () => Date.now(),
+    sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
+    random: Math.random
+};
+
+
+/***/ }),
+
+/***/ 8378:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Su: () => (/* binding */ cancelRun),
+/* harmony export */   W3: () => (/* binding */ CANCEL_BUDGET_MS),
+/* harmony export */   Z_: () => (/* binding */ CANCEL_BUDGET_ON_SIGNAL_MS)
+/* harmony export */ });
+/* harmony import */ var _hex_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5282);
+/* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8895);
+
+
+/**
+ * A cancel must fit in the time left: on a workflow cancel the runner kills the process 10 s
+ * after its first signal, so retries get a few seconds, not the step's timeout.
+ */
+const CANCEL_BUDGET_ON_SIGNAL_MS = 5_000;
+const CANCEL_BUDGET_MS = 20_000;
+/**
+ * Cancels the run in Hex (DELETE), retrying what is transient within the budget; nothing stops
+ * it early, since it is what a stop asks for.
+ */
+async function cancelRun(session, projectId, runId, budgetMs) {
+    try {
+        await session.within(budgetMs).cancelRun(projectId, runId);
+        return { kind: 'cancelled' };
+    }
+    catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        // Hex answers 422 to a cancel of a run that has ended: find out whether that is what happened.
+        if (error instanceof _hex_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexApiError */ .Y5 && error.status === 422) {
+            const state = await session.client
+                .getRun(projectId, runId, { timeoutMs: budgetMs })
+                .catch(() => undefined);
+            if (state && (0,_hex_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isTerminalStatus */ .TQ)(state.status))
+                return { kind: 'already-ended', status: state.status };
+        }
+        return { kind: 'failed', error: message };
+    }
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ })
 

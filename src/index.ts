@@ -1,10 +1,10 @@
-import * as core from '@actions/core'
 import { State } from './action/constants.ts'
+import { coreIO } from './action/io.ts'
 import { run } from './action/main.ts'
 import { post } from './action/post.ts'
 
 // One bundle serves both steps: the main step leaves isPost in the state for the post step.
-if (core.getState(State.IsPost) === 'true') {
+if (coreIO.getState(State.IsPost) === 'true') {
   await post()
 } else {
   // The runner stops a step with SIGINT, then SIGTERM 7.5 s later, then kills it 2.5 s after that.
@@ -12,7 +12,7 @@ if (core.getState(State.IsPost) === 'true') {
   const shutdown = new AbortController()
   const stop = (signal: NodeJS.Signals): void => {
     if (shutdown.signal.aborted) return
-    core.info(`Received ${signal}: stopping.`)
+    coreIO.info(`Received ${signal}: stopping.`)
     shutdown.abort()
   }
   process.on('SIGINT', stop)

@@ -1,0 +1,93 @@
+/**
+ * The layers of docs/architecture.md, checked: every import in src/ points down (entry → action →
+ * runs → hex → lib), none forms a circle, and the runner's and the network's libraries are each
+ * imported in one place.
+ */
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join, normalize, relative } from 'node:path'
+import { describe, it } from '@jest/globals'
+import { ROOT } from '../test/runner/action-yml.ts'
+
+const SRC = join(ROOT, 'src')
+/** Lower layers have higher ranks; an import may only go to an equal or higher rank. */
+const RANK: Record<string, number> = { '.': 0, cli: 0, action: 1, runs: 2, hex: 3, lib: 4 }
+
+// Spread: readdirSync's array is of Node's realm, not the test's, and deepEqual checks prototypes.
+const files = [...readdirSync(SRC, { recursive: true, encoding: 'utf8' })]
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.split('\\').join('/'))
+
+function layerOf(file: string): string {
+  const top = file.includes('/') ? (file.split('/')[0] as string) : '.'
+  return top
+}
+
+/** Every `from '...'` and `import('...')` of a file: [specifier, resolved path or package]. */
+function importsOf(file: string): { spec: string; target: string }[] {
+  const text = readFileSync(join(SRC, file), 'utf8')
+  const specs = [...text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => m[1] as string)
+  return specs.map((spec) => ({
+    spec,
+    target: spec.startsWith('.')
+      ? relative(SRC, normalize(join(SRC, dirname(file), spec)))
+          .split('\\')
+          .join('/')
+      : spec
+  }))
+}
+
+describe('the layers of src/', () => {
+  it('every folder is a known layer', () => {
+    for (const file of files) assert.ok(layerOf(file) in RANK, `${file}: not in a known layer`)
+  })
+
+  it('every import points down, never up', () => {
+    const up: string[] = []
+    for (const file of files)
+      for (const { spec, target } of importsOf(file)) {
+        if (!spec.startsWith('.')) continue
+        assert.ok(files.includes(target), `${file} imports ${spec}, which is not in src/`)
+        const from = RANK[layerOf(file)] as number
+        const to = RANK[layerOf(target)] as number
+        if (to < from) up.push(`${file} -> ${target}`)
+      }
+    assert.deepEqual(up, [])
+  })
+
+  it('no file imports itself through a circle', () => {
+    const graph = new Map(
+      files.map((f) => [
+        f,
+        importsOf(f)
+          .filter((i) => i.spec.startsWith('.'))
+          .map((i) => i.target)
+      ])
+    )
+    const done = new Set<string>()
+    const path: string[] = []
+    const visit = (file: string): void => {
+      if (done.has(file)) return
+      assert.ok(!path.includes(file), `a circle: ${[...path, file].join(' -> ')}`)
+      path.push(file)
+      for (const next of graph.get(file) ?? []) visit(next)
+      path.pop()
+      done.add(file)
+    }
+    for (const file of files) visit(file)
+  })
+
+  it('the runner, GitHub and the network are each reached from one place', () => {
+    const where = (pkg: RegExp) =>
+      files.filter((f) => importsOf(f).some((i) => pkg.test(i.target))).sort()
+    assert.deepEqual(where(/^@actions\/core$/), ['action/io.ts'])
+    for (const file of where(/^@actions\/github$/)) assert.match(file, /^action\//)
+    assert.deepEqual(where(/^undici$/), ['lib/runtime.ts'])
+  })
+
+  it('the run logic knows nothing of inputs, outputs or step state', () => {
+    for (const file of files.filter((f) => /^(runs|hex|lib)\//.test(f)))
+      for (const { target } of importsOf(file))
+        assert.doesNotMatch(target, /^action\/|^@actions\//, `${file} imports ${target}`)
+  })
+})

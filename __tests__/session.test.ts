@@ -1,0 +1,131 @@
+/**
+ * The Hex session (src/hex/session.ts): the retry policy is built in, so every call rides out what
+ * is transient, on the virtual clock, and a trigger is never sent twice where Hex may have run it.
+ */
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, it } from '@jest/globals'
+import { HexClient } from '../src/hex/client.ts'
+import { RetriesExhaustedError, UnknownOutcomeError } from '../src/hex/retry.ts'
+import { HexSession } from '../src/hex/session.ts'
+import type { RetryNotice } from '../src/hex/retry.ts'
+import { FakeHex } from '../test/fake-hex/server.ts'
+import { RUN_TOKEN } from './helpers/e2e.ts'
+import { VirtualClock } from './helpers/virtual-clock.ts'
+
+const clock = new VirtualClock()
+let fake: FakeHex
+beforeAll(async () => {
+  fake = await FakeHex.start({ now: clock.now })
+})
+afterAll(async () => {
+  await fake.close()
+})
+
+function session(timeoutMs = 600_000, notices: [string, RetryNotice][] = []): HexSession {
+  return new HexSession({
+    client: new HexClient({ apiBase: fake.apiBase, token: RUN_TOKEN, now: clock.now }),
+    clock,
+    deadline: clock.now() + timeoutMs,
+    onRetry: (operation, notice) => notices.push([operation, notice])
+  })
+}
+
+function project(): string {
+  const id = randomUUID()
+  fake.addProject({ id, lifecycle: [{ status: 'RUNNING' }] })
+  return id
+}
+
+describe('HexSession', () => {
+  it('reads the status through 502s and a 429, waiting as Retry-After says', async () => {
+    const projectId = project()
+    const triggered = await session().trigger(projectId, {})
+    const path = `/api/v1/projects/${projectId}/runs/${triggered.runId}`
+    fake.injectFault({ method: 'GET', path, times: 2, action: { kind: 'respond', status: 502 } })
+    fake.injectFault({
+      method: 'GET',
+      path,
+      skip: 2,
+      action: { kind: 'respond', status: 429, headers: { 'retry-after': '7' } }
+    })
+    const notices: [string, RetryNotice][] = []
+    const before = clock.sleeps.length
+    const state = await session(600_000, notices).getRun(projectId, triggered.runId)
+    assert.equal(state.status, 'RUNNING')
+    assert.deepEqual(
+      notices.map(([operation, n]) => [operation, n.reason]),
+      [
+        ['status', 'Hex answered 502'],
+        ['status', 'Hex answered 502'],
+        ['status', 'Hex answered 429']
+      ]
+    )
+    // Full jitter at random() = 0.5: half of 1 s, then half of 2 s; then Retry-After exactly.
+    assert.deepEqual(clock.sleeps.slice(before), [500, 1_000, 7_000])
+  })
+
+  it('gives up at the deadline with the last error and the tally', async () => {
+    const projectId = project()
+    const triggered = await session().trigger(projectId, {})
+    fake.injectFault({
+      method: 'GET',
+      path: `/api/v1/projects/${projectId}/runs/${triggered.runId}`,
+      times: Infinity,
+      action: { kind: 'respond', status: 503 }
+    })
+    const started = clock.now()
+    await assert.rejects(session(30_000).getRun(projectId, triggered.runId), (error) => {
+      assert.ok(error instanceof RetriesExhaustedError)
+      assert.equal(error.why, 'deadline')
+      assert.match(error.message, /Hex answered 503 .*\(\d+ attempts over .* failed\)/)
+      return true
+    })
+    // The last attempt lands on the deadline, not before it.
+    assert.equal(clock.now() - started, 30_000)
+    fake.clearFaults()
+  })
+
+  it('never sends a trigger again after a 500: the outcome is unknown', async () => {
+    const projectId = project()
+    fake.injectFault({
+      method: 'POST',
+      path: `/api/v1/projects/${projectId}/runs`,
+      action: { kind: 'respond', status: 500 }
+    })
+    await assert.rejects(session().trigger(projectId, {}), UnknownOutcomeError)
+    assert.equal(
+      fake.requests.filter((r) => r.method === 'POST' && r.path.includes(projectId)).length,
+      1
+    )
+  })
+
+  it('sends a trigger again after a 429, which starts no run', async () => {
+    const projectId = project()
+    fake.injectFault({
+      method: 'POST',
+      path: `/api/v1/projects/${projectId}/runs`,
+      action: { kind: 'respond', status: 429, headers: { 'retry-after': '2' } }
+    })
+    const notices: [string, RetryNotice][] = []
+    await session(600_000, notices).trigger(projectId, {})
+    assert.equal(fake.runs(projectId).length, 1)
+    assert.deepEqual(
+      notices.map(([operation, n]) => [operation, n.delayMs]),
+      [['trigger', 2_000]]
+    )
+  })
+
+  it('within(): a budget of its own, deaf to the stop signal', async () => {
+    const stop = new AbortController()
+    stop.abort()
+    const base = session().with({ signal: stop.signal })
+    const narrowed = base.within(5_000)
+    assert.equal(narrowed.signal, undefined)
+    assert.equal(narrowed.deadline, clock.now() + 5_000)
+    const projectId = project()
+    const triggered = await session().trigger(projectId, {})
+    await narrowed.cancelRun(projectId, triggered.runId)
+    assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
+  })
+})
