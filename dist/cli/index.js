@@ -29230,6 +29230,35 @@ const processRuntime = {
     random: Math.random
 };
 
+;// CONCATENATED MODULE: ./src/runs/run-many.ts
+/**
+ * Several projects: at most maxParallel runs go at once, the next starting as one ends. Outcomes
+ * come back in the order of the targets.
+ */
+async function runMany(targets, options, run) {
+    const failFast = new AbortController();
+    const stops = {
+        workflow: options.workflow,
+        failFast: options.failFast ? failFast.signal : undefined
+    };
+    const outcomes = [];
+    let next = 0;
+    const worker = async () => {
+        while (next < targets.length) {
+            const i = next++;
+            // A run whose turn comes after a stop is not started: `run` reports it as such.
+            const outcome = await run(targets[i], stops);
+            outcomes[i] = outcome;
+            // A run fail-fast stopped is a consequence, not a new failure.
+            const stoppedByFailFast = outcome.kind === 'stopped' && outcome.by === 'fail-fast';
+            if (options.failFast && !stoppedByFailFast && options.isFailure(outcome))
+                failFast.abort();
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.maxParallel, targets.length) }, worker));
+    return outcomes;
+}
+
 ;// CONCATENATED MODULE: ./src/hex/types.ts
 /** Run statuses as Hex reports them (the same six in every published version of the API). */
 const RUN_STATUSES = [
@@ -29418,10 +29447,6 @@ const SHUTDOWN_GRACE_MS = 3_000;
 function runOne(options) {
     return new OneRun(options).go();
 }
-/** The outcome of a run the step never started: another failed first, or the workflow was cancelled. */
-function notStarted(target, stops) {
-    return { target, kind: 'stopped', by: stopCause(stops), phase: 'before-start' };
-}
 function stopCause(stops) {
     return stops.workflow?.aborted ? 'workflow' : 'fail-fast';
 }
@@ -29453,6 +29478,9 @@ class OneRun {
         this.startedAt = options.session.clock.now();
     }
     async go() {
+        // Stopped before its turn came (fail-fast, or the workflow was cancelled): nothing is sent.
+        if (this.signal?.aborted)
+            return this.outcome({ kind: 'stopped', by: stopCause(this.stops), phase: 'before-start' });
         try {
             return await (this.target.runId !== undefined
                 ? this.follow(this.target.runId)
@@ -29644,40 +29672,6 @@ function graceSignal(signal, graceMs) {
         once: true
     });
     return controller.signal;
-}
-
-;// CONCATENATED MODULE: ./src/runs/run-many.ts
-
-/**
- * Several projects: at most maxParallel runs go at once, the next starting as one ends. Outcomes
- * come back in the order of the targets.
- */
-async function runMany(targets, options, run) {
-    const failFast = new AbortController();
-    const stops = {
-        workflow: options.workflow,
-        failFast: options.failFast ? failFast.signal : undefined
-    };
-    const outcomes = [];
-    let next = 0;
-    const worker = async () => {
-        while (next < targets.length) {
-            const i = next++;
-            const target = targets[i];
-            if (options.workflow?.aborted || failFast.signal.aborted) {
-                outcomes[i] = notStarted(target, stops);
-                continue;
-            }
-            const outcome = await run(target, stops);
-            outcomes[i] = outcome;
-            // A run fail-fast stopped is a consequence, not a new failure.
-            const stoppedByFailFast = outcome.kind === 'stopped' && outcome.by === 'fail-fast';
-            if (options.failFast && !stoppedByFailFast && options.isFailure(outcome))
-                failFast.abort();
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(options.maxParallel, targets.length) }, worker));
-    return outcomes;
 }
 
 ;// CONCATENATED MODULE: external "os"

@@ -1,4 +1,3 @@
-import { notStarted } from './run-one.ts'
 import type { RunOutcome, RunTarget, Stops } from './types.ts'
 
 export interface RunManyOptions {
@@ -6,7 +5,7 @@ export interface RunManyOptions {
   maxParallel: number
   /** The first failure stops the rest: runs going are cancelled, runs waiting never start. */
   failFast: boolean
-  /** The workflow is being cancelled: no further run starts. */
+  /** The workflow is being cancelled: the runs going stop, and no further run starts. */
   workflow?: AbortSignal
   /** Whether an outcome counts as a failure (fail-on-run-failure decides for runs that errored). */
   isFailure: (outcome: RunOutcome) => boolean
@@ -31,12 +30,8 @@ export async function runMany(
   const worker = async (): Promise<void> => {
     while (next < targets.length) {
       const i = next++
-      const target = targets[i] as RunTarget
-      if (options.workflow?.aborted || failFast.signal.aborted) {
-        outcomes[i] = notStarted(target, stops)
-        continue
-      }
-      const outcome = await run(target, stops)
+      // A run whose turn comes after a stop is not started: `run` reports it as such.
+      const outcome = await run(targets[i] as RunTarget, stops)
       outcomes[i] = outcome
       // A run fail-fast stopped is a consequence, not a new failure.
       const stoppedByFailFast = outcome.kind === 'stopped' && outcome.by === 'fail-fast'

@@ -41,11 +41,6 @@ export function runOne(options: RunOneOptions): Promise<RunOutcome> {
   return new OneRun(options).go()
 }
 
-/** The outcome of a run the step never started: another failed first, or the workflow was cancelled. */
-export function notStarted(target: RunTarget, stops: Stops): RunOutcome {
-  return { target, kind: 'stopped', by: stopCause(stops), phase: 'before-start' }
-}
-
 function stopCause(stops: Stops): StopCause {
   return stops.workflow?.aborted ? 'workflow' : 'fail-fast'
 }
@@ -80,6 +75,9 @@ class OneRun {
   }
 
   async go(): Promise<RunOutcome> {
+    // Stopped before its turn came (fail-fast, or the workflow was cancelled): nothing is sent.
+    if (this.signal?.aborted)
+      return this.outcome({ kind: 'stopped', by: stopCause(this.stops), phase: 'before-start' })
     try {
       return await (this.target.runId !== undefined
         ? this.follow(this.target.runId)

@@ -1,0 +1,229 @@
+/**
+ * One run's logic (src/runs/run-one.ts) on its own: no runner, no inputs, no step state. A run is
+ * given a plan, a Hex session on a virtual clock and stop signals; what it returns (the outcome)
+ * and what it says on the way (the events) are the whole of its behaviour.
+ */
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, it } from '@jest/globals'
+import { HexClient } from '../src/hex/client.ts'
+import { HexSession } from '../src/hex/session.ts'
+import { runOne } from '../src/runs/run-one.ts'
+import { blindSchedule } from '../src/runs/schedule.ts'
+import type { RunEvent, RunOutcome, RunPlan, RunTarget, Stops } from '../src/runs/types.ts'
+import { FakeHex, type FakeProject } from '../test/fake-hex/server.ts'
+import { RUN_TOKEN } from './helpers/e2e.ts'
+import { VirtualClock } from './helpers/virtual-clock.ts'
+
+const clock = new VirtualClock()
+let fake: FakeHex
+
+beforeAll(async () => {
+  fake = await FakeHex.start({ now: clock.now })
+})
+afterAll(async () => {
+  await fake.close()
+})
+
+function project(spec: Partial<FakeProject> = {}): string {
+  const id = randomUUID()
+  fake.addProject({ id, ...spec })
+  return id
+}
+
+function plan(changes: Partial<RunPlan> = {}): RunPlan {
+  return {
+    request: { updatePublishedResults: false, useCachedSqlResults: true },
+    apiBase: fake.apiBase,
+    wait: true,
+    schedule: blindSchedule(5_000),
+    cancelOnTimeout: true,
+    cancelOnWorkflowCancel: true,
+    ...changes
+  }
+}
+
+async function go(
+  target: RunTarget,
+  options: { plan?: Partial<RunPlan>; timeoutMs?: number; stops?: Stops; token?: string } = {}
+): Promise<{ outcome: RunOutcome; events: RunEvent[] }> {
+  const events: RunEvent[] = []
+  const session = new HexSession({
+    client: new HexClient({
+      apiBase: fake.apiBase,
+      token: options.token ?? RUN_TOKEN,
+      fetch: globalThis.fetch,
+      now: clock.now
+    }),
+    clock,
+    deadline: clock.now() + (options.timeoutMs ?? 3_600_000)
+  })
+  const outcome = await runOne({
+    target,
+    plan: plan(options.plan),
+    session,
+    stops: options.stops ?? {},
+    emit: (event) => events.push(event)
+  })
+  return { outcome, events }
+}
+
+const types = (events: RunEvent[]) => [...new Set(events.map((e) => e.type))]
+
+describe('runOne', () => {
+  it('triggers, reads the status until the end and returns the ended outcome with the facts', async () => {
+    const projectId = project({
+      version: 4,
+      lifecycle: [
+        { status: 'PENDING', ms: 1_000 },
+        { status: 'RUNNING', ms: 20_000 },
+        { status: 'COMPLETED' }
+      ]
+    })
+    const { outcome, events } = await go({ projectId })
+    assert.equal(outcome.kind, 'ended')
+    assert.ok(outcome.kind === 'ended')
+    assert.equal(outcome.status, 'COMPLETED')
+    const [run] = fake.runs(projectId)
+    assert.equal(outcome.run.runId, run?.id)
+    assert.equal(outcome.run.projectVersion, '4')
+    // Hex's own count of the run's time (from its start, its PENDING second left out), not the step's.
+    assert.equal(outcome.run.elapsedMs, 20_000)
+    assert.deepEqual(types(events), ['sending', 'started', 'state'])
+    const states = events.flatMap((e) => (e.type === 'state' && e.changed ? [e.state.status] : []))
+    assert.deepEqual(states, ['PENDING', 'RUNNING', 'COMPLETED'])
+  })
+
+  it('a dry run reads no status', async () => {
+    const projectId = project()
+    const { outcome, events } = await go({ projectId }, { plan: { request: { dryRun: true } } })
+    assert.equal(outcome.kind, 'dry-run')
+    assert.deepEqual(types(events), ['sending', 'started'])
+    assert.equal(fake.requests.filter((r) => r.path.includes(projectId)).length, 1)
+  })
+
+  it('wait: false returns PENDING as soon as Hex accepts', async () => {
+    const projectId = project()
+    const { outcome } = await go({ projectId }, { plan: { wait: false } })
+    assert.equal(outcome.kind, 'not-waited')
+    assert.equal(outcome.kind === 'not-waited' && outcome.status, 'PENDING')
+  })
+
+  it('times out at the deadline and cancels the run, or leaves it when told to', async () => {
+    const going = project({ lifecycle: [{ status: 'RUNNING' }] })
+    const { outcome } = await go({ projectId: going }, { timeoutMs: 60_000 })
+    assert.equal(outcome.kind, 'timed-out')
+    assert.ok(outcome.kind === 'timed-out')
+    assert.deepEqual(outcome.cancel, { kind: 'cancelled' })
+    assert.equal(outcome.lastStatus, 'RUNNING')
+    assert.equal(outcome.run.elapsedMs, 60_000)
+    assert.equal(fake.runs(going)[0]?.status, 'KILLED')
+
+    const left = project({ lifecycle: [{ status: 'RUNNING' }] })
+    const kept = await go(
+      { projectId: left },
+      { timeoutMs: 60_000, plan: { cancelOnTimeout: false } }
+    )
+    assert.deepEqual(kept.outcome.kind === 'timed-out' && kept.outcome.cancel, {
+      kind: 'left-going'
+    })
+    assert.equal(fake.runs(left)[0]?.status, 'RUNNING')
+  })
+
+  it('status reads that fail until the deadline are a timeout that says why', async () => {
+    const projectId = project({ lifecycle: [{ status: 'RUNNING' }] })
+    fake.injectFault({
+      method: 'GET',
+      path: new RegExp(`/projects/${projectId}/runs/`),
+      times: Infinity,
+      action: { kind: 'respond', status: 502 }
+    })
+    const { outcome } = await go({ projectId }, { timeoutMs: 120_000 })
+    fake.clearFaults()
+    assert.ok(outcome.kind === 'timed-out')
+    assert.match(
+      outcome.readFailure ?? '',
+      /^Status reads failed for the last .* attempts\); the last error: Hex answered 502/
+    )
+  })
+
+  it('a workflow cancel stops the wait and cancels the run, with a stopping event first', async () => {
+    const projectId = project({ lifecycle: [{ status: 'RUNNING' }] })
+    const workflow = new AbortController()
+    const events: RunEvent[] = []
+    const session = new HexSession({
+      client: new HexClient({ apiBase: fake.apiBase, token: RUN_TOKEN, now: clock.now }),
+      clock,
+      deadline: clock.now() + 3_600_000
+    })
+    const outcome = await runOne({
+      target: { projectId },
+      plan: plan(),
+      session,
+      stops: { workflow: workflow.signal },
+      emit: (event) => {
+        events.push(event)
+        if (event.type === 'state') workflow.abort()
+      }
+    })
+    assert.ok(outcome.kind === 'stopped')
+    assert.equal(outcome.by, 'workflow')
+    assert.equal(outcome.phase, 'going')
+    assert.deepEqual(outcome.cancel, { kind: 'cancelled' })
+    assert.deepEqual(events.at(-1), { type: 'stopping', by: 'workflow' })
+    assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
+  })
+
+  it('stopped before its turn: sends nothing', async () => {
+    const projectId = project()
+    const failFast = new AbortController()
+    failFast.abort()
+    const { outcome, events } = await go({ projectId }, { stops: { failFast: failFast.signal } })
+    assert.deepEqual(outcome, {
+      target: { projectId },
+      recovered: undefined,
+      kind: 'stopped',
+      by: 'fail-fast',
+      phase: 'before-start'
+    })
+    assert.deepEqual(events, [])
+    assert.equal(fake.requests.filter((r) => r.path.includes(projectId)).length, 0)
+  })
+
+  it('follows a run started elsewhere', async () => {
+    const projectId = project({
+      lifecycle: [{ status: 'RUNNING', ms: 10_000 }, { status: 'ERRORED' }]
+    })
+    const first = await go({ projectId }, { plan: { wait: false } })
+    assert.ok(first.outcome.kind === 'not-waited')
+    const runId = first.outcome.run.runId
+    const { outcome, events } = await go({ projectId, runId })
+    assert.ok(outcome.kind === 'ended')
+    assert.equal(outcome.status, 'ERRORED')
+    assert.deepEqual(types(events), ['started', 'state'])
+    assert.equal(events[0]?.type === 'started' && events[0].followed, true)
+    assert.equal(fake.runs(projectId).length, 1, 'no second run')
+  })
+
+  it("Hex's refusal is a failed outcome carrying its message, never an exception", async () => {
+    const projectId = project()
+    const { outcome } = await go({ projectId }, { token: 'hxtw_not_a_real_token' })
+    assert.ok(outcome.kind === 'failed')
+    assert.match(outcome.message, /rejected the API token \(401 Unauthorized\)/)
+    assert.equal(outcome.stack, undefined)
+    assert.equal(outcome.run, undefined)
+  })
+
+  it('a bug is a failed outcome too, with its stack kept for debug', async () => {
+    const projectId = project()
+    const broken = blindSchedule(5_000)
+    broken.delayMs = () => {
+      throw new TypeError('schedule exploded')
+    }
+    const { outcome } = await go({ projectId }, { plan: { schedule: broken } })
+    assert.ok(outcome.kind === 'failed')
+    assert.equal(outcome.message, 'Unexpected error: schedule exploded')
+    assert.match(outcome.stack ?? '', /TypeError: schedule exploded/)
+    assert.ok(outcome.run?.runId, 'the run it started is known, so it can be settled')
+  })
+})
