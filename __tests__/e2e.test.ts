@@ -1,32 +1,28 @@
 /**
- * End-to-end: the bundled dist/index.js, run as a runner runs it, against the stand-in Hex server.
- * Every test asserts what was sent to Hex and what the workflow gets: exit code, outputs, log
- * annotations and job summary.
+ * End-to-end: the bundled dist/index.js, run as a runner runs it (a Node 24 process, INPUT_*
+ * variables, the GITHUB_OUTPUT, GITHUB_STATE and GITHUB_STEP_SUMMARY files), against the stand-in
+ * Hex server on real time. Only what a real process shows is tested here: the bundle itself, the
+ * runner's signals, a main step killed outright and the post step after it. Everything else runs
+ * in process on a virtual clock (action.test.ts, faults.test.ts, several.test.ts).
  */
 import assert from 'node:assert/strict'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
-import { FakeHex } from '../test/fake-hex/server.ts'
+import type { LedgerEntry } from '../src/action/ledger.ts'
+import { FakeHex, type LifecycleStep } from '../test/fake-hex/server.ts'
+import type { ActionResult, RunActionOptions } from '../test/runner/run-action.ts'
 import {
   addProject,
-  assertNoStackTrace,
   errorAnnotations,
-  READ_TOKEN,
   requestsFor,
   RUN_TOKEN,
   runAgainst,
-  UNKNOWN_TOKEN,
-  warningAnnotations
+  signalWhen,
+  until
 } from './helpers/e2e.ts'
-import type { ActionResult } from '../test/runner/run-action.ts'
 
-const QUICK = [
-  { status: 'PENDING', ms: 60 },
-  { status: 'RUNNING', ms: 200 },
-  { status: 'COMPLETED' }
-]
+const FOREVER: LifecycleStep[] = [{ status: 'RUNNING' }]
 
 let fake: FakeHex
-
 beforeAll(async () => {
   fake = await FakeHex.start()
 })
@@ -37,399 +33,218 @@ afterAll(async () => {
 function run(
   projectId: string,
   inputs: Record<string, string> = {},
-  env: Record<string, string> = {}
+  options: Omit<RunActionOptions, 'inputs'> = {}
 ): Promise<ActionResult> {
-  return runAgainst(fake, projectId, inputs, { env })
+  return runAgainst(fake, projectId, inputs, options)
 }
 
-describe('a run that completes', () => {
-  it.concurrent('triggers, polls to COMPLETED, succeeds and reports everything', async () => {
-    // RUNNING lasts long enough for the second and third status reads to see it.
-    const projectId = addProject(fake, {
-      lifecycle: [
-        { status: 'PENDING', ms: 150 },
-        { status: 'RUNNING', ms: 700 },
-        { status: 'COMPLETED' }
-      ],
-      version: 7,
-      params: { region: 'string', n: 'number' }
-    })
-    const result = await run(projectId, {
-      'input-params': '{"region": "emea", "n": 3}',
-      'update-published-results': 'true',
-      'use-cached-sql-results': 'false'
-    })
-    assert.equal(result.exitCode, 0, result.log)
+const methods = (projectId: string, method: string) =>
+  requestsFor(fake, projectId).filter((r) => r.method === method)
 
-    const sent = requestsFor(fake, projectId)
-    const [trigger, ...polls] = sent
-    assert.equal(trigger?.method, 'POST')
-    assert.equal(trigger?.path, `/api/v1/projects/${projectId}/runs`)
-    assert.equal(trigger?.headers.authorization, `Bearer ${RUN_TOKEN}`)
-    assert.deepEqual(trigger?.body, {
-      inputParams: { region: 'emea', n: 3 },
-      updatePublishedResults: true,
-      useCachedSqlResults: false
-    })
-    const [runRecord] = fake.runs(projectId)
-    assert.ok(runRecord)
-    assert.ok(polls.length >= 2, 'polled more than once')
-    for (const poll of polls) {
-      assert.equal(poll.method, 'GET')
-      assert.equal(poll.path, `/api/v1/projects/${projectId}/runs/${runRecord.id}`)
-    }
+/** The runs the main step left in its state for the post step. */
+function ledgerOf(result: ActionResult): LedgerEntry[] {
+  return JSON.parse(result.stateValues.runs ?? '[]') as LedgerEntry[]
+}
 
-    const o = result.outputs
-    assert.equal(o['run-id'], runRecord.id)
-    assert.match(o['run-url'] ?? '', new RegExp(projectId))
-    assert.equal(o['status-url'], `${fake.apiBase}/projects/${projectId}/runs/${runRecord.id}`)
-    assert.equal(o.status, 'COMPLETED')
-    assert.match(o['elapsed-seconds'] ?? '', /^\d+$/)
-    assert.ok(!Number.isNaN(Date.parse(o['started-at'] ?? '')), 'started-at is a date')
-    assert.ok(!Number.isNaN(Date.parse(o['ended-at'] ?? '')), 'ended-at is a date')
-    assert.ok((o['trace-id'] ?? '') !== '', 'trace-id is set')
-    assert.equal(o['project-version'], '7')
-
-    assert.match(result.stdout, /Run is PENDING/)
-    assert.match(result.stdout, /Run is RUNNING/)
-    assert.match(result.stdout, /COMPLETED in/)
-    assert.match(result.summary, /### ✅ Hex run completed/)
-    assert.ok(result.summary.includes(`(${o['run-url']})`), 'summary links the run')
-    assert.match(result.summary, /"region": "emea"/)
-    assert.deepEqual(errorAnnotations(result), [])
-    // Nothing stray on stderr (a library's process warning would show in every job log).
-    assert.equal(result.stderr, '')
-  })
-
-  it.concurrent('takes the token from HEX_API_TOKEN and a bare host as api-url', async () => {
-    const projectId = addProject(fake, { lifecycle: QUICK })
-    const result = await run(
-      projectId,
-      { 'api-token': '', 'api-url': fake.origin },
-      { HEX_API_TOKEN: RUN_TOKEN }
-    )
-    assert.equal(result.exitCode, 0, result.log)
-    assert.equal(requestsFor(fake, projectId)[0]?.headers.authorization, `Bearer ${RUN_TOKEN}`)
-    assert.equal(result.outputs.status, 'COMPLETED')
-  })
-
+describe('the bundled action', () => {
   it.concurrent(
-    'reads older answers: a numeric projectVersion and a null elapsedTime',
+    'a run to COMPLETED: outputs, summary and state files, exit 0, a quiet stderr',
     async () => {
-      const legacy = await FakeHex.start({ legacyShapes: true })
-      try {
-        const projectId = addProject(legacy, { lifecycle: QUICK, version: 4 })
-        const result = await runAgainst(legacy, projectId)
-        assert.equal(result.exitCode, 0, result.log)
-        assert.equal(result.outputs.status, 'COMPLETED')
-        assert.equal(result.outputs['project-version'], '4')
-        assert.match(result.outputs['elapsed-seconds'] ?? '', /^\d+$/)
-      } finally {
-        await legacy.close()
-      }
+      const projectId = addProject(fake, {
+        lifecycle: [{ status: 'RUNNING', ms: 300 }, { status: 'COMPLETED' }],
+        version: 7
+      })
+      const result = await run(projectId, { 'input-params': '{"region": "emea"}' })
+      assert.equal(result.exitCode, 0, result.log)
+      const [runRecord] = fake.runs(projectId)
+      const sent = requestsFor(fake, projectId)
+      assert.equal(sent[0]?.method, 'POST')
+      assert.equal(sent[0]?.headers.authorization, `Bearer ${RUN_TOKEN}`)
+      assert.ok(sent.slice(1).every((r) => r.method === 'GET'))
+      const o = result.outputs
+      assert.equal(o['run-id'], runRecord?.id)
+      assert.equal(o.status, 'COMPLETED')
+      assert.equal(o['project-version'], '7')
+      assert.match(o['elapsed-seconds'] ?? '', /^\d+$/)
+      assert.match(result.stdout, /COMPLETED in/)
+      assert.match(result.summary, /### ✅ Hex run completed/)
+      assert.ok(result.summary.includes(`(${o['run-url']})`), 'summary links the run')
+      assert.deepEqual(ledgerOf(result), [{ projectId, runId: runRecord?.id, fate: 'settled' }])
+      assert.deepEqual(errorAnnotations(result), [])
+      // Nothing stray on stderr (a library's process warning would show in every job log).
+      assert.equal(result.stderr, '')
     }
   )
 
-  it.concurrent('waits through a status it does not know, with one warning', async () => {
+  it.concurrent('a run that errors: exit 1 and one error annotation linking the run', async () => {
     const projectId = addProject(fake, {
-      lifecycle: [{ status: 'QUEUED', ms: 400 }, { status: 'COMPLETED' }]
+      lifecycle: [{ status: 'RUNNING', ms: 150 }, { status: 'ERRORED' }]
     })
     const result = await run(projectId)
-    assert.equal(result.exitCode, 0, result.log)
-    assert.equal(result.outputs.status, 'COMPLETED')
-    const warnings = warningAnnotations(result)
-    assert.equal(warnings.length, 1, result.log)
-    assert.match(warnings[0] ?? '', /'QUEUED'/)
-  })
-
-  it.concurrent('sends a saved view and notifications as given', async () => {
-    const projectId = addProject(fake, { lifecycle: QUICK })
-    const notifications = [{ type: 'FAILURE', includeSuccessScreenshot: false, userIds: ['u-1'] }]
-    const result = await run(projectId, {
-      'view-id': 'view-123',
-      notifications: JSON.stringify(notifications)
-    })
-    assert.equal(result.exitCode, 0, result.log)
-    assert.deepEqual(requestsFor(fake, projectId)[0]?.body, {
-      updatePublishedResults: false,
-      useCachedSqlResults: true,
-      viewId: 'view-123',
-      notifications
-    })
-    assert.match(result.summary, /Saved view \| <code>view-123<\/code>/)
-  })
-})
-
-describe('a run that fails', () => {
-  for (const status of ['ERRORED', 'KILLED', 'UNABLE_TO_ALLOCATE_KERNEL']) {
-    it.concurrent(`fails the step with ${status} and the run link`, async () => {
-      const projectId = addProject(fake, {
-        lifecycle: [{ status: 'RUNNING', ms: 150 }, { status }]
-      })
-      const result = await run(projectId)
-      assert.equal(result.exitCode, 1)
-      assert.equal(result.outputs.status, status)
-      const [error] = errorAnnotations(result)
-      assert.match(error ?? '', new RegExp(`ended ${status}`))
-      assert.ok(error?.includes(result.outputs['run-url'] ?? '-'), 'the error links the run')
-      assert.match(result.stdout, new RegExp(`^::error title=Hex run ${status}::`, 'm'))
-      // Markdown escapes the underscores; GitHub shows the status as written.
-      const shown = status.replaceAll('_', '\\\\_')
-      assert.match(result.summary, new RegExp(`^\\| Status \\| (?:❌|🛑) ${shown} \\|$`, 'm'))
-      assertNoStackTrace(result)
-    })
-  }
-
-  it.concurrent('succeeds anyway with fail-on-run-failure: false, and says so', async () => {
-    const projectId = addProject(fake, {
-      lifecycle: [{ status: 'RUNNING', ms: 100 }, { status: 'ERRORED' }]
-    })
-    const result = await run(projectId, { 'fail-on-run-failure': 'false' })
-    assert.equal(result.exitCode, 0, result.log)
+    assert.equal(result.exitCode, 1)
     assert.equal(result.outputs.status, 'ERRORED')
-    assert.match(warningAnnotations(result).join('\n'), /ended ERRORED/)
-    assert.match(result.summary, /fail-on-run-failure is false/)
-  })
-})
-
-describe('timeout', () => {
-  it.concurrent('stops waiting, cancels the run in Hex and fails with TIMEOUT', async () => {
-    const projectId = addProject(fake, { lifecycle: [{ status: 'RUNNING' }] })
-    const result = await run(projectId, { timeout: '1s' })
-    assert.equal(result.exitCode, 1)
-    assert.equal(result.outputs.status, 'TIMEOUT')
-    const [runRecord] = fake.runs(projectId)
-    const sent = requestsFor(fake, projectId)
-    const last = sent.at(-1)
-    assert.equal(last?.method, 'DELETE')
-    assert.equal(last?.path, `/api/v1/projects/${projectId}/runs/${runRecord?.id}`)
-    assert.equal(runRecord?.status, 'KILLED')
-    assert.match(
-      errorAnnotations(result)[0] ?? '',
-      /did not finish within the timeout of 1\.0s \(last status RUNNING\)/
-    )
-    assert.match(result.summary, /Hex run timed out/)
-    assert.match(result.summary, /The run was cancelled in Hex/)
-    assert.equal(result.outputs['run-id'], runRecord?.id)
-  })
-
-  it.concurrent('leaves the run going with cancel-on-timeout: false', async () => {
-    const projectId = addProject(fake, { lifecycle: [{ status: 'RUNNING' }] })
-    const result = await run(projectId, { timeout: '1', 'cancel-on-timeout': 'false' })
-    assert.equal(result.exitCode, 1)
-    assert.equal(result.outputs.status, 'TIMEOUT')
-    assert.ok(!requestsFor(fake, projectId).some((r) => r.method === 'DELETE'), 'no DELETE sent')
-    assert.equal(fake.runs(projectId)[0]?.status, 'RUNNING')
-    assert.match(result.summary, /cancel-on-timeout is false/)
-  })
-})
-
-describe('without waiting', () => {
-  it.concurrent('wait: false triggers, sets the run outputs and returns at once', async () => {
-    const projectId = addProject(fake, { lifecycle: [{ status: 'RUNNING' }] })
-    const result = await run(projectId, { wait: 'false' })
-    assert.equal(result.exitCode, 0, result.log)
-    assert.deepEqual(
-      requestsFor(fake, projectId).map((r) => r.method),
-      ['POST']
-    )
-    assert.equal(result.outputs['run-id'], fake.runs(projectId)[0]?.id)
-    assert.ok(result.outputs['run-url'])
-    assert.equal(result.outputs.status, 'PENDING')
-  })
-
-  it.concurrent('dry-run: true sends dryRun and does not poll', async () => {
-    const projectId = addProject(fake, { lifecycle: QUICK })
-    const result = await run(projectId, { 'dry-run': 'true' })
-    assert.equal(result.exitCode, 0, result.log)
-    const sent = requestsFor(fake, projectId)
-    assert.deepEqual(
-      sent.map((r) => r.method),
-      ['POST']
-    )
-    assert.equal((sent[0]?.body as { dryRun?: boolean }).dryRun, true)
-    assert.equal(result.outputs.status, 'DRY_RUN')
-  })
-})
-
-describe('Hex errors', () => {
-  function failsWith(result: ActionResult, pattern: RegExp): void {
-    assert.equal(result.exitCode, 1)
     const errors = errorAnnotations(result)
     assert.equal(errors.length, 1, result.log)
-    assert.match(errors[0] ?? '', pattern)
-    assert.equal(result.outputs.status, 'ERROR')
-    assert.equal(result.outputs['run-id'], '')
-    assert.match(result.summary, /### ❌ Hex run failed/)
-    assertNoStackTrace(result)
-  }
-
-  it.concurrent(
-    '401 with a plain-text body: token invalid or expired, or the wrong host',
-    async () => {
-      const projectId = addProject(fake)
-      const result = await run(projectId, { 'api-token': UNKNOWN_TOKEN })
-      failsWith(result, /rejected the API token \(401 Unauthorized\).*invalid or expired.*api-url/)
-    }
-  )
-
-  it.concurrent('401 with a JSON body reads the same', async () => {
-    const json = await FakeHex.start({ unauthorizedStyle: 'json' })
-    try {
-      const projectId = addProject(json)
-      const result = await runAgainst(json, projectId, { 'api-token': UNKNOWN_TOKEN })
-      failsWith(result, /rejected the API token \(401/)
-    } finally {
-      await json.close()
-    }
-  })
-
-  it.concurrent('403: the token lacks the "Run projects" scope', async () => {
-    const projectId = addProject(fake)
-    const result = await run(projectId, { 'api-token': READ_TOKEN })
-    failsWith(result, /403 Forbidden.*"Run projects" scope/)
-    assert.equal(fake.runs(projectId).length, 0)
-  })
-
-  it.concurrent('404: names the project and says it must exist and be accessible', async () => {
-    const projectId = '00000000-0000-4000-8000-000000000000'
-    const result = await run(projectId)
-    failsWith(result, new RegExp(`no project ${projectId}.*must exist.*access`))
-  })
-
-  it.concurrent('422: the project is not published', async () => {
-    const projectId = addProject(fake, { published: false })
-    const result = await run(projectId)
-    failsWith(result, /\(422 Unprocessable\): the project must be published/)
-  })
-
-  it.concurrent('422: names the input parameters Hex could not use', async () => {
-    const projectId = addProject(fake, { params: { region: 'string', n: 'number' } })
-    const result = await run(projectId, { 'input-params': '{"regoin": "emea", "n": "three"}' })
-    failsWith(
-      result,
-      /must be published.*Hex said: Invalid input parameters; Input parameter "regoin" is not in the project; Input parameter "n" expects a number/
-    )
-  })
-
-  it.concurrent('422 in the older {invalid, notFound} shape names them too', async () => {
-    const legacy = await FakeHex.start({ legacyShapes: true })
-    try {
-      const projectId = addProject(legacy, { params: { region: 'string', n: 'number' } })
-      const result = await runAgainst(legacy, projectId, {
-        'input-params': '{"regoin": "emea", "n": "three"}'
-      })
-      failsWith(
-        result,
-        /input parameters not in the project: regoin.*invalid value for input parameter n: "three" \(expects number\)/
-      )
-    } finally {
-      await legacy.close()
-    }
-  })
-
-  it.concurrent("any other status: Hex's own message and trace id", async () => {
-    const projectId = addProject(fake)
-    fake.injectFault({
-      method: 'POST',
-      path: `/api/v1/projects/${projectId}/runs`,
-      action: {
-        kind: 'respond',
-        status: 400,
-        body: {
-          code: 'BAD_REQUEST',
-          message: 'Invalid input data',
-          issues: [{ message: 'notifications[0].userIds must not be empty' }],
-          traceId: 'trace-400'
-        }
-      }
-    })
-    const result = await run(projectId)
-    failsWith(
-      result,
-      /Hex answered 400 Bad Request .*Hex said: Invalid input data; notifications\[0\]\.userIds must not be empty.*trace ID trace-400/
-    )
-  })
-
-  it.concurrent('a 404 while polling keeps the run id and says which run', async () => {
-    const projectId = addProject(fake, { lifecycle: QUICK })
-    fake.injectFault({
-      method: 'GET',
-      path: new RegExp(`/projects/${projectId}/runs/`),
-      action: {
-        kind: 'respond',
-        status: 404,
-        body: { code: 'NOT_FOUND', message: 'Run not found', issues: [] }
-      }
-    })
-    const result = await run(projectId)
-    assert.equal(result.exitCode, 1)
-    const runId = fake.runs(projectId)[0]?.id ?? '-'
-    assert.equal(result.outputs['run-id'], runId)
-    assert.match(errorAnnotations(result)[0] ?? '', new RegExp(`no run ${runId} of project`))
-    assert.match(result.summary, /Open the run in Hex/)
-    assertNoStackTrace(result)
+    assert.ok(errors[0]?.includes(result.outputs['run-url'] ?? '-'), 'the error links the run')
+    assert.match(result.stdout, /^::error title=Hex run ERRORED::/m)
   })
 })
 
-describe('bad input', () => {
-  const cases: [string, Record<string, string>, RegExp][] = [
-    ['a missing token', { 'api-token': '' }, /'api-token' is empty and HEX_API_TOKEN is not set/],
-    [
-      'input params that are not JSON',
-      { 'input-params': '{region: emea}' },
-      /'input-params' must be a JSON object/
-    ],
-    [
-      'input params that are not an object',
-      { 'input-params': '[1]' },
-      /'input-params' must be a JSON object .*got an array/
-    ],
-    ['an unparseable timeout', { timeout: 'soon' }, /'timeout' must be a duration/],
-    [
-      'an unparseable poll interval',
-      { 'poll-interval': '5 minutes' },
-      /'poll-interval' must be a duration/
-    ],
-    [
-      'a project id that is not a UUID',
-      { 'project-id': 'sales-dashboard' },
-      /'project-id' must be a project UUID/
-    ],
-    [
-      'a view id with input params',
-      { 'view-id': 'v1', 'input-params': '{"a": 1}' },
-      /'view-id' and 'input-params' cannot be used together/
-    ],
-    ['an api-url that is not a URL', { 'api-url': 'hex.tech' }, /'api-url' must be a Hex host/],
-    ['a boolean that is not one', { wait: 'sometimes' }, /'wait' must be true or false/]
-  ]
-  for (const [what, inputs, pattern] of cases) {
-    it.concurrent(`${what}: one clear error, nothing sent to Hex`, async () => {
-      // A server of its own, so "nothing was sent" counts every request, not one project's.
-      const own = await FakeHex.start()
-      try {
-        const result = await runAgainst(own, addProject(own), inputs)
-        assert.equal(result.exitCode, 1)
-        const errors = errorAnnotations(result)
-        assert.ok(
-          errors.some((e) => pattern.test(e)),
-          `${pattern} in ${errors.join('\n')}`
-        )
-        for (const e of errors) assert.doesNotMatch(e, /\n/)
-        assert.deepEqual(own.requests, [], 'no request reached Hex')
-        assert.equal(result.outputs.status, 'ERROR')
-        assert.match(result.summary, /Nothing was sent to Hex/)
-        assertNoStackTrace(result)
-      } finally {
-        await own.close()
-      }
-    })
-  }
+describe("the runner's signals", () => {
+  it.concurrent(
+    'SIGINT mid-run: cancels the run in Hex, reports CANCELLED and exits non-zero',
+    async () => {
+      const projectId = addProject(fake, { lifecycle: FOREVER })
+      const result = await run(
+        projectId,
+        {},
+        {
+          onSpawn: signalWhen(
+            () => methods(projectId, 'GET').length >= 2,
+            'the run to be polled',
+            'SIGINT'
+          )
+        }
+      )
+      assert.notEqual(result.exitCode, 0)
+      assert.equal(result.outputs.status, 'CANCELLED')
+      const [runRecord] = fake.runs(projectId)
+      assert.equal(result.outputs['run-id'], runRecord?.id)
+      assert.equal(runRecord?.status, 'KILLED')
+      assert.equal(methods(projectId, 'DELETE').length, 1)
+      assert.match(result.stdout, /Received SIGINT: stopping\./)
+      assert.match(result.summary, /Hex run cancelled/)
+      assert.match(result.summary, /The run was cancelled in Hex/)
+      assert.deepEqual(ledgerOf(result), [{ projectId, runId: runRecord?.id, fate: 'settled' }])
+    }
+  )
 
-  it.concurrent('reports every problem at once', async () => {
-    const result = await run('nope', { timeout: 'x', wait: 'y', 'input-params': '[' })
-    assert.equal(result.exitCode, 1)
-    assert.equal(errorAnnotations(result).length, 4, result.log)
+  it.concurrent(
+    'SIGTERM during the trigger: the run it started is cancelled, not left behind',
+    async () => {
+      const projectId = addProject(fake, { lifecycle: FOREVER })
+      fake.injectFault({
+        method: 'POST',
+        path: `/api/v1/projects/${projectId}/runs`,
+        action: { kind: 'delay', ms: 800 }
+      })
+      const result = await run(
+        projectId,
+        {},
+        {
+          onSpawn: signalWhen(
+            () => methods(projectId, 'POST').length === 1,
+            'the trigger',
+            'SIGTERM'
+          )
+        }
+      )
+      assert.notEqual(result.exitCode, 0)
+      assert.equal(result.outputs.status, 'CANCELLED')
+      assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
+      assert.equal(methods(projectId, 'POST').length, 1)
+    }
+  )
+})
+
+describe('the post step after a main step killed outright (SIGKILL)', () => {
+  it.concurrent('cancels the run the main step left going', async () => {
+    const projectId = addProject(fake, { lifecycle: FOREVER })
+    const main = await run(
+      projectId,
+      {},
+      {
+        onSpawn: signalWhen(
+          () => methods(projectId, 'GET').length >= 1,
+          'the run to be polled',
+          'SIGKILL'
+        )
+      }
+    )
+    assert.equal(main.signal, 'SIGKILL')
+    const runId = fake.runs(projectId)[0]?.id
+    assert.deepEqual(ledgerOf(main), [{ projectId, runId, fate: 'open' }])
+    assert.equal(fake.runs(projectId)[0]?.status, 'RUNNING')
+
+    const post = await run(projectId, {}, { state: main.stateValues })
+    assert.equal(post.exitCode, 0, post.log)
+    assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
+    assert.equal(methods(projectId, 'DELETE').length, 1)
+    assert.match(post.stdout, new RegExp(`Cancelled Hex run ${runId}: the main step was stopped`))
+    assert.match(post.summary, /Cancelled Hex run/)
+  })
+
+  it.concurrent('does not cancel a run that ended meanwhile, nor fail', async () => {
+    const projectId = addProject(fake, {
+      lifecycle: [{ status: 'RUNNING', ms: 300 }, { status: 'COMPLETED' }]
+    })
+    const main = await run(
+      projectId,
+      {},
+      {
+        onSpawn: signalWhen(
+          () => methods(projectId, 'GET').length >= 1,
+          'the run to be polled',
+          'SIGKILL'
+        )
+      }
+    )
+    await until(() => fake.runs(projectId)[0]?.status === 'COMPLETED', 'the run to end')
+    const post = await run(projectId, {}, { state: main.stateValues })
+    assert.equal(post.exitCode, 0)
+    assert.equal(methods(projectId, 'DELETE').length, 0)
+    assert.match(post.stdout, /already ended COMPLETED: nothing to cancel/)
+  })
+
+  it.concurrent('cancels every run of several that the main step left going', async () => {
+    const ids = [
+      addProject(fake, { lifecycle: FOREVER }),
+      addProject(fake, { lifecycle: FOREVER }),
+      addProject(fake, { lifecycle: FOREVER })
+    ]
+    const main = await run(
+      ids.join('\n'),
+      {},
+      {
+        onSpawn: signalWhen(
+          () => ids.every((id) => methods(id, 'GET').length >= 1),
+          'all three runs to be polled',
+          'SIGKILL'
+        )
+      }
+    )
+    assert.equal(main.signal, 'SIGKILL')
+    const onlyRun = (id: string) => {
+      const runs = fake.runs(id)
+      assert.equal(runs.length, 1, `one run of ${id}`)
+      return runs[0] as NonNullable<(typeof runs)[0]>
+    }
+    const byProject = (a: LedgerEntry, b: LedgerEntry) => a.projectId.localeCompare(b.projectId)
+    assert.deepEqual(
+      [...ledgerOf(main)].sort(byProject),
+      ids
+        .map((projectId) => ({ projectId, runId: onlyRun(projectId).id, fate: 'open' }))
+        .sort(byProject)
+    )
+    for (const id of ids) {
+      assert.equal(onlyRun(id).status, 'RUNNING')
+      assert.equal(methods(id, 'DELETE').length, 0)
+    }
+
+    const post = await run(ids.join('\n'), {}, { state: main.stateValues })
+    assert.equal(post.exitCode, 0, post.log)
+    for (const id of ids) {
+      const record = onlyRun(id)
+      assert.equal(record.status, 'KILLED', `run of ${id} cancelled`)
+      const deletes = methods(id, 'DELETE')
+      assert.equal(deletes.length, 1)
+      assert.equal(deletes[0]?.path, `/api/v1/projects/${id}/runs/${record.id}`)
+      assert.equal(methods(id, 'POST').length, 1, 'the post step triggers nothing')
+      assert.match(
+        post.stdout,
+        new RegExp(`Cancelled Hex run ${record.id}: the main step was stopped`)
+      )
+    }
+    assert.equal(post.summary.match(/Cancelled Hex run/g)?.length, 3, post.summary)
   })
 })
