@@ -223,7 +223,7 @@ describe('the post step after a main step killed outright (SIGKILL)', () => {
     assert.deepEqual(
       [...ledgerOf(main)].sort(byProject),
       ids
-        .map((projectId) => ({ projectId, runId: onlyRun(projectId).id, fate: 'open' }))
+        .map((projectId) => ({ projectId, runId: onlyRun(projectId).id, fate: 'open' as const }))
         .sort(byProject)
     )
     for (const id of ids) {
