@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from '@jest/globals'
 import type { RunState } from '../src/hex/types.ts'
 import { blindSchedule, FIRST_POLL_DELAY_MS, nextPollDelay } from '../src/runs/schedule.ts'
-import { waitForEnd as pollUntilDone, type WaitOptions } from '../src/runs/wait.ts'
+import { waitForEnd, type WaitOptions } from '../src/runs/wait.ts'
 import { FakeClock } from './helpers/fake-clock.ts'
 
 /** A run whose status follows a timeline on the fake clock: [status, from ms after start]. */
@@ -39,7 +39,7 @@ describe('nextPollDelay', () => {
   })
 })
 
-describe('pollUntilDone', () => {
+describe('waitForEnd', () => {
   it('returns the terminal state and reports each change once', async () => {
     const clock = new FakeClock()
     const run = scriptedRun(clock, [
@@ -48,7 +48,7 @@ describe('pollUntilDone', () => {
       ['COMPLETED', 3_000]
     ])
     const seen: [string, boolean][] = []
-    const result = await pollUntilDone({
+    const result = await waitForEnd({
       ...options(clock, run.getState),
       onState: (s, p) => seen.push([s.status, p.changed])
     })
@@ -72,7 +72,7 @@ describe('pollUntilDone', () => {
         ['RUNNING', 0],
         [status, 1_000]
       ])
-      const result = await pollUntilDone(options(clock, run.getState))
+      const result = await waitForEnd(options(clock, run.getState))
       assert.equal(result.kind === 'finished' && result.state.status, status)
     })
   }
@@ -84,7 +84,7 @@ describe('pollUntilDone', () => {
       ['COMPLETED', 500]
     ])
     const start = clock.now()
-    await pollUntilDone(options(clock, run.getState))
+    await waitForEnd(options(clock, run.getState))
     assert.ok(clock.now() - start <= 1_000, `noticed after ${clock.now() - start} ms`)
   })
 
@@ -94,7 +94,7 @@ describe('pollUntilDone', () => {
       ['RUNNING', 0],
       ['COMPLETED', 3_600_000 - 1]
     ])
-    await pollUntilDone({ ...options(clock, run.getState), deadline: clock.now() + 2 * 3_600_000 })
+    await waitForEnd({ ...options(clock, run.getState), deadline: clock.now() + 2 * 3_600_000 })
     assert.ok(run.reads() <= 3_600_000 / 5_000 + 6, `${run.reads()} reads`)
   })
 
@@ -102,7 +102,7 @@ describe('pollUntilDone', () => {
     const clock = new FakeClock()
     const run = scriptedRun(clock, [['RUNNING', 0]])
     const start = clock.now()
-    const result = await pollUntilDone({
+    const result = await waitForEnd({
       ...options(clock, run.getState),
       deadline: clock.now() + 12_000
     })
@@ -117,7 +117,7 @@ describe('pollUntilDone', () => {
       ['RUNNING', 0],
       ['COMPLETED', 12_000]
     ])
-    const result = await pollUntilDone({
+    const result = await waitForEnd({
       ...options(clock, run.getState),
       deadline: clock.now() + 12_000
     })
@@ -127,7 +127,7 @@ describe('pollUntilDone', () => {
   it('keeps waiting through a status it does not know, until the timeout', async () => {
     const clock = new FakeClock()
     const run = scriptedRun(clock, [['QUEUED', 0]])
-    const result = await pollUntilDone({
+    const result = await waitForEnd({
       ...options(clock, run.getState),
       deadline: clock.now() + 30_000
     })
@@ -141,7 +141,7 @@ describe('pollUntilDone', () => {
       ['QUEUED', 0],
       ['COMPLETED', 2_000]
     ])
-    const result = await pollUntilDone(options(clock, run.getState))
+    const result = await waitForEnd(options(clock, run.getState))
     assert.equal(result.kind === 'finished' && result.state.status, 'COMPLETED')
   })
 
@@ -149,7 +149,7 @@ describe('pollUntilDone', () => {
     const clock = new FakeClock()
     const controller = new AbortController()
     const run = scriptedRun(clock, [['RUNNING', 0]])
-    const result = await pollUntilDone({
+    const result = await waitForEnd({
       ...options(clock, run.getState),
       signal: controller.signal,
       onState: (_, p) => {
@@ -163,7 +163,7 @@ describe('pollUntilDone', () => {
   it('passes on an error from a read', async () => {
     const clock = new FakeClock()
     await assert.rejects(
-      pollUntilDone(options(clock, () => Promise.reject(new Error('boom')))),
+      waitForEnd(options(clock, () => Promise.reject(new Error('boom')))),
       /boom/
     )
   })
@@ -171,7 +171,7 @@ describe('pollUntilDone', () => {
   it('reads first without waiting', async () => {
     const clock = new FakeClock()
     const run = scriptedRun(clock, [['COMPLETED', 0]])
-    await pollUntilDone(options(clock, run.getState))
+    await waitForEnd(options(clock, run.getState))
     assert.deepEqual(clock.sleeps, [])
     assert.ok(FIRST_POLL_DELAY_MS < 1_000)
   })
