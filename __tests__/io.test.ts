@@ -30,7 +30,7 @@ beforeEach(() => {
   process.stdout.write = ((chunk: string | Uint8Array) => {
     stdout += String(chunk)
     return true
-  }) as typeof process.stdout.write
+  })
   exitCode = process.exitCode
 })
 afterEach(() => {
