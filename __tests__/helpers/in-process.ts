@@ -108,7 +108,7 @@ export async function runInProcess(options: InProcessOptions = {}): Promise<Acti
   })
   const runtime: Runtime = {
     env: options.env ?? {},
-    fetch: globalThis.fetch,
+    fetch: clock.track(globalThis.fetch),
     now: clock.now,
     sleep: clock.sleep,
     random: clock.random

@@ -9,9 +9,10 @@ interface Timer {
 /**
  * Virtual time for tests that run the action in process against the stand-in server: a sleep
  * takes no real time. Pending sleeps end in the order they are due, one per turn of the event
- * loop, and the clock jumps to each one's due time; requests on loopback take their real
- * (tiny) time at a frozen clock. Give the stand-in server the same clock (`now`), and its runs
- * move on as the action waits.
+ * loop, and the clock jumps to each one's due time, but never while a request made through
+ * `fetch` below is in flight: requests take their real (tiny) time at a frozen clock, so several
+ * runs going at once keep their timing. Give the stand-in server the same clock (`now`), and its
+ * runs move on as the action waits.
  */
 export class VirtualClock implements Clock {
   time: number
@@ -20,6 +21,7 @@ export class VirtualClock implements Clock {
   private timers: Timer[] = []
   private seq = 0
   private scheduled = false
+  private inFlight = 0
 
   constructor(start = Date.UTC(2026, 10, 29, 12, 0, 0)) {
     this.time = start
@@ -48,19 +50,34 @@ export class VirtualClock implements Clock {
     })
   }
 
+  /** `fetch`, holding the clock still while each request is in flight. */
+  track(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
+    return async (input, init) => {
+      this.inFlight++
+      try {
+        return await fetch(input, init)
+      } finally {
+        this.inFlight--
+        this.schedule()
+      }
+    }
+  }
+
   /** Moves time on without a sleep (time that passes between two steps, for instance). */
   advance(ms: number): void {
     this.time += ms
   }
 
   private schedule(): void {
-    if (this.scheduled) return
+    if (this.scheduled || this.timers.length === 0) return
     this.scheduled = true
     setImmediate(() => this.fireNext())
   }
 
   private fireNext(): void {
     this.scheduled = false
+    // A request in flight is answered first; its end schedules the next turn.
+    if (this.inFlight > 0) return
     this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq)
     const next = this.timers.shift()
     if (next === undefined) return
