@@ -7,9 +7,12 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import { HexClient } from '../src/hex/client.ts'
+import { HexApiError, HexNetworkError, parseErrorBody } from '../src/hex/errors.ts'
+import { UnknownOutcomeError } from '../src/hex/retry.ts'
 import { HexSession } from '../src/hex/session.ts'
 import { runOne } from '../src/runs/run-one.ts'
 import { blindSchedule } from '../src/runs/schedule.ts'
+import { startCutShort } from '../src/runs/start.ts'
 import type { RunEvent, RunOutcome, RunPlan, RunTarget, Stops } from '../src/runs/types.ts'
 import { FakeHex, type FakeProject } from '../test/fake-hex/server.ts'
 import { RUN_TOKEN } from './helpers/e2e.ts'
@@ -225,5 +228,84 @@ describe('runOne', () => {
     assert.equal(outcome.message, 'Unexpected error: schedule exploded')
     assert.match(outcome.stack ?? '', /TypeError: schedule exploded/)
     assert.ok(outcome.run?.runId, 'the run it started is known, so it can be settled')
+  })
+})
+
+describe('a stop that cuts the start short', () => {
+  const context = { operation: 'trigger' as const, projectId: 'p', host: 'https://hex.test' }
+  const answered = (status: number) => new HexApiError(context, status, '', parseErrorBody(''))
+  const network = (code: string) => new HexNetworkError(context, code, code)
+
+  it('tells a start Hex certainly refused from one that may have started a run', () => {
+    const cases: [string, unknown, ReturnType<typeof startCutShort>][] = [
+      ['429', answered(429), 'no-run'],
+      ['503 at the kernel limit', answered(503), 'no-run'],
+      ['a connection never made', network('ECONNREFUSED'), 'no-run'],
+      ['a 500', answered(500), 'maybe-run'],
+      ['a reset after sending', network('ECONNRESET'), 'maybe-run'],
+      ['a trigger abandoned in flight', network('ABORTED'), 'maybe-run'],
+      ['an answer lost', new UnknownOutcomeError(answered(502), 'Hex answered 502'), 'maybe-run'],
+      ['401: a failure, not a stop', answered(401), undefined],
+      ['422: a failure, not a stop', answered(422), undefined]
+    ]
+    for (const [what, error, expected] of cases) assert.equal(startCutShort(error), expected, what)
+  })
+
+  it('stopped while waiting to send the trigger again after a 429: no run, nothing to check in Hex', async () => {
+    const projectId = project({ lifecycle: [{ status: 'RUNNING' }] })
+    fake.injectFault({
+      method: 'POST',
+      path: `/api/v1/projects/${projectId}/runs`,
+      action: { kind: 'respond', status: 429, headers: { 'retry-after': '30' } }
+    })
+    const workflow = new AbortController()
+    const session = new HexSession({
+      client: new HexClient({ apiBase: fake.apiBase, token: RUN_TOKEN, now: clock.now }),
+      clock,
+      deadline: clock.now() + 3_600_000
+    })
+    const outcome = await runOne({
+      target: { projectId },
+      plan: plan(),
+      session,
+      stops: { workflow: workflow.signal },
+      emit: (event) => {
+        if (event.type === 'retry') workflow.abort()
+      }
+    })
+    assert.equal(outcome.kind, 'stopped')
+    assert.equal(outcome.kind === 'stopped' && outcome.phase, 'before-start')
+    assert.equal(fake.runs(projectId).length, 0)
+  })
+
+  it('stopped while reading a run to follow: nothing of ours to cancel', async () => {
+    const projectId = project({ lifecycle: [{ status: 'RUNNING' }] })
+    const first = await go({ projectId }, { plan: { wait: false } })
+    assert.ok(first.outcome.kind === 'not-waited')
+    fake.injectFault({
+      method: 'GET',
+      path: new RegExp(`/projects/${projectId}/runs/`),
+      action: { kind: 'respond', status: 502 }
+    })
+    const workflow = new AbortController()
+    const session = new HexSession({
+      client: new HexClient({ apiBase: fake.apiBase, token: RUN_TOKEN, now: clock.now }),
+      clock,
+      deadline: clock.now() + 3_600_000
+    })
+    const outcome = await runOne({
+      target: { projectId, runId: first.outcome.run.runId },
+      plan: plan(),
+      session,
+      stops: { workflow: workflow.signal },
+      emit: (event) => {
+        if (event.type === 'retry') workflow.abort()
+      }
+    })
+    assert.equal(outcome.kind === 'stopped' && outcome.phase, 'before-start')
+    assert.equal(
+      fake.requests.filter((r) => r.method === 'DELETE' && r.path.includes(projectId)).length,
+      0
+    )
   })
 })

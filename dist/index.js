@@ -31724,6 +31724,26 @@ function startedSince(run, since) {
     const started = Date.parse(run.startTime);
     return !Number.isNaN(started) && started >= since.getTime();
 }
+/**
+ * A stop (workflow cancel, fail-fast) cut the start short with this error: did Hex certainly start
+ * no run (a 429, a 503 at the kernel limit, a connection never made), or may it have (an answer
+ * lost, a trigger abandoned in flight after its grace)? Undefined: Hex refused the trigger for a
+ * reason of its own (401, 422...), which is a failure, not a stop.
+ */
+function startCutShort(error) {
+    if (error instanceof retry/* UnknownOutcomeError */.rk)
+        return 'maybe-run';
+    if (error instanceof errors/* HexNetworkError */.u5 && error.code === 'ABORTED')
+        return 'maybe-run';
+    switch ((0,retry/* triggerVerdict */.gX)(error).kind) {
+        case 'retry':
+            return 'no-run';
+        case 'unknown-outcome':
+            return 'maybe-run';
+        case 'fatal':
+            return undefined;
+    }
+}
 
 // EXTERNAL MODULE: ./src/hex/types.ts
 var types = __nccwpck_require__(8895);
@@ -31952,9 +31972,20 @@ class OneRun {
     }
     /** An error that ended the run early: Hex's, or a bug. */
     failed(error) {
-        // Stopped while starting, unless Hex refused the trigger for a reason of its own (401, 422...).
-        if (this.signal?.aborted && this.run === undefined && (0,retry/* triggerVerdict */.gX)(error).kind !== 'fatal')
-            return this.outcome({ kind: 'stopped', by: stopCause(this.stops), phase: 'starting' });
+        if (this.signal?.aborted && this.run === undefined) {
+            const by = stopCause(this.stops);
+            // Following a run started elsewhere: nothing of ours was started, nothing is left to cancel.
+            if (this.target.runId !== undefined)
+                return this.outcome({ kind: 'stopped', by, phase: 'before-start' });
+            // Stopped while starting: whether a run may exist decides what the reader is told.
+            const cut = startCutShort(error);
+            if (cut !== undefined)
+                return this.outcome({
+                    kind: 'stopped',
+                    by,
+                    phase: cut === 'no-run' ? 'before-start' : 'starting'
+                });
+        }
         if (error instanceof errors/* HexError */._W)
             return this.outcome({ kind: 'failed', message: error.message, run: this.run });
         // A bug, not an expected failure: the message is for the log, the stack for debug.

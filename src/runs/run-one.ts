@@ -1,11 +1,11 @@
 import { runPath } from '../hex/client.ts'
 import { HexError } from '../hex/errors.ts'
-import { RetriesExhaustedError, triggerVerdict } from '../hex/retry.ts'
+import { RetriesExhaustedError } from '../hex/retry.ts'
 import type { HexSession } from '../hex/session.ts'
 import type { RunState, TriggeredRun } from '../hex/types.ts'
 import { formatDuration } from '../lib/duration.ts'
 import { CANCEL_BUDGET_MS, CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from './cancel.ts'
-import { startRun } from './start.ts'
+import { startCutShort, startRun } from './start.ts'
 import type {
   CancelOutcome,
   RunEvents,
@@ -226,9 +226,20 @@ class OneRun {
 
   /** An error that ended the run early: Hex's, or a bug. */
   private failed(error: unknown): RunOutcome {
-    // Stopped while starting, unless Hex refused the trigger for a reason of its own (401, 422...).
-    if (this.signal?.aborted && this.run === undefined && triggerVerdict(error).kind !== 'fatal')
-      return this.outcome({ kind: 'stopped', by: stopCause(this.stops), phase: 'starting' })
+    if (this.signal?.aborted && this.run === undefined) {
+      const by = stopCause(this.stops)
+      // Following a run started elsewhere: nothing of ours was started, nothing is left to cancel.
+      if (this.target.runId !== undefined)
+        return this.outcome({ kind: 'stopped', by, phase: 'before-start' })
+      // Stopped while starting: whether a run may exist decides what the reader is told.
+      const cut = startCutShort(error)
+      if (cut !== undefined)
+        return this.outcome({
+          kind: 'stopped',
+          by,
+          phase: cut === 'no-run' ? 'before-start' : 'starting'
+        })
+    }
     if (error instanceof HexError)
       return this.outcome({ kind: 'failed', message: error.message, run: this.run })
     // A bug, not an expected failure: the message is for the log, the stack for debug.

@@ -1,6 +1,6 @@
 import { runPath } from '../hex/client.ts'
-import { HexError } from '../hex/errors.ts'
-import { UnknownOutcomeError } from '../hex/retry.ts'
+import { HexError, HexNetworkError } from '../hex/errors.ts'
+import { triggerVerdict, UnknownOutcomeError } from '../hex/retry.ts'
 import type { HexSession } from '../hex/session.ts'
 import type { RunProjectRequest, RunState, TriggeredRun } from '../hex/types.ts'
 import { formatDuration } from '../lib/duration.ts'
@@ -109,4 +109,23 @@ function startedSince(run: RunState, since: Date): boolean {
   if (!run.startTime) return run.status === 'PENDING'
   const started = Date.parse(run.startTime)
   return !Number.isNaN(started) && started >= since.getTime()
+}
+
+/**
+ * A stop (workflow cancel, fail-fast) cut the start short with this error: did Hex certainly start
+ * no run (a 429, a 503 at the kernel limit, a connection never made), or may it have (an answer
+ * lost, a trigger abandoned in flight after its grace)? Undefined: Hex refused the trigger for a
+ * reason of its own (401, 422...), which is a failure, not a stop.
+ */
+export function startCutShort(error: unknown): 'no-run' | 'maybe-run' | undefined {
+  if (error instanceof UnknownOutcomeError) return 'maybe-run'
+  if (error instanceof HexNetworkError && error.code === 'ABORTED') return 'maybe-run'
+  switch (triggerVerdict(error).kind) {
+    case 'retry':
+      return 'no-run'
+    case 'unknown-outcome':
+      return 'maybe-run'
+    case 'fatal':
+      return undefined
+  }
 }
