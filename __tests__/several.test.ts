@@ -1,17 +1,19 @@
 /**
- * End-to-end for the features that go beyond one project and one trigger: several projects in one
- * step (max-parallel, fail-fast, the `runs` output, one summary table), a run started elsewhere
- * followed by `run-id`, projects found by title through ListProjects, and the post step cancelling
- * every run a killed main step left going. Each test asserts what reached the stand-in Hex server
- * as well as what the workflow gets.
+ * The features that go beyond one project and one trigger: several projects in one step
+ * (max-parallel, fail-fast, the `runs` output, one summary table), a run started elsewhere followed
+ * by `run-id`, and projects found by title through ListProjects. The action's source runs in
+ * process on a virtual clock that the stand-in Hex server shares, so the server's recorded times
+ * (createdAt, terminalAt, a request's `at`) are on the step's own clock. Each test asserts what
+ * reached the stand-in as well as what the workflow gets. (The post step after a main step killed
+ * outright needs a real process: __tests__/e2e.test.ts.)
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { FakeHex, type FakeRun, type LifecycleStep } from '../test/fake-hex/server.ts'
-import type { LedgerEntry } from '../src/action/ledger.ts'
-import type { ActionResult, RunActionOptions } from '../test/runner/run-action.ts'
+import type { FakeHex, FakeRun, LifecycleStep } from '../test/fake-hex/server.ts'
+import type { ActionResult } from '../test/runner/run-action.ts'
+import { clockOf, runAgainst, startHex } from './helpers/action.ts'
+import type { InProcessOptions } from './helpers/in-process.ts'
 import {
   addProject,
   assertNoStackTrace,
@@ -19,10 +21,7 @@ import {
   warningAnnotations,
   READ_TOKEN,
   requestsFor,
-  RUN_TOKEN,
-  runAgainst,
-  signalWhen,
-  until
+  RUN_TOKEN
 } from './helpers/e2e.ts'
 
 const QUICK: LifecycleStep[] = [
@@ -32,6 +31,16 @@ const QUICK: LifecycleStep[] = [
 ]
 const FAILS: LifecycleStep[] = [{ status: 'RUNNING', ms: 150 }, { status: 'ERRORED' }]
 const FOREVER: LifecycleStep[] = [{ status: 'RUNNING' }]
+/**
+ * For the max-parallel tests, whose assertions compare one run's creation with another's end: runs
+ * of 42 s of virtual time (a dozen status reads each), far longer than the moments between the
+ * triggers of runs started together, so neither ordering can come about by accident.
+ */
+const LONG: LifecycleStep[] = [
+  { status: 'PENDING', ms: 2_000 },
+  { status: 'RUNNING', ms: 40_000 },
+  { status: 'COMPLETED' }
+]
 
 /** One entry of the `runs` output, as action.yml describes it. */
 interface RunsEntry {
@@ -45,7 +54,7 @@ interface RunsEntry {
 
 let fake: FakeHex
 beforeAll(async () => {
-  fake = await FakeHex.start()
+  fake = await startHex()
 })
 afterAll(async () => {
   await fake.close()
@@ -55,9 +64,9 @@ afterAll(async () => {
 function runMany(
   projectIds: string[],
   inputs: Record<string, string> = {},
-  options: Omit<RunActionOptions, 'inputs'> = {}
+  options: Omit<InProcessOptions, 'inputs' | 'clock'> = {}
 ): Promise<ActionResult> {
-  return runAgainst(fake, projectIds.join('\n'), inputs, options)
+  return runAgainst(fake, '', { 'project-id': projectIds.join('\n'), ...inputs }, options)
 }
 
 function runsOutput(result: ActionResult): RunsEntry[] {
@@ -84,116 +93,110 @@ function onlyRun(projectId: string, on: FakeHex = fake): FakeRun {
   return runs[0] as FakeRun
 }
 
-/** The runs the main step left in its state for the post step. */
-function ledgerOf(result: ActionResult): LedgerEntry[] {
-  return JSON.parse(result.stateValues.runs ?? '[]') as LedgerEntry[]
-}
-
 /** Lines of stdout that are not workflow commands (::debug::, ::error:: ...). */
 function plainLines(result: ActionResult): string[] {
   return result.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('::'))
 }
 
 describe('several projects in one step', () => {
-  it.concurrent(
-    'runs all three, reports each in runs, and fails with the worst status',
-    async () => {
-      const [first, failing, third] = [
-        addProject(fake, { lifecycle: QUICK }),
-        addProject(fake, { lifecycle: FAILS }),
-        addProject(fake, { lifecycle: QUICK })
-      ] as [string, string, string]
-      const ids = [first, failing, third]
-      const result = await runMany(ids)
-      assert.equal(result.exitCode, 1, result.log)
+  it('runs all three, reports each in runs, and fails with the worst status', async () => {
+    const [first, failing, third] = [
+      addProject(fake, { lifecycle: QUICK }),
+      addProject(fake, { lifecycle: FAILS }),
+      addProject(fake, { lifecycle: QUICK })
+    ] as [string, string, string]
+    const ids = [first, failing, third]
+    const result = await runMany(ids)
+    assert.equal(result.exitCode, 1, result.log)
 
-      // What reached Hex: one trigger per project, status reads of that run only, no cancel.
-      for (const id of ids) {
-        assert.equal(methods(id, 'POST').length, 1, `one POST for ${id}`)
-        assert.equal(methods(id, 'DELETE').length, 0, `no DELETE for ${id}`)
-        const { id: runId } = onlyRun(id)
-        for (const get of methods(id, 'GET')) assert.equal(get.path, runPath(id, runId))
-      }
-      assert.equal(onlyRun(first).status, 'COMPLETED')
-      assert.equal(onlyRun(failing).status, 'ERRORED')
-      assert.equal(onlyRun(third).status, 'COMPLETED')
-
-      // The runs output: one entry per project, in the order given.
-      const runs = runsOutput(result)
-      assert.deepEqual(
-        runs.map((e) => e.projectId),
-        ids
-      )
-      for (const entry of runs) {
-        const record = onlyRun(entry.projectId)
-        assert.deepEqual(Object.keys(entry).sort(), [
-          'elapsedSeconds',
-          'projectId',
-          'runId',
-          'runUrl',
-          'status'
-        ])
-        assert.equal(entry.runId, record.id)
-        assert.match(entry.runUrl ?? '', new RegExp(`${entry.projectId}.*${record.id}`))
-        assert.equal(typeof entry.elapsedSeconds, 'number')
-        assert.ok(Number.isInteger(entry.elapsedSeconds) && (entry.elapsedSeconds ?? -1) >= 0)
-      }
-      assert.deepEqual(
-        runs.map((e) => e.status),
-        ['COMPLETED', 'ERRORED', 'COMPLETED']
-      )
-
-      // The single-run outputs are empty; status is the worst.
-      const o = result.outputs
-      assert.equal(o.status, 'ERRORED')
-      assert.equal(o['run-id'], '')
-      assert.equal(o['run-url'], '')
-      assert.equal(o['status-url'], '')
-
-      // One error, about the failing project.
-      const errors = errorAnnotations(result)
-      assert.equal(errors.length, 1, result.log)
-      assert.ok(errors[0]?.startsWith(`[${failing}] `), errors[0])
-      assert.match(errors[0] ?? '', new RegExp(`${onlyRun(failing).id} ended ERRORED`))
-      assert.match(result.stdout, /^::error title=Hex run ERRORED::/m)
-      assert.match(result.stdout, /^2 of 3 Hex runs succeeded; 1 did not\.$/m)
-
-      // One summary table, one row per run.
-      const s = result.summary
-      assert.equal(s.match(/^\| Project \| Run \| Status \| Duration \|$/gm)?.length, 1, s)
-      assert.match(s, /^### ❌ 1 of 3 Hex runs did not succeed$/m)
-      const rows = s.split('\n').filter((line) => line.startsWith('| <code>'))
-      assert.equal(rows.length, 3, s)
-      for (const [i, id] of ids.entries()) {
-        const runId = onlyRun(id).id
-        assert.ok(rows[i]?.startsWith(`| <code>${id}</code> | [${runId}](`), rows[i])
-        assert.match(rows[i] ?? '', i === 1 ? /\| ❌ ERRORED \|/ : /\| ✅ COMPLETED \|/)
-      }
-
-      // Every line a run logs names its project first.
-      for (const id of ids) {
-        const runId = onlyRun(id).id
-        const tag = `[${id}] `
-        assert.ok(result.stdout.includes(`${tag}Started Hex run ${runId}`), `started line of ${id}`)
-        assert.ok(result.stdout.includes(`${tag}Run is `), `progress line of ${id}`)
-        assert.ok(result.stdout.includes(`::group::${tag}Run request for project ${id}`))
-        for (const line of plainLines(result).filter((l) => l.includes(runId)))
-          assert.ok(line.startsWith(tag), `unprefixed line about ${id}: ${line}`)
-      }
-      assert.ok(result.stdout.includes(`[${first}] Hex run ${onlyRun(first).id} COMPLETED in`))
+    // What reached Hex: one trigger per project, status reads of that run only, no cancel.
+    for (const id of ids) {
+      assert.equal(methods(id, 'POST').length, 1, `one POST for ${id}`)
+      assert.equal(methods(id, 'DELETE').length, 0, `no DELETE for ${id}`)
+      const { id: runId } = onlyRun(id)
+      for (const get of methods(id, 'GET')) assert.equal(get.path, runPath(id, runId))
     }
-  )
+    assert.equal(onlyRun(first).status, 'COMPLETED')
+    assert.equal(onlyRun(failing).status, 'ERRORED')
+    assert.equal(onlyRun(third).status, 'COMPLETED')
 
-  it.concurrent('fail-fast: true cancels the runs still going when one fails', async () => {
+    // The runs output: one entry per project, in the order given.
+    const runs = runsOutput(result)
+    assert.deepEqual(
+      runs.map((e) => e.projectId),
+      ids
+    )
+    for (const entry of runs) {
+      const record = onlyRun(entry.projectId)
+      assert.deepEqual(Object.keys(entry).sort(), [
+        'elapsedSeconds',
+        'projectId',
+        'runId',
+        'runUrl',
+        'status'
+      ])
+      assert.equal(entry.runId, record.id)
+      assert.match(entry.runUrl ?? '', new RegExp(`${entry.projectId}.*${record.id}`))
+      assert.equal(typeof entry.elapsedSeconds, 'number')
+      assert.ok(Number.isInteger(entry.elapsedSeconds) && (entry.elapsedSeconds ?? -1) >= 0)
+    }
+    assert.deepEqual(
+      runs.map((e) => e.status),
+      ['COMPLETED', 'ERRORED', 'COMPLETED']
+    )
+
+    // The single-run outputs are empty; status is the worst.
+    const o = result.outputs
+    assert.equal(o.status, 'ERRORED')
+    assert.equal(o['run-id'], '')
+    assert.equal(o['run-url'], '')
+    assert.equal(o['status-url'], '')
+
+    // One error, about the failing project.
+    const errors = errorAnnotations(result)
+    assert.equal(errors.length, 1, result.log)
+    assert.ok(errors[0]?.startsWith(`[${failing}] `), errors[0])
+    assert.match(errors[0] ?? '', new RegExp(`${onlyRun(failing).id} ended ERRORED`))
+    assert.match(result.stdout, /^::error title=Hex run ERRORED::/m)
+    assert.match(result.stdout, /^2 of 3 Hex runs succeeded; 1 did not\.$/m)
+
+    // One summary table, one row per run.
+    const s = result.summary
+    assert.equal(s.match(/^\| Project \| Run \| Status \| Duration \|$/gm)?.length, 1, s)
+    assert.match(s, /^### ❌ 1 of 3 Hex runs did not succeed$/m)
+    const rows = s.split('\n').filter((line) => line.startsWith('| <code>'))
+    assert.equal(rows.length, 3, s)
+    for (const [i, id] of ids.entries()) {
+      const runId = onlyRun(id).id
+      assert.ok(rows[i]?.startsWith(`| <code>${id}</code> | [${runId}](`), rows[i])
+      assert.match(rows[i] ?? '', i === 1 ? /\| ❌ ERRORED \|/ : /\| ✅ COMPLETED \|/)
+    }
+
+    // Every line a run logs names its project first.
+    for (const id of ids) {
+      const runId = onlyRun(id).id
+      const tag = `[${id}] `
+      assert.ok(result.stdout.includes(`${tag}Started Hex run ${runId}`), `started line of ${id}`)
+      assert.ok(result.stdout.includes(`${tag}Run is `), `progress line of ${id}`)
+      assert.ok(result.stdout.includes(`::group::${tag}Run request for project ${id}`))
+      for (const line of plainLines(result).filter((l) => l.includes(runId)))
+        assert.ok(line.startsWith(tag), `unprefixed line about ${id}: ${line}`)
+    }
+    assert.ok(result.stdout.includes(`[${first}] Hex run ${onlyRun(first).id} COMPLETED in`))
+  })
+
+  it('fail-fast: true cancels the runs still going when one fails', async () => {
     const [long1, failing, long2] = [
       addProject(fake, { lifecycle: FOREVER }),
       addProject(fake, { lifecycle: [{ status: 'RUNNING', ms: 300 }, { status: 'ERRORED' }] }),
       addProject(fake, { lifecycle: FOREVER })
     ] as [string, string, string]
-    const started = Date.now()
+    const clock = clockOf(fake)
+    const started = clock.now()
     const result = await runMany([long1, failing, long2], { 'fail-fast': 'true' })
     assert.equal(result.exitCode, 1, result.log)
-    assert.ok(Date.now() - started < 15_000, 'did not wait for the long runs')
+    // On the virtual clock: without fail-fast the step would wait out its timeout (1h).
+    assert.ok(clock.now() - started < 15_000, 'did not wait for the long runs')
 
     assert.equal(entryFor(result, failing).status, 'ERRORED')
     assert.equal(onlyRun(failing).status, 'ERRORED')
@@ -225,66 +228,60 @@ describe('several projects in one step', () => {
     assertNoStackTrace(result)
   })
 
-  it.concurrent(
-    'fail-fast: true with max-parallel: 1 never triggers the projects after the failure',
-    async () => {
-      const [ok, failing, never1, never2] = [
-        addProject(fake, { lifecycle: QUICK }),
-        addProject(fake, { lifecycle: FAILS }),
-        addProject(fake, { lifecycle: QUICK }),
-        addProject(fake, { lifecycle: QUICK })
-      ] as [string, string, string, string]
-      const result = await runMany([ok, failing, never1, never2], {
-        'fail-fast': 'true',
-        'max-parallel': '1'
-      })
-      assert.equal(result.exitCode, 1, result.log)
-      assert.equal(entryFor(result, ok).status, 'COMPLETED')
-      assert.equal(entryFor(result, failing).status, 'ERRORED')
-      for (const id of [never1, never2]) {
-        assert.deepEqual(requestsFor(fake, id), [], `nothing sent for ${id}`)
-        assert.equal(fake.runs(id).length, 0)
-        const entry = entryFor(result, id)
-        assert.equal(entry.status, 'CANCELLED')
-        assert.equal(entry.runId, null)
-        assert.equal(entry.runUrl, null)
-      }
-      assert.match(result.summary, /Not started: another run failed, and fail-fast is on\./)
-      assert.equal(result.outputs.status, 'ERRORED')
+  it('fail-fast: true with max-parallel: 1 never triggers the projects after the failure', async () => {
+    const [ok, failing, never1, never2] = [
+      addProject(fake, { lifecycle: QUICK }),
+      addProject(fake, { lifecycle: FAILS }),
+      addProject(fake, { lifecycle: QUICK }),
+      addProject(fake, { lifecycle: QUICK })
+    ] as [string, string, string, string]
+    const result = await runMany([ok, failing, never1, never2], {
+      'fail-fast': 'true',
+      'max-parallel': '1'
+    })
+    assert.equal(result.exitCode, 1, result.log)
+    assert.equal(entryFor(result, ok).status, 'COMPLETED')
+    assert.equal(entryFor(result, failing).status, 'ERRORED')
+    for (const id of [never1, never2]) {
+      assert.deepEqual(requestsFor(fake, id), [], `nothing sent for ${id}`)
+      assert.equal(fake.runs(id).length, 0)
+      const entry = entryFor(result, id)
+      assert.equal(entry.status, 'CANCELLED')
+      assert.equal(entry.runId, null)
+      assert.equal(entry.runUrl, null)
     }
-  )
+    assert.match(result.summary, /Not started: another run failed, and fail-fast is on\./)
+    assert.equal(result.outputs.status, 'ERRORED')
+  })
 
-  it.concurrent(
-    'fail-fast off with max-parallel: 1 still runs the projects after a failure',
-    async () => {
-      const [failing, second, third] = [
-        addProject(fake, { lifecycle: FAILS }),
-        addProject(fake, { lifecycle: QUICK }),
-        addProject(fake, { lifecycle: QUICK })
-      ] as [string, string, string]
-      const result = await runMany([failing, second, third], { 'max-parallel': '1' })
-      assert.equal(result.exitCode, 1, result.log)
-      assert.equal(entryFor(result, failing).status, 'ERRORED')
-      for (const id of [second, third]) {
-        assert.equal(
-          methods(id, 'POST').length,
-          1,
-          `${id} was never triggered although fail-fast is off`
-        )
-        assert.equal(entryFor(result, id).status, 'COMPLETED')
-      }
-      assert.equal(errorAnnotations(result).length, 1, result.log)
-      assert.doesNotMatch(result.summary, /fail-fast is on/)
+  it('fail-fast off with max-parallel: 1 still runs the projects after a failure', async () => {
+    const [failing, second, third] = [
+      addProject(fake, { lifecycle: FAILS }),
+      addProject(fake, { lifecycle: QUICK }),
+      addProject(fake, { lifecycle: QUICK })
+    ] as [string, string, string]
+    const result = await runMany([failing, second, third], { 'max-parallel': '1' })
+    assert.equal(result.exitCode, 1, result.log)
+    assert.equal(entryFor(result, failing).status, 'ERRORED')
+    for (const id of [second, third]) {
+      assert.equal(
+        methods(id, 'POST').length,
+        1,
+        `${id} was never triggered although fail-fast is off`
+      )
+      assert.equal(entryFor(result, id).status, 'COMPLETED')
     }
-  )
+    assert.equal(errorAnnotations(result).length, 1, result.log)
+    assert.doesNotMatch(result.summary, /fail-fast is on/)
+  })
 })
 
 describe('max-parallel', () => {
-  it.concurrent('1: each run starts only after the one before has ended', async () => {
+  it('1: each run starts only after the one before has ended', async () => {
     const ids = [
-      addProject(fake, { lifecycle: QUICK }),
-      addProject(fake, { lifecycle: QUICK }),
-      addProject(fake, { lifecycle: QUICK })
+      addProject(fake, { lifecycle: LONG }),
+      addProject(fake, { lifecycle: LONG }),
+      addProject(fake, { lifecycle: LONG })
     ]
     const result = await runMany(ids, { 'max-parallel': '1' })
     assert.equal(result.exitCode, 0, result.log)
@@ -309,11 +306,11 @@ describe('max-parallel', () => {
     assert.deepEqual(errorAnnotations(result), [])
   })
 
-  it.concurrent('the default (4): three runs start together', async () => {
+  it('the default (4): three runs start together', async () => {
     const ids = [
-      addProject(fake, { lifecycle: QUICK }),
-      addProject(fake, { lifecycle: QUICK }),
-      addProject(fake, { lifecycle: QUICK })
+      addProject(fake, { lifecycle: LONG }),
+      addProject(fake, { lifecycle: LONG }),
+      addProject(fake, { lifecycle: LONG })
     ]
     const result = await runMany(ids)
     assert.equal(result.exitCode, 0, result.log)
@@ -327,43 +324,40 @@ describe('max-parallel', () => {
 })
 
 describe('run-id: a run started elsewhere', () => {
-  it.concurrent(
-    'a later step waits for the run an earlier step started with wait: false',
-    async () => {
-      const projectId = addProject(fake, {
-        lifecycle: [
-          { status: 'PENDING', ms: 100 },
-          { status: 'RUNNING', ms: 600 },
-          { status: 'COMPLETED' }
-        ]
-      })
-      const first = await runAgainst(fake, projectId, { wait: 'false' })
-      assert.equal(first.exitCode, 0, first.log)
-      const runId = first.outputs['run-id'] ?? ''
-      assert.equal(runId, onlyRun(projectId).id)
-      const sentByFirst = requestsFor(fake, projectId).length
+  it('a later step waits for the run an earlier step started with wait: false', async () => {
+    const projectId = addProject(fake, {
+      lifecycle: [
+        { status: 'PENDING', ms: 100 },
+        { status: 'RUNNING', ms: 600 },
+        { status: 'COMPLETED' }
+      ]
+    })
+    const first = await runAgainst(fake, projectId, { wait: 'false' })
+    assert.equal(first.exitCode, 0, first.log)
+    const runId = first.outputs['run-id'] ?? ''
+    assert.equal(runId, onlyRun(projectId).id)
+    const sentByFirst = requestsFor(fake, projectId).length
 
-      const second = await runAgainst(fake, projectId, { 'run-id': runId })
-      assert.equal(second.exitCode, 0, second.log)
-      assert.equal(second.outputs.status, 'COMPLETED')
-      assert.equal(second.outputs['run-id'], runId)
-      assert.match(second.outputs['run-url'] ?? '', new RegExp(runId))
-      assert.equal(entryFor(second, projectId).runId, runId)
+    const second = await runAgainst(fake, projectId, { 'run-id': runId })
+    assert.equal(second.exitCode, 0, second.log)
+    assert.equal(second.outputs.status, 'COMPLETED')
+    assert.equal(second.outputs['run-id'], runId)
+    assert.match(second.outputs['run-url'] ?? '', new RegExp(runId))
+    assert.equal(entryFor(second, projectId).runId, runId)
 
-      assert.equal(methods(projectId, 'POST').length, 1, 'one trigger in all')
-      assert.equal(fake.runs(projectId).length, 1)
-      const bySecond = requestsFor(fake, projectId).slice(sentByFirst)
-      assert.ok(bySecond.length >= 2, 'the second step polled')
-      for (const request of bySecond) {
-        assert.equal(request.method, 'GET')
-        assert.equal(request.path, runPath(projectId, runId))
-      }
-      assert.match(second.stdout, new RegExp(`Following Hex run ${runId}, started elsewhere`))
-      assert.match(second.summary, /run-id was given/)
+    assert.equal(methods(projectId, 'POST').length, 1, 'one trigger in all')
+    assert.equal(fake.runs(projectId).length, 1)
+    const bySecond = requestsFor(fake, projectId).slice(sentByFirst)
+    assert.ok(bySecond.length >= 2, 'the second step polled')
+    for (const request of bySecond) {
+      assert.equal(request.method, 'GET')
+      assert.equal(request.path, runPath(projectId, runId))
     }
-  )
+    assert.match(second.stdout, new RegExp(`Following Hex run ${runId}, started elsewhere`))
+    assert.match(second.summary, /run-id was given/)
+  })
 
-  it.concurrent('a run that has already ended: reports how it ended at once', async () => {
+  it('a run that has already ended: reports how it ended at once', async () => {
     const projectId = addProject(fake, { lifecycle: FAILS })
     const started = await fetch(`${fake.apiBase}/projects/${projectId}/runs`, {
       method: 'POST',
@@ -372,10 +366,13 @@ describe('run-id: a run started elsewhere', () => {
     })
     assert.equal(started.status, 201)
     const { id: runId } = onlyRun(projectId)
-    await until(() => onlyRun(projectId).status === 'ERRORED', 'the run to end')
+    // The run's 150 ms pass on the shared virtual clock; then it has ended.
+    const clock = clockOf(fake)
+    clock.advance(150)
+    assert.equal(onlyRun(projectId).status, 'ERRORED', 'the run has ended')
     // Long enough after its end that the step's own clock would give a different duration.
     const endedAt = onlyRun(projectId).terminalAt ?? 0
-    await sleep(Math.max(0, endedAt + 1_200 - Date.now()))
+    clock.advance(Math.max(0, endedAt + 1_200 - clock.now()))
     const sentBefore = requestsFor(fake, projectId).length
 
     const result = await runAgainst(fake, projectId, { 'run-id': runId })
@@ -392,7 +389,7 @@ describe('run-id: a run started elsewhere', () => {
     assert.equal(methods(projectId, 'DELETE').length, 0)
   })
 
-  it.concurrent('an unknown run: fails with the 404 message naming the run', async () => {
+  it('an unknown run: fails with the 404 message naming the run', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
     const runId = randomUUID()
     const result = await runAgainst(fake, projectId, { 'run-id': runId })
@@ -410,7 +407,7 @@ describe('run-id: a run started elsewhere', () => {
     assert.equal(fake.runs(projectId).length, 0)
   })
 
-  it.concurrent('with input-params: refused before anything is sent', async () => {
+  it('with input-params: refused before anything is sent', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
     const result = await runAgainst(fake, projectId, {
       'run-id': randomUUID(),
@@ -426,7 +423,7 @@ describe('run-id: a run started elsewhere', () => {
     assert.equal(result.outputs.status, 'ERROR')
   })
 
-  it.concurrent('with several projects: refused before anything is sent', async () => {
+  it('with several projects: refused before anything is sent', async () => {
     const ids = [addProject(fake), addProject(fake)]
     const result = await runMany(ids, { 'run-id': randomUUID() })
     assert.equal(result.exitCode, 1)
@@ -450,7 +447,7 @@ describe('project-name: found through the project list', () => {
     duplicates: string[]
     reports: Map<string, string>
   }> {
-    const hex = await FakeHex.start({ projects: [] })
+    const hex = await startHex({ projects: [] })
     const target = addProject(hex, { title: TARGET, lifecycle: QUICK })
     const reports = new Map<string, string>()
     for (let i = 1; i <= 150; i++) {
@@ -476,7 +473,7 @@ describe('project-name: found through the project list', () => {
   const listRequests = (hex: FakeHex) =>
     hex.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/projects')
 
-  it.concurrent('resolves a title on the second page and runs it', async () => {
+  it('resolves a title on the second page and runs it', async () => {
     const { hex, target } = await listFake()
     try {
       const result = await byName(hex, TARGET)
@@ -490,9 +487,17 @@ describe('project-name: found through the project list', () => {
       assert.equal(lists[1]?.query.limit, '100')
       assert.ok(lists[1]?.query.after, 'the second page asked with after')
       for (const list of lists) assert.equal(list.status, 200)
-      // The run is triggered only once the title is resolved.
+      // The run is triggered only once the title is resolved: no earlier on the clock (which
+      // stands still while requests are answered), and after the last page in order of arrival.
       const [trigger] = methods(target, 'POST', hex)
       assert.ok((trigger?.at ?? 0) >= (lists[1]?.at ?? Infinity))
+      const arrival = hex.requests.map((r) => `${r.method} ${r.path} ${r.query.after ?? ''}`)
+      const triggerIndex = arrival.indexOf(`POST /api/v1/projects/${target}/runs `)
+      const secondPageIndex = arrival.indexOf(`GET /api/v1/projects ${lists[1]?.query.after}`)
+      assert.ok(
+        secondPageIndex >= 0 && triggerIndex > secondPageIndex,
+        `trigger #${triggerIndex}, second page #${secondPageIndex}`
+      )
 
       assert.equal(onlyRun(target, hex).status, 'COMPLETED')
       assert.equal(result.outputs.status, 'COMPLETED')
@@ -506,38 +511,35 @@ describe('project-name: found through the project list', () => {
     }
   })
 
-  it.concurrent(
-    'a title that matches none: fails listing near matches, triggers nothing',
-    async () => {
-      const { hex, reports } = await listFake()
-      try {
-        const result = await byName(hex, 'Report 15')
-        assert.equal(result.exitCode, 1)
-        const errors = errorAnnotations(result)
-        assert.equal(errors.length, 1, result.log)
-        const report150 = reports.get('Report 150') ?? '-'
-        assert.match(
-          errors[0] ?? '',
-          new RegExp(
-            `Project name 'Report 15' matches none of the 153 projects the token can see; near matches: 'Report 150' \\(${report150}\\)\\.`
-          )
+  it('a title that matches none: fails listing near matches, triggers nothing', async () => {
+    const { hex, reports } = await listFake()
+    try {
+      const result = await byName(hex, 'Report 15')
+      assert.equal(result.exitCode, 1)
+      const errors = errorAnnotations(result)
+      assert.equal(errors.length, 1, result.log)
+      const report150 = reports.get('Report 150') ?? '-'
+      assert.match(
+        errors[0] ?? '',
+        new RegExp(
+          `Project name 'Report 15' matches none of the 153 projects the token can see; near matches: 'Report 150' \\(${report150}\\)\\.`
         )
-        assert.equal(listRequests(hex).length, 2, 'every page was read')
-        assert.equal(hex.runs().length, 0)
-        assert.equal(
-          hex.requests.filter((r) => r.method !== 'GET' || r.path !== '/api/v1/projects').length,
-          0,
-          'nothing but the project list was asked for'
-        )
-        assert.equal(result.outputs.status, 'ERROR')
-        assertNoStackTrace(result)
-      } finally {
-        await hex.close()
-      }
+      )
+      assert.equal(listRequests(hex).length, 2, 'every page was read')
+      assert.equal(hex.runs().length, 0)
+      assert.equal(
+        hex.requests.filter((r) => r.method !== 'GET' || r.path !== '/api/v1/projects').length,
+        0,
+        'nothing but the project list was asked for'
+      )
+      assert.equal(result.outputs.status, 'ERROR')
+      assertNoStackTrace(result)
+    } finally {
+      await hex.close()
     }
-  )
+  })
 
-  it.concurrent('a title that matches two: fails listing both IDs, triggers nothing', async () => {
+  it('a title that matches two: fails listing both IDs, triggers nothing', async () => {
     const { hex, duplicates } = await listFake()
     try {
       const result = await byName(hex, DUPLICATE)
@@ -556,7 +558,7 @@ describe('project-name: found through the project list', () => {
     }
   })
 
-  it.concurrent('a read-only token still resolves the title (then may not run it)', async () => {
+  it('a read-only token still resolves the title (then may not run it)', async () => {
     const { hex, target } = await listFake()
     try {
       const result = await byName(hex, TARGET, { 'api-token': READ_TOKEN })
@@ -578,54 +580,5 @@ describe('project-name: found through the project list', () => {
     } finally {
       await hex.close()
     }
-  })
-})
-
-describe('the post step after several runs', () => {
-  it.concurrent('cancels every run a killed main step left going', async () => {
-    const ids = [
-      addProject(fake, { lifecycle: FOREVER }),
-      addProject(fake, { lifecycle: FOREVER }),
-      addProject(fake, { lifecycle: FOREVER })
-    ]
-    const main = await runMany(
-      ids,
-      {},
-      {
-        onSpawn: signalWhen(
-          () => ids.every((id) => methods(id, 'GET').length >= 1),
-          'all three runs to be polled',
-          'SIGKILL'
-        )
-      }
-    )
-    assert.equal(main.signal, 'SIGKILL')
-    const ledger = ledgerOf(main)
-    assert.deepEqual(
-      [...ledger].sort((a, b) => a.projectId.localeCompare(b.projectId)),
-      ids
-        .map((projectId) => ({ projectId, runId: onlyRun(projectId).id, fate: 'open' }))
-        .sort((a, b) => a.projectId.localeCompare(b.projectId))
-    )
-    for (const id of ids) {
-      assert.equal(onlyRun(id).status, 'RUNNING')
-      assert.equal(methods(id, 'DELETE').length, 0)
-    }
-
-    const post = await runMany(ids, {}, { state: main.stateValues })
-    assert.equal(post.exitCode, 0, post.log)
-    for (const id of ids) {
-      const record = onlyRun(id)
-      assert.equal(record.status, 'KILLED', `run of ${id} cancelled`)
-      const deletes = methods(id, 'DELETE')
-      assert.equal(deletes.length, 1)
-      assert.equal(deletes[0]?.path, runPath(id, record.id))
-      assert.equal(methods(id, 'POST').length, 1, 'the post step triggers nothing')
-      assert.match(
-        post.stdout,
-        new RegExp(`Cancelled Hex run ${record.id}: the main step was stopped`)
-      )
-    }
-    assert.equal(post.summary.match(/Cancelled Hex run/g)?.length, 3, post.summary)
   })
 })

@@ -179,6 +179,15 @@ export class FakeHex {
           return // closing: the socket is being destroyed
         }
         return this.#answer(res, record, this.#process(req, url, body))
+      case 'answer-late': {
+        const processed = this.#process(req, url, body)
+        try {
+          await sleep(action.ms, undefined, { signal: this.#closing.signal })
+        } catch {
+          return // closing: the socket is being destroyed
+        }
+        return this.#answer(res, record, processed)
+      }
       case 'hang':
         return
       case 'reset':

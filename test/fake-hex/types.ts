@@ -69,6 +69,8 @@ export type FaultAction =
   | { kind: 'respond'; status: number; body?: string | object; headers?: Record<string, string> }
   /** Wait, then process and answer normally (the work is done even if the client gave up). */
   | { kind: 'delay'; ms: number }
+  /** Process at once (the run exists), then answer after a wait: an answer that comes too late. */
+  | { kind: 'answer-late'; ms: number }
   /** Never answer; the socket stays open until the client aborts or the server closes. */
   | { kind: 'hang' }
   /** Destroy the socket without processing anything. */
