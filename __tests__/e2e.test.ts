@@ -175,8 +175,9 @@ describe('the post step after a main step killed outright (SIGKILL)', () => {
   })
 
   it.concurrent('does not cancel a run that ended meanwhile, nor fail', async () => {
+    // Long enough that the kill lands while it runs, on a loaded machine too.
     const projectId = addProject(fake, {
-      lifecycle: [{ status: 'RUNNING', ms: 300 }, { status: 'COMPLETED' }]
+      lifecycle: [{ status: 'RUNNING', ms: 1_500 }, { status: 'COMPLETED' }]
     })
     const main = await run(
       projectId,
