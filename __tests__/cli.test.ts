@@ -1,17 +1,27 @@
 /**
- * The command-line tool (bin/hex-run-action.js, bundled in dist/cli/) against the stand-in Hex
- * server: the same core as the action, with plain-text output and exit codes.
+ * The command-line tool against the stand-in Hex server: the same core as the action, with
+ * plain-text output and exit codes.
+ *
+ * What only a process shows runs as one: the bundled program (bin/hex-run-action.js, bundled in
+ * dist/cli/) is spawned for its exit codes and for Ctrl-C. Everything else (options, the token
+ * rule, usage, the output) runs the command's source in process (src/cli/command.ts `main`), on
+ * the stand-in's virtual clock.
  */
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
+import { Output } from '../src/action/constants.ts'
+import { main } from '../src/cli/command.ts'
+import { TerminalIO } from '../src/cli/terminal-io.ts'
 import { FakeHex } from '../test/fake-hex/server.ts'
 import { ROOT } from '../test/runner/action-yml.ts'
+import { clockOf, startHex } from './helpers/action.ts'
 import { addProject, requestsFor, RUN_TOKEN, until } from './helpers/e2e.ts'
 
 const BIN = join(ROOT, 'bin/hex-run-action.js')
 const QUICK = [{ status: 'RUNNING', ms: 300 }, { status: 'COMPLETED' }]
+const FAILING = [{ status: 'RUNNING', ms: 200 }, { status: 'ERRORED' }]
 
 interface CliResult {
   code: number | null
@@ -19,6 +29,7 @@ interface CliResult {
   stderr: string
 }
 
+/** The bundled program in a process of its own, as a user runs it. */
 function cli(
   args: string[],
   env: Record<string, string> = { HEX_API_TOKEN: RUN_TOKEN },
@@ -36,15 +47,56 @@ function cli(
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
 }
 
+/** For the spawned program: a stand-in on real time. */
 let fake: FakeHex
+/** For the command in process: a stand-in on the virtual clock the command shares. */
+let hex: FakeHex
 beforeAll(async () => {
   fake = await FakeHex.start()
+  hex = await startHex()
 })
 afterAll(async () => {
   await fake.close()
+  await hex.close()
 })
 
-describe('hex-run-action on the command line', () => {
+/**
+ * The command's source in process, its streams collected, on `hex`'s virtual clock. `onOut` sees
+ * each piece of stdout as it is written (to stop the command at a given line, for instance).
+ */
+async function command(
+  args: string[],
+  options: {
+    env?: Record<string, string>
+    signal?: AbortSignal
+    onOut?: (text: string) => void
+  } = {}
+): Promise<CliResult> {
+  const clock = clockOf(hex)
+  let stdout = ''
+  let stderr = ''
+  const code = await main(
+    args,
+    {
+      out: (text) => {
+        stdout += text
+        options.onOut?.(text)
+      },
+      err: (text) => (stderr += text)
+    },
+    options.signal,
+    {
+      env: options.env ?? { HEX_API_TOKEN: RUN_TOKEN },
+      fetch: clock.track(globalThis.fetch),
+      now: clock.now,
+      sleep: clock.sleep,
+      random: clock.random
+    }
+  )
+  return { code, stdout, stderr }
+}
+
+describe('hex-run-action as a program (spawned: exit codes and Ctrl-C)', () => {
   it.concurrent('runs a project, prints the result and exits 0', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK, params: { region: 'string' } })
     const result = await cli([
@@ -72,9 +124,7 @@ describe('hex-run-action on the command line', () => {
   })
 
   it.concurrent('exits 1 when a run fails, with the error on stderr', async () => {
-    const projectId = addProject(fake, {
-      lifecycle: [{ status: 'RUNNING', ms: 200 }, { status: 'ERRORED' }]
-    })
+    const projectId = addProject(fake, { lifecycle: FAILING })
     const result = await cli(['--project-id', projectId, '--api-url', fake.apiBase])
     assert.equal(result.code, 1)
     assert.match(result.stderr, /^error: Hex run .* ended ERRORED/m)
@@ -98,40 +148,260 @@ describe('hex-run-action on the command line', () => {
     assert.equal(requestsFor(fake, projectId).filter((r) => r.method === 'DELETE').length, 1)
     assert.match(result.stdout, /^CANCELLED/m)
   })
+})
 
-  it.concurrent(
-    'validates its options as the action validates its inputs, sending nothing',
-    async () => {
-      const projectId = addProject(fake)
-      const result = await cli([
-        '--project-id',
-        projectId,
-        '--api-url',
-        fake.apiBase,
-        '--timeout',
-        'soon'
-      ])
-      assert.equal(result.code, 1)
-      assert.match(result.stderr, /error: Input 'timeout' must be a duration/)
-      assert.deepEqual(requestsFor(fake, projectId), [])
-    }
-  )
-
-  it.concurrent('takes the token only from HEX_API_TOKEN', async () => {
-    const missing = await cli(['--project-id', addProject(fake), '--api-url', fake.apiBase], {})
-    assert.equal(missing.code, 1)
-    assert.match(missing.stderr, /HEX_API_TOKEN is not set/)
-    const onArgv = await cli(['--project-id', addProject(fake), '--api-token', RUN_TOKEN])
-    assert.equal(onArgv.code, 2)
-    assert.match(onArgv.stderr, /--api-token is not taken on the command line/)
+// One virtual clock for all of these: they run one after another, never concurrently.
+describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
+  it('validates its options as the action validates its inputs, sending nothing', async () => {
+    const projectId = addProject(hex)
+    const result = await command([
+      '--project-id',
+      projectId,
+      '--api-url',
+      hex.apiBase,
+      '--timeout',
+      'soon'
+    ])
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /error: Input 'timeout' must be a duration/)
+    assert.deepEqual(requestsFor(hex, projectId), [])
+    // The result line still comes, with no time and no link.
+    assert.match(result.stdout, new RegExp(`^ERROR  ${projectId}$`, 'm'))
   })
 
-  it.concurrent('answers --help, and exits 2 on an unknown option', async () => {
-    const help = await cli(['--help'])
+  it('takes the token only from HEX_API_TOKEN', async () => {
+    const withoutToken = addProject(hex)
+    const missing = await command(['--project-id', withoutToken, '--api-url', hex.apiBase], {
+      env: {}
+    })
+    assert.equal(missing.code, 1)
+    assert.match(missing.stderr, /HEX_API_TOKEN is not set/)
+    assert.deepEqual(requestsFor(hex, withoutToken), [])
+
+    const onArgv = await command(['--project-id', addProject(hex), '--api-token', RUN_TOKEN])
+    assert.equal(onArgv.code, 2)
+    assert.match(onArgv.stderr, /--api-token is not taken on the command line/)
+    assert.ok(!(onArgv.stdout + onArgv.stderr).includes(RUN_TOKEN))
+  })
+
+  it('answers --help, and exits 2 on an unknown option', async () => {
+    const help = await command(['--help'])
     assert.equal(help.code, 0)
     assert.match(help.stdout, /^Usage: hex-run-action --project-id/)
-    const bad = await cli(['--bogus'])
+    assert.equal(help.stderr, '')
+    // The action's defaults filled in; where the token comes from; what Ctrl-C does.
+    assert.match(help.stdout, /--timeout <duration> .*\(default \S+\)/)
+    assert.match(help.stdout, /--max-parallel <n> .*\(default \d+\)/)
+    assert.match(help.stdout, /The API token is read from HEX_API_TOKEN\./)
+    assert.match(help.stdout, /Ctrl-C cancels the runs in Hex and exits 130/)
+    assert.deepEqual(await command(['-h']), help)
+
+    const bad = await command(['--bogus'])
     assert.equal(bad.code, 2)
     assert.match(bad.stderr, /Unknown option '--bogus'/)
+    assert.match(bad.stderr, /^Run hex-run-action --help for the options\.$/m)
+    assert.equal(bad.stdout, '')
+  })
+
+  it('exits 2, sending nothing, for a missing value or a value where none is taken', async () => {
+    const projectId = addProject(hex)
+    for (const args of [
+      ['--project-id'],
+      ['--project-id', projectId, '--api-url', hex.apiBase, '--wait', 'false'],
+      ['--project-id', projectId, '--api-url', hex.apiBase, '--dry-run=true']
+    ]) {
+      const result = await command(args)
+      assert.equal(result.code, 2, `${args.join(' ')}\n${result.stderr}`)
+      assert.match(result.stderr, /^hex-run-action: /)
+      assert.match(result.stderr, /^Run hex-run-action --help for the options\.$/m)
+      assert.equal(result.stdout, '')
+    }
+    assert.deepEqual(requestsFor(hex, projectId), [])
+  })
+
+  it('runs a project: the log on stdout, then the result line; no request lines', async () => {
+    const projectId = addProject(hex, { lifecycle: QUICK, params: { region: 'string' } })
+    const result = await command([
+      '--project-id',
+      projectId,
+      '--api-url',
+      hex.apiBase,
+      '--input-params',
+      '{"region": "emea"}'
+    ])
+    assert.equal(result.code, 0, result.stdout + result.stderr)
+    assert.equal(result.stderr, '')
+    const [run] = hex.runs(projectId)
+    assert.ok(run)
+    assert.match(result.stdout, new RegExp(`^Started Hex run ${run.id} .*: http`, 'm'))
+    assert.match(result.stdout, /^Run is COMPLETED/m)
+    // Last: a blank line, then the result.
+    assert.match(
+      result.stdout,
+      new RegExp(`\\n\\nCOMPLETED  ${projectId}  \\d+s  http\\S*${run.id}\\n$`)
+    )
+    assert.doesNotMatch(result.stdout, /^Run request for project/m)
+    assert.doesNotMatch(result.stdout, /^(POST|GET) http\S* -> \d+/m)
+    assert.deepEqual(requestsFor(hex, projectId)[0]?.body, {
+      inputParams: { region: 'emea' },
+      updatePublishedResults: false,
+      useCachedSqlResults: true
+    })
+  })
+
+  it('--verbose logs every request and the body of the trigger', async () => {
+    const projectId = addProject(hex, { lifecycle: QUICK })
+    const result = await command([
+      '--project-id',
+      projectId,
+      '--api-url',
+      hex.apiBase,
+      '--input-params',
+      '{"region": "emea"}',
+      '--verbose'
+    ])
+    assert.equal(result.code, 0, result.stdout + result.stderr)
+    const runs = `${hex.apiBase}/projects/${projectId}/runs`
+    // The request group: its name, then each line of the request indented, the JSON body's too.
+    assert.ok(
+      result.stdout.includes(
+        [
+          `Run request for project ${projectId}`,
+          `  POST ${runs}`,
+          '  {',
+          '    "updatePublishedResults": false,',
+          '    "useCachedSqlResults": true,',
+          '    "inputParams": {',
+          '      "region": "emea"',
+          '    }',
+          '  }',
+          ''
+        ].join('\n')
+      ),
+      result.stdout
+    )
+    // A debug line for each request: the trigger and every status read.
+    const [run] = hex.runs(projectId)
+    assert.ok(run)
+    assert.match(result.stdout, new RegExp(`^POST ${runs} -> 201 in \\d+ms$`, 'm'))
+    const reads = result.stdout.match(new RegExp(`^GET ${runs}/${run.id} -> 200 in \\d+ms$`, 'gm'))
+    assert.equal(
+      reads?.length,
+      requestsFor(hex, projectId).filter((r) => r.method === 'GET').length,
+      result.stdout
+    )
+    assert.ok(!result.stdout.includes(RUN_TOKEN))
+  })
+
+  it('prints one result line per project, statuses aligned, titles beside the IDs', async () => {
+    const completes = addProject(hex, { lifecycle: QUICK, title: 'CLI weekly metrics' })
+    const fails = addProject(hex, { lifecycle: FAILING, title: 'CLI daily' })
+    const byId = await command([
+      '--project-id',
+      completes,
+      '--project-id',
+      fails,
+      '--api-url',
+      hex.apiBase
+    ])
+    assert.equal(byId.code, 1, byId.stdout + byId.stderr)
+    const [completed] = hex.runs(completes)
+    const [errored] = hex.runs(fails)
+    assert.match(
+      byId.stdout,
+      new RegExp(
+        `\\n\\nCOMPLETED  ${completes}  \\d+s  http\\S*${completed?.id}\\n` +
+          `ERRORED    ${fails}  \\d+s  http\\S*${errored?.id}\\n$`
+      )
+    )
+    // Each run's lines are led by its project; the failure goes to stderr.
+    assert.match(byId.stdout, new RegExp(`^\\[${completes}\\] Started Hex run`, 'm'))
+    assert.match(byId.stderr, new RegExp(`^error: \\[${fails}\\] Hex run .* ended ERRORED`, 'm'))
+    assert.match(byId.stdout, /^1 of 2 Hex runs succeeded; 1 did not\.$/m)
+
+    const byName = await command([
+      '--project-name',
+      'CLI weekly metrics',
+      '--project-name',
+      'CLI daily',
+      '--api-url',
+      hex.apiBase
+    ])
+    assert.equal(byName.code, 1, byName.stdout + byName.stderr)
+    assert.match(
+      byName.stdout,
+      new RegExp(
+        `\\n\\nCOMPLETED  CLI weekly metrics \\(${completes}\\)  \\d+s  http\\S*\\n` +
+          `ERRORED    CLI daily \\(${fails}\\)  \\d+s  http\\S*\\n$`
+      )
+    )
+    assert.match(byName.stdout, /^\[CLI weekly metrics\] Started Hex run/m)
+  })
+
+  it('a run not waited for prints no time, and exits 0', async () => {
+    for (const [flag, status] of [
+      ['--no-wait', 'PENDING'],
+      ['--dry-run', 'DRY_RUN']
+    ] as const) {
+      const projectId = addProject(hex, { lifecycle: QUICK })
+      const result = await command(['--project-id', projectId, '--api-url', hex.apiBase, flag])
+      assert.equal(result.code, 0, result.stdout + result.stderr)
+      const [run] = hex.runs(projectId)
+      assert.match(
+        result.stdout,
+        new RegExp(`\\n\\n${status}  ${projectId}  http\\S*${run?.id}\\n$`),
+        flag
+      )
+    }
+  })
+
+  it('masks the token wherever it would show', async () => {
+    // A token pasted as the project: refused, and the message shows it masked.
+    const result = await command(['--project-id', RUN_TOKEN, '--api-url', hex.apiBase])
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /^error: Input 'project-id' must be a project UUID .*got '\*\*\*'/m)
+    assert.match(result.stdout, /^ERROR {2}\*{3}$/m)
+    assert.ok(!(result.stdout + result.stderr).includes(RUN_TOKEN))
+  })
+
+  for (const [reason, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143]
+  ] as const) {
+    it(`a stop (${reason}) cancels the run in Hex and exits ${code}`, async () => {
+      const projectId = addProject(hex, { lifecycle: [{ status: 'RUNNING' }] })
+      const stop = new AbortController()
+      const result = await command(['--project-id', projectId, '--api-url', hex.apiBase], {
+        signal: stop.signal,
+        onOut: (text) => {
+          if (text.startsWith('Run is RUNNING')) stop.abort(reason)
+        }
+      })
+      assert.equal(result.code, code, result.stdout + result.stderr)
+      assert.equal(hex.runs(projectId)[0]?.status, 'KILLED')
+      assert.equal(requestsFor(hex, projectId).filter((r) => r.method === 'DELETE').length, 1)
+      assert.match(result.stdout, /^Cancelled Hex run /m)
+      assert.match(result.stdout, new RegExp(`^CANCELLED  ${projectId}`, 'm'))
+    })
+  }
+
+  it('prints no result when the runs output is missing or unreadable', () => {
+    for (const runs of [undefined, '[]', 'not JSON']) {
+      let out = ''
+      const io = new TerminalIO({}, false, { out: (t) => (out += t), err: (t) => (out += t) })
+      if (runs !== undefined) io.setOutput(Output.Runs, runs)
+      io.printResult()
+      assert.equal(out, '', String(runs))
+    }
+  })
+
+  it('masks each secret it is given, an empty one masking nothing', () => {
+    let out = ''
+    const io = new TerminalIO({}, false, { out: (t) => (out += t), err: (t) => (out += t) })
+    io.setSecret('')
+    io.setSecret('s3cret')
+    io.info('before s3cret after')
+    io.warning('s3cret')
+    assert.equal(out, 'before *** after\nwarning: ***\n')
   })
 })

@@ -5,8 +5,9 @@
  * (a) It agrees with Hex's published description, read from ../shared/hex-api/openapi.json beside
  *     the repository (skipped with a notice where that is absent; scripts/check-contract.ts runs
  *     the same comparison against Hex's live description).
- * (b) The bundled action's requests fit it: Prism mocks the contract with request validation on,
- *     and the action runs against it as a runner runs it.
+ * (b) The action's requests fit it: Prism mocks the contract with request validation on, and the
+ *     action's source runs against it in process (on a virtual clock: Prism answers every run
+ *     COMPLETED at once), so the requests checked are the ones the code sends today.
  * (c) The stand-in Hex server's answers fit it, status by status.
  */
 import assert from 'node:assert/strict'
@@ -31,7 +32,6 @@ import { HexApiError } from '../src/hex/errors.ts'
 import { HexClient } from '../src/hex/client.ts'
 import type { RunProjectRequest } from '../src/hex/types.ts'
 import { DEFAULT_PROJECT_ID, FakeHex } from '../test/fake-hex/server.ts'
-import { runAction } from '../test/runner/run-action.ts'
 import {
   logViolations,
   startPrism,
@@ -40,6 +40,8 @@ import {
 } from './helpers/contract-prism.ts'
 import { exampleOf, ResponseValidator } from './helpers/contract-schema.ts'
 import { errorAnnotations, READ_TOKEN, RUN_TOKEN, UNKNOWN_TOKEN } from './helpers/e2e.ts'
+import { runInProcess } from './helpers/in-process.ts'
+import { VirtualClock } from './helpers/virtual-clock.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 /** Where CI puts Hex's description: shared/ lies beside the clone. */
@@ -142,7 +144,7 @@ function violationsOf(requests: ForwardedRequest[]): string[] {
   ])
 }
 
-describe("(b) the bundled action's requests fit the contract (Prism mock, request validation on)", () => {
+describe("(b) the action's requests fit the contract (Prism mock, request validation on)", () => {
   let prism: PrismMock
 
   beforeAll(async () => {
@@ -152,17 +154,21 @@ describe("(b) the bundled action's requests fit the contract (Prism mock, reques
     await prism?.close()
   })
 
-  /** Runs the action for a project of its own, so requests and log lines can be told apart. */
+  /**
+   * Runs the action's main step in process for a project of its own, so requests and log lines can
+   * be told apart, on a virtual clock of its own: Prism is not on it, but its runs are COMPLETED
+   * from the first read, so the waits between reads need no real time.
+   */
   async function runAgainstPrism(inputs: Record<string, string>) {
     const projectId = randomUUID()
-    const result = await runAction({
+    const result = await runInProcess({
       inputs: {
         'project-id': projectId,
         'api-token': TOKEN,
         'api-url': `${prism.origin}${SERVER_PATH}`,
         ...inputs
       },
-      killAfterMs: 15_000
+      clock: new VirtualClock()
     })
     const sent = prism.requests.filter((r) => r.path.includes(projectId))
     return { result, sent, projectId }
@@ -215,7 +221,7 @@ describe("(b) the bundled action's requests fit the contract (Prism mock, reques
 
   describe('a run to COMPLETED', () => {
     for (const variation of variations) {
-      it.concurrent(`with ${variation.name}`, async () => {
+      it(`with ${variation.name}`, async () => {
         const { result, sent, projectId } = await runAgainstPrism(variation.inputs)
         assert.equal(result.exitCode, 0, result.log)
         assert.deepEqual(errorAnnotations(result), [])
@@ -240,7 +246,7 @@ describe("(b) the bundled action's requests fit the contract (Prism mock, reques
       })
     }
 
-    it.concurrent('with dry-run', async () => {
+    it('with dry-run', async () => {
       const { result, sent, projectId } = await runAgainstPrism({ 'dry-run': 'true' })
       assert.equal(result.exitCode, 0, result.log)
       assertAccepted(sent, projectId)
@@ -251,31 +257,34 @@ describe("(b) the bundled action's requests fit the contract (Prism mock, reques
       assert.equal(result.outputs.status, 'DRY_RUN')
     })
 
-    // The action checks only type and includeSuccessScreenshot of each notification and passes
-    // the rest to Hex as given (src/settings.ts parseNotifications, src/main.ts runRequest).
-    it.concurrent(
-      'notifications the action accepts are ones Hex accepts (screenshotFormat, recipient lists)',
-      async () => {
-        const { result, sent } = await runAgainstPrism({
-          notifications: JSON.stringify([
-            {
-              type: 'FAILURE',
-              includeSuccessScreenshot: true,
-              screenshotFormat: 'jpg',
-              slackChannelIds: 'C0123456'
-            }
-          ])
-        })
-        assert.deepEqual(
-          violationsOf(sent),
-          [],
-          `The action accepted the notifications input and sent what Hex's description refuses ` +
-            `(ProjectRunNotification: screenshotFormat is png or pdf, slackChannelIds/userIds/groupIds ` +
-            `are arrays of strings, subject and body strings). It should refuse such input before ` +
-            `sending anything, as it does for type and includeSuccessScreenshot.\n${result.log}`
-        )
-      }
-    )
+    // The action checks each notification's fields against Hex's ProjectRunNotification
+    // (src/action/settings.ts parseNotifications) and passes it to Hex as given
+    // (src/action/plan.ts runRequest): what it sends must fit, and this input it refuses.
+    it('notifications the action accepts are ones Hex accepts (screenshotFormat, recipient lists)', async () => {
+      const { result, sent } = await runAgainstPrism({
+        notifications: JSON.stringify([
+          {
+            type: 'FAILURE',
+            includeSuccessScreenshot: true,
+            screenshotFormat: 'jpg',
+            slackChannelIds: 'C0123456'
+          }
+        ])
+      })
+      assert.deepEqual(
+        violationsOf(sent),
+        [],
+        `The action accepted the notifications input and sent what Hex's description refuses ` +
+          `(ProjectRunNotification: screenshotFormat is png or pdf, slackChannelIds/userIds/groupIds ` +
+          `are arrays of strings, subject and body strings). It should refuse such input before ` +
+          `sending anything, as it does for type and includeSuccessScreenshot.\n${result.log}`
+      )
+      assert.deepEqual(sent, [], result.log)
+      assert.equal(result.exitCode, 1, result.log)
+      const errors = errorAnnotations(result).join('\n')
+      assert.match(errors, /"screenshotFormat": it must be "png" or "pdf"/)
+      assert.match(errors, /"slackChannelIds": it must be an array of strings/)
+    })
   })
 
   describe('the client called directly', () => {
