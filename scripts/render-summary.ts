@@ -40,7 +40,7 @@ function runUrls(runId: string): Pick<RunReport, 'runId' | 'runUrl' | 'statusUrl
   }
 }
 
-/** Reports as src/action/report.ts words them in on each path, with the messages and notes it writes. */
+/** Reports as src/action/report.ts words them on each path, with the messages and notes it writes. */
 export const SAMPLES = {
   completed: {
     projectId: PROJECT_ID,
