@@ -11,6 +11,8 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '\\.ts$': '<rootDir>/test/jest/strip-types.js' },
   maxWorkers: 2,
+  // The slow files first, so the build of dist/ overlaps the rest (see the file).
+  testSequencer: '<rootDir>/test/jest/sequencer.js',
   // The end-to-end tests spawn the bundled action and wait for it; a few take several seconds.
   testTimeout: 60_000,
   collectCoverageFrom: ['src/**/*.ts'],
