@@ -14,15 +14,17 @@ import { runOne } from '../src/runs/run-one.ts'
 import { blindSchedule } from '../src/runs/schedule.ts'
 import { startCutShort } from '../src/runs/start.ts'
 import type { RunEvent, RunOutcome, RunPlan, RunTarget, Stops } from '../src/runs/types.ts'
-import { FakeHex, type FakeProject } from '../test/fake-hex/server.ts'
+import type { FakeHex, FakeProject } from '../test/fake-hex/server.ts'
+import { clockOf, startHex } from './helpers/action.ts'
 import { RUN_TOKEN } from './helpers/e2e.ts'
-import { VirtualClock } from './helpers/virtual-clock.ts'
+import type { VirtualClock } from './helpers/virtual-clock.ts'
 
-const clock = new VirtualClock()
 let fake: FakeHex
+let clock: VirtualClock
 
 beforeAll(async () => {
-  fake = await FakeHex.start({ now: clock.now })
+  fake = await startHex()
+  clock = clockOf(fake)
 })
 afterAll(async () => {
   await fake.close()
@@ -48,14 +50,22 @@ function plan(changes: Partial<RunPlan> = {}): RunPlan {
 
 async function go(
   target: RunTarget,
-  options: { plan?: Partial<RunPlan>; timeoutMs?: number; stops?: Stops; token?: string } = {}
+  options: {
+    plan?: Partial<RunPlan>
+    timeoutMs?: number
+    stops?: Stops
+    token?: string
+    /** Stops the run as a workflow cancel would, right after this event. */
+    stopOn?: (event: RunEvent) => boolean
+  } = {}
 ): Promise<{ outcome: RunOutcome; events: RunEvent[] }> {
   const events: RunEvent[] = []
+  const workflow = new AbortController()
   const session = new HexSession({
     client: new HexClient({
       apiBase: fake.apiBase,
       token: options.token ?? RUN_TOKEN,
-      fetch: globalThis.fetch,
+      fetch: clock.track(globalThis.fetch),
       now: clock.now
     }),
     clock,
@@ -65,8 +75,11 @@ async function go(
     target,
     plan: plan(options.plan),
     session,
-    stops: options.stops ?? {},
-    emit: (event) => events.push(event)
+    stops: options.stops ?? (options.stopOn ? { workflow: workflow.signal } : {}),
+    emit: (event) => {
+      events.push(event)
+      if (options.stopOn?.(event)) workflow.abort()
+    }
   })
   return { outcome, events }
 }
@@ -152,23 +165,10 @@ describe('runOne', () => {
 
   it('a workflow cancel stops the wait and cancels the run, with a stopping event first', async () => {
     const projectId = project({ lifecycle: [{ status: 'RUNNING' }] })
-    const workflow = new AbortController()
-    const events: RunEvent[] = []
-    const session = new HexSession({
-      client: new HexClient({ apiBase: fake.apiBase, token: RUN_TOKEN, now: clock.now }),
-      clock,
-      deadline: clock.now() + 3_600_000
-    })
-    const outcome = await runOne({
-      target: { projectId },
-      plan: plan(),
-      session,
-      stops: { workflow: workflow.signal },
-      emit: (event) => {
-        events.push(event)
-        if (event.type === 'state') workflow.abort()
-      }
-    })
+    const { outcome, events } = await go(
+      { projectId },
+      { stopOn: (event) => event.type === 'state' }
+    )
     assert.ok(outcome.kind === 'stopped')
     assert.equal(outcome.by, 'workflow')
     assert.equal(outcome.phase, 'going')
@@ -258,21 +258,7 @@ describe('a stop that cuts the start short', () => {
       path: `/api/v1/projects/${projectId}/runs`,
       action: { kind: 'respond', status: 429, headers: { 'retry-after': '30' } }
     })
-    const workflow = new AbortController()
-    const session = new HexSession({
-      client: new HexClient({ apiBase: fake.apiBase, token: RUN_TOKEN, now: clock.now }),
-      clock,
-      deadline: clock.now() + 3_600_000
-    })
-    const outcome = await runOne({
-      target: { projectId },
-      plan: plan(),
-      session,
-      stops: { workflow: workflow.signal },
-      emit: (event) => {
-        if (event.type === 'retry') workflow.abort()
-      }
-    })
+    const { outcome } = await go({ projectId }, { stopOn: (event) => event.type === 'retry' })
     assert.equal(outcome.kind, 'stopped')
     assert.equal(outcome.kind === 'stopped' && outcome.phase, 'before-start')
     assert.equal(fake.runs(projectId).length, 0)
@@ -287,21 +273,10 @@ describe('a stop that cuts the start short', () => {
       path: new RegExp(`/projects/${projectId}/runs/`),
       action: { kind: 'respond', status: 502 }
     })
-    const workflow = new AbortController()
-    const session = new HexSession({
-      client: new HexClient({ apiBase: fake.apiBase, token: RUN_TOKEN, now: clock.now }),
-      clock,
-      deadline: clock.now() + 3_600_000
-    })
-    const outcome = await runOne({
-      target: { projectId, runId: first.outcome.run.runId },
-      plan: plan(),
-      session,
-      stops: { workflow: workflow.signal },
-      emit: (event) => {
-        if (event.type === 'retry') workflow.abort()
-      }
-    })
+    const { outcome } = await go(
+      { projectId, runId: first.outcome.run.runId },
+      { stopOn: (event) => event.type === 'retry' }
+    )
     assert.equal(outcome.kind === 'stopped' && outcome.phase, 'before-start')
     assert.equal(
       fake.requests.filter((r) => r.method === 'DELETE' && r.path.includes(projectId)).length,

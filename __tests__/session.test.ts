@@ -9,14 +9,16 @@ import { HexClient } from '../src/hex/client.ts'
 import { RetriesExhaustedError, UnknownOutcomeError } from '../src/hex/retry.ts'
 import { HexSession } from '../src/hex/session.ts'
 import type { RetryNotice } from '../src/hex/retry.ts'
-import { FakeHex } from '../test/fake-hex/server.ts'
+import type { FakeHex } from '../test/fake-hex/server.ts'
+import { clockOf, startHex } from './helpers/action.ts'
 import { RUN_TOKEN } from './helpers/e2e.ts'
-import { VirtualClock } from './helpers/virtual-clock.ts'
+import type { VirtualClock } from './helpers/virtual-clock.ts'
 
-const clock = new VirtualClock()
 let fake: FakeHex
+let clock: VirtualClock
 beforeAll(async () => {
-  fake = await FakeHex.start({ now: clock.now })
+  fake = await startHex()
+  clock = clockOf(fake)
 })
 afterAll(async () => {
   await fake.close()
