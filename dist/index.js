@@ -31530,7 +31530,7 @@ function readLedger(text) {
 
 /***/ }),
 
-/***/ 2450:
+/***/ 6762:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31541,8 +31541,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: processRuntime
 
-// EXTERNAL MODULE: ./src/hex/client.ts
-var client = __nccwpck_require__(6562);
 // EXTERNAL MODULE: ./src/hex/errors.ts
 var errors = __nccwpck_require__(5282);
 ;// CONCATENATED MODULE: ./src/hex/projects.ts
@@ -31603,8 +31601,6 @@ function describe(p) {
     return `'${p.title}' (${p.id})`;
 }
 
-// EXTERNAL MODULE: ./src/hex/session.ts
-var hex_session = __nccwpck_require__(2537);
 // EXTERNAL MODULE: ./src/lib/runtime.ts + 1 modules
 var lib_runtime = __nccwpck_require__(9231);
 ;// CONCATENATED MODULE: ./src/runs/run-many.ts
@@ -31636,6 +31632,8 @@ async function runMany(targets, options, run) {
     return outcomes;
 }
 
+// EXTERNAL MODULE: ./src/hex/client.ts
+var client = __nccwpck_require__(6562);
 // EXTERNAL MODULE: ./src/hex/retry.ts
 var retry = __nccwpck_require__(543);
 // EXTERNAL MODULE: ./src/lib/duration.ts
@@ -32359,53 +32357,8 @@ function groupOutputs(reports, elapsedMs) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/runs/schedule.ts
-/**
- * The first status read goes out as soon as the trigger is answered and the next one 250 ms later,
- * so a run that ends in a second is noticed in about a second; each later gap doubles up to
- * poll-interval, so a long run costs about `duration / poll-interval` reads.
- */
-const FIRST_POLL_DELAY_MS = 250;
-const POLL_DELAY_GROWTH = 2;
-/** The wait before status read number `readsDone + 1`, knowing nothing of the run. */
-function nextPollDelay(readsDone, intervalMs) {
-    return Math.min(intervalMs, FIRST_POLL_DELAY_MS * POLL_DELAY_GROWTH ** readsDone);
-}
-/** Fast first reads, then every `intervalMs`: for a run whose length nothing predicts. */
-function blindSchedule(intervalMs) {
-    return { delayMs: (readsDone) => nextPollDelay(readsDone, intervalMs) };
-}
-
-;// CONCATENATED MODULE: ./src/action/plan.ts
-
-/** The RunProject body: only what the user set differently from Hex's own defaults is implied. */
-function runRequest(settings) {
-    const request = {
-        updatePublishedResults: settings.updatePublishedResults,
-        useCachedSqlResults: settings.useCachedSqlResults
-    };
-    if (Object.keys(settings.inputParams).length > 0)
-        request.inputParams = settings.inputParams;
-    if (settings.dryRun)
-        request.dryRun = true;
-    if (settings.viewId !== undefined)
-        request.viewId = settings.viewId;
-    if (settings.notifications !== undefined)
-        request.notifications = settings.notifications;
-    return request;
-}
-/** What the inputs decide about each run, for the run's own logic. */
-function runPlan(settings) {
-    return {
-        request: runRequest(settings),
-        apiBase: settings.apiBase,
-        wait: settings.wait,
-        schedule: blindSchedule(settings.pollIntervalMs),
-        cancelOnTimeout: settings.cancelOnTimeout,
-        cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel
-    };
-}
-
+// EXTERNAL MODULE: ./src/action/plan.ts + 2 modules
+var action_plan = __nccwpck_require__(5363);
 ;// CONCATENATED MODULE: ./src/action/summary.ts
 
 
@@ -32615,8 +32568,6 @@ var action_settings = __nccwpck_require__(9297);
 
 
 
-
-
 /**
  * The action's main step: trigger the runs (or follow one), wait for them, and report on every
  * path. `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
@@ -32644,17 +32595,9 @@ async function run(io = action_io/* coreIO */.I, runtime = lib_runtime/* process
     }
     const settings = parsed.settings;
     const startedAt = runtime.now();
-    const session = new hex_session/* HexSession */.w({
-        client: new client/* HexClient */.VY({
-            apiBase: settings.apiBase,
-            token: settings.apiToken,
-            fetch: runtime.fetch,
-            now: runtime.now,
-            requestTimeoutMs: settings.requestTimeoutMs,
-            onDebug: io.debug
-        }),
-        clock: runtime,
-        deadline: startedAt + settings.timeoutMs
+    const session = (0,action_plan/* hexSession */.C9)(settings, runtime, io, {
+        deadline: startedAt + settings.timeoutMs,
+        requestTimeoutMs: settings.requestTimeoutMs
     });
     let targets;
     try {
@@ -32674,7 +32617,7 @@ async function run(io = action_io/* coreIO */.I, runtime = lib_runtime/* process
     }
     const several = targets.length > 1;
     const ledger = new action_ledger/* RunLedger */.z(io);
-    const plan = runPlan(settings);
+    const plan = (0,action_plan/* runPlan */.Fo)(settings);
     const reportOf = (outcome) => toReport(outcome, settings);
     const start = async (target, stops) => {
         const log = several ? (0,action_io/* labelled */.w)(io, target.projectName ?? target.projectId) : io;
@@ -32731,22 +32674,184 @@ async function resolveTargets(settings, session, io) {
 
 /***/ }),
 
+/***/ 5363:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  C9: () => (/* binding */ hexSession),
+  Fo: () => (/* binding */ runPlan)
+});
+
+// UNUSED EXPORTS: runRequest
+
+// EXTERNAL MODULE: ./src/hex/client.ts
+var client = __nccwpck_require__(6562);
+// EXTERNAL MODULE: ./src/hex/retry.ts
+var retry = __nccwpck_require__(543);
+;// CONCATENATED MODULE: ./src/hex/session.ts
+
+/**
+ * The Hex API with the retry policy built in: a client, a clock, a deadline and a stop signal.
+ * Reads and cancels ride out transient failures until the deadline; a trigger is sent again only
+ * where Hex certainly started no run. Callers never wire retries themselves; they narrow a session
+ * (`with`) for a run's own stop signal or a cancel's budget.
+ */
+class HexSession {
+    client;
+    clock;
+    deadline;
+    signal;
+    onRetry;
+    constructor(options) {
+        this.client = options.client;
+        this.clock = options.clock;
+        this.deadline = options.deadline;
+        this.signal = options.signal;
+        this.onRetry = options.onRetry;
+    }
+    /** The same session with other bounds. `signal: undefined` makes one nothing can stop. */
+    with(changes) {
+        return new HexSession({
+            client: this.client,
+            clock: this.clock,
+            deadline: this.deadline,
+            signal: this.signal,
+            onRetry: this.onRetry,
+            ...changes
+        });
+    }
+    /** The same session, ending `budgetMs` from now and deaf to the stop signal (a cancel, a lookup). */
+    within(budgetMs, signal) {
+        return this.with({ deadline: this.clock.now() + budgetMs, signal });
+    }
+    /** GetRunStatus. */
+    getRun(projectId, runId) {
+        return this.retry(retry/* readVerdict */.wk, () => this.client.getRun(projectId, runId, { signal: this.signal }));
+    }
+    /** GetProjectRuns, API-triggered runs only, newest first. */
+    listApiRuns(projectId, limit) {
+        return this.retry(retry/* readVerdict */.wk, () => this.client.listApiRuns(projectId, limit, { signal: this.signal }));
+    }
+    /** ListProjects, one page. */
+    listProjects(name, after) {
+        return this.retry(retry/* readVerdict */.wk, () => this.client.listProjects(name, after, { signal: this.signal }));
+    }
+    /**
+     * RunProject. `requestSignal` abandons the request in flight; it may abort later than the
+     * session's signal, so that a trigger that completes can still be cancelled by its run id.
+     * Throws UnknownOutcomeError where Hex may have started a run: the caller looks for it.
+     */
+    trigger(projectId, request, requestSignal) {
+        return this.retry(retry/* triggerVerdict */.gX, () => this.client.runProject(projectId, request, { signal: requestSignal }), retry/* MAX_CONNECT_ATTEMPTS */.vK);
+    }
+    /** CancelRun. Each attempt fits in what is left before the deadline: one hung DELETE must not outlast it. */
+    cancelRun(projectId, runId) {
+        return this.retry(retry/* readVerdict */.wk, () => this.client.cancelRun(projectId, runId, {
+            timeoutMs: Math.max(1, this.deadline - this.clock.now())
+        }));
+    }
+    retry(verdict, attempt, maxConnectAttempts) {
+        const onRetry = this.onRetry;
+        return (0,retry/* withRetries */.LH)(attempt, {
+            verdict,
+            deadline: this.deadline,
+            now: this.clock.now,
+            sleep: this.clock.sleep,
+            random: this.clock.random,
+            signal: this.signal,
+            maxConnectAttempts,
+            onRetry: onRetry && ((notice) => onRetry(notice.error.context.operation, notice))
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runs/schedule.ts
+/**
+ * The first status read goes out as soon as the trigger is answered and the next one 250 ms later,
+ * so a run that ends in a second is noticed in about a second; each later gap doubles up to
+ * poll-interval, so a long run costs about `duration / poll-interval` reads.
+ */
+const FIRST_POLL_DELAY_MS = 250;
+const POLL_DELAY_GROWTH = 2;
+/** The wait before status read number `readsDone + 1`, knowing nothing of the run. */
+function nextPollDelay(readsDone, intervalMs) {
+    return Math.min(intervalMs, FIRST_POLL_DELAY_MS * POLL_DELAY_GROWTH ** readsDone);
+}
+/** Fast first reads, then every `intervalMs`: for a run whose length nothing predicts. */
+function blindSchedule(intervalMs) {
+    return { delayMs: (readsDone) => nextPollDelay(readsDone, intervalMs) };
+}
+
+;// CONCATENATED MODULE: ./src/action/plan.ts
+/** The settings turned into what the lower layers take: a Hex session, and each run's plan. */
+
+
+
+/**
+ * Hex at api-url with the token, on the runtime's clock, until `deadline`; each request gets at
+ * most `requestTimeoutMs` (request-timeout unless a step has less time), and is logged to debug.
+ */
+function hexSession(settings, runtime, io, bounds) {
+    return new HexSession({
+        client: new client/* HexClient */.VY({
+            apiBase: settings.apiBase,
+            token: settings.apiToken,
+            fetch: runtime.fetch,
+            now: runtime.now,
+            requestTimeoutMs: bounds.requestTimeoutMs,
+            onDebug: io.debug
+        }),
+        clock: runtime,
+        deadline: bounds.deadline
+    });
+}
+/** The RunProject body: only what the user set differently from Hex's own defaults is implied. */
+function runRequest(settings) {
+    const request = {
+        updatePublishedResults: settings.updatePublishedResults,
+        useCachedSqlResults: settings.useCachedSqlResults
+    };
+    if (Object.keys(settings.inputParams).length > 0)
+        request.inputParams = settings.inputParams;
+    if (settings.dryRun)
+        request.dryRun = true;
+    if (settings.viewId !== undefined)
+        request.viewId = settings.viewId;
+    if (settings.notifications !== undefined)
+        request.notifications = settings.notifications;
+    return request;
+}
+/** What the inputs decide about each run, for the run's own logic. */
+function runPlan(settings) {
+    return {
+        request: runRequest(settings),
+        apiBase: settings.apiBase,
+        wait: settings.wait,
+        schedule: blindSchedule(settings.pollIntervalMs),
+        cancelOnTimeout: settings.cancelOnTimeout,
+        cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel
+    };
+}
+
+
+/***/ }),
+
 /***/ 7718:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   b: () => (/* binding */ post)
 /* harmony export */ });
-/* harmony import */ var _hex_client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6562);
-/* harmony import */ var _hex_session_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2537);
-/* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8895);
-/* harmony import */ var _lib_runtime_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9231);
-/* harmony import */ var _runs_cancel_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8378);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(915);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7363);
-/* harmony import */ var _ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6885);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9297);
-
+/* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8895);
+/* harmony import */ var _lib_runtime_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9231);
+/* harmony import */ var _runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8378);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(915);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7363);
+/* harmony import */ var _ledger_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6885);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5363);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9297);
 
 
 
@@ -32760,32 +32865,25 @@ async function resolveTargets(settings, session, io) {
  * it could not: it was killed first, or a cancel failed. It does nothing for runs the main step
  * settled, and it never fails the job.
  */
-async function post(io = _io_js__WEBPACK_IMPORTED_MODULE_5__/* .coreIO */ .I, runtime = _lib_runtime_js__WEBPACK_IMPORTED_MODULE_2__/* .processRuntime */ .q) {
-    const left = (0,_ledger_js__WEBPACK_IMPORTED_MODULE_6__/* .readLedger */ .S)(io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.Runs)).filter((e) => e.fate !== 'settled');
+async function post(io = _io_js__WEBPACK_IMPORTED_MODULE_3__/* .coreIO */ .I, runtime = _lib_runtime_js__WEBPACK_IMPORTED_MODULE_0__/* .processRuntime */ .q) {
+    const left = (0,_ledger_js__WEBPACK_IMPORTED_MODULE_4__/* .readLedger */ .S)(io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .State */ .Uw.Runs)).filter((e) => e.fate !== 'settled');
     if (left.length === 0) {
         io.debug('The main step settled its runs (or started none): nothing to clean up.');
         return;
     }
-    const token = (0,_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .readToken */ .AI)(io.getInput, runtime.env);
+    const token = (0,_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .readToken */ .AI)(io.getInput, runtime.env);
     if (token !== '')
         io.setSecret(token);
-    const parsed = (0,_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .readSettings */ .sb)(io.getInput, runtime.env);
+    const parsed = (0,_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .readSettings */ .sb)(io.getInput, runtime.env);
     if (!parsed.ok) {
         io.warning(`Hex runs ${left.map((e) => e.runId).join(', ')} may still be going; the inputs could not be read again to cancel them.`);
         return;
     }
     const { settings } = parsed;
-    const session = new _hex_session_js__WEBPACK_IMPORTED_MODULE_1__/* .HexSession */ .w({
-        client: new _hex_client_js__WEBPACK_IMPORTED_MODULE_0__/* .HexClient */ .VY({
-            apiBase: settings.apiBase,
-            token: settings.apiToken,
-            fetch: runtime.fetch,
-            now: runtime.now,
-            requestTimeoutMs: Math.min(settings.requestTimeoutMs, _runs_cancel_js__WEBPACK_IMPORTED_MODULE_3__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_),
-            onDebug: io.debug
-        }),
-        clock: runtime,
-        deadline: runtime.now() + _runs_cancel_js__WEBPACK_IMPORTED_MODULE_3__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_
+    // The runner gives a post step little time: each request and the whole clean-up fit a cancel's.
+    const session = (0,_plan_js__WEBPACK_IMPORTED_MODULE_5__/* .hexSession */ .C9)(settings, runtime, io, {
+        deadline: runtime.now() + _runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_,
+        requestTimeoutMs: Math.min(settings.requestTimeoutMs, _runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_)
     });
     const lines = await Promise.all(left.map((entry) => cleanUp(entry, settings, session, io)));
     const done = lines.filter((line) => line !== undefined);
@@ -32807,8 +32905,8 @@ async function cleanUp({ projectId, runId, fate }, settings, session, io) {
         return undefined;
     }
     try {
-        const state = await session.within(_runs_cancel_js__WEBPACK_IMPORTED_MODULE_3__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_).getRun(projectId, runId);
-        if ((0,_hex_types_js__WEBPACK_IMPORTED_MODULE_8__/* .isTerminalStatus */ .TQ)(state.status)) {
+        const state = await session.within(_runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_).getRun(projectId, runId);
+        if ((0,_hex_types_js__WEBPACK_IMPORTED_MODULE_7__/* .isTerminalStatus */ .TQ)(state.status)) {
             io.info(`Hex run ${runId} already ended ${state.status}: nothing to cancel.`);
             return undefined;
         }
@@ -32816,7 +32914,7 @@ async function cleanUp({ projectId, runId, fate }, settings, session, io) {
     catch (error) {
         io.debug(`Could not read the run's status: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const result = await (0,_runs_cancel_js__WEBPACK_IMPORTED_MODULE_3__/* .cancelRun */ .Su)(session, projectId, runId, _runs_cancel_js__WEBPACK_IMPORTED_MODULE_3__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_);
+    const result = await (0,_runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelRun */ .Su)(session, projectId, runId, _runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_);
     if (result.kind === 'failed') {
         io.warning(`Hex run ${runId} may still be going: cancelling it failed: ${result.error}`);
         return undefined;
@@ -33670,92 +33768,6 @@ async function withRetries(attempt, options) {
 
 /***/ }),
 
-/***/ 2537:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   w: () => (/* binding */ HexSession)
-/* harmony export */ });
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(543);
-
-/**
- * The Hex API with the retry policy built in: a client, a clock, a deadline and a stop signal.
- * Reads and cancels ride out transient failures until the deadline; a trigger is sent again only
- * where Hex certainly started no run. Callers never wire retries themselves; they narrow a session
- * (`with`) for a run's own stop signal or a cancel's budget.
- */
-class HexSession {
-    client;
-    clock;
-    deadline;
-    signal;
-    onRetry;
-    constructor(options) {
-        this.client = options.client;
-        this.clock = options.clock;
-        this.deadline = options.deadline;
-        this.signal = options.signal;
-        this.onRetry = options.onRetry;
-    }
-    /** The same session with other bounds. `signal: undefined` makes one nothing can stop. */
-    with(changes) {
-        return new HexSession({
-            client: this.client,
-            clock: this.clock,
-            deadline: this.deadline,
-            signal: this.signal,
-            onRetry: this.onRetry,
-            ...changes
-        });
-    }
-    /** The same session, ending `budgetMs` from now and deaf to the stop signal (a cancel, a lookup). */
-    within(budgetMs, signal) {
-        return this.with({ deadline: this.clock.now() + budgetMs, signal });
-    }
-    /** GetRunStatus. */
-    getRun(projectId, runId) {
-        return this.retry(_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .readVerdict */ .wk, () => this.client.getRun(projectId, runId, { signal: this.signal }));
-    }
-    /** GetProjectRuns, API-triggered runs only, newest first. */
-    listApiRuns(projectId, limit) {
-        return this.retry(_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .readVerdict */ .wk, () => this.client.listApiRuns(projectId, limit, { signal: this.signal }));
-    }
-    /** ListProjects, one page. */
-    listProjects(name, after) {
-        return this.retry(_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .readVerdict */ .wk, () => this.client.listProjects(name, after, { signal: this.signal }));
-    }
-    /**
-     * RunProject. `requestSignal` abandons the request in flight; it may abort later than the
-     * session's signal, so that a trigger that completes can still be cancelled by its run id.
-     * Throws UnknownOutcomeError where Hex may have started a run: the caller looks for it.
-     */
-    trigger(projectId, request, requestSignal) {
-        return this.retry(_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .triggerVerdict */ .gX, () => this.client.runProject(projectId, request, { signal: requestSignal }), _retry_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_CONNECT_ATTEMPTS */ .vK);
-    }
-    /** CancelRun. Each attempt fits in what is left before the deadline: one hung DELETE must not outlast it. */
-    cancelRun(projectId, runId) {
-        return this.retry(_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .readVerdict */ .wk, () => this.client.cancelRun(projectId, runId, {
-            timeoutMs: Math.max(1, this.deadline - this.clock.now())
-        }));
-    }
-    retry(verdict, attempt, maxConnectAttempts) {
-        const onRetry = this.onRetry;
-        return (0,_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .withRetries */ .LH)(attempt, {
-            verdict,
-            deadline: this.deadline,
-            now: this.clock.now,
-            sleep: this.clock.sleep,
-            random: this.clock.random,
-            signal: this.signal,
-            maxConnectAttempts,
-            onRetry: onRetry && ((notice) => onRetry(notice.error.context.operation, notice))
-        });
-    }
-}
-
-
-/***/ }),
-
 /***/ 8895:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -33795,7 +33807,7 @@ function isTerminalStatus(status) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _action_constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
 /* harmony import */ var _action_io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7363);
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2450);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6762);
 /* harmony import */ var _action_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7718);
 
 

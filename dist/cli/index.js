@@ -28641,6 +28641,142 @@ function explainStatus(context, status, statusText, body) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/hex/projects.ts
+
+/** A project title that matched none, or several, of the projects the token can see. */
+class ProjectNameError extends HexError {
+}
+/** How many near matches an error lists. */
+const CANDIDATES_SHOWN = 10;
+/**
+ * Resolves project titles to IDs with ListProjects, following its pages. Titles match exactly,
+ * ignoring case and surrounding white space; each must match one project.
+ */
+async function findProjects(session, names, onPage) {
+    const all = [];
+    let after;
+    let page = 0;
+    do {
+        const cursor = after;
+        const result = await session.listProjects(names.join("', '"), cursor);
+        page += 1;
+        all.push(...result.projects);
+        onPage?.(page, result.projects.length);
+        // A cursor that does not move would loop for ever.
+        after = result.after !== cursor ? result.after : undefined;
+    } while (after !== undefined);
+    const ids = new Map();
+    const problems = [];
+    for (const name of names) {
+        const key = normalise(name);
+        const matches = all.filter((p) => normalise(p.title) === key);
+        const [only] = matches;
+        if (matches.length === 1 && only) {
+            ids.set(name, only.id);
+        }
+        else if (matches.length > 1) {
+            problems.push(`Project name '${name}' matches ${matches.length} projects: ${matches.map(describe).join(', ')}. Give the one you mean as project-id.`);
+        }
+        else {
+            const near = all.filter((p) => normalise(p.title).includes(key) || key.includes(normalise(p.title)));
+            const shown = near.slice(0, CANDIDATES_SHOWN).map(describe);
+            const more = near.length > shown.length ? ` and ${near.length - shown.length} more` : '';
+            problems.push(`Project name '${name}' matches none of the ${all.length} projects the token can see${shown.length > 0 ? `; near matches: ${shown.join(', ')}${more}` : ''}. Check the title (and that the project is shared with the token's user), or give project-id.`);
+        }
+    }
+    if (problems.length > 0)
+        throw new ProjectNameError(problems.join(' '), {
+            operation: 'find',
+            projectId: names.join(', '),
+            host: ''
+        });
+    return ids;
+}
+function normalise(title) {
+    return title.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+function describe(p) {
+    return `'${p.title}' (${p.id})`;
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/lib/runtime.ts
+
+
+/**
+ * fetch through undici's EnvHttpProxyAgent, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY as
+ * the runner does (Node's global fetch ignores them). It is the undici that @actions/core already
+ * bundles, so it costs no second copy, and Node's own fetch is never loaded.
+ */
+function proxyAwareFetch() {
+    let dispatcher;
+    return (input, init) => {
+        dispatcher ??= quietly(() => new undici/* EnvHttpProxyAgent */.J2());
+        return (0,undici/* fetch */.hd)(input, {
+            ...init,
+            dispatcher
+        });
+    };
+}
+/**
+ * undici 6 marks EnvHttpProxyAgent experimental with a process warning, which would land in every
+ * job log as a stray stderr line. Only that warning (code UNDICI-EHPA) is held back.
+ */
+function quietly(make) {
+    const original = Object.getOwnPropertyDescriptor(process, 'emitWarning');
+    const emit = process.emitWarning.bind(process);
+    process.emitWarning = (...args) => {
+        if (args[1]?.code !== 'UNDICI-EHPA')
+            emit(...args);
+    };
+    try {
+        return make();
+    }
+    finally {
+        if (original)
+            Object.defineProperty(process, 'emitWarning', original);
+    }
+}
+const processRuntime = {
+    env: process.env,
+    fetch: proxyAwareFetch(),
+    now: () => Date.now(),
+    sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
+    random: Math.random
+};
+
+;// CONCATENATED MODULE: ./src/runs/run-many.ts
+/**
+ * Several projects: at most maxParallel runs go at once, the next starting as one ends. Outcomes
+ * come back in the order of the targets.
+ */
+async function runMany(targets, options, run) {
+    const failFast = new AbortController();
+    const stops = {
+        workflow: options.workflow,
+        failFast: options.failFast ? failFast.signal : undefined
+    };
+    const outcomes = [];
+    let next = 0;
+    const worker = async () => {
+        while (next < targets.length) {
+            const i = next++;
+            // A run whose turn comes after a stop is not started: `run` reports it as such.
+            const outcome = await run(targets[i], stops);
+            outcomes[i] = outcome;
+            // A run fail-fast stopped is a consequence, not a new failure.
+            const stoppedByFailFast = outcome.kind === 'stopped' && outcome.by === 'fail-fast';
+            if (options.failFast && !stoppedByFailFast && options.isFailure(outcome))
+                failFast.abort();
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.maxParallel, targets.length) }, worker));
+    return outcomes;
+}
+
 ;// CONCATENATED MODULE: ./src/lib/duration.ts
 const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1_000 };
 /** `1h30m`, `90s`, `2h`, `1h 5m 3s`, or a bare number of seconds (`600`, `2.5`). */
@@ -28898,64 +29034,6 @@ function optionalVersion(value) {
     return optionalString(value);
 }
 
-;// CONCATENATED MODULE: ./src/hex/projects.ts
-
-/** A project title that matched none, or several, of the projects the token can see. */
-class ProjectNameError extends HexError {
-}
-/** How many near matches an error lists. */
-const CANDIDATES_SHOWN = 10;
-/**
- * Resolves project titles to IDs with ListProjects, following its pages. Titles match exactly,
- * ignoring case and surrounding white space; each must match one project.
- */
-async function findProjects(session, names, onPage) {
-    const all = [];
-    let after;
-    let page = 0;
-    do {
-        const cursor = after;
-        const result = await session.listProjects(names.join("', '"), cursor);
-        page += 1;
-        all.push(...result.projects);
-        onPage?.(page, result.projects.length);
-        // A cursor that does not move would loop for ever.
-        after = result.after !== cursor ? result.after : undefined;
-    } while (after !== undefined);
-    const ids = new Map();
-    const problems = [];
-    for (const name of names) {
-        const key = normalise(name);
-        const matches = all.filter((p) => normalise(p.title) === key);
-        const [only] = matches;
-        if (matches.length === 1 && only) {
-            ids.set(name, only.id);
-        }
-        else if (matches.length > 1) {
-            problems.push(`Project name '${name}' matches ${matches.length} projects: ${matches.map(describe).join(', ')}. Give the one you mean as project-id.`);
-        }
-        else {
-            const near = all.filter((p) => normalise(p.title).includes(key) || key.includes(normalise(p.title)));
-            const shown = near.slice(0, CANDIDATES_SHOWN).map(describe);
-            const more = near.length > shown.length ? ` and ${near.length - shown.length} more` : '';
-            problems.push(`Project name '${name}' matches none of the ${all.length} projects the token can see${shown.length > 0 ? `; near matches: ${shown.join(', ')}${more}` : ''}. Check the title (and that the project is shared with the token's user), or give project-id.`);
-        }
-    }
-    if (problems.length > 0)
-        throw new ProjectNameError(problems.join(' '), {
-            operation: 'find',
-            projectId: names.join(', '),
-            host: ''
-        });
-    return ids;
-}
-function normalise(title) {
-    return title.trim().replace(/\s+/g, ' ').toLowerCase();
-}
-function describe(p) {
-    return `'${p.title}' (${p.id})`;
-}
-
 ;// CONCATENATED MODULE: ./src/hex/retry.ts
 
 
@@ -29102,161 +29180,6 @@ async function withRetries(attempt, options) {
                 throw error;
         }
     }
-}
-
-;// CONCATENATED MODULE: ./src/hex/session.ts
-
-/**
- * The Hex API with the retry policy built in: a client, a clock, a deadline and a stop signal.
- * Reads and cancels ride out transient failures until the deadline; a trigger is sent again only
- * where Hex certainly started no run. Callers never wire retries themselves; they narrow a session
- * (`with`) for a run's own stop signal or a cancel's budget.
- */
-class HexSession {
-    client;
-    clock;
-    deadline;
-    signal;
-    onRetry;
-    constructor(options) {
-        this.client = options.client;
-        this.clock = options.clock;
-        this.deadline = options.deadline;
-        this.signal = options.signal;
-        this.onRetry = options.onRetry;
-    }
-    /** The same session with other bounds. `signal: undefined` makes one nothing can stop. */
-    with(changes) {
-        return new HexSession({
-            client: this.client,
-            clock: this.clock,
-            deadline: this.deadline,
-            signal: this.signal,
-            onRetry: this.onRetry,
-            ...changes
-        });
-    }
-    /** The same session, ending `budgetMs` from now and deaf to the stop signal (a cancel, a lookup). */
-    within(budgetMs, signal) {
-        return this.with({ deadline: this.clock.now() + budgetMs, signal });
-    }
-    /** GetRunStatus. */
-    getRun(projectId, runId) {
-        return this.retry(readVerdict, () => this.client.getRun(projectId, runId, { signal: this.signal }));
-    }
-    /** GetProjectRuns, API-triggered runs only, newest first. */
-    listApiRuns(projectId, limit) {
-        return this.retry(readVerdict, () => this.client.listApiRuns(projectId, limit, { signal: this.signal }));
-    }
-    /** ListProjects, one page. */
-    listProjects(name, after) {
-        return this.retry(readVerdict, () => this.client.listProjects(name, after, { signal: this.signal }));
-    }
-    /**
-     * RunProject. `requestSignal` abandons the request in flight; it may abort later than the
-     * session's signal, so that a trigger that completes can still be cancelled by its run id.
-     * Throws UnknownOutcomeError where Hex may have started a run: the caller looks for it.
-     */
-    trigger(projectId, request, requestSignal) {
-        return this.retry(triggerVerdict, () => this.client.runProject(projectId, request, { signal: requestSignal }), MAX_CONNECT_ATTEMPTS);
-    }
-    /** CancelRun. Each attempt fits in what is left before the deadline: one hung DELETE must not outlast it. */
-    cancelRun(projectId, runId) {
-        return this.retry(readVerdict, () => this.client.cancelRun(projectId, runId, {
-            timeoutMs: Math.max(1, this.deadline - this.clock.now())
-        }));
-    }
-    retry(verdict, attempt, maxConnectAttempts) {
-        const onRetry = this.onRetry;
-        return withRetries(attempt, {
-            verdict,
-            deadline: this.deadline,
-            now: this.clock.now,
-            sleep: this.clock.sleep,
-            random: this.clock.random,
-            signal: this.signal,
-            maxConnectAttempts,
-            onRetry: onRetry && ((notice) => onRetry(notice.error.context.operation, notice))
-        });
-    }
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/lib/runtime.ts
-
-
-/**
- * fetch through undici's EnvHttpProxyAgent, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY as
- * the runner does (Node's global fetch ignores them). It is the undici that @actions/core already
- * bundles, so it costs no second copy, and Node's own fetch is never loaded.
- */
-function proxyAwareFetch() {
-    let dispatcher;
-    return (input, init) => {
-        dispatcher ??= quietly(() => new undici/* EnvHttpProxyAgent */.J2());
-        return (0,undici/* fetch */.hd)(input, {
-            ...init,
-            dispatcher
-        });
-    };
-}
-/**
- * undici 6 marks EnvHttpProxyAgent experimental with a process warning, which would land in every
- * job log as a stray stderr line. Only that warning (code UNDICI-EHPA) is held back.
- */
-function quietly(make) {
-    const original = Object.getOwnPropertyDescriptor(process, 'emitWarning');
-    const emit = process.emitWarning.bind(process);
-    process.emitWarning = (...args) => {
-        if (args[1]?.code !== 'UNDICI-EHPA')
-            emit(...args);
-    };
-    try {
-        return make();
-    }
-    finally {
-        if (original)
-            Object.defineProperty(process, 'emitWarning', original);
-    }
-}
-const processRuntime = {
-    env: process.env,
-    fetch: proxyAwareFetch(),
-    now: () => Date.now(),
-    sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
-    random: Math.random
-};
-
-;// CONCATENATED MODULE: ./src/runs/run-many.ts
-/**
- * Several projects: at most maxParallel runs go at once, the next starting as one ends. Outcomes
- * come back in the order of the targets.
- */
-async function runMany(targets, options, run) {
-    const failFast = new AbortController();
-    const stops = {
-        workflow: options.workflow,
-        failFast: options.failFast ? failFast.signal : undefined
-    };
-    const outcomes = [];
-    let next = 0;
-    const worker = async () => {
-        while (next < targets.length) {
-            const i = next++;
-            // A run whose turn comes after a stop is not started: `run` reports it as such.
-            const outcome = await run(targets[i], stops);
-            outcomes[i] = outcome;
-            // A run fail-fast stopped is a consequence, not a new failure.
-            const stoppedByFailFast = outcome.kind === 'stopped' && outcome.by === 'fail-fast';
-            if (options.failFast && !stoppedByFailFast && options.isFailure(outcome))
-                failFast.abort();
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(options.maxParallel, targets.length) }, worker));
-    return outcomes;
 }
 
 ;// CONCATENATED MODULE: ./src/hex/types.ts
@@ -33066,6 +32989,83 @@ function groupOutputs(reports, elapsedMs) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/hex/session.ts
+
+/**
+ * The Hex API with the retry policy built in: a client, a clock, a deadline and a stop signal.
+ * Reads and cancels ride out transient failures until the deadline; a trigger is sent again only
+ * where Hex certainly started no run. Callers never wire retries themselves; they narrow a session
+ * (`with`) for a run's own stop signal or a cancel's budget.
+ */
+class HexSession {
+    client;
+    clock;
+    deadline;
+    signal;
+    onRetry;
+    constructor(options) {
+        this.client = options.client;
+        this.clock = options.clock;
+        this.deadline = options.deadline;
+        this.signal = options.signal;
+        this.onRetry = options.onRetry;
+    }
+    /** The same session with other bounds. `signal: undefined` makes one nothing can stop. */
+    with(changes) {
+        return new HexSession({
+            client: this.client,
+            clock: this.clock,
+            deadline: this.deadline,
+            signal: this.signal,
+            onRetry: this.onRetry,
+            ...changes
+        });
+    }
+    /** The same session, ending `budgetMs` from now and deaf to the stop signal (a cancel, a lookup). */
+    within(budgetMs, signal) {
+        return this.with({ deadline: this.clock.now() + budgetMs, signal });
+    }
+    /** GetRunStatus. */
+    getRun(projectId, runId) {
+        return this.retry(readVerdict, () => this.client.getRun(projectId, runId, { signal: this.signal }));
+    }
+    /** GetProjectRuns, API-triggered runs only, newest first. */
+    listApiRuns(projectId, limit) {
+        return this.retry(readVerdict, () => this.client.listApiRuns(projectId, limit, { signal: this.signal }));
+    }
+    /** ListProjects, one page. */
+    listProjects(name, after) {
+        return this.retry(readVerdict, () => this.client.listProjects(name, after, { signal: this.signal }));
+    }
+    /**
+     * RunProject. `requestSignal` abandons the request in flight; it may abort later than the
+     * session's signal, so that a trigger that completes can still be cancelled by its run id.
+     * Throws UnknownOutcomeError where Hex may have started a run: the caller looks for it.
+     */
+    trigger(projectId, request, requestSignal) {
+        return this.retry(triggerVerdict, () => this.client.runProject(projectId, request, { signal: requestSignal }), MAX_CONNECT_ATTEMPTS);
+    }
+    /** CancelRun. Each attempt fits in what is left before the deadline: one hung DELETE must not outlast it. */
+    cancelRun(projectId, runId) {
+        return this.retry(readVerdict, () => this.client.cancelRun(projectId, runId, {
+            timeoutMs: Math.max(1, this.deadline - this.clock.now())
+        }));
+    }
+    retry(verdict, attempt, maxConnectAttempts) {
+        const onRetry = this.onRetry;
+        return withRetries(attempt, {
+            verdict,
+            deadline: this.deadline,
+            now: this.clock.now,
+            sleep: this.clock.sleep,
+            random: this.clock.random,
+            signal: this.signal,
+            maxConnectAttempts,
+            onRetry: onRetry && ((notice) => onRetry(notice.error.context.operation, notice))
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/runs/schedule.ts
 /**
  * The first status read goes out as soon as the trigger is answered and the next one 250 ms later,
@@ -33084,7 +33084,28 @@ function blindSchedule(intervalMs) {
 }
 
 ;// CONCATENATED MODULE: ./src/action/plan.ts
+/** The settings turned into what the lower layers take: a Hex session, and each run's plan. */
 
+
+
+/**
+ * Hex at api-url with the token, on the runtime's clock, until `deadline`; each request gets at
+ * most `requestTimeoutMs` (request-timeout unless a step has less time), and is logged to debug.
+ */
+function hexSession(settings, runtime, io, bounds) {
+    return new HexSession({
+        client: new HexClient({
+            apiBase: settings.apiBase,
+            token: settings.apiToken,
+            fetch: runtime.fetch,
+            now: runtime.now,
+            requestTimeoutMs: bounds.requestTimeoutMs,
+            onDebug: io.debug
+        }),
+        clock: runtime,
+        deadline: bounds.deadline
+    });
+}
 /** The RunProject body: only what the user set differently from Hex's own defaults is implied. */
 function runRequest(settings) {
     const request = {
@@ -33556,8 +33577,6 @@ function parseApiUrl(value, errors) {
 
 
 
-
-
 /**
  * The action's main step: trigger the runs (or follow one), wait for them, and report on every
  * path. `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
@@ -33585,17 +33604,9 @@ async function run(io = coreIO, runtime = processRuntime, signal) {
     }
     const settings = parsed.settings;
     const startedAt = runtime.now();
-    const session = new HexSession({
-        client: new HexClient({
-            apiBase: settings.apiBase,
-            token: settings.apiToken,
-            fetch: runtime.fetch,
-            now: runtime.now,
-            requestTimeoutMs: settings.requestTimeoutMs,
-            onDebug: io.debug
-        }),
-        clock: runtime,
-        deadline: startedAt + settings.timeoutMs
+    const session = hexSession(settings, runtime, io, {
+        deadline: startedAt + settings.timeoutMs,
+        requestTimeoutMs: settings.requestTimeoutMs
     });
     let targets;
     try {

@@ -1,7 +1,6 @@
-import { HexClient } from '../hex/client.ts'
 import { HexError } from '../hex/errors.ts'
 import { findProjects } from '../hex/projects.ts'
-import { HexSession } from '../hex/session.ts'
+import type { HexSession } from '../hex/session.ts'
 import { processRuntime, type Runtime } from '../lib/runtime.ts'
 import { runMany } from '../runs/run-many.ts'
 import { runOne } from '../runs/run-one.ts'
@@ -11,7 +10,7 @@ import { coreIO, labelled, type ActionIO } from './io.ts'
 import { RunLedger } from './ledger.ts'
 import { narrator } from './narrate.ts'
 import { reportOutputs } from './outputs.ts'
-import { runPlan } from './plan.ts'
+import { hexSession, runPlan } from './plan.ts'
 import { publish, writeResults } from './publish.ts'
 import { ActionStatus, toReport, type RunReport } from './report.ts'
 import { readSettings, readToken, type Settings } from './settings.ts'
@@ -50,17 +49,9 @@ export async function run(
 
   const settings = parsed.settings
   const startedAt = runtime.now()
-  const session = new HexSession({
-    client: new HexClient({
-      apiBase: settings.apiBase,
-      token: settings.apiToken,
-      fetch: runtime.fetch,
-      now: runtime.now,
-      requestTimeoutMs: settings.requestTimeoutMs,
-      onDebug: io.debug
-    }),
-    clock: runtime,
-    deadline: startedAt + settings.timeoutMs
+  const session = hexSession(settings, runtime, io, {
+    deadline: startedAt + settings.timeoutMs,
+    requestTimeoutMs: settings.requestTimeoutMs
   })
 
   let targets: RunTarget[]

@@ -1,7 +1,36 @@
+/** The settings turned into what the lower layers take: a Hex session, and each run's plan. */
+import { HexClient } from '../hex/client.ts'
+import { HexSession } from '../hex/session.ts'
 import type { RunProjectRequest } from '../hex/types.ts'
+import type { Runtime } from '../lib/runtime.ts'
 import { blindSchedule } from '../runs/schedule.ts'
 import type { RunPlan } from '../runs/types.ts'
+import type { ActionIO } from './io.ts'
 import type { Settings } from './settings.ts'
+
+/**
+ * Hex at api-url with the token, on the runtime's clock, until `deadline`; each request gets at
+ * most `requestTimeoutMs` (request-timeout unless a step has less time), and is logged to debug.
+ */
+export function hexSession(
+  settings: Settings,
+  runtime: Runtime,
+  io: ActionIO,
+  bounds: { deadline: number; requestTimeoutMs: number }
+): HexSession {
+  return new HexSession({
+    client: new HexClient({
+      apiBase: settings.apiBase,
+      token: settings.apiToken,
+      fetch: runtime.fetch,
+      now: runtime.now,
+      requestTimeoutMs: bounds.requestTimeoutMs,
+      onDebug: io.debug
+    }),
+    clock: runtime,
+    deadline: bounds.deadline
+  })
+}
 
 /** The RunProject body: only what the user set differently from Hex's own defaults is implied. */
 export function runRequest(settings: Settings): RunProjectRequest {

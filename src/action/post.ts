@@ -1,11 +1,11 @@
-import { HexClient } from '../hex/client.ts'
-import { HexSession } from '../hex/session.ts'
+import type { HexSession } from '../hex/session.ts'
 import { isTerminalStatus } from '../hex/types.ts'
 import { processRuntime, type Runtime } from '../lib/runtime.ts'
 import { CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from '../runs/cancel.ts'
 import { State } from './constants.ts'
 import { coreIO, type ActionIO } from './io.ts'
 import { readLedger, type LedgerEntry } from './ledger.ts'
+import { hexSession } from './plan.ts'
 import { readSettings, readToken, type Settings } from './settings.ts'
 
 /**
@@ -32,17 +32,10 @@ export async function post(
     return
   }
   const { settings } = parsed
-  const session = new HexSession({
-    client: new HexClient({
-      apiBase: settings.apiBase,
-      token: settings.apiToken,
-      fetch: runtime.fetch,
-      now: runtime.now,
-      requestTimeoutMs: Math.min(settings.requestTimeoutMs, CANCEL_BUDGET_ON_SIGNAL_MS),
-      onDebug: io.debug
-    }),
-    clock: runtime,
-    deadline: runtime.now() + CANCEL_BUDGET_ON_SIGNAL_MS
+  // The runner gives a post step little time: each request and the whole clean-up fit a cancel's.
+  const session = hexSession(settings, runtime, io, {
+    deadline: runtime.now() + CANCEL_BUDGET_ON_SIGNAL_MS,
+    requestTimeoutMs: Math.min(settings.requestTimeoutMs, CANCEL_BUDGET_ON_SIGNAL_MS)
   })
   const lines = await Promise.all(left.map((entry) => cleanUp(entry, settings, session, io)))
   const done = lines.filter((line) => line !== undefined)
