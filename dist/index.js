@@ -32158,6 +32158,8 @@ function logRetry(io, what, notice) {
     io.debug(notice.error.message);
 }
 
+// EXTERNAL MODULE: ./src/action/plan.ts + 2 modules
+var action_plan = __nccwpck_require__(5363);
 ;// CONCATENATED MODULE: ./src/action/report.ts
 
 /**
@@ -32357,8 +32359,6 @@ function groupOutputs(reports, elapsedMs) {
     };
 }
 
-// EXTERNAL MODULE: ./src/action/plan.ts + 2 modules
-var action_plan = __nccwpck_require__(5363);
 ;// CONCATENATED MODULE: ./src/action/summary.ts
 
 
@@ -32508,9 +32508,14 @@ function fence(body) {
  */
 async function publish(io, result) {
     const { reports } = result;
+    // Each input that did not read is an error of its own, before the result.
+    for (const error of result.inputErrors ?? [])
+        io.fail(error, 'Invalid input');
     if (!result.several) {
         const report = reports[0];
         await writeResults(io, reportOutputs(report), renderSummary(report));
+        if (result.inputErrors)
+            return;
         if (!report.succeeded && report.message)
             io.fail(failureText(report), failureTitle(report));
         else if (report.message)
@@ -32529,7 +32534,6 @@ async function publish(io, result) {
     const failed = reports.filter((r) => !r.succeeded).length;
     io.info(`${reports.length - failed} of ${reports.length} Hex runs ${failed === 0 ? 'succeeded.' : `succeeded; ${failed} did not.`}`);
 }
-/** Outputs and summary alone: for a step whose errors were already reported (invalid inputs). */
 async function writeResults(io, outputs, summary) {
     for (const [name, value] of Object.entries(outputs))
         io.setOutput(name, value);
@@ -32566,11 +32570,10 @@ var action_settings = __nccwpck_require__(9297);
 
 
 
-
-
 /**
  * The action's main step: trigger the runs (or follow one), wait for them, and report on every
- * path. `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
+ * path: each path comes to one result, which is published (outputs, job summary, annotations).
+ * `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
  */
 async function run(io = action_io/* coreIO */.I, runtime = lib_runtime/* processRuntime */.q, signal) {
     // Masked before anything else can print it.
@@ -32578,21 +32581,16 @@ async function run(io = action_io/* coreIO */.I, runtime = lib_runtime/* process
     if (token !== '')
         io.setSecret(token);
     io.saveState(constants/* State */.Uw.IsPost, 'true');
+    await publish(io, await step(io, runtime, signal));
+}
+/** What the step came to, on each of its paths. */
+async function step(io, runtime, signal) {
     const parsed = (0,action_settings/* readSettings */.sb)(io.getInput, runtime.env);
-    if (!parsed.ok) {
-        for (const error of parsed.errors)
-            io.fail(error, 'Invalid input');
-        const report = {
-            projectId: io.getInput(constants/* Input */.pd.ProjectId).trim() || io.getInput(constants/* Input */.pd.ProjectName).trim(),
-            status: ActionStatus.Error,
-            succeeded: false,
-            inputParams: {},
-            message: `Nothing was sent to Hex: ${parsed.errors.join(' ')}`,
-            notes: []
+    if (!parsed.ok)
+        return {
+            ...failedStep(io, `Nothing was sent to Hex: ${parsed.errors.join(' ')}`),
+            inputErrors: parsed.errors
         };
-        await writeResults(io, reportOutputs(report), renderSummary(report));
-        return;
-    }
     const settings = parsed.settings;
     const startedAt = runtime.now();
     const session = (0,action_plan/* hexSession */.C9)(settings, runtime, io, {
@@ -32604,24 +32602,18 @@ async function run(io = action_io/* coreIO */.I, runtime = lib_runtime/* process
         targets = await resolveTargets(settings, session.with({ signal }), io);
     }
     catch (error) {
-        const report = {
-            projectId: settings.projectNames.join(', '),
-            status: ActionStatus.Error,
-            succeeded: false,
-            inputParams: settings.inputParams,
-            message: error instanceof errors/* HexError */._W ? error.message : String(error),
-            notes: []
-        };
-        await publish(io, { reports: [report], several: false, elapsedMs: 0, inputParams: {} });
-        return;
+        const message = error instanceof errors/* HexError */._W ? error.message : String(error);
+        return single({
+            ...errorReport(settings.projectNames.join(', '), message),
+            inputParams: settings.inputParams
+        });
     }
     const several = targets.length > 1;
     const ledger = new action_ledger/* RunLedger */.z(io);
     const plan = (0,action_plan/* runPlan */.Fo)(settings);
     const reportOf = (outcome) => toReport(outcome, settings);
     const start = async (target, stops) => {
-        const log = several ? (0,action_io/* labelled */.w)(io, target.projectName ?? target.projectId) : io;
-        const narrate = narrator(log, target);
+        const narrate = narrator(several ? (0,action_io/* labelled */.w)(io, target.projectName ?? target.projectId) : io, target);
         const outcome = await runOne({
             target,
             plan,
@@ -32651,12 +32643,12 @@ async function run(io = action_io/* coreIO */.I, runtime = lib_runtime/* process
             isFailure: (outcome) => !reportOf(outcome).succeeded
         }, start)
         : [await start(targets[0], { workflow: signal })];
-    await publish(io, {
+    return {
         reports: outcomes.map(reportOf),
         several,
         elapsedMs: runtime.now() - startedAt,
         inputParams: settings.inputParams
-    });
+    };
 }
 /** The projects to run, by ID; titles are looked up first. */
 async function resolveTargets(settings, session, io) {
@@ -32669,6 +32661,24 @@ async function resolveTargets(settings, session, io) {
         io.info(`Project '${projectName}' is ${projectId}.`);
         return { projectId, projectName, runId: settings.runId };
     });
+}
+function errorReport(projectId, message) {
+    return {
+        projectId,
+        status: ActionStatus.Error,
+        succeeded: false,
+        inputParams: {},
+        message,
+        notes: []
+    };
+}
+function single(report) {
+    return { reports: [report], several: false, elapsedMs: 0, inputParams: {} };
+}
+/** A step that failed before any run: the project as the inputs name it, and why. */
+function failedStep(io, message) {
+    const projectId = io.getInput(constants/* Input */.pd.ProjectId).trim() || io.getInput(constants/* Input */.pd.ProjectName).trim();
+    return single(errorReport(projectId, message));
 }
 
 

@@ -32790,6 +32790,151 @@ function logRetry(io, what, notice) {
     io.debug(notice.error.message);
 }
 
+;// CONCATENATED MODULE: ./src/hex/session.ts
+
+/**
+ * The Hex API with the retry policy built in: a client, a clock, a deadline and a stop signal.
+ * Reads and cancels ride out transient failures until the deadline; a trigger is sent again only
+ * where Hex certainly started no run. Callers never wire retries themselves; they narrow a session
+ * (`with`) for a run's own stop signal or a cancel's budget.
+ */
+class HexSession {
+    client;
+    clock;
+    deadline;
+    signal;
+    onRetry;
+    constructor(options) {
+        this.client = options.client;
+        this.clock = options.clock;
+        this.deadline = options.deadline;
+        this.signal = options.signal;
+        this.onRetry = options.onRetry;
+    }
+    /** The same session with other bounds. `signal: undefined` makes one nothing can stop. */
+    with(changes) {
+        return new HexSession({
+            client: this.client,
+            clock: this.clock,
+            deadline: this.deadline,
+            signal: this.signal,
+            onRetry: this.onRetry,
+            ...changes
+        });
+    }
+    /** The same session, ending `budgetMs` from now and deaf to the stop signal (a cancel, a lookup). */
+    within(budgetMs, signal) {
+        return this.with({ deadline: this.clock.now() + budgetMs, signal });
+    }
+    /** GetRunStatus. */
+    getRun(projectId, runId) {
+        return this.retry(readVerdict, () => this.client.getRun(projectId, runId, { signal: this.signal }));
+    }
+    /** GetProjectRuns, API-triggered runs only, newest first. */
+    listApiRuns(projectId, limit) {
+        return this.retry(readVerdict, () => this.client.listApiRuns(projectId, limit, { signal: this.signal }));
+    }
+    /** ListProjects, one page. */
+    listProjects(name, after) {
+        return this.retry(readVerdict, () => this.client.listProjects(name, after, { signal: this.signal }));
+    }
+    /**
+     * RunProject. `requestSignal` abandons the request in flight; it may abort later than the
+     * session's signal, so that a trigger that completes can still be cancelled by its run id.
+     * Throws UnknownOutcomeError where Hex may have started a run: the caller looks for it.
+     */
+    trigger(projectId, request, requestSignal) {
+        return this.retry(triggerVerdict, () => this.client.runProject(projectId, request, { signal: requestSignal }), MAX_CONNECT_ATTEMPTS);
+    }
+    /** CancelRun. Each attempt fits in what is left before the deadline: one hung DELETE must not outlast it. */
+    cancelRun(projectId, runId) {
+        return this.retry(readVerdict, () => this.client.cancelRun(projectId, runId, {
+            timeoutMs: Math.max(1, this.deadline - this.clock.now())
+        }));
+    }
+    retry(verdict, attempt, maxConnectAttempts) {
+        const onRetry = this.onRetry;
+        return withRetries(attempt, {
+            verdict,
+            deadline: this.deadline,
+            now: this.clock.now,
+            sleep: this.clock.sleep,
+            random: this.clock.random,
+            signal: this.signal,
+            maxConnectAttempts,
+            onRetry: onRetry && ((notice) => onRetry(notice.error.context.operation, notice))
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runs/schedule.ts
+/**
+ * The first status read goes out as soon as the trigger is answered and the next one 250 ms later,
+ * so a run that ends in a second is noticed in about a second; each later gap doubles up to
+ * poll-interval, so a long run costs about `duration / poll-interval` reads.
+ */
+const FIRST_POLL_DELAY_MS = 250;
+const POLL_DELAY_GROWTH = 2;
+/** The wait before status read number `readsDone + 1`, knowing nothing of the run. */
+function nextPollDelay(readsDone, intervalMs) {
+    return Math.min(intervalMs, FIRST_POLL_DELAY_MS * POLL_DELAY_GROWTH ** readsDone);
+}
+/** Fast first reads, then every `intervalMs`: for a run whose length nothing predicts. */
+function blindSchedule(intervalMs) {
+    return { delayMs: (readsDone) => nextPollDelay(readsDone, intervalMs) };
+}
+
+;// CONCATENATED MODULE: ./src/action/plan.ts
+/** The settings turned into what the lower layers take: a Hex session, and each run's plan. */
+
+
+
+/**
+ * Hex at api-url with the token, on the runtime's clock, until `deadline`; each request gets at
+ * most `requestTimeoutMs` (request-timeout unless a step has less time), and is logged to debug.
+ */
+function hexSession(settings, runtime, io, bounds) {
+    return new HexSession({
+        client: new HexClient({
+            apiBase: settings.apiBase,
+            token: settings.apiToken,
+            fetch: runtime.fetch,
+            now: runtime.now,
+            requestTimeoutMs: bounds.requestTimeoutMs,
+            onDebug: io.debug
+        }),
+        clock: runtime,
+        deadline: bounds.deadline
+    });
+}
+/** The RunProject body: only what the user set differently from Hex's own defaults is implied. */
+function runRequest(settings) {
+    const request = {
+        updatePublishedResults: settings.updatePublishedResults,
+        useCachedSqlResults: settings.useCachedSqlResults
+    };
+    if (Object.keys(settings.inputParams).length > 0)
+        request.inputParams = settings.inputParams;
+    if (settings.dryRun)
+        request.dryRun = true;
+    if (settings.viewId !== undefined)
+        request.viewId = settings.viewId;
+    if (settings.notifications !== undefined)
+        request.notifications = settings.notifications;
+    return request;
+}
+/** What the inputs decide about each run, for the run's own logic. */
+function runPlan(settings) {
+    return {
+        request: runRequest(settings),
+        apiBase: settings.apiBase,
+        wait: settings.wait,
+        schedule: blindSchedule(settings.pollIntervalMs),
+        cancelOnTimeout: settings.cancelOnTimeout,
+        cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/action/report.ts
 
 /**
@@ -32989,151 +33134,6 @@ function groupOutputs(reports, elapsedMs) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/hex/session.ts
-
-/**
- * The Hex API with the retry policy built in: a client, a clock, a deadline and a stop signal.
- * Reads and cancels ride out transient failures until the deadline; a trigger is sent again only
- * where Hex certainly started no run. Callers never wire retries themselves; they narrow a session
- * (`with`) for a run's own stop signal or a cancel's budget.
- */
-class HexSession {
-    client;
-    clock;
-    deadline;
-    signal;
-    onRetry;
-    constructor(options) {
-        this.client = options.client;
-        this.clock = options.clock;
-        this.deadline = options.deadline;
-        this.signal = options.signal;
-        this.onRetry = options.onRetry;
-    }
-    /** The same session with other bounds. `signal: undefined` makes one nothing can stop. */
-    with(changes) {
-        return new HexSession({
-            client: this.client,
-            clock: this.clock,
-            deadline: this.deadline,
-            signal: this.signal,
-            onRetry: this.onRetry,
-            ...changes
-        });
-    }
-    /** The same session, ending `budgetMs` from now and deaf to the stop signal (a cancel, a lookup). */
-    within(budgetMs, signal) {
-        return this.with({ deadline: this.clock.now() + budgetMs, signal });
-    }
-    /** GetRunStatus. */
-    getRun(projectId, runId) {
-        return this.retry(readVerdict, () => this.client.getRun(projectId, runId, { signal: this.signal }));
-    }
-    /** GetProjectRuns, API-triggered runs only, newest first. */
-    listApiRuns(projectId, limit) {
-        return this.retry(readVerdict, () => this.client.listApiRuns(projectId, limit, { signal: this.signal }));
-    }
-    /** ListProjects, one page. */
-    listProjects(name, after) {
-        return this.retry(readVerdict, () => this.client.listProjects(name, after, { signal: this.signal }));
-    }
-    /**
-     * RunProject. `requestSignal` abandons the request in flight; it may abort later than the
-     * session's signal, so that a trigger that completes can still be cancelled by its run id.
-     * Throws UnknownOutcomeError where Hex may have started a run: the caller looks for it.
-     */
-    trigger(projectId, request, requestSignal) {
-        return this.retry(triggerVerdict, () => this.client.runProject(projectId, request, { signal: requestSignal }), MAX_CONNECT_ATTEMPTS);
-    }
-    /** CancelRun. Each attempt fits in what is left before the deadline: one hung DELETE must not outlast it. */
-    cancelRun(projectId, runId) {
-        return this.retry(readVerdict, () => this.client.cancelRun(projectId, runId, {
-            timeoutMs: Math.max(1, this.deadline - this.clock.now())
-        }));
-    }
-    retry(verdict, attempt, maxConnectAttempts) {
-        const onRetry = this.onRetry;
-        return withRetries(attempt, {
-            verdict,
-            deadline: this.deadline,
-            now: this.clock.now,
-            sleep: this.clock.sleep,
-            random: this.clock.random,
-            signal: this.signal,
-            maxConnectAttempts,
-            onRetry: onRetry && ((notice) => onRetry(notice.error.context.operation, notice))
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/runs/schedule.ts
-/**
- * The first status read goes out as soon as the trigger is answered and the next one 250 ms later,
- * so a run that ends in a second is noticed in about a second; each later gap doubles up to
- * poll-interval, so a long run costs about `duration / poll-interval` reads.
- */
-const FIRST_POLL_DELAY_MS = 250;
-const POLL_DELAY_GROWTH = 2;
-/** The wait before status read number `readsDone + 1`, knowing nothing of the run. */
-function nextPollDelay(readsDone, intervalMs) {
-    return Math.min(intervalMs, FIRST_POLL_DELAY_MS * POLL_DELAY_GROWTH ** readsDone);
-}
-/** Fast first reads, then every `intervalMs`: for a run whose length nothing predicts. */
-function blindSchedule(intervalMs) {
-    return { delayMs: (readsDone) => nextPollDelay(readsDone, intervalMs) };
-}
-
-;// CONCATENATED MODULE: ./src/action/plan.ts
-/** The settings turned into what the lower layers take: a Hex session, and each run's plan. */
-
-
-
-/**
- * Hex at api-url with the token, on the runtime's clock, until `deadline`; each request gets at
- * most `requestTimeoutMs` (request-timeout unless a step has less time), and is logged to debug.
- */
-function hexSession(settings, runtime, io, bounds) {
-    return new HexSession({
-        client: new HexClient({
-            apiBase: settings.apiBase,
-            token: settings.apiToken,
-            fetch: runtime.fetch,
-            now: runtime.now,
-            requestTimeoutMs: bounds.requestTimeoutMs,
-            onDebug: io.debug
-        }),
-        clock: runtime,
-        deadline: bounds.deadline
-    });
-}
-/** The RunProject body: only what the user set differently from Hex's own defaults is implied. */
-function runRequest(settings) {
-    const request = {
-        updatePublishedResults: settings.updatePublishedResults,
-        useCachedSqlResults: settings.useCachedSqlResults
-    };
-    if (Object.keys(settings.inputParams).length > 0)
-        request.inputParams = settings.inputParams;
-    if (settings.dryRun)
-        request.dryRun = true;
-    if (settings.viewId !== undefined)
-        request.viewId = settings.viewId;
-    if (settings.notifications !== undefined)
-        request.notifications = settings.notifications;
-    return request;
-}
-/** What the inputs decide about each run, for the run's own logic. */
-function runPlan(settings) {
-    return {
-        request: runRequest(settings),
-        apiBase: settings.apiBase,
-        wait: settings.wait,
-        schedule: blindSchedule(settings.pollIntervalMs),
-        cancelOnTimeout: settings.cancelOnTimeout,
-        cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/action/summary.ts
 
 
@@ -33283,9 +33283,14 @@ function fence(body) {
  */
 async function publish(io, result) {
     const { reports } = result;
+    // Each input that did not read is an error of its own, before the result.
+    for (const error of result.inputErrors ?? [])
+        io.fail(error, 'Invalid input');
     if (!result.several) {
         const report = reports[0];
         await writeResults(io, reportOutputs(report), renderSummary(report));
+        if (result.inputErrors)
+            return;
         if (!report.succeeded && report.message)
             io.fail(failureText(report), failureTitle(report));
         else if (report.message)
@@ -33304,7 +33309,6 @@ async function publish(io, result) {
     const failed = reports.filter((r) => !r.succeeded).length;
     io.info(`${reports.length - failed} of ${reports.length} Hex runs ${failed === 0 ? 'succeeded.' : `succeeded; ${failed} did not.`}`);
 }
-/** Outputs and summary alone: for a step whose errors were already reported (invalid inputs). */
 async function writeResults(io, outputs, summary) {
     for (const [name, value] of Object.entries(outputs))
         io.setOutput(name, value);
@@ -33575,11 +33579,10 @@ function parseApiUrl(value, errors) {
 
 
 
-
-
 /**
  * The action's main step: trigger the runs (or follow one), wait for them, and report on every
- * path. `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
+ * path: each path comes to one result, which is published (outputs, job summary, annotations).
+ * `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
  */
 async function run(io = coreIO, runtime = processRuntime, signal) {
     // Masked before anything else can print it.
@@ -33587,21 +33590,16 @@ async function run(io = coreIO, runtime = processRuntime, signal) {
     if (token !== '')
         io.setSecret(token);
     io.saveState(State.IsPost, 'true');
+    await publish(io, await step(io, runtime, signal));
+}
+/** What the step came to, on each of its paths. */
+async function step(io, runtime, signal) {
     const parsed = readSettings(io.getInput, runtime.env);
-    if (!parsed.ok) {
-        for (const error of parsed.errors)
-            io.fail(error, 'Invalid input');
-        const report = {
-            projectId: io.getInput(Input.ProjectId).trim() || io.getInput(Input.ProjectName).trim(),
-            status: ActionStatus.Error,
-            succeeded: false,
-            inputParams: {},
-            message: `Nothing was sent to Hex: ${parsed.errors.join(' ')}`,
-            notes: []
+    if (!parsed.ok)
+        return {
+            ...failedStep(io, `Nothing was sent to Hex: ${parsed.errors.join(' ')}`),
+            inputErrors: parsed.errors
         };
-        await writeResults(io, reportOutputs(report), renderSummary(report));
-        return;
-    }
     const settings = parsed.settings;
     const startedAt = runtime.now();
     const session = hexSession(settings, runtime, io, {
@@ -33613,24 +33611,18 @@ async function run(io = coreIO, runtime = processRuntime, signal) {
         targets = await resolveTargets(settings, session.with({ signal }), io);
     }
     catch (error) {
-        const report = {
-            projectId: settings.projectNames.join(', '),
-            status: ActionStatus.Error,
-            succeeded: false,
-            inputParams: settings.inputParams,
-            message: error instanceof HexError ? error.message : String(error),
-            notes: []
-        };
-        await publish(io, { reports: [report], several: false, elapsedMs: 0, inputParams: {} });
-        return;
+        const message = error instanceof HexError ? error.message : String(error);
+        return single({
+            ...errorReport(settings.projectNames.join(', '), message),
+            inputParams: settings.inputParams
+        });
     }
     const several = targets.length > 1;
     const ledger = new RunLedger(io);
     const plan = runPlan(settings);
     const reportOf = (outcome) => toReport(outcome, settings);
     const start = async (target, stops) => {
-        const log = several ? labelled(io, target.projectName ?? target.projectId) : io;
-        const narrate = narrator(log, target);
+        const narrate = narrator(several ? labelled(io, target.projectName ?? target.projectId) : io, target);
         const outcome = await runOne({
             target,
             plan,
@@ -33660,12 +33652,12 @@ async function run(io = coreIO, runtime = processRuntime, signal) {
             isFailure: (outcome) => !reportOf(outcome).succeeded
         }, start)
         : [await start(targets[0], { workflow: signal })];
-    await publish(io, {
+    return {
         reports: outcomes.map(reportOf),
         several,
         elapsedMs: runtime.now() - startedAt,
         inputParams: settings.inputParams
-    });
+    };
 }
 /** The projects to run, by ID; titles are looked up first. */
 async function resolveTargets(settings, session, io) {
@@ -33678,6 +33670,24 @@ async function resolveTargets(settings, session, io) {
         io.info(`Project '${projectName}' is ${projectId}.`);
         return { projectId, projectName, runId: settings.runId };
     });
+}
+function errorReport(projectId, message) {
+    return {
+        projectId,
+        status: ActionStatus.Error,
+        succeeded: false,
+        inputParams: {},
+        message,
+        notes: []
+    };
+}
+function single(report) {
+    return { reports: [report], several: false, elapsedMs: 0, inputParams: {} };
+}
+/** A step that failed before any run: the project as the inputs name it, and why. */
+function failedStep(io, message) {
+    const projectId = io.getInput(Input.ProjectId).trim() || io.getInput(Input.ProjectName).trim();
+    return single(errorReport(projectId, message));
 }
 
 ;// CONCATENATED MODULE: ./src/cli/terminal-io.ts

@@ -9,18 +9,17 @@ import { Input, Output, State } from './constants.ts'
 import { coreIO, labelled, type ActionIO } from './io.ts'
 import { RunLedger } from './ledger.ts'
 import { narrator } from './narrate.ts'
-import { reportOutputs } from './outputs.ts'
 import { hexSession, runPlan } from './plan.ts'
-import { publish, writeResults } from './publish.ts'
+import { publish, type StepResult } from './publish.ts'
 import { ActionStatus, toReport, type RunReport } from './report.ts'
 import { readSettings, readToken, type Settings } from './settings.ts'
-import { renderSummary } from './summary.ts'
 
 export { processRuntime, type Runtime } from '../lib/runtime.ts'
 
 /**
  * The action's main step: trigger the runs (or follow one), wait for them, and report on every
- * path. `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
+ * path: each path comes to one result, which is published (outputs, job summary, annotations).
+ * `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
  */
 export async function run(
   io: ActionIO = coreIO,
@@ -32,20 +31,17 @@ export async function run(
   if (token !== '') io.setSecret(token)
   io.saveState(State.IsPost, 'true')
 
+  await publish(io, await step(io, runtime, signal))
+}
+
+/** What the step came to, on each of its paths. */
+async function step(io: ActionIO, runtime: Runtime, signal?: AbortSignal): Promise<StepResult> {
   const parsed = readSettings(io.getInput, runtime.env)
-  if (!parsed.ok) {
-    for (const error of parsed.errors) io.fail(error, 'Invalid input')
-    const report: RunReport = {
-      projectId: io.getInput(Input.ProjectId).trim() || io.getInput(Input.ProjectName).trim(),
-      status: ActionStatus.Error,
-      succeeded: false,
-      inputParams: {},
-      message: `Nothing was sent to Hex: ${parsed.errors.join(' ')}`,
-      notes: []
+  if (!parsed.ok)
+    return {
+      ...failedStep(io, `Nothing was sent to Hex: ${parsed.errors.join(' ')}`),
+      inputErrors: parsed.errors
     }
-    await writeResults(io, reportOutputs(report), renderSummary(report))
-    return
-  }
 
   const settings = parsed.settings
   const startedAt = runtime.now()
@@ -58,16 +54,11 @@ export async function run(
   try {
     targets = await resolveTargets(settings, session.with({ signal }), io)
   } catch (error) {
-    const report: RunReport = {
-      projectId: settings.projectNames.join(', '),
-      status: ActionStatus.Error,
-      succeeded: false,
-      inputParams: settings.inputParams,
-      message: error instanceof HexError ? error.message : String(error),
-      notes: []
-    }
-    await publish(io, { reports: [report], several: false, elapsedMs: 0, inputParams: {} })
-    return
+    const message = error instanceof HexError ? error.message : String(error)
+    return single({
+      ...errorReport(settings.projectNames.join(', '), message),
+      inputParams: settings.inputParams
+    })
   }
 
   const several = targets.length > 1
@@ -75,8 +66,10 @@ export async function run(
   const plan = runPlan(settings)
   const reportOf = (outcome: RunOutcome) => toReport(outcome, settings)
   const start = async (target: RunTarget, stops: Stops): Promise<RunOutcome> => {
-    const log = several ? labelled(io, target.projectName ?? target.projectId) : io
-    const narrate = narrator(log, target)
+    const narrate = narrator(
+      several ? labelled(io, target.projectName ?? target.projectId) : io,
+      target
+    )
     const outcome = await runOne({
       target,
       plan,
@@ -111,12 +104,12 @@ export async function run(
         start
       )
     : [await start(targets[0] as RunTarget, { workflow: signal })]
-  await publish(io, {
+  return {
     reports: outcomes.map(reportOf),
     several,
     elapsedMs: runtime.now() - startedAt,
     inputParams: settings.inputParams
-  })
+  }
 }
 
 /** The projects to run, by ID; titles are looked up first. */
@@ -138,4 +131,25 @@ async function resolveTargets(
     io.info(`Project '${projectName}' is ${projectId}.`)
     return { projectId, projectName, runId: settings.runId }
   })
+}
+
+function errorReport(projectId: string, message: string): RunReport {
+  return {
+    projectId,
+    status: ActionStatus.Error,
+    succeeded: false,
+    inputParams: {},
+    message,
+    notes: []
+  }
+}
+
+function single(report: RunReport): StepResult {
+  return { reports: [report], several: false, elapsedMs: 0, inputParams: {} }
+}
+
+/** A step that failed before any run: the project as the inputs name it, and why. */
+function failedStep(io: ActionIO, message: string): StepResult {
+  const projectId = io.getInput(Input.ProjectId).trim() || io.getInput(Input.ProjectName).trim()
+  return single(errorReport(projectId, message))
 }

@@ -13,6 +13,8 @@ export interface StepResult {
   /** From the step's start to now. */
   elapsedMs: number
   inputParams: Record<string, unknown>
+  /** Inputs that did not read: each is an error of its own, and nothing was sent to Hex. */
+  inputErrors?: string[]
 }
 
 /**
@@ -21,9 +23,12 @@ export interface StepResult {
  */
 export async function publish(io: ActionIO, result: StepResult): Promise<void> {
   const { reports } = result
+  // Each input that did not read is an error of its own, before the result.
+  for (const error of result.inputErrors ?? []) io.fail(error, 'Invalid input')
   if (!result.several) {
     const report = reports[0] as RunReport
     await writeResults(io, reportOutputs(report), renderSummary(report))
+    if (result.inputErrors) return
     if (!report.succeeded && report.message) io.fail(failureText(report), failureTitle(report))
     else if (report.message) io.warning(report.message, failureTitle(report))
     return
@@ -46,8 +51,7 @@ export async function publish(io: ActionIO, result: StepResult): Promise<void> {
   )
 }
 
-/** Outputs and summary alone: for a step whose errors were already reported (invalid inputs). */
-export async function writeResults(
+async function writeResults(
   io: ActionIO,
   outputs: Record<OutputName, string>,
   summary: string
