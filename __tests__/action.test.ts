@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import type { FakeHex } from '../test/fake-hex/server.ts'
-import { runAgainst, startHex } from './helpers/action.ts'
+import { run as runAction } from '../src/action/main.ts'
+import { clockOf, runAgainst, startHex } from './helpers/action.ts'
+import { RecordingIO } from './helpers/in-process.ts'
 import {
   addProject,
   assertNoStackTrace,
@@ -424,5 +426,55 @@ describe('bad input', () => {
     const result = await run('nope', { timeout: 'x', wait: 'y', 'input-params': '[' })
     assert.equal(result.exitCode, 1)
     assert.equal(errorAnnotations(result).length, 4, result.log)
+  })
+})
+
+describe('a bug on the way', () => {
+  function recording(inputs: Record<string, string>) {
+    return new RecordingIO({
+      inputs: { 'api-token': RUN_TOKEN, 'api-url': fake.apiBase, ...inputs }
+    })
+  }
+  const clock = () => clockOf(fake)
+
+  it('still ends in one error, the outputs and the summary, with the stack for debug only', async () => {
+    const io = recording({ 'project-id': addProject(fake) })
+    const runtime = {
+      env: {},
+      fetch: globalThis.fetch,
+      now: (): number => {
+        throw new TypeError('the clock broke')
+      },
+      sleep: clock().sleep,
+      random: clock().random
+    }
+    await runAction(io, runtime)
+    assert.equal(io.exitCode, 1)
+    const result = { stdout: io.stdout } as ActionResult
+    assert.deepEqual(errorAnnotations(result), ['Unexpected error: the clock broke'])
+    assert.equal(io.outputs.status, 'ERROR')
+    assert.match(io.summary, /### ❌ Hex run failed/)
+    assert.match(io.summary, /Unexpected error: the clock broke/)
+    assertNoStackTrace({ ...result, log: io.stdout })
+    assert.match(io.stdout, /^::debug::TypeError: the clock broke%0A\s+at /m)
+  })
+
+  it('an output file it cannot write: the step fails with the reason, not a stack trace', async () => {
+    const io = recording({ 'project-id': addProject(fake, { lifecycle: QUICK }) })
+    io.setOutput = (name) => {
+      throw new Error(`EACCES: permission denied, open GITHUB_OUTPUT (${name})`)
+    }
+    await runAction(io, {
+      env: {},
+      fetch: clock().track(globalThis.fetch),
+      now: clock().now,
+      sleep: clock().sleep,
+      random: clock().random
+    })
+    assert.equal(io.exitCode, 1)
+    const errors = errorAnnotations({ stdout: io.stdout } as ActionResult)
+    assert.equal(errors.length, 1, io.stdout)
+    assert.match(errors[0] ?? '', /^Unexpected error: EACCES: permission denied/)
+    assertNoStackTrace({ log: io.stdout } as ActionResult)
   })
 })

@@ -32572,8 +32572,8 @@ var action_settings = __nccwpck_require__(9297);
 
 /**
  * The action's main step: trigger the runs (or follow one), wait for them, and report on every
- * path: each path comes to one result, which is published (outputs, job summary, annotations).
- * `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
+ * path: whatever happens, one result is published (outputs, job summary, annotations), a bug's
+ * included. `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
  */
 async function run(io = action_io/* coreIO */.I, runtime = lib_runtime/* processRuntime */.q, signal) {
     // Masked before anything else can print it.
@@ -32581,7 +32581,26 @@ async function run(io = action_io/* coreIO */.I, runtime = lib_runtime/* process
     if (token !== '')
         io.setSecret(token);
     io.saveState(constants/* State */.Uw.IsPost, 'true');
-    await publish(io, await step(io, runtime, signal));
+    let result;
+    try {
+        result = await step(io, runtime, signal);
+    }
+    catch (error) {
+        result = failedStep(io, unexpected(error, io));
+    }
+    try {
+        await publish(io, result);
+    }
+    catch (error) {
+        // The last resort (the output file may be what failed): the reason, never a stack trace.
+        try {
+            io.setOutput(constants/* Output */.k7.Status, ActionStatus.Error);
+        }
+        catch {
+            // Then only the error below tells.
+        }
+        io.fail(unexpected(error, io), `${constants/* ACTION_NAME */.px} failed`);
+    }
 }
 /** What the step came to, on each of its paths. */
 async function step(io, runtime, signal) {
@@ -32602,7 +32621,7 @@ async function step(io, runtime, signal) {
         targets = await resolveTargets(settings, session.with({ signal }), io);
     }
     catch (error) {
-        const message = error instanceof errors/* HexError */._W ? error.message : String(error);
+        const message = error instanceof errors/* HexError */._W ? error.message : unexpected(error, io);
         return single({
             ...errorReport(settings.projectNames.join(', '), message),
             inputParams: settings.inputParams
@@ -32679,6 +32698,12 @@ function single(report) {
 function failedStep(io, message) {
     const projectId = io.getInput(constants/* Input */.pd.ProjectId).trim() || io.getInput(constants/* Input */.pd.ProjectName).trim();
     return single(errorReport(projectId, message));
+}
+/** A bug: its message for the reader, its stack for debug only. */
+function unexpected(error, io) {
+    if (error instanceof Error && error.stack)
+        io.debug(error.stack);
+    return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 

@@ -33581,8 +33581,8 @@ function parseApiUrl(value, errors) {
 
 /**
  * The action's main step: trigger the runs (or follow one), wait for them, and report on every
- * path: each path comes to one result, which is published (outputs, job summary, annotations).
- * `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
+ * path: whatever happens, one result is published (outputs, job summary, annotations), a bug's
+ * included. `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
  */
 async function run(io = coreIO, runtime = processRuntime, signal) {
     // Masked before anything else can print it.
@@ -33590,7 +33590,26 @@ async function run(io = coreIO, runtime = processRuntime, signal) {
     if (token !== '')
         io.setSecret(token);
     io.saveState(State.IsPost, 'true');
-    await publish(io, await step(io, runtime, signal));
+    let result;
+    try {
+        result = await step(io, runtime, signal);
+    }
+    catch (error) {
+        result = failedStep(io, unexpected(error, io));
+    }
+    try {
+        await publish(io, result);
+    }
+    catch (error) {
+        // The last resort (the output file may be what failed): the reason, never a stack trace.
+        try {
+            io.setOutput(Output.Status, ActionStatus.Error);
+        }
+        catch {
+            // Then only the error below tells.
+        }
+        io.fail(unexpected(error, io), `${ACTION_NAME} failed`);
+    }
 }
 /** What the step came to, on each of its paths. */
 async function step(io, runtime, signal) {
@@ -33611,7 +33630,7 @@ async function step(io, runtime, signal) {
         targets = await resolveTargets(settings, session.with({ signal }), io);
     }
     catch (error) {
-        const message = error instanceof HexError ? error.message : String(error);
+        const message = error instanceof HexError ? error.message : unexpected(error, io);
         return single({
             ...errorReport(settings.projectNames.join(', '), message),
             inputParams: settings.inputParams
@@ -33688,6 +33707,12 @@ function single(report) {
 function failedStep(io, message) {
     const projectId = io.getInput(Input.ProjectId).trim() || io.getInput(Input.ProjectName).trim();
     return single(errorReport(projectId, message));
+}
+/** A bug: its message for the reader, its stack for debug only. */
+function unexpected(error, io) {
+    if (error instanceof Error && error.stack)
+        io.debug(error.stack);
+    return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/terminal-io.ts

@@ -5,7 +5,7 @@ import { processRuntime, type Runtime } from '../lib/runtime.ts'
 import { runMany } from '../runs/run-many.ts'
 import { runOne } from '../runs/run-one.ts'
 import type { RunOutcome, RunTarget, Stops } from '../runs/types.ts'
-import { Input, Output, State } from './constants.ts'
+import { ACTION_NAME, Input, Output, State } from './constants.ts'
 import { coreIO, labelled, type ActionIO } from './io.ts'
 import { RunLedger } from './ledger.ts'
 import { narrator } from './narrate.ts'
@@ -18,8 +18,8 @@ export { processRuntime, type Runtime } from '../lib/runtime.ts'
 
 /**
  * The action's main step: trigger the runs (or follow one), wait for them, and report on every
- * path: each path comes to one result, which is published (outputs, job summary, annotations).
- * `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
+ * path: whatever happens, one result is published (outputs, job summary, annotations), a bug's
+ * included. `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
  */
 export async function run(
   io: ActionIO = coreIO,
@@ -31,7 +31,23 @@ export async function run(
   if (token !== '') io.setSecret(token)
   io.saveState(State.IsPost, 'true')
 
-  await publish(io, await step(io, runtime, signal))
+  let result: StepResult
+  try {
+    result = await step(io, runtime, signal)
+  } catch (error) {
+    result = failedStep(io, unexpected(error, io))
+  }
+  try {
+    await publish(io, result)
+  } catch (error) {
+    // The last resort (the output file may be what failed): the reason, never a stack trace.
+    try {
+      io.setOutput(Output.Status, ActionStatus.Error)
+    } catch {
+      // Then only the error below tells.
+    }
+    io.fail(unexpected(error, io), `${ACTION_NAME} failed`)
+  }
 }
 
 /** What the step came to, on each of its paths. */
@@ -54,7 +70,7 @@ async function step(io: ActionIO, runtime: Runtime, signal?: AbortSignal): Promi
   try {
     targets = await resolveTargets(settings, session.with({ signal }), io)
   } catch (error) {
-    const message = error instanceof HexError ? error.message : String(error)
+    const message = error instanceof HexError ? error.message : unexpected(error, io)
     return single({
       ...errorReport(settings.projectNames.join(', '), message),
       inputParams: settings.inputParams
@@ -152,4 +168,10 @@ function single(report: RunReport): StepResult {
 function failedStep(io: ActionIO, message: string): StepResult {
   const projectId = io.getInput(Input.ProjectId).trim() || io.getInput(Input.ProjectName).trim()
   return single(errorReport(projectId, message))
+}
+
+/** A bug: its message for the reader, its stack for debug only. */
+function unexpected(error: unknown, io: ActionIO): string {
+  if (error instanceof Error && error.stack) io.debug(error.stack)
+  return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`
 }
