@@ -4,12 +4,21 @@
  */
 import assert from 'node:assert/strict'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
+import { post } from '../src/action/post.ts'
 import { HexClient } from '../src/hex/client.ts'
 import { HexSession } from '../src/hex/session.ts'
 import { cancelRun } from '../src/runs/cancel.ts'
 import type { FakeHex } from '../test/fake-hex/server.ts'
+import type { ActionResult } from '../test/runner/run-action.ts'
 import { clockOf, runAgainst, startHex } from './helpers/action.ts'
-import { addProject, requestsFor, RUN_TOKEN, warningAnnotations } from './helpers/e2e.ts'
+import {
+  addProject,
+  assertNoStackTrace,
+  requestsFor,
+  RUN_TOKEN,
+  warningAnnotations
+} from './helpers/e2e.ts'
+import { RecordingIO } from './helpers/in-process.ts'
 
 const FOREVER = [{ status: 'RUNNING' }]
 let fake: FakeHex
@@ -168,5 +177,32 @@ describe('cancelRun', () => {
     })
     assert.deepEqual(await cancelRun(session(), projectId, runId, 5_000), { kind: 'cancelled' })
     assert.equal(deletes(projectId).length, 3)
+  })
+})
+
+describe('a bug in the post step', () => {
+  it('is a warning with its reason, never a failed job or a stack trace', async () => {
+    const { projectId, runId, state } = await leftGoing('open')
+    const io = new RecordingIO({
+      inputs: { 'project-id': projectId, 'api-token': RUN_TOKEN, 'api-url': fake.apiBase },
+      state
+    })
+    await post(io, {
+      env: {},
+      fetch: globalThis.fetch,
+      now: (): number => {
+        throw new TypeError('the clock broke')
+      },
+      sleep: clockOf(fake).sleep,
+      random: clockOf(fake).random
+    })
+    assert.equal(io.exitCode, 0)
+    const result = { stdout: io.stdout, log: io.stdout } as ActionResult
+    assert.match(
+      warningAnnotations(result)[0] ?? '',
+      /^The post step could not finish: the clock broke\. Runs of this step may still be going/
+    )
+    assertNoStackTrace(result)
+    assert.equal(fake.runs(projectId).find((r) => r.id === runId)?.status, 'RUNNING')
   })
 })

@@ -32901,6 +32901,17 @@ function runPlan(settings) {
  * settled, and it never fails the job.
  */
 async function post(io = _io_js__WEBPACK_IMPORTED_MODULE_3__/* .coreIO */ .I, runtime = _lib_runtime_js__WEBPACK_IMPORTED_MODULE_0__/* .processRuntime */ .q) {
+    try {
+        await cleanUpAll(io, runtime);
+    }
+    catch (error) {
+        // A bug: a warning with its reason (the stack to debug only), and the job goes on.
+        if (error instanceof Error && error.stack)
+            io.debug(error.stack);
+        io.warning(`The post step could not finish: ${error instanceof Error ? error.message : String(error)}. Runs of this step may still be going in Hex.`);
+    }
+}
+async function cleanUpAll(io, runtime) {
     const left = (0,_ledger_js__WEBPACK_IMPORTED_MODULE_4__/* .readLedger */ .S)(io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .State */ .Uw.Runs)).filter((e) => e.fate !== 'settled');
     if (left.length === 0) {
         io.debug('The main step settled its runs (or started none): nothing to clean up.');

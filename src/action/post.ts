@@ -17,6 +17,18 @@ export async function post(
   io: ActionIO = coreIO,
   runtime: Runtime = processRuntime
 ): Promise<void> {
+  try {
+    await cleanUpAll(io, runtime)
+  } catch (error) {
+    // A bug: a warning with its reason (the stack to debug only), and the job goes on.
+    if (error instanceof Error && error.stack) io.debug(error.stack)
+    io.warning(
+      `The post step could not finish: ${error instanceof Error ? error.message : String(error)}. Runs of this step may still be going in Hex.`
+    )
+  }
+}
+
+async function cleanUpAll(io: ActionIO, runtime: Runtime): Promise<void> {
   const left = readLedger(io.getState(State.Runs)).filter((e) => e.fate !== 'settled')
   if (left.length === 0) {
     io.debug('The main step settled its runs (or started none): nothing to clean up.')
