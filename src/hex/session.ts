@@ -57,7 +57,10 @@ export class HexSession {
     })
   }
 
-  /** The same session, ending `budgetMs` from now and deaf to the stop signal (a cancel, a lookup). */
+  /**
+   * The same session with a budget of its own, `budgetMs` from now, stopped only by `signal`: none
+   * for a cancel, which must not be stopped by the stop it answers.
+   */
   within(budgetMs: number, signal?: AbortSignal): HexSession {
     return this.with({ deadline: this.clock.now() + budgetMs, signal })
   }
