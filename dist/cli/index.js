@@ -33802,7 +33802,7 @@ class TerminalIO {
  * hex-run-action as a command: `npx hex-run-action --project-id <uuid> [options]`. The same core
  * as the action (settings, client, polling, retries, cancellation); only the edge differs: inputs
  * come from the command line, the token from HEX_API_TOKEN, and the result is plain text.
- * src/cli.ts is the program that runs it.
+ * src/cli/index.ts is the program that runs it.
  */
 
 

@@ -2,7 +2,7 @@
  * hex-run-action as a command: `npx hex-run-action --project-id <uuid> [options]`. The same core
  * as the action (settings, client, polling, retries, cancellation); only the edge differs: inputs
  * come from the command line, the token from HEX_API_TOKEN, and the result is plain text.
- * src/cli.ts is the program that runs it.
+ * src/cli/index.ts is the program that runs it.
  */
 import { parseArgs } from 'node:util'
 import { Defaults, Input, TOKEN_ENV, type InputName } from '../action/constants.ts'
