@@ -27,10 +27,10 @@ beforeEach(() => {
   process.env.GITHUB_STEP_SUMMARY = join(dir, 'summary')
   stdout = ''
   write = process.stdout.write.bind(process.stdout)
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  process.stdout.write = (chunk: string | Uint8Array) => {
     stdout += String(chunk)
     return true
-  })
+  }
   exitCode = process.exitCode
 })
 afterEach(() => {
