@@ -1,3 +1,4 @@
+/** Polling: the blind schedule (src/runs/schedule.ts) and the wait that follows it (src/runs/wait.ts). */
 import assert from 'node:assert/strict'
 import { describe, it } from '@jest/globals'
 import type { RunState } from '../src/hex/types.ts'
