@@ -4,10 +4,10 @@ import { describe, it } from '@jest/globals'
 import type { RunState } from '../src/hex/types.ts'
 import { blindSchedule, FIRST_POLL_DELAY_MS, nextPollDelay } from '../src/runs/schedule.ts'
 import { waitForEnd, type WaitOptions } from '../src/runs/wait.ts'
-import { FakeClock } from './helpers/fake-clock.ts'
+import { VirtualClock } from './helpers/virtual-clock.ts'
 
-/** A run whose status follows a timeline on the fake clock: [status, from ms after start]. */
-function scriptedRun(clock: FakeClock, timeline: [string, number][]) {
+/** A run whose status follows a timeline on the virtual clock: [status, from ms after start]. */
+function scriptedRun(clock: VirtualClock, timeline: [string, number][]) {
   const start = clock.now()
   let reads = 0
   const getState = (): Promise<RunState> => {
@@ -20,7 +20,7 @@ function scriptedRun(clock: FakeClock, timeline: [string, number][]) {
   return { getState, reads: () => reads }
 }
 
-function options(clock: FakeClock, getState: () => Promise<RunState>): WaitOptions {
+function options(clock: VirtualClock, getState: () => Promise<RunState>): WaitOptions {
   return {
     getState,
     clock,
@@ -42,7 +42,7 @@ describe('nextPollDelay', () => {
 
 describe('waitForEnd', () => {
   it('returns the terminal state and reports each change once', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     const run = scriptedRun(clock, [
       ['PENDING', 0],
       ['RUNNING', 600],
@@ -68,7 +68,7 @@ describe('waitForEnd', () => {
 
   for (const status of ['ERRORED', 'KILLED', 'UNABLE_TO_ALLOCATE_KERNEL']) {
     it(`stops at ${status}`, async () => {
-      const clock = new FakeClock()
+      const clock = new VirtualClock()
       const run = scriptedRun(clock, [
         ['RUNNING', 0],
         [status, 1_000]
@@ -79,7 +79,7 @@ describe('waitForEnd', () => {
   }
 
   it('notices a half-second run within a second', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     const run = scriptedRun(clock, [
       ['RUNNING', 0],
       ['COMPLETED', 500]
@@ -90,7 +90,7 @@ describe('waitForEnd', () => {
   })
 
   it('costs about duration / poll-interval requests on a long run', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     const run = scriptedRun(clock, [
       ['RUNNING', 0],
       ['COMPLETED', 3_600_000 - 1]
@@ -100,7 +100,7 @@ describe('waitForEnd', () => {
   })
 
   it('times out at the deadline with one last read exactly on it', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     const run = scriptedRun(clock, [['RUNNING', 0]])
     const start = clock.now()
     const result = await waitForEnd({
@@ -113,7 +113,7 @@ describe('waitForEnd', () => {
   })
 
   it('sees a run that ends on the deadline as finished, not timed out', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     const run = scriptedRun(clock, [
       ['RUNNING', 0],
       ['COMPLETED', 12_000]
@@ -126,7 +126,7 @@ describe('waitForEnd', () => {
   })
 
   it('keeps waiting through a status it does not know, until the timeout', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     const run = scriptedRun(clock, [['QUEUED', 0]])
     const result = await waitForEnd({
       ...options(clock, run.getState),
@@ -137,7 +137,7 @@ describe('waitForEnd', () => {
   })
 
   it('goes on from an unknown status to a known end', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     const run = scriptedRun(clock, [
       ['QUEUED', 0],
       ['COMPLETED', 2_000]
@@ -147,7 +147,7 @@ describe('waitForEnd', () => {
   })
 
   it('stops when the signal aborts, without another read', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     const controller = new AbortController()
     const run = scriptedRun(clock, [['RUNNING', 0]])
     const result = await waitForEnd({
@@ -162,7 +162,7 @@ describe('waitForEnd', () => {
   })
 
   it('passes on an error from a read', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     await assert.rejects(
       waitForEnd(options(clock, () => Promise.reject(new Error('boom')))),
       /boom/
@@ -170,7 +170,7 @@ describe('waitForEnd', () => {
   })
 
   it('reads first without waiting', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     const run = scriptedRun(clock, [['COMPLETED', 0]])
     await waitForEnd(options(clock, run.getState))
     assert.deepEqual(clock.sleeps, [])

@@ -18,7 +18,7 @@ import {
   UnknownOutcomeError,
   withRetries
 } from '../src/hex/retry.ts'
-import { FakeClock } from './helpers/fake-clock.ts'
+import { VirtualClock } from './helpers/virtual-clock.ts'
 
 const context: RequestContext = { operation: 'status', projectId: 'p', host: 'https://hex' }
 const api = (status: number, retryAfterMs?: number) =>
@@ -109,7 +109,7 @@ describe('withRetries', () => {
   }
 
   it('retries until it succeeds, waiting exactly Retry-After when given', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     const f = failing([api(502), api(429, 3_000), net('ECONNRESET')])
     const notices: number[] = []
     const value = await withRetries(f.attempt, {
@@ -127,7 +127,7 @@ describe('withRetries', () => {
   })
 
   it('throws a fatal error at once', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     const f = failing([api(403)])
     await assert.rejects(
       withRetries(f.attempt, {
@@ -142,7 +142,7 @@ describe('withRetries', () => {
   })
 
   it('stops at the deadline with the last error and the count', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     const f = failing(Array.from({ length: 100 }, () => api(502)))
     const error = await withRetries(f.attempt, {
       verdict: readVerdict,
@@ -158,7 +158,7 @@ describe('withRetries', () => {
   })
 
   it('keeps trying until the deadline, the last attempt on it', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     const start = clock.now()
     const f = failing(Array.from({ length: 100 }, () => api(502)))
     const error = await withRetries(f.attempt, {
@@ -176,7 +176,7 @@ describe('withRetries', () => {
   })
 
   it('does not wait for a Retry-After that ends past the deadline', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     const f = failing([api(429, 30_000)])
     const error = await withRetries(f.attempt, {
       verdict: readVerdict,
@@ -189,7 +189,7 @@ describe('withRetries', () => {
   })
 
   it('gives an unreachable host a few attempts when asked to, not the whole timeout', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     const f = failing(Array.from({ length: 100 }, () => net('ECONNREFUSED')))
     const error = await withRetries(f.attempt, {
       verdict: triggerVerdict,
@@ -206,7 +206,7 @@ describe('withRetries', () => {
   })
 
   it('rides out refused connections until the deadline when no bound is set', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     const f = failing(Array.from({ length: 20 }, () => net('ECONNREFUSED')))
     const value = await withRetries(f.attempt, {
       verdict: readVerdict,
@@ -220,7 +220,7 @@ describe('withRetries', () => {
   })
 
   it('turns a trigger with an unknown outcome into UnknownOutcomeError, without a retry', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     const f = failing([api(502)])
     const error = await withRetries(f.attempt, {
       verdict: triggerVerdict,
@@ -234,7 +234,7 @@ describe('withRetries', () => {
   })
 
   it('stops waiting when the signal aborts', async () => {
-    const clock = new FakeClock()
+    const clock = new VirtualClock()
     const controller = new AbortController()
     const f = failing([api(502), api(502)])
     const error = await withRetries(f.attempt, {
