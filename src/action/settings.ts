@@ -54,6 +54,8 @@ const NOTIFICATION_TYPES = ['SUCCESS', 'FAILURE', 'ALL']
 const SCREENSHOT_FORMATS = ['png', 'pdf']
 /** Status requests count against Hex's rate limit (30 a minute by default); 1s is the floor. */
 const MIN_POLL_INTERVAL_MS = 1_000
+/** The longest job a self-hosted runner runs (5 days); GitHub-hosted runners stop at 6 h. */
+const MAX_TIMEOUT_MS = 120 * 60 * 60 * 1000
 /** Below this, a slow but healthy answer would be abandoned. */
 const MIN_REQUEST_TIMEOUT_MS = 1_000
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
@@ -81,7 +83,11 @@ export function readSettings(getInput: InputReader, env: NodeJS.ProcessEnv): Set
     errors.push(`Input '${name}' must be true or false, got '${value}'.`)
     return false
   }
-  const duration = (name: InputName, minMs: number): number => {
+  const duration = (
+    name: InputName,
+    minMs: number,
+    max?: { ms: number; text: string; why: string }
+  ): number => {
     const value = read(name)
     const ms = parseDuration(value)
     if (ms === undefined) {
@@ -93,6 +99,10 @@ export function readSettings(getInput: InputReader, env: NodeJS.ProcessEnv): Set
     if (ms < minMs) {
       errors.push(`Input '${name}' must be at least ${formatDuration(minMs)}, got '${value}'.`)
       return minMs
+    }
+    if (max !== undefined && ms > max.ms) {
+      errors.push(`Input '${name}' must be at most ${max.text}, got '${value}': ${max.why}.`)
+      return max.ms
     }
     return ms
   }
@@ -122,9 +132,17 @@ export function readSettings(getInput: InputReader, env: NodeJS.ProcessEnv): Set
     errors.push(
       `Input '${Input.ApiToken}' contains white space: pass the token alone, as Hex shows it.`
     )
+  } else if (!/^[\x21-\x7e]+$/.test(apiToken)) {
+    errors.push(
+      `Input '${Input.ApiToken}' contains a character that is not printable ASCII (a zero-width space or a typographic quote, pasted with it?): pass the token alone, as Hex shows it.`
+    )
   }
   const inputParams = parseInputParams(read(Input.InputParams), errors)
-  const timeoutMs = duration(Input.Timeout, 1_000)
+  const timeoutMs = duration(Input.Timeout, 1_000, {
+    ms: MAX_TIMEOUT_MS,
+    text: '120h',
+    why: 'no job runs longer (5 days on a self-hosted runner, 6h on a GitHub-hosted one)'
+  })
   const pollIntervalMs = duration(Input.PollInterval, MIN_POLL_INTERVAL_MS)
   const requestTimeoutMs = duration(Input.RequestTimeout, MIN_REQUEST_TIMEOUT_MS)
   const apiBase = parseApiUrl(read(Input.ApiUrl), errors)
