@@ -8,6 +8,9 @@ export class ProjectNameError extends HexError {}
 /** Called once per page read, for the log. */
 export type PageListener = (page: number, projects: number) => void
 
+/** 100 pages of 100: 10,000 projects. A longer walk is a broken or hostile answer, or a huge workspace. */
+export const MAX_PROJECT_PAGES = 100
+
 /** How many near matches an error lists. */
 const CANDIDATES_SHOWN = 10
 
@@ -21,16 +24,36 @@ export async function findProjects(
   onPage?: PageListener
 ): Promise<Map<string, string>> {
   const all: ProjectSummary[] = []
+  const label = names.join("', '")
+  const fail = (why: string): ProjectNameError =>
+    new ProjectNameError(`Could not list the projects to find '${label}': ${why}`, {
+      operation: 'find',
+      projectId: names.join(', '),
+      host: ''
+    })
+  // A cursor seen before would loop for ever.
+  const seen = new Set<string>()
   let after: string | undefined
   let page = 0
   do {
-    const cursor = after
-    const result = await session.listProjects(names.join("', '"), cursor)
+    if (page >= MAX_PROJECT_PAGES)
+      throw fail(
+        `Hex listed more than ${MAX_PROJECT_PAGES} pages (${MAX_PROJECT_PAGES * 100} projects) and no end in sight. Give the project as project-id instead.`
+      )
+    if (page > 0 && session.clock.now() >= session.deadline)
+      throw fail(
+        'the timeout passed while reading the pages. Give the project as project-id instead.'
+      )
+    const result = await session.listProjects(label, after)
     page += 1
     all.push(...result.projects)
     onPage?.(page, result.projects.length)
-    // A cursor that does not move would loop for ever.
-    after = result.after !== cursor ? result.after : undefined
+    if (after !== undefined) seen.add(after)
+    after = result.after
+    if (after !== undefined && seen.has(after))
+      throw fail(
+        `Hex gave page ${page + 1} the cursor of an earlier page, so the list would never end. Give the project as project-id instead.`
+      )
   } while (after !== undefined)
 
   const ids = new Map<string, string>()
