@@ -72,7 +72,7 @@ describe('verdicts', () => {
 })
 
 describe('backoffDelay', () => {
-  it('is full jitter under a cap that doubles from the base', () => {
+  it('is jittered between 1 s and a cap that doubles from the base', () => {
     assert.equal(
       backoffDelay(0, DEFAULT_BACKOFF, () => 1),
       1_000
@@ -87,11 +87,11 @@ describe('backoffDelay', () => {
     )
     assert.equal(
       backoffDelay(10, DEFAULT_BACKOFF, () => 0),
-      0
+      1_000
     )
     assert.equal(
       backoffDelay(2, DEFAULT_BACKOFF, () => 0.5),
-      2_000
+      2_500
     )
   })
 })

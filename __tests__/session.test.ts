@@ -63,8 +63,8 @@ describe('HexSession', () => {
         ['status', 'Hex answered 429']
       ]
     )
-    // Full jitter at random() = 0.5: half of 1 s, then half of 2 s; then Retry-After exactly.
-    assert.deepEqual(clock.sleeps.slice(before), [500, 1_000, 7_000])
+    // Jitter at random() = 0.5: 1 s (the floor), then halfway from 1 s to 2 s; then Retry-After.
+    assert.deepEqual(clock.sleeps.slice(before), [1_000, 1_500, 7_000])
   })
 
   it('gives up at the deadline with the last error and the tally', async () => {

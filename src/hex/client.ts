@@ -28,6 +28,17 @@ export interface HexClientOptions {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
+/**
+ * The largest answer read, counted after decompression: Hex's answers are a few KiB (a page of
+ * 100 projects is the largest). A larger one, or a compression bomb, is cut off, not buffered.
+ */
+export const MAX_ANSWER_BYTES = 1024 * 1024
+/** Run and project IDs are UUIDs; anything else from Hex never goes into a request path. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** A project version as Hex gives it: a number or a short plain word. */
+const VERSION = /^[\w.+-]{1,64}$/
+/** A timestamp as Hex gives it (ISO 8601), e.g. 2026-11-29T12:00:00.000Z. */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/
 /** Hex's largest page (PageSize): fewer requests to find a project by name. */
 export const PROJECTS_PAGE_SIZE = 100
 
@@ -78,9 +89,10 @@ export class HexClient {
     const context = this.context('trigger', projectId)
     const json = await this.request(context, 'POST', runsPath(projectId), options, request)
     const o = asObject(json, context)
-    const runId = requireString(o, 'runId', context)
+    const runId = requireId(o, 'runId', context)
+    sameId(o, 'projectId', projectId, 'project', context)
     return {
-      projectId: optionalString(o.projectId) ?? projectId,
+      projectId,
       runId,
       runUrl: requireString(o, 'runUrl', context),
       runStatusUrl: optionalString(o.runStatusUrl) ?? `${this.apiBase}${runPath(projectId, runId)}`,
@@ -112,7 +124,7 @@ export class HexClient {
     if (!Array.isArray(runs)) throw new HexResponseError(context, 'the field runs is missing')
     return runs.map((run) => {
       const o = asObject(run, context)
-      return this.runState(o, projectId, requireString(o, 'runId', context), context)
+      return this.runState(o, projectId, requireId(o, 'runId', context), context)
     })
   }
 
@@ -133,7 +145,7 @@ export class HexClient {
     if (!Array.isArray(o.values)) throw new HexResponseError(context, 'the field values is missing')
     const projects = o.values.map((value) => {
       const p = asObject(value, context)
-      return { id: requireString(p, 'id', context), title: optionalString(p.title) ?? '' }
+      return { id: requireId(p, 'id', context), title: optionalString(p.title) ?? '' }
     })
     const pagination = typeof o.pagination === 'object' && o.pagination !== null ? o.pagination : {}
     return { projects, after: optionalString((pagination as { after?: unknown }).after) }
@@ -145,16 +157,19 @@ export class HexClient {
     runId: string,
     context: RequestContext
   ): RunState {
+    // An answer about another run or project is never taken for this one.
+    sameId(o, 'runId', runId, 'run', context)
+    sameId(o, 'projectId', projectId, 'project', context)
     return {
-      projectId: optionalString(o.projectId) ?? projectId,
-      runId: optionalString(o.runId) ?? runId,
+      projectId,
+      runId,
       status: requireString(o, 'status', context).toUpperCase(),
       runUrl: optionalString(o.runUrl),
       projectVersion: optionalVersion(o.projectVersion),
-      startTime: optionalString(o.startTime),
-      endTime: optionalString(o.endTime),
+      startTime: optionalTimestamp(o.startTime),
+      endTime: optionalTimestamp(o.endTime),
       elapsedMs:
-        typeof o.elapsedTime === 'number' && Number.isFinite(o.elapsedTime)
+        typeof o.elapsedTime === 'number' && Number.isFinite(o.elapsedTime) && o.elapsedTime >= 0
           ? o.elapsedTime
           : undefined,
       traceId: optionalString(o.traceId)
@@ -204,10 +219,15 @@ export class HexClient {
     }
     let text: string
     try {
-      text = await response.text()
+      text = await readCapped(response, MAX_ANSWER_BYTES)
     } catch (error) {
-      // The status line arrived: an error status is known even if its body is lost.
+      // The status line arrived: an error status is known even if its body is lost or too large.
       if (response.status >= 400) text = ''
+      else if (error instanceof AnswerTooLargeError)
+        throw new HexResponseError(
+          context,
+          `the answer is over ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`
+        )
       else throw networkError(context, error, timeout.aborted, timeoutMs)
     }
     this.onDebug(`${method} ${url} -> ${response.status} in ${Math.round(this.now() - started)}ms`)
@@ -234,19 +254,57 @@ export class HexClient {
   }
 }
 
+/** Refuses what is not a UUID: nothing else goes into a request path (defence in depth). */
+function pathId(id: string, what: string): string {
+  if (!UUID.test(id)) throw new TypeError(`A ${what} ID must be a UUID, got ${quote(id)}`)
+  return id
+}
+
 export function runsPath(projectId: string): string {
-  return `/projects/${encodeURIComponent(projectId)}/runs`
+  return `/projects/${pathId(projectId, 'project')}/runs`
 }
 
 export function runPath(projectId: string, runId: string): string {
-  return `${runsPath(projectId)}/${encodeURIComponent(runId)}`
+  return `${runsPath(projectId)}/${pathId(runId, 'run')}`
 }
 
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 10.2.3). */
+/** Over MAX_ANSWER_BYTES: the rest of the answer is not read. */
+class AnswerTooLargeError extends Error {}
+
+/**
+ * The body as text, read chunk by chunk (after decompression) and abandoned past `maxBytes`, so a
+ * huge answer or a compression bomb never fills memory.
+ */
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  if (response.body === null) return ''
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined)
+      throw new AnswerTooLargeError(`over ${maxBytes} bytes`)
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+const IMF_FIXDATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/
+
+/**
+ * Retry-After is either delta-seconds or an HTTP date (RFC 9110 10.2.3), IMF-fixdate only:
+ * anything else (`-5`, `1.5`, which Date.parse would take for dates) is ignored.
+ */
 export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
   if (value === null) return undefined
   const text = value.trim()
   if (/^\d+$/.test(text)) return Number(text) * 1000
+  if (!IMF_FIXDATE.test(text)) return undefined
   const date = Date.parse(text)
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs)
 }
@@ -262,7 +320,14 @@ function networkError(
   if (error instanceof Error && error.name === 'AbortError')
     return new HexNetworkError(context, 'ABORTED', 'the request was aborted')
   const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined
-  const code = typeof cause?.code === 'string' ? cause.code : 'UNKNOWN'
+  // fetch throws a TypeError with no cause before any connection is made (an invalid header
+  // value, a malformed URL): the request was never sent.
+  const code =
+    typeof cause?.code === 'string'
+      ? cause.code
+      : error instanceof TypeError && cause === undefined
+        ? 'INVALID_REQUEST'
+        : 'UNKNOWN'
   const detail = cause instanceof Error ? cause.message : String(error)
   return new HexNetworkError(context, code, detail)
 }
@@ -290,8 +355,47 @@ function requireString(o: Record<string, unknown>, field: string, context: Reque
   return value
 }
 
+/** A value from Hex for a message: quoted, and cut short. */
+function quote(value: unknown): string {
+  const text = JSON.stringify(typeof value === 'string' ? value : String(value))
+  return text.length > 60 ? `${text.slice(0, 60)}..."` : text
+}
+
+/** A UUID field, or a HexResponseError: an ID from Hex goes into later request paths. */
+function requireId(o: Record<string, unknown>, field: string, context: RequestContext): string {
+  const value = requireString(o, field, context)
+  if (!UUID.test(value))
+    throw new HexResponseError(context, `the field ${field} is not a UUID: ${quote(value)}`)
+  return value
+}
+
+/** An ID field, when present, must name what was asked about. */
+function sameId(
+  o: Record<string, unknown>,
+  field: string,
+  expected: string,
+  what: 'run' | 'project',
+  context: RequestContext
+): void {
+  const value = o[field]
+  if (value === undefined || value === null) return
+  if (typeof value !== 'string' || !UUID.test(value))
+    throw new HexResponseError(context, `the field ${field} is not a UUID: ${quote(value)}`)
+  if (value.toLowerCase() !== expected.toLowerCase())
+    throw new HexResponseError(
+      context,
+      `Hex answered about ${what} ${quote(value)}, not ${expected}`
+    )
+}
+
 /** projectVersion is an integer in the trigger's answer and a string in the status answer. */
 function optionalVersion(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
-  return optionalString(value)
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value)
+  return typeof value === 'string' && VERSION.test(value) ? value : undefined
+}
+
+/** A timestamp that parses as a date; anything else is dropped. */
+function optionalTimestamp(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !TIMESTAMP.test(value)) return undefined
+  return Number.isNaN(Date.parse(value)) ? undefined : value
 }

@@ -27,7 +27,9 @@ const NOT_SENT_CODES = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'ERR_TLS_CERT_ALTNAME_INVALID'
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  // fetch refused the request before connecting (an invalid header value): set by the client.
+  'INVALID_REQUEST'
 ])
 
 /** Where a request went, for messages. Never holds the token. */

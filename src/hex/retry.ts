@@ -101,9 +101,18 @@ export const DEFAULT_BACKOFF: Backoff = { baseMs: 1_000, capMs: 15_000 }
  */
 export const MAX_CONNECT_ATTEMPTS = 5
 
-/** Capped exponential backoff with full jitter (a random wait between 0 and the cap). */
+/** No retry goes out sooner than this, whatever the jitter or Retry-After says (`0`). */
+export const MIN_RETRY_DELAY_MS = 1_000
+/** The longest wait a Node timer can hold; a longer one would fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1
+
+/**
+ * Capped exponential backoff with jitter: a random wait between MIN_RETRY_DELAY_MS and the cap,
+ * so a storm of failures never turns into a storm of requests, and the waits still grow.
+ */
 export function backoffDelay(retry: number, backoff: Backoff, random: () => number): number {
-  return Math.round(random() * Math.min(backoff.capMs, backoff.baseMs * 2 ** retry))
+  const cap = Math.min(backoff.capMs, backoff.baseMs * 2 ** retry)
+  return Math.round(MIN_RETRY_DELAY_MS + random() * Math.max(0, cap - MIN_RETRY_DELAY_MS))
 }
 
 export interface RetryOptions {
@@ -184,7 +193,13 @@ export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOp
       const left = deadline - now()
       // A backoff is cut short so that the last attempt lands on the deadline; a Retry-After is
       // Hex's own word, so an attempt it would push past the deadline is not made at all.
-      const delayMs = v.afterMs ?? Math.min(backoffDelay(attempts - 1, backoff, random), left)
+      // Every wait is at least MIN_RETRY_DELAY_MS (Retry-After: 0 included) and fits in a timer.
+      const delayMs = Math.min(
+        MAX_TIMER_MS,
+        v.afterMs !== undefined
+          ? Math.max(MIN_RETRY_DELAY_MS, v.afterMs)
+          : Math.min(backoffDelay(attempts - 1, backoff, random), left)
+      )
       const why =
         connectFailures >= (options.maxConnectAttempts ?? Infinity)
           ? 'unreachable'
