@@ -265,3 +265,23 @@ describe('the job summary', () => {
     assert.match(md, /cut at 64 KiB/)
   })
 })
+
+describe('deep input-params through the action', () => {
+  let fake: FakeHex
+  beforeAll(async () => {
+    fake = await startHex()
+  })
+  afterAll(async () => {
+    await fake.close()
+  })
+
+  it('is an input error, nothing is sent, and the step reports it without a stack overflow', async () => {
+    const projectId = addProject(fake)
+    const deep = `${'{"d":'.repeat(10_000)}1${'}'.repeat(10_000)}`
+    const result = await runAgainst(fake, projectId, { 'input-params': deep })
+    assert.equal(result.exitCode, 1)
+    assert.match(errorAnnotations(result)[0] ?? '', /nested more than 100 levels deep/)
+    assert.doesNotMatch(result.stdout, /Maximum call stack/)
+    assert.equal(fake.runs(projectId).length, 0)
+  })
+})
