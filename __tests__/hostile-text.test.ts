@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict'
 import { afterAll, afterEach, beforeAll, describe, it } from '@jest/globals'
+import { Output } from '../src/action/constants.ts'
 import { safeIO } from '../src/action/io.ts'
+import { TerminalIO } from '../src/cli/terminal-io.ts'
 import type { RunReport } from '../src/action/report.ts'
 import { renderSummary } from '../src/action/summary.ts'
 import { safeLine, safeLines } from '../src/lib/safe-text.ts'
@@ -283,5 +285,29 @@ describe('deep input-params through the action', () => {
     assert.match(errorAnnotations(result)[0] ?? '', /nested more than 100 levels deep/)
     assert.doesNotMatch(result.stdout, /Maximum call stack/)
     assert.equal(fake.runs(projectId).length, 0)
+  })
+})
+
+describe('the command line', () => {
+  it('prints the result rows read back from the runs output as safe lines', () => {
+    let out = ''
+    const io = new TerminalIO({}, false, { out: (t) => (out += t), err: (t) => (out += t) })
+    io.setSecret('hxtw_s_2')
+    const runs = [
+      {
+        projectId: 'p\n::set-output name=x::y',
+        projectName: '\x1b[2J\x1b]0;title\x07cleared',
+        runId: 'r',
+        runUrl: 'https://app.hex.tech/x\rhxtw_s_2',
+        status: 'WEIRD\u2028##[error]x',
+        elapsedSeconds: 1
+      }
+    ]
+    io.setOutput(Output.Runs, JSON.stringify(runs))
+    io.printResult()
+    assert.deepEqual(injected(out), [])
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(out, /[\x1b\x07\r\u2028]|hxtw_s_2/)
+    assert.equal(out.trim().split('\n').length, 1)
   })
 })
