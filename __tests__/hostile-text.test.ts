@@ -10,7 +10,7 @@ import { Output } from '../src/action/constants.ts'
 import { safeIO } from '../src/action/io.ts'
 import { TerminalIO } from '../src/cli/terminal-io.ts'
 import type { RunReport } from '../src/action/report.ts'
-import { renderSummary } from '../src/action/summary.ts'
+import { renderGroupSummary, renderSummary } from '../src/action/summary.ts'
 import { safeLine, safeLines } from '../src/lib/safe-text.ts'
 import { markdownToHtml } from '../scripts/render-summary.ts'
 import type { FakeHex } from '../test/fake-hex/server.ts'
@@ -165,6 +165,21 @@ describe('the action against hostile answers', () => {
   })
 
   // The run token has `_` in it, which Markdown escaping would turn into `\_` and a later mask miss.
+  it("the post step logs a run id read back from the main step's record only as text", async () => {
+    const projectId = addProject(fake)
+    const runs = JSON.stringify([
+      { projectId, runId: 'r\n::set-output name=status::COMPLETED ##[error]x', fate: 'open' }
+    ])
+    const result = await runAgainst(
+      fake,
+      projectId,
+      { 'cancel-on-workflow-cancel': 'false' },
+      { state: { isPost: 'true', runs } }
+    )
+    assert.match(result.stdout, /it is left going/)
+    assertInert(result)
+  })
+
   it.each([RUN_TOKEN])(
     "the token inside Hex's error message is redacted in log, annotation and summary (%s)",
     async (token) => {
@@ -229,6 +244,18 @@ describe('the job summary', () => {
     assert.match(
       html.replace(/&#58;/g, ':').replace(/&#46;/g, '.'),
       /see https:\/\/evil\.example\/x and www\.evil\.example now/
+    )
+  })
+
+  it('links in a group summary only to Hex, and escapes project names', () => {
+    const reports: RunReport[] = [
+      { ...base, runUrl: 'https://evil.example/a', projectName: '[x](https://evil.example)' },
+      { ...base, projectId: 'p-2', runUrl: 'https://app.hex.tech/acme/app/p-2/runs/run-1' }
+    ]
+    const html = markdownToHtml(renderGroupSummary(reports, {}, { apiBase: API }))
+    assert.deepEqual(
+      [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]),
+      ['https://app.hex.tech/acme/app/p-2/runs/run-1']
     )
   })
 
