@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { InputName, OutputName, StateName } from './constants.ts'
+import { redact, safeLine, safeLines, safeText } from '../lib/safe-text.ts'
 
 /**
  * Everything the action does to the runner, behind one interface: the action layer talks to this,
@@ -60,4 +61,52 @@ export function labelled(io: ActionIO, label: string): ActionIO {
     fail: (m, title) => io.fail(tag(m), title),
     group: (name, lines) => io.group(tag(name), lines)
   }
+}
+
+/** An ActionIO that makes every message safe, and that can redact the secrets it was given. */
+export interface SafeIO extends ActionIO {
+  /** The secrets so far (the token, and every value given to setSecret). */
+  secrets: () => readonly string[]
+}
+
+/**
+ * Wraps an ActionIO so that whatever the action writes to the log, annotations and outputs passes
+ * through lib/safe-text: Hex's answers and echoed inputs reach the runner as text, never as a
+ * workflow command, an escape sequence or a secret. Ordinary text passes unchanged.
+ */
+export function safeIO(io: ActionIO): SafeIO {
+  if (isSafe(io)) return io
+  const secrets: string[] = []
+  const line = (text: string) => safeLine(text, secrets)
+  // Annotations and debug messages carry their line breaks in the command's encoding.
+  const text = (message: string) => safeText(message, secrets)
+  const wrapped: SafeIO = {
+    ...io,
+    secrets: () => secrets,
+    setSecret: (value) => {
+      if (value !== '' && !secrets.includes(value)) secrets.push(value)
+      io.setSecret(value)
+    },
+    setOutput: (name, value) => io.setOutput(name, line(value)),
+    info: (m) => io.info(line(m)),
+    debug: (m) => io.debug(text(m)),
+    warning: (m, title) => io.warning(text(m), title === undefined ? undefined : line(title)),
+    fail: (m, title) => io.fail(text(m), title === undefined ? undefined : line(title)),
+    // Each line printed on purpose (the request's JSON) is split and made safe on its own.
+    group: (name, lines) =>
+      io.group(
+        line(name),
+        lines.flatMap((l) => safeLines(l, secrets))
+      ),
+    // The summary renders its own escaping (secrets first); this is the last net for a raw secret.
+    writeSummary: (markdown) => io.writeSummary(redact(markdown, secrets))
+  }
+  SAFE.add(wrapped)
+  return wrapped
+}
+
+const SAFE = new WeakSet<ActionIO>()
+
+function isSafe(io: ActionIO): io is SafeIO {
+  return SAFE.has(io)
 }

@@ -6,7 +6,7 @@ import { runMany } from '../runs/run-many.ts'
 import { runOne } from '../runs/run-one.ts'
 import type { RunOutcome, RunTarget, Stops } from '../runs/types.ts'
 import { ACTION_NAME, Input, Output, State } from './constants.ts'
-import { coreIO, labelled, type ActionIO } from './io.ts'
+import { coreIO, labelled, safeIO, type ActionIO } from './io.ts'
 import { RunLedger } from './ledger.ts'
 import { narrator } from './narrate.ts'
 import { hexSession, runPlan } from './plan.ts'
@@ -22,10 +22,12 @@ export { processRuntime, type Runtime } from '../lib/runtime.ts'
  * included. `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
  */
 export async function run(
-  io: ActionIO = coreIO,
+  runner: ActionIO = coreIO,
   runtime: Runtime = processRuntime,
   signal?: AbortSignal
 ): Promise<void> {
+  // Everything the step writes passes through here: text from Hex is made safe, secrets redacted.
+  const io = safeIO(runner)
   // Masked before anything else can print it.
   const token = readToken(io.getInput, runtime.env)
   if (token !== '') io.setSecret(token)
@@ -38,7 +40,7 @@ export async function run(
     result = failedStep(io, unexpected(error, io))
   }
   try {
-    await publish(io, result)
+    await publish(io, result, { secrets: io.secrets() })
   } catch (error) {
     // The last resort (the output file may be what failed): the reason, never a stack trace.
     try {
@@ -71,10 +73,13 @@ async function step(io: ActionIO, runtime: Runtime, signal?: AbortSignal): Promi
     targets = await resolveTargets(settings, session.with({ signal }), io)
   } catch (error) {
     const message = error instanceof HexError ? error.message : unexpected(error, io)
-    return single({
-      ...errorReport(settings.projectNames.join(', '), message),
-      inputParams: settings.inputParams
-    })
+    return {
+      ...single({
+        ...errorReport(settings.projectNames.join(', '), message),
+        inputParams: settings.inputParams
+      }),
+      apiBase: settings.apiBase
+    }
   }
 
   const several = targets.length > 1
@@ -124,7 +129,8 @@ async function step(io: ActionIO, runtime: Runtime, signal?: AbortSignal): Promi
     reports: outcomes.map(reportOf),
     several,
     elapsedMs: runtime.now() - startedAt,
-    inputParams: settings.inputParams
+    inputParams: settings.inputParams,
+    apiBase: settings.apiBase
   }
 }
 

@@ -3,10 +3,11 @@ import { isTerminalStatus } from '../hex/types.ts'
 import { processRuntime, type Runtime } from '../lib/runtime.ts'
 import { CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from '../runs/cancel.ts'
 import { State } from './constants.ts'
-import { coreIO, type ActionIO } from './io.ts'
+import { coreIO, safeIO, type ActionIO, type SafeIO } from './io.ts'
 import { readLedger, type LedgerEntry } from './ledger.ts'
 import { hexSession } from './plan.ts'
 import { readSettings, readToken, type Settings } from './settings.ts'
+import { summaryText } from './summary.ts'
 
 /**
  * The post step. The main step cancels its runs itself when it is told to stop; this is for when
@@ -14,9 +15,11 @@ import { readSettings, readToken, type Settings } from './settings.ts'
  * settled, and it never fails the job.
  */
 export async function post(
-  io: ActionIO = coreIO,
+  runner: ActionIO = coreIO,
   runtime: Runtime = processRuntime
 ): Promise<void> {
+  // As in the main step: text from Hex is made safe, secrets redacted.
+  const io = safeIO(runner)
   try {
     await cleanUpAll(io, runtime)
   } catch (error) {
@@ -28,7 +31,7 @@ export async function post(
   }
 }
 
-async function cleanUpAll(io: ActionIO, runtime: Runtime): Promise<void> {
+async function cleanUpAll(io: SafeIO, runtime: Runtime): Promise<void> {
   const left = readLedger(io.getState(State.Runs)).filter((e) => e.fate !== 'settled')
   if (left.length === 0) {
     io.debug('The main step settled its runs (or started none): nothing to clean up.')
@@ -53,7 +56,9 @@ async function cleanUpAll(io: ActionIO, runtime: Runtime): Promise<void> {
   const done = lines.filter((line) => line !== undefined)
   if (done.length === 0) return
   try {
-    await io.writeSummary(done.map((line) => `> 🚫 ${line}\n`).join('\n'))
+    await io.writeSummary(
+      done.map((line) => `> 🚫 ${summaryText(line, io.secrets())}\n`).join('\n')
+    )
   } catch {
     // The summary is a courtesy here; the cancel is what mattered.
   }

@@ -15,19 +15,32 @@ export interface StepResult {
   inputParams: Record<string, unknown>
   /** Inputs that did not read: each is an error of its own, and nothing was sent to Hex. */
   inputErrors?: string[]
+  /** The api-url the step used, when it read: the summary links only to it and to Hex. */
+  apiBase?: string
+}
+
+/** What publishing needs besides the result. */
+export interface PublishContext {
+  /** Redacted from the job summary (before its Markdown escaping). */
+  secrets?: readonly string[]
 }
 
 /**
  * Outputs, the job summary and the annotations, for one run or several: the one place a step's
  * result reaches the runner, on every path.
  */
-export async function publish(io: ActionIO, result: StepResult): Promise<void> {
+export async function publish(
+  io: ActionIO,
+  result: StepResult,
+  context: PublishContext = {}
+): Promise<void> {
   const { reports } = result
+  const view = { apiBase: result.apiBase, secrets: context.secrets }
   // Each input that did not read is an error of its own, before the result.
   for (const error of result.inputErrors ?? []) io.fail(error, 'Invalid input')
   if (!result.several) {
     const report = reports[0] as RunReport
-    await writeResults(io, reportOutputs(report), renderSummary(report))
+    await writeResults(io, reportOutputs(report), renderSummary(report, view))
     if (result.inputErrors) return
     if (!report.succeeded && report.message) io.fail(failureText(report), failureTitle(report))
     else if (report.message) io.warning(report.message, failureTitle(report))
@@ -36,7 +49,7 @@ export async function publish(io: ActionIO, result: StepResult): Promise<void> {
   await writeResults(
     io,
     groupOutputs(reports, result.elapsedMs),
-    renderGroupSummary(reports, result.inputParams)
+    renderGroupSummary(reports, result.inputParams, view)
   )
   for (const report of reports) {
     const label = report.projectName ?? report.projectId

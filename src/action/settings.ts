@@ -241,7 +241,31 @@ function parseInputParams(value: string, errors: string[]): Record<string, unkno
     )
     return {}
   }
+  if (depth(parsed) > MAX_INPUT_PARAMS_DEPTH) {
+    // Deeper than this, writing the request (or the log of it) out again overflows the stack.
+    errors.push(
+      `Input '${Input.InputParams}' is nested more than ${MAX_INPUT_PARAMS_DEPTH} levels deep.`
+    )
+    return {}
+  }
   return parsed as Record<string, unknown>
+}
+
+/** How deep input-params may nest: far beyond any real parameter, far below the stack's limit. */
+export const MAX_INPUT_PARAMS_DEPTH = 100
+
+/** How deep a parsed JSON value nests (a scalar is 0), found without recursion. */
+function depth(value: unknown): number {
+  let deepest = 0
+  const stack: [unknown, number][] = [[value, 0]]
+  while (stack.length > 0) {
+    const [item, level] = stack.pop() as [unknown, number]
+    if (typeof item !== 'object' || item === null) continue
+    deepest = Math.max(deepest, level + 1)
+    if (deepest > MAX_INPUT_PARAMS_DEPTH) return deepest
+    for (const child of Object.values(item)) stack.push([child, level + 1])
+  }
+  return deepest
 }
 
 function parseNotifications(

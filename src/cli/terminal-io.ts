@@ -1,6 +1,7 @@
 import { Output, type InputName, type OutputName } from '../action/constants.ts'
 import type { ActionIO } from '../action/io.ts'
 import type { RunSummaryEntry } from '../action/outputs.ts'
+import { safeLine, safeText } from '../lib/safe-text.ts'
 
 export interface CliStreams {
   out: (text: string) => void
@@ -71,13 +72,18 @@ export class TerminalIO implements ActionIO {
     for (const r of runs) {
       const project = r.projectName ? `${r.projectName} (${r.projectId})` : r.projectId
       const time = r.elapsedSeconds !== null ? `  ${r.elapsedSeconds}s` : ''
-      this.info(`${r.status.padEnd(width)}  ${project}${time}${r.runUrl ? `  ${r.runUrl}` : ''}`)
+      // Read back from the runs output: Hex's text again, so each row is one safe line.
+      this.info(
+        safeLine(`${r.status.padEnd(width)}  ${project}${time}${r.runUrl ? `  ${r.runUrl}` : ''}`)
+      )
     }
   }
 
+  /**
+   * Secrets masked, and text from Hex made inert for a terminal (no escape sequences, no stray
+   * controls) by the same rules as the runner's log; the action's own line breaks stay.
+   */
   private mask(text: string): string {
-    let masked = text
-    for (const secret of this.secrets) if (secret !== '') masked = masked.split(secret).join('***')
-    return masked
+    return safeText(text, this.secrets)
   }
 }
