@@ -28468,8 +28468,9 @@ const State = {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  I: () => (/* binding */ coreIO),
-  w: () => (/* binding */ labelled)
+  IK: () => (/* binding */ coreIO),
+  wW: () => (/* binding */ labelled),
+  u8: () => (/* binding */ safeIO)
 });
 
 ;// CONCATENATED MODULE: external "os"
@@ -31417,7 +31418,10 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./src/lib/safe-text.ts
+var safe_text = __nccwpck_require__(484);
 ;// CONCATENATED MODULE: ./src/action/io.ts
+
 
 const coreIO = {
     getInput: (name) => getInput(name),
@@ -31458,6 +31462,43 @@ function labelled(io, label) {
         fail: (m, title) => io.fail(tag(m), title),
         group: (name, lines) => io.group(tag(name), lines)
     };
+}
+/**
+ * Wraps an ActionIO so that whatever the action writes to the log, annotations and outputs passes
+ * through lib/safe-text: Hex's answers and echoed inputs reach the runner as text, never as a
+ * workflow command, an escape sequence or a secret. Ordinary text passes unchanged.
+ */
+function safeIO(io) {
+    if (isSafe(io))
+        return io;
+    const secrets = [];
+    const line = (text) => (0,safe_text/* safeLine */.om)(text, secrets);
+    // Annotations and debug messages carry their line breaks in the command's encoding.
+    const text = (message) => (0,safe_text/* safeText */.Hk)(message, secrets);
+    const wrapped = {
+        ...io,
+        secrets: () => secrets,
+        setSecret: (value) => {
+            if (value !== '' && !secrets.includes(value))
+                secrets.push(value);
+            io.setSecret(value);
+        },
+        setOutput: (name, value) => io.setOutput(name, line(value)),
+        info: (m) => io.info(line(m)),
+        debug: (m) => io.debug(text(m)),
+        warning: (m, title) => io.warning(text(m), title === undefined ? undefined : line(title)),
+        fail: (m, title) => io.fail(text(m), title === undefined ? undefined : line(title)),
+        // Each line printed on purpose (the request's JSON) is split and made safe on its own.
+        group: (name, lines) => io.group(line(name), lines.flatMap((l) => (0,safe_text/* safeLines */.Bv)(l, secrets))),
+        // The summary renders its own escaping (secrets first); this is the last net for a raw secret.
+        writeSummary: (markdown) => io.writeSummary((0,safe_text/* redact */.E$)(markdown, secrets))
+    };
+    SAFE.add(wrapped);
+    return wrapped;
+}
+const SAFE = new WeakSet();
+function isSafe(io) {
+    return SAFE.has(io);
 }
 
 
@@ -31530,7 +31571,7 @@ function readLedger(text) {
 
 /***/ }),
 
-/***/ 6762:
+/***/ 3869:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31548,6 +31589,8 @@ var errors = __nccwpck_require__(5282);
 /** A project title that matched none, or several, of the projects the token can see. */
 class ProjectNameError extends errors/* HexError */._W {
 }
+/** 100 pages of 100: 10,000 projects. A longer walk is a broken or hostile answer, or a huge workspace. */
+const MAX_PROJECT_PAGES = 100;
 /** How many near matches an error lists. */
 const CANDIDATES_SHOWN = 10;
 /**
@@ -31556,16 +31599,30 @@ const CANDIDATES_SHOWN = 10;
  */
 async function findProjects(session, names, onPage) {
     const all = [];
+    const label = names.join("', '");
+    const fail = (why) => new ProjectNameError(`Could not list the projects to find '${label}': ${why}`, {
+        operation: 'find',
+        projectId: names.join(', '),
+        host: ''
+    });
+    // A cursor seen before would loop for ever.
+    const seen = new Set();
     let after;
     let page = 0;
     do {
-        const cursor = after;
-        const result = await session.listProjects(names.join("', '"), cursor);
+        if (page >= MAX_PROJECT_PAGES)
+            throw fail(`Hex listed more than ${MAX_PROJECT_PAGES} pages (${MAX_PROJECT_PAGES * 100} projects) and no end in sight. Give the project as project-id instead.`);
+        if (page > 0 && session.clock.now() >= session.deadline)
+            throw fail('the timeout passed while reading the pages. Give the project as project-id instead.');
+        const result = await session.listProjects(label, after);
         page += 1;
         all.push(...result.projects);
         onPage?.(page, result.projects.length);
-        // A cursor that does not move would loop for ever.
-        after = result.after !== cursor ? result.after : undefined;
+        if (after !== undefined)
+            seen.add(after);
+        after = result.after;
+        if (after !== undefined && seen.has(after))
+            throw fail(`Hex gave page ${page + 1} the cursor of an earlier page, so the list would never end. Give the project as project-id instead.`);
     } while (after !== undefined);
     const ids = new Map();
     const problems = [];
@@ -31637,7 +31694,7 @@ var client = __nccwpck_require__(6562);
 // EXTERNAL MODULE: ./src/hex/retry.ts
 var retry = __nccwpck_require__(543);
 // EXTERNAL MODULE: ./src/lib/duration.ts
-var lib_duration = __nccwpck_require__(2543);
+var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/runs/cancel.ts
 var runs_cancel = __nccwpck_require__(8378);
 ;// CONCATENATED MODULE: ./src/runs/start.ts
@@ -31711,7 +31768,7 @@ async function recover(options, lost, sentAt) {
         };
     }
     if (candidates.length === 0)
-        throw new TriggerOutcomeUnknownError(`${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${(0,lib_duration/* formatDuration */.a)(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} ${details}`, lost.context);
+        throw new TriggerOutcomeUnknownError(`${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${(0,duration/* formatDuration */.a)(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} ${details}`, lost.context);
     const list = candidates.map((run) => `${run.runId} (${run.status}) ${run.runUrl ?? ''}`.trim());
     throw new TriggerOutcomeUnknownError(`${unknown} ${candidates.length} API-triggered runs of project ${projectId} started since ${sinceText}, so the action cannot tell which one is its own: ${list.join('; ')}. ${advice} ${details}`, lost.context);
 }
@@ -31926,7 +31983,7 @@ class OneRun {
             else if (error instanceof retry/* RetriesExhaustedError */.i5 && error.why === 'deadline') {
                 readFailure =
                     error.attempts > 1
-                        ? `Status reads failed for the last ${(0,lib_duration/* formatDuration */.a)(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
+                        ? `Status reads failed for the last ${(0,duration/* formatDuration */.a)(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
                         : `The status read at the deadline failed: ${error.lastError.message}`;
                 result = { kind: 'timeout', last, reads: 0 };
             }
@@ -32060,11 +32117,11 @@ function progressLogger(sink, heartbeatMs = HEARTBEAT_MS) {
             sink.warning(`Hex reported run status '${state.status}', which this action does not know. It is treated as not finished: the action keeps waiting until the run reaches a known end status or the timeout passes.`);
         }
         if (changed) {
-            sink.info(`Run is ${state.status} (${(0,lib_duration/* formatDuration */.a)(elapsedMs)} since the trigger)`);
+            sink.info(`Run is ${state.status} (${(0,duration/* formatDuration */.a)(elapsedMs)} since the trigger)`);
             lastLineAt = elapsedMs;
         }
         else if (elapsedMs - lastLineAt >= heartbeatMs) {
-            sink.info(`Still ${state.status} after ${(0,lib_duration/* formatDuration */.a)(elapsedMs)}`);
+            sink.info(`Still ${state.status} after ${(0,duration/* formatDuration */.a)(elapsedMs)}`);
             lastLineAt = elapsedMs;
         }
     };
@@ -32115,7 +32172,7 @@ function narrator(io, target) {
             switch (outcome.kind) {
                 case 'ended':
                     if (outcome.status === 'COMPLETED')
-                        io.info(`Hex run ${runId} COMPLETED in ${(0,lib_duration/* formatDuration */.a)(outcome.run.elapsedMs ?? 0)}.`);
+                        io.info(`Hex run ${runId} COMPLETED in ${(0,duration/* formatDuration */.a)(outcome.run.elapsedMs ?? 0)}.`);
                     return;
                 case 'dry-run':
                     io.info('dry-run is true: Hex validated the request; no run to wait for.');
@@ -32154,350 +32211,16 @@ function logCancel(io, runId, cancel) {
     }
 }
 function logRetry(io, what, notice) {
-    io.info(`${what} failed: ${notice.reason}. Trying again in ${(0,lib_duration/* formatDuration */.a)(notice.delayMs)} (attempt ${notice.attempt + 1}).`);
+    io.info(`${what} failed: ${notice.reason}. Trying again in ${(0,duration/* formatDuration */.a)(notice.delayMs)} (attempt ${notice.attempt + 1}).`);
     io.debug(notice.error.message);
 }
 
 // EXTERNAL MODULE: ./src/action/plan.ts + 2 modules
 var action_plan = __nccwpck_require__(5363);
-;// CONCATENATED MODULE: ./src/action/report.ts
-
-/**
- * Statuses the action reports besides Hex's own: the action stopped waiting (TIMEOUT), the workflow
- * was cancelled (CANCELLED), Hex only validated the request (DRY_RUN), or the action failed before
- * it learned the run's status (ERROR).
- */
-const ActionStatus = {
-    Timeout: 'TIMEOUT',
-    Cancelled: 'CANCELLED',
-    DryRun: 'DRY_RUN',
-    Error: 'ERROR'
-};
-/** Puts an outcome into words: status, whether the step succeeds, the message and the notes. */
-function toReport(outcome, context) {
-    const { target } = outcome;
-    const run = 'run' in outcome ? outcome.run : undefined;
-    const report = {
-        projectId: target.projectId,
-        projectName: target.projectName,
-        status: ActionStatus.Error,
-        succeeded: false,
-        runId: run?.runId,
-        runUrl: run?.runUrl,
-        statusUrl: run?.statusUrl,
-        traceId: run?.traceId,
-        projectVersion: run?.projectVersion,
-        startedAt: run?.startedAt,
-        endedAt: run?.endedAt,
-        elapsedMs: run?.elapsedMs,
-        inputParams: context.inputParams,
-        viewId: context.viewId,
-        notes: []
-    };
-    const { notes } = report;
-    if (outcome.recovered)
-        notes.push(outcome.recovered);
-    if (target.runId !== undefined && run)
-        notes.push('run-id was given: the step followed a run started elsewhere.');
-    const runId = run?.runId ?? '';
-    switch (outcome.kind) {
-        case 'ended': {
-            report.status = outcome.status;
-            const took = (0,lib_duration/* formatDuration */.a)(outcome.run.elapsedMs ?? 0);
-            if (outcome.status === 'COMPLETED') {
-                report.succeeded = true;
-                break;
-            }
-            report.succeeded = !context.failOnRunFailure;
-            report.message = `Hex run ${runId} ended ${outcome.status} after ${took}.${statusAdvice(outcome.status)}`;
-            if (!context.failOnRunFailure)
-                notes.push('fail-on-run-failure is false: the step succeeds anyway.');
-            break;
-        }
-        case 'dry-run':
-            report.status = ActionStatus.DryRun;
-            report.succeeded = true;
-            notes.push('dry-run is true: Hex validated the request and started no run.');
-            break;
-        case 'not-waited':
-            report.status = outcome.status;
-            report.succeeded = true;
-            if (target.runId === undefined)
-                notes.push('wait is false: the step did not wait for the run to finish.');
-            break;
-        case 'timed-out': {
-            report.status = ActionStatus.Timeout;
-            const lastStatus = outcome.lastStatus ? ` (last status ${outcome.lastStatus})` : '';
-            report.message = `Hex run ${runId} did not finish within the timeout of ${(0,lib_duration/* formatDuration */.a)(context.timeoutMs)}${lastStatus}.`;
-            if (outcome.readFailure)
-                notes.push(outcome.readFailure);
-            notes.push(cancelNote(outcome.cancel, 'cancel-on-timeout'));
-            break;
-        }
-        case 'stopped':
-            report.status = ActionStatus.Cancelled;
-            report.stoppedByFailFast = outcome.by === 'fail-fast';
-            if (outcome.phase === 'before-start') {
-                report.message =
-                    outcome.by === 'workflow'
-                        ? 'Not started: the workflow was cancelled first.'
-                        : 'Not started: another run failed, and fail-fast is on.';
-            }
-            else if (outcome.phase === 'starting') {
-                report.message = `${stopReason(outcome.by)} while the run was being started; Hex may have started it. Check the project in Hex.`;
-            }
-            else {
-                report.message = `${stopReason(outcome.by)} while Hex run ${runId} was going.`;
-                if (outcome.cancel)
-                    notes.push(cancelNote(outcome.cancel, 'cancel-on-workflow-cancel'));
-            }
-            break;
-        case 'failed':
-            report.message = outcome.message;
-            break;
-    }
-    return report;
-}
-function stopReason(by) {
-    return by === 'workflow'
-        ? 'The workflow was cancelled'
-        : 'Another run failed and fail-fast is on: stopped';
-}
-function cancelNote(cancel, input) {
-    switch (cancel.kind) {
-        case 'cancelled':
-            return 'The run was cancelled in Hex.';
-        case 'already-ended':
-            return `The run had already ended ${cancel.status} when it was to be cancelled.`;
-        case 'failed':
-            return `Cancelling the run in Hex failed: ${cancel.error}`;
-        case 'left-going':
-            return `${input} is false: the run was left going in Hex.`;
-    }
-}
-function statusAdvice(status) {
-    switch (status) {
-        case 'ERRORED':
-            return ' A cell failed: open the run in Hex to see which.';
-        case 'KILLED':
-            return ' The run was cancelled in Hex.';
-        case 'UNABLE_TO_ALLOCATE_KERNEL':
-            return ' Hex could not start a kernel for it; the workspace may be at its limit of running kernels. Try again later.';
-        default:
-            return '';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/action/outputs.ts
-
-
-function seconds(ms) {
-    return ms === undefined ? undefined : Math.round(ms / 1000);
-}
-function runsEntry(report) {
-    return {
-        projectId: report.projectId,
-        ...(report.projectName !== undefined ? { projectName: report.projectName } : {}),
-        runId: report.runId ?? null,
-        runUrl: report.runUrl ?? null,
-        status: report.status,
-        elapsedSeconds: seconds(report.elapsedMs) ?? null
-    };
-}
-/**
- * How bad each status is, worst first: the `status` of a step with several runs is the worst of
- * theirs, so one check (`status == 'COMPLETED'`) tells whether all completed.
- */
-const SEVERITY = [
-    ActionStatus.Error,
-    ActionStatus.Timeout,
-    'UNABLE_TO_ALLOCATE_KERNEL',
-    'ERRORED',
-    'KILLED',
-    ActionStatus.Cancelled,
-    'RUNNING',
-    'PENDING',
-    ActionStatus.DryRun,
-    'COMPLETED'
-];
-function worstStatus(statuses) {
-    // A status this list does not know ranks just above COMPLETED's neighbours: never "better".
-    const rank = (s) => SEVERITY.includes(s) ? SEVERITY.indexOf(s) : SEVERITY.indexOf('RUNNING');
-    return statuses.reduce((worst, s) => (rank(s) < rank(worst) ? s : worst), 'COMPLETED');
-}
-/** Every output, always: an unknown value is an empty string, so `steps.x.outputs.y` exists. */
-function reportOutputs(report) {
-    return {
-        [constants/* Output */.k7.RunId]: report.runId ?? '',
-        [constants/* Output */.k7.RunUrl]: report.runUrl ?? '',
-        [constants/* Output */.k7.StatusUrl]: report.statusUrl ?? '',
-        [constants/* Output */.k7.Status]: report.status,
-        [constants/* Output */.k7.ElapsedSeconds]: String(seconds(report.elapsedMs) ?? ''),
-        [constants/* Output */.k7.StartedAt]: report.startedAt ?? '',
-        [constants/* Output */.k7.EndedAt]: report.endedAt ?? '',
-        [constants/* Output */.k7.TraceId]: report.traceId ?? '',
-        [constants/* Output */.k7.ProjectVersion]: report.projectVersion ?? '',
-        [constants/* Output */.k7.Runs]: JSON.stringify([runsEntry(report)])
-    };
-}
-/**
- * The outputs of a step with several runs: `runs` lists them, `status` is the worst, and
- * `elapsed-seconds` is the step's wait; the outputs that name one run are empty.
- */
-function groupOutputs(reports, elapsedMs) {
-    return {
-        [constants/* Output */.k7.RunId]: '',
-        [constants/* Output */.k7.RunUrl]: '',
-        [constants/* Output */.k7.StatusUrl]: '',
-        [constants/* Output */.k7.Status]: worstStatus(reports.map((r) => r.status)),
-        [constants/* Output */.k7.ElapsedSeconds]: String(seconds(elapsedMs)),
-        [constants/* Output */.k7.StartedAt]: '',
-        [constants/* Output */.k7.EndedAt]: '',
-        [constants/* Output */.k7.TraceId]: '',
-        [constants/* Output */.k7.ProjectVersion]: '',
-        [constants/* Output */.k7.Runs]: JSON.stringify(reports.map(runsEntry))
-    };
-}
-
-;// CONCATENATED MODULE: ./src/action/summary.ts
-
-
-
-/** How each status is shown: a marker a reader spots at a glance, and a headline. */
-const LOOKS = {
-    COMPLETED: { marker: '✅', headline: 'Hex run completed' },
-    ERRORED: { marker: '❌', headline: 'Hex run errored' },
-    KILLED: { marker: '🛑', headline: 'Hex run was killed' },
-    UNABLE_TO_ALLOCATE_KERNEL: {
-        marker: '❌',
-        headline: 'Hex could not allocate a kernel for the run'
-    },
-    PENDING: { marker: '⏳', headline: 'Hex run started' },
-    RUNNING: { marker: '⏳', headline: 'Hex run started' },
-    [ActionStatus.Timeout]: { marker: '⏱️', headline: 'Hex run timed out' },
-    [ActionStatus.Cancelled]: { marker: '🚫', headline: 'Hex run cancelled' },
-    [ActionStatus.DryRun]: { marker: '🧪', headline: 'Hex dry run accepted' },
-    [ActionStatus.Error]: { marker: '❌', headline: 'Hex run failed' }
-};
-/** Text from Hex or the user goes into a Markdown table: keep it on one line and inert. */
-function cell(text) {
-    return (text
-        // Markdown first: a Hex message about __init__ must not turn bold. Before the entities below,
-        // whose # and & it would otherwise break.
-        .replace(/[\\`*_[\]~#]/g, '\\$&')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '&#124;')
-        .replace(/\r?\n/g, ' '));
-}
-function code(text) {
-    return `<code>${cell(text)}</code>`;
-}
-function summary_link(url, text) {
-    // Only http(s) links are rendered as links; anything else is shown as text.
-    if (!/^https?:\/\//i.test(url))
-        return cell(url);
-    const safe = url.replace(/[\s()<>|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    return `[${cell(text)}](${safe})`;
-}
-/** The job summary for one step, as GitHub-flavoured Markdown. Holds no secret: it has none. */
-function renderSummary(report) {
-    const { marker, headline } = look(report.status);
-    const rows = [['Project', code(report.projectId)]];
-    if (report.runUrl)
-        rows.push(['Run', summary_link(report.runUrl, 'Open the run in Hex')]);
-    if (report.runId)
-        rows.push(['Run ID', code(report.runId)]);
-    if (report.projectVersion)
-        rows.push(['Project version', cell(report.projectVersion)]);
-    if (report.startedAt)
-        rows.push(['Started', cell(report.startedAt)]);
-    if (report.endedAt)
-        rows.push(['Ended', cell(report.endedAt)]);
-    if (report.elapsedMs !== undefined)
-        rows.push(['Duration', cell((0,lib_duration/* formatDuration */.a)(report.elapsedMs))]);
-    if (report.traceId)
-        rows.push(['Trace ID', code(report.traceId)]);
-    if (report.viewId)
-        rows.push(['Saved view', code(report.viewId)]);
-    // The status heads the table: a Markdown table needs a header row, and an empty one shows as a
-    // blank strip.
-    const lines = [
-        `### ${marker} ${headline}`,
-        '',
-        `| Status | ${marker} ${cell(report.status)} |`,
-        '| :-- | :-- |'
-    ];
-    for (const [name, value] of rows)
-        lines.push(`| ${name} | ${value} |`);
-    lines.push('');
-    if (report.message)
-        lines.push(`> ${cell(report.message)}`, '');
-    for (const note of report.notes)
-        lines.push(`- ${cell(note)}`);
-    if (report.notes.length > 0)
-        lines.push('');
-    lines.push(...paramsBlock(report.inputParams));
-    return lines.join('\n');
-}
-/** The job summary for a step with several runs: one row per run, the worst status on top. */
-function renderGroupSummary(reports, inputParams) {
-    const worst = worstStatus(reports.map((r) => r.status));
-    const { marker } = look(worst);
-    const ok = reports.filter((r) => r.succeeded).length;
-    const headline = ok === reports.length
-        ? `${reports.length} Hex runs succeeded`
-        : `${reports.length - ok} of ${reports.length} Hex runs did not succeed`;
-    const lines = [
-        `### ${marker} ${headline}`,
-        '',
-        '| Project | Run | Status | Duration |',
-        '| :-- | :-- | :-- | :-- |'
-    ];
-    for (const r of reports) {
-        const project = r.projectName
-            ? `${cell(r.projectName)} ${code(r.projectId)}`
-            : code(r.projectId);
-        const run = r.runUrl ? summary_link(r.runUrl, r.runId ?? 'Open in Hex') : '–';
-        const duration = r.elapsedMs !== undefined ? cell((0,lib_duration/* formatDuration */.a)(r.elapsedMs)) : '–';
-        lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`);
-    }
-    lines.push('');
-    for (const r of reports) {
-        const label = cell(r.projectName ?? r.projectId);
-        if (r.message)
-            lines.push(`- **${label}**: ${cell(r.message)}`);
-        for (const note of r.notes)
-            lines.push(`- **${label}**: ${cell(note)}`);
-    }
-    if (reports.some((r) => r.message || r.notes.length > 0))
-        lines.push('');
-    lines.push(...paramsBlock(inputParams));
-    return lines.join('\n');
-}
-function look(status) {
-    return LOOKS[status] ?? { marker: '❔', headline: `Hex run ended ${status}` };
-}
-function paramsBlock(inputParams) {
-    const count = Object.keys(inputParams).length;
-    return [
-        '<details>',
-        `<summary>Input parameters (${count})</summary>`,
-        '',
-        // A fence longer than any backtick run in the JSON keeps the block closed.
-        fence(JSON.stringify(inputParams, null, 2)),
-        '',
-        '</details>',
-        ''
-    ];
-}
-function fence(body) {
-    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-    const ticks = '`'.repeat(longest + 1);
-    return `${ticks}json\n${body}\n${ticks}`;
-}
-
+// EXTERNAL MODULE: ./src/action/outputs.ts
+var outputs = __nccwpck_require__(8948);
+// EXTERNAL MODULE: ./src/action/summary.ts
+var summary = __nccwpck_require__(8770);
 ;// CONCATENATED MODULE: ./src/action/publish.ts
 
 
@@ -32506,14 +32229,15 @@ function fence(body) {
  * Outputs, the job summary and the annotations, for one run or several: the one place a step's
  * result reaches the runner, on every path.
  */
-async function publish(io, result) {
+async function publish(io, result, context = {}) {
     const { reports } = result;
+    const view = { apiBase: result.apiBase, secrets: context.secrets };
     // Each input that did not read is an error of its own, before the result.
     for (const error of result.inputErrors ?? [])
         io.fail(error, 'Invalid input');
     if (!result.several) {
         const report = reports[0];
-        await writeResults(io, reportOutputs(report), renderSummary(report));
+        await writeResults(io, (0,outputs/* reportOutputs */.rY)(report), (0,summary/* renderSummary */.Br)(report, view));
         if (result.inputErrors)
             return;
         if (!report.succeeded && report.message)
@@ -32522,7 +32246,7 @@ async function publish(io, result) {
             io.warning(report.message, failureTitle(report));
         return;
     }
-    await writeResults(io, groupOutputs(reports, result.elapsedMs), renderGroupSummary(reports, result.inputParams));
+    await writeResults(io, (0,outputs/* groupOutputs */.Y)(reports, result.elapsedMs), (0,summary/* renderGroupSummary */.eG)(reports, result.inputParams, view));
     for (const report of reports) {
         const label = report.projectName ?? report.projectId;
         // A run fail-fast stopped is a consequence, not a second cause: a warning, not an error.
@@ -32553,6 +32277,8 @@ function failureText(report) {
     return `${report.message ?? ''}${link}`;
 }
 
+// EXTERNAL MODULE: ./src/action/report.ts
+var report = __nccwpck_require__(1658);
 // EXTERNAL MODULE: ./src/action/settings.ts
 var action_settings = __nccwpck_require__(9297);
 ;// CONCATENATED MODULE: ./src/action/main.ts
@@ -32575,7 +32301,9 @@ var action_settings = __nccwpck_require__(9297);
  * path: whatever happens, one result is published (outputs, job summary, annotations), a bug's
  * included. `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
  */
-async function run(io = action_io/* coreIO */.I, runtime = lib_runtime/* processRuntime */.q, signal) {
+async function run(runner = action_io/* coreIO */.IK, runtime = lib_runtime/* processRuntime */.q, signal) {
+    // Everything the step writes passes through here: text from Hex is made safe, secrets redacted.
+    const io = (0,action_io/* safeIO */.u8)(runner);
     // Masked before anything else can print it.
     const token = (0,action_settings/* readToken */.AI)(io.getInput, runtime.env);
     if (token !== '')
@@ -32589,12 +32317,12 @@ async function run(io = action_io/* coreIO */.I, runtime = lib_runtime/* process
         result = failedStep(io, unexpected(error, io));
     }
     try {
-        await publish(io, result);
+        await publish(io, result, { secrets: io.secrets() });
     }
     catch (error) {
         // The last resort (the output file may be what failed): the reason, never a stack trace.
         try {
-            io.setOutput(constants/* Output */.k7.Status, ActionStatus.Error);
+            io.setOutput(constants/* Output */.k7.Status, report/* ActionStatus */.VI.Error);
         }
         catch {
             // Then only the error below tells.
@@ -32622,17 +32350,20 @@ async function step(io, runtime, signal) {
     }
     catch (error) {
         const message = error instanceof errors/* HexError */._W ? error.message : unexpected(error, io);
-        return single({
-            ...errorReport(settings.projectNames.join(', '), message),
-            inputParams: settings.inputParams
-        });
+        return {
+            ...single({
+                ...errorReport(settings.projectNames.join(', '), message),
+                inputParams: settings.inputParams
+            }),
+            apiBase: settings.apiBase
+        };
     }
     const several = targets.length > 1;
     const ledger = new action_ledger/* RunLedger */.z(io);
     const plan = (0,action_plan/* runPlan */.Fo)(settings);
-    const reportOf = (outcome) => toReport(outcome, settings);
+    const reportOf = (outcome) => (0,report/* toReport */.cG)(outcome, settings);
     const start = async (target, stops) => {
-        const narrate = narrator(several ? (0,action_io/* labelled */.w)(io, target.projectName ?? target.projectId) : io, target);
+        const narrate = narrator(several ? (0,action_io/* labelled */.wW)(io, target.projectName ?? target.projectId) : io, target);
         const outcome = await runOne({
             target,
             plan,
@@ -32666,7 +32397,8 @@ async function step(io, runtime, signal) {
         reports: outcomes.map(reportOf),
         several,
         elapsedMs: runtime.now() - startedAt,
-        inputParams: settings.inputParams
+        inputParams: settings.inputParams,
+        apiBase: settings.apiBase
     };
 }
 /** The projects to run, by ID; titles are looked up first. */
@@ -32684,7 +32416,7 @@ async function resolveTargets(settings, session, io) {
 function errorReport(projectId, message) {
     return {
         projectId,
-        status: ActionStatus.Error,
+        status: report/* ActionStatus */.VI.Error,
         succeeded: false,
         inputParams: {},
         message,
@@ -32704,6 +32436,90 @@ function unexpected(error, io) {
     if (error instanceof Error && error.stack)
         io.debug(error.stack);
     return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+
+/***/ }),
+
+/***/ 8948:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A4: () => (/* binding */ worstStatus),
+/* harmony export */   Y: () => (/* binding */ groupOutputs),
+/* harmony export */   rY: () => (/* binding */ reportOutputs)
+/* harmony export */ });
+/* unused harmony export runsEntry */
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1658);
+
+
+function seconds(ms) {
+    return ms === undefined ? undefined : Math.round(ms / 1000);
+}
+function runsEntry(report) {
+    return {
+        projectId: report.projectId,
+        ...(report.projectName !== undefined ? { projectName: report.projectName } : {}),
+        runId: report.runId ?? null,
+        runUrl: report.runUrl ?? null,
+        status: report.status,
+        elapsedSeconds: seconds(report.elapsedMs) ?? null
+    };
+}
+/**
+ * How bad each status is, worst first: the `status` of a step with several runs is the worst of
+ * theirs, so one check (`status == 'COMPLETED'`) tells whether all completed.
+ */
+const SEVERITY = [
+    _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Error,
+    _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Timeout,
+    'UNABLE_TO_ALLOCATE_KERNEL',
+    'ERRORED',
+    'KILLED',
+    _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Cancelled,
+    'RUNNING',
+    'PENDING',
+    _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.DryRun,
+    'COMPLETED'
+];
+function worstStatus(statuses) {
+    // A status this list does not know ranks just above COMPLETED's neighbours: never "better".
+    const rank = (s) => SEVERITY.includes(s) ? SEVERITY.indexOf(s) : SEVERITY.indexOf('RUNNING');
+    return statuses.reduce((worst, s) => (rank(s) < rank(worst) ? s : worst), 'COMPLETED');
+}
+/** Every output, always: an unknown value is an empty string, so `steps.x.outputs.y` exists. */
+function reportOutputs(report) {
+    return {
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.RunId]: report.runId ?? '',
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.RunUrl]: report.runUrl ?? '',
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.StatusUrl]: report.statusUrl ?? '',
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.Status]: report.status,
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.ElapsedSeconds]: String(seconds(report.elapsedMs) ?? ''),
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.StartedAt]: report.startedAt ?? '',
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.EndedAt]: report.endedAt ?? '',
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.TraceId]: report.traceId ?? '',
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.ProjectVersion]: report.projectVersion ?? '',
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.Runs]: JSON.stringify([runsEntry(report)])
+    };
+}
+/**
+ * The outputs of a step with several runs: `runs` lists them, `status` is the worst, and
+ * `elapsed-seconds` is the step's wait; the outputs that name one run are empty.
+ */
+function groupOutputs(reports, elapsedMs) {
+    return {
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.RunId]: '',
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.RunUrl]: '',
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.StatusUrl]: '',
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.Status]: worstStatus(reports.map((r) => r.status)),
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.ElapsedSeconds]: String(seconds(elapsedMs)),
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.StartedAt]: '',
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.EndedAt]: '',
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.TraceId]: '',
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.ProjectVersion]: '',
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.Runs]: JSON.stringify(reports.map(runsEntry))
+    };
 }
 
 
@@ -32882,7 +32698,7 @@ function runPlan(settings) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   b: () => (/* binding */ post)
 /* harmony export */ });
-/* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8895);
+/* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8895);
 /* harmony import */ var _lib_runtime_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9231);
 /* harmony import */ var _runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8378);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(915);
@@ -32890,6 +32706,8 @@ function runPlan(settings) {
 /* harmony import */ var _ledger_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6885);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5363);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9297);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8770);
+
 
 
 
@@ -32903,7 +32721,9 @@ function runPlan(settings) {
  * it could not: it was killed first, or a cancel failed. It does nothing for runs the main step
  * settled, and it never fails the job.
  */
-async function post(io = _io_js__WEBPACK_IMPORTED_MODULE_3__/* .coreIO */ .I, runtime = _lib_runtime_js__WEBPACK_IMPORTED_MODULE_0__/* .processRuntime */ .q) {
+async function post(runner = _io_js__WEBPACK_IMPORTED_MODULE_3__/* .coreIO */ .IK, runtime = _lib_runtime_js__WEBPACK_IMPORTED_MODULE_0__/* .processRuntime */ .q) {
+    // As in the main step: text from Hex is made safe, secrets redacted.
+    const io = (0,_io_js__WEBPACK_IMPORTED_MODULE_3__/* .safeIO */ .u8)(runner);
     try {
         await cleanUpAll(io, runtime);
     }
@@ -32939,7 +32759,7 @@ async function cleanUpAll(io, runtime) {
     if (done.length === 0)
         return;
     try {
-        await io.writeSummary(done.map((line) => `> 🚫 ${line}\n`).join('\n'));
+        await io.writeSummary(done.map((line) => `> 🚫 ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .summaryText */ .g5)(line, io.secrets())}\n`).join('\n'));
     }
     catch {
         // The summary is a courtesy here; the cancel is what mattered.
@@ -32955,7 +32775,7 @@ async function cleanUp({ projectId, runId, fate }, settings, session, io) {
     }
     try {
         const state = await session.within(_runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_).getRun(projectId, runId);
-        if ((0,_hex_types_js__WEBPACK_IMPORTED_MODULE_7__/* .isTerminalStatus */ .TQ)(state.status)) {
+        if ((0,_hex_types_js__WEBPACK_IMPORTED_MODULE_8__/* .isTerminalStatus */ .TQ)(state.status)) {
             io.info(`Hex run ${runId} already ended ${state.status}: nothing to cancel.`);
             return undefined;
         }
@@ -32980,6 +32800,145 @@ async function cleanUp({ projectId, runId, fate }, settings, session, io) {
 
 /***/ }),
 
+/***/ 1658:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VI: () => (/* binding */ ActionStatus),
+/* harmony export */   cG: () => (/* binding */ toReport)
+/* harmony export */ });
+/* unused harmony export stopReason */
+/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+
+/**
+ * Statuses the action reports besides Hex's own: the action stopped waiting (TIMEOUT), the workflow
+ * was cancelled (CANCELLED), Hex only validated the request (DRY_RUN), or the action failed before
+ * it learned the run's status (ERROR).
+ */
+const ActionStatus = {
+    Timeout: 'TIMEOUT',
+    Cancelled: 'CANCELLED',
+    DryRun: 'DRY_RUN',
+    Error: 'ERROR'
+};
+/** Puts an outcome into words: status, whether the step succeeds, the message and the notes. */
+function toReport(outcome, context) {
+    const { target } = outcome;
+    const run = 'run' in outcome ? outcome.run : undefined;
+    const report = {
+        projectId: target.projectId,
+        projectName: target.projectName,
+        status: ActionStatus.Error,
+        succeeded: false,
+        runId: run?.runId,
+        runUrl: run?.runUrl,
+        statusUrl: run?.statusUrl,
+        traceId: run?.traceId,
+        projectVersion: run?.projectVersion,
+        startedAt: run?.startedAt,
+        endedAt: run?.endedAt,
+        elapsedMs: run?.elapsedMs,
+        inputParams: context.inputParams,
+        viewId: context.viewId,
+        notes: []
+    };
+    const { notes } = report;
+    if (outcome.recovered)
+        notes.push(outcome.recovered);
+    if (target.runId !== undefined && run)
+        notes.push('run-id was given: the step followed a run started elsewhere.');
+    const runId = run?.runId ?? '';
+    switch (outcome.kind) {
+        case 'ended': {
+            report.status = outcome.status;
+            const took = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(outcome.run.elapsedMs ?? 0);
+            if (outcome.status === 'COMPLETED') {
+                report.succeeded = true;
+                break;
+            }
+            report.succeeded = !context.failOnRunFailure;
+            report.message = `Hex run ${runId} ended ${outcome.status} after ${took}.${statusAdvice(outcome.status)}`;
+            if (!context.failOnRunFailure)
+                notes.push('fail-on-run-failure is false: the step succeeds anyway.');
+            break;
+        }
+        case 'dry-run':
+            report.status = ActionStatus.DryRun;
+            report.succeeded = true;
+            notes.push('dry-run is true: Hex validated the request and started no run.');
+            break;
+        case 'not-waited':
+            report.status = outcome.status;
+            report.succeeded = true;
+            if (target.runId === undefined)
+                notes.push('wait is false: the step did not wait for the run to finish.');
+            break;
+        case 'timed-out': {
+            report.status = ActionStatus.Timeout;
+            const lastStatus = outcome.lastStatus ? ` (last status ${outcome.lastStatus})` : '';
+            report.message = `Hex run ${runId} did not finish within the timeout of ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(context.timeoutMs)}${lastStatus}.`;
+            if (outcome.readFailure)
+                notes.push(outcome.readFailure);
+            notes.push(cancelNote(outcome.cancel, 'cancel-on-timeout'));
+            break;
+        }
+        case 'stopped':
+            report.status = ActionStatus.Cancelled;
+            report.stoppedByFailFast = outcome.by === 'fail-fast';
+            if (outcome.phase === 'before-start') {
+                report.message =
+                    outcome.by === 'workflow'
+                        ? 'Not started: the workflow was cancelled first.'
+                        : 'Not started: another run failed, and fail-fast is on.';
+            }
+            else if (outcome.phase === 'starting') {
+                report.message = `${stopReason(outcome.by)} while the run was being started; Hex may have started it. Check the project in Hex.`;
+            }
+            else {
+                report.message = `${stopReason(outcome.by)} while Hex run ${runId} was going.`;
+                if (outcome.cancel)
+                    notes.push(cancelNote(outcome.cancel, 'cancel-on-workflow-cancel'));
+            }
+            break;
+        case 'failed':
+            report.message = outcome.message;
+            break;
+    }
+    return report;
+}
+function stopReason(by) {
+    return by === 'workflow'
+        ? 'The workflow was cancelled'
+        : 'Another run failed and fail-fast is on: stopped';
+}
+function cancelNote(cancel, input) {
+    switch (cancel.kind) {
+        case 'cancelled':
+            return 'The run was cancelled in Hex.';
+        case 'already-ended':
+            return `The run had already ended ${cancel.status} when it was to be cancelled.`;
+        case 'failed':
+            return `Cancelling the run in Hex failed: ${cancel.error}`;
+        case 'left-going':
+            return `${input} is false: the run was left going in Hex.`;
+    }
+}
+function statusAdvice(status) {
+    switch (status) {
+        case 'ERRORED':
+            return ' A cell failed: open the run in Hex to see which.';
+        case 'KILLED':
+            return ' The run was cancelled in Hex.';
+        case 'UNABLE_TO_ALLOCATE_KERNEL':
+            return ' Hex could not start a kernel for it; the workspace may be at its limit of running kernels. Try again later.';
+        default:
+            return '';
+    }
+}
+
+
+/***/ }),
+
 /***/ 9297:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -32987,7 +32946,7 @@ async function cleanUp({ projectId, runId, fate }, settings, session, io) {
 /* harmony export */   AI: () => (/* binding */ readToken),
 /* harmony export */   sb: () => (/* binding */ readSettings)
 /* harmony export */ });
-/* unused harmony export parseApiUrl */
+/* unused harmony exports MAX_INPUT_PARAMS_DEPTH, parseApiUrl */
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2543);
 
@@ -33001,6 +32960,8 @@ const NOTIFICATION_TYPES = ['SUCCESS', 'FAILURE', 'ALL'];
 const SCREENSHOT_FORMATS = ['png', 'pdf'];
 /** Status requests count against Hex's rate limit (30 a minute by default); 1s is the floor. */
 const MIN_POLL_INTERVAL_MS = 1_000;
+/** The longest job a self-hosted runner runs (5 days); GitHub-hosted runners stop at 6 h. */
+const MAX_TIMEOUT_MS = 120 * 60 * 60 * 1000;
 /** Below this, a slow but healthy answer would be abandoned. */
 const MIN_REQUEST_TIMEOUT_MS = 1_000;
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
@@ -33028,7 +32989,7 @@ function readSettings(getInput, env) {
         errors.push(`Input '${name}' must be true or false, got '${value}'.`);
         return false;
     };
-    const duration = (name, minMs) => {
+    const duration = (name, minMs, max) => {
         const value = read(name);
         const ms = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E)(value);
         if (ms === undefined) {
@@ -33038,6 +32999,10 @@ function readSettings(getInput, env) {
         if (ms < minMs) {
             errors.push(`Input '${name}' must be at least ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(minMs)}, got '${value}'.`);
             return minMs;
+        }
+        if (max !== undefined && ms > max.ms) {
+            errors.push(`Input '${name}' must be at most ${max.text}, got '${value}': ${max.why}.`);
+            return max.ms;
         }
         return ms;
     };
@@ -33060,8 +33025,15 @@ function readSettings(getInput, env) {
     else if (/\s/.test(apiToken)) {
         errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken}' contains white space: pass the token alone, as Hex shows it.`);
     }
+    else if (!/^[\x21-\x7e]+$/.test(apiToken)) {
+        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken}' contains a character that is not printable ASCII (a zero-width space or a typographic quote, pasted with it?): pass the token alone, as Hex shows it.`);
+    }
     const inputParams = parseInputParams(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams), errors);
-    const timeoutMs = duration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Timeout, 1_000);
+    const timeoutMs = duration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Timeout, 1_000, {
+        ms: MAX_TIMEOUT_MS,
+        text: '120h',
+        why: 'no job runs longer (5 days on a self-hosted runner, 6h on a GitHub-hosted one)'
+    });
     const pollIntervalMs = duration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.PollInterval, MIN_POLL_INTERVAL_MS);
     const requestTimeoutMs = duration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RequestTimeout, MIN_REQUEST_TIMEOUT_MS);
     const apiBase = parseApiUrl(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl), errors);
@@ -33146,7 +33118,30 @@ function parseInputParams(value, errors) {
         errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams}' must be a JSON object such as {"region": "emea"}, got ${kind}.`);
         return {};
     }
+    if (depth(parsed) > MAX_INPUT_PARAMS_DEPTH) {
+        // Deeper than this, writing the request (or the log of it) out again overflows the stack.
+        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams}' is nested more than ${MAX_INPUT_PARAMS_DEPTH} levels deep.`);
+        return {};
+    }
     return parsed;
+}
+/** How deep input-params may nest: far beyond any real parameter, far below the stack's limit. */
+const MAX_INPUT_PARAMS_DEPTH = 100;
+/** How deep a parsed JSON value nests (a scalar is 0), found without recursion. */
+function depth(value) {
+    let deepest = 0;
+    const stack = [[value, 0]];
+    while (stack.length > 0) {
+        const [item, level] = stack.pop();
+        if (typeof item !== 'object' || item === null)
+            continue;
+        deepest = Math.max(deepest, level + 1);
+        if (deepest > MAX_INPUT_PARAMS_DEPTH)
+            return deepest;
+        for (const child of Object.values(item))
+            stack.push([child, level + 1]);
+    }
+    return deepest;
 }
 function parseNotifications(value, errors) {
     if (value === '')
@@ -33228,6 +33223,247 @@ function parseApiUrl(value, errors) {
 
 /***/ }),
 
+/***/ 8770:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Br: () => (/* binding */ renderSummary),
+/* harmony export */   eG: () => (/* binding */ renderGroupSummary),
+/* harmony export */   g5: () => (/* binding */ summaryText)
+/* harmony export */ });
+/* unused harmony exports MAX_PARAMS_JSON, linkable */
+/* harmony import */ var _lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(484);
+/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8948);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1658);
+
+
+
+
+/** How each status is shown: a marker a reader spots at a glance, and a headline. */
+const LOOKS = {
+    COMPLETED: { marker: '✅', headline: 'Hex run completed' },
+    ERRORED: { marker: '❌', headline: 'Hex run errored' },
+    KILLED: { marker: '🛑', headline: 'Hex run was killed' },
+    UNABLE_TO_ALLOCATE_KERNEL: {
+        marker: '❌',
+        headline: 'Hex could not allocate a kernel for the run'
+    },
+    PENDING: { marker: '⏳', headline: 'Hex run started' },
+    RUNNING: { marker: '⏳', headline: 'Hex run started' },
+    [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionStatus */ .VI.Timeout]: { marker: '⏱️', headline: 'Hex run timed out' },
+    [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionStatus */ .VI.Cancelled]: { marker: '🚫', headline: 'Hex run cancelled' },
+    [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionStatus */ .VI.DryRun]: { marker: '🧪', headline: 'Hex dry run accepted' },
+    [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionStatus */ .VI.Error]: { marker: '❌', headline: 'Hex run failed' }
+};
+/** One piece of text from Hex or the user is cut here: the summary stays well under GitHub's 1 MiB. */
+const MAX_CELL = 4096;
+/** The input-parameters block is cut here, with a note saying so. */
+const MAX_PARAMS_JSON = 64 * 1024;
+/** Text from Hex or the user goes into a Markdown table: keep it on one line and inert. */
+function cell(raw) {
+    const text = raw.length > MAX_CELL ? `${raw.slice(0, MAX_CELL)}… (cut)` : raw;
+    return ((0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .stripControls */ .$Y)(text)
+        // Markdown first: a Hex message about __init__ must not turn bold. Before the entities below,
+        // whose # and & it would otherwise break.
+        .replace(/[\\`*_[\]~#]/g, '\\$&')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '&#124;')
+        .replace(/\n/g, ' ')
+        // GitHub links bare URLs and www. names in text; an entity (the same text to a reader) in
+        // place of the `:` of `://` and the `.` of `www.` keeps Hex's text from becoming a link.
+        .replace(/:\/\//g, '&#58;//')
+        .replace(/\b(www)\./gi, '$1&#46;'));
+}
+function code(text) {
+    return `<code>${cell(text)}</code>`;
+}
+/**
+ * Whether a URL from Hex may be a link: https to the api-url's host or to a Hex host
+ * (hex.tech and its subdomains), or the api-url's own origin exactly (a stand-in on loopback).
+ */
+function linkable(url, apiBase) {
+    let target;
+    try {
+        target = new URL(url);
+    }
+    catch {
+        return false;
+    }
+    if (target.username !== '' || target.password !== '')
+        return false;
+    let api;
+    try {
+        api = apiBase === undefined ? undefined : new URL(apiBase);
+    }
+    catch {
+        api = undefined;
+    }
+    if (api !== undefined && target.origin === api.origin)
+        return true;
+    if (target.protocol !== 'https:')
+        return false;
+    const host = target.hostname.toLowerCase();
+    return host === 'hex.tech' || host.endsWith('.hex.tech') || host === api?.hostname.toLowerCase();
+}
+function link(url, text, view) {
+    // Only links to Hex (or the api-url's host) are rendered as links; anything else is text.
+    if (!linkable(url, view.apiBase))
+        return cell(url);
+    const safe = url.replace(/[\s()<>|[\]`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return `[${cell(text)}](${safe})`;
+}
+/** Every string in a report with the secrets redacted: done first, before any escaping. */
+function redacted(value, secrets) {
+    if (secrets.length === 0)
+        return value;
+    if (typeof value === 'string')
+        return (0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(value, secrets);
+    if (Array.isArray(value))
+        return value.map((v) => redacted(v, secrets));
+    if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+        const copy = {};
+        for (const [k, v] of Object.entries(value))
+            copy[k] = redacted(v, secrets);
+        return copy;
+    }
+    return value;
+}
+/** One line of text (e.g. the post step's) for the summary: secrets redacted, then escaped. */
+function summaryText(text, secrets = []) {
+    return cell((0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(text, secrets));
+}
+/** The job summary for one step, as GitHub-flavoured Markdown. Holds no secret: it has none. */
+function renderSummary(given, view = {}) {
+    const secrets = view.secrets ?? [];
+    // Input parameters are redacted as JSON text (below): a deep object is not walked here.
+    const report = {
+        ...redacted({ ...given, inputParams: {} }, secrets),
+        inputParams: given.inputParams
+    };
+    const { marker, headline } = look(report.status);
+    const rows = [['Project', code(report.projectId)]];
+    if (report.runUrl)
+        rows.push(['Run', link(report.runUrl, 'Open the run in Hex', view)]);
+    if (report.runId)
+        rows.push(['Run ID', code(report.runId)]);
+    if (report.projectVersion)
+        rows.push(['Project version', cell(report.projectVersion)]);
+    if (report.startedAt)
+        rows.push(['Started', cell(report.startedAt)]);
+    if (report.endedAt)
+        rows.push(['Ended', cell(report.endedAt)]);
+    if (report.elapsedMs !== undefined)
+        rows.push(['Duration', cell((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(report.elapsedMs))]);
+    if (report.traceId)
+        rows.push(['Trace ID', code(report.traceId)]);
+    if (report.viewId)
+        rows.push(['Saved view', code(report.viewId)]);
+    // The status heads the table: a Markdown table needs a header row, and an empty one shows as a
+    // blank strip.
+    const lines = [
+        `### ${marker} ${headline}`,
+        '',
+        `| Status | ${marker} ${cell(report.status)} |`,
+        '| :-- | :-- |'
+    ];
+    for (const [name, value] of rows)
+        lines.push(`| ${name} | ${value} |`);
+    lines.push('');
+    if (report.message)
+        lines.push(`> ${cell(report.message)}`, '');
+    for (const note of report.notes)
+        lines.push(`- ${cell(note)}`);
+    if (report.notes.length > 0)
+        lines.push('');
+    lines.push(...paramsBlock(report.inputParams, secrets));
+    return lines.join('\n');
+}
+/** The job summary for a step with several runs: one row per run, the worst status on top. */
+function renderGroupSummary(given, inputParams, view = {}) {
+    const secrets = view.secrets ?? [];
+    const reports = given.map((r) => ({
+        ...redacted({ ...r, inputParams: {} }, secrets),
+        inputParams: {}
+    }));
+    const worst = (0,_outputs_js__WEBPACK_IMPORTED_MODULE_1__/* .worstStatus */ .A4)(reports.map((r) => r.status));
+    const { marker } = look(worst);
+    const ok = reports.filter((r) => r.succeeded).length;
+    const headline = ok === reports.length
+        ? `${reports.length} Hex runs succeeded`
+        : `${reports.length - ok} of ${reports.length} Hex runs did not succeed`;
+    const lines = [
+        `### ${marker} ${headline}`,
+        '',
+        '| Project | Run | Status | Duration |',
+        '| :-- | :-- | :-- | :-- |'
+    ];
+    for (const r of reports) {
+        const project = r.projectName
+            ? `${cell(r.projectName)} ${code(r.projectId)}`
+            : code(r.projectId);
+        const run = r.runUrl ? link(r.runUrl, r.runId ?? 'Open in Hex', view) : '–';
+        const duration = r.elapsedMs !== undefined ? cell((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(r.elapsedMs)) : '–';
+        lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`);
+    }
+    lines.push('');
+    for (const r of reports) {
+        const label = cell(r.projectName ?? r.projectId);
+        if (r.message)
+            lines.push(`- **${label}**: ${cell(r.message)}`);
+        for (const note of r.notes)
+            lines.push(`- **${label}**: ${cell(note)}`);
+    }
+    if (reports.some((r) => r.message || r.notes.length > 0))
+        lines.push('');
+    lines.push(...paramsBlock(inputParams, secrets));
+    return lines.join('\n');
+}
+function look(status) {
+    // An unknown status is Hex's text: escaped like any other.
+    // (A plain status word, SOME_THING, is inert as it is: GitHub does not emphasise within a word.)
+    const shown = /^[A-Z0-9]+(?:_[A-Z0-9]+)*$/.test(status) ? status : cell(status);
+    return LOOKS[status] ?? { marker: '❔', headline: `Hex run ended ${shown}` };
+}
+function paramsBlock(inputParams, secrets) {
+    const count = Object.keys(inputParams).length;
+    let json;
+    let note;
+    try {
+        json = (0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(JSON.stringify(inputParams, null, 2), secrets);
+    }
+    catch {
+        // Nested too deep to write out (a RangeError), or otherwise not JSON.
+        json = '{}';
+        note = 'The input parameters could not be shown: they are nested too deeply.';
+    }
+    if (json.length > MAX_PARAMS_JSON) {
+        note = `The input parameters are cut at ${MAX_PARAMS_JSON / 1024} KiB of their ${Math.ceil(json.length / 1024)} KiB.`;
+        json = `${json.slice(0, MAX_PARAMS_JSON)}\n…`;
+    }
+    return [
+        '<details>',
+        `<summary>Input parameters (${count})</summary>`,
+        '',
+        ...(note === undefined ? [] : [`*${note}*`, '']),
+        // A fence longer than any backtick run in the JSON keeps the block closed.
+        fence((0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .stripControls */ .$Y)(json)),
+        '',
+        '</details>',
+        ''
+    ];
+}
+function fence(body) {
+    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+    const ticks = '`'.repeat(longest + 1);
+    return `${ticks}json\n${body}\n${ticks}`;
+}
+
+
+/***/ }),
+
 /***/ 6562:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -33235,12 +33471,23 @@ function parseApiUrl(value, errors) {
 /* harmony export */   VY: () => (/* binding */ HexClient),
 /* harmony export */   t0: () => (/* binding */ runPath)
 /* harmony export */ });
-/* unused harmony exports PROJECTS_PAGE_SIZE, runsPath, parseRetryAfter */
+/* unused harmony exports MAX_ANSWER_BYTES, PROJECTS_PAGE_SIZE, runsPath, parseRetryAfter */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5282);
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2543);
 
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * The largest answer read, counted after decompression: Hex's answers are a few KiB (a page of
+ * 100 projects is the largest). A larger one, or a compression bomb, is cut off, not buffered.
+ */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+/** Run and project IDs are UUIDs; anything else from Hex never goes into a request path. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A project version as Hex gives it: a number or a short plain word. */
+const VERSION = /^[\w.+-]{1,64}$/;
+/** A timestamp as Hex gives it (ISO 8601), e.g. 2026-11-29T12:00:00.000Z. */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 /** Hex's largest page (PageSize): fewer requests to find a project by name. */
 const PROJECTS_PAGE_SIZE = 100;
 /**
@@ -33271,9 +33518,10 @@ class HexClient {
         const context = this.context('trigger', projectId);
         const json = await this.request(context, 'POST', runsPath(projectId), options, request);
         const o = asObject(json, context);
-        const runId = requireString(o, 'runId', context);
+        const runId = requireId(o, 'runId', context);
+        sameId(o, 'projectId', projectId, 'project', context);
         return {
-            projectId: optionalString(o.projectId) ?? projectId,
+            projectId,
             runId,
             runUrl: requireString(o, 'runUrl', context),
             runStatusUrl: optionalString(o.runStatusUrl) ?? `${this.apiBase}${runPath(projectId, runId)}`,
@@ -33300,7 +33548,7 @@ class HexClient {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, 'the field runs is missing');
         return runs.map((run) => {
             const o = asObject(run, context);
-            return this.runState(o, projectId, requireString(o, 'runId', context), context);
+            return this.runState(o, projectId, requireId(o, 'runId', context), context);
         });
     }
     /**
@@ -33318,21 +33566,24 @@ class HexClient {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, 'the field values is missing');
         const projects = o.values.map((value) => {
             const p = asObject(value, context);
-            return { id: requireString(p, 'id', context), title: optionalString(p.title) ?? '' };
+            return { id: requireId(p, 'id', context), title: optionalString(p.title) ?? '' };
         });
         const pagination = typeof o.pagination === 'object' && o.pagination !== null ? o.pagination : {};
         return { projects, after: optionalString(pagination.after) };
     }
     runState(o, projectId, runId, context) {
+        // An answer about another run or project is never taken for this one.
+        sameId(o, 'runId', runId, 'run', context);
+        sameId(o, 'projectId', projectId, 'project', context);
         return {
-            projectId: optionalString(o.projectId) ?? projectId,
-            runId: optionalString(o.runId) ?? runId,
+            projectId,
+            runId,
             status: requireString(o, 'status', context).toUpperCase(),
             runUrl: optionalString(o.runUrl),
             projectVersion: optionalVersion(o.projectVersion),
-            startTime: optionalString(o.startTime),
-            endTime: optionalString(o.endTime),
-            elapsedMs: typeof o.elapsedTime === 'number' && Number.isFinite(o.elapsedTime)
+            startTime: optionalTimestamp(o.startTime),
+            endTime: optionalTimestamp(o.endTime),
+            elapsedMs: typeof o.elapsedTime === 'number' && Number.isFinite(o.elapsedTime) && o.elapsedTime >= 0
                 ? o.elapsedTime
                 : undefined,
             traceId: optionalString(o.traceId)
@@ -33375,12 +33626,14 @@ class HexClient {
         }
         let text;
         try {
-            text = await response.text();
+            text = await readCapped(response, MAX_ANSWER_BYTES);
         }
         catch (error) {
-            // The status line arrived: an error status is known even if its body is lost.
+            // The status line arrived: an error status is known even if its body is lost or too large.
             if (response.status >= 400)
                 text = '';
+            else if (error instanceof AnswerTooLargeError)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, `the answer is over ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`);
             else
                 throw networkError(context, error, timeout.aborted, timeoutMs);
         }
@@ -33402,19 +33655,57 @@ class HexClient {
         }
     }
 }
+/** Refuses what is not a UUID: nothing else goes into a request path (defence in depth). */
+function pathId(id, what) {
+    if (!UUID.test(id))
+        throw new TypeError(`A ${what} ID must be a UUID, got ${quote(id)}`);
+    return id;
+}
 function runsPath(projectId) {
-    return `/projects/${encodeURIComponent(projectId)}/runs`;
+    return `/projects/${pathId(projectId, 'project')}/runs`;
 }
 function runPath(projectId, runId) {
-    return `${runsPath(projectId)}/${encodeURIComponent(runId)}`;
+    return `${runsPath(projectId)}/${pathId(runId, 'run')}`;
 }
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 10.2.3). */
+/** Over MAX_ANSWER_BYTES: the rest of the answer is not read. */
+class AnswerTooLargeError extends Error {
+}
+/**
+ * The body as text, read chunk by chunk (after decompression) and abandoned past `maxBytes`, so a
+ * huge answer or a compression bomb never fills memory.
+ */
+async function readCapped(response, maxBytes) {
+    if (response.body === null)
+        return '';
+    const reader = response.body.getReader();
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        total += value.byteLength;
+        if (total > maxBytes) {
+            await reader.cancel().catch(() => undefined);
+            throw new AnswerTooLargeError(`over ${maxBytes} bytes`);
+        }
+        chunks.push(value);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+/**
+ * Retry-After is either delta-seconds or an HTTP date (RFC 9110 10.2.3), IMF-fixdate only:
+ * anything else (`-5`, `1.5`, which Date.parse would take for dates) is ignored.
+ */
 function parseRetryAfter(value, nowMs) {
     if (value === null)
         return undefined;
     const text = value.trim();
     if (/^\d+$/.test(text))
         return Number(text) * 1000;
+    if (!IMF_FIXDATE.test(text))
+        return undefined;
     const date = Date.parse(text);
     return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
@@ -33424,7 +33715,13 @@ function networkError(context, error, timedOut, timeoutMs) {
     if (error instanceof Error && error.name === 'AbortError')
         return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexNetworkError */ .u5(context, 'ABORTED', 'the request was aborted');
     const cause = error instanceof Error ? error.cause : undefined;
-    const code = typeof cause?.code === 'string' ? cause.code : 'UNKNOWN';
+    // fetch throws a TypeError with no cause before any connection is made (an invalid header
+    // value, a malformed URL): the request was never sent.
+    const code = typeof cause?.code === 'string'
+        ? cause.code
+        : error instanceof TypeError && cause === undefined
+            ? 'INVALID_REQUEST'
+            : 'UNKNOWN';
     const detail = cause instanceof Error ? cause.message : String(error);
     return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexNetworkError */ .u5(context, code, detail);
 }
@@ -33450,11 +33747,39 @@ function requireString(o, field, context) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, `the field ${field} is missing`);
     return value;
 }
+/** A value from Hex for a message: quoted, and cut short. */
+function quote(value) {
+    const text = JSON.stringify(typeof value === 'string' ? value : String(value));
+    return text.length > 60 ? `${text.slice(0, 60)}..."` : text;
+}
+/** A UUID field, or a HexResponseError: an ID from Hex goes into later request paths. */
+function requireId(o, field, context) {
+    const value = requireString(o, field, context);
+    if (!UUID.test(value))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, `the field ${field} is not a UUID: ${quote(value)}`);
+    return value;
+}
+/** An ID field, when present, must name what was asked about. */
+function sameId(o, field, expected, what, context) {
+    const value = o[field];
+    if (value === undefined || value === null)
+        return;
+    if (typeof value !== 'string' || !UUID.test(value))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, `the field ${field} is not a UUID: ${quote(value)}`);
+    if (value.toLowerCase() !== expected.toLowerCase())
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, `Hex answered about ${what} ${quote(value)}, not ${expected}`);
+}
 /** projectVersion is an integer in the trigger's answer and a string in the status answer. */
 function optionalVersion(value) {
-    if (typeof value === 'number' && Number.isFinite(value))
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)
         return String(value);
-    return optionalString(value);
+    return typeof value === 'string' && VERSION.test(value) ? value : undefined;
+}
+/** A timestamp that parses as a date; anything else is dropped. */
+function optionalTimestamp(value) {
+    if (typeof value !== 'string' || !TIMESTAMP.test(value))
+        return undefined;
+    return Number.isNaN(Date.parse(value)) ? undefined : value;
 }
 
 
@@ -33496,7 +33821,9 @@ const NOT_SENT_CODES = new Set([
     'SELF_SIGNED_CERT_IN_CHAIN',
     'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
     'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'ERR_TLS_CERT_ALTNAME_INVALID'
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    // fetch refused the request before connecting (an invalid header value): set by the client.
+    'INVALID_REQUEST'
 ]);
 /** Base of every failure the Hex client reports. */
 class HexError extends Error {
@@ -33664,7 +33991,7 @@ function explainStatus(context, status, statusText, body) {
 /* harmony export */   vK: () => (/* binding */ MAX_CONNECT_ATTEMPTS),
 /* harmony export */   wk: () => (/* binding */ readVerdict)
 /* harmony export */ });
-/* unused harmony exports RETRYABLE_STATUSES, DEFAULT_BACKOFF, backoffDelay */
+/* unused harmony exports RETRYABLE_STATUSES, DEFAULT_BACKOFF, MIN_RETRY_DELAY_MS, MAX_TIMER_MS, backoffDelay */
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5282);
 
@@ -33741,9 +34068,17 @@ const DEFAULT_BACKOFF = { baseMs: 1_000, capMs: 15_000 };
  * whole timeout. Once a run is going, status reads ride out an outage until the timeout instead.
  */
 const MAX_CONNECT_ATTEMPTS = 5;
-/** Capped exponential backoff with full jitter (a random wait between 0 and the cap). */
+/** No retry goes out sooner than this, whatever the jitter or Retry-After says (`0`). */
+const MIN_RETRY_DELAY_MS = 1_000;
+/** The longest wait a Node timer can hold; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * Capped exponential backoff with jitter: a random wait between MIN_RETRY_DELAY_MS and the cap,
+ * so a storm of failures never turns into a storm of requests, and the waits still grow.
+ */
 function backoffDelay(retry, backoff, random) {
-    return Math.round(random() * Math.min(backoff.capMs, backoff.baseMs * 2 ** retry));
+    const cap = Math.min(backoff.capMs, backoff.baseMs * 2 ** retry);
+    return Math.round(MIN_RETRY_DELAY_MS + random() * Math.max(0, cap - MIN_RETRY_DELAY_MS));
 }
 /** Retries ran out: the deadline came, or Hex stayed unreachable. Carries the last error. */
 class RetriesExhaustedError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexError */ ._W {
@@ -33798,7 +34133,10 @@ async function withRetries(attempt, options) {
             const left = deadline - now();
             // A backoff is cut short so that the last attempt lands on the deadline; a Retry-After is
             // Hex's own word, so an attempt it would push past the deadline is not made at all.
-            const delayMs = v.afterMs ?? Math.min(backoffDelay(attempts - 1, backoff, random), left);
+            // Every wait is at least MIN_RETRY_DELAY_MS (Retry-After: 0 included) and fits in a timer.
+            const delayMs = Math.min(MAX_TIMER_MS, v.afterMs !== undefined
+                ? Math.max(MIN_RETRY_DELAY_MS, v.afterMs)
+                : Math.min(backoffDelay(attempts - 1, backoff, random), left));
             const why = connectFailures >= (options.maxConnectAttempts ?? Infinity)
                 ? 'unreachable'
                 : left <= 0 || delayMs > left
@@ -33856,14 +34194,14 @@ function isTerminalStatus(status) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _action_constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
 /* harmony import */ var _action_io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7363);
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6762);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3869);
 /* harmony import */ var _action_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7718);
 
 
 
 
 // One bundle serves both steps: the main step leaves isPost in the state for the post step.
-if (_action_io_js__WEBPACK_IMPORTED_MODULE_1__/* .coreIO */ .I.getState(_action_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.IsPost) === 'true') {
+if (_action_io_js__WEBPACK_IMPORTED_MODULE_1__/* .coreIO */ .IK.getState(_action_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.IsPost) === 'true') {
     await (0,_action_post_js__WEBPACK_IMPORTED_MODULE_3__/* .post */ .b)();
 }
 else {
@@ -33873,7 +34211,7 @@ else {
     const stop = (signal) => {
         if (shutdown.signal.aborted)
             return;
-        _action_io_js__WEBPACK_IMPORTED_MODULE_1__/* .coreIO */ .I.info(`Received ${signal}: stopping.`);
+        _action_io_js__WEBPACK_IMPORTED_MODULE_1__/* .coreIO */ .IK.info(`Received ${signal}: stopping.`);
         shutdown.abort();
     };
     process.on('SIGINT', stop);
@@ -33989,6 +34327,91 @@ const processRuntime = {
     sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
     random: Math.random
 };
+
+
+/***/ }),
+
+/***/ 484:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $Y: () => (/* binding */ stripControls),
+/* harmony export */   Bv: () => (/* binding */ safeLines),
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   Hk: () => (/* binding */ safeText),
+/* harmony export */   om: () => (/* binding */ safeLine)
+/* harmony export */ });
+/* unused harmony exports REDACTED, defuseCommands */
+/**
+ * Text from outside (Hex's answers, input values echoed back) made safe for the places the action
+ * writes: the job log, which the runner reads line by line for workflow commands, annotations,
+ * step outputs and the job summary. The one place these rules live.
+ *
+ * The order matters: secrets are redacted first, on the text as it came, so that no later change
+ * (a stripped escape sequence, Markdown's `_` → `\_`) can split a secret and let it through; and
+ * once more at the end, in case stripping joined one back together.
+ */
+const REDACTED = '***';
+/** ANSI escape sequences: CSI (`ESC [` or the C1 byte 0x9b), OSC (`ESC ]` … BEL or ST), and two-byte ones. */
+// eslint-disable-next-line no-control-regex
+const ANSI = /(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -~]?/g;
+/** Line breaks the runner or a reader would take for one: CRLF, LF, a lone CR, NEL, U+2028/2029. */
+const LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/g;
+/** C0 controls but the tab, DEL and C1 controls; line breaks are dealt with before. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+/**
+ * A workflow command: `::name …::` at the start of a line, after any white space (the runner trims
+ * it), in any case; and the older `##[name …]` anywhere in a line.
+ */
+const COMMAND = /^(\s*):(?=:)/;
+const OLD_COMMAND = /##\[/g;
+/**
+ * How a command is defused: its first character is replaced by its full-width form (U+FF1A `：`,
+ * U+FF03 `＃`). The runner no longer sees `::` or `##[`, and a reader still reads the text, with
+ * the change visible (unlike a zero-width character, which would look like a real command).
+ */
+const DEFUSED_COLON = '\uff1a';
+const DEFUSED_HASH = '\uff03';
+/** Replaces each secret (longest first, so one inside another goes whole) by `***`. */
+function redact(text, secrets) {
+    let out = text;
+    const sorted = [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
+    for (const secret of sorted)
+        out = out.split(secret).join(REDACTED);
+    return out;
+}
+/** Removes ANSI escape sequences and control characters (the tab and line breaks stay). */
+function stripControls(text) {
+    return text
+        .replace(ANSI, '')
+        .replace(/\r\n|[\r\u0085]/g, '\n')
+        .replace(CONTROL, '');
+}
+/** A line that is no workflow command. */
+function defuseCommands(line) {
+    return line.replace(COMMAND, `$1${DEFUSED_COLON}`).replace(OLD_COMMAND, `#${DEFUSED_HASH}[`);
+}
+/** The parts of a piece of text that a reader would see as lines, each made safe. */
+function safeLines(text, secrets = []) {
+    const clean = redact(stripControls(redact(text, secrets)), secrets);
+    return clean.split(LINE_BREAK).map(defuseCommands);
+}
+/**
+ * One log line, annotation or output from text that may hold anything: secrets redacted, escape
+ * sequences and controls removed, line breaks turned into spaces, workflow commands defused.
+ */
+function safeLine(text, secrets = []) {
+    // Defused once more after joining: a space before `::` is still the start of a command.
+    return defuseCommands(safeLines(text, secrets).join(' '));
+}
+/**
+ * Text for a place that carries its own line breaks safely (an annotation or a debug message,
+ * whose data the command encoding escapes): line breaks are kept (as `\n`), each line made safe.
+ */
+function safeText(text, secrets = []) {
+    return safeLines(text, secrets).join('\n');
+}
 
 
 /***/ }),

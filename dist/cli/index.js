@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2744:
+/***/ 2368:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28487,7 +28487,9 @@ const NOT_SENT_CODES = new Set([
     'SELF_SIGNED_CERT_IN_CHAIN',
     'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
     'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'ERR_TLS_CERT_ALTNAME_INVALID'
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    // fetch refused the request before connecting (an invalid header value): set by the client.
+    'INVALID_REQUEST'
 ]);
 /** Base of every failure the Hex client reports. */
 class HexError extends Error {
@@ -28646,6 +28648,8 @@ function explainStatus(context, status, statusText, body) {
 /** A project title that matched none, or several, of the projects the token can see. */
 class ProjectNameError extends HexError {
 }
+/** 100 pages of 100: 10,000 projects. A longer walk is a broken or hostile answer, or a huge workspace. */
+const MAX_PROJECT_PAGES = 100;
 /** How many near matches an error lists. */
 const CANDIDATES_SHOWN = 10;
 /**
@@ -28654,16 +28658,30 @@ const CANDIDATES_SHOWN = 10;
  */
 async function findProjects(session, names, onPage) {
     const all = [];
+    const label = names.join("', '");
+    const fail = (why) => new ProjectNameError(`Could not list the projects to find '${label}': ${why}`, {
+        operation: 'find',
+        projectId: names.join(', '),
+        host: ''
+    });
+    // A cursor seen before would loop for ever.
+    const seen = new Set();
     let after;
     let page = 0;
     do {
-        const cursor = after;
-        const result = await session.listProjects(names.join("', '"), cursor);
+        if (page >= MAX_PROJECT_PAGES)
+            throw fail(`Hex listed more than ${MAX_PROJECT_PAGES} pages (${MAX_PROJECT_PAGES * 100} projects) and no end in sight. Give the project as project-id instead.`);
+        if (page > 0 && session.clock.now() >= session.deadline)
+            throw fail('the timeout passed while reading the pages. Give the project as project-id instead.');
+        const result = await session.listProjects(label, after);
         page += 1;
         all.push(...result.projects);
         onPage?.(page, result.projects.length);
-        // A cursor that does not move would loop for ever.
-        after = result.after !== cursor ? result.after : undefined;
+        if (after !== undefined)
+            seen.add(after);
+        after = result.after;
+        if (after !== undefined && seen.has(after))
+            throw fail(`Hex gave page ${page + 1} the cursor of an earlier page, so the list would never end. Give the project as project-id instead.`);
     } while (after !== undefined);
     const ids = new Map();
     const problems = [];
@@ -28818,6 +28836,17 @@ function formatDuration(ms) {
 
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * The largest answer read, counted after decompression: Hex's answers are a few KiB (a page of
+ * 100 projects is the largest). A larger one, or a compression bomb, is cut off, not buffered.
+ */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+/** Run and project IDs are UUIDs; anything else from Hex never goes into a request path. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A project version as Hex gives it: a number or a short plain word. */
+const VERSION = /^[\w.+-]{1,64}$/;
+/** A timestamp as Hex gives it (ISO 8601), e.g. 2026-11-29T12:00:00.000Z. */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 /** Hex's largest page (PageSize): fewer requests to find a project by name. */
 const PROJECTS_PAGE_SIZE = 100;
 /**
@@ -28848,9 +28877,10 @@ class HexClient {
         const context = this.context('trigger', projectId);
         const json = await this.request(context, 'POST', runsPath(projectId), options, request);
         const o = asObject(json, context);
-        const runId = requireString(o, 'runId', context);
+        const runId = requireId(o, 'runId', context);
+        sameId(o, 'projectId', projectId, 'project', context);
         return {
-            projectId: optionalString(o.projectId) ?? projectId,
+            projectId,
             runId,
             runUrl: requireString(o, 'runUrl', context),
             runStatusUrl: optionalString(o.runStatusUrl) ?? `${this.apiBase}${runPath(projectId, runId)}`,
@@ -28877,7 +28907,7 @@ class HexClient {
             throw new HexResponseError(context, 'the field runs is missing');
         return runs.map((run) => {
             const o = asObject(run, context);
-            return this.runState(o, projectId, requireString(o, 'runId', context), context);
+            return this.runState(o, projectId, requireId(o, 'runId', context), context);
         });
     }
     /**
@@ -28895,21 +28925,24 @@ class HexClient {
             throw new HexResponseError(context, 'the field values is missing');
         const projects = o.values.map((value) => {
             const p = asObject(value, context);
-            return { id: requireString(p, 'id', context), title: optionalString(p.title) ?? '' };
+            return { id: requireId(p, 'id', context), title: optionalString(p.title) ?? '' };
         });
         const pagination = typeof o.pagination === 'object' && o.pagination !== null ? o.pagination : {};
         return { projects, after: optionalString(pagination.after) };
     }
     runState(o, projectId, runId, context) {
+        // An answer about another run or project is never taken for this one.
+        sameId(o, 'runId', runId, 'run', context);
+        sameId(o, 'projectId', projectId, 'project', context);
         return {
-            projectId: optionalString(o.projectId) ?? projectId,
-            runId: optionalString(o.runId) ?? runId,
+            projectId,
+            runId,
             status: requireString(o, 'status', context).toUpperCase(),
             runUrl: optionalString(o.runUrl),
             projectVersion: optionalVersion(o.projectVersion),
-            startTime: optionalString(o.startTime),
-            endTime: optionalString(o.endTime),
-            elapsedMs: typeof o.elapsedTime === 'number' && Number.isFinite(o.elapsedTime)
+            startTime: optionalTimestamp(o.startTime),
+            endTime: optionalTimestamp(o.endTime),
+            elapsedMs: typeof o.elapsedTime === 'number' && Number.isFinite(o.elapsedTime) && o.elapsedTime >= 0
                 ? o.elapsedTime
                 : undefined,
             traceId: optionalString(o.traceId)
@@ -28952,12 +28985,14 @@ class HexClient {
         }
         let text;
         try {
-            text = await response.text();
+            text = await readCapped(response, MAX_ANSWER_BYTES);
         }
         catch (error) {
-            // The status line arrived: an error status is known even if its body is lost.
+            // The status line arrived: an error status is known even if its body is lost or too large.
             if (response.status >= 400)
                 text = '';
+            else if (error instanceof AnswerTooLargeError)
+                throw new HexResponseError(context, `the answer is over ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`);
             else
                 throw networkError(context, error, timeout.aborted, timeoutMs);
         }
@@ -28979,19 +29014,57 @@ class HexClient {
         }
     }
 }
+/** Refuses what is not a UUID: nothing else goes into a request path (defence in depth). */
+function pathId(id, what) {
+    if (!UUID.test(id))
+        throw new TypeError(`A ${what} ID must be a UUID, got ${quote(id)}`);
+    return id;
+}
 function runsPath(projectId) {
-    return `/projects/${encodeURIComponent(projectId)}/runs`;
+    return `/projects/${pathId(projectId, 'project')}/runs`;
 }
 function runPath(projectId, runId) {
-    return `${runsPath(projectId)}/${encodeURIComponent(runId)}`;
+    return `${runsPath(projectId)}/${pathId(runId, 'run')}`;
 }
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 10.2.3). */
+/** Over MAX_ANSWER_BYTES: the rest of the answer is not read. */
+class AnswerTooLargeError extends Error {
+}
+/**
+ * The body as text, read chunk by chunk (after decompression) and abandoned past `maxBytes`, so a
+ * huge answer or a compression bomb never fills memory.
+ */
+async function readCapped(response, maxBytes) {
+    if (response.body === null)
+        return '';
+    const reader = response.body.getReader();
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        total += value.byteLength;
+        if (total > maxBytes) {
+            await reader.cancel().catch(() => undefined);
+            throw new AnswerTooLargeError(`over ${maxBytes} bytes`);
+        }
+        chunks.push(value);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+/**
+ * Retry-After is either delta-seconds or an HTTP date (RFC 9110 10.2.3), IMF-fixdate only:
+ * anything else (`-5`, `1.5`, which Date.parse would take for dates) is ignored.
+ */
 function parseRetryAfter(value, nowMs) {
     if (value === null)
         return undefined;
     const text = value.trim();
     if (/^\d+$/.test(text))
         return Number(text) * 1000;
+    if (!IMF_FIXDATE.test(text))
+        return undefined;
     const date = Date.parse(text);
     return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
@@ -29001,7 +29074,13 @@ function networkError(context, error, timedOut, timeoutMs) {
     if (error instanceof Error && error.name === 'AbortError')
         return new HexNetworkError(context, 'ABORTED', 'the request was aborted');
     const cause = error instanceof Error ? error.cause : undefined;
-    const code = typeof cause?.code === 'string' ? cause.code : 'UNKNOWN';
+    // fetch throws a TypeError with no cause before any connection is made (an invalid header
+    // value, a malformed URL): the request was never sent.
+    const code = typeof cause?.code === 'string'
+        ? cause.code
+        : error instanceof TypeError && cause === undefined
+            ? 'INVALID_REQUEST'
+            : 'UNKNOWN';
     const detail = cause instanceof Error ? cause.message : String(error);
     return new HexNetworkError(context, code, detail);
 }
@@ -29027,11 +29106,39 @@ function requireString(o, field, context) {
         throw new HexResponseError(context, `the field ${field} is missing`);
     return value;
 }
+/** A value from Hex for a message: quoted, and cut short. */
+function quote(value) {
+    const text = JSON.stringify(typeof value === 'string' ? value : String(value));
+    return text.length > 60 ? `${text.slice(0, 60)}..."` : text;
+}
+/** A UUID field, or a HexResponseError: an ID from Hex goes into later request paths. */
+function requireId(o, field, context) {
+    const value = requireString(o, field, context);
+    if (!UUID.test(value))
+        throw new HexResponseError(context, `the field ${field} is not a UUID: ${quote(value)}`);
+    return value;
+}
+/** An ID field, when present, must name what was asked about. */
+function sameId(o, field, expected, what, context) {
+    const value = o[field];
+    if (value === undefined || value === null)
+        return;
+    if (typeof value !== 'string' || !UUID.test(value))
+        throw new HexResponseError(context, `the field ${field} is not a UUID: ${quote(value)}`);
+    if (value.toLowerCase() !== expected.toLowerCase())
+        throw new HexResponseError(context, `Hex answered about ${what} ${quote(value)}, not ${expected}`);
+}
 /** projectVersion is an integer in the trigger's answer and a string in the status answer. */
 function optionalVersion(value) {
-    if (typeof value === 'number' && Number.isFinite(value))
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)
         return String(value);
-    return optionalString(value);
+    return typeof value === 'string' && VERSION.test(value) ? value : undefined;
+}
+/** A timestamp that parses as a date; anything else is dropped. */
+function optionalTimestamp(value) {
+    if (typeof value !== 'string' || !TIMESTAMP.test(value))
+        return undefined;
+    return Number.isNaN(Date.parse(value)) ? undefined : value;
 }
 
 ;// CONCATENATED MODULE: ./src/hex/retry.ts
@@ -29109,9 +29216,17 @@ const DEFAULT_BACKOFF = { baseMs: 1_000, capMs: 15_000 };
  * whole timeout. Once a run is going, status reads ride out an outage until the timeout instead.
  */
 const MAX_CONNECT_ATTEMPTS = 5;
-/** Capped exponential backoff with full jitter (a random wait between 0 and the cap). */
+/** No retry goes out sooner than this, whatever the jitter or Retry-After says (`0`). */
+const MIN_RETRY_DELAY_MS = 1_000;
+/** The longest wait a Node timer can hold; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * Capped exponential backoff with jitter: a random wait between MIN_RETRY_DELAY_MS and the cap,
+ * so a storm of failures never turns into a storm of requests, and the waits still grow.
+ */
 function backoffDelay(retry, backoff, random) {
-    return Math.round(random() * Math.min(backoff.capMs, backoff.baseMs * 2 ** retry));
+    const cap = Math.min(backoff.capMs, backoff.baseMs * 2 ** retry);
+    return Math.round(MIN_RETRY_DELAY_MS + random() * Math.max(0, cap - MIN_RETRY_DELAY_MS));
 }
 /** Retries ran out: the deadline came, or Hex stayed unreachable. Carries the last error. */
 class RetriesExhaustedError extends HexError {
@@ -29166,7 +29281,10 @@ async function withRetries(attempt, options) {
             const left = deadline - now();
             // A backoff is cut short so that the last attempt lands on the deadline; a Retry-After is
             // Hex's own word, so an attempt it would push past the deadline is not made at all.
-            const delayMs = v.afterMs ?? Math.min(backoffDelay(attempts - 1, backoff, random), left);
+            // Every wait is at least MIN_RETRY_DELAY_MS (Retry-After: 0 included) and fits in a timer.
+            const delayMs = Math.min(MAX_TIMER_MS, v.afterMs !== undefined
+                ? Math.max(MIN_RETRY_DELAY_MS, v.afterMs)
+                : Math.min(backoffDelay(attempts - 1, backoff, random), left));
             const why = connectFailures >= (options.maxConnectAttempts ?? Infinity)
                 ? 'unreachable'
                 : left <= 0 || delayMs > left
@@ -32571,7 +32689,80 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/lib/safe-text.ts
+/**
+ * Text from outside (Hex's answers, input values echoed back) made safe for the places the action
+ * writes: the job log, which the runner reads line by line for workflow commands, annotations,
+ * step outputs and the job summary. The one place these rules live.
+ *
+ * The order matters: secrets are redacted first, on the text as it came, so that no later change
+ * (a stripped escape sequence, Markdown's `_` → `\_`) can split a secret and let it through; and
+ * once more at the end, in case stripping joined one back together.
+ */
+const REDACTED = '***';
+/** ANSI escape sequences: CSI (`ESC [` or the C1 byte 0x9b), OSC (`ESC ]` … BEL or ST), and two-byte ones. */
+// eslint-disable-next-line no-control-regex
+const ANSI = /(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -~]?/g;
+/** Line breaks the runner or a reader would take for one: CRLF, LF, a lone CR, NEL, U+2028/2029. */
+const LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/g;
+/** C0 controls but the tab, DEL and C1 controls; line breaks are dealt with before. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+/**
+ * A workflow command: `::name …::` at the start of a line, after any white space (the runner trims
+ * it), in any case; and the older `##[name …]` anywhere in a line.
+ */
+const COMMAND = /^(\s*):(?=:)/;
+const OLD_COMMAND = /##\[/g;
+/**
+ * How a command is defused: its first character is replaced by its full-width form (U+FF1A `：`,
+ * U+FF03 `＃`). The runner no longer sees `::` or `##[`, and a reader still reads the text, with
+ * the change visible (unlike a zero-width character, which would look like a real command).
+ */
+const DEFUSED_COLON = '\uff1a';
+const DEFUSED_HASH = '\uff03';
+/** Replaces each secret (longest first, so one inside another goes whole) by `***`. */
+function safe_text_redact(text, secrets) {
+    let out = text;
+    const sorted = [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
+    for (const secret of sorted)
+        out = out.split(secret).join(REDACTED);
+    return out;
+}
+/** Removes ANSI escape sequences and control characters (the tab and line breaks stay). */
+function stripControls(text) {
+    return text
+        .replace(ANSI, '')
+        .replace(/\r\n|[\r\u0085]/g, '\n')
+        .replace(CONTROL, '');
+}
+/** A line that is no workflow command. */
+function defuseCommands(line) {
+    return line.replace(COMMAND, `$1${DEFUSED_COLON}`).replace(OLD_COMMAND, `#${DEFUSED_HASH}[`);
+}
+/** The parts of a piece of text that a reader would see as lines, each made safe. */
+function safeLines(text, secrets = []) {
+    const clean = safe_text_redact(stripControls(safe_text_redact(text, secrets)), secrets);
+    return clean.split(LINE_BREAK).map(defuseCommands);
+}
+/**
+ * One log line, annotation or output from text that may hold anything: secrets redacted, escape
+ * sequences and controls removed, line breaks turned into spaces, workflow commands defused.
+ */
+function safeLine(text, secrets = []) {
+    // Defused once more after joining: a space before `::` is still the start of a command.
+    return defuseCommands(safeLines(text, secrets).join(' '));
+}
+/**
+ * Text for a place that carries its own line breaks safely (an annotation or a debug message,
+ * whose data the command encoding escapes): line breaks are kept (as `\n`), each line made safe.
+ */
+function safeText(text, secrets = []) {
+    return safeLines(text, secrets).join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/action/io.ts
+
 
 const coreIO = {
     getInput: (name) => getInput(name),
@@ -32612,6 +32803,43 @@ function labelled(io, label) {
         fail: (m, title) => io.fail(tag(m), title),
         group: (name, lines) => io.group(tag(name), lines)
     };
+}
+/**
+ * Wraps an ActionIO so that whatever the action writes to the log, annotations and outputs passes
+ * through lib/safe-text: Hex's answers and echoed inputs reach the runner as text, never as a
+ * workflow command, an escape sequence or a secret. Ordinary text passes unchanged.
+ */
+function safeIO(io) {
+    if (isSafe(io))
+        return io;
+    const secrets = [];
+    const line = (text) => safeLine(text, secrets);
+    // Annotations and debug messages carry their line breaks in the command's encoding.
+    const text = (message) => safeText(message, secrets);
+    const wrapped = {
+        ...io,
+        secrets: () => secrets,
+        setSecret: (value) => {
+            if (value !== '' && !secrets.includes(value))
+                secrets.push(value);
+            io.setSecret(value);
+        },
+        setOutput: (name, value) => io.setOutput(name, line(value)),
+        info: (m) => io.info(line(m)),
+        debug: (m) => io.debug(text(m)),
+        warning: (m, title) => io.warning(text(m), title === undefined ? undefined : line(title)),
+        fail: (m, title) => io.fail(text(m), title === undefined ? undefined : line(title)),
+        // Each line printed on purpose (the request's JSON) is split and made safe on its own.
+        group: (name, lines) => io.group(line(name), lines.flatMap((l) => safeLines(l, secrets))),
+        // The summary renders its own escaping (secrets first); this is the last net for a raw secret.
+        writeSummary: (markdown) => io.writeSummary(safe_text_redact(markdown, secrets))
+    };
+    SAFE.add(wrapped);
+    return wrapped;
+}
+const SAFE = new WeakSet();
+function isSafe(io) {
+    return SAFE.has(io);
 }
 
 ;// CONCATENATED MODULE: ./src/action/ledger.ts
@@ -33141,6 +33369,7 @@ function groupOutputs(reports, elapsedMs) {
 
 
 
+
 /** How each status is shown: a marker a reader spots at a glance, and a headline. */
 const LOOKS = {
     COMPLETED: { marker: '✅', headline: 'Hex run completed' },
@@ -33157,9 +33386,14 @@ const LOOKS = {
     [ActionStatus.DryRun]: { marker: '🧪', headline: 'Hex dry run accepted' },
     [ActionStatus.Error]: { marker: '❌', headline: 'Hex run failed' }
 };
+/** One piece of text from Hex or the user is cut here: the summary stays well under GitHub's 1 MiB. */
+const MAX_CELL = 4096;
+/** The input-parameters block is cut here, with a note saying so. */
+const MAX_PARAMS_JSON = 64 * 1024;
 /** Text from Hex or the user goes into a Markdown table: keep it on one line and inert. */
-function cell(text) {
-    return (text
+function cell(raw) {
+    const text = raw.length > MAX_CELL ? `${raw.slice(0, MAX_CELL)}… (cut)` : raw;
+    return (stripControls(text)
         // Markdown first: a Hex message about __init__ must not turn bold. Before the entities below,
         // whose # and & it would otherwise break.
         .replace(/[\\`*_[\]~#]/g, '\\$&')
@@ -33167,24 +33401,82 @@ function cell(text) {
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
         .replace(/\|/g, '&#124;')
-        .replace(/\r?\n/g, ' '));
+        .replace(/\n/g, ' ')
+        // GitHub links bare URLs and www. names in text; an entity (the same text to a reader) in
+        // place of the `:` of `://` and the `.` of `www.` keeps Hex's text from becoming a link.
+        .replace(/:\/\//g, '&#58;//')
+        .replace(/\b(www)\./gi, '$1&#46;'));
 }
 function code(text) {
     return `<code>${cell(text)}</code>`;
 }
-function summary_link(url, text) {
-    // Only http(s) links are rendered as links; anything else is shown as text.
-    if (!/^https?:\/\//i.test(url))
+/**
+ * Whether a URL from Hex may be a link: https to the api-url's host or to a Hex host
+ * (hex.tech and its subdomains), or the api-url's own origin exactly (a stand-in on loopback).
+ */
+function linkable(url, apiBase) {
+    let target;
+    try {
+        target = new URL(url);
+    }
+    catch {
+        return false;
+    }
+    if (target.username !== '' || target.password !== '')
+        return false;
+    let api;
+    try {
+        api = apiBase === undefined ? undefined : new URL(apiBase);
+    }
+    catch {
+        api = undefined;
+    }
+    if (api !== undefined && target.origin === api.origin)
+        return true;
+    if (target.protocol !== 'https:')
+        return false;
+    const host = target.hostname.toLowerCase();
+    return host === 'hex.tech' || host.endsWith('.hex.tech') || host === api?.hostname.toLowerCase();
+}
+function summary_link(url, text, view) {
+    // Only links to Hex (or the api-url's host) are rendered as links; anything else is text.
+    if (!linkable(url, view.apiBase))
         return cell(url);
-    const safe = url.replace(/[\s()<>|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    const safe = url.replace(/[\s()<>|[\]`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
     return `[${cell(text)}](${safe})`;
 }
+/** Every string in a report with the secrets redacted: done first, before any escaping. */
+function redacted(value, secrets) {
+    if (secrets.length === 0)
+        return value;
+    if (typeof value === 'string')
+        return safe_text_redact(value, secrets);
+    if (Array.isArray(value))
+        return value.map((v) => redacted(v, secrets));
+    if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+        const copy = {};
+        for (const [k, v] of Object.entries(value))
+            copy[k] = redacted(v, secrets);
+        return copy;
+    }
+    return value;
+}
+/** One line of text (e.g. the post step's) for the summary: secrets redacted, then escaped. */
+function summaryText(text, secrets = []) {
+    return cell(redact(text, secrets));
+}
 /** The job summary for one step, as GitHub-flavoured Markdown. Holds no secret: it has none. */
-function renderSummary(report) {
+function renderSummary(given, view = {}) {
+    const secrets = view.secrets ?? [];
+    // Input parameters are redacted as JSON text (below): a deep object is not walked here.
+    const report = {
+        ...redacted({ ...given, inputParams: {} }, secrets),
+        inputParams: given.inputParams
+    };
     const { marker, headline } = look(report.status);
     const rows = [['Project', code(report.projectId)]];
     if (report.runUrl)
-        rows.push(['Run', summary_link(report.runUrl, 'Open the run in Hex')]);
+        rows.push(['Run', summary_link(report.runUrl, 'Open the run in Hex', view)]);
     if (report.runId)
         rows.push(['Run ID', code(report.runId)]);
     if (report.projectVersion)
@@ -33216,11 +33508,16 @@ function renderSummary(report) {
         lines.push(`- ${cell(note)}`);
     if (report.notes.length > 0)
         lines.push('');
-    lines.push(...paramsBlock(report.inputParams));
+    lines.push(...paramsBlock(report.inputParams, secrets));
     return lines.join('\n');
 }
 /** The job summary for a step with several runs: one row per run, the worst status on top. */
-function renderGroupSummary(reports, inputParams) {
+function renderGroupSummary(given, inputParams, view = {}) {
+    const secrets = view.secrets ?? [];
+    const reports = given.map((r) => ({
+        ...redacted({ ...r, inputParams: {} }, secrets),
+        inputParams: {}
+    }));
     const worst = worstStatus(reports.map((r) => r.status));
     const { marker } = look(worst);
     const ok = reports.filter((r) => r.succeeded).length;
@@ -33237,7 +33534,7 @@ function renderGroupSummary(reports, inputParams) {
         const project = r.projectName
             ? `${cell(r.projectName)} ${code(r.projectId)}`
             : code(r.projectId);
-        const run = r.runUrl ? summary_link(r.runUrl, r.runId ?? 'Open in Hex') : '–';
+        const run = r.runUrl ? summary_link(r.runUrl, r.runId ?? 'Open in Hex', view) : '–';
         const duration = r.elapsedMs !== undefined ? cell(formatDuration(r.elapsedMs)) : '–';
         lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`);
     }
@@ -33251,20 +33548,38 @@ function renderGroupSummary(reports, inputParams) {
     }
     if (reports.some((r) => r.message || r.notes.length > 0))
         lines.push('');
-    lines.push(...paramsBlock(inputParams));
+    lines.push(...paramsBlock(inputParams, secrets));
     return lines.join('\n');
 }
 function look(status) {
-    return LOOKS[status] ?? { marker: '❔', headline: `Hex run ended ${status}` };
+    // An unknown status is Hex's text: escaped like any other.
+    // (A plain status word, SOME_THING, is inert as it is: GitHub does not emphasise within a word.)
+    const shown = /^[A-Z0-9]+(?:_[A-Z0-9]+)*$/.test(status) ? status : cell(status);
+    return LOOKS[status] ?? { marker: '❔', headline: `Hex run ended ${shown}` };
 }
-function paramsBlock(inputParams) {
+function paramsBlock(inputParams, secrets) {
     const count = Object.keys(inputParams).length;
+    let json;
+    let note;
+    try {
+        json = safe_text_redact(JSON.stringify(inputParams, null, 2), secrets);
+    }
+    catch {
+        // Nested too deep to write out (a RangeError), or otherwise not JSON.
+        json = '{}';
+        note = 'The input parameters could not be shown: they are nested too deeply.';
+    }
+    if (json.length > MAX_PARAMS_JSON) {
+        note = `The input parameters are cut at ${MAX_PARAMS_JSON / 1024} KiB of their ${Math.ceil(json.length / 1024)} KiB.`;
+        json = `${json.slice(0, MAX_PARAMS_JSON)}\n…`;
+    }
     return [
         '<details>',
         `<summary>Input parameters (${count})</summary>`,
         '',
+        ...(note === undefined ? [] : [`*${note}*`, '']),
         // A fence longer than any backtick run in the JSON keeps the block closed.
-        fence(JSON.stringify(inputParams, null, 2)),
+        fence(stripControls(json)),
         '',
         '</details>',
         ''
@@ -33284,14 +33599,15 @@ function fence(body) {
  * Outputs, the job summary and the annotations, for one run or several: the one place a step's
  * result reaches the runner, on every path.
  */
-async function publish(io, result) {
+async function publish(io, result, context = {}) {
     const { reports } = result;
+    const view = { apiBase: result.apiBase, secrets: context.secrets };
     // Each input that did not read is an error of its own, before the result.
     for (const error of result.inputErrors ?? [])
         io.fail(error, 'Invalid input');
     if (!result.several) {
         const report = reports[0];
-        await writeResults(io, reportOutputs(report), renderSummary(report));
+        await writeResults(io, reportOutputs(report), renderSummary(report, view));
         if (result.inputErrors)
             return;
         if (!report.succeeded && report.message)
@@ -33300,7 +33616,7 @@ async function publish(io, result) {
             io.warning(report.message, failureTitle(report));
         return;
     }
-    await writeResults(io, groupOutputs(reports, result.elapsedMs), renderGroupSummary(reports, result.inputParams));
+    await writeResults(io, groupOutputs(reports, result.elapsedMs), renderGroupSummary(reports, result.inputParams, view));
     for (const report of reports) {
         const label = report.projectName ?? report.projectId;
         // A run fail-fast stopped is a consequence, not a second cause: a warning, not an error.
@@ -33334,7 +33650,7 @@ function failureText(report) {
 ;// CONCATENATED MODULE: ./src/action/settings.ts
 
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const settings_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
@@ -33343,6 +33659,8 @@ const NOTIFICATION_TYPES = ['SUCCESS', 'FAILURE', 'ALL'];
 const SCREENSHOT_FORMATS = ['png', 'pdf'];
 /** Status requests count against Hex's rate limit (30 a minute by default); 1s is the floor. */
 const MIN_POLL_INTERVAL_MS = 1_000;
+/** The longest job a self-hosted runner runs (5 days); GitHub-hosted runners stop at 6 h. */
+const MAX_TIMEOUT_MS = 120 * 60 * 60 * 1000;
 /** Below this, a slow but healthy answer would be abandoned. */
 const MIN_REQUEST_TIMEOUT_MS = 1_000;
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
@@ -33370,7 +33688,7 @@ function readSettings(getInput, env) {
         errors.push(`Input '${name}' must be true or false, got '${value}'.`);
         return false;
     };
-    const duration = (name, minMs) => {
+    const duration = (name, minMs, max) => {
         const value = read(name);
         const ms = parseDuration(value);
         if (ms === undefined) {
@@ -33380,6 +33698,10 @@ function readSettings(getInput, env) {
         if (ms < minMs) {
             errors.push(`Input '${name}' must be at least ${formatDuration(minMs)}, got '${value}'.`);
             return minMs;
+        }
+        if (max !== undefined && ms > max.ms) {
+            errors.push(`Input '${name}' must be at most ${max.text}, got '${value}': ${max.why}.`);
+            return max.ms;
         }
         return ms;
     };
@@ -33402,8 +33724,15 @@ function readSettings(getInput, env) {
     else if (/\s/.test(apiToken)) {
         errors.push(`Input '${Input.ApiToken}' contains white space: pass the token alone, as Hex shows it.`);
     }
+    else if (!/^[\x21-\x7e]+$/.test(apiToken)) {
+        errors.push(`Input '${Input.ApiToken}' contains a character that is not printable ASCII (a zero-width space or a typographic quote, pasted with it?): pass the token alone, as Hex shows it.`);
+    }
     const inputParams = parseInputParams(read(Input.InputParams), errors);
-    const timeoutMs = duration(Input.Timeout, 1_000);
+    const timeoutMs = duration(Input.Timeout, 1_000, {
+        ms: MAX_TIMEOUT_MS,
+        text: '120h',
+        why: 'no job runs longer (5 days on a self-hosted runner, 6h on a GitHub-hosted one)'
+    });
     const pollIntervalMs = duration(Input.PollInterval, MIN_POLL_INTERVAL_MS);
     const requestTimeoutMs = duration(Input.RequestTimeout, MIN_REQUEST_TIMEOUT_MS);
     const apiBase = parseApiUrl(read(Input.ApiUrl), errors);
@@ -33414,7 +33743,7 @@ function readSettings(getInput, env) {
     const notifications = parseNotifications(read(Input.Notifications), errors);
     const dryRun = bool(Input.DryRun);
     if (runId !== undefined) {
-        if (!UUID.test(runId))
+        if (!settings_UUID.test(runId))
             errors.push(`Input '${Input.RunId}' must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
         if (projectIds.length + projectNames.length > 1)
             errors.push(`Input '${Input.RunId}' names one run, of one project: give a single project.`);
@@ -33466,7 +33795,7 @@ function parseCount(name, value, errors) {
     return 1;
 }
 function parseProjectId(value, errors) {
-    if (UUID.test(value))
+    if (settings_UUID.test(value))
         return value.toLowerCase();
     const inside = UUID_INSIDE.exec(value)?.[0];
     const hint = inside ? ` Did you mean '${inside.toLowerCase()}'?` : '';
@@ -33488,7 +33817,30 @@ function parseInputParams(value, errors) {
         errors.push(`Input '${Input.InputParams}' must be a JSON object such as {"region": "emea"}, got ${kind}.`);
         return {};
     }
+    if (depth(parsed) > MAX_INPUT_PARAMS_DEPTH) {
+        // Deeper than this, writing the request (or the log of it) out again overflows the stack.
+        errors.push(`Input '${Input.InputParams}' is nested more than ${MAX_INPUT_PARAMS_DEPTH} levels deep.`);
+        return {};
+    }
     return parsed;
+}
+/** How deep input-params may nest: far beyond any real parameter, far below the stack's limit. */
+const MAX_INPUT_PARAMS_DEPTH = 100;
+/** How deep a parsed JSON value nests (a scalar is 0), found without recursion. */
+function depth(value) {
+    let deepest = 0;
+    const stack = [[value, 0]];
+    while (stack.length > 0) {
+        const [item, level] = stack.pop();
+        if (typeof item !== 'object' || item === null)
+            continue;
+        deepest = Math.max(deepest, level + 1);
+        if (deepest > MAX_INPUT_PARAMS_DEPTH)
+            return deepest;
+        for (const child of Object.values(item))
+            stack.push([child, level + 1]);
+    }
+    return deepest;
 }
 function parseNotifications(value, errors) {
     if (value === '')
@@ -33587,7 +33939,9 @@ function parseApiUrl(value, errors) {
  * path: whatever happens, one result is published (outputs, job summary, annotations), a bug's
  * included. `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
  */
-async function run(io = coreIO, runtime = processRuntime, signal) {
+async function run(runner = coreIO, runtime = processRuntime, signal) {
+    // Everything the step writes passes through here: text from Hex is made safe, secrets redacted.
+    const io = safeIO(runner);
     // Masked before anything else can print it.
     const token = readToken(io.getInput, runtime.env);
     if (token !== '')
@@ -33601,7 +33955,7 @@ async function run(io = coreIO, runtime = processRuntime, signal) {
         result = failedStep(io, unexpected(error, io));
     }
     try {
-        await publish(io, result);
+        await publish(io, result, { secrets: io.secrets() });
     }
     catch (error) {
         // The last resort (the output file may be what failed): the reason, never a stack trace.
@@ -33634,10 +33988,13 @@ async function step(io, runtime, signal) {
     }
     catch (error) {
         const message = error instanceof HexError ? error.message : unexpected(error, io);
-        return single({
-            ...errorReport(settings.projectNames.join(', '), message),
-            inputParams: settings.inputParams
-        });
+        return {
+            ...single({
+                ...errorReport(settings.projectNames.join(', '), message),
+                inputParams: settings.inputParams
+            }),
+            apiBase: settings.apiBase
+        };
     }
     const several = targets.length > 1;
     const ledger = new RunLedger(io);
@@ -33678,7 +34035,8 @@ async function step(io, runtime, signal) {
         reports: outcomes.map(reportOf),
         several,
         elapsedMs: runtime.now() - startedAt,
-        inputParams: settings.inputParams
+        inputParams: settings.inputParams,
+        apiBase: settings.apiBase
     };
 }
 /** The projects to run, by ID; titles are looked up first. */
@@ -33719,6 +34077,7 @@ function unexpected(error, io) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/terminal-io.ts
+
 
 /** The action's edge for a terminal: plain lines, secrets masked, outputs kept for the result. */
 class TerminalIO {
@@ -33785,15 +34144,16 @@ class TerminalIO {
         for (const r of runs) {
             const project = r.projectName ? `${r.projectName} (${r.projectId})` : r.projectId;
             const time = r.elapsedSeconds !== null ? `  ${r.elapsedSeconds}s` : '';
-            this.info(`${r.status.padEnd(width)}  ${project}${time}${r.runUrl ? `  ${r.runUrl}` : ''}`);
+            // Read back from the runs output: Hex's text again, so each row is one safe line.
+            this.info(safeLine(`${r.status.padEnd(width)}  ${project}${time}${r.runUrl ? `  ${r.runUrl}` : ''}`));
         }
     }
+    /**
+     * Secrets masked, and text from Hex made inert for a terminal (no escape sequences, no stray
+     * controls) by the same rules as the runner's log; the action's own line breaks stay.
+     */
     mask(text) {
-        let masked = text;
-        for (const secret of this.secrets)
-            if (secret !== '')
-                masked = masked.split(secret).join('***');
-        return masked;
+        return safeText(text, this.secrets);
     }
 }
 
@@ -33885,7 +34245,7 @@ async function main(args, streams, signal, runtime = processRuntime) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2744);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2368);
 /** The command-line program (bin/hex-run-action.js runs this bundle); see command.ts. */
 
 const stop = new AbortController();
