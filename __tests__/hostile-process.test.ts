@@ -83,7 +83,7 @@ async function runMeasured(
         'project-id': randomUUID(),
         'api-token': RUN_TOKEN,
         'api-url': host.apiBase,
-        timeout: '3s',
+        timeout: '2s',
         ...inputs
       },
       env: { NODE_OPTIONS: `--import=${MAX_RSS_PRELOAD}`, BENCH_MAX_RSS_FILE: rssFile }

@@ -10,7 +10,7 @@ import Sequencer from '@jest/test-sequencer'
 const Base = Sequencer.default ?? Sequencer
 
 /** Slowest first: each spawns processes or builds (seconds of CPU), the rest take milliseconds. */
-const SLOW = ['dist', 'workflows', 'contract', 'proxy', 'e2e', 'cli']
+const SLOW = ['dist', 'workflows', 'contract', 'proxy', 'e2e', 'hostile-process', 'cli']
 
 const rank = (path) => {
   const i = SLOW.findIndex((name) => path.endsWith(`/${name}.test.ts`))
