@@ -280,6 +280,26 @@ describe('answers over 1 MiB', () => {
   })
 })
 
+/** The waits of a read that fails with a 502 `failures` times, at a fixed jitter. */
+async function backoffSleeps(failures: number, jitter: number): Promise<number[]> {
+  const c = new VirtualClock()
+  let calls = 0
+  const error = new HexApiError(
+    { operation: 'status', projectId: randomUUID(), host: 'h' },
+    502,
+    'Bad Gateway',
+    { issues: [], invalid: [], notFound: [] }
+  )
+  await withRetries(() => (calls++ < failures ? Promise.reject(error) : Promise.resolve('ok')), {
+    verdict: readVerdict,
+    deadline: Infinity,
+    now: c.now,
+    sleep: c.sleep,
+    random: () => jitter
+  })
+  return c.sleeps
+}
+
 describe('Retry-After', () => {
   it('takes delta-seconds and IMF-fixdate only', () => {
     const now = Date.UTC(2026, 10, 29, 12)
@@ -350,41 +370,11 @@ describe('Retry-After', () => {
   })
 
   it('every backoff waits at least 1 s, even at zero jitter', async () => {
-    const c = new VirtualClock()
-    let calls = 0
-    const error = new HexApiError(
-      { operation: 'status', projectId: randomUUID(), host: 'h' },
-      502,
-      'Bad Gateway',
-      { issues: [], invalid: [], notFound: [] }
-    )
-    await withRetries(() => (calls++ < 5 ? Promise.reject(error) : Promise.resolve('ok')), {
-      verdict: readVerdict,
-      deadline: Infinity,
-      now: c.now,
-      sleep: c.sleep,
-      random: () => 0
-    })
-    assert.deepEqual(c.sleeps, [1_000, 1_000, 1_000, 1_000, 1_000])
+    assert.deepEqual(await backoffSleeps(5, 0), [1_000, 1_000, 1_000, 1_000, 1_000])
   })
 
   it('the backoff still grows from the floor to the cap', async () => {
-    const c = new VirtualClock()
-    let calls = 0
-    const error = new HexApiError(
-      { operation: 'status', projectId: randomUUID(), host: 'h' },
-      502,
-      'Bad Gateway',
-      { issues: [], invalid: [], notFound: [] }
-    )
-    await withRetries(() => (calls++ < 6 ? Promise.reject(error) : Promise.resolve('ok')), {
-      verdict: readVerdict,
-      deadline: Infinity,
-      now: c.now,
-      sleep: c.sleep,
-      random: () => 0.5
-    })
-    assert.deepEqual(c.sleeps, [1_000, 1_500, 2_500, 4_500, 8_000, 8_000])
+    assert.deepEqual(await backoffSleeps(6, 0.5), [1_000, 1_500, 2_500, 4_500, 8_000, 8_000])
   })
 })
 
