@@ -31584,7 +31584,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/hex/errors.ts
 var errors = __nccwpck_require__(5282);
+// EXTERNAL MODULE: ./src/hex/client.ts
+var client = __nccwpck_require__(6562);
 ;// CONCATENATED MODULE: ./src/hex/projects.ts
+
 
 /** A project title that matched none, or several, of the projects the token can see. */
 class ProjectNameError extends errors/* HexError */._W {
@@ -31611,7 +31614,7 @@ async function findProjects(session, names, onPage) {
     let page = 0;
     do {
         if (page >= MAX_PROJECT_PAGES)
-            throw fail(`Hex listed more than ${MAX_PROJECT_PAGES} pages (${MAX_PROJECT_PAGES * 100} projects) and no end in sight. Give the project as project-id instead.`);
+            throw fail(`Hex listed more than ${MAX_PROJECT_PAGES} pages (${MAX_PROJECT_PAGES * client/* PROJECTS_PAGE_SIZE */.fd} projects) and no end in sight. Give the project as project-id instead.`);
         if (page > 0 && session.clock.now() >= session.deadline)
             throw fail('the timeout passed while reading the pages. Give the project as project-id instead.');
         const result = await session.listProjects(label, after);
@@ -31689,8 +31692,6 @@ async function runMany(targets, options, run) {
     return outcomes;
 }
 
-// EXTERNAL MODULE: ./src/hex/client.ts
-var client = __nccwpck_require__(6562);
 // EXTERNAL MODULE: ./src/hex/retry.ts
 var retry = __nccwpck_require__(543);
 // EXTERNAL MODULE: ./src/lib/duration.ts
@@ -33469,9 +33470,10 @@ function fence(body) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   VY: () => (/* binding */ HexClient),
+/* harmony export */   fd: () => (/* binding */ PROJECTS_PAGE_SIZE),
 /* harmony export */   t0: () => (/* binding */ runPath)
 /* harmony export */ });
-/* unused harmony exports MAX_ANSWER_BYTES, PROJECTS_PAGE_SIZE, runsPath, parseRetryAfter */
+/* unused harmony exports MAX_ANSWER_BYTES, runsPath, parseRetryAfter */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5282);
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2543);
 

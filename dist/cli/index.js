@@ -28643,158 +28643,6 @@ function explainStatus(context, status, statusText, body) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/hex/projects.ts
-
-/** A project title that matched none, or several, of the projects the token can see. */
-class ProjectNameError extends HexError {
-}
-/** 100 pages of 100: 10,000 projects. A longer walk is a broken or hostile answer, or a huge workspace. */
-const MAX_PROJECT_PAGES = 100;
-/** How many near matches an error lists. */
-const CANDIDATES_SHOWN = 10;
-/**
- * Resolves project titles to IDs with ListProjects, following its pages. Titles match exactly,
- * ignoring case and surrounding white space; each must match one project.
- */
-async function findProjects(session, names, onPage) {
-    const all = [];
-    const label = names.join("', '");
-    const fail = (why) => new ProjectNameError(`Could not list the projects to find '${label}': ${why}`, {
-        operation: 'find',
-        projectId: names.join(', '),
-        host: ''
-    });
-    // A cursor seen before would loop for ever.
-    const seen = new Set();
-    let after;
-    let page = 0;
-    do {
-        if (page >= MAX_PROJECT_PAGES)
-            throw fail(`Hex listed more than ${MAX_PROJECT_PAGES} pages (${MAX_PROJECT_PAGES * 100} projects) and no end in sight. Give the project as project-id instead.`);
-        if (page > 0 && session.clock.now() >= session.deadline)
-            throw fail('the timeout passed while reading the pages. Give the project as project-id instead.');
-        const result = await session.listProjects(label, after);
-        page += 1;
-        all.push(...result.projects);
-        onPage?.(page, result.projects.length);
-        if (after !== undefined)
-            seen.add(after);
-        after = result.after;
-        if (after !== undefined && seen.has(after))
-            throw fail(`Hex gave page ${page + 1} the cursor of an earlier page, so the list would never end. Give the project as project-id instead.`);
-    } while (after !== undefined);
-    const ids = new Map();
-    const problems = [];
-    for (const name of names) {
-        const key = normalise(name);
-        const matches = all.filter((p) => normalise(p.title) === key);
-        const [only] = matches;
-        if (matches.length === 1 && only) {
-            ids.set(name, only.id);
-        }
-        else if (matches.length > 1) {
-            problems.push(`Project name '${name}' matches ${matches.length} projects: ${matches.map(describe).join(', ')}. Give the one you mean as project-id.`);
-        }
-        else {
-            const near = all.filter((p) => normalise(p.title).includes(key) || key.includes(normalise(p.title)));
-            const shown = near.slice(0, CANDIDATES_SHOWN).map(describe);
-            const more = near.length > shown.length ? ` and ${near.length - shown.length} more` : '';
-            problems.push(`Project name '${name}' matches none of the ${all.length} projects the token can see${shown.length > 0 ? `; near matches: ${shown.join(', ')}${more}` : ''}. Check the title (and that the project is shared with the token's user), or give project-id.`);
-        }
-    }
-    if (problems.length > 0)
-        throw new ProjectNameError(problems.join(' '), {
-            operation: 'find',
-            projectId: names.join(', '),
-            host: ''
-        });
-    return ids;
-}
-function normalise(title) {
-    return title.trim().replace(/\s+/g, ' ').toLowerCase();
-}
-function describe(p) {
-    return `'${p.title}' (${p.id})`;
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/lib/runtime.ts
-
-
-/**
- * fetch through undici's EnvHttpProxyAgent, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY as
- * the runner does (Node's global fetch ignores them). It is the undici that @actions/core already
- * bundles, so it costs no second copy, and Node's own fetch is never loaded.
- */
-function proxyAwareFetch() {
-    let dispatcher;
-    return (input, init) => {
-        dispatcher ??= quietly(() => new undici/* EnvHttpProxyAgent */.J2());
-        return (0,undici/* fetch */.hd)(input, {
-            ...init,
-            dispatcher
-        });
-    };
-}
-/**
- * undici 6 marks EnvHttpProxyAgent experimental with a process warning, which would land in every
- * job log as a stray stderr line. Only that warning (code UNDICI-EHPA) is held back.
- */
-function quietly(make) {
-    const original = Object.getOwnPropertyDescriptor(process, 'emitWarning');
-    const emit = process.emitWarning.bind(process);
-    process.emitWarning = (...args) => {
-        if (args[1]?.code !== 'UNDICI-EHPA')
-            emit(...args);
-    };
-    try {
-        return make();
-    }
-    finally {
-        if (original)
-            Object.defineProperty(process, 'emitWarning', original);
-    }
-}
-const processRuntime = {
-    env: process.env,
-    fetch: proxyAwareFetch(),
-    now: () => Date.now(),
-    sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
-    random: Math.random
-};
-
-;// CONCATENATED MODULE: ./src/runs/run-many.ts
-/**
- * Several projects: at most maxParallel runs go at once, the next starting as one ends. Outcomes
- * come back in the order of the targets.
- */
-async function runMany(targets, options, run) {
-    const failFast = new AbortController();
-    const stops = {
-        workflow: options.workflow,
-        failFast: options.failFast ? failFast.signal : undefined
-    };
-    const outcomes = [];
-    let next = 0;
-    const worker = async () => {
-        while (next < targets.length) {
-            const i = next++;
-            // A run whose turn comes after a stop is not started: `run` reports it as such.
-            const outcome = await run(targets[i], stops);
-            outcomes[i] = outcome;
-            // A run fail-fast stopped is a consequence, not a new failure.
-            const stoppedByFailFast = outcome.kind === 'stopped' && outcome.by === 'fail-fast';
-            if (options.failFast && !stoppedByFailFast && options.isFailure(outcome))
-                failFast.abort();
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(options.maxParallel, targets.length) }, worker));
-    return outcomes;
-}
-
 ;// CONCATENATED MODULE: ./src/lib/duration.ts
 const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1_000 };
 /** `1h30m`, `90s`, `2h`, `1h 5m 3s`, or a bare number of seconds (`600`, `2.5`). */
@@ -29139,6 +28987,159 @@ function optionalTimestamp(value) {
     if (typeof value !== 'string' || !TIMESTAMP.test(value))
         return undefined;
     return Number.isNaN(Date.parse(value)) ? undefined : value;
+}
+
+;// CONCATENATED MODULE: ./src/hex/projects.ts
+
+
+/** A project title that matched none, or several, of the projects the token can see. */
+class ProjectNameError extends HexError {
+}
+/** 100 pages of 100: 10,000 projects. A longer walk is a broken or hostile answer, or a huge workspace. */
+const MAX_PROJECT_PAGES = 100;
+/** How many near matches an error lists. */
+const CANDIDATES_SHOWN = 10;
+/**
+ * Resolves project titles to IDs with ListProjects, following its pages. Titles match exactly,
+ * ignoring case and surrounding white space; each must match one project.
+ */
+async function findProjects(session, names, onPage) {
+    const all = [];
+    const label = names.join("', '");
+    const fail = (why) => new ProjectNameError(`Could not list the projects to find '${label}': ${why}`, {
+        operation: 'find',
+        projectId: names.join(', '),
+        host: ''
+    });
+    // A cursor seen before would loop for ever.
+    const seen = new Set();
+    let after;
+    let page = 0;
+    do {
+        if (page >= MAX_PROJECT_PAGES)
+            throw fail(`Hex listed more than ${MAX_PROJECT_PAGES} pages (${MAX_PROJECT_PAGES * PROJECTS_PAGE_SIZE} projects) and no end in sight. Give the project as project-id instead.`);
+        if (page > 0 && session.clock.now() >= session.deadline)
+            throw fail('the timeout passed while reading the pages. Give the project as project-id instead.');
+        const result = await session.listProjects(label, after);
+        page += 1;
+        all.push(...result.projects);
+        onPage?.(page, result.projects.length);
+        if (after !== undefined)
+            seen.add(after);
+        after = result.after;
+        if (after !== undefined && seen.has(after))
+            throw fail(`Hex gave page ${page + 1} the cursor of an earlier page, so the list would never end. Give the project as project-id instead.`);
+    } while (after !== undefined);
+    const ids = new Map();
+    const problems = [];
+    for (const name of names) {
+        const key = normalise(name);
+        const matches = all.filter((p) => normalise(p.title) === key);
+        const [only] = matches;
+        if (matches.length === 1 && only) {
+            ids.set(name, only.id);
+        }
+        else if (matches.length > 1) {
+            problems.push(`Project name '${name}' matches ${matches.length} projects: ${matches.map(describe).join(', ')}. Give the one you mean as project-id.`);
+        }
+        else {
+            const near = all.filter((p) => normalise(p.title).includes(key) || key.includes(normalise(p.title)));
+            const shown = near.slice(0, CANDIDATES_SHOWN).map(describe);
+            const more = near.length > shown.length ? ` and ${near.length - shown.length} more` : '';
+            problems.push(`Project name '${name}' matches none of the ${all.length} projects the token can see${shown.length > 0 ? `; near matches: ${shown.join(', ')}${more}` : ''}. Check the title (and that the project is shared with the token's user), or give project-id.`);
+        }
+    }
+    if (problems.length > 0)
+        throw new ProjectNameError(problems.join(' '), {
+            operation: 'find',
+            projectId: names.join(', '),
+            host: ''
+        });
+    return ids;
+}
+function normalise(title) {
+    return title.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+function describe(p) {
+    return `'${p.title}' (${p.id})`;
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/lib/runtime.ts
+
+
+/**
+ * fetch through undici's EnvHttpProxyAgent, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY as
+ * the runner does (Node's global fetch ignores them). It is the undici that @actions/core already
+ * bundles, so it costs no second copy, and Node's own fetch is never loaded.
+ */
+function proxyAwareFetch() {
+    let dispatcher;
+    return (input, init) => {
+        dispatcher ??= quietly(() => new undici/* EnvHttpProxyAgent */.J2());
+        return (0,undici/* fetch */.hd)(input, {
+            ...init,
+            dispatcher
+        });
+    };
+}
+/**
+ * undici 6 marks EnvHttpProxyAgent experimental with a process warning, which would land in every
+ * job log as a stray stderr line. Only that warning (code UNDICI-EHPA) is held back.
+ */
+function quietly(make) {
+    const original = Object.getOwnPropertyDescriptor(process, 'emitWarning');
+    const emit = process.emitWarning.bind(process);
+    process.emitWarning = (...args) => {
+        if (args[1]?.code !== 'UNDICI-EHPA')
+            emit(...args);
+    };
+    try {
+        return make();
+    }
+    finally {
+        if (original)
+            Object.defineProperty(process, 'emitWarning', original);
+    }
+}
+const processRuntime = {
+    env: process.env,
+    fetch: proxyAwareFetch(),
+    now: () => Date.now(),
+    sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
+    random: Math.random
+};
+
+;// CONCATENATED MODULE: ./src/runs/run-many.ts
+/**
+ * Several projects: at most maxParallel runs go at once, the next starting as one ends. Outcomes
+ * come back in the order of the targets.
+ */
+async function runMany(targets, options, run) {
+    const failFast = new AbortController();
+    const stops = {
+        workflow: options.workflow,
+        failFast: options.failFast ? failFast.signal : undefined
+    };
+    const outcomes = [];
+    let next = 0;
+    const worker = async () => {
+        while (next < targets.length) {
+            const i = next++;
+            // A run whose turn comes after a stop is not started: `run` reports it as such.
+            const outcome = await run(targets[i], stops);
+            outcomes[i] = outcome;
+            // A run fail-fast stopped is a consequence, not a new failure.
+            const stoppedByFailFast = outcome.kind === 'stopped' && outcome.by === 'fail-fast';
+            if (options.failFast && !stoppedByFailFast && options.isFailure(outcome))
+                failFast.abort();
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.maxParallel, targets.length) }, worker));
+    return outcomes;
 }
 
 ;// CONCATENATED MODULE: ./src/hex/retry.ts

@@ -1,4 +1,4 @@
-import type { ProjectSummary } from './client.ts'
+import { PROJECTS_PAGE_SIZE, type ProjectSummary } from './client.ts'
 import { HexError } from './errors.ts'
 import type { HexSession } from './session.ts'
 
@@ -38,7 +38,7 @@ export async function findProjects(
   do {
     if (page >= MAX_PROJECT_PAGES)
       throw fail(
-        `Hex listed more than ${MAX_PROJECT_PAGES} pages (${MAX_PROJECT_PAGES * 100} projects) and no end in sight. Give the project as project-id instead.`
+        `Hex listed more than ${MAX_PROJECT_PAGES} pages (${MAX_PROJECT_PAGES * PROJECTS_PAGE_SIZE} projects) and no end in sight. Give the project as project-id instead.`
       )
     if (page > 0 && session.clock.now() >= session.deadline)
       throw fail(
