@@ -41,6 +41,11 @@ function run(
 const methods = (projectId: string, method: string) =>
   requestsFor(fake, projectId).filter((r) => r.method === method)
 
+/** For `onSpawn`: sends the step `signal` once the run has been polled `reads` times. */
+function whenPolled(projectId: string, signal: NodeJS.Signals, reads = 1) {
+  return signalWhen(() => methods(projectId, 'GET').length >= reads, 'the run to be polled', signal)
+}
+
 /** The runs the main step left in its state for the post step. */
 function ledgerOf(result: ActionResult): LedgerEntry[] {
   return JSON.parse(result.stateValues.runs ?? '[]') as LedgerEntry[]
@@ -99,11 +104,7 @@ describe("the runner's signals", () => {
         projectId,
         {},
         {
-          onSpawn: signalWhen(
-            () => methods(projectId, 'GET').length >= 2,
-            'the run to be polled',
-            'SIGINT'
-          )
+          onSpawn: whenPolled(projectId, 'SIGINT', 2)
         }
       )
       assert.notEqual(result.exitCode, 0)
@@ -154,11 +155,7 @@ describe('the post step after a main step killed outright (SIGKILL)', () => {
       projectId,
       {},
       {
-        onSpawn: signalWhen(
-          () => methods(projectId, 'GET').length >= 1,
-          'the run to be polled',
-          'SIGKILL'
-        )
+        onSpawn: whenPolled(projectId, 'SIGKILL')
       }
     )
     assert.equal(main.signal, 'SIGKILL')
@@ -183,11 +180,7 @@ describe('the post step after a main step killed outright (SIGKILL)', () => {
       projectId,
       {},
       {
-        onSpawn: signalWhen(
-          () => methods(projectId, 'GET').length >= 1,
-          'the run to be polled',
-          'SIGKILL'
-        )
+        onSpawn: whenPolled(projectId, 'SIGKILL')
       }
     )
     await until(() => fake.runs(projectId)[0]?.status === 'COMPLETED', 'the run to end')

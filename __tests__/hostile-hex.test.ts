@@ -12,6 +12,7 @@ import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import type { InputName } from '../src/action/constants.ts'
 import { readSettings } from '../src/action/settings.ts'
+import type { RunState } from '../src/hex/types.ts'
 import { HexClient, MAX_ANSWER_BYTES, parseRetryAfter, runPath } from '../src/hex/client.ts'
 import { HexApiError, HexNetworkError, HexResponseError } from '../src/hex/errors.ts'
 import { findProjects, MAX_PROJECT_PAGES, ProjectNameError } from '../src/hex/projects.ts'
@@ -470,26 +471,25 @@ describe('the token', () => {
 })
 
 describe('run fields from Hex', () => {
-  it('bad dates, a negative elapsedTime and an odd projectVersion are dropped', async () => {
+  /** The run state the client makes of a status answer with these fields. */
+  async function readAnswer(fields: Record<string, unknown>): Promise<RunState> {
     const projectId = project()
     const runId = randomUUID()
     fake.injectFault({
       method: 'GET',
-      action: {
-        kind: 'respond',
-        status: 200,
-        body: {
-          projectId,
-          runId,
-          status: 'RUNNING',
-          startTime: '1.5',
-          endTime: 'yesterday',
-          elapsedTime: -5,
-          projectVersion: 'v1\n::error::x'
-        }
-      }
+      action: { kind: 'respond', status: 200, body: { projectId, runId, ...fields } }
     })
-    const state = await client().getRun(projectId, runId)
+    return client().getRun(projectId, runId)
+  }
+
+  it('bad dates, a negative elapsedTime and an odd projectVersion are dropped', async () => {
+    const state = await readAnswer({
+      status: 'RUNNING',
+      startTime: '1.5',
+      endTime: 'yesterday',
+      elapsedTime: -5,
+      projectVersion: 'v1\n::error::x'
+    })
     assert.equal(state.status, 'RUNNING')
     assert.equal(state.startTime, undefined)
     assert.equal(state.endTime, undefined)
@@ -498,25 +498,13 @@ describe('run fields from Hex', () => {
   })
 
   it('good ones are kept', async () => {
-    const projectId = project()
-    const runId = randomUUID()
-    fake.injectFault({
-      method: 'GET',
-      action: {
-        kind: 'respond',
-        status: 200,
-        body: {
-          projectId,
-          runId,
-          status: 'COMPLETED',
-          startTime: '2026-11-29T12:00:00.000Z',
-          endTime: '2026-11-29T12:01:00Z',
-          elapsedTime: 60_000,
-          projectVersion: 12
-        }
-      }
+    const state = await readAnswer({
+      status: 'COMPLETED',
+      startTime: '2026-11-29T12:00:00.000Z',
+      endTime: '2026-11-29T12:01:00Z',
+      elapsedTime: 60_000,
+      projectVersion: 12
     })
-    const state = await client().getRun(projectId, runId)
     assert.equal(state.startTime, '2026-11-29T12:00:00.000Z')
     assert.equal(state.endTime, '2026-11-29T12:01:00Z')
     assert.equal(state.elapsedMs, 60_000)
