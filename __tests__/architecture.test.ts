@@ -1,7 +1,7 @@
 /**
  * The layers of docs/architecture.md, checked: every import in src/ points down (entry → action →
- * runs → hex → lib), none forms a circle, and the runner's and the network's libraries are each
- * imported in one place.
+ * runs → hex, github → lib), none forms a circle, and the runner's, GitHub's and the network's
+ * libraries are each imported in one place.
  */
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -11,7 +11,15 @@ import { ROOT } from '../test/runner/action-yml.ts'
 
 const SRC = join(ROOT, 'src')
 /** Lower layers have higher ranks; an import may only go to an equal or higher rank. */
-const RANK: Record<string, number> = { '.': 0, cli: 0, action: 1, runs: 2, hex: 3, lib: 4 }
+const RANK: Record<string, number> = {
+  '.': 0,
+  cli: 0,
+  action: 1,
+  runs: 2,
+  hex: 3,
+  github: 3,
+  lib: 4
+}
 
 // Spread: readdirSync's array is of Node's realm, not the test's, and deepEqual checks prototypes.
 const files = [...readdirSync(SRC, { recursive: true, encoding: 'utf8' })]
@@ -81,8 +89,25 @@ describe('the layers of src/', () => {
     const where = (pkg: RegExp) =>
       files.filter((f) => importsOf(f).some((i) => pkg.test(i.target))).sort()
     assert.deepEqual(where(/^@actions\/core$/), ['action/io.ts'])
-    for (const file of where(/^@actions\/github$/)) assert.match(file, /^action\//)
+    assert.deepEqual(where(/^@actions\/github$/), ['github/statuses.ts'])
     assert.deepEqual(where(/^undici$/), ['lib/runtime.ts'])
+  })
+
+  it('@actions/github is loaded only when a status is posted: imported for its types, and at run time only by import()', () => {
+    const text = readFileSync(join(SRC, 'github/statuses.ts'), 'utf8')
+    const imports = [...text.matchAll(/^import (.*) from '@actions\/github'/gm)]
+    for (const [line] of imports) assert.match(line, /^import type /)
+    assert.match(text, /await import\('@actions\/github'\)|import\('@actions\/github'\)\.then/)
+  })
+
+  it('GitHub and Hex know nothing of each other', () => {
+    for (const file of files.filter((f) => /^(hex|github)\//.test(f)))
+      for (const { target } of importsOf(file))
+        assert.doesNotMatch(
+          target,
+          file.startsWith('hex/') ? /^github\// : /^hex\//,
+          `${file} imports ${target}`
+        )
   })
 
   it('the run logic knows nothing of inputs, outputs or step state', () => {

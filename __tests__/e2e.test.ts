@@ -8,10 +8,12 @@
 import assert from 'node:assert/strict'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import type { LedgerEntry } from '../src/action/ledger.ts'
+import { FakeGitHub } from '../test/fake-github/server.ts'
 import { FakeHex, type LifecycleStep } from '../test/fake-hex/server.ts'
 import type { ActionResult, RunActionOptions } from '../test/runner/run-action.ts'
 import {
   addProject,
+  assertNoToken,
   errorAnnotations,
   requestsFor,
   RUN_TOKEN,
@@ -241,4 +243,46 @@ describe('the post step after a main step killed outright (SIGKILL)', () => {
     }
     assert.equal(post.summary.match(/Cancelled Hex run/g)?.length, 3, post.summary)
   })
+})
+
+describe('commit statuses from the bundle (Octokit loaded from its own chunk)', () => {
+  it.concurrent(
+    'pending from the main step; killed, the post step finishes it as error',
+    async () => {
+      const token = 'ghs_e2e_github_token_0123456789'
+      const sha = '0123456789abcdef0123456789abcdef01234567'
+      const github = await FakeGitHub.start({ token })
+      try {
+        const projectId = addProject(fake, { lifecycle: FOREVER })
+        const options = {
+          env: {
+            GITHUB_REPOSITORY: 'acme/data',
+            GITHUB_API_URL: github.apiUrl,
+            GITHUB_EVENT_NAME: 'push',
+            GITHUB_SHA: sha
+          }
+        }
+        const inputs = { 'commit-status': 'true', 'github-token': token }
+        const main = await run(projectId, inputs, {
+          ...options,
+          onSpawn: signalWhen(() => github.statuses.length > 0, 'the pending status', 'SIGKILL')
+        })
+        assert.equal(main.signal, 'SIGKILL')
+        const post = await run(projectId, inputs, { ...options, state: main.stateValues })
+        assert.equal(post.exitCode, 0, post.log)
+        for (const result of [main, post]) assertNoToken(result, token)
+        assert.deepEqual(github.on(sha), [
+          [`hex/${projectId}`, 'pending', 'Hex run started'],
+          [
+            `hex/${projectId}`,
+            'error',
+            'CANCELLED: the workflow was cancelled; the Hex run was cancelled'
+          ]
+        ])
+        assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
+      } finally {
+        await github.close()
+      }
+    }
+  )
 })

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
-import { ROOT } from '../test/runner/action-yml.ts'
+import { ROOT, RUNNER_GITHUB_TOKEN } from '../test/runner/action-yml.ts'
 import { runAction, type ActionResult } from '../test/runner/run-action.ts'
 import { assertNoStackTrace, assertNoToken, RUN_TOKEN } from './helpers/e2e.ts'
 
@@ -148,10 +148,10 @@ describe('a hostile Hex host, against the bundled action', () => {
         ['debug', 'error', 'warning', 'group', 'endgroup', 'add-mask'].includes(name),
         `a ${name} command reached the runner:\n${result.stdout}`
       )
-    // The one mask is the action's own, of the token.
+    // The only masks are the action's own, of the tokens.
     assert.deepEqual(
       lines.filter((line) => /^\s*::add-mask::/i.test(line)),
-      [`::add-mask::${RUN_TOKEN}`]
+      [`::add-mask::${RUN_TOKEN}`, `::add-mask::${RUNNER_GITHUB_TOKEN}`]
     )
     assert.ok(!lines.some((line) => line.includes('##[')), 'no ##[ command anywhere')
     assert.ok(!result.stdout.includes('\u001b'), 'no escape sequence')

@@ -26,6 +26,7 @@ function errors(inputs: Partial<Record<InputName, string>>, env?: NodeJS.Process
 describe('readSettings', () => {
   it('reads the action.yml defaults into typed settings', () => {
     assert.deepEqual(settings({}), {
+      commitStatus: undefined,
       projectIds: [PROJECT],
       projectNames: [],
       runId: undefined,

@@ -3,6 +3,7 @@
  * shares its virtual clock, with the same checks on every path (no token, no stack trace).
  */
 import { FakeHex, type FakeHexOptions } from '../../test/fake-hex/server.ts'
+import { RUNNER_GITHUB_TOKEN } from '../../test/runner/action-yml.ts'
 import type { ActionResult } from '../../test/runner/run-action.ts'
 import { assertNoStackTrace, assertNoToken, READ_TOKEN, RUN_TOKEN, UNKNOWN_TOKEN } from './e2e.ts'
 import { runInProcess, type InProcessOptions } from './in-process.ts'
@@ -33,13 +34,14 @@ export async function runAgainst(
   projectId: string,
   inputs: Record<string, string> = {},
   options: Omit<InProcessOptions, 'inputs' | 'clock'> = {}
-): Promise<ActionResult> {
+): Promise<ActionResult & { stateAt?: Record<string, string> }> {
   const result = await runInProcess({
     inputs: { 'project-id': projectId, 'api-token': RUN_TOKEN, 'api-url': fake.apiBase, ...inputs },
     clock: clockOf(fake),
     ...options
   })
-  for (const token of [RUN_TOKEN, READ_TOKEN, UNKNOWN_TOKEN]) assertNoToken(result, token)
+  for (const token of [RUN_TOKEN, READ_TOKEN, UNKNOWN_TOKEN, RUNNER_GITHUB_TOKEN])
+    assertNoToken(result, token)
   assertNoStackTrace(result)
   return result
 }

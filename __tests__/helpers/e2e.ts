@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import type { ChildProcess } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FakeHex, FakeProject } from '../../test/fake-hex/server.ts'
+import { RUNNER_GITHUB_TOKEN } from '../../test/runner/action-yml.ts'
 import {
   runAction,
   type ActionResult,
@@ -36,7 +37,8 @@ export async function runAgainst(
     inputs: { 'project-id': projectId, 'api-token': RUN_TOKEN, 'api-url': fake.apiBase, ...inputs },
     ...options
   })
-  for (const token of [RUN_TOKEN, READ_TOKEN, UNKNOWN_TOKEN]) assertNoToken(result, token)
+  for (const token of [RUN_TOKEN, READ_TOKEN, UNKNOWN_TOKEN, RUNNER_GITHUB_TOKEN])
+    assertNoToken(result, token)
   assertNoStackTrace(result)
   return result
 }

@@ -3,7 +3,7 @@
  * server: the same result shape as the end-to-end harness (test/runner/run-action.ts), so a test
  * reads the log, outputs, summary and state the same way, without a process or real waits.
  */
-import { readActionYml } from '../../test/runner/action-yml.ts'
+import { runnerDefaults } from '../../test/runner/action-yml.ts'
 import type { ActionResult } from '../../test/runner/run-action.ts'
 import type { InputName, OutputName, StateName } from '../../src/action/constants.ts'
 import type { ActionIO } from '../../src/action/io.ts'
@@ -22,15 +22,16 @@ export interface InProcessOptions {
   clock?: VirtualClock
   /** Stops the step as the runner does on a workflow cancel, once a log line matches. */
   stopWhen?: RegExp
+  /**
+   * Keeps the state saved up to the first log line that matches, as a step killed right after
+   * that line would leave it for the post step: the result's `stateAt`. The step goes on.
+   */
+  snapshotWhen?: RegExp
   /** The summary file cannot be written. */
   summaryFails?: boolean
 }
 
-const DEFAULTS = Object.fromEntries(
-  Object.entries(readActionYml().inputs)
-    .filter(([, spec]) => spec.default !== undefined)
-    .map(([name, spec]) => [name, spec.default as string])
-)
+const DEFAULTS = runnerDefaults()
 
 /** The runner's escaping of a command's data and properties (@actions/core's command.js). */
 function escapeData(text: string): string {
@@ -97,10 +98,14 @@ export class RecordingIO implements ActionIO {
 }
 
 /** Runs the main step (or, with `state`, the post step) in process. */
-export async function runInProcess(options: InProcessOptions = {}): Promise<ActionResult> {
+export async function runInProcess(
+  options: InProcessOptions = {}
+): Promise<ActionResult & { stateAt?: Record<string, string> }> {
   const clock = options.clock ?? new VirtualClock()
   const stop = new AbortController()
+  let stateAt: Record<string, string> | undefined
   const io = new RecordingIO(options, (line) => {
+    if (stateAt === undefined && options.snapshotWhen?.test(line)) stateAt = { ...io.state }
     if (options.stopWhen?.test(line) && !stop.signal.aborted) {
       stop.abort()
       io.info('Received SIGINT: stopping.')
@@ -127,6 +132,7 @@ export async function runInProcess(options: InProcessOptions = {}): Promise<Acti
     outputs: { ...io.outputs },
     summary: io.summary,
     state: stateText,
-    stateValues: { ...io.state }
+    stateValues: { ...io.state },
+    stateAt
   }
 }

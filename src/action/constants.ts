@@ -24,7 +24,11 @@ export const Input = {
   ViewId: 'view-id',
   Notifications: 'notifications',
   MaxParallel: 'max-parallel',
-  FailFast: 'fail-fast'
+  FailFast: 'fail-fast',
+  CommitStatus: 'commit-status',
+  GitHubToken: 'github-token',
+  StatusContext: 'status-context',
+  Sha: 'sha'
 } as const
 export type InputName = (typeof Input)[keyof typeof Input]
 
@@ -67,8 +71,20 @@ export const Defaults = {
   [Input.ProjectName]: '',
   [Input.RunId]: '',
   [Input.MaxParallel]: '4',
-  [Input.FailFast]: 'false'
+  [Input.FailFast]: 'false',
+  [Input.CommitStatus]: 'false',
+  [Input.StatusContext]: '',
+  [Input.Sha]: ''
+  // github-token defaults to ${{ github.token }}, an expression only the runner can fill in.
 } as const satisfies Partial<Record<InputName, string>>
+
+/** The inputs that only mean something on a GitHub runner: the command line does not take them. */
+export const RUNNER_ONLY_INPUTS: readonly InputName[] = [
+  Input.CommitStatus,
+  Input.GitHubToken,
+  Input.StatusContext,
+  Input.Sha
+]
 
 /** Where the token comes from when the api-token input is empty. */
 export const TOKEN_ENV = 'HEX_API_TOKEN'
@@ -81,6 +97,8 @@ export const State = {
   /** Set by the main step, so the same bundle knows it runs as the post step. */
   IsPost: 'isPost',
   /** JSON list of the step's runs and what became of each (see ledger.ts). */
-  Runs: 'runs'
+  Runs: 'runs',
+  /** JSON list of the commit statuses left pending, for the post step to finish (see commit-status.ts). */
+  Statuses: 'statuses'
 } as const
 export type StateName = (typeof State)[keyof typeof State]

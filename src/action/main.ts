@@ -5,6 +5,8 @@ import { processRuntime, type Runtime } from '../lib/runtime.ts'
 import { runMany } from '../runs/run-many.ts'
 import { runOne } from '../runs/run-one.ts'
 import type { RunOutcome, RunTarget, Stops } from '../runs/types.ts'
+import { githubStatuses } from '../github/statuses.ts'
+import { CommitStatusReporter } from './commit-status.ts'
 import { ACTION_NAME, Input, Output, State } from './constants.ts'
 import { coreIO, labelled, safeIO, type ActionIO } from './io.ts'
 import { RunLedger } from './ledger.ts'
@@ -13,6 +15,7 @@ import { hexSession, runPlan } from './plan.ts'
 import { publish, type StepResult } from './publish.ts'
 import { ActionStatus, toReport, type RunReport } from './report.ts'
 import { readSettings, readToken, type Settings } from './settings.ts'
+import { readGitHubToken } from './status-settings.ts'
 
 export { processRuntime, type Runtime } from '../lib/runtime.ts'
 
@@ -29,8 +32,8 @@ export async function run(
   // Everything the step writes passes through here: text from Hex is made safe, secrets redacted.
   const io = safeIO(runner)
   // Masked before anything else can print it.
-  const token = readToken(io.getInput, runtime.env)
-  if (token !== '') io.setSecret(token)
+  for (const token of [readToken(io.getInput, runtime.env), readGitHubToken(io.getInput)])
+    if (token !== '') io.setSecret(token)
   io.saveState(State.IsPost, 'true')
 
   let result: StepResult
@@ -84,6 +87,14 @@ async function step(io: ActionIO, runtime: Runtime, signal?: AbortSignal): Promi
 
   const several = targets.length > 1
   const ledger = new RunLedger(io)
+  const statuses =
+    settings.commitStatus &&
+    new CommitStatusReporter(
+      settings.commitStatus,
+      githubStatuses(settings.commitStatus.target, { fetch: runtime.fetch, clock: runtime }),
+      io,
+      several
+    )
   const plan = runPlan(settings)
   const reportOf = (outcome: RunOutcome) => toReport(outcome, settings)
   const start = async (target: RunTarget, stops: Stops): Promise<RunOutcome> => {
@@ -104,27 +115,36 @@ async function step(io: ActionIO, runtime: Runtime, signal?: AbortSignal): Promi
             io.setOutput(Output.RunId, event.run.runId)
             io.setOutput(Output.RunUrl, event.run.runUrl)
           }
+          // Hex validated a dry run and started nothing: no status to show for it.
+          if (!plan.request.dryRun) statuses?.started(target, event.run, event.followed)
         }
         narrate.event(event)
       }
     })
     ledger.close(outcome)
+    statuses?.finished(outcome, settings.timeoutMs)
     narrate.outcome(outcome)
     return outcome
   }
 
-  const outcomes = several
-    ? await runMany(
-        targets,
-        {
-          maxParallel: settings.maxParallel,
-          failFast: settings.failFast,
-          workflow: signal,
-          isFailure: (outcome) => !reportOf(outcome).succeeded
-        },
-        start
-      )
-    : [await start(targets[0] as RunTarget, { workflow: signal })]
+  let outcomes: RunOutcome[]
+  try {
+    outcomes = several
+      ? await runMany(
+          targets,
+          {
+            maxParallel: settings.maxParallel,
+            failFast: settings.failFast,
+            workflow: signal,
+            isFailure: (outcome) => !reportOf(outcome).succeeded
+          },
+          start
+        )
+      : [await start(targets[0] as RunTarget, { workflow: signal })]
+  } finally {
+    // Every status gets its end, a bug's included, before the step reports.
+    await statuses?.close()
+  }
   return {
     reports: outcomes.map(reportOf),
     several,

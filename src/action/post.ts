@@ -2,17 +2,21 @@ import type { HexSession } from '../hex/session.ts'
 import { isTerminalStatus } from '../hex/types.ts'
 import { processRuntime, type Runtime } from '../lib/runtime.ts'
 import { CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from '../runs/cancel.ts'
+import { githubStatuses, type StatusState } from '../github/statuses.ts'
+import { CommitStatusReporter, readOpenStatuses } from './commit-status.ts'
 import { State } from './constants.ts'
 import { coreIO, safeIO, type ActionIO, type SafeIO } from './io.ts'
 import { readLedger, type LedgerEntry } from './ledger.ts'
 import { hexSession } from './plan.ts'
 import { readSettings, readToken, type Settings } from './settings.ts'
+import { readGitHubToken } from './status-settings.ts'
 import { summaryText } from './summary.ts'
 
 /**
  * The post step. The main step cancels its runs itself when it is told to stop; this is for when
- * it could not: it was killed first, or a cancel failed. It does nothing for runs the main step
- * settled, and it never fails the job.
+ * it could not: it was killed first, or a cancel failed. It also finishes the commit statuses such
+ * a main step left pending. It does nothing for runs the main step settled, and it never fails the
+ * job.
  */
 export async function post(
   runner: ActionIO = coreIO,
@@ -33,17 +37,23 @@ export async function post(
 
 async function cleanUpAll(io: SafeIO, runtime: Runtime): Promise<void> {
   const left = readLedger(io.getState(State.Runs)).filter((e) => e.fate !== 'settled')
-  if (left.length === 0) {
+  const openStatuses = readOpenStatuses(io.getState(State.Statuses))
+  if (left.length === 0 && openStatuses.length === 0) {
     io.debug('The main step settled its runs (or started none): nothing to clean up.')
     return
   }
-  const token = readToken(io.getInput, runtime.env)
-  if (token !== '') io.setSecret(token)
+  for (const token of [readToken(io.getInput, runtime.env), readGitHubToken(io.getInput)])
+    if (token !== '') io.setSecret(token)
   const parsed = readSettings(io.getInput, runtime.env)
   if (!parsed.ok) {
-    io.warning(
-      `Hex runs ${left.map((e) => e.runId).join(', ')} may still be going; the inputs could not be read again to cancel them.`
-    )
+    if (left.length > 0)
+      io.warning(
+        `Hex runs ${left.map((e) => e.runId).join(', ')} may still be going; the inputs could not be read again to cancel them.`
+      )
+    if (openStatuses.length > 0)
+      io.warning(
+        `Commit statuses ${openStatuses.map((s) => s.context).join(', ')} stay pending; the inputs could not be read again to finish them.`
+      )
     return
   }
   const { settings } = parsed
@@ -52,8 +62,18 @@ async function cleanUpAll(io: SafeIO, runtime: Runtime): Promise<void> {
     deadline: runtime.now() + CANCEL_BUDGET_ON_SIGNAL_MS,
     requestTimeoutMs: Math.min(settings.requestTimeoutMs, CANCEL_BUDGET_ON_SIGNAL_MS)
   })
-  const lines = await Promise.all(left.map((entry) => cleanUp(entry, settings, session, io)))
-  const done = lines.filter((line) => line !== undefined)
+  const results = await Promise.all(left.map((entry) => cleanUp(entry, settings, session, io)))
+  if (openStatuses.length > 0 && settings.commitStatus) {
+    const ends = new Map(left.map((entry, i) => [entry.runId, results[i]?.end]))
+    const reporter = new CommitStatusReporter(
+      settings.commitStatus,
+      githubStatuses(settings.commitStatus.target, { fetch: runtime.fetch, clock: runtime }),
+      io,
+      false
+    )
+    await reporter.finishLeftOpen(openStatuses, (open) => statusAfterStop(ends.get(open.runId)))
+  }
+  const done = results.map((r) => r.line).filter((line) => line !== undefined)
   if (done.length === 0) return
   try {
     await io.writeSummary(
@@ -64,26 +84,50 @@ async function cleanUpAll(io: SafeIO, runtime: Runtime): Promise<void> {
   }
 }
 
-/** Cancels one run the main step left going, unless it should stay. Returns what it did. */
+/** What the post step did with a run: the line for the summary, and what it learned of the run. */
+interface CleanUp {
+  line?: string
+  end?: RunEnd
+}
+
+/** The run had ended (with Hex's status), was cancelled here, or was left going. */
+type RunEnd = { status: string } | 'cancelled' | 'left-going'
+
+/** A status left pending by a main step that was stopped: how the post step found the run. */
+function statusAfterStop(end: RunEnd | undefined): { state: StatusState; description: string } {
+  if (typeof end === 'object')
+    return end.status === 'COMPLETED'
+      ? { state: 'success', description: 'COMPLETED (seen after the step was stopped)' }
+      : { state: 'failure', description: `${end.status} (seen after the step was stopped)` }
+  const fate =
+    end === 'cancelled'
+      ? '; the Hex run was cancelled'
+      : end === 'left-going'
+        ? '; the Hex run was left going'
+        : ''
+  return { state: 'error', description: `CANCELLED: the workflow was cancelled${fate}` }
+}
+
+/** Cancels one run the main step left going, unless it should stay. Says what it did. */
 async function cleanUp(
   { projectId, runId, fate }: LedgerEntry,
   settings: Settings,
   session: HexSession,
   io: ActionIO
-): Promise<string | undefined> {
+): Promise<CleanUp> {
   // A cancel the main step tried and could not is finished here whatever the inputs say; a run
   // the main step never got to decide on is cancelled as on a workflow cancel.
   if (fate === 'open' && !settings.cancelOnWorkflowCancel) {
     io.info(
       `The step stopped before Hex run ${runId} ended; cancel-on-workflow-cancel is false, so it is left going.`
     )
-    return undefined
+    return { end: 'left-going' }
   }
   try {
     const state = await session.within(CANCEL_BUDGET_ON_SIGNAL_MS).getRun(projectId, runId)
     if (isTerminalStatus(state.status)) {
       io.info(`Hex run ${runId} already ended ${state.status}: nothing to cancel.`)
-      return undefined
+      return { end: { status: state.status } }
     }
   } catch (error) {
     io.debug(
@@ -93,7 +137,7 @@ async function cleanUp(
   const result = await cancelRun(session, projectId, runId, CANCEL_BUDGET_ON_SIGNAL_MS)
   if (result.kind === 'failed') {
     io.warning(`Hex run ${runId} may still be going: cancelling it failed: ${result.error}`)
-    return undefined
+    return {}
   }
   const line =
     result.kind === 'already-ended'
@@ -102,5 +146,8 @@ async function cleanUp(
         ? `Cancelled Hex run ${runId}, which the main step could not cancel.`
         : `Cancelled Hex run ${runId}: the main step was stopped before the run ended.`
   io.info(line)
-  return line
+  return {
+    line,
+    end: result.kind === 'already-ended' ? { status: result.status } : 'cancelled'
+  }
 }

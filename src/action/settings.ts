@@ -1,5 +1,7 @@
 import { Defaults, Input, TOKEN_ENV, type InputName } from './constants.ts'
 import { formatDuration, parseDuration } from '../lib/duration.ts'
+import { isLoopbackHost } from '../lib/hosts.ts'
+import { readStatusSettings, type FileReader, type StatusSettings } from './status-settings.ts'
 
 /** Everything the action was asked to do, read and checked once before any request. */
 export interface Settings {
@@ -38,6 +40,8 @@ export interface Settings {
   viewId?: string
   /** Sent as notifications, as given. */
   notifications?: Record<string, unknown>[]
+  /** commit-status: true: where each run's GitHub commit status goes. */
+  commitStatus?: StatusSettings
 }
 
 export type SettingsResult = { ok: true; settings: Settings } | { ok: false; errors: string[] }
@@ -58,7 +62,6 @@ const MIN_POLL_INTERVAL_MS = 1_000
 const MAX_TIMEOUT_MS = 120 * 60 * 60 * 1000
 /** Below this, a slow but healthy answer would be abandoned. */
 const MIN_REQUEST_TIMEOUT_MS = 1_000
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
 
 /** The token, from api-token or else HEX_API_TOKEN. Read first so it can be masked at once. */
 export function readToken(getInput: InputReader, env: NodeJS.ProcessEnv): string {
@@ -70,7 +73,11 @@ export function readToken(getInput: InputReader, env: NodeJS.ProcessEnv): string
  * Reads and checks every input. All problems are reported together, each naming the input and the
  * form it takes, so one run of the workflow shows everything to fix.
  */
-export function readSettings(getInput: InputReader, env: NodeJS.ProcessEnv): SettingsResult {
+export function readSettings(
+  getInput: InputReader,
+  env: NodeJS.ProcessEnv,
+  readFile?: FileReader
+): SettingsResult {
   const errors: string[] = []
   const read = (name: InputName): string => {
     const value = getInput(name).trim()
@@ -173,6 +180,7 @@ export function readSettings(getInput: InputReader, env: NodeJS.ProcessEnv): Set
       )
   }
   const maxParallel = parseCount(Input.MaxParallel, read(Input.MaxParallel), errors)
+  const commitStatus = readStatusSettings(read, bool(Input.CommitStatus), env, errors, readFile)
 
   const settings: Settings = {
     projectIds,
@@ -194,7 +202,8 @@ export function readSettings(getInput: InputReader, env: NodeJS.ProcessEnv): Set
     useCachedSqlResults: bool(Input.UseCachedSqlResults),
     dryRun,
     viewId,
-    notifications
+    notifications,
+    commitStatus
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, settings }
 }
@@ -333,7 +342,7 @@ export function parseApiUrl(value: string, errors: string[]): string {
     errors.push(`Input '${Input.ApiUrl}' must be ${form}, without credentials, query or fragment.`)
     return value
   }
-  const loopback = LOOPBACK_HOSTS.test(url.hostname)
+  const loopback = isLoopbackHost(url.hostname)
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     errors.push(
       `Input '${Input.ApiUrl}' must use https:// (the API token is sent to it), got '${value}'.`

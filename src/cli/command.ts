@@ -5,7 +5,13 @@
  * src/cli/index.ts is the program that runs it.
  */
 import { parseArgs } from 'node:util'
-import { Defaults, Input, TOKEN_ENV, type InputName } from '../action/constants.ts'
+import {
+  Defaults,
+  Input,
+  RUNNER_ONLY_INPUTS,
+  TOKEN_ENV,
+  type InputName
+} from '../action/constants.ts'
 import { run } from '../action/main.ts'
 import { processRuntime, type Runtime } from '../lib/runtime.ts'
 import { TerminalIO, type CliStreams } from './terminal-io.ts'
@@ -56,12 +62,15 @@ export async function main(
       strict: true,
       options: {
         ...Object.fromEntries(
-          Object.values(Input).map((name) => [
-            name,
-            BOOLEANS.includes(name)
-              ? { type: 'boolean' as const }
-              : { type: 'string' as const, multiple: MULTIPLE.includes(name) }
-          ])
+          // Commit statuses need a GitHub runner's repository, event and token: not taken here.
+          Object.values(Input)
+            .filter((name) => !RUNNER_ONLY_INPUTS.includes(name))
+            .map((name) => [
+              name,
+              BOOLEANS.includes(name)
+                ? { type: 'boolean' as const }
+                : { type: 'string' as const, multiple: MULTIPLE.includes(name) }
+            ])
         ),
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }

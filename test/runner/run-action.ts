@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { readActionYml, ROOT } from './action-yml.ts'
+import { readActionYml, ROOT, runnerDefaults } from './action-yml.ts'
 
 export interface ActionResult {
   exitCode: number | null
@@ -57,9 +57,7 @@ export async function runAction(options: RunActionOptions = {}): Promise<ActionR
     GITHUB_STEP_SUMMARY: files.summary
   }
   const yml = readActionYml()
-  for (const [name, spec] of Object.entries(yml.inputs)) {
-    if (spec.default !== undefined) env[inputVar(name)] = spec.default
-  }
+  for (const [name, value] of Object.entries(runnerDefaults())) env[inputVar(name)] = value
   for (const [name, value] of Object.entries(options.inputs ?? {})) env[inputVar(name)] = value
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value
   Object.assign(env, options.env)

@@ -1,0 +1,237 @@
+import type { CommitStatus, CommitStatuses, StatusState } from '../github/statuses.ts'
+import { formatDuration } from '../lib/duration.ts'
+import { safeLine } from '../lib/safe-text.ts'
+import type { CancelOutcome, RunFacts, RunOutcome, RunTarget } from '../runs/types.ts'
+import { State } from './constants.ts'
+import type { ActionIO } from './io.ts'
+import type { StatusSettings } from './status-settings.ts'
+
+/**
+ * A status posted pending and not yet finished, as saved in the step state: if the main step is
+ * killed, the post step finishes it (with `final` when the main step had decided it already).
+ */
+export interface OpenStatus {
+  context: string
+  runId: string
+  targetUrl?: string
+  final?: { state: StatusState; description: string }
+}
+
+/**
+ * The GitHub commit status of each Hex run of the step: pending as soon as Hex accepts the run,
+ * then how it ended. Posting goes on beside the runs and never holds one up; `close()` waits for
+ * the last statuses (a few seconds at most) before the step reports. A status that cannot be
+ * posted is one warning, whatever the number of runs, and never changes the step's result.
+ */
+export class CommitStatusReporter {
+  private readonly open = new Map<string, OpenStatus>()
+  private readonly queues = new Map<string, Promise<void>>()
+  private warned = false
+  /** The token may not post statuses: the rest are not tried. */
+  private refused = false
+
+  private readonly settings: StatusSettings
+  private readonly statuses: CommitStatuses
+  private readonly io: ActionIO & { secrets?: () => readonly string[] }
+  private readonly several: boolean
+
+  constructor(
+    settings: StatusSettings,
+    statuses: CommitStatuses,
+    io: ActionIO & { secrets?: () => readonly string[] },
+    several: boolean
+  ) {
+    this.settings = settings
+    this.statuses = statuses
+    this.io = io
+    this.several = several
+    const { owner, repo, sha } = settings.target
+    io.info(`Commit statuses go on ${owner}/${repo}@${sha.slice(0, 12)} (${settings.shaFrom}).`)
+  }
+
+  /** The status's name for this project: one per project, so none overwrites another. */
+  contextOf(target: RunTarget): string {
+    const project = target.projectName ?? target.projectId
+    const given = this.settings.context
+    if (given === '') return `hex/${project}`
+    return this.several ? `${given}/${project}` : given
+  }
+
+  /** Hex accepted the run (or the run to follow was found). */
+  started(target: RunTarget, run: RunFacts, followed: boolean): void {
+    const context = this.contextOf(target)
+    const targetUrl = this.linkTo(run.runUrl)
+    this.open.set(context, { context, runId: run.runId, targetUrl })
+    this.save()
+    this.send(context, {
+      state: 'pending',
+      context,
+      description: followed ? 'Waiting for the Hex run' : 'Hex run started',
+      targetUrl
+    })
+  }
+
+  /** The run's outcome: its final status, or pending left as it is (wait: false). */
+  finished(outcome: RunOutcome, timeoutMs: number): void {
+    const context = this.contextOf(outcome.target)
+    const open = this.open.get(context)
+    if (open === undefined) return
+    if (outcome.kind === 'not-waited') {
+      // The run goes on; a later step that follows it (run-id, commit-status) finishes the status.
+      this.open.delete(context)
+      this.save()
+      return
+    }
+    const final = finalStatus(outcome, timeoutMs)
+    this.finish(open, final)
+  }
+
+  /**
+   * For the post step: finishes the statuses a main step left pending when it was killed, with
+   * the end it had decided on, or else `endOf`'s.
+   */
+  async finishLeftOpen(
+    left: OpenStatus[],
+    endOf: (open: OpenStatus) => { state: StatusState; description: string }
+  ): Promise<void> {
+    for (const open of left) {
+      const copy = { ...open, final: undefined }
+      this.open.set(open.context, copy)
+      this.finish(copy, open.final ?? endOf(open))
+    }
+    await this.close()
+  }
+
+  /** Finishes what is still pending (a bug cut the step short) and waits for every status. */
+  async close(): Promise<void> {
+    for (const open of this.open.values())
+      if (open.final === undefined)
+        this.finish(open, {
+          state: 'error',
+          description: 'ERROR: the step failed before the run ended'
+        })
+    await Promise.all(this.queues.values())
+  }
+
+  private finish(open: OpenStatus, final: { state: StatusState; description: string }): void {
+    open.final = final
+    this.save()
+    this.send(open.context, { ...final, context: open.context, targetUrl: open.targetUrl }, () => {
+      this.open.delete(open.context)
+      this.save()
+    })
+  }
+
+  /** Queues a status behind the earlier ones of its context, so pending never lands after the end. */
+  private send(context: string, status: CommitStatus, then?: () => void): void {
+    const previous = this.queues.get(context) ?? Promise.resolve()
+    const next = previous.then(async () => {
+      await this.post(status)
+      then?.()
+    })
+    this.queues.set(context, next)
+  }
+
+  private async post(status: CommitStatus): Promise<void> {
+    const secrets = this.io.secrets?.() ?? []
+    const safe: CommitStatus = {
+      ...status,
+      context: safeLine(status.context, secrets),
+      description: safeLine(status.description, secrets)
+    }
+    const { sha } = this.settings.target
+    if (this.refused) {
+      this.io.debug(`Commit status ${safe.context} (${safe.state}) not posted: see the warning.`)
+      return
+    }
+    const result = await this.statuses.post(safe)
+    if (result.ok) {
+      this.io.info(
+        `Commit status ${safe.context} on ${sha.slice(0, 7)}: ${safe.state} (${safe.description})`
+      )
+      return
+    }
+    if (result.failure.kind === 'permission') this.refused = true
+    const message = `Commit status ${safe.context} (${safe.state}) could not be posted: ${result.failure.message} The Hex run and the step's result are not affected.`
+    if (this.warned) this.io.debug(message)
+    else this.io.warning(message, 'Commit status not posted')
+    this.warned = true
+  }
+
+  /** The run's link for the status, when it is a plain http(s) URL that holds no secret. */
+  private linkTo(url: string): string | undefined {
+    const secrets = this.io.secrets?.() ?? []
+    if (secrets.some((s) => s !== '' && url.includes(s))) return undefined
+    try {
+      const parsed = new URL(url)
+      return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  private save(): void {
+    this.io.saveState(State.Statuses, JSON.stringify([...this.open.values()]))
+  }
+}
+
+/** How a run's end reads on its commit status: the state and a few words (at most 140 characters). */
+export function finalStatus(
+  outcome: RunOutcome,
+  timeoutMs: number
+): { state: StatusState; description: string } {
+  switch (outcome.kind) {
+    case 'ended': {
+      const took = formatDuration(outcome.run.elapsedMs ?? 0)
+      return outcome.status === 'COMPLETED'
+        ? { state: 'success', description: `COMPLETED in ${took}` }
+        : { state: 'failure', description: `${outcome.status} after ${took}` }
+    }
+    case 'timed-out':
+      return {
+        state: 'error',
+        description: `TIMEOUT: not finished within ${formatDuration(timeoutMs)}; ${cancelWords(outcome.cancel)}`
+      }
+    case 'stopped':
+      return {
+        state: 'error',
+        description:
+          outcome.by === 'workflow'
+            ? 'CANCELLED: the workflow was cancelled'
+            : 'CANCELLED: another run failed (fail-fast)'
+      }
+    default:
+      return { state: 'error', description: 'ERROR: the step failed before the run ended' }
+  }
+}
+
+function cancelWords(cancel: CancelOutcome): string {
+  switch (cancel.kind) {
+    case 'cancelled':
+      return 'cancelled in Hex'
+    case 'left-going':
+      return 'left going in Hex'
+    case 'already-ended':
+      return `it had ended ${cancel.status}`
+    case 'failed':
+      return 'cancelling it failed'
+  }
+}
+
+/** The statuses a main step left open; entries that do not parse are dropped. */
+export function readOpenStatuses(text: string): OpenStatus[] {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return []
+  }
+  if (!Array.isArray(parsed)) return []
+  return parsed.filter(
+    (e): e is OpenStatus =>
+      typeof e === 'object' &&
+      e !== null &&
+      typeof (e as OpenStatus).context === 'string' &&
+      typeof (e as OpenStatus).runId === 'string'
+  )
+}

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs'
+import { commitOf, FULL_SHA } from '../github/commit.ts'
+import { isLoopbackHost } from '../lib/hosts.ts'
+import type { StatusTarget } from '../github/statuses.ts'
+import { Input, type InputName } from './constants.ts'
+
+/** What commit-status: true needs, read and checked with the other inputs. */
+export interface StatusSettings {
+  /** Where the statuses go: API, repository, commit and token. */
+  target: StatusTarget
+  /** Where the commit came from, for the log: the sha input, the pull request's head, ... */
+  shaFrom: string
+  /** status-context as given; empty for the default. */
+  context: string
+}
+
+/** Reads a file; tests pass their own. */
+export type FileReader = (path: string) => string
+
+const REPOSITORY = /^[\w.-]+\/[\w.-]+$/
+
+/** The GitHub token, read first so that it can be masked at once. */
+export function readGitHubToken(getInput: (name: InputName) => string): string {
+  return getInput(Input.GitHubToken).trim()
+}
+
+/**
+ * commit-status and what goes with it. Undefined when statuses are off; `errors` gets every
+ * problem, each naming the input (or the runner's variable) and what to do.
+ */
+export function readStatusSettings(
+  read: (name: InputName) => string,
+  enabled: boolean,
+  env: NodeJS.ProcessEnv,
+  errors: string[],
+  readFile: FileReader = (path) => readFileSync(path, 'utf8')
+): StatusSettings | undefined {
+  const context = read(Input.StatusContext)
+  const sha = read(Input.Sha)
+  if (!enabled) {
+    const unused = [context !== '' && Input.StatusContext, sha !== '' && Input.Sha].filter(
+      (name) => name !== false
+    )
+    if (unused.length > 0)
+      errors.push(
+        `Input '${unused.join("' and '")}' only applies with ${Input.CommitStatus}: true: set ${Input.CommitStatus}: true, or remove ${unused.length > 1 ? 'them' : 'it'}.`
+      )
+    return undefined
+  }
+  const before = errors.length
+  const token = readGitHubToken(read)
+  if (token === '')
+    errors.push(
+      `Input '${Input.GitHubToken}' is empty, and ${Input.CommitStatus} needs it to post statuses: leave it out (it defaults to \${{ github.token }}) and give the job \`permissions: statuses: write\`.`
+    )
+  else if (!/^[\x21-\x7e]+$/.test(token))
+    errors.push(
+      `Input '${Input.GitHubToken}' contains white space or a character that is not printable ASCII: pass the token alone.`
+    )
+  if (/[\r\n]/.test(context))
+    errors.push(`Input '${Input.StatusContext}' must be one line, such as hex/nightly-refresh.`)
+  if (sha !== '' && !FULL_SHA.test(sha))
+    errors.push(
+      `Input '${Input.Sha}' must be a full commit SHA (40 hexadecimal digits), such as \${{ github.event.pull_request.head.sha }}, got '${sha}'.`
+    )
+
+  const repository = env.GITHUB_REPOSITORY ?? ''
+  if (!REPOSITORY.test(repository))
+    errors.push(
+      `Input '${Input.CommitStatus}' is true, but GITHUB_REPOSITORY is ${repository === '' ? 'not set' : `'${repository}'`}: statuses can only be posted from a GitHub Actions job.`
+    )
+  // The runner sets it: GitHub's own API, or a GitHub Enterprise Server's /api/v3.
+  const apiUrl = (env.GITHUB_API_URL ?? '').replace(/\/+$/, '')
+  if (apiUrl === '')
+    errors.push(
+      `Input '${Input.CommitStatus}' is true, but GITHUB_API_URL is not set: statuses can only be posted from a GitHub Actions job.`
+    )
+  else if (!isApiUrl(apiUrl))
+    errors.push(
+      `Input '${Input.CommitStatus}' is true, but GITHUB_API_URL is '${apiUrl}', not an https:// URL: the GitHub token is sent only over https.`
+    )
+  let shaFrom = `the ${Input.Sha} input`
+  let commit = sha.toLowerCase()
+  if (sha === '') {
+    const chosen = commitOf({
+      name: env.GITHUB_EVENT_NAME ?? '',
+      payload: readEvent(env.GITHUB_EVENT_PATH, readFile),
+      sha: env.GITHUB_SHA ?? ''
+    })
+    if (chosen.ok) {
+      commit = chosen.sha
+      shaFrom = chosen.from
+    } else
+      errors.push(
+        `Input '${Input.CommitStatus}' is true, but no commit could be found to post on (${chosen.error}): give it as '${Input.Sha}'.`
+      )
+  }
+  if (errors.length > before) return undefined
+  const [owner, repo] = repository.split('/') as [string, string]
+  return { target: { apiUrl, owner, repo, sha: commit, token }, shaFrom, context }
+}
+
+/** The event's payload; undefined when there is none or it does not parse. */
+function readEvent(path: string | undefined, readFile: FileReader): unknown {
+  if (!path) return undefined
+  try {
+    return JSON.parse(readFile(path)) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+function isApiUrl(value: string): boolean {
+  try {
+    const url = new URL(value)
+    if (url.username || url.password || url.search || url.hash) return false
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+  } catch {
+    return false
+  }
+}
