@@ -201,6 +201,14 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
     assert.match(bad.stderr, /Unknown option '--bogus'/)
     assert.match(bad.stderr, /^Run hex-run-action --help for the options\.$/m)
     assert.equal(bad.stdout, '')
+
+    // Commit statuses need a GitHub runner (its repository, event and token): not offered here.
+    for (const option of ['--commit-status', '--github-token=x', '--status-context=x', '--sha=x']) {
+      const runnerOnly = await command([option])
+      assert.equal(runnerOnly.code, 2, option)
+      assert.match(runnerOnly.stderr, /Unknown option/)
+    }
+    assert.doesNotMatch(help.stdout, /commit-status|github-token|status-context|--sha/)
   })
 
   it('exits 2, sending nothing, for a missing value or a value where none is taken', async () => {

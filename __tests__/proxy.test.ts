@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
+import { FakeGitHub } from '../test/fake-github/server.ts'
 import { FakeHex } from '../test/fake-hex/server.ts'
 import { ForwardProxy } from '../test/runner/forward-proxy.ts'
 import { runAction } from '../test/runner/run-action.ts'
@@ -71,5 +72,44 @@ describe('proxies', () => {
   it('uses no proxy when none is set', async () => {
     const { seen } = await runThrough({})
     assert.deepEqual(seen, [])
+  })
+
+  it('sends the commit statuses through it too, with the GitHub token inside the tunnel only', async () => {
+    const token = 'ghs_proxy_test_token'
+    const sha = '9'.repeat(40)
+    const github = await FakeGitHub.start({ token })
+    try {
+      const projectId = addProject(fake, { lifecycle: QUICK })
+      const seenBefore = proxy.seen.length
+      const result = await runAction({
+        inputs: {
+          'project-id': projectId,
+          'api-token': RUN_TOKEN,
+          'api-url': fake.apiBase,
+          'commit-status': 'true',
+          'github-token': token
+        },
+        env: {
+          HTTP_PROXY: proxy.url,
+          GITHUB_REPOSITORY: 'acme/data',
+          GITHUB_API_URL: github.apiUrl,
+          GITHUB_EVENT_NAME: 'push',
+          GITHUB_SHA: sha
+        }
+      })
+      assert.equal(result.exitCode, 0, result.log)
+      assert.deepEqual(
+        github.on(sha).map(([, state]) => state),
+        ['pending', 'success']
+      )
+      const seen = proxy.seen.slice(seenBefore)
+      const hosts = new Set(
+        seen.map((s) => (s.method === 'CONNECT' ? s.target : new URL(s.target).host))
+      )
+      assert.ok(hosts.has(new URL(github.apiUrl).host), 'the statuses went through the proxy')
+      for (const s of seen) assert.ok(!JSON.stringify(s.headers).includes(token))
+    } finally {
+      await github.close()
+    }
   })
 })

@@ -5,6 +5,7 @@
  *   node scripts/bench.ts           15 start-up samples; runs of 0.5, 10, 12.5, 60 and 62.5 s (~75 s)
  *   node scripts/bench.ts --quick   5 start-up samples; runs of 0.5 s and 3 s (~25 s)
  *   --durations 0.5,12.5,62.5       other run lengths in seconds (with or without --quick)
+ *   node scripts/bench.ts --statuses  only the cost of commit-status (scripts/bench/statuses.ts)
  * Both include three parallel runs in one step (0.5, 3 and 10 s, one action process), measured at
  * the same time as the single runs; the reference, which has no parallel mode, runs them one after
  * another (~20 s, which is what sets the length of --quick).
@@ -20,6 +21,7 @@ import { now } from '../test/fake-hex/clock.ts'
 import { FakeHex, type FakeRun, type RecordedRequest } from '../test/fake-hex/server.ts'
 import { readActionYml, ROOT } from '../test/runner/action-yml.ts'
 import { inputVar, parseFileCommand } from '../test/runner/run-action.ts'
+import { measureStatuses, renderStatusTable } from './bench/statuses.ts'
 
 const TOKEN = 'hxtw_test_run_token'
 const ACTION_ENTRY = join(ROOT, 'dist', 'index.js')
@@ -674,8 +676,16 @@ async function cleanUp(): Promise<void> {
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, durations: { type: 'string' } }
+    options: {
+      quick: { type: 'boolean', default: false },
+      durations: { type: 'string' },
+      statuses: { type: 'boolean', default: false }
+    }
   })
+  if (values.statuses === true) {
+    console.log(renderStatusTable(await measureStatuses(values.quick === true ? 5 : 15)))
+    return 0
+  }
   const quick = values.quick === true
   const rounds = quick ? 5 : 15
   // 10 and 60 s end on the fixed-5 s reference's ticks, its best case; 12.5 and 62.5 s fall between
@@ -712,6 +722,8 @@ async function main(): Promise<number> {
   log(`Start-up: ${rounds} samples per candidate, after a warm-up round …`)
   const startup = await measureStartup(rounds)
   if (problems.length > 0) return report()
+  log(`Commit statuses: ${rounds} samples with commit-status false and true …`)
+  const statuses = await measureStatuses(rounds)
   // The reference's parallel row is its runs one after another: each ends on its next 5 s tick.
   const referenceRowS = PARALLEL_DURATIONS_S.reduce(
     (sum, d) => sum + Math.ceil(d / POLL_INTERVAL_S) * POLL_INTERVAL_S,
@@ -733,6 +745,7 @@ async function main(): Promise<number> {
     `Machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version} (${platform()} ${arch()})\n`
   )
   console.log(renderTable(rounds, startup, runs, durationsS, parallel))
+  console.log(`\n${renderStatusTable(statuses)}`)
   log(`\nWall time: ${((now() - wallStart) / 1000).toFixed(1)} s`)
   return 0
 }

@@ -1,0 +1,154 @@
+/**
+ * The cost of commit-status, for `npm run bench`: the bundled action started as a runner starts it
+ * (wait: false, so the step is trigger and exit), with commit-status false and true in turn,
+ * against the stand-in Hex and the stand-in GitHub API. Measured per sample: the time from spawn
+ * to the first request (the trigger), to the process's exit, and its peak memory; with statuses
+ * on, also from the trigger to the pending status reaching GitHub.
+ *
+ * With false, @actions/github is never loaded: its figures are the action's without the feature.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import { FakeGitHub } from '../../test/fake-github/server.ts'
+import { now } from '../../test/fake-hex/clock.ts'
+import { FakeHex } from '../../test/fake-hex/server.ts'
+import { ROOT, runnerDefaults } from '../../test/runner/action-yml.ts'
+import { inputVar } from '../../test/runner/run-action.ts'
+
+const TOKEN = 'hxtw_test_run_token'
+const GITHUB_TOKEN = 'ghs_bench_token'
+const SHA = '0'.repeat(40)
+const PROJECT_ID = '0bec0000-0000-4000-8000-00000000c0de'
+
+export interface StatusSample {
+  firstRequestMs: number
+  exitMs: number
+  maxRssKiB: number
+  /** From the trigger's arrival at Hex to the pending status's arrival at GitHub. */
+  pendingAfterTriggerMs?: number
+}
+
+export type StatusBench = Record<'off' | 'on', StatusSample[]>
+
+/** `rounds` samples of each (after one warm-up round), alternating which goes first. */
+export async function measureStatuses(rounds: number): Promise<StatusBench> {
+  const hex = await FakeHex.start({ projects: [{ id: PROJECT_ID }], maxRunningKernels: 1000 })
+  const github = await FakeGitHub.start({ token: GITHUB_TOKEN, now })
+  const dir = mkdtempSync(join(tmpdir(), 'hex-run-action-bench-statuses-'))
+  const samples: StatusBench = { off: [], on: [] }
+  try {
+    for (let round = 0; round <= rounds; round++)
+      for (const variant of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+        const sample = await sampleOne(
+          variant === 'on',
+          hex,
+          github,
+          join(dir, `${round}-${variant}`)
+        )
+        if (round > 0) samples[variant].push(sample)
+      }
+    return samples
+  } finally {
+    await github.close()
+    await hex.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+async function sampleOne(
+  on: boolean,
+  hex: FakeHex,
+  github: FakeGitHub,
+  prefix: string
+): Promise<StatusSample> {
+  const files = {
+    GITHUB_OUTPUT: `${prefix}-output`,
+    GITHUB_STATE: `${prefix}-state`,
+    GITHUB_STEP_SUMMARY: `${prefix}-summary`
+  }
+  for (const file of Object.values(files)) writeFileSync(file, '')
+  const rssFile = `${prefix}-rss`
+  const inputs: Record<string, string> = {
+    ...runnerDefaults(),
+    'project-id': PROJECT_ID,
+    'api-token': TOKEN,
+    'api-url': hex.apiBase,
+    wait: 'false',
+    'commit-status': String(on),
+    'github-token': GITHUB_TOKEN
+  }
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    GITHUB_ACTIONS: 'true',
+    RUNNER_TEMP: tmpdir(),
+    GITHUB_REPOSITORY: 'acme/data',
+    GITHUB_API_URL: github.apiUrl,
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_SHA: SHA,
+    BENCH_MAX_RSS_FILE: rssFile,
+    ...files,
+    ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [inputVar(name), value]))
+  }
+  const hexBefore = hex.requests.length
+  const githubBefore = github.statuses.length
+  const spawnedAt = now()
+  const child = spawn(
+    process.execPath,
+    ['--import', join(ROOT, 'scripts/bench/max-rss.js'), join(ROOT, 'dist/index.js')],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] }
+  )
+  let log = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (log += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (log += chunk))
+  const exitedAt = await new Promise<number>((resolve, reject) => {
+    let at = 0
+    child.on('exit', () => (at = now()))
+    child.on('close', (code) =>
+      code === 0 ? resolve(at) : reject(new Error(`the action exited ${code}:\n${log}`))
+    )
+  })
+  const trigger = hex.requests[hexBefore]
+  const pending = github.statuses[githubBefore]
+  if (trigger?.method !== 'POST') throw new Error(`the first request was not the trigger:\n${log}`)
+  if (on && pending?.state !== 'pending') throw new Error(`no pending status was posted:\n${log}`)
+  return {
+    firstRequestMs: trigger.at - spawnedAt,
+    exitMs: exitedAt - spawnedAt,
+    maxRssKiB: Number(readFileSync(rssFile, 'utf8')),
+    ...(on && pending ? { pendingAfterTriggerMs: pending.at - trigger.at } : {})
+  }
+}
+
+/** The table: one row per measure, the medians with and without statuses. */
+export function renderStatusTable(bench: StatusBench): string {
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b)
+    const mid = sorted.length >> 1
+    return sorted.length % 2
+      ? (sorted[mid] as number)
+      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+  }
+  const ms = (values: number[]) => `${Math.round(median(values))} ms`
+  const mib = (values: number[]) => `${(median(values) / 1024).toFixed(1)} MiB`
+  const of = (variant: 'off' | 'on', pick: (s: StatusSample) => number | undefined) =>
+    bench[variant].map(pick).filter((v): v is number => v !== undefined)
+  const rows = [
+    [
+      'Spawn to the trigger',
+      ms(of('off', (s) => s.firstRequestMs)),
+      ms(of('on', (s) => s.firstRequestMs))
+    ],
+    ['Spawn to exit (wait: false)', ms(of('off', (s) => s.exitMs)), ms(of('on', (s) => s.exitMs))],
+    ['Peak memory (RSS)', mib(of('off', (s) => s.maxRssKiB)), mib(of('on', (s) => s.maxRssKiB))],
+    ['Trigger to the pending status on GitHub', '–', ms(of('on', (s) => s.pendingAfterTriggerMs))]
+  ]
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`
+  const n = bench.off.length
+  return [
+    line([`Commit statuses (median of ${n})`, 'commit-status: false', 'commit-status: true']),
+    line(['---', '---', '---']),
+    ...rows.map(line)
+  ].join('\n')
+}
