@@ -190,7 +190,7 @@ describe('commit statuses', () => {
       github.on(PUSH_SHA).map(([, state, d]) => [state, d]),
       [
         ['pending', 'Hex run started'],
-        ['error', 'CANCELLED: the workflow was cancelled']
+        ['error', 'CANCELLED after 0ms: the workflow was cancelled']
       ]
     )
   })

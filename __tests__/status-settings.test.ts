@@ -177,12 +177,12 @@ describe('the words of a final status', () => {
     [
       { target, kind: 'stopped', by: 'fail-fast', phase: 'going', run },
       'error',
-      'CANCELLED: another run failed (fail-fast)'
+      'CANCELLED after 4m 10s: another run failed (fail-fast)'
     ],
     [
       { target, kind: 'failed', message: 'Hex answered 500', run },
       'error',
-      'ERROR: the step failed before the run ended'
+      'ERROR after 4m 10s: the step failed before the run ended'
     ]
   ]
   it.each(cases.map(([o, s, d]) => [o, s, d] as const))(

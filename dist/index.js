@@ -28528,6 +28528,8 @@ class CommitStatusReporter {
 }
 /** How a run's end reads on its commit status: the state and a few words (at most 140 characters). */
 function finalStatus(outcome, timeoutMs) {
+    const elapsedMs = 'run' in outcome ? outcome.run?.elapsedMs : undefined;
+    const after = elapsedMs === undefined ? '' : ` after ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(elapsedMs)}`;
     switch (outcome.kind) {
         case 'ended': {
             const took = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(outcome.run.elapsedMs ?? 0);
@@ -28544,11 +28546,11 @@ function finalStatus(outcome, timeoutMs) {
             return {
                 state: 'error',
                 description: outcome.by === 'workflow'
-                    ? 'CANCELLED: the workflow was cancelled'
-                    : 'CANCELLED: another run failed (fail-fast)'
+                    ? `CANCELLED${after}: the workflow was cancelled`
+                    : `CANCELLED${after}: another run failed (fail-fast)`
             };
         default:
-            return { state: 'error', description: 'ERROR: the step failed before the run ended' };
+            return { state: 'error', description: `ERROR${after}: the step failed before the run ended` };
     }
 }
 function cancelWords(cancel) {

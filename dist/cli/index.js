@@ -30103,6 +30103,8 @@ class CommitStatusReporter {
 }
 /** How a run's end reads on its commit status: the state and a few words (at most 140 characters). */
 function finalStatus(outcome, timeoutMs) {
+    const elapsedMs = 'run' in outcome ? outcome.run?.elapsedMs : undefined;
+    const after = elapsedMs === undefined ? '' : ` after ${formatDuration(elapsedMs)}`;
     switch (outcome.kind) {
         case 'ended': {
             const took = formatDuration(outcome.run.elapsedMs ?? 0);
@@ -30119,11 +30121,11 @@ function finalStatus(outcome, timeoutMs) {
             return {
                 state: 'error',
                 description: outcome.by === 'workflow'
-                    ? 'CANCELLED: the workflow was cancelled'
-                    : 'CANCELLED: another run failed (fail-fast)'
+                    ? `CANCELLED${after}: the workflow was cancelled`
+                    : `CANCELLED${after}: another run failed (fail-fast)`
             };
         default:
-            return { state: 'error', description: 'ERROR: the step failed before the run ended' };
+            return { state: 'error', description: `ERROR${after}: the step failed before the run ended` };
     }
 }
 function cancelWords(cancel) {

@@ -32,16 +32,24 @@ export interface StatusSample {
 
 export type StatusBench = Record<'off' | 'on', StatusSample[]>
 
-/** `rounds` samples of each (after one warm-up round), alternating which goes first. */
-export async function measureStatuses(rounds: number): Promise<StatusBench> {
+/**
+ * `rounds` samples of each (after one warm-up round), alternating which goes first. `entry` is
+ * the bundle measured: another build's, to compare (commit-status false only, if it predates it).
+ */
+export async function measureStatuses(
+  rounds: number,
+  entry = join(ROOT, 'dist/index.js'),
+  variants: readonly ('off' | 'on')[] = ['off', 'on']
+): Promise<StatusBench> {
   const hex = await FakeHex.start({ projects: [{ id: PROJECT_ID }], maxRunningKernels: 1000 })
   const github = await FakeGitHub.start({ token: GITHUB_TOKEN, now })
   const dir = mkdtempSync(join(tmpdir(), 'hex-run-action-bench-statuses-'))
   const samples: StatusBench = { off: [], on: [] }
   try {
     for (let round = 0; round <= rounds; round++)
-      for (const variant of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+      for (const variant of round % 2 === 0 ? variants : [...variants].reverse()) {
         const sample = await sampleOne(
+          entry,
           variant === 'on',
           hex,
           github,
@@ -58,6 +66,7 @@ export async function measureStatuses(rounds: number): Promise<StatusBench> {
 }
 
 async function sampleOne(
+  entry: string,
   on: boolean,
   hex: FakeHex,
   github: FakeGitHub,
@@ -96,7 +105,7 @@ async function sampleOne(
   const spawnedAt = now()
   const child = spawn(
     process.execPath,
-    ['--import', join(ROOT, 'scripts/bench/max-rss.js'), join(ROOT, 'dist/index.js')],
+    ['--import', join(ROOT, 'scripts/bench/max-rss.js'), entry],
     { env, stdio: ['ignore', 'pipe', 'pipe'] }
   )
   let log = ''

@@ -180,6 +180,8 @@ export function finalStatus(
   outcome: RunOutcome,
   timeoutMs: number
 ): { state: StatusState; description: string } {
+  const elapsedMs = 'run' in outcome ? outcome.run?.elapsedMs : undefined
+  const after = elapsedMs === undefined ? '' : ` after ${formatDuration(elapsedMs)}`
   switch (outcome.kind) {
     case 'ended': {
       const took = formatDuration(outcome.run.elapsedMs ?? 0)
@@ -197,11 +199,11 @@ export function finalStatus(
         state: 'error',
         description:
           outcome.by === 'workflow'
-            ? 'CANCELLED: the workflow was cancelled'
-            : 'CANCELLED: another run failed (fail-fast)'
+            ? `CANCELLED${after}: the workflow was cancelled`
+            : `CANCELLED${after}: another run failed (fail-fast)`
       }
     default:
-      return { state: 'error', description: 'ERROR: the step failed before the run ended' }
+      return { state: 'error', description: `ERROR${after}: the step failed before the run ended` }
   }
 }
 
