@@ -247,6 +247,9 @@ describe('without waiting', () => {
     )
     assert.equal((sent[0]?.body as { dryRun?: boolean }).dryRun, true)
     assert.equal(result.outputs.status, 'DRY_RUN')
+    // Hex started nothing, and the log does not say it did.
+    assert.doesNotMatch(result.log, /Started Hex run/)
+    assert.match(result.log, /dry-run is true: Hex validated the request/)
   })
 })
 
@@ -422,10 +425,16 @@ describe('bad input', () => {
     })
   }
 
-  it('reports every problem at once', async () => {
+  it('reports every problem at once: an annotation each, and a list in the summary', async () => {
     const result = await run('nope', { timeout: 'x', wait: 'y', 'input-params': '[' })
     assert.equal(result.exitCode, 1)
     assert.equal(errorAnnotations(result).length, 4, result.log)
+    assert.match(result.summary, /> Nothing was sent to Hex: 4 inputs need fixing\./)
+    const items = result.summary.split('\n').filter((line) => line.startsWith('- Input '))
+    assert.equal(items.length, 4, result.summary)
+    assert.match(items.join('\n'), /- Input 'timeout' must be a duration/)
+    // No parameters were sent, so no empty parameters block.
+    assert.doesNotMatch(result.summary, /Input parameters/)
   })
 })
 

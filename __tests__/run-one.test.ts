@@ -110,11 +110,11 @@ describe('runOne', () => {
     assert.deepEqual(states, ['PENDING', 'RUNNING', 'COMPLETED'])
   })
 
-  it('a dry run reads no status', async () => {
+  it('a dry run reads no status, and announces no run: Hex started none', async () => {
     const projectId = project()
     const { outcome, events } = await go({ projectId }, { plan: { request: { dryRun: true } } })
     assert.equal(outcome.kind, 'dry-run')
-    assert.deepEqual(types(events), ['sending', 'started'])
+    assert.deepEqual(types(events), ['sending'])
     assert.equal(fake.requests.filter((r) => r.path.includes(projectId)).length, 1)
   })
 

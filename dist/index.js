@@ -31357,9 +31357,10 @@ class OneRun {
                 this.emit({ type: 'recovered', message });
             }
         });
-        const run = this.started(triggered, false);
+        // A dry run: Hex validated the request and started nothing, so there is no run to announce.
         if (plan.request.dryRun)
-            return this.outcome({ kind: 'dry-run', run });
+            return this.outcome({ kind: 'dry-run', run: this.facts(triggered) });
+        const run = this.started(triggered, false);
         if (!plan.wait)
             return this.outcome({ kind: 'not-waited', status: 'PENDING', run });
         return this.waitFor(run);
@@ -31383,7 +31384,13 @@ class OneRun {
         return this.waitFor(run);
     }
     started(triggered, followed) {
-        this.run = {
+        this.run = this.facts(triggered);
+        // At once: if the step is killed later, the workflow and the post step still know the run.
+        this.emit({ type: 'started', run: { ...this.run }, followed });
+        return this.run;
+    }
+    facts(triggered) {
+        return {
             projectId: triggered.projectId,
             runId: triggered.runId,
             runUrl: triggered.runUrl,
@@ -31392,9 +31399,6 @@ class OneRun {
             projectVersion: triggered.projectVersion,
             startedAt: new Date(this.startedAt).toISOString()
         };
-        // At once: if the step is killed later, the workflow and the post step still know the run.
-        this.emit({ type: 'started', run: { ...this.run }, followed });
-        return this.run;
     }
     async waitFor(run) {
         if (this.signal?.aborted)
@@ -31782,11 +31786,14 @@ async function run(runner = action_io/* coreIO */.IK, runtime = lib_runtime/* pr
 /** What the step came to, on each of its paths. */
 async function step(io, runtime, signal) {
     const parsed = (0,action_settings/* readSettings */.sb)(io.getInput, runtime.env);
-    if (!parsed.ok)
-        return {
-            ...failedStep(io, `Nothing was sent to Hex: ${parsed.errors.join(' ')}`),
-            inputErrors: parsed.errors
-        };
+    if (!parsed.ok) {
+        const count = parsed.errors.length;
+        const failed = failedStep(io, `Nothing was sent to Hex: ${count === 1 ? 'an input needs' : `${count} inputs need`} fixing.`);
+        // Each problem a line of its own in the summary, as each is an annotation of its own.
+        for (const report of failed.reports)
+            report.notes.push(...parsed.errors);
+        return { ...failed, inputErrors: parsed.errors };
+    }
     const settings = parsed.settings;
     const startedAt = runtime.now();
     const session = (0,action_plan/* hexSession */.C9)(settings, runtime, io, {
@@ -31828,9 +31835,7 @@ async function step(io, runtime, signal) {
                         io.setOutput(constants/* Output */.k7.RunId, event.run.runId);
                         io.setOutput(constants/* Output */.k7.RunUrl, event.run.runUrl);
                     }
-                    // Hex validated a dry run and started nothing: no status to show for it.
-                    if (!plan.request.dryRun)
-                        statuses?.started(target, event.run, event.followed);
+                    statuses?.started(target, event.run, event.followed);
                 }
                 narrate.event(event);
             }
@@ -33069,6 +33074,9 @@ function look(status) {
 }
 function paramsBlock(inputParams, secrets) {
     const count = Object.keys(inputParams).length;
+    // None were sent: nothing to show.
+    if (count === 0)
+        return [];
     let json;
     let note;
     try {

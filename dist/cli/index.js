@@ -29591,9 +29591,10 @@ class OneRun {
                 this.emit({ type: 'recovered', message });
             }
         });
-        const run = this.started(triggered, false);
+        // A dry run: Hex validated the request and started nothing, so there is no run to announce.
         if (plan.request.dryRun)
-            return this.outcome({ kind: 'dry-run', run });
+            return this.outcome({ kind: 'dry-run', run: this.facts(triggered) });
+        const run = this.started(triggered, false);
         if (!plan.wait)
             return this.outcome({ kind: 'not-waited', status: 'PENDING', run });
         return this.waitFor(run);
@@ -29617,7 +29618,13 @@ class OneRun {
         return this.waitFor(run);
     }
     started(triggered, followed) {
-        this.run = {
+        this.run = this.facts(triggered);
+        // At once: if the step is killed later, the workflow and the post step still know the run.
+        this.emit({ type: 'started', run: { ...this.run }, followed });
+        return this.run;
+    }
+    facts(triggered) {
+        return {
             projectId: triggered.projectId,
             runId: triggered.runId,
             runUrl: triggered.runUrl,
@@ -29626,9 +29633,6 @@ class OneRun {
             projectVersion: triggered.projectVersion,
             startedAt: new Date(this.startedAt).toISOString()
         };
-        // At once: if the step is killed later, the workflow and the post step still know the run.
-        this.emit({ type: 'started', run: { ...this.run }, followed });
-        return this.run;
     }
     async waitFor(run) {
         if (this.signal?.aborted)
@@ -33106,6 +33110,9 @@ function look(status) {
 }
 function paramsBlock(inputParams, secrets) {
     const count = Object.keys(inputParams).length;
+    // None were sent: nothing to show.
+    if (count === 0)
+        return [];
     let json;
     let note;
     try {
@@ -33658,11 +33665,14 @@ async function run(runner = coreIO, runtime = processRuntime, signal) {
 /** What the step came to, on each of its paths. */
 async function step(io, runtime, signal) {
     const parsed = readSettings(io.getInput, runtime.env);
-    if (!parsed.ok)
-        return {
-            ...failedStep(io, `Nothing was sent to Hex: ${parsed.errors.join(' ')}`),
-            inputErrors: parsed.errors
-        };
+    if (!parsed.ok) {
+        const count = parsed.errors.length;
+        const failed = failedStep(io, `Nothing was sent to Hex: ${count === 1 ? 'an input needs' : `${count} inputs need`} fixing.`);
+        // Each problem a line of its own in the summary, as each is an annotation of its own.
+        for (const report of failed.reports)
+            report.notes.push(...parsed.errors);
+        return { ...failed, inputErrors: parsed.errors };
+    }
     const settings = parsed.settings;
     const startedAt = runtime.now();
     const session = hexSession(settings, runtime, io, {
@@ -33704,9 +33714,7 @@ async function step(io, runtime, signal) {
                         io.setOutput(Output.RunId, event.run.runId);
                         io.setOutput(Output.RunUrl, event.run.runUrl);
                     }
-                    // Hex validated a dry run and started nothing: no status to show for it.
-                    if (!plan.request.dryRun)
-                        statuses?.started(target, event.run, event.followed);
+                    statuses?.started(target, event.run, event.followed);
                 }
                 narrate.event(event);
             }

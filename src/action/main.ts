@@ -58,11 +58,16 @@ export async function run(
 /** What the step came to, on each of its paths. */
 async function step(io: ActionIO, runtime: Runtime, signal?: AbortSignal): Promise<StepResult> {
   const parsed = readSettings(io.getInput, runtime.env)
-  if (!parsed.ok)
-    return {
-      ...failedStep(io, `Nothing was sent to Hex: ${parsed.errors.join(' ')}`),
-      inputErrors: parsed.errors
-    }
+  if (!parsed.ok) {
+    const count = parsed.errors.length
+    const failed = failedStep(
+      io,
+      `Nothing was sent to Hex: ${count === 1 ? 'an input needs' : `${count} inputs need`} fixing.`
+    )
+    // Each problem a line of its own in the summary, as each is an annotation of its own.
+    for (const report of failed.reports) report.notes.push(...parsed.errors)
+    return { ...failed, inputErrors: parsed.errors }
+  }
 
   const settings = parsed.settings
   const startedAt = runtime.now()
@@ -115,8 +120,7 @@ async function step(io: ActionIO, runtime: Runtime, signal?: AbortSignal): Promi
             io.setOutput(Output.RunId, event.run.runId)
             io.setOutput(Output.RunUrl, event.run.runUrl)
           }
-          // Hex validated a dry run and started nothing: no status to show for it.
-          if (!plan.request.dryRun) statuses?.started(target, event.run, event.followed)
+          statuses?.started(target, event.run, event.followed)
         }
         narrate.event(event)
       }

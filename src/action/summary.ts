@@ -199,6 +199,8 @@ function look(status: string): { marker: string; headline: string } {
 
 function paramsBlock(inputParams: Record<string, unknown>, secrets: readonly string[]): string[] {
   const count = Object.keys(inputParams).length
+  // None were sent: nothing to show.
+  if (count === 0) return []
   let json: string
   let note: string | undefined
   try {

@@ -110,8 +110,9 @@ class OneRun {
         this.emit({ type: 'recovered', message })
       }
     })
+    // A dry run: Hex validated the request and started nothing, so there is no run to announce.
+    if (plan.request.dryRun) return this.outcome({ kind: 'dry-run', run: this.facts(triggered) })
     const run = this.started(triggered, false)
-    if (plan.request.dryRun) return this.outcome({ kind: 'dry-run', run })
     if (!plan.wait) return this.outcome({ kind: 'not-waited', status: 'PENDING', run })
     return this.waitFor(run)
   }
@@ -139,7 +140,14 @@ class OneRun {
   }
 
   private started(triggered: TriggeredRun, followed: boolean): RunFacts {
-    this.run = {
+    this.run = this.facts(triggered)
+    // At once: if the step is killed later, the workflow and the post step still know the run.
+    this.emit({ type: 'started', run: { ...this.run }, followed })
+    return this.run
+  }
+
+  private facts(triggered: TriggeredRun): RunFacts {
+    return {
       projectId: triggered.projectId,
       runId: triggered.runId,
       runUrl: triggered.runUrl,
@@ -148,9 +156,6 @@ class OneRun {
       projectVersion: triggered.projectVersion,
       startedAt: new Date(this.startedAt).toISOString()
     }
-    // At once: if the step is killed later, the workflow and the post step still know the run.
-    this.emit({ type: 'started', run: { ...this.run }, followed })
-    return this.run
   }
 
   private async waitFor(run: RunFacts): Promise<RunOutcome> {
