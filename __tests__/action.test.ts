@@ -425,6 +425,23 @@ describe('bad input', () => {
     })
   }
 
+  it('a bare number is read as seconds, said so; a short bare timeout warns that minutes may have been meant', async () => {
+    const projectId = addProject(fake, { lifecycle: QUICK })
+    const result = await run(projectId, { timeout: '60', 'poll-interval': '5' })
+    assert.equal(result.exitCode, 0, result.log)
+    assert.match(result.log, /^Input 'timeout' is 60, a bare number: read as 1m 0s\.$/m)
+    assert.match(result.log, /^Input 'poll-interval' is 5, a bare number: read as 5\.0s\.$/m)
+    const warnings = warningAnnotations(result)
+    assert.equal(warnings.length, 1, result.log)
+    assert.match(warnings[0] ?? '', /If you meant minutes, write 60m/)
+
+    // Seconds said as seconds, or a long bare timeout: no warning.
+    for (const timeout of ['60s', '3600']) {
+      const quiet = await run(addProject(fake, { lifecycle: QUICK }), { timeout })
+      assert.deepEqual(warningAnnotations(quiet), [], timeout)
+    }
+  })
+
   it('reports every problem at once: an annotation each, and a list in the summary', async () => {
     const result = await run('nope', { timeout: 'x', wait: 'y', 'input-params': '[' })
     assert.equal(result.exitCode, 1)

@@ -28529,10 +28529,10 @@ class CommitStatusReporter {
 /** How a run's end reads on its commit status: the state and a few words (at most 140 characters). */
 function finalStatus(outcome, timeoutMs) {
     const elapsedMs = 'run' in outcome ? outcome.run?.elapsedMs : undefined;
-    const after = elapsedMs === undefined ? '' : ` after ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(elapsedMs)}`;
+    const after = elapsedMs === undefined ? '' : ` after ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(elapsedMs)}`;
     switch (outcome.kind) {
         case 'ended': {
-            const took = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(outcome.run.elapsedMs ?? 0);
+            const took = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(outcome.run.elapsedMs ?? 0);
             return outcome.status === 'COMPLETED'
                 ? { state: 'success', description: `COMPLETED in ${took}` }
                 : { state: 'failure', description: `${outcome.status} after ${took}` };
@@ -28540,7 +28540,7 @@ function finalStatus(outcome, timeoutMs) {
         case 'timed-out':
             return {
                 state: 'error',
-                description: `TIMEOUT: not finished within ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(timeoutMs)}; ${cancelWords(outcome.cancel)}`
+                description: `TIMEOUT: not finished within ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(timeoutMs)}; ${cancelWords(outcome.cancel)}`
             };
         case 'stopped':
             return {
@@ -31208,7 +31208,7 @@ async function recover(options, lost, sentAt) {
         };
     }
     if (candidates.length === 0)
-        throw new TriggerOutcomeUnknownError(`${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${(0,duration/* formatDuration */.a)(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} ${details}`, lost.context);
+        throw new TriggerOutcomeUnknownError(`${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${(0,duration/* formatDuration */.a3)(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} ${details}`, lost.context);
     const list = candidates.map((run) => `${run.runId} (${run.status}) ${run.runUrl ?? ''}`.trim());
     throw new TriggerOutcomeUnknownError(`${unknown} ${candidates.length} API-triggered runs of project ${projectId} started since ${sinceText}, so the action cannot tell which one is its own: ${list.join('; ')}. ${advice} ${details}`, lost.context);
 }
@@ -31427,7 +31427,7 @@ class OneRun {
             else if (error instanceof retry/* RetriesExhaustedError */.i5 && error.why === 'deadline') {
                 readFailure =
                     error.attempts > 1
-                        ? `Status reads failed for the last ${(0,duration/* formatDuration */.a)(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
+                        ? `Status reads failed for the last ${(0,duration/* formatDuration */.a3)(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
                         : `The status read at the deadline failed: ${error.lastError.message}`;
                 result = { kind: 'timeout', last, reads: 0 };
             }
@@ -31565,11 +31565,11 @@ function progressLogger(sink, heartbeatMs = HEARTBEAT_MS) {
             sink.warning(`Hex reported run status '${state.status}', which this action does not know. It is treated as not finished: the action keeps waiting until the run reaches a known end status or the timeout passes.`);
         }
         if (changed) {
-            sink.info(`Run is ${state.status} (${(0,duration/* formatDuration */.a)(elapsedMs)} since the trigger)`);
+            sink.info(`Run is ${state.status} (${(0,duration/* formatDuration */.a3)(elapsedMs)} since the trigger)`);
             lastLineAt = elapsedMs;
         }
         else if (elapsedMs - lastLineAt >= heartbeatMs) {
-            sink.info(`Still ${state.status} after ${(0,duration/* formatDuration */.a)(elapsedMs)}`);
+            sink.info(`Still ${state.status} after ${(0,duration/* formatDuration */.a3)(elapsedMs)}`);
             lastLineAt = elapsedMs;
         }
     };
@@ -31620,7 +31620,7 @@ function narrator(io, target) {
             switch (outcome.kind) {
                 case 'ended':
                     if (outcome.status === 'COMPLETED')
-                        io.info(`Hex run ${runId} COMPLETED in ${(0,duration/* formatDuration */.a)(outcome.run.elapsedMs ?? 0)}.`);
+                        io.info(`Hex run ${runId} COMPLETED in ${(0,duration/* formatDuration */.a3)(outcome.run.elapsedMs ?? 0)}.`);
                     return;
                 case 'dry-run':
                     io.info('dry-run is true: Hex validated the request; no run to wait for.');
@@ -31659,7 +31659,7 @@ function logCancel(io, runId, cancel) {
     }
 }
 function logRetry(io, what, notice) {
-    io.info(`${what} failed: ${notice.reason}. Trying again in ${(0,duration/* formatDuration */.a)(notice.delayMs)} (attempt ${notice.attempt + 1}).`);
+    io.info(`${what} failed: ${notice.reason}. Trying again in ${(0,duration/* formatDuration */.a3)(notice.delayMs)} (attempt ${notice.attempt + 1}).`);
     io.debug(notice.error.message);
 }
 
@@ -31795,6 +31795,10 @@ async function step(io, runtime, signal) {
         return { ...failed, inputErrors: parsed.errors };
     }
     const settings = parsed.settings;
+    for (const note of parsed.notes)
+        io.info(note);
+    for (const warning of parsed.warnings)
+        io.warning(warning, 'Check the input');
     const startedAt = runtime.now();
     const session = (0,action_plan/* hexSession */.C9)(settings, runtime, io, {
         deadline: startedAt + settings.timeoutMs,
@@ -32350,7 +32354,7 @@ function toReport(outcome, context) {
     switch (outcome.kind) {
         case 'ended': {
             report.status = outcome.status;
-            const took = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(outcome.run.elapsedMs ?? 0);
+            const took = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(outcome.run.elapsedMs ?? 0);
             if (outcome.status === 'COMPLETED') {
                 report.succeeded = true;
                 break;
@@ -32375,7 +32379,7 @@ function toReport(outcome, context) {
         case 'timed-out': {
             report.status = ActionStatus.Timeout;
             const lastStatus = outcome.lastStatus ? ` (last status ${outcome.lastStatus})` : '';
-            report.message = `Hex run ${runId} did not finish within the timeout of ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(context.timeoutMs)}${lastStatus}.`;
+            report.message = `Hex run ${runId} did not finish within the timeout of ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(context.timeoutMs)}${lastStatus}.`;
             if (outcome.readFailure)
                 notes.push(outcome.readFailure);
             notes.push(cancelNote(outcome.cancel, 'cancel-on-timeout'));
@@ -32465,6 +32469,8 @@ const SCREENSHOT_FORMATS = ['png', 'pdf'];
 const MIN_POLL_INTERVAL_MS = 1_000;
 /** The longest job a self-hosted runner runs (5 days); GitHub-hosted runners stop at 6 h. */
 const MAX_TIMEOUT_MS = 120 * 60 * 60 * 1000;
+/** A bare timeout this short (2 minutes as seconds) was more likely meant as minutes. */
+const MINUTES_LIKELY_MS = 120_000;
 /** Below this, a slow but healthy answer would be abandoned. */
 const MIN_REQUEST_TIMEOUT_MS = 1_000;
 /** The token, from api-token or else HEX_API_TOKEN. Read first so it can be masked at once. */
@@ -32478,6 +32484,8 @@ function readToken(getInput, env) {
  */
 function readSettings(getInput, env, readFile) {
     const errors = [];
+    const notes = [];
+    const warnings = [];
     const read = (name) => {
         const value = getInput(name).trim();
         return value !== '' ? value : (_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Defaults */ .Hw[name] ?? '');
@@ -32493,18 +32501,23 @@ function readSettings(getInput, env, readFile) {
     };
     const duration = (name, minMs, max) => {
         const value = read(name);
-        const ms = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E)(value);
+        const ms = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E9)(value);
         if (ms === undefined) {
             errors.push(`Input '${name}' must be a duration such as 90s, 30m, 1h30m or a number of seconds, got '${value}'.`);
             return minMs;
         }
         if (ms < minMs) {
-            errors.push(`Input '${name}' must be at least ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(minMs)}, got '${value}'.`);
+            errors.push(`Input '${name}' must be at least ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(minMs)}, got '${value}'.`);
             return minMs;
         }
         if (max !== undefined && ms > max.ms) {
             errors.push(`Input '${name}' must be at most ${max.text}, got '${value}': ${max.why}.`);
             return max.ms;
+        }
+        if ((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .isBareSeconds */ .wO)(value)) {
+            notes.push(`Input '${name}' is ${value}, a bare number: read as ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(ms)}.`);
+            if (name === _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Timeout && ms <= MINUTES_LIKELY_MS)
+                warnings.push(`Input '${name}' is ${value}, read as ${value} seconds. If you meant minutes, write ${value}m (GitHub's timeout-minutes counts minutes; this input counts seconds). Write ${value}s to keep seconds without this warning.`);
         }
         return ms;
     };
@@ -32584,7 +32597,7 @@ function readSettings(getInput, env, readFile) {
         notifications,
         commitStatus
     };
-    return errors.length > 0 ? { ok: false, errors } : { ok: true, settings };
+    return errors.length > 0 ? { ok: false, errors } : { ok: true, settings, notes, warnings };
 }
 /** One item per line; blank lines are dropped. */
 function lines(value) {
@@ -33001,7 +33014,7 @@ function renderSummary(given, view = {}) {
     if (report.endedAt)
         rows.push(['Ended', cell(report.endedAt)]);
     if (report.elapsedMs !== undefined)
-        rows.push(['Duration', cell((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(report.elapsedMs))]);
+        rows.push(['Duration', cell((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(report.elapsedMs))]);
     if (report.traceId)
         rows.push(['Trace ID', code(report.traceId)]);
     if (report.viewId)
@@ -33050,7 +33063,7 @@ function renderGroupSummary(given, inputParams, view = {}) {
             ? `${cell(r.projectName)} ${code(r.projectId)}`
             : code(r.projectId);
         const run = r.runUrl ? link(r.runUrl, r.runId ?? 'Open in Hex', view) : '–';
-        const duration = r.elapsedMs !== undefined ? cell((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(r.elapsedMs)) : '–';
+        const duration = r.elapsedMs !== undefined ? cell((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(r.elapsedMs)) : '–';
         lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`);
     }
     lines.push('');
@@ -33488,7 +33501,7 @@ function parseRetryAfter(value, nowMs) {
 }
 function networkError(context, error, timedOut, timeoutMs) {
     if (timedOut)
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexNetworkError */ .u5(context, 'TIMEOUT', `no answer within ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(timeoutMs)}`);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexNetworkError */ .u5(context, 'TIMEOUT', `no answer within ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(timeoutMs)}`);
     if (error instanceof Error && error.name === 'AbortError')
         return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexNetworkError */ .u5(context, 'ABORTED', 'the request was aborted');
     const cause = error instanceof Error ? error.cause : undefined;
@@ -33864,7 +33877,7 @@ class RetriesExhaustedError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .H
     failingForMs;
     why;
     constructor(lastError, attempts, failingForMs, why) {
-        const tally = attempts > 1 ? ` (${attempts} attempts over ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(failingForMs)} failed)` : '';
+        const tally = attempts > 1 ? ` (${attempts} attempts over ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(failingForMs)} failed)` : '';
         super(`${lastError.message}${tally}`, lastError.context);
         this.lastError = lastError;
         this.attempts = attempts;
@@ -34005,13 +34018,18 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ parseDuration),
-/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   wO: () => (/* binding */ isBareSeconds)
 /* harmony export */ });
 const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1_000 };
 /** `1h30m`, `90s`, `2h`, `1h 5m 3s`, or a bare number of seconds (`600`, `2.5`). */
 const DURATION = /^(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s)?$/i;
 const BARE_SECONDS = /^\d+(?:\.\d+)?$/;
+/** A bare number, which the duration inputs read as seconds. */
+function isBareSeconds(text) {
+    return BARE_SECONDS.test(text.trim());
+}
 /**
  * Parses a duration as the timeout and poll-interval inputs accept it.
  * Returns milliseconds, or undefined when the text is not a duration.

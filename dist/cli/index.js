@@ -28665,6 +28665,10 @@ const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1_000 };
 /** `1h30m`, `90s`, `2h`, `1h 5m 3s`, or a bare number of seconds (`600`, `2.5`). */
 const DURATION = /^(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s)?$/i;
 const BARE_SECONDS = /^\d+(?:\.\d+)?$/;
+/** A bare number, which the duration inputs read as seconds. */
+function isBareSeconds(text) {
+    return BARE_SECONDS.test(text.trim());
+}
 /**
  * Parses a duration as the timeout and poll-interval inputs accept it.
  * Returns milliseconds, or undefined when the text is not a duration.
@@ -33351,6 +33355,8 @@ const SCREENSHOT_FORMATS = ['png', 'pdf'];
 const MIN_POLL_INTERVAL_MS = 1_000;
 /** The longest job a self-hosted runner runs (5 days); GitHub-hosted runners stop at 6 h. */
 const MAX_TIMEOUT_MS = 120 * 60 * 60 * 1000;
+/** A bare timeout this short (2 minutes as seconds) was more likely meant as minutes. */
+const MINUTES_LIKELY_MS = 120_000;
 /** Below this, a slow but healthy answer would be abandoned. */
 const MIN_REQUEST_TIMEOUT_MS = 1_000;
 /** The token, from api-token or else HEX_API_TOKEN. Read first so it can be masked at once. */
@@ -33364,6 +33370,8 @@ function readToken(getInput, env) {
  */
 function readSettings(getInput, env, readFile) {
     const errors = [];
+    const notes = [];
+    const warnings = [];
     const read = (name) => {
         const value = getInput(name).trim();
         return value !== '' ? value : (Defaults[name] ?? '');
@@ -33391,6 +33399,11 @@ function readSettings(getInput, env, readFile) {
         if (max !== undefined && ms > max.ms) {
             errors.push(`Input '${name}' must be at most ${max.text}, got '${value}': ${max.why}.`);
             return max.ms;
+        }
+        if (isBareSeconds(value)) {
+            notes.push(`Input '${name}' is ${value}, a bare number: read as ${formatDuration(ms)}.`);
+            if (name === Input.Timeout && ms <= MINUTES_LIKELY_MS)
+                warnings.push(`Input '${name}' is ${value}, read as ${value} seconds. If you meant minutes, write ${value}m (GitHub's timeout-minutes counts minutes; this input counts seconds). Write ${value}s to keep seconds without this warning.`);
         }
         return ms;
     };
@@ -33470,7 +33483,7 @@ function readSettings(getInput, env, readFile) {
         notifications,
         commitStatus
     };
-    return errors.length > 0 ? { ok: false, errors } : { ok: true, settings };
+    return errors.length > 0 ? { ok: false, errors } : { ok: true, settings, notes, warnings };
 }
 /** One item per line; blank lines are dropped. */
 function lines(value) {
@@ -33674,6 +33687,10 @@ async function step(io, runtime, signal) {
         return { ...failed, inputErrors: parsed.errors };
     }
     const settings = parsed.settings;
+    for (const note of parsed.notes)
+        io.info(note);
+    for (const warning of parsed.warnings)
+        io.warning(warning, 'Check the input');
     const startedAt = runtime.now();
     const session = hexSession(settings, runtime, io, {
         deadline: startedAt + settings.timeoutMs,

@@ -70,6 +70,8 @@ async function step(io: ActionIO, runtime: Runtime, signal?: AbortSignal): Promi
   }
 
   const settings = parsed.settings
+  for (const note of parsed.notes) io.info(note)
+  for (const warning of parsed.warnings) io.warning(warning, 'Check the input')
   const startedAt = runtime.now()
   const session = hexSession(settings, runtime, io, {
     deadline: startedAt + settings.timeoutMs,

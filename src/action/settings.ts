@@ -1,5 +1,5 @@
 import { Defaults, Input, TOKEN_ENV, type InputName } from './constants.ts'
-import { formatDuration, parseDuration } from '../lib/duration.ts'
+import { formatDuration, isBareSeconds, parseDuration } from '../lib/duration.ts'
 import { isLoopbackHost } from '../lib/hosts.ts'
 import { readStatusSettings, type FileReader, type StatusSettings } from './status-settings.ts'
 
@@ -44,7 +44,16 @@ export interface Settings {
   commitStatus?: StatusSettings
 }
 
-export type SettingsResult = { ok: true; settings: Settings } | { ok: false; errors: string[] }
+export type SettingsResult =
+  | {
+      ok: true
+      settings: Settings
+      /** What the step should say about its inputs before it starts (a bare number read as seconds). */
+      notes: string[]
+      /** Inputs that read but look like a mistake: shown as warnings. */
+      warnings: string[]
+    }
+  | { ok: false; errors: string[] }
 
 /** Reads one input as the runner passes it; '' when it is not set. */
 export type InputReader = (name: InputName) => string
@@ -60,6 +69,8 @@ const SCREENSHOT_FORMATS = ['png', 'pdf']
 const MIN_POLL_INTERVAL_MS = 1_000
 /** The longest job a self-hosted runner runs (5 days); GitHub-hosted runners stop at 6 h. */
 const MAX_TIMEOUT_MS = 120 * 60 * 60 * 1000
+/** A bare timeout this short (2 minutes as seconds) was more likely meant as minutes. */
+const MINUTES_LIKELY_MS = 120_000
 /** Below this, a slow but healthy answer would be abandoned. */
 const MIN_REQUEST_TIMEOUT_MS = 1_000
 
@@ -79,6 +90,8 @@ export function readSettings(
   readFile?: FileReader
 ): SettingsResult {
   const errors: string[] = []
+  const notes: string[] = []
+  const warnings: string[] = []
   const read = (name: InputName): string => {
     const value = getInput(name).trim()
     return value !== '' ? value : ((Defaults as Partial<Record<InputName, string>>)[name] ?? '')
@@ -110,6 +123,13 @@ export function readSettings(
     if (max !== undefined && ms > max.ms) {
       errors.push(`Input '${name}' must be at most ${max.text}, got '${value}': ${max.why}.`)
       return max.ms
+    }
+    if (isBareSeconds(value)) {
+      notes.push(`Input '${name}' is ${value}, a bare number: read as ${formatDuration(ms)}.`)
+      if (name === Input.Timeout && ms <= MINUTES_LIKELY_MS)
+        warnings.push(
+          `Input '${name}' is ${value}, read as ${value} seconds. If you meant minutes, write ${value}m (GitHub's timeout-minutes counts minutes; this input counts seconds). Write ${value}s to keep seconds without this warning.`
+        )
     }
     return ms
   }
@@ -205,7 +225,7 @@ export function readSettings(
     notifications,
     commitStatus
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, settings }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, settings, notes, warnings }
 }
 
 /** One item per line; blank lines are dropped. */

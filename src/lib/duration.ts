@@ -4,6 +4,11 @@ const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1_000 } as const
 const DURATION = /^(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s)?$/i
 const BARE_SECONDS = /^\d+(?:\.\d+)?$/
 
+/** A bare number, which the duration inputs read as seconds. */
+export function isBareSeconds(text: string): boolean {
+  return BARE_SECONDS.test(text.trim())
+}
+
 /**
  * Parses a duration as the timeout and poll-interval inputs accept it.
  * Returns milliseconds, or undefined when the text is not a duration.
