@@ -28375,15 +28375,27 @@ module.exports = {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Bb: () => (/* binding */ readOpenStatuses),
-/* harmony export */   h7: () => (/* binding */ CommitStatusReporter)
+/* harmony export */   WT: () => (/* binding */ statusReporter)
 /* harmony export */ });
-/* unused harmony export finalStatus */
+/* unused harmony exports CommitStatusReporter, finalStatus */
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
 /* harmony import */ var _lib_safe_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(484);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(915);
 
 
 
+/** With commit-status on, what posts each run's status; the command line has none to give. */
+function statusReporter(settings, services, runtime, io, several) {
+    if (settings.commitStatus === undefined)
+        return undefined;
+    if (services.statuses === undefined) {
+        io.warning('commit-status is true, but commit statuses cannot be posted from here.');
+        return undefined;
+    }
+    const target = settings.commitStatus.target;
+    const poster = services.statuses(target, { fetch: runtime.fetch, clock: runtime });
+    return new CommitStatusReporter(settings.commitStatus, poster, io, several);
+}
 /**
  * The GitHub commit status of each Hex run of the step: pending as soon as Hex accepts the run,
  * then how it ended. Posting goes on beside the runs and never holds one up; `close()` waits for
@@ -31534,8 +31546,6 @@ function graceSignal(signal, graceMs) {
     return controller.signal;
 }
 
-// EXTERNAL MODULE: ./src/github/statuses.ts
-var github_statuses = __nccwpck_require__(2681);
 // EXTERNAL MODULE: ./src/action/commit-status.ts
 var commit_status = __nccwpck_require__(4180);
 // EXTERNAL MODULE: ./src/action/constants.ts
@@ -31748,13 +31758,12 @@ var status_settings = __nccwpck_require__(5329);
 
 
 
-
 /**
  * The action's main step: trigger the runs (or follow one), wait for them, and report on every
  * path: whatever happens, one result is published (outputs, job summary, annotations), a bug's
  * included. `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
  */
-async function run(runner = action_io/* coreIO */.IK, runtime = lib_runtime/* processRuntime */.q, signal) {
+async function run(runner = action_io/* coreIO */.IK, runtime = lib_runtime/* processRuntime */.q, signal, services = {}) {
     // Everything the step writes passes through here: text from Hex is made safe, secrets redacted.
     const io = (0,action_io/* safeIO */.u8)(runner);
     // Masked before anything else can print it.
@@ -31764,7 +31773,7 @@ async function run(runner = action_io/* coreIO */.IK, runtime = lib_runtime/* pr
     io.saveState(constants/* State */.Uw.IsPost, 'true');
     let result;
     try {
-        result = await step(io, runtime, signal);
+        result = await step(io, runtime, signal, services);
     }
     catch (error) {
         result = failedStep(io, unexpected(error, io));
@@ -31784,7 +31793,7 @@ async function run(runner = action_io/* coreIO */.IK, runtime = lib_runtime/* pr
     }
 }
 /** What the step came to, on each of its paths. */
-async function step(io, runtime, signal) {
+async function step(io, runtime, signal, services) {
     const parsed = (0,action_settings/* readSettings */.sb)(io.getInput, runtime.env);
     if (!parsed.ok) {
         const count = parsed.errors.length;
@@ -31820,8 +31829,7 @@ async function step(io, runtime, signal) {
     }
     const several = targets.length > 1;
     const ledger = new action_ledger/* RunLedger */.z(io);
-    const statuses = settings.commitStatus &&
-        new commit_status/* CommitStatusReporter */.h7(settings.commitStatus, (0,github_statuses/* githubStatuses */.SY)(settings.commitStatus.target, { fetch: runtime.fetch, clock: runtime }), io, several);
+    const statuses = (0,commit_status/* statusReporter */.WT)(settings, services, runtime, io, several);
     const plan = (0,action_plan/* runPlan */.Fo)(settings);
     const reportOf = (outcome) => (0,report/* toReport */.cG)(outcome, settings);
     const start = async (target, stops) => {
@@ -32169,10 +32177,9 @@ function runPlan(settings) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   b: () => (/* binding */ post)
 /* harmony export */ });
-/* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8895);
+/* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(8895);
 /* harmony import */ var _lib_runtime_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9231);
 /* harmony import */ var _runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8378);
-/* harmony import */ var _github_statuses_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(2681);
 /* harmony import */ var _commit_status_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4180);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(915);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3729);
@@ -32192,18 +32199,17 @@ function runPlan(settings) {
 
 
 
-
 /**
  * The post step. The main step cancels its runs itself when it is told to stop; this is for when
  * it could not: it was killed first, or a cancel failed. It also finishes the commit statuses such
  * a main step left pending. It does nothing for runs the main step settled, and it never fails the
  * job.
  */
-async function post(runner = _io_js__WEBPACK_IMPORTED_MODULE_4__/* .coreIO */ .IK, runtime = _lib_runtime_js__WEBPACK_IMPORTED_MODULE_0__/* .processRuntime */ .q) {
+async function post(runner = _io_js__WEBPACK_IMPORTED_MODULE_4__/* .coreIO */ .IK, runtime = _lib_runtime_js__WEBPACK_IMPORTED_MODULE_0__/* .processRuntime */ .q, services = {}) {
     // As in the main step: text from Hex is made safe, secrets redacted.
     const io = (0,_io_js__WEBPACK_IMPORTED_MODULE_4__/* .safeIO */ .u8)(runner);
     try {
-        await cleanUpAll(io, runtime);
+        await cleanUpAll(io, runtime, services);
     }
     catch (error) {
         // A bug: a warning with its reason (the stack to debug only), and the job goes on.
@@ -32212,7 +32218,7 @@ async function post(runner = _io_js__WEBPACK_IMPORTED_MODULE_4__/* .coreIO */ .I
         io.warning(`The post step could not finish: ${error instanceof Error ? error.message : String(error)}. Runs of this step may still be going in Hex.`);
     }
 }
-async function cleanUpAll(io, runtime) {
+async function cleanUpAll(io, runtime, services) {
     const left = (0,_ledger_js__WEBPACK_IMPORTED_MODULE_5__/* .readLedger */ .S)(io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .State */ .Uw.Runs)).filter((e) => e.fate !== 'settled');
     const openStatuses = (0,_commit_status_js__WEBPACK_IMPORTED_MODULE_2__/* .readOpenStatuses */ .Bb)(io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .State */ .Uw.Statuses));
     if (left.length === 0 && openStatuses.length === 0) {
@@ -32237,9 +32243,9 @@ async function cleanUpAll(io, runtime) {
         requestTimeoutMs: Math.min(settings.requestTimeoutMs, _runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_)
     });
     const results = await Promise.all(left.map((entry) => cleanUp(entry, settings, session, io)));
-    if (openStatuses.length > 0 && settings.commitStatus) {
+    const reporter = openStatuses.length > 0 && (0,_commit_status_js__WEBPACK_IMPORTED_MODULE_2__/* .statusReporter */ .WT)(settings, services, runtime, io, false);
+    if (reporter) {
         const ends = new Map(left.map((entry, i) => [entry.runId, results[i]?.end]));
-        const reporter = new _commit_status_js__WEBPACK_IMPORTED_MODULE_2__/* .CommitStatusReporter */ .h7(settings.commitStatus, (0,_github_statuses_js__WEBPACK_IMPORTED_MODULE_10__/* .githubStatuses */ .SY)(settings.commitStatus.target, { fetch: runtime.fetch, clock: runtime }), io, false);
         await reporter.finishLeftOpen(openStatuses, (open) => statusAfterStop(ends.get(open.runId)));
     }
     const done = results.map((r) => r.line).filter((line) => line !== undefined);
@@ -32275,7 +32281,7 @@ async function cleanUp({ projectId, runId, fate }, settings, session, io) {
     }
     try {
         const state = await session.within(_runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_).getRun(projectId, runId);
-        if ((0,_hex_types_js__WEBPACK_IMPORTED_MODULE_11__/* .isTerminalStatus */ .TQ)(state.status)) {
+        if ((0,_hex_types_js__WEBPACK_IMPORTED_MODULE_10__/* .isTerminalStatus */ .TQ)(state.status)) {
             io.info(`Hex run ${runId} already ended ${state.status}: nothing to cancel.`);
             return { end: { status: state.status } };
         }
@@ -33986,13 +33992,17 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _action_io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3729);
 /* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3869);
 /* harmony import */ var _action_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7718);
+/* harmony import */ var _github_statuses_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2681);
 
 
 
 
+
+// Commit statuses are the action's alone: given here, so the command line never bundles Octokit.
+const services = { statuses: _github_statuses_js__WEBPACK_IMPORTED_MODULE_4__/* .githubStatuses */ .SY };
 // One bundle serves both steps: the main step leaves isPost in the state for the post step.
 if (_action_io_js__WEBPACK_IMPORTED_MODULE_1__/* .coreIO */ .IK.getState(_action_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.IsPost) === 'true') {
-    await (0,_action_post_js__WEBPACK_IMPORTED_MODULE_3__/* .post */ .b)();
+    await (0,_action_post_js__WEBPACK_IMPORTED_MODULE_3__/* .post */ .b)(undefined, undefined, services);
 }
 else {
     // The runner stops a step with SIGINT, then SIGTERM 7.5 s later, then kills it 2.5 s after that.
@@ -34006,7 +34016,7 @@ else {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
-    await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)(undefined, undefined, shutdown.signal);
+    await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)(undefined, undefined, shutdown.signal, services);
 }
 
 __webpack_async_result__();

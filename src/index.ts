@@ -2,10 +2,14 @@ import { State } from './action/constants.ts'
 import { coreIO } from './action/io.ts'
 import { run } from './action/main.ts'
 import { post } from './action/post.ts'
+import { githubStatuses } from './github/statuses.ts'
+
+// Commit statuses are the action's alone: given here, so the command line never bundles Octokit.
+const services = { statuses: githubStatuses }
 
 // One bundle serves both steps: the main step leaves isPost in the state for the post step.
 if (coreIO.getState(State.IsPost) === 'true') {
-  await post()
+  await post(undefined, undefined, services)
 } else {
   // The runner stops a step with SIGINT, then SIGTERM 7.5 s later, then kills it 2.5 s after that.
   // The first signal stops the wait; the run is cancelled and reported before the kill.
@@ -17,5 +21,5 @@ if (coreIO.getState(State.IsPost) === 'true') {
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
-  await run(undefined, undefined, shutdown.signal)
+  await run(undefined, undefined, shutdown.signal, services)
 }

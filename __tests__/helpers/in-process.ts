@@ -9,6 +9,7 @@ import type { InputName, OutputName, StateName } from '../../src/action/constant
 import type { ActionIO } from '../../src/action/io.ts'
 import { run } from '../../src/action/main.ts'
 import { post } from '../../src/action/post.ts'
+import { githubStatuses } from '../../src/github/statuses.ts'
 import type { Runtime } from '../../src/lib/runtime.ts'
 import { VirtualClock } from './virtual-clock.ts'
 
@@ -118,8 +119,9 @@ export async function runInProcess(
     sleep: clock.sleep,
     random: clock.random
   }
-  if (options.state !== undefined) await post(io, runtime)
-  else await run(io, runtime, stop.signal)
+  const services = { statuses: githubStatuses }
+  if (options.state !== undefined) await post(io, runtime, services)
+  else await run(io, runtime, stop.signal, services)
   const stateText = Object.entries(io.state)
     .map(([name, value]) => `${name}<<EOF\n${value}\nEOF\n`)
     .join('')

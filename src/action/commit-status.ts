@@ -1,10 +1,44 @@
-import type { CommitStatus, CommitStatuses, StatusState } from '../github/statuses.ts'
+import type {
+  CommitStatus,
+  CommitStatuses,
+  githubStatuses,
+  StatusState
+} from '../github/statuses.ts'
 import { formatDuration } from '../lib/duration.ts'
+import type { Runtime } from '../lib/runtime.ts'
 import { safeLine } from '../lib/safe-text.ts'
 import type { CancelOutcome, RunFacts, RunOutcome, RunTarget } from '../runs/types.ts'
 import { State } from './constants.ts'
 import type { ActionIO } from './io.ts'
+import type { Settings } from './settings.ts'
 import type { StatusSettings } from './status-settings.ts'
+
+/**
+ * What a step may use besides the runner and the process. Commit statuses come in through here,
+ * from the action's entry, so that the command line (which posts none) does not bundle Octokit.
+ */
+export interface StepServices {
+  /** Posts GitHub commit statuses (github/statuses.ts); without it, commit-status cannot be on. */
+  statuses?: typeof githubStatuses
+}
+
+/** With commit-status on, what posts each run's status; the command line has none to give. */
+export function statusReporter(
+  settings: Settings,
+  services: StepServices,
+  runtime: Runtime,
+  io: ActionIO,
+  several: boolean
+): CommitStatusReporter | undefined {
+  if (settings.commitStatus === undefined) return undefined
+  if (services.statuses === undefined) {
+    io.warning('commit-status is true, but commit statuses cannot be posted from here.')
+    return undefined
+  }
+  const target = settings.commitStatus.target
+  const poster = services.statuses(target, { fetch: runtime.fetch, clock: runtime })
+  return new CommitStatusReporter(settings.commitStatus, poster, io, several)
+}
 
 /**
  * A status posted pending and not yet finished, as saved in the step state: if the main step is

@@ -5,8 +5,7 @@ import { processRuntime, type Runtime } from '../lib/runtime.ts'
 import { runMany } from '../runs/run-many.ts'
 import { runOne } from '../runs/run-one.ts'
 import type { RunOutcome, RunTarget, Stops } from '../runs/types.ts'
-import { githubStatuses } from '../github/statuses.ts'
-import { CommitStatusReporter } from './commit-status.ts'
+import { statusReporter, type StepServices } from './commit-status.ts'
 import { ACTION_NAME, Input, Output, State } from './constants.ts'
 import { coreIO, labelled, safeIO, type ActionIO } from './io.ts'
 import { RunLedger } from './ledger.ts'
@@ -18,6 +17,7 @@ import { readSettings, readToken, type Settings } from './settings.ts'
 import { readGitHubToken } from './status-settings.ts'
 
 export { processRuntime, type Runtime } from '../lib/runtime.ts'
+export type { StepServices } from './commit-status.ts'
 
 /**
  * The action's main step: trigger the runs (or follow one), wait for them, and report on every
@@ -27,7 +27,8 @@ export { processRuntime, type Runtime } from '../lib/runtime.ts'
 export async function run(
   runner: ActionIO = coreIO,
   runtime: Runtime = processRuntime,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  services: StepServices = {}
 ): Promise<void> {
   // Everything the step writes passes through here: text from Hex is made safe, secrets redacted.
   const io = safeIO(runner)
@@ -38,7 +39,7 @@ export async function run(
 
   let result: StepResult
   try {
-    result = await step(io, runtime, signal)
+    result = await step(io, runtime, signal, services)
   } catch (error) {
     result = failedStep(io, unexpected(error, io))
   }
@@ -56,7 +57,12 @@ export async function run(
 }
 
 /** What the step came to, on each of its paths. */
-async function step(io: ActionIO, runtime: Runtime, signal?: AbortSignal): Promise<StepResult> {
+async function step(
+  io: ActionIO,
+  runtime: Runtime,
+  signal: AbortSignal | undefined,
+  services: StepServices
+): Promise<StepResult> {
   const parsed = readSettings(io.getInput, runtime.env)
   if (!parsed.ok) {
     const count = parsed.errors.length
@@ -94,14 +100,7 @@ async function step(io: ActionIO, runtime: Runtime, signal?: AbortSignal): Promi
 
   const several = targets.length > 1
   const ledger = new RunLedger(io)
-  const statuses =
-    settings.commitStatus &&
-    new CommitStatusReporter(
-      settings.commitStatus,
-      githubStatuses(settings.commitStatus.target, { fetch: runtime.fetch, clock: runtime }),
-      io,
-      several
-    )
+  const statuses = statusReporter(settings, services, runtime, io, several)
   const plan = runPlan(settings)
   const reportOf = (outcome: RunOutcome) => toReport(outcome, settings)
   const start = async (target: RunTarget, stops: Stops): Promise<RunOutcome> => {

@@ -2,8 +2,8 @@ import type { HexSession } from '../hex/session.ts'
 import { isTerminalStatus } from '../hex/types.ts'
 import { processRuntime, type Runtime } from '../lib/runtime.ts'
 import { CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from '../runs/cancel.ts'
-import { githubStatuses, type StatusState } from '../github/statuses.ts'
-import { CommitStatusReporter, readOpenStatuses } from './commit-status.ts'
+import type { StatusState } from '../github/statuses.ts'
+import { readOpenStatuses, statusReporter, type StepServices } from './commit-status.ts'
 import { State } from './constants.ts'
 import { coreIO, safeIO, type ActionIO, type SafeIO } from './io.ts'
 import { readLedger, type LedgerEntry } from './ledger.ts'
@@ -20,12 +20,13 @@ import { summaryText } from './summary.ts'
  */
 export async function post(
   runner: ActionIO = coreIO,
-  runtime: Runtime = processRuntime
+  runtime: Runtime = processRuntime,
+  services: StepServices = {}
 ): Promise<void> {
   // As in the main step: text from Hex is made safe, secrets redacted.
   const io = safeIO(runner)
   try {
-    await cleanUpAll(io, runtime)
+    await cleanUpAll(io, runtime, services)
   } catch (error) {
     // A bug: a warning with its reason (the stack to debug only), and the job goes on.
     if (error instanceof Error && error.stack) io.debug(error.stack)
@@ -35,7 +36,7 @@ export async function post(
   }
 }
 
-async function cleanUpAll(io: SafeIO, runtime: Runtime): Promise<void> {
+async function cleanUpAll(io: SafeIO, runtime: Runtime, services: StepServices): Promise<void> {
   const left = readLedger(io.getState(State.Runs)).filter((e) => e.fate !== 'settled')
   const openStatuses = readOpenStatuses(io.getState(State.Statuses))
   if (left.length === 0 && openStatuses.length === 0) {
@@ -63,14 +64,9 @@ async function cleanUpAll(io: SafeIO, runtime: Runtime): Promise<void> {
     requestTimeoutMs: Math.min(settings.requestTimeoutMs, CANCEL_BUDGET_ON_SIGNAL_MS)
   })
   const results = await Promise.all(left.map((entry) => cleanUp(entry, settings, session, io)))
-  if (openStatuses.length > 0 && settings.commitStatus) {
+  const reporter = openStatuses.length > 0 && statusReporter(settings, services, runtime, io, false)
+  if (reporter) {
     const ends = new Map(left.map((entry, i) => [entry.runId, results[i]?.end]))
-    const reporter = new CommitStatusReporter(
-      settings.commitStatus,
-      githubStatuses(settings.commitStatus.target, { fetch: runtime.fetch, clock: runtime }),
-      io,
-      false
-    )
     await reporter.finishLeftOpen(openStatuses, (open) => statusAfterStop(ends.get(open.runId)))
   }
   const done = results.map((r) => r.line).filter((line) => line !== undefined)
