@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
-import { finalStatus } from '../src/action/commit-status.ts'
+import { finalStatus, readOpenStatuses } from '../src/action/commit-status.ts'
 import { readSettings } from '../src/action/settings.ts'
 import { commitOf } from '../src/github/commit.ts'
 import { DESCRIPTION_LIMIT, githubStatuses, STATUS_BUDGET_MS } from '../src/github/statuses.ts'
@@ -193,6 +193,26 @@ describe('the words of a final status', () => {
       assert.ok(status.description.length <= DESCRIPTION_LIMIT)
     }
   )
+})
+
+describe('the statuses a main step left open, read back by the post step', () => {
+  it('keeps what fits, drops what does not, and reads damaged state as none', () => {
+    const good = { context: 'hex/p', runId: 'r', final: { state: 'failure', description: 'x' } }
+    const state = JSON.stringify([
+      good,
+      { context: 'hex/q', runId: 'r2', targetUrl: 'https://app.hex.tech/x' },
+      { context: 'hex/bad-final', runId: 'r', final: { state: 'green', description: 'x' } },
+      { context: 3, runId: 'r' },
+      ['not', 'an', 'object'],
+      null
+    ])
+    assert.deepEqual(
+      readOpenStatuses(state).map((s) => s.context),
+      ['hex/p', 'hex/q']
+    )
+    for (const damaged of ['', '{not json', '{"context":"hex/p"}'])
+      assert.deepEqual(readOpenStatuses(damaged), [])
+  })
 })
 
 describe('the GitHub client', () => {

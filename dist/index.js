@@ -28379,8 +28379,10 @@ module.exports = {
 /* harmony export */ });
 /* unused harmony exports CommitStatusReporter, finalStatus */
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _lib_json_list_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4954);
 /* harmony import */ var _lib_safe_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(484);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(915);
+
 
 
 
@@ -28579,19 +28581,18 @@ function cancelWords(cancel) {
 }
 /** The statuses a main step left open; entries that do not parse are dropped. */
 function readOpenStatuses(text) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        return [];
-    }
-    if (!Array.isArray(parsed))
-        return [];
-    return parsed.filter((e) => typeof e === 'object' &&
-        e !== null &&
-        typeof e.context === 'string' &&
-        typeof e.runId === 'string');
+    const states = ['pending', 'success', 'failure', 'error'];
+    return (0,_lib_json_list_js__WEBPACK_IMPORTED_MODULE_3__/* .readList */ .L)(text, (e) => {
+        const final = e.final;
+        return (typeof e.context === 'string' &&
+            typeof e.runId === 'string' &&
+            (e.targetUrl === undefined || typeof e.targetUrl === 'string') &&
+            (final === undefined ||
+                (typeof final === 'object' &&
+                    final !== null &&
+                    states.includes(final.state) &&
+                    typeof final.description === 'string')));
+    });
 }
 
 
@@ -30962,7 +30963,9 @@ function isSafe(io) {
 /* harmony export */   S: () => (/* binding */ readLedger),
 /* harmony export */   z: () => (/* binding */ RunLedger)
 /* harmony export */ });
+/* harmony import */ var _lib_json_list_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4954);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
+
 
 /**
  * The runs of one step, saved to the step state on every change, so that a main step killed at
@@ -31003,18 +31006,7 @@ class RunLedger {
 }
 /** The ledger as the main step left it; entries that do not parse are dropped. */
 function readLedger(text) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        return [];
-    }
-    if (!Array.isArray(parsed))
-        return [];
-    return parsed.filter((e) => typeof e === 'object' &&
-        e !== null &&
-        typeof e.projectId === 'string' &&
+    return (0,_lib_json_list_js__WEBPACK_IMPORTED_MODULE_1__/* .readList */ .L)(text, (e) => typeof e.projectId === 'string' &&
         typeof e.runId === 'string' &&
         ['open', 'settled', 'cancel-wanted'].includes(e.fate));
 }
@@ -34088,6 +34080,36 @@ function formatDuration(ms) {
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 function isLoopbackHost(hostname) {
     return LOOPBACK_HOSTS.test(hostname);
+}
+
+
+/***/ }),
+
+/***/ 4954:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ readList)
+/* harmony export */ });
+/**
+ * The items of a JSON array of objects that pass `isItem`, as a step reads back the state an
+ * earlier step saved: text that does not parse, or is not an array, is an empty list, and items
+ * that do not fit are dropped, so a damaged state never stops the post step.
+ */
+function readList(text, isItem) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return [];
+    }
+    if (!Array.isArray(parsed))
+        return [];
+    return parsed.filter((item) => typeof item === 'object' &&
+        item !== null &&
+        !Array.isArray(item) &&
+        isItem(item));
 }
 
 

@@ -29848,6 +29848,7 @@ function safeText(text, secrets = []) {
 
 
 
+
 /** With commit-status on, what posts each run's status; the command line has none to give. */
 function statusReporter(settings, services, runtime, io, several) {
     if (settings.commitStatus === undefined)
@@ -30043,19 +30044,18 @@ function cancelWords(cancel) {
 }
 /** The statuses a main step left open; entries that do not parse are dropped. */
 function readOpenStatuses(text) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        return [];
-    }
-    if (!Array.isArray(parsed))
-        return [];
-    return parsed.filter((e) => typeof e === 'object' &&
-        e !== null &&
-        typeof e.context === 'string' &&
-        typeof e.runId === 'string');
+    const states = ['pending', 'success', 'failure', 'error'];
+    return readList(text, (e) => {
+        const final = e.final;
+        return (typeof e.context === 'string' &&
+            typeof e.runId === 'string' &&
+            (e.targetUrl === undefined || typeof e.targetUrl === 'string') &&
+            (final === undefined ||
+                (typeof final === 'object' &&
+                    final !== null &&
+                    states.includes(final.state) &&
+                    typeof final.description === 'string')));
+    });
 }
 
 ;// CONCATENATED MODULE: external "os"
@@ -33084,6 +33084,7 @@ function isSafe(io) {
 
 ;// CONCATENATED MODULE: ./src/action/ledger.ts
 
+
 /**
  * The runs of one step, saved to the step state on every change, so that a main step killed at
  * any moment leaves the post step an exact list of runs still to cancel.
@@ -33123,18 +33124,7 @@ class RunLedger {
 }
 /** The ledger as the main step left it; entries that do not parse are dropped. */
 function readLedger(text) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        return [];
-    }
-    if (!Array.isArray(parsed))
-        return [];
-    return parsed.filter((e) => typeof e === 'object' &&
-        e !== null &&
-        typeof e.projectId === 'string' &&
+    return readList(text, (e) => typeof e.projectId === 'string' &&
         typeof e.runId === 'string' &&
         ['open', 'settled', 'cancel-wanted'].includes(e.fate));
 }

@@ -5,6 +5,7 @@ import type {
   StatusState
 } from '../github/statuses.ts'
 import { formatDuration } from '../lib/duration.ts'
+import { readList } from '../lib/json-list.ts'
 import type { Runtime } from '../lib/runtime.ts'
 import { safeLine } from '../lib/safe-text.ts'
 import type { CancelOutcome, RunFacts, RunOutcome, RunTarget } from '../runs/types.ts'
@@ -256,18 +257,18 @@ function cancelWords(cancel: CancelOutcome): string {
 
 /** The statuses a main step left open; entries that do not parse are dropped. */
 export function readOpenStatuses(text: string): OpenStatus[] {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    return []
-  }
-  if (!Array.isArray(parsed)) return []
-  return parsed.filter(
-    (e): e is OpenStatus =>
-      typeof e === 'object' &&
-      e !== null &&
-      typeof (e as OpenStatus).context === 'string' &&
-      typeof (e as OpenStatus).runId === 'string'
-  )
+  const states: readonly unknown[] = ['pending', 'success', 'failure', 'error']
+  return readList<OpenStatus>(text, (e) => {
+    const final = e.final as { state?: unknown; description?: unknown } | undefined
+    return (
+      typeof e.context === 'string' &&
+      typeof e.runId === 'string' &&
+      (e.targetUrl === undefined || typeof e.targetUrl === 'string') &&
+      (final === undefined ||
+        (typeof final === 'object' &&
+          final !== null &&
+          states.includes(final.state) &&
+          typeof final.description === 'string'))
+    )
+  })
 }

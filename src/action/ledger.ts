@@ -1,3 +1,4 @@
+import { readList } from '../lib/json-list.ts'
 import type { RunOutcome } from '../runs/types.ts'
 import { State } from './constants.ts'
 import type { ActionIO } from './io.ts'
@@ -61,19 +62,11 @@ export class RunLedger {
 
 /** The ledger as the main step left it; entries that do not parse are dropped. */
 export function readLedger(text: string): LedgerEntry[] {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    return []
-  }
-  if (!Array.isArray(parsed)) return []
-  return parsed.filter(
-    (e): e is LedgerEntry =>
-      typeof e === 'object' &&
-      e !== null &&
-      typeof (e as LedgerEntry).projectId === 'string' &&
-      typeof (e as LedgerEntry).runId === 'string' &&
-      ['open', 'settled', 'cancel-wanted'].includes((e as LedgerEntry).fate)
+  return readList<LedgerEntry>(
+    text,
+    (e) =>
+      typeof e.projectId === 'string' &&
+      typeof e.runId === 'string' &&
+      ['open', 'settled', 'cancel-wanted'].includes(e.fate as string)
   )
 }
