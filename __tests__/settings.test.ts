@@ -35,6 +35,7 @@ describe('readSettings', () => {
       inputParams: {},
       timeoutMs: 3_600_000,
       pollIntervalMs: 5_000,
+      history: true,
       requestTimeoutMs: 30_000,
       apiBase: 'https://app.hex.tech/api/v1',
       wait: true,
