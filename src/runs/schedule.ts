@@ -39,7 +39,7 @@ export function blindSchedule(intervalMs: number): PollSchedule {
  */
 export const WINDOW_MARGIN_MS = 500
 /** The reads across a short window: about this many, so a tight window is read densely. */
-export const DENSE_READS = 4
+export const DENSE_READS = 3
 /** No two dense reads closer than this, nor further apart than that (a mean lag of half of it). */
 export const MIN_DENSE_GAP_MS = 500
 export const MAX_DENSE_GAP_MS = 1_500
