@@ -1,4 +1,5 @@
 import { HexApiError, HexError } from '../hex/errors.ts'
+import { RetriesExhaustedError } from '../hex/retry.ts'
 import type { HexSession } from '../hex/session.ts'
 import type { RunState } from '../hex/types.ts'
 
@@ -12,8 +13,6 @@ import type { RunState } from '../hex/types.ts'
 export const HISTORY_RUNS = 20
 /** Fewer completed runs than this predict nothing. */
 export const MIN_HISTORY_RUNS = 3
-/** The history read is an extra: its retries stop after this, and polling goes on without it. */
-export const HISTORY_BUDGET_MS = 5_000
 /** A duration further from the median than this many deviations is set aside (a cold cache). */
 const OUTLIER_DEVIATIONS = 3
 /** The median absolute deviation times this estimates a standard deviation. */
@@ -33,14 +32,15 @@ export interface RunHistory {
 export type HistoryRead = { kind: 'known'; history: RunHistory } | { kind: 'unknown'; why: string }
 
 /**
- * One read of the project's recent runs. Never throws: a history that cannot be read, or says too
- * little, is `unknown`, with the reason.
+ * One read of the project's recent runs. It is an extra, so it is never sent again: an answer that
+ * fails (or is late, the run over first) leaves the polling as it would be without it. Never
+ * throws: a history that cannot be read, or says too little, is `unknown`, with the reason.
  */
 export async function readHistory(session: HexSession, projectId: string): Promise<HistoryRead> {
-  const deadline = Math.min(session.deadline, session.clock.now() + HISTORY_BUDGET_MS)
   let runs: RunState[]
   try {
-    runs = await session.with({ deadline }).listRuns(projectId, {
+    // A deadline of now: one attempt, no retry.
+    runs = await session.with({ deadline: session.clock.now() }).listRuns(projectId, {
       limit: HISTORY_RUNS,
       trigger: 'API',
       status: 'COMPLETED'
@@ -99,6 +99,8 @@ function unreadable(error: unknown): string {
     return 'Hex refused to list the project\'s runs (403 Forbidden): the token may lack the "Read projects" scope'
   if (error instanceof HexApiError && error.status === 404)
     return "Hex found no list of the project's runs (404 Not Found)"
+  // One attempt: a retryable failure comes wrapped, with the attempt's own error inside.
+  if (error instanceof RetriesExhaustedError) return error.lastError.message
   if (error instanceof HexError) return error.message
   return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`
 }
