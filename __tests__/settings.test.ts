@@ -75,6 +75,13 @@ describe('readSettings', () => {
     assert.doesNotMatch(error ?? '', /hxtw_a/)
   })
 
+  it('reads history, and names it when it is not true or false', () => {
+    assert.equal(settings({ history: 'false' }).history, false)
+    assert.deepEqual(errors({ history: 'off' }), [
+      "Input 'history' must be true or false, got 'off'."
+    ])
+  })
+
   it('reads input params, booleans and durations', () => {
     const s = settings({
       'input-params': '{"region": "emea", "n": 3}',
