@@ -8,6 +8,10 @@
  * Both include three parallel runs in one step (0.5, 3 and 10 s, one action process), measured at
  * the same time as the single runs; the reference, which has no parallel mode, runs them one after
  * another (~20 s, which is what sets the length of --quick).
+ * A second table follows: polling simulated on a virtual clock (scripts/bench/polling.ts), with a
+ * project history of known spread and without, and several runs sharing a step's request budget
+ * (~10 s; ~4 s with --quick).
+ *   --polling                       the polling table only
  * It prints and asserts nothing about timing; it exits 1 when a run it started did not complete.
  */
 import { spawn } from 'node:child_process'
@@ -16,6 +20,7 @@ import { stripTypeScriptTypes } from 'node:module'
 import { arch, cpus, platform, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { pollingTable } from './bench/polling.ts'
 import { now } from '../test/fake-hex/clock.ts'
 import { FakeHex, type FakeRun, type RecordedRequest } from '../test/fake-hex/server.ts'
 import { readActionYml, ROOT } from '../test/runner/action-yml.ts'
@@ -674,9 +679,17 @@ async function cleanUp(): Promise<void> {
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, durations: { type: 'string' } }
+    options: {
+      quick: { type: 'boolean', default: false },
+      durations: { type: 'string' },
+      polling: { type: 'boolean', default: false }
+    }
   })
   const quick = values.quick === true
+  if (values.polling === true) {
+    console.log(await pollingTable(quick))
+    return 0
+  }
   const rounds = quick ? 5 : 15
   // 10 and 60 s end on the fixed-5 s reference's ticks, its best case; 12.5 and 62.5 s fall between
   // them, its worst. Both are shown, so neither poller is flattered.
@@ -733,6 +746,8 @@ async function main(): Promise<number> {
     `Machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version} (${platform()} ${arch()})\n`
   )
   console.log(renderTable(rounds, startup, runs, durationsS, parallel))
+  log('Polling, simulated …')
+  console.log(`\n${await pollingTable(quick)}`)
   log(`\nWall time: ${((now() - wallStart) / 1000).toFixed(1)} s`)
   return 0
 }
