@@ -776,7 +776,7 @@ describe('fake Hex: rate limit', () => {
     assert.equal(answers[0]?.headers.get('retry-after'), null)
     // Sent 3 s into the window: 57 s left.
     assert.equal(answers[3]?.headers.get('retry-after'), '57')
-    assert.equal((await jsonOf(answers[3] as Response)).code, 'TOO_MANY_REQUESTS')
+    assert.equal((await jsonOf(answers[3])).code, 'TOO_MANY_REQUESTS')
     // Another token has a window of its own; the first one's opens again after 60 s.
     assert.equal((await call(fake, `/projects/${P1}/runs`, { token: READ_TOKEN })).status, 200)
     now += 57_000

@@ -334,7 +334,7 @@ describe('historySchedule', () => {
 
   it('starts from the history once it arrives, blind until then', () => {
     const history = usual(20_000, 0.1)
-    let known: RunHistory | undefined
+    let known: RunHistory | undefined = undefined
     const schedule = historySchedule(blindSchedule(5_000), () => known)
     const running: RunState = { projectId: 'p', runId: 'r', status: 'RUNNING' }
     assert.equal(schedule.delayMs(5, 7_750, running), 5_000)

@@ -40,7 +40,7 @@ describe('progressLogger', () => {
 
   it('ends the lines of a run still going with what its history says', () => {
     const lines: string[] = []
-    let eta: string | undefined
+    let eta: string | undefined = undefined
     const log = progressLogger({ info: (m) => lines.push(m), warning: () => {} }, 60_000, () => eta)
     const see = (status: string, elapsedMs: number, changed: boolean) =>
       log({ projectId: 'p', runId: 'r', status }, { elapsedMs, changed })

@@ -315,7 +315,7 @@ describe('a stop that cuts the start short', () => {
     const tracked = clock.track(globalThis.fetch)
     // The history read never answers, and (untracked) does not hold the virtual clock.
     const fetch: typeof globalThis.fetch = (input, init) =>
-      /\/runs\?/.test(String(input))
+      /\/runs\?/.test(input instanceof Request ? input.url : input.toString())
         ? new Promise((_, reject) =>
             init?.signal?.addEventListener('abort', () => {
               abandoned = true
