@@ -145,6 +145,12 @@ describe('no history to poll from', () => {
     return blind
   }
 
+  /** An answer listing five runs with these fields. */
+  const fiveRuns = (fields: Record<string, unknown>): FaultAction => ({
+    kind: 'respond',
+    status: 200,
+    body: { runs: Array.from({ length: 5 }, () => ({ runId: randomUUID(), ...fields })) }
+  })
   const otherRun = {
     projectId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
     runId: '9e0f1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b',
@@ -200,34 +206,12 @@ describe('no history to poll from', () => {
     {
       name: 'the runs have no duration',
       why: /the project has 0 completed API-triggered runs with a duration/,
-      fault: {
-        kind: 'respond',
-        status: 200,
-        body: {
-          runs: Array.from({ length: 5 }, () => ({
-            runId: randomUUID(),
-            status: 'COMPLETED',
-            startTime: null,
-            endTime: null,
-            elapsedTime: null
-          }))
-        }
-      }
+      fault: fiveRuns({ status: 'COMPLETED', startTime: null, endTime: null, elapsedTime: null })
     },
     {
       name: 'Hex ignores the status filter and lists runs that did not complete',
       why: /the project has 0 completed API-triggered runs/,
-      fault: {
-        kind: 'respond',
-        status: 200,
-        body: {
-          runs: Array.from({ length: 5 }, () => ({
-            runId: randomUUID(),
-            status: 'ERRORED',
-            elapsedTime: 20_000
-          }))
-        }
-      }
+      fault: fiveRuns({ status: 'ERRORED', elapsedTime: 20_000 })
     }
   ]
 
