@@ -32037,15 +32037,17 @@ class OneRun {
         const stop = new AbortController();
         const signal = this.signal ? AbortSignal.any([this.signal, stop.signal]) : stop.signal;
         const done = readHistory(this.session.with({ signal }), this.target.projectId).then((read) => {
-            // The run ended first: what the history says no longer matters.
+            if (read.kind === 'known') {
+                this.history = read.history;
+                run.usualMs = read.history.usualMs;
+            }
+            // The run ended first: the usual duration is still worth reporting, the rest is not.
             if (stop.signal.aborted)
                 return;
             if (read.kind === 'unknown') {
                 this.emit({ type: 'no-history', why: read.why });
                 return;
             }
-            this.history = read.history;
-            run.usualMs = read.history.usualMs;
             this.emit({
                 type: 'history',
                 history: read.history,
