@@ -2,15 +2,15 @@
  * npm run bench: measures the bundled action (dist/index.js) against the stand-in Hex API, side by
  * side with a reference client that polls at a fixed 5 s (scripts/bench/reference-client.ts), and
  * prints one Markdown table for the README:
- *   node scripts/bench.ts           15 start-up samples; runs of 0.5, 10, 12.5, 60 and 62.5 s (~75 s)
- *   node scripts/bench.ts --quick   5 start-up samples; runs of 0.5 s and 3 s (~25 s)
+ *   node scripts/bench.ts           15 start-up samples; runs of 0.5, 10, 12.5, 60 and 62.5 s (~90 s)
+ *   node scripts/bench.ts --quick   5 start-up samples; runs of 0.5 s and 3 s (~40 s)
  *   --durations 0.5,12.5,62.5       other run lengths in seconds (with or without --quick)
  * Both include three parallel runs in one step (0.5, 3 and 10 s, one action process), measured at
  * the same time as the single runs; the reference, which has no parallel mode, runs them one after
- * another (~20 s, which is what sets the length of --quick).
+ * another (~30 s, which is what sets the length of --quick).
  * A second table follows: polling simulated on a virtual clock (scripts/bench/polling.ts), with a
  * project history of known spread and without, and several runs sharing a step's request budget
- * (~10 s; ~4 s with --quick).
+ * (~15 s; ~5 s with --quick).
  *   --polling                       the polling table only
  * It prints and asserts nothing about timing; it exits 1 when a run it started did not complete.
  */
