@@ -64,7 +64,16 @@ describe('a run that completes', () => {
     assert.equal(result.exitCode, 0, result.log)
 
     const sent = requestsFor(fake, projectId)
-    const [trigger, ...polls] = sent
+    const [trigger, ...reads] = sent
+    // One read of the project's history, right after the trigger; the rest read the run.
+    const [history, ...more] = reads.filter((r) => r.path.endsWith('/runs'))
+    assert.deepEqual(history?.query, {
+      limit: '20',
+      runTriggerFilter: 'API',
+      statusFilter: 'COMPLETED'
+    })
+    assert.equal(more.length, 0, 'one history read')
+    const polls = reads.filter((r) => r !== history)
     assert.equal(trigger?.method, 'POST')
     assert.equal(trigger?.path, `/api/v1/projects/${projectId}/runs`)
     assert.equal(trigger?.headers.authorization, `Bearer ${RUN_TOKEN}`)

@@ -288,14 +288,16 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
       ),
       result.stdout
     )
-    // A debug line for each request: the trigger and every status read.
+    // A debug line for each request: the trigger, the history read and every status read.
     const [run] = hex.runs(projectId)
     assert.ok(run)
     assert.match(result.stdout, new RegExp(`^POST ${runs} -> 201 in \\d+ms$`, 'm'))
+    assert.match(result.stdout, new RegExp(`^GET ${runs}\\?limit=20&\\S+ -> 200 in \\d+ms$`, 'm'))
     const reads = result.stdout.match(new RegExp(`^GET ${runs}/${run.id} -> 200 in \\d+ms$`, 'gm'))
     assert.equal(
       reads?.length,
-      requestsFor(hex, projectId).filter((r) => r.method === 'GET').length,
+      requestsFor(hex, projectId).filter((r) => r.method === 'GET' && r.path.includes(run.id))
+        .length,
       result.stdout
     )
     assert.ok(!result.stdout.includes(RUN_TOKEN))

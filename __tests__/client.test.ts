@@ -10,6 +10,7 @@ import {
   HexRedirectError,
   HexResponseError
 } from '../src/hex/errors.ts'
+import { readRateLimit, type RateLimitNotice } from '../src/hex/rate-limit.ts'
 import { FakeHex } from '../test/fake-hex/server.ts'
 import { addProject, RUN_TOKEN } from './helpers/e2e.ts'
 
@@ -76,6 +77,57 @@ describe('HexClient against the stand-in server', () => {
     assert.equal(error.status, 429)
     assert.equal(error.retryAfterMs, 7_000)
     assert.match(error.message, /Hex answered 429 Too Many Requests .*Hex said: Too Many Requests/)
+  })
+
+  it("lists a project's runs with the status and trigger filters, newest first", async () => {
+    const projectId = addProject(fake, {
+      history: [{ ms: 1_000 }, { ms: 2_000, status: 'ERRORED' }, { ms: 3_000 }]
+    })
+    const runs = await client.listRuns(projectId, {
+      limit: 20,
+      trigger: 'API',
+      status: 'COMPLETED'
+    })
+    assert.deepEqual(
+      runs.map((r) => [r.status, r.elapsedMs]),
+      [
+        ['COMPLETED', 3_000],
+        ['COMPLETED', 1_000]
+      ]
+    )
+    const sent = fake.requests.filter((r) => r.path === `/api/v1/projects/${projectId}/runs`)
+    assert.deepEqual(sent[0]?.query, {
+      limit: '20',
+      runTriggerFilter: 'API',
+      statusFilter: 'COMPLETED'
+    })
+  })
+
+  it('tells what each answer says of the rate limit', async () => {
+    const limited = await FakeHex.start({ rateLimit: { perMinute: 1, headers: true } })
+    try {
+      const notices: RateLimitNotice[] = []
+      const c = new HexClient({
+        apiBase: limited.apiBase,
+        token: RUN_TOKEN,
+        onRateLimit: (n) => notices.push(n)
+      })
+      const projectId = addProject(limited)
+      await c.listRuns(projectId, { limit: 1 })
+      const error = await c.listRuns(projectId, { limit: 1 }).catch((e: unknown) => e)
+      assert.ok(error instanceof HexApiError && error.status === 429)
+      assert.deepEqual(
+        notices.map((n) => [n.operation, n.remaining, n.limited !== undefined]),
+        [
+          ['list', 0, false],
+          ['list', 0, true]
+        ]
+      )
+      assert.ok((notices[1]?.limited?.retryAfterMs ?? 0) > 0)
+      assert.ok((notices[0]?.resetInMs ?? -1) >= 0)
+    } finally {
+      await limited.close()
+    }
   })
 
   it('refuses a malformed body or an HTML page on a success status', async () => {
@@ -172,5 +224,43 @@ describe('parseRetryAfter', () => {
     assert.equal(parseRetryAfter('Sun, 29 Nov 2026 11:00:00 GMT', now), 0)
     assert.equal(parseRetryAfter('soon', now), undefined)
     assert.equal(parseRetryAfter(null, now), undefined)
+  })
+})
+
+describe('readRateLimit', () => {
+  const now = Date.UTC(2026, 10, 29, 12, 0, 0)
+  const read = (headers: Record<string, string>, status = 200, retryAfterMs?: number) =>
+    readRateLimit('status', status, new Headers(headers), retryAfterMs, now)
+
+  it('reads the remaining count and the reset, as seconds from now or as a time', () => {
+    assert.deepEqual(read({ 'X-RateLimit-Remaining': '12', 'X-RateLimit-Reset': '30' }), {
+      operation: 'status',
+      remaining: 12,
+      resetInMs: 30_000
+    })
+    const at = String((now + 45_000) / 1000)
+    assert.equal(read({ 'x-ratelimit-reset': at })?.resetInMs, 45_000)
+    assert.deepEqual(read({ 'RateLimit-Remaining': '0', 'RateLimit-Reset': '5' }), {
+      operation: 'status',
+      remaining: 0,
+      resetInMs: 5_000
+    })
+  })
+
+  it('says nothing for an answer without them, and ignores what does not read', () => {
+    assert.equal(read({}), undefined)
+    assert.equal(read({ 'x-ratelimit-remaining': 'many', 'x-ratelimit-reset': '-1' }), undefined)
+    // A reset in the past, or more than a day away, is not believed.
+    assert.equal(read({ 'x-ratelimit-reset': String((now - 5_000) / 1000) }), undefined)
+    assert.equal(read({ 'x-ratelimit-reset': String(2 * 24 * 3600) }), undefined)
+    assert.equal(read({ 'ratelimit-remaining': '30;w=60' }), undefined)
+  })
+
+  it('marks a 429, with or without its Retry-After', () => {
+    assert.deepEqual(read({}, 429, 7_000), {
+      operation: 'status',
+      limited: { retryAfterMs: 7_000 }
+    })
+    assert.deepEqual(read({}, 429)?.limited, { retryAfterMs: undefined })
   })
 })

@@ -232,10 +232,14 @@ describe("(b) the action's requests fit the contract (Prism mock, request valida
         assert.equal(result.exitCode, 0, result.log)
         assert.deepEqual(errorAnnotations(result), [])
         assertAccepted(sent, projectId)
-        const [trigger, ...polls] = sent
+        const [trigger, ...reads] = sent
         assert.equal(trigger?.method, 'POST')
         assert.equal(trigger?.path, `${SERVER_PATH}/v1/projects/${projectId}/runs`)
         assert.deepEqual(trigger?.body, variation.body)
+        // The project's history, read once (GetProjectRuns); then the run's status.
+        const runsPath = `${SERVER_PATH}/v1/projects/${projectId}/runs`
+        assert.equal(reads.filter((r) => r.method === 'GET' && r.path === runsPath).length, 1)
+        const polls = reads.filter((r) => r.path !== runsPath)
         assert.ok(polls.length >= 1, 'no status request')
         for (const poll of polls) {
           assert.equal(poll.method, 'GET')

@@ -43,9 +43,13 @@ function run(
 const methods = (projectId: string, method: string) =>
   requestsFor(fake, projectId).filter((r) => r.method === method)
 
+/** The run's status reads (not the read of the project's history). */
+const statusReads = (projectId: string) =>
+  methods(projectId, 'GET').filter((r) => r.path.startsWith(`/api/v1/projects/${projectId}/runs/`))
+
 /** For `onSpawn`: sends the step `signal` once the run has been polled `reads` times. */
 function whenPolled(projectId: string, signal: NodeJS.Signals, reads = 1) {
-  return signalWhen(() => methods(projectId, 'GET').length >= reads, 'the run to be polled', signal)
+  return signalWhen(() => statusReads(projectId).length >= reads, 'the run to be polled', signal)
 }
 
 /** The runs the main step left in its state for the post step. */
@@ -203,7 +207,7 @@ describe('the post step after a main step killed outright (SIGKILL)', () => {
       {},
       {
         onSpawn: signalWhen(
-          () => ids.every((id) => methods(id, 'GET').length >= 1),
+          () => ids.every((id) => statusReads(id).length >= 1),
           'all three runs to be polled',
           'SIGKILL'
         )

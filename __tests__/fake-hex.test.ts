@@ -690,3 +690,105 @@ describe('fake Hex: request log', () => {
     assert.ok(!ids.has(null))
   })
 })
+
+describe('fake Hex: a project with a history', () => {
+  it('lists its past runs, newest first, ended before it was added, with their durations', async () => {
+    const now = Date.UTC(2026, 10, 29, 12, 0, 0)
+    const fake = await start({
+      now: () => now,
+      projects: [
+        project(P1, {
+          history: [
+            { ms: 10_000 },
+            { ms: 20_000, status: 'ERRORED' },
+            { ms: 30_000, trigger: 'SCHEDULED' },
+            { ms: 40_000 }
+          ]
+        })
+      ]
+    })
+    const all = await jsonOf(await call(fake, `/projects/${P1}/runs`))
+    const runs = all.runs as Array<Record<string, unknown>>
+    assert.deepEqual(
+      runs.map((r) => [r.elapsedTime, r.status, r.runTrigger]),
+      [
+        [40_000, 'COMPLETED', 'API'],
+        [30_000, 'COMPLETED', 'SCHEDULED'],
+        [20_000, 'ERRORED', 'API'],
+        [10_000, 'COMPLETED', 'API']
+      ]
+    )
+    // The newest ended an hour before the project was added, each earlier one an hour before.
+    assert.equal(runs[0]?.endTime, new Date(now - 3_600_000).toISOString())
+    assert.equal(runs[0]?.startTime, new Date(now - 3_600_000 - 40_000).toISOString())
+    assert.equal(runs[3]?.endTime, new Date(now - 4 * 3_600_000).toISOString())
+
+    const query = `/projects/${P1}/runs?runTriggerFilter=API&statusFilter=COMPLETED`
+    const filtered = await jsonOf(await call(fake, query))
+    assert.deepEqual(
+      (filtered.runs as Array<Record<string, unknown>>).map((r) => r.elapsedTime),
+      [40_000, 10_000]
+    )
+
+    // A run started now comes first; the past ones are marked as such.
+    const runId = await trigger(fake, P1)
+    const listed = await jsonOf(await call(fake, `/projects/${P1}/runs?limit=2`))
+    assert.equal((listed.runs as Array<Record<string, unknown>>)[0]?.runId, runId)
+    assert.deepEqual(
+      fake.runs(P1).map((r) => r.past),
+      [true, true, true, true, false]
+    )
+    // Replacing the project replaces its history, and keeps the run started since.
+    fake.addProject(project(P1, { history: [{ ms: 5_000 }] }))
+    assert.deepEqual(
+      fake.runs(P1).map((r) => (r.past ? 'past' : r.id)),
+      ['past', runId]
+    )
+  })
+})
+
+describe('fake Hex: rate limit', () => {
+  it('answers 429 past the limit until its window ends, with Retry-After and X-RateLimit-*', async () => {
+    let now = Date.UTC(2026, 10, 29, 12, 0, 0)
+    const fake = await start({
+      now: () => now,
+      projects: [project(P1, { lifecycle: [{ status: 'RUNNING' }] })],
+      rateLimit: { perMinute: 3, headers: true }
+    })
+    // RunProject counts against a limit of its own, not this one.
+    const runId = await trigger(fake, P1)
+    const answers: Response[] = []
+    for (let i = 0; i < 4; i++) {
+      answers.push(await call(fake, `/projects/${P1}/runs/${runId}`))
+      now += 1_000
+    }
+    assert.deepEqual(
+      answers.map((r) => r.status),
+      [200, 200, 200, 429]
+    )
+    assert.deepEqual(
+      answers.map((r) => r.headers.get('x-ratelimit-remaining')),
+      ['2', '1', '0', '0']
+    )
+    const reset = String(Math.ceil((Date.UTC(2026, 10, 29, 12, 0, 0) + 60_000) / 1000))
+    assert.equal(answers[0]?.headers.get('x-ratelimit-reset'), reset)
+    assert.equal(answers[0]?.headers.get('x-ratelimit-limit'), '3')
+    assert.equal(answers[0]?.headers.get('retry-after'), null)
+    // Sent 3 s into the window: 57 s left.
+    assert.equal(answers[3]?.headers.get('retry-after'), '57')
+    assert.equal((await jsonOf(answers[3])).code, 'TOO_MANY_REQUESTS')
+    // Another token has a window of its own; the first one's opens again after 60 s.
+    assert.equal((await call(fake, `/projects/${P1}/runs`, { token: READ_TOKEN })).status, 200)
+    now += 57_000
+    assert.equal((await call(fake, `/projects/${P1}/runs/${runId}`)).status, 200)
+  })
+
+  it('sends no X-RateLimit-* headers unless asked', async () => {
+    const fake = await start({ projects: [project(P1)], rateLimit: { perMinute: 1 } })
+    const first = await call(fake, `/projects/${P1}/runs`)
+    const second = await call(fake, `/projects/${P1}/runs`)
+    assert.equal(first.headers.get('x-ratelimit-remaining'), null)
+    assert.deepEqual([first.status, second.status], [200, 429])
+    assert.match(second.headers.get('retry-after') ?? '', /^\d+$/)
+  })
+})

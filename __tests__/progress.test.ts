@@ -37,4 +37,23 @@ describe('progressLogger', () => {
     assert.equal(warnings.length, 1)
     assert.match(warnings[0] ?? '', /'QUEUED'.*treated as not finished/)
   })
+
+  it('ends the lines of a run still going with what its history says', () => {
+    const lines: string[] = []
+    let eta: string | undefined = undefined
+    const log = progressLogger({ info: (m) => lines.push(m), warning: () => {} }, 60_000, () => eta)
+    const see = (status: string, elapsedMs: number, changed: boolean) =>
+      log({ projectId: 'p', runId: 'r', status }, { elapsedMs, changed })
+    see('PENDING', 0, true)
+    eta = 'usually 4m 10s; expected about 12:04:10 UTC'
+    see('RUNNING', 2_000, true)
+    see('RUNNING', 62_000, false)
+    see('COMPLETED', 250_000, true)
+    assert.deepEqual(lines, [
+      'Run is PENDING (0ms since the trigger)',
+      'Run is RUNNING (2.0s since the trigger; usually 4m 10s; expected about 12:04:10 UTC)',
+      'Still RUNNING after 1m 2s (usually 4m 10s; expected about 12:04:10 UTC)',
+      'Run is COMPLETED (4m 10s since the trigger)'
+    ])
+  })
 })

@@ -57,6 +57,8 @@ async function go(
     token?: string
     /** Stops the run as a workflow cancel would, right after this event. */
     stopOn?: (event: RunEvent) => boolean
+    /** In place of the stand-in's fetch (on the virtual clock). */
+    fetch?: typeof fetch
   } = {}
 ): Promise<{ outcome: RunOutcome; events: RunEvent[] }> {
   const events: RunEvent[] = []
@@ -65,7 +67,7 @@ async function go(
     client: new HexClient({
       apiBase: fake.apiBase,
       token: options.token ?? RUN_TOKEN,
-      fetch: clock.track(globalThis.fetch),
+      fetch: options.fetch ?? clock.track(globalThis.fetch),
       now: clock.now
     }),
     clock,
@@ -282,5 +284,48 @@ describe('a stop that cuts the start short', () => {
       fake.requests.filter((r) => r.method === 'DELETE' && r.path.includes(projectId)).length,
       0
     )
+  })
+
+  it("reads the project's history after the trigger and says what it found", async () => {
+    const projectId = project({
+      lifecycle: [{ status: 'RUNNING', ms: 9_000 }, { status: 'COMPLETED' }],
+      history: [{ ms: 8_000 }, { ms: 10_000 }, { ms: 12_000 }]
+    })
+    const { outcome, events } = await go({ projectId }, { plan: { history: true } })
+    assert.ok(outcome.kind === 'ended')
+    assert.equal(outcome.run.usualMs, 10_000)
+    const told = events.find((e) => e.type === 'history')
+    const started = events.find((e) => e.type === 'started')
+    assert.ok(told?.type === 'history' && started?.type === 'started')
+    assert.deepEqual(told.history, {
+      runs: 3,
+      usualMs: 10_000,
+      shortestMs: 8_000,
+      longestMs: 12_000
+    })
+    assert.equal(told.expectedEndAt, Date.parse(started.run.startedAt) + 10_000)
+    assert.ok(events.indexOf(started) < events.indexOf(told), 'after the trigger was answered')
+  })
+
+  it('abandons a history read still going when the run ends, and says nothing of it', async () => {
+    const projectId = project({
+      lifecycle: [{ status: 'RUNNING', ms: 2_000 }, { status: 'COMPLETED' }]
+    })
+    let abandoned = false
+    const tracked = clock.track(globalThis.fetch)
+    // The history read never answers, and (untracked) does not hold the virtual clock.
+    const fetch: typeof globalThis.fetch = (input, init) =>
+      /\/runs\?/.test(input instanceof Request ? input.url : input.toString())
+        ? new Promise((_, reject) =>
+            init?.signal?.addEventListener('abort', () => {
+              abandoned = true
+              reject(new DOMException('aborted', 'AbortError'))
+            })
+          )
+        : tracked(input, init)
+    const { outcome, events } = await go({ projectId }, { plan: { history: true }, fetch })
+    assert.equal(outcome.kind, 'ended')
+    assert.ok(abandoned, 'the history read was abandoned')
+    assert.deepEqual(types(events), ['sending', 'started', 'state'])
   })
 })

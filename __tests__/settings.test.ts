@@ -36,6 +36,7 @@ describe('readSettings', () => {
       inputParams: {},
       timeoutMs: 3_600_000,
       pollIntervalMs: 5_000,
+      history: true,
       requestTimeoutMs: 30_000,
       apiBase: 'https://app.hex.tech/api/v1',
       wait: true,
@@ -73,6 +74,13 @@ describe('readSettings', () => {
     const [error] = errors({ 'api-token': 'hxtw_a b' })
     assert.match(error ?? '', /white space/)
     assert.doesNotMatch(error ?? '', /hxtw_a/)
+  })
+
+  it('reads history, and names it when it is not true or false', () => {
+    assert.equal(settings({ history: 'false' }).history, false)
+    assert.deepEqual(errors({ history: 'off' }), [
+      "Input 'history' must be true or false, got 'off'."
+    ])
   })
 
   it('reads input params, booleans and durations', () => {

@@ -50,6 +50,7 @@ interface RunsEntry {
   runUrl: string | null
   status: string
   elapsedSeconds: number | null
+  usualSeconds: number | null
 }
 
 let fake: FakeHex
@@ -109,12 +110,17 @@ describe('several projects in one step', () => {
     const result = await runMany(ids)
     assert.equal(result.exitCode, 1, result.log)
 
-    // What reached Hex: one trigger per project, status reads of that run only, no cancel.
+    // What reached Hex: one trigger per project, one read of its history, status reads of that
+    // run only, no cancel.
     for (const id of ids) {
       assert.equal(methods(id, 'POST').length, 1, `one POST for ${id}`)
       assert.equal(methods(id, 'DELETE').length, 0, `no DELETE for ${id}`)
       const { id: runId } = onlyRun(id)
-      for (const get of methods(id, 'GET')) assert.equal(get.path, runPath(id, runId))
+      const gets = methods(id, 'GET')
+      const history = gets.filter((get) => get.path === `/api/v1/projects/${id}/runs`)
+      assert.equal(history.length, 1, `one history read for ${id}`)
+      for (const get of gets.filter((g) => !history.includes(g)))
+        assert.equal(get.path, runPath(id, runId))
     }
     assert.equal(onlyRun(first).status, 'COMPLETED')
     assert.equal(onlyRun(failing).status, 'ERRORED')
@@ -133,8 +139,11 @@ describe('several projects in one step', () => {
         'projectId',
         'runId',
         'runUrl',
-        'status'
+        'status',
+        'usualSeconds'
       ])
+      // The stand-in's projects have no history here.
+      assert.equal(entry.usualSeconds, null)
       assert.equal(entry.runId, record.id)
       assert.match(entry.runUrl ?? '', new RegExp(`${entry.projectId}.*${record.id}`))
       assert.equal(typeof entry.elapsedSeconds, 'number')

@@ -178,4 +178,13 @@ describe('the job summary as GitHub renders it', () => {
     assert.equal(visible(blockquotes(html)[0] ?? ''), message)
     assert.doesNotMatch(blockquotes(html)[0] ?? '', /<(strong|em|code)>/)
   })
+
+  it("shows the usual duration beside the run's, and makes a run over twice the usual stand out", () => {
+    const duration = (report: RunReport) =>
+      rows(render(report)).find(([k]) => k === 'Duration')?.[1]
+    assert.equal(duration({ ...SAMPLES.completed, usualMs: 60_000 }), '1m 5s (usually 1m 0s)')
+    const slow = render({ ...SAMPLES.completed, usualMs: 20_000 })
+    assert.equal(duration({ ...SAMPLES.completed, usualMs: 20_000 }), '⚠️ 1m 5s (usually 20.0s)')
+    assert.match(slow, /<strong>1m 5s<\/strong>/)
+  })
 })

@@ -95,6 +95,7 @@ describe('reportOutputs', () => {
       'status-url': 'https://app.hex.tech/api/v1/projects/5a85/runs/run-1',
       status: 'COMPLETED',
       'elapsed-seconds': '65',
+      'usual-seconds': '',
       'started-at': '2026-11-29T12:00:00.000Z',
       'ended-at': '2026-11-29T12:01:05.000Z',
       'trace-id': 'trace-1',
@@ -105,7 +106,8 @@ describe('reportOutputs', () => {
           runId: 'run-1',
           runUrl: 'https://app.hex.tech/acme/app/5a85/latest?runId=run-1',
           status: 'COMPLETED',
-          elapsedSeconds: 65
+          elapsedSeconds: 65,
+          usualSeconds: null
         }
       ])
     })
@@ -116,7 +118,7 @@ describe('reportOutputs', () => {
       inputParams: {},
       notes: []
     })
-    assert.equal(Object.keys(empty).length, 10)
+    assert.equal(Object.keys(empty).length, 11)
     assert.equal(empty.status, 'ERROR')
     assert.equal(empty['run-id'], '')
   })

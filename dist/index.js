@@ -28623,6 +28623,7 @@ const Input = {
     InputParams: 'input-params',
     Timeout: 'timeout',
     PollInterval: 'poll-interval',
+    History: 'history',
     RequestTimeout: 'request-timeout',
     ApiUrl: 'api-url',
     Wait: 'wait',
@@ -28647,6 +28648,7 @@ const Output = {
     StatusUrl: 'status-url',
     Status: 'status',
     ElapsedSeconds: 'elapsed-seconds',
+    UsualSeconds: 'usual-seconds',
     StartedAt: 'started-at',
     EndedAt: 'ended-at',
     TraceId: 'trace-id',
@@ -28663,6 +28665,7 @@ const Defaults = {
     [Input.InputParams]: '{}',
     [Input.Timeout]: '1h',
     [Input.PollInterval]: '5s',
+    [Input.History]: 'true',
     [Input.RequestTimeout]: '30s',
     [Input.ApiUrl]: 'https://app.hex.tech/api/v1',
     [Input.Wait]: 'true',
@@ -31014,7 +31017,7 @@ function readLedger(text) {
 
 /***/ }),
 
-/***/ 3869:
+/***/ 8466:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31027,8 +31030,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/hex/errors.ts
 var errors = __nccwpck_require__(5282);
-// EXTERNAL MODULE: ./src/hex/client.ts
-var client = __nccwpck_require__(6562);
+// EXTERNAL MODULE: ./src/hex/client.ts + 1 modules
+var client = __nccwpck_require__(5683);
 ;// CONCATENATED MODULE: ./src/hex/projects.ts
 
 
@@ -31106,6 +31109,8 @@ function describe(p) {
 
 // EXTERNAL MODULE: ./src/lib/runtime.ts + 1 modules
 var lib_runtime = __nccwpck_require__(9231);
+// EXTERNAL MODULE: ./src/runs/budget.ts
+var budget = __nccwpck_require__(3009);
 ;// CONCATENATED MODULE: ./src/runs/run-many.ts
 /**
  * Several projects: at most maxParallel runs go at once, the next starting as one ends. Outcomes
@@ -31141,6 +31146,100 @@ var retry = __nccwpck_require__(543);
 var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/runs/cancel.ts
 var runs_cancel = __nccwpck_require__(8378);
+;// CONCATENATED MODULE: ./src/runs/history.ts
+
+
+/**
+ * How many of the project's latest runs are read: recent enough to be the project as it is now
+ * (its data grows, its code changes), enough for a spread. Only completed runs: one that errored
+ * or was cancelled stopped part-way, and says nothing of how long a whole run takes. Only
+ * API-triggered runs: the runs this action and other CI start, with the same kind of request;
+ * scheduled runs and app refreshes may run with other inputs and other caching.
+ */
+const HISTORY_RUNS = 20;
+/** Fewer completed runs than this predict nothing. */
+const MIN_HISTORY_RUNS = 3;
+/** A duration further from the median than this many deviations is set aside (a cold cache). */
+const OUTLIER_DEVIATIONS = 3;
+/** The median absolute deviation times this estimates a standard deviation. */
+const MAD_SCALE = 1.4826;
+/**
+ * One read of the project's recent runs. It is an extra, so it is never sent again: an answer that
+ * fails (or is late, the run over first) leaves the polling as it would be without it. Never
+ * throws: a history that cannot be read, or says too little, is `unknown`, with the reason.
+ */
+async function readHistory(session, projectId) {
+    let runs;
+    try {
+        // A deadline of now: one attempt, no retry.
+        runs = await session.with({ deadline: session.clock.now() }).listRuns(projectId, {
+            limit: HISTORY_RUNS,
+            trigger: 'API',
+            status: 'COMPLETED'
+        });
+    }
+    catch (error) {
+        return { kind: 'unknown', why: unreadable(error) };
+    }
+    // Hex filters on status, and is checked: a run that did not complete is no measure.
+    const durations = runs
+        .filter((run) => run.status === 'COMPLETED')
+        .map(durationOf)
+        .filter((ms) => ms !== undefined);
+    return summarize(durations);
+}
+/** A run's duration: Hex's own count, else from its start and end times. */
+function durationOf(run) {
+    if (run.elapsedMs !== undefined && run.elapsedMs > 0)
+        return run.elapsedMs;
+    if (run.startTime === undefined || run.endTime === undefined)
+        return undefined;
+    const ms = Date.parse(run.endTime) - Date.parse(run.startTime);
+    return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+/** The usual duration and the spread of `durations`, or why they predict nothing. */
+function summarize(durations) {
+    if (durations.length < MIN_HISTORY_RUNS)
+        return {
+            kind: 'unknown',
+            why: `the project has ${durations.length} completed API-triggered run${durations.length === 1 ? '' : 's'} with a duration, and ${MIN_HISTORY_RUNS} are needed`
+        };
+    const usualMs = median(durations);
+    const deviation = MAD_SCALE * median(durations.map((ms) => Math.abs(ms - usualMs)));
+    const near = durations.filter((ms) => Math.abs(ms - usualMs) <= OUTLIER_DEVIATIONS * deviation);
+    const kept = near.length > 0 ? near : durations;
+    return {
+        kind: 'known',
+        history: {
+            runs: durations.length,
+            usualMs,
+            shortestMs: Math.min(...kept),
+            longestMs: Math.max(...kept)
+        }
+    };
+}
+function median(values) {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1
+        ? sorted[mid]
+        : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+function unreadable(error) {
+    if (error instanceof errors/* HexApiError */.Y5 && error.status === 403)
+        return 'Hex refused to list the project\'s runs (403 Forbidden): the token may lack the "Read projects" scope';
+    if (error instanceof errors/* HexApiError */.Y5 && error.status === 404)
+        return "Hex found no list of the project's runs (404 Not Found)";
+    // One attempt: a retryable failure comes wrapped, with the attempt's own error inside.
+    if (error instanceof retry/* RetriesExhaustedError */.i5)
+        return error.lastError.message;
+    if (error instanceof errors/* HexError */._W)
+        return error.message;
+    return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+// EXTERNAL MODULE: ./src/runs/schedule.ts
+var runs_schedule = __nccwpck_require__(3973);
 ;// CONCATENATED MODULE: ./src/runs/start.ts
 
 
@@ -31272,11 +31371,13 @@ async function waitForEnd(options) {
         if (remaining <= 0)
             return { kind: 'timeout', last, reads };
         // The last read lands on the deadline, so a run that ends just in time is still seen.
-        await clock.sleep(Math.min(schedule.delayMs(reads - 1, elapsedMs), remaining), signal);
+        await clock.sleep(Math.min(schedule.delayMs(reads - 1, elapsedMs, state), remaining), signal);
     }
 }
 
 ;// CONCATENATED MODULE: ./src/runs/run-one.ts
+
+
 
 
 
@@ -31310,6 +31411,9 @@ class OneRun {
     startedAt;
     run;
     recovered;
+    /** The project's history, once read; and the read while it goes (stopped when the wait ends). */
+    history;
+    historyRead;
     constructor(options) {
         this.target = options.target;
         this.plan = options.plan;
@@ -31367,7 +31471,42 @@ class OneRun {
         const run = this.started(triggered, false);
         if (!plan.wait)
             return this.outcome({ kind: 'not-waited', status: 'PENDING', run });
+        // Read once the trigger is answered: it never delays the trigger, and a refused one costs none.
+        if (plan.history)
+            this.readHistory(run);
         return this.waitFor(run);
+    }
+    /** Reads the project's history alongside the wait; its outcome goes out as an event. */
+    readHistory(run) {
+        const stop = new AbortController();
+        const signal = this.signal ? AbortSignal.any([this.signal, stop.signal]) : stop.signal;
+        const done = readHistory(this.session.with({ signal }), this.target.projectId).then((read) => {
+            if (read.kind === 'known') {
+                this.history = read.history;
+                run.usualMs = read.history.usualMs;
+            }
+            // The run ended first: the usual duration is still worth reporting, the rest is not.
+            if (stop.signal.aborted)
+                return;
+            if (read.kind === 'unknown') {
+                this.emit({ type: 'no-history', why: read.why });
+                return;
+            }
+            this.emit({
+                type: 'history',
+                history: read.history,
+                expectedEndAt: this.startedAt + read.history.usualMs
+            });
+        });
+        this.historyRead = { done, stop };
+    }
+    /** The wait is over: a history read still going is abandoned, and waited for. */
+    async endHistoryRead() {
+        const read = this.historyRead;
+        if (read === undefined)
+            return;
+        read.stop.abort();
+        await read.done;
     }
     /** `run-id` given: follow a run started elsewhere instead of triggering one. */
     async follow(runId) {
@@ -31410,13 +31549,15 @@ class OneRun {
         let readFailure;
         let result;
         let last;
+        const blind = this.plan.schedule;
+        const schedule = this.historyRead ? (0,runs_schedule/* historySchedule */.mn)(blind, () => this.history) : blind;
         try {
             result = await waitForEnd({
                 getState: () => this.session.getRun(this.target.projectId, run.runId),
                 clock: this.session.clock,
                 startedAt: this.startedAt,
                 deadline: this.session.deadline,
-                schedule: this.plan.schedule,
+                schedule,
                 signal: this.signal,
                 onState: (state, { elapsedMs, changed }) => {
                     last = state;
@@ -31437,6 +31578,9 @@ class OneRun {
             }
             else
                 throw error;
+        }
+        finally {
+            await this.endHistoryRead();
         }
         const latest = result.kind === 'finished' ? result.state : result.last;
         if (latest)
@@ -31556,22 +31700,26 @@ var action_ledger = __nccwpck_require__(6885);
 const HEARTBEAT_MS = 60_000;
 /**
  * Turns status reads into log lines: one per change, a heartbeat while it stays the same, and one
- * warning the first time Hex reports a status this action does not know.
+ * warning the first time Hex reports a status this action does not know. `eta`, when it has
+ * something to say, ends the lines of a run still going (how long runs usually take, and when
+ * this one should end).
  */
-function progressLogger(sink, heartbeatMs = HEARTBEAT_MS) {
+function progressLogger(sink, heartbeatMs = HEARTBEAT_MS, eta = () => undefined) {
     let lastLineAt = 0;
     const unknownSeen = new Set();
     return (state, { elapsedMs, changed }) => {
+        const going = (0,types/* isTerminalStatus */.TQ)(state.status) ? undefined : eta();
+        const more = going === undefined ? '' : `; ${going}`;
         if (!(0,types/* isKnownStatus */.ih)(state.status) && !unknownSeen.has(state.status)) {
             unknownSeen.add(state.status);
             sink.warning(`Hex reported run status '${state.status}', which this action does not know. It is treated as not finished: the action keeps waiting until the run reaches a known end status or the timeout passes.`);
         }
         if (changed) {
-            sink.info(`Run is ${state.status} (${(0,duration/* formatDuration */.a3)(elapsedMs)} since the trigger)`);
+            sink.info(`Run is ${state.status} (${(0,duration/* formatDuration */.a3)(elapsedMs)} since the trigger${more})`);
             lastLineAt = elapsedMs;
         }
         else if (elapsedMs - lastLineAt >= heartbeatMs) {
-            sink.info(`Still ${state.status} after ${(0,duration/* formatDuration */.a3)(elapsedMs)}`);
+            sink.info(`Still ${state.status} after ${(0,duration/* formatDuration */.a3)(elapsedMs)}${going === undefined ? '' : ` (${going})`}`);
             lastLineAt = elapsedMs;
         }
     };
@@ -31582,7 +31730,8 @@ function progressLogger(sink, heartbeatMs = HEARTBEAT_MS) {
 
 const RETRYING = { trigger: 'Starting the run', status: 'Reading the run status' };
 function narrator(io, target) {
-    const logProgress = progressLogger({ info: io.info, warning: (m) => io.warning(m) });
+    let eta;
+    const logProgress = progressLogger({ info: io.info, warning: (m) => io.warning(m) }, undefined, () => eta);
     return {
         event(event) {
             switch (event.type) {
@@ -31605,6 +31754,17 @@ function narrator(io, target) {
                     io.info(`Started Hex run ${run.runId}${version}: ${run.runUrl}`);
                     return;
                 }
+                case 'history': {
+                    const { history, expectedEndAt } = event;
+                    const usual = (0,duration/* formatDuration */.a3)(history.usualMs);
+                    const at = clockTime(expectedEndAt);
+                    eta = `usually ${usual}; expected about ${at}`;
+                    io.info(`The project's last ${history.runs} completed API-triggered runs usually took ${usual} (most between ${(0,duration/* formatDuration */.a3)(history.shortestMs)} and ${(0,duration/* formatDuration */.a3)(history.longestMs)}): this one is expected to end about ${at}.`);
+                    return;
+                }
+                case 'no-history':
+                    io.debug(`Polling without the project's run history: ${event.why}.`);
+                    return;
                 case 'state':
                     logProgress(event.state, event);
                     return;
@@ -31621,8 +31781,11 @@ function narrator(io, target) {
             const runId = 'run' in outcome ? (outcome.run?.runId ?? '') : '';
             switch (outcome.kind) {
                 case 'ended':
-                    if (outcome.status === 'COMPLETED')
-                        io.info(`Hex run ${runId} COMPLETED in ${(0,duration/* formatDuration */.a3)(outcome.run.elapsedMs ?? 0)}.`);
+                    if (outcome.status === 'COMPLETED') {
+                        const { usualMs } = outcome.run;
+                        const usual = usualMs === undefined ? '' : ` (usually ${(0,duration/* formatDuration */.a3)(usualMs)})`;
+                        io.info(`Hex run ${runId} COMPLETED in ${(0,duration/* formatDuration */.a3)(outcome.run.elapsedMs ?? 0)}${usual}.`);
+                    }
                     return;
                 case 'dry-run':
                     io.info('dry-run is true: Hex validated the request; no run to wait for.');
@@ -31645,6 +31808,10 @@ function narrator(io, target) {
         }
     };
 }
+/** A time of day as a log line shows it: 12:04:30 UTC. */
+function clockTime(ms) {
+    return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
+}
 function logCancel(io, runId, cancel) {
     switch (cancel.kind) {
         case 'cancelled':
@@ -31665,8 +31832,8 @@ function logRetry(io, what, notice) {
     io.debug(notice.error.message);
 }
 
-// EXTERNAL MODULE: ./src/action/plan.ts + 2 modules
-var action_plan = __nccwpck_require__(5363);
+// EXTERNAL MODULE: ./src/action/plan.ts + 1 modules
+var action_plan = __nccwpck_require__(2358);
 // EXTERNAL MODULE: ./src/action/outputs.ts
 var outputs = __nccwpck_require__(8948);
 // EXTERNAL MODULE: ./src/action/summary.ts
@@ -31750,6 +31917,7 @@ var status_settings = __nccwpck_require__(5329);
 
 
 
+
 /**
  * The action's main step: trigger the runs (or follow one), wait for them, and report on every
  * path: whatever happens, one result is published (outputs, job summary, annotations), a bug's
@@ -31801,9 +31969,11 @@ async function step(io, runtime, signal, services) {
     for (const warning of parsed.warnings)
         io.warning(warning, 'Check the input');
     const startedAt = runtime.now();
+    // One budget for every read of the step, whatever max-parallel: Hex's limit is per user.
     const session = (0,action_plan/* hexSession */.C9)(settings, runtime, io, {
         deadline: startedAt + settings.timeoutMs,
-        requestTimeoutMs: settings.requestTimeoutMs
+        requestTimeoutMs: settings.requestTimeoutMs,
+        budget: new budget/* RequestBudget */.bK(runtime)
     });
     let targets;
     try {
@@ -31935,7 +32105,8 @@ function runsEntry(report) {
         runId: report.runId ?? null,
         runUrl: report.runUrl ?? null,
         status: report.status,
-        elapsedSeconds: seconds(report.elapsedMs) ?? null
+        elapsedSeconds: seconds(report.elapsedMs) ?? null,
+        usualSeconds: seconds(report.usualMs) ?? null
     };
 }
 /**
@@ -31967,6 +32138,7 @@ function reportOutputs(report) {
         [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.StatusUrl]: report.statusUrl ?? '',
         [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.Status]: report.status,
         [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.ElapsedSeconds]: String(seconds(report.elapsedMs) ?? ''),
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.UsualSeconds]: String(seconds(report.usualMs) ?? ''),
         [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.StartedAt]: report.startedAt ?? '',
         [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.EndedAt]: report.endedAt ?? '',
         [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.TraceId]: report.traceId ?? '',
@@ -31985,6 +32157,7 @@ function groupOutputs(reports, elapsedMs) {
         [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.StatusUrl]: '',
         [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.Status]: worstStatus(reports.map((r) => r.status)),
         [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.ElapsedSeconds]: String(seconds(elapsedMs)),
+        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.UsualSeconds]: '',
         [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.StartedAt]: '',
         [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.EndedAt]: '',
         [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.TraceId]: '',
@@ -31996,7 +32169,7 @@ function groupOutputs(reports, elapsedMs) {
 
 /***/ }),
 
-/***/ 5363:
+/***/ 2358:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32008,8 +32181,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: runRequest
 
-// EXTERNAL MODULE: ./src/hex/client.ts
-var client = __nccwpck_require__(6562);
+// EXTERNAL MODULE: ./src/hex/client.ts + 1 modules
+var client = __nccwpck_require__(5683);
 // EXTERNAL MODULE: ./src/hex/retry.ts
 var retry = __nccwpck_require__(543);
 ;// CONCATENATED MODULE: ./src/hex/session.ts
@@ -32026,12 +32199,14 @@ class HexSession {
     deadline;
     signal;
     onRetry;
+    pacer;
     constructor(options) {
         this.client = options.client;
         this.clock = options.clock;
         this.deadline = options.deadline;
         this.signal = options.signal;
         this.onRetry = options.onRetry;
+        this.pacer = options.pacer;
     }
     /** The same session with other bounds. `signal: undefined` makes one nothing can stop. */
     with(changes) {
@@ -32041,6 +32216,7 @@ class HexSession {
             deadline: this.deadline,
             signal: this.signal,
             onRetry: this.onRetry,
+            pacer: this.pacer,
             ...changes
         });
     }
@@ -32053,15 +32229,19 @@ class HexSession {
     }
     /** GetRunStatus. */
     getRun(projectId, runId) {
-        return this.retry(retry/* readVerdict */.wk, () => this.client.getRun(projectId, runId, { signal: this.signal }));
+        return this.retry(retry/* readVerdict */.wk, 'turn', () => this.client.getRun(projectId, runId, { signal: this.signal }));
     }
     /** GetProjectRuns, API-triggered runs only, newest first. */
     listApiRuns(projectId, limit) {
-        return this.retry(retry/* readVerdict */.wk, () => this.client.listApiRuns(projectId, limit, { signal: this.signal }));
+        return this.listRuns(projectId, { limit, trigger: 'API' });
+    }
+    /** GetProjectRuns: the runs `query` asks for, newest first. */
+    listRuns(projectId, query) {
+        return this.retry(retry/* readVerdict */.wk, 'turn', () => this.client.listRuns(projectId, query, { signal: this.signal }));
     }
     /** ListProjects, one page. */
     listProjects(name, after) {
-        return this.retry(retry/* readVerdict */.wk, () => this.client.listProjects(name, after, { signal: this.signal }));
+        return this.retry(retry/* readVerdict */.wk, 'turn', () => this.client.listProjects(name, after, { signal: this.signal }));
     }
     /**
      * RunProject. `requestSignal` abandons the request in flight; it may abort later than the
@@ -32069,17 +32249,27 @@ class HexSession {
      * Throws UnknownOutcomeError where Hex may have started a run: the caller looks for it.
      */
     trigger(projectId, request, requestSignal) {
-        return this.retry(retry/* triggerVerdict */.gX, () => this.client.runProject(projectId, request, { signal: requestSignal }), retry/* MAX_CONNECT_ATTEMPTS */.vK);
+        // RunProject has a rate limit of its own (Hex's `hex-run-kernel` group), apart from the reads.
+        return this.retry(retry/* triggerVerdict */.gX, 'none', () => this.client.runProject(projectId, request, { signal: requestSignal }), retry/* MAX_CONNECT_ATTEMPTS */.vK);
     }
     /** CancelRun. Each attempt fits in what is left before the deadline: one hung DELETE must not outlast it. */
     cancelRun(projectId, runId) {
-        return this.retry(retry/* readVerdict */.wk, () => this.client.cancelRun(projectId, runId, {
+        return this.retry(retry/* readVerdict */.wk, 'spend', () => this.client.cancelRun(projectId, runId, {
             timeoutMs: Math.max(1, this.deadline - this.clock.now())
         }));
     }
-    retry(verdict, attempt, maxConnectAttempts) {
-        const onRetry = this.onRetry;
-        return (0,retry/* withRetries */.LH)(attempt, {
+    retry(verdict, pacing, attempt, maxConnectAttempts) {
+        const { onRetry, pacer, signal } = this;
+        const paced = pacer === undefined || pacing === 'none'
+            ? attempt
+            : async () => {
+                if (pacing === 'spend')
+                    pacer.spend();
+                else
+                    await pacer.turn(this.clock.now(), signal);
+                return attempt();
+            };
+        return (0,retry/* withRetries */.LH)(paced, {
             verdict,
             deadline: this.deadline,
             now: this.clock.now,
@@ -32092,23 +32282,8 @@ class HexSession {
     }
 }
 
-;// CONCATENATED MODULE: ./src/runs/schedule.ts
-/**
- * The first status read goes out as soon as the trigger is answered and the next one 250 ms later,
- * so a run that ends in a second is noticed in about a second; each later gap doubles up to
- * poll-interval, so a long run costs about `duration / poll-interval` reads.
- */
-const FIRST_POLL_DELAY_MS = 250;
-const POLL_DELAY_GROWTH = 2;
-/** The wait before status read number `readsDone + 1`, knowing nothing of the run. */
-function nextPollDelay(readsDone, intervalMs) {
-    return Math.min(intervalMs, FIRST_POLL_DELAY_MS * POLL_DELAY_GROWTH ** readsDone);
-}
-/** Fast first reads, then every `intervalMs`: for a run whose length nothing predicts. */
-function blindSchedule(intervalMs) {
-    return { delayMs: (readsDone) => nextPollDelay(readsDone, intervalMs) };
-}
-
+// EXTERNAL MODULE: ./src/runs/schedule.ts
+var schedule = __nccwpck_require__(3973);
 ;// CONCATENATED MODULE: ./src/action/plan.ts
 /** The settings turned into what the lower layers take: a Hex session, and each run's plan. */
 
@@ -32117,8 +32292,10 @@ function blindSchedule(intervalMs) {
 /**
  * Hex at api-url with the token, on the runtime's clock, until `deadline`; each request gets at
  * most `requestTimeoutMs` (request-timeout unless a step has less time), and is logged to debug.
+ * With a `budget`, the reads wait their turn in it, and it hears what Hex says of its rate limit.
  */
 function hexSession(settings, runtime, io, bounds) {
+    const { budget } = bounds;
     return new HexSession({
         client: new client/* HexClient */.VY({
             apiBase: settings.apiBase,
@@ -32126,10 +32303,12 @@ function hexSession(settings, runtime, io, bounds) {
             fetch: runtime.fetch,
             now: runtime.now,
             requestTimeoutMs: bounds.requestTimeoutMs,
-            onDebug: io.debug
+            onDebug: io.debug,
+            onRateLimit: budget && ((notice) => budget.observe(notice))
         }),
         clock: runtime,
-        deadline: bounds.deadline
+        deadline: bounds.deadline,
+        pacer: budget
     });
 }
 /** The RunProject body: only what the user set differently from Hex's own defaults is implied. */
@@ -32154,7 +32333,8 @@ function runPlan(settings) {
         request: runRequest(settings),
         apiBase: settings.apiBase,
         wait: settings.wait,
-        schedule: blindSchedule(settings.pollIntervalMs),
+        schedule: (0,schedule/* blindSchedule */.Jm)(settings.pollIntervalMs),
+        history: settings.history,
         cancelOnTimeout: settings.cancelOnTimeout,
         cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel
     };
@@ -32176,7 +32356,7 @@ function runPlan(settings) {
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(915);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3729);
 /* harmony import */ var _ledger_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6885);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5363);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2358);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9297);
 /* harmony import */ var _status_settings_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5329);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(8770);
@@ -32305,10 +32485,11 @@ async function cleanUp({ projectId, runId, fate }, settings, session, io) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Mw: () => (/* binding */ slowerThanUsual),
 /* harmony export */   VI: () => (/* binding */ ActionStatus),
 /* harmony export */   cG: () => (/* binding */ toReport)
 /* harmony export */ });
-/* unused harmony export stopReason */
+/* unused harmony exports SLOW_FACTOR, stopReason */
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
 
 /**
@@ -32339,6 +32520,7 @@ function toReport(outcome, context) {
         startedAt: run?.startedAt,
         endedAt: run?.endedAt,
         elapsedMs: run?.elapsedMs,
+        usualMs: run?.usualMs,
         inputParams: context.inputParams,
         viewId: context.viewId,
         notes: []
@@ -32405,7 +32587,16 @@ function toReport(outcome, context) {
             report.message = outcome.message;
             break;
     }
+    if (slowerThanUsual(report))
+        notes.push(`${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(report.elapsedMs ?? 0)} is more than twice the usual ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(report.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`);
     return report;
+}
+/** A run that took more than this many times its usual duration is called out. */
+const SLOW_FACTOR = 2;
+/** Whether the run took more than twice as long as the project's runs usually do. */
+function slowerThanUsual(report) {
+    const { elapsedMs, usualMs } = report;
+    return elapsedMs !== undefined && usualMs !== undefined && elapsedMs > SLOW_FACTOR * usualMs;
 }
 function stopReason(by) {
     return by === 'workflow'
@@ -32582,6 +32773,7 @@ function readSettings(getInput, env, readFile) {
         inputParams,
         timeoutMs,
         pollIntervalMs,
+        history: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.History),
         requestTimeoutMs,
         apiBase,
         wait: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Wait),
@@ -33012,7 +33204,7 @@ function renderSummary(given, view = {}) {
     if (report.endedAt)
         rows.push(['Ended', cell(report.endedAt)]);
     if (report.elapsedMs !== undefined)
-        rows.push(['Duration', cell((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(report.elapsedMs))]);
+        rows.push(['Duration', durationCell(report)]);
     if (report.traceId)
         rows.push(['Trace ID', code(report.traceId)]);
     if (report.viewId)
@@ -33061,7 +33253,7 @@ function renderGroupSummary(given, inputParams, view = {}) {
             ? `${cell(r.projectName)} ${code(r.projectId)}`
             : code(r.projectId);
         const run = r.runUrl ? link(r.runUrl, r.runId ?? 'Open in Hex', view) : '–';
-        const duration = r.elapsedMs !== undefined ? cell((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(r.elapsedMs)) : '–';
+        const duration = r.elapsedMs !== undefined ? durationCell(r) : '–';
         lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`);
     }
     lines.push('');
@@ -33076,6 +33268,14 @@ function renderGroupSummary(given, inputParams, view = {}) {
         lines.push('');
     lines.push(...paramsBlock(inputParams, secrets));
     return lines.join('\n');
+}
+/** The run's duration, next to the usual one when the history is known; a slow run stands out. */
+function durationCell(report) {
+    const took = cell((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(report.elapsedMs ?? 0));
+    if (report.usualMs === undefined)
+        return took;
+    const usual = `(usually ${cell((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(report.usualMs))})`;
+    return (0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .slowerThanUsual */ .Mw)(report) ? `⚠️ **${took}** ${usual}` : `${took} ${usual}`;
 }
 function look(status) {
     // An unknown status is Hex's text: escaped like any other.
@@ -33251,17 +33451,64 @@ function githubMessage(error) {
 
 /***/ }),
 
-/***/ 6562:
+/***/ 5683:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   VY: () => (/* binding */ HexClient),
-/* harmony export */   fd: () => (/* binding */ PROJECTS_PAGE_SIZE),
-/* harmony export */   t0: () => (/* binding */ runPath)
-/* harmony export */ });
-/* unused harmony exports MAX_ANSWER_BYTES, runsPath, parseRetryAfter */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5282);
-/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2543);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  VY: () => (/* binding */ HexClient),
+  fd: () => (/* binding */ PROJECTS_PAGE_SIZE),
+  t0: () => (/* binding */ runPath)
+});
+
+// UNUSED EXPORTS: MAX_ANSWER_BYTES, parseRetryAfter, runsPath
+
+// EXTERNAL MODULE: ./src/hex/errors.ts
+var errors = __nccwpck_require__(5282);
+;// CONCATENATED MODULE: ./src/hex/rate-limit.ts
+const REMAINING = ['x-ratelimit-remaining', 'ratelimit-remaining', 'x-rate-limit-remaining'];
+const RESET = ['x-ratelimit-reset', 'ratelimit-reset', 'x-rate-limit-reset'];
+/** A reset above this is a time (seconds since the epoch), below it a number of seconds from now. */
+const EPOCH_SECONDS_FROM = 1_000_000_000;
+/** No window is longer than a day: a reset further away is not believed. */
+const MAX_RESET_MS = 24 * 60 * 60 * 1000;
+function firstNumber(headers, names) {
+    for (const name of names) {
+        const text = headers.get(name)?.trim();
+        // A whole number only: a list (`30;w=60`, draft 7's RateLimit header) or a word is ignored.
+        if (text !== undefined && /^\d+(?:\.\d+)?$/.test(text))
+            return Number(text);
+    }
+    return undefined;
+}
+/**
+ * The rate-limit part of an answer, or undefined when it says nothing about it. `retryAfterMs` is
+ * the answer's Retry-After, already read (a 429's wait).
+ */
+function readRateLimit(operation, status, headers, retryAfterMs, nowMs) {
+    const remaining = firstNumber(headers, REMAINING);
+    const reset = firstNumber(headers, RESET);
+    let resetInMs;
+    if (reset !== undefined) {
+        const ms = reset >= EPOCH_SECONDS_FROM ? reset * 1000 - nowMs : reset * 1000;
+        if (ms >= 0 && ms <= MAX_RESET_MS)
+            resetInMs = Math.round(ms);
+    }
+    const notice = { operation };
+    if (remaining !== undefined)
+        notice.remaining = Math.floor(remaining);
+    if (resetInMs !== undefined)
+        notice.resetInMs = resetInMs;
+    if (status === 429)
+        notice.limited = { retryAfterMs };
+    return Object.keys(notice).length > 1 ? notice : undefined;
+}
+
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
+;// CONCATENATED MODULE: ./src/hex/client.ts
+
 
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -33290,6 +33537,7 @@ class HexClient {
     userAgent;
     requestTimeoutMs;
     onDebug;
+    onRateLimit;
     now;
     constructor(options) {
         this.apiBase = options.apiBase.replace(/\/+$/, '');
@@ -33299,6 +33547,7 @@ class HexClient {
         this.userAgent = options.userAgent ?? 'hex-run-action';
         this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
         this.onDebug = options.onDebug ?? (() => { });
+        this.onRateLimit = options.onRateLimit;
         this.now = options.now ?? Date.now;
     }
     /** `POST /projects/{projectId}/runs` (RunProject). */
@@ -33327,13 +33576,22 @@ class HexClient {
      * `GET /projects/{projectId}/runs` (GetProjectRuns), newest first: API-triggered runs only, to
      * find a run whose trigger answer was lost.
      */
-    async listApiRuns(projectId, limit, options = {}) {
+    listApiRuns(projectId, limit, options = {}) {
+        return this.listRuns(projectId, { limit, trigger: 'API' }, options);
+    }
+    /** `GET /projects/{projectId}/runs` (GetProjectRuns): the runs `query` asks for, newest first. */
+    async listRuns(projectId, query, options = {}) {
         const context = this.context('list', projectId);
-        const query = `?limit=${limit}&runTriggerFilter=API`;
-        const json = await this.request(context, 'GET', `${runsPath(projectId)}${query}`, options);
+        const params = new URLSearchParams({ limit: String(query.limit) });
+        if (query.trigger !== undefined)
+            params.set('runTriggerFilter', query.trigger);
+        if (query.status !== undefined)
+            params.set('statusFilter', query.status);
+        const path = `${runsPath(projectId)}?${params.toString()}`;
+        const json = await this.request(context, 'GET', path, options);
         const runs = asObject(json, context).runs;
         if (!Array.isArray(runs))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, 'the field runs is missing');
+            throw new errors/* HexResponseError */.F6(context, 'the field runs is missing');
         return runs.map((run) => {
             const o = asObject(run, context);
             return this.runState(o, projectId, requireId(o, 'runId', context), context);
@@ -33351,7 +33609,7 @@ class HexClient {
         const json = await this.request(context, 'GET', `/projects?${query.toString()}`, options);
         const o = asObject(json, context);
         if (!Array.isArray(o.values))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, 'the field values is missing');
+            throw new errors/* HexResponseError */.F6(context, 'the field values is missing');
         const projects = o.values.map((value) => {
             const p = asObject(value, context);
             return { id: requireId(p, 'id', context), title: optionalString(p.title) ?? '' };
@@ -33421,17 +33679,21 @@ class HexClient {
             if (response.status >= 400)
                 text = '';
             else if (error instanceof AnswerTooLargeError)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, `the answer is over ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`);
+                throw new errors/* HexResponseError */.F6(context, `the answer is over ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`);
             else
                 throw networkError(context, error, timeout.aborted, timeoutMs);
         }
         this.onDebug(`${method} ${url} -> ${response.status} in ${Math.round(this.now() - started)}ms`);
+        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.now());
+        const limit = readRateLimit(context.operation, response.status, response.headers, retryAfterMs, this.now());
+        if (limit !== undefined)
+            this.onRateLimit?.(limit);
         if (response.status >= 300 && response.status < 400) {
             const location = response.headers.get('location') ?? 'an unnamed location';
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexRedirectError */ .OG(context, response.status, location);
+            throw new errors/* HexRedirectError */.OG(context, response.status, location);
         }
         if (!response.ok) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexApiError */ .Y5(context, response.status, response.statusText, (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .parseErrorBody */ .kW)(text), parseRetryAfter(response.headers.get('retry-after'), this.now()));
+            throw new errors/* HexApiError */.Y5(context, response.status, response.statusText, (0,errors/* parseErrorBody */.kW)(text), retryAfterMs);
         }
         if (method === 'DELETE')
             return undefined;
@@ -33439,7 +33701,7 @@ class HexClient {
             return JSON.parse(text);
         }
         catch {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, `expected JSON, got ${describeBody(text)}`);
+            throw new errors/* HexResponseError */.F6(context, `expected JSON, got ${describeBody(text)}`);
         }
     }
 }
@@ -33499,9 +33761,9 @@ function parseRetryAfter(value, nowMs) {
 }
 function networkError(context, error, timedOut, timeoutMs) {
     if (timedOut)
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexNetworkError */ .u5(context, 'TIMEOUT', `no answer within ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(timeoutMs)}`);
+        return new errors/* HexNetworkError */.u5(context, 'TIMEOUT', `no answer within ${(0,duration/* formatDuration */.a3)(timeoutMs)}`);
     if (error instanceof Error && error.name === 'AbortError')
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexNetworkError */ .u5(context, 'ABORTED', 'the request was aborted');
+        return new errors/* HexNetworkError */.u5(context, 'ABORTED', 'the request was aborted');
     const cause = error instanceof Error ? error.cause : undefined;
     // fetch throws a TypeError with no cause before any connection is made (an invalid header
     // value, a malformed URL): the request was never sent.
@@ -33511,7 +33773,7 @@ function networkError(context, error, timedOut, timeoutMs) {
             ? 'INVALID_REQUEST'
             : 'UNKNOWN';
     const detail = cause instanceof Error ? cause.message : String(error);
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexNetworkError */ .u5(context, code, detail);
+    return new errors/* HexNetworkError */.u5(context, code, detail);
 }
 function describeBody(text) {
     const trimmed = text.trim();
@@ -33523,7 +33785,7 @@ function describeBody(text) {
 }
 function asObject(json, context) {
     if (typeof json !== 'object' || json === null || Array.isArray(json))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, 'expected a JSON object');
+        throw new errors/* HexResponseError */.F6(context, 'expected a JSON object');
     return json;
 }
 function optionalString(value) {
@@ -33532,7 +33794,7 @@ function optionalString(value) {
 function requireString(o, field, context) {
     const value = optionalString(o[field]);
     if (value === undefined)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, `the field ${field} is missing`);
+        throw new errors/* HexResponseError */.F6(context, `the field ${field} is missing`);
     return value;
 }
 /** A value from Hex for a message: quoted, and cut short. */
@@ -33544,7 +33806,7 @@ function quote(value) {
 function requireId(o, field, context) {
     const value = requireString(o, field, context);
     if (!UUID.test(value))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, `the field ${field} is not a UUID: ${quote(value)}`);
+        throw new errors/* HexResponseError */.F6(context, `the field ${field} is not a UUID: ${quote(value)}`);
     return value;
 }
 /** An ID field, when present, must name what was asked about. */
@@ -33553,9 +33815,9 @@ function sameId(o, field, expected, what, context) {
     if (value === undefined || value === null)
         return;
     if (typeof value !== 'string' || !UUID.test(value))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, `the field ${field} is not a UUID: ${quote(value)}`);
+        throw new errors/* HexResponseError */.F6(context, `the field ${field} is not a UUID: ${quote(value)}`);
     if (value.toLowerCase() !== expected.toLowerCase())
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexResponseError */ .F6(context, `Hex answered about ${what} ${quote(value)}, not ${expected}`);
+        throw new errors/* HexResponseError */.F6(context, `Hex answered about ${what} ${quote(value)}, not ${expected}`);
 }
 /** projectVersion is an integer in the trigger's answer and a string in the status answer. */
 function optionalVersion(value) {
@@ -33982,7 +34244,7 @@ function isTerminalStatus(status) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _action_constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
 /* harmony import */ var _action_io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3729);
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3869);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8466);
 /* harmony import */ var _action_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7718);
 /* harmony import */ var _github_statuses_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2681);
 
@@ -34261,6 +34523,157 @@ function safeText(text, secrets = []) {
 
 /***/ }),
 
+/***/ 3009:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D3: () => (/* binding */ BUDGET_PER_MINUTE),
+/* harmony export */   bK: () => (/* binding */ RequestBudget)
+/* harmony export */ });
+/* unused harmony exports BUDGET_CAPACITY, BUDGET_MIN_PER_MINUTE */
+/**
+ * Hex's default limit for reads (status, run lists, project lists) is 30 a minute per user
+ * (sources say 30 or 60; 30 is planned for). A bucket of 6 that refills 24 a minute lets at most
+ * 6 + 24 = 30 requests through in any 60 s: a burst of 6 covers a run's quick first reads and its
+ * history read, and 24 a minute is two runs polling every 5 s without waiting.
+ */
+const BUDGET_CAPACITY = 6;
+const BUDGET_PER_MINUTE = 24;
+/** A 429 halves the refill (Hex's limit is lower than planned, or another job shares it), to this at least. */
+const BUDGET_MIN_PER_MINUTE = 6;
+/**
+ * One request budget for a whole step: a token bucket that every read of every run draws from, so
+ * the step stays within Hex's rate limit whatever max-parallel is. When reads wait, the next token
+ * goes to the one that is most overdue (wanted the earliest). Hex's own word overrides the bucket:
+ * the requests it says are left, a window that has run out until its reset, and a 429's
+ * Retry-After, which holds every read of the step, not only the one that got it.
+ */
+class RequestBudget {
+    capacity;
+    perMs;
+    tokens;
+    updatedAt;
+    /** No read goes before this (a 429, or a window Hex says is spent). */
+    heldUntil = 0;
+    waiters = [];
+    seq = 0;
+    pumping = false;
+    /** Cuts the pump's sleep short: a hold changed, or the last waiter left. */
+    wake;
+    clock;
+    constructor(clock, capacity = BUDGET_CAPACITY, perMinute = BUDGET_PER_MINUTE) {
+        this.clock = clock;
+        this.capacity = capacity;
+        this.perMs = perMinute / 60_000;
+        this.tokens = capacity;
+        this.updatedAt = clock.now();
+    }
+    /** Reads waiting for a turn now. */
+    get waiting() {
+        return this.waiters.length;
+    }
+    /** The refill, in requests a minute (lower after a 429). */
+    get perMinute() {
+        return this.perMs * 60_000;
+    }
+    turn(dueAt, signal) {
+        if (signal?.aborted)
+            return Promise.resolve();
+        this.refill();
+        if (this.waiters.length === 0 && this.tokens >= 1 && this.clock.now() >= this.heldUntil) {
+            this.tokens -= 1;
+            return Promise.resolve();
+        }
+        return new Promise((resolve) => {
+            const leave = () => {
+                const i = this.waiters.indexOf(waiter);
+                if (i >= 0)
+                    this.waiters.splice(i, 1);
+                if (this.waiters.length === 0)
+                    this.wake?.abort();
+                resolve();
+            };
+            const waiter = {
+                dueAt,
+                seq: this.seq++,
+                grant: () => {
+                    signal?.removeEventListener('abort', leave);
+                    resolve();
+                }
+            };
+            signal?.addEventListener('abort', leave, { once: true });
+            // Most overdue first: the earliest wanted, then the first to ask.
+            const at = this.waiters.findIndex((w) => w.dueAt > dueAt);
+            this.waiters.splice(at < 0 ? this.waiters.length : at, 0, waiter);
+            void this.pump();
+        });
+    }
+    spend() {
+        this.refill();
+        // May go below zero: the reads after it wait until it is paid back.
+        this.tokens -= 1;
+    }
+    /** What an answer said about Hex's limit. A trigger's is its own limit's, not the reads'. */
+    observe(notice) {
+        if (notice.operation === 'trigger')
+            return;
+        this.refill();
+        const now = this.clock.now();
+        if (notice.remaining !== undefined) {
+            this.tokens = Math.min(this.tokens, notice.remaining);
+            if (notice.remaining <= 0 && notice.resetInMs !== undefined)
+                this.hold(now + notice.resetInMs);
+        }
+        if (notice.limited !== undefined) {
+            this.tokens = Math.min(this.tokens, 0);
+            this.perMs = Math.max(BUDGET_MIN_PER_MINUTE / 60_000, this.perMs / 2);
+            const waitMs = notice.limited.retryAfterMs ?? notice.resetInMs;
+            if (waitMs !== undefined)
+                this.hold(now + waitMs);
+        }
+    }
+    hold(until) {
+        if (until <= this.heldUntil)
+            return;
+        this.heldUntil = until;
+        this.wake?.abort();
+    }
+    refill() {
+        const now = this.clock.now();
+        this.tokens = Math.min(this.capacity, this.tokens + (now - this.updatedAt) * this.perMs);
+        this.updatedAt = now;
+    }
+    /** Hands out tokens to the waiters, one at a time, as they become free. */
+    async pump() {
+        if (this.pumping)
+            return;
+        this.pumping = true;
+        try {
+            while (this.waiters.length > 0) {
+                this.refill();
+                const now = this.clock.now();
+                const waitMs = Math.max(this.heldUntil - now, this.tokens >= 1 ? 0 : (1 - this.tokens) / this.perMs);
+                if (waitMs > 0) {
+                    const wake = new AbortController();
+                    this.wake = wake;
+                    await this.clock.sleep(Math.ceil(waitMs), wake.signal);
+                    continue;
+                }
+                this.tokens -= 1;
+                const next = this.waiters.shift();
+                next.grant();
+            }
+        }
+        finally {
+            this.pumping = false;
+            this.wake = undefined;
+        }
+    }
+}
+
+
+/***/ }),
+
 /***/ 8378:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -34300,6 +34713,94 @@ async function cancelRun(session, projectId, runId, budgetMs) {
         }
         return { kind: 'failed', error: message };
     }
+}
+
+
+/***/ }),
+
+/***/ 3973:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Jm: () => (/* binding */ blindSchedule),
+/* harmony export */   mn: () => (/* binding */ historySchedule)
+/* harmony export */ });
+/* unused harmony exports FIRST_POLL_DELAY_MS, POLL_DELAY_GROWTH, nextPollDelay, WINDOW_MARGIN_MS, DENSE_READS, MIN_DENSE_GAP_MS, MAX_DENSE_GAP_MS, SUSTAINED_GAP_MS, endWindow */
+/* harmony import */ var _budget_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3009);
+
+/**
+ * The first status read goes out as soon as the trigger is answered and the next one 250 ms later,
+ * so a run that ends in a second is noticed in about a second; each later gap doubles up to
+ * poll-interval, so a long run costs about `duration / poll-interval` reads.
+ */
+const FIRST_POLL_DELAY_MS = 250;
+const POLL_DELAY_GROWTH = 2;
+/** The wait before status read number `readsDone + 1`, knowing nothing of the run. */
+function nextPollDelay(readsDone, intervalMs) {
+    return Math.min(intervalMs, FIRST_POLL_DELAY_MS * POLL_DELAY_GROWTH ** readsDone);
+}
+/** Fast first reads, then every `intervalMs`: for a run whose length nothing predicts. */
+function blindSchedule(intervalMs) {
+    return { delayMs: (readsDone) => nextPollDelay(readsDone, intervalMs) };
+}
+/**
+ * The window in which earlier runs ended is widened on each side by this, for the time between
+ * the trigger and Hex's start of the run, plus one gap between two of the history's durations
+ * (the next run may fall just outside what the last ones spanned).
+ */
+const WINDOW_MARGIN_MS = 500;
+/** The reads across a short window: about this many, so a tight window is read densely. */
+const DENSE_READS = 3;
+/** No two dense reads closer than this, nor further apart than that (a mean lag of half of it). */
+const MIN_DENSE_GAP_MS = 500;
+const MAX_DENSE_GAP_MS = 1_500;
+/**
+ * A long window (a long run, or a wide spread) is read at the pace the step's request budget
+ * sustains for one run, not faster: DENSE_READS more than one read per this.
+ */
+const SUSTAINED_GAP_MS = 60_000 / _budget_js__WEBPACK_IMPORTED_MODULE_0__/* .BUDGET_PER_MINUTE */ .D3;
+/**
+ * The window of the run's expected end. `startedByMs` is when the run was first seen started (not
+ * PENDING): the end comes no later than that plus the longest duration, whether Hex counts a run's
+ * time from its trigger or from its start.
+ */
+function endWindow(history, startedByMs) {
+    const { shortestMs, longestMs, runs } = history;
+    const marginMs = WINDOW_MARGIN_MS + (longestMs - shortestMs) / (runs + 1);
+    const widthMs = longestMs - shortestMs + 2 * marginMs;
+    const gapMs = Math.max(MIN_DENSE_GAP_MS, Math.min(MAX_DENSE_GAP_MS, widthMs / DENSE_READS), widthMs / (DENSE_READS + widthMs / SUSTAINED_GAP_MS));
+    return { fromMs: shortestMs - marginMs, toMs: startedByMs + longestMs + marginMs, gapMs };
+}
+/**
+ * Polls from the project's history, once it is known (`history()` is undefined until then, or
+ * for good): sparse far from the expected end, dense across the window where earlier runs ended,
+ * then gaps that grow again if the run outlasts them. The blind schedule bounds every gap, so an
+ * early failure is seen as soon as without history and no gap is longer than poll-interval.
+ */
+function historySchedule(blind, history) {
+    let startedSeenMs;
+    return {
+        delayMs(readsDone, elapsedMs, last) {
+            const blindMs = blind.delayMs(readsDone, elapsedMs, last);
+            if (startedSeenMs === undefined && last !== undefined && last.status !== 'PENDING')
+                startedSeenMs = elapsedMs;
+            const known = history();
+            if (known === undefined)
+                return blindMs;
+            // While the run is PENDING, it has not started: its end is no earlier than now + longest.
+            const window = endWindow(known, startedSeenMs ?? elapsedMs);
+            let delayMs;
+            // Sparse: the read that would fall inside the window lands on its start instead.
+            if (elapsedMs < window.fromMs)
+                delayMs = Math.max(window.fromMs - elapsedMs, window.gapMs);
+            else if (elapsedMs < window.toMs)
+                delayMs = window.gapMs;
+            // Outlasting the history: each gap as long as the time since the window closed.
+            else
+                delayMs = Math.max(window.gapMs, elapsedMs - window.toMs);
+            return Math.min(blindMs, delayMs);
+        }
+    };
 }
 
 

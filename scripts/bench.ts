@@ -2,13 +2,17 @@
  * npm run bench: measures the bundled action (dist/index.js) against the stand-in Hex API, side by
  * side with a reference client that polls at a fixed 5 s (scripts/bench/reference-client.ts), and
  * prints one Markdown table for the README:
- *   node scripts/bench.ts           15 start-up samples; runs of 0.5, 10, 12.5, 60 and 62.5 s (~75 s)
- *   node scripts/bench.ts --quick   5 start-up samples; runs of 0.5 s and 3 s (~25 s)
+ *   node scripts/bench.ts           15 start-up samples; runs of 0.5, 10, 12.5, 60 and 62.5 s (~90 s)
+ *   node scripts/bench.ts --quick   5 start-up samples; runs of 0.5 s and 3 s (~40 s)
  *   --durations 0.5,12.5,62.5       other run lengths in seconds (with or without --quick)
  *   node scripts/bench.ts --statuses  only the cost of commit-status (scripts/bench/statuses.ts)
  * Both include three parallel runs in one step (0.5, 3 and 10 s, one action process), measured at
  * the same time as the single runs; the reference, which has no parallel mode, runs them one after
- * another (~20 s, which is what sets the length of --quick).
+ * another (~30 s, which is what sets the length of --quick).
+ * A second table follows: polling simulated on a virtual clock (scripts/bench/polling.ts), with a
+ * project history of known spread and without, and several runs sharing a step's request budget
+ * (~15 s; ~5 s with --quick).
+ *   --polling                       the polling table only
  * It prints and asserts nothing about timing; it exits 1 when a run it started did not complete.
  */
 import { spawn } from 'node:child_process'
@@ -17,6 +21,7 @@ import { stripTypeScriptTypes } from 'node:module'
 import { arch, cpus, platform, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { pollingTable } from './bench/polling.ts'
 import { now } from '../test/fake-hex/clock.ts'
 import { FakeHex, type FakeRun, type RecordedRequest } from '../test/fake-hex/server.ts'
 import { readActionYml, ROOT } from '../test/runner/action-yml.ts'
@@ -679,7 +684,8 @@ async function main(): Promise<number> {
     options: {
       quick: { type: 'boolean', default: false },
       durations: { type: 'string' },
-      statuses: { type: 'boolean', default: false }
+      statuses: { type: 'boolean', default: false },
+      polling: { type: 'boolean', default: false }
     }
   })
   if (values.statuses === true) {
@@ -687,6 +693,10 @@ async function main(): Promise<number> {
     return 0
   }
   const quick = values.quick === true
+  if (values.polling === true) {
+    console.log(await pollingTable(quick))
+    return 0
+  }
   const rounds = quick ? 5 : 15
   // 10 and 60 s end on the fixed-5 s reference's ticks, its best case; 12.5 and 62.5 s fall between
   // them, its worst. Both are shown, so neither poller is flattered.
@@ -745,6 +755,8 @@ async function main(): Promise<number> {
     `Machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version} (${platform()} ${arch()})\n`
   )
   console.log(renderTable(rounds, startup, runs, durationsS, parallel))
+  log('Polling, simulated …')
+  console.log(`\n${await pollingTable(quick)}`)
   console.log(`\n${renderStatusTable(statuses)}`)
   log(`\nWall time: ${((now() - wallStart) / 1000).toFixed(1)} s`)
   return 0

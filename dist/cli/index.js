@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5442:
+/***/ 6010:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28396,6 +28396,7 @@ const Input = {
     InputParams: 'input-params',
     Timeout: 'timeout',
     PollInterval: 'poll-interval',
+    History: 'history',
     RequestTimeout: 'request-timeout',
     ApiUrl: 'api-url',
     Wait: 'wait',
@@ -28420,6 +28421,7 @@ const Output = {
     StatusUrl: 'status-url',
     Status: 'status',
     ElapsedSeconds: 'elapsed-seconds',
+    UsualSeconds: 'usual-seconds',
     StartedAt: 'started-at',
     EndedAt: 'ended-at',
     TraceId: 'trace-id',
@@ -28436,6 +28438,7 @@ const Defaults = {
     [Input.InputParams]: '{}',
     [Input.Timeout]: '1h',
     [Input.PollInterval]: '5s',
+    [Input.History]: 'true',
     [Input.RequestTimeout]: '30s',
     [Input.ApiUrl]: 'https://app.hex.tech/api/v1',
     [Input.Wait]: 'true',
@@ -28660,6 +28663,45 @@ function explainStatus(context, status, statusText, body) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/hex/rate-limit.ts
+const REMAINING = ['x-ratelimit-remaining', 'ratelimit-remaining', 'x-rate-limit-remaining'];
+const RESET = ['x-ratelimit-reset', 'ratelimit-reset', 'x-rate-limit-reset'];
+/** A reset above this is a time (seconds since the epoch), below it a number of seconds from now. */
+const EPOCH_SECONDS_FROM = 1_000_000_000;
+/** No window is longer than a day: a reset further away is not believed. */
+const MAX_RESET_MS = 24 * 60 * 60 * 1000;
+function firstNumber(headers, names) {
+    for (const name of names) {
+        const text = headers.get(name)?.trim();
+        // A whole number only: a list (`30;w=60`, draft 7's RateLimit header) or a word is ignored.
+        if (text !== undefined && /^\d+(?:\.\d+)?$/.test(text))
+            return Number(text);
+    }
+    return undefined;
+}
+/**
+ * The rate-limit part of an answer, or undefined when it says nothing about it. `retryAfterMs` is
+ * the answer's Retry-After, already read (a 429's wait).
+ */
+function readRateLimit(operation, status, headers, retryAfterMs, nowMs) {
+    const remaining = firstNumber(headers, REMAINING);
+    const reset = firstNumber(headers, RESET);
+    let resetInMs;
+    if (reset !== undefined) {
+        const ms = reset >= EPOCH_SECONDS_FROM ? reset * 1000 - nowMs : reset * 1000;
+        if (ms >= 0 && ms <= MAX_RESET_MS)
+            resetInMs = Math.round(ms);
+    }
+    const notice = { operation };
+    if (remaining !== undefined)
+        notice.remaining = Math.floor(remaining);
+    if (resetInMs !== undefined)
+        notice.resetInMs = resetInMs;
+    if (status === 429)
+        notice.limited = { retryAfterMs };
+    return Object.keys(notice).length > 1 ? notice : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/lib/duration.ts
 const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1_000 };
 /** `1h30m`, `90s`, `2h`, `1h 5m 3s`, or a bare number of seconds (`600`, `2.5`). */
@@ -28704,6 +28746,7 @@ function formatDuration(ms) {
 ;// CONCATENATED MODULE: ./src/hex/client.ts
 
 
+
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /**
  * The largest answer read, counted after decompression: Hex's answers are a few KiB (a page of
@@ -28730,6 +28773,7 @@ class HexClient {
     userAgent;
     requestTimeoutMs;
     onDebug;
+    onRateLimit;
     now;
     constructor(options) {
         this.apiBase = options.apiBase.replace(/\/+$/, '');
@@ -28739,6 +28783,7 @@ class HexClient {
         this.userAgent = options.userAgent ?? 'hex-run-action';
         this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
         this.onDebug = options.onDebug ?? (() => { });
+        this.onRateLimit = options.onRateLimit;
         this.now = options.now ?? Date.now;
     }
     /** `POST /projects/{projectId}/runs` (RunProject). */
@@ -28767,10 +28812,19 @@ class HexClient {
      * `GET /projects/{projectId}/runs` (GetProjectRuns), newest first: API-triggered runs only, to
      * find a run whose trigger answer was lost.
      */
-    async listApiRuns(projectId, limit, options = {}) {
+    listApiRuns(projectId, limit, options = {}) {
+        return this.listRuns(projectId, { limit, trigger: 'API' }, options);
+    }
+    /** `GET /projects/{projectId}/runs` (GetProjectRuns): the runs `query` asks for, newest first. */
+    async listRuns(projectId, query, options = {}) {
         const context = this.context('list', projectId);
-        const query = `?limit=${limit}&runTriggerFilter=API`;
-        const json = await this.request(context, 'GET', `${runsPath(projectId)}${query}`, options);
+        const params = new URLSearchParams({ limit: String(query.limit) });
+        if (query.trigger !== undefined)
+            params.set('runTriggerFilter', query.trigger);
+        if (query.status !== undefined)
+            params.set('statusFilter', query.status);
+        const path = `${runsPath(projectId)}?${params.toString()}`;
+        const json = await this.request(context, 'GET', path, options);
         const runs = asObject(json, context).runs;
         if (!Array.isArray(runs))
             throw new HexResponseError(context, 'the field runs is missing');
@@ -28866,12 +28920,16 @@ class HexClient {
                 throw networkError(context, error, timeout.aborted, timeoutMs);
         }
         this.onDebug(`${method} ${url} -> ${response.status} in ${Math.round(this.now() - started)}ms`);
+        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.now());
+        const limit = readRateLimit(context.operation, response.status, response.headers, retryAfterMs, this.now());
+        if (limit !== undefined)
+            this.onRateLimit?.(limit);
         if (response.status >= 300 && response.status < 400) {
             const location = response.headers.get('location') ?? 'an unnamed location';
             throw new HexRedirectError(context, response.status, location);
         }
         if (!response.ok) {
-            throw new HexApiError(context, response.status, response.statusText, parseErrorBody(text), parseRetryAfter(response.headers.get('retry-after'), this.now()));
+            throw new HexApiError(context, response.status, response.statusText, parseErrorBody(text), retryAfterMs);
         }
         if (method === 'DELETE')
             return undefined;
@@ -29134,6 +29192,147 @@ const processRuntime = {
     random: Math.random
 };
 
+;// CONCATENATED MODULE: ./src/runs/budget.ts
+/**
+ * Hex's default limit for reads (status, run lists, project lists) is 30 a minute per user
+ * (sources say 30 or 60; 30 is planned for). A bucket of 6 that refills 24 a minute lets at most
+ * 6 + 24 = 30 requests through in any 60 s: a burst of 6 covers a run's quick first reads and its
+ * history read, and 24 a minute is two runs polling every 5 s without waiting.
+ */
+const BUDGET_CAPACITY = 6;
+const BUDGET_PER_MINUTE = 24;
+/** A 429 halves the refill (Hex's limit is lower than planned, or another job shares it), to this at least. */
+const BUDGET_MIN_PER_MINUTE = 6;
+/**
+ * One request budget for a whole step: a token bucket that every read of every run draws from, so
+ * the step stays within Hex's rate limit whatever max-parallel is. When reads wait, the next token
+ * goes to the one that is most overdue (wanted the earliest). Hex's own word overrides the bucket:
+ * the requests it says are left, a window that has run out until its reset, and a 429's
+ * Retry-After, which holds every read of the step, not only the one that got it.
+ */
+class RequestBudget {
+    capacity;
+    perMs;
+    tokens;
+    updatedAt;
+    /** No read goes before this (a 429, or a window Hex says is spent). */
+    heldUntil = 0;
+    waiters = [];
+    seq = 0;
+    pumping = false;
+    /** Cuts the pump's sleep short: a hold changed, or the last waiter left. */
+    wake;
+    clock;
+    constructor(clock, capacity = BUDGET_CAPACITY, perMinute = BUDGET_PER_MINUTE) {
+        this.clock = clock;
+        this.capacity = capacity;
+        this.perMs = perMinute / 60_000;
+        this.tokens = capacity;
+        this.updatedAt = clock.now();
+    }
+    /** Reads waiting for a turn now. */
+    get waiting() {
+        return this.waiters.length;
+    }
+    /** The refill, in requests a minute (lower after a 429). */
+    get perMinute() {
+        return this.perMs * 60_000;
+    }
+    turn(dueAt, signal) {
+        if (signal?.aborted)
+            return Promise.resolve();
+        this.refill();
+        if (this.waiters.length === 0 && this.tokens >= 1 && this.clock.now() >= this.heldUntil) {
+            this.tokens -= 1;
+            return Promise.resolve();
+        }
+        return new Promise((resolve) => {
+            const leave = () => {
+                const i = this.waiters.indexOf(waiter);
+                if (i >= 0)
+                    this.waiters.splice(i, 1);
+                if (this.waiters.length === 0)
+                    this.wake?.abort();
+                resolve();
+            };
+            const waiter = {
+                dueAt,
+                seq: this.seq++,
+                grant: () => {
+                    signal?.removeEventListener('abort', leave);
+                    resolve();
+                }
+            };
+            signal?.addEventListener('abort', leave, { once: true });
+            // Most overdue first: the earliest wanted, then the first to ask.
+            const at = this.waiters.findIndex((w) => w.dueAt > dueAt);
+            this.waiters.splice(at < 0 ? this.waiters.length : at, 0, waiter);
+            void this.pump();
+        });
+    }
+    spend() {
+        this.refill();
+        // May go below zero: the reads after it wait until it is paid back.
+        this.tokens -= 1;
+    }
+    /** What an answer said about Hex's limit. A trigger's is its own limit's, not the reads'. */
+    observe(notice) {
+        if (notice.operation === 'trigger')
+            return;
+        this.refill();
+        const now = this.clock.now();
+        if (notice.remaining !== undefined) {
+            this.tokens = Math.min(this.tokens, notice.remaining);
+            if (notice.remaining <= 0 && notice.resetInMs !== undefined)
+                this.hold(now + notice.resetInMs);
+        }
+        if (notice.limited !== undefined) {
+            this.tokens = Math.min(this.tokens, 0);
+            this.perMs = Math.max(BUDGET_MIN_PER_MINUTE / 60_000, this.perMs / 2);
+            const waitMs = notice.limited.retryAfterMs ?? notice.resetInMs;
+            if (waitMs !== undefined)
+                this.hold(now + waitMs);
+        }
+    }
+    hold(until) {
+        if (until <= this.heldUntil)
+            return;
+        this.heldUntil = until;
+        this.wake?.abort();
+    }
+    refill() {
+        const now = this.clock.now();
+        this.tokens = Math.min(this.capacity, this.tokens + (now - this.updatedAt) * this.perMs);
+        this.updatedAt = now;
+    }
+    /** Hands out tokens to the waiters, one at a time, as they become free. */
+    async pump() {
+        if (this.pumping)
+            return;
+        this.pumping = true;
+        try {
+            while (this.waiters.length > 0) {
+                this.refill();
+                const now = this.clock.now();
+                const waitMs = Math.max(this.heldUntil - now, this.tokens >= 1 ? 0 : (1 - this.tokens) / this.perMs);
+                if (waitMs > 0) {
+                    const wake = new AbortController();
+                    this.wake = wake;
+                    await this.clock.sleep(Math.ceil(waitMs), wake.signal);
+                    continue;
+                }
+                this.tokens -= 1;
+                const next = this.waiters.shift();
+                next.grant();
+            }
+        }
+        finally {
+            this.pumping = false;
+            this.wake = undefined;
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/runs/run-many.ts
 /**
  * Several projects: at most maxParallel runs go at once, the next starting as one ends. Outcomes
@@ -29377,6 +29576,175 @@ async function cancelRun(session, projectId, runId, budgetMs) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/runs/history.ts
+
+
+/**
+ * How many of the project's latest runs are read: recent enough to be the project as it is now
+ * (its data grows, its code changes), enough for a spread. Only completed runs: one that errored
+ * or was cancelled stopped part-way, and says nothing of how long a whole run takes. Only
+ * API-triggered runs: the runs this action and other CI start, with the same kind of request;
+ * scheduled runs and app refreshes may run with other inputs and other caching.
+ */
+const HISTORY_RUNS = 20;
+/** Fewer completed runs than this predict nothing. */
+const MIN_HISTORY_RUNS = 3;
+/** A duration further from the median than this many deviations is set aside (a cold cache). */
+const OUTLIER_DEVIATIONS = 3;
+/** The median absolute deviation times this estimates a standard deviation. */
+const MAD_SCALE = 1.4826;
+/**
+ * One read of the project's recent runs. It is an extra, so it is never sent again: an answer that
+ * fails (or is late, the run over first) leaves the polling as it would be without it. Never
+ * throws: a history that cannot be read, or says too little, is `unknown`, with the reason.
+ */
+async function readHistory(session, projectId) {
+    let runs;
+    try {
+        // A deadline of now: one attempt, no retry.
+        runs = await session.with({ deadline: session.clock.now() }).listRuns(projectId, {
+            limit: HISTORY_RUNS,
+            trigger: 'API',
+            status: 'COMPLETED'
+        });
+    }
+    catch (error) {
+        return { kind: 'unknown', why: unreadable(error) };
+    }
+    // Hex filters on status, and is checked: a run that did not complete is no measure.
+    const durations = runs
+        .filter((run) => run.status === 'COMPLETED')
+        .map(durationOf)
+        .filter((ms) => ms !== undefined);
+    return summarize(durations);
+}
+/** A run's duration: Hex's own count, else from its start and end times. */
+function durationOf(run) {
+    if (run.elapsedMs !== undefined && run.elapsedMs > 0)
+        return run.elapsedMs;
+    if (run.startTime === undefined || run.endTime === undefined)
+        return undefined;
+    const ms = Date.parse(run.endTime) - Date.parse(run.startTime);
+    return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+/** The usual duration and the spread of `durations`, or why they predict nothing. */
+function summarize(durations) {
+    if (durations.length < MIN_HISTORY_RUNS)
+        return {
+            kind: 'unknown',
+            why: `the project has ${durations.length} completed API-triggered run${durations.length === 1 ? '' : 's'} with a duration, and ${MIN_HISTORY_RUNS} are needed`
+        };
+    const usualMs = median(durations);
+    const deviation = MAD_SCALE * median(durations.map((ms) => Math.abs(ms - usualMs)));
+    const near = durations.filter((ms) => Math.abs(ms - usualMs) <= OUTLIER_DEVIATIONS * deviation);
+    const kept = near.length > 0 ? near : durations;
+    return {
+        kind: 'known',
+        history: {
+            runs: durations.length,
+            usualMs,
+            shortestMs: Math.min(...kept),
+            longestMs: Math.max(...kept)
+        }
+    };
+}
+function median(values) {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1
+        ? sorted[mid]
+        : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+function unreadable(error) {
+    if (error instanceof HexApiError && error.status === 403)
+        return 'Hex refused to list the project\'s runs (403 Forbidden): the token may lack the "Read projects" scope';
+    if (error instanceof HexApiError && error.status === 404)
+        return "Hex found no list of the project's runs (404 Not Found)";
+    // One attempt: a retryable failure comes wrapped, with the attempt's own error inside.
+    if (error instanceof RetriesExhaustedError)
+        return error.lastError.message;
+    if (error instanceof HexError)
+        return error.message;
+    return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+;// CONCATENATED MODULE: ./src/runs/schedule.ts
+
+/**
+ * The first status read goes out as soon as the trigger is answered and the next one 250 ms later,
+ * so a run that ends in a second is noticed in about a second; each later gap doubles up to
+ * poll-interval, so a long run costs about `duration / poll-interval` reads.
+ */
+const FIRST_POLL_DELAY_MS = 250;
+const POLL_DELAY_GROWTH = 2;
+/** The wait before status read number `readsDone + 1`, knowing nothing of the run. */
+function nextPollDelay(readsDone, intervalMs) {
+    return Math.min(intervalMs, FIRST_POLL_DELAY_MS * POLL_DELAY_GROWTH ** readsDone);
+}
+/** Fast first reads, then every `intervalMs`: for a run whose length nothing predicts. */
+function blindSchedule(intervalMs) {
+    return { delayMs: (readsDone) => nextPollDelay(readsDone, intervalMs) };
+}
+/**
+ * The window in which earlier runs ended is widened on each side by this, for the time between
+ * the trigger and Hex's start of the run, plus one gap between two of the history's durations
+ * (the next run may fall just outside what the last ones spanned).
+ */
+const WINDOW_MARGIN_MS = 500;
+/** The reads across a short window: about this many, so a tight window is read densely. */
+const DENSE_READS = 3;
+/** No two dense reads closer than this, nor further apart than that (a mean lag of half of it). */
+const MIN_DENSE_GAP_MS = 500;
+const MAX_DENSE_GAP_MS = 1_500;
+/**
+ * A long window (a long run, or a wide spread) is read at the pace the step's request budget
+ * sustains for one run, not faster: DENSE_READS more than one read per this.
+ */
+const SUSTAINED_GAP_MS = 60_000 / BUDGET_PER_MINUTE;
+/**
+ * The window of the run's expected end. `startedByMs` is when the run was first seen started (not
+ * PENDING): the end comes no later than that plus the longest duration, whether Hex counts a run's
+ * time from its trigger or from its start.
+ */
+function endWindow(history, startedByMs) {
+    const { shortestMs, longestMs, runs } = history;
+    const marginMs = WINDOW_MARGIN_MS + (longestMs - shortestMs) / (runs + 1);
+    const widthMs = longestMs - shortestMs + 2 * marginMs;
+    const gapMs = Math.max(MIN_DENSE_GAP_MS, Math.min(MAX_DENSE_GAP_MS, widthMs / DENSE_READS), widthMs / (DENSE_READS + widthMs / SUSTAINED_GAP_MS));
+    return { fromMs: shortestMs - marginMs, toMs: startedByMs + longestMs + marginMs, gapMs };
+}
+/**
+ * Polls from the project's history, once it is known (`history()` is undefined until then, or
+ * for good): sparse far from the expected end, dense across the window where earlier runs ended,
+ * then gaps that grow again if the run outlasts them. The blind schedule bounds every gap, so an
+ * early failure is seen as soon as without history and no gap is longer than poll-interval.
+ */
+function historySchedule(blind, history) {
+    let startedSeenMs;
+    return {
+        delayMs(readsDone, elapsedMs, last) {
+            const blindMs = blind.delayMs(readsDone, elapsedMs, last);
+            if (startedSeenMs === undefined && last !== undefined && last.status !== 'PENDING')
+                startedSeenMs = elapsedMs;
+            const known = history();
+            if (known === undefined)
+                return blindMs;
+            // While the run is PENDING, it has not started: its end is no earlier than now + longest.
+            const window = endWindow(known, startedSeenMs ?? elapsedMs);
+            let delayMs;
+            // Sparse: the read that would fall inside the window lands on its start instead.
+            if (elapsedMs < window.fromMs)
+                delayMs = Math.max(window.fromMs - elapsedMs, window.gapMs);
+            else if (elapsedMs < window.toMs)
+                delayMs = window.gapMs;
+            // Outlasting the history: each gap as long as the time since the window closed.
+            else
+                delayMs = Math.max(window.gapMs, elapsedMs - window.toMs);
+            return Math.min(blindMs, delayMs);
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/runs/start.ts
 
 
@@ -29506,11 +29874,13 @@ async function waitForEnd(options) {
         if (remaining <= 0)
             return { kind: 'timeout', last, reads };
         // The last read lands on the deadline, so a run that ends just in time is still seen.
-        await clock.sleep(Math.min(schedule.delayMs(reads - 1, elapsedMs), remaining), signal);
+        await clock.sleep(Math.min(schedule.delayMs(reads - 1, elapsedMs, state), remaining), signal);
     }
 }
 
 ;// CONCATENATED MODULE: ./src/runs/run-one.ts
+
+
 
 
 
@@ -29544,6 +29914,9 @@ class OneRun {
     startedAt;
     run;
     recovered;
+    /** The project's history, once read; and the read while it goes (stopped when the wait ends). */
+    history;
+    historyRead;
     constructor(options) {
         this.target = options.target;
         this.plan = options.plan;
@@ -29601,7 +29974,42 @@ class OneRun {
         const run = this.started(triggered, false);
         if (!plan.wait)
             return this.outcome({ kind: 'not-waited', status: 'PENDING', run });
+        // Read once the trigger is answered: it never delays the trigger, and a refused one costs none.
+        if (plan.history)
+            this.readHistory(run);
         return this.waitFor(run);
+    }
+    /** Reads the project's history alongside the wait; its outcome goes out as an event. */
+    readHistory(run) {
+        const stop = new AbortController();
+        const signal = this.signal ? AbortSignal.any([this.signal, stop.signal]) : stop.signal;
+        const done = readHistory(this.session.with({ signal }), this.target.projectId).then((read) => {
+            if (read.kind === 'known') {
+                this.history = read.history;
+                run.usualMs = read.history.usualMs;
+            }
+            // The run ended first: the usual duration is still worth reporting, the rest is not.
+            if (stop.signal.aborted)
+                return;
+            if (read.kind === 'unknown') {
+                this.emit({ type: 'no-history', why: read.why });
+                return;
+            }
+            this.emit({
+                type: 'history',
+                history: read.history,
+                expectedEndAt: this.startedAt + read.history.usualMs
+            });
+        });
+        this.historyRead = { done, stop };
+    }
+    /** The wait is over: a history read still going is abandoned, and waited for. */
+    async endHistoryRead() {
+        const read = this.historyRead;
+        if (read === undefined)
+            return;
+        read.stop.abort();
+        await read.done;
     }
     /** `run-id` given: follow a run started elsewhere instead of triggering one. */
     async follow(runId) {
@@ -29644,13 +30052,15 @@ class OneRun {
         let readFailure;
         let result;
         let last;
+        const blind = this.plan.schedule;
+        const schedule = this.historyRead ? historySchedule(blind, () => this.history) : blind;
         try {
             result = await waitForEnd({
                 getState: () => this.session.getRun(this.target.projectId, run.runId),
                 clock: this.session.clock,
                 startedAt: this.startedAt,
                 deadline: this.session.deadline,
-                schedule: this.plan.schedule,
+                schedule,
                 signal: this.signal,
                 onState: (state, { elapsedMs, changed }) => {
                     last = state;
@@ -29671,6 +30081,9 @@ class OneRun {
             }
             else
                 throw error;
+        }
+        finally {
+            await this.endHistoryRead();
         }
         const latest = result.kind === 'finished' ? result.state : result.last;
         if (latest)
@@ -33139,22 +33552,26 @@ function readLedger(text) {
 const HEARTBEAT_MS = 60_000;
 /**
  * Turns status reads into log lines: one per change, a heartbeat while it stays the same, and one
- * warning the first time Hex reports a status this action does not know.
+ * warning the first time Hex reports a status this action does not know. `eta`, when it has
+ * something to say, ends the lines of a run still going (how long runs usually take, and when
+ * this one should end).
  */
-function progressLogger(sink, heartbeatMs = HEARTBEAT_MS) {
+function progressLogger(sink, heartbeatMs = HEARTBEAT_MS, eta = () => undefined) {
     let lastLineAt = 0;
     const unknownSeen = new Set();
     return (state, { elapsedMs, changed }) => {
+        const going = isTerminalStatus(state.status) ? undefined : eta();
+        const more = going === undefined ? '' : `; ${going}`;
         if (!isKnownStatus(state.status) && !unknownSeen.has(state.status)) {
             unknownSeen.add(state.status);
             sink.warning(`Hex reported run status '${state.status}', which this action does not know. It is treated as not finished: the action keeps waiting until the run reaches a known end status or the timeout passes.`);
         }
         if (changed) {
-            sink.info(`Run is ${state.status} (${formatDuration(elapsedMs)} since the trigger)`);
+            sink.info(`Run is ${state.status} (${formatDuration(elapsedMs)} since the trigger${more})`);
             lastLineAt = elapsedMs;
         }
         else if (elapsedMs - lastLineAt >= heartbeatMs) {
-            sink.info(`Still ${state.status} after ${formatDuration(elapsedMs)}`);
+            sink.info(`Still ${state.status} after ${formatDuration(elapsedMs)}${going === undefined ? '' : ` (${going})`}`);
             lastLineAt = elapsedMs;
         }
     };
@@ -33165,7 +33582,8 @@ function progressLogger(sink, heartbeatMs = HEARTBEAT_MS) {
 
 const RETRYING = { trigger: 'Starting the run', status: 'Reading the run status' };
 function narrator(io, target) {
-    const logProgress = progressLogger({ info: io.info, warning: (m) => io.warning(m) });
+    let eta;
+    const logProgress = progressLogger({ info: io.info, warning: (m) => io.warning(m) }, undefined, () => eta);
     return {
         event(event) {
             switch (event.type) {
@@ -33188,6 +33606,17 @@ function narrator(io, target) {
                     io.info(`Started Hex run ${run.runId}${version}: ${run.runUrl}`);
                     return;
                 }
+                case 'history': {
+                    const { history, expectedEndAt } = event;
+                    const usual = formatDuration(history.usualMs);
+                    const at = clockTime(expectedEndAt);
+                    eta = `usually ${usual}; expected about ${at}`;
+                    io.info(`The project's last ${history.runs} completed API-triggered runs usually took ${usual} (most between ${formatDuration(history.shortestMs)} and ${formatDuration(history.longestMs)}): this one is expected to end about ${at}.`);
+                    return;
+                }
+                case 'no-history':
+                    io.debug(`Polling without the project's run history: ${event.why}.`);
+                    return;
                 case 'state':
                     logProgress(event.state, event);
                     return;
@@ -33204,8 +33633,11 @@ function narrator(io, target) {
             const runId = 'run' in outcome ? (outcome.run?.runId ?? '') : '';
             switch (outcome.kind) {
                 case 'ended':
-                    if (outcome.status === 'COMPLETED')
-                        io.info(`Hex run ${runId} COMPLETED in ${formatDuration(outcome.run.elapsedMs ?? 0)}.`);
+                    if (outcome.status === 'COMPLETED') {
+                        const { usualMs } = outcome.run;
+                        const usual = usualMs === undefined ? '' : ` (usually ${formatDuration(usualMs)})`;
+                        io.info(`Hex run ${runId} COMPLETED in ${formatDuration(outcome.run.elapsedMs ?? 0)}${usual}.`);
+                    }
                     return;
                 case 'dry-run':
                     io.info('dry-run is true: Hex validated the request; no run to wait for.');
@@ -33227,6 +33659,10 @@ function narrator(io, target) {
             }
         }
     };
+}
+/** A time of day as a log line shows it: 12:04:30 UTC. */
+function clockTime(ms) {
+    return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
 }
 function logCancel(io, runId, cancel) {
     switch (cancel.kind) {
@@ -33262,12 +33698,14 @@ class HexSession {
     deadline;
     signal;
     onRetry;
+    pacer;
     constructor(options) {
         this.client = options.client;
         this.clock = options.clock;
         this.deadline = options.deadline;
         this.signal = options.signal;
         this.onRetry = options.onRetry;
+        this.pacer = options.pacer;
     }
     /** The same session with other bounds. `signal: undefined` makes one nothing can stop. */
     with(changes) {
@@ -33277,6 +33715,7 @@ class HexSession {
             deadline: this.deadline,
             signal: this.signal,
             onRetry: this.onRetry,
+            pacer: this.pacer,
             ...changes
         });
     }
@@ -33289,15 +33728,19 @@ class HexSession {
     }
     /** GetRunStatus. */
     getRun(projectId, runId) {
-        return this.retry(readVerdict, () => this.client.getRun(projectId, runId, { signal: this.signal }));
+        return this.retry(readVerdict, 'turn', () => this.client.getRun(projectId, runId, { signal: this.signal }));
     }
     /** GetProjectRuns, API-triggered runs only, newest first. */
     listApiRuns(projectId, limit) {
-        return this.retry(readVerdict, () => this.client.listApiRuns(projectId, limit, { signal: this.signal }));
+        return this.listRuns(projectId, { limit, trigger: 'API' });
+    }
+    /** GetProjectRuns: the runs `query` asks for, newest first. */
+    listRuns(projectId, query) {
+        return this.retry(readVerdict, 'turn', () => this.client.listRuns(projectId, query, { signal: this.signal }));
     }
     /** ListProjects, one page. */
     listProjects(name, after) {
-        return this.retry(readVerdict, () => this.client.listProjects(name, after, { signal: this.signal }));
+        return this.retry(readVerdict, 'turn', () => this.client.listProjects(name, after, { signal: this.signal }));
     }
     /**
      * RunProject. `requestSignal` abandons the request in flight; it may abort later than the
@@ -33305,17 +33748,27 @@ class HexSession {
      * Throws UnknownOutcomeError where Hex may have started a run: the caller looks for it.
      */
     trigger(projectId, request, requestSignal) {
-        return this.retry(triggerVerdict, () => this.client.runProject(projectId, request, { signal: requestSignal }), MAX_CONNECT_ATTEMPTS);
+        // RunProject has a rate limit of its own (Hex's `hex-run-kernel` group), apart from the reads.
+        return this.retry(triggerVerdict, 'none', () => this.client.runProject(projectId, request, { signal: requestSignal }), MAX_CONNECT_ATTEMPTS);
     }
     /** CancelRun. Each attempt fits in what is left before the deadline: one hung DELETE must not outlast it. */
     cancelRun(projectId, runId) {
-        return this.retry(readVerdict, () => this.client.cancelRun(projectId, runId, {
+        return this.retry(readVerdict, 'spend', () => this.client.cancelRun(projectId, runId, {
             timeoutMs: Math.max(1, this.deadline - this.clock.now())
         }));
     }
-    retry(verdict, attempt, maxConnectAttempts) {
-        const onRetry = this.onRetry;
-        return withRetries(attempt, {
+    retry(verdict, pacing, attempt, maxConnectAttempts) {
+        const { onRetry, pacer, signal } = this;
+        const paced = pacer === undefined || pacing === 'none'
+            ? attempt
+            : async () => {
+                if (pacing === 'spend')
+                    pacer.spend();
+                else
+                    await pacer.turn(this.clock.now(), signal);
+                return attempt();
+            };
+        return withRetries(paced, {
             verdict,
             deadline: this.deadline,
             now: this.clock.now,
@@ -33328,23 +33781,6 @@ class HexSession {
     }
 }
 
-;// CONCATENATED MODULE: ./src/runs/schedule.ts
-/**
- * The first status read goes out as soon as the trigger is answered and the next one 250 ms later,
- * so a run that ends in a second is noticed in about a second; each later gap doubles up to
- * poll-interval, so a long run costs about `duration / poll-interval` reads.
- */
-const FIRST_POLL_DELAY_MS = 250;
-const POLL_DELAY_GROWTH = 2;
-/** The wait before status read number `readsDone + 1`, knowing nothing of the run. */
-function nextPollDelay(readsDone, intervalMs) {
-    return Math.min(intervalMs, FIRST_POLL_DELAY_MS * POLL_DELAY_GROWTH ** readsDone);
-}
-/** Fast first reads, then every `intervalMs`: for a run whose length nothing predicts. */
-function blindSchedule(intervalMs) {
-    return { delayMs: (readsDone) => nextPollDelay(readsDone, intervalMs) };
-}
-
 ;// CONCATENATED MODULE: ./src/action/plan.ts
 /** The settings turned into what the lower layers take: a Hex session, and each run's plan. */
 
@@ -33353,8 +33789,10 @@ function blindSchedule(intervalMs) {
 /**
  * Hex at api-url with the token, on the runtime's clock, until `deadline`; each request gets at
  * most `requestTimeoutMs` (request-timeout unless a step has less time), and is logged to debug.
+ * With a `budget`, the reads wait their turn in it, and it hears what Hex says of its rate limit.
  */
 function hexSession(settings, runtime, io, bounds) {
+    const { budget } = bounds;
     return new HexSession({
         client: new HexClient({
             apiBase: settings.apiBase,
@@ -33362,10 +33800,12 @@ function hexSession(settings, runtime, io, bounds) {
             fetch: runtime.fetch,
             now: runtime.now,
             requestTimeoutMs: bounds.requestTimeoutMs,
-            onDebug: io.debug
+            onDebug: io.debug,
+            onRateLimit: budget && ((notice) => budget.observe(notice))
         }),
         clock: runtime,
-        deadline: bounds.deadline
+        deadline: bounds.deadline,
+        pacer: budget
     });
 }
 /** The RunProject body: only what the user set differently from Hex's own defaults is implied. */
@@ -33391,6 +33831,7 @@ function runPlan(settings) {
         apiBase: settings.apiBase,
         wait: settings.wait,
         schedule: blindSchedule(settings.pollIntervalMs),
+        history: settings.history,
         cancelOnTimeout: settings.cancelOnTimeout,
         cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel
     };
@@ -33426,6 +33867,7 @@ function toReport(outcome, context) {
         startedAt: run?.startedAt,
         endedAt: run?.endedAt,
         elapsedMs: run?.elapsedMs,
+        usualMs: run?.usualMs,
         inputParams: context.inputParams,
         viewId: context.viewId,
         notes: []
@@ -33492,7 +33934,16 @@ function toReport(outcome, context) {
             report.message = outcome.message;
             break;
     }
+    if (slowerThanUsual(report))
+        notes.push(`${formatDuration(report.elapsedMs ?? 0)} is more than twice the usual ${formatDuration(report.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`);
     return report;
+}
+/** A run that took more than this many times its usual duration is called out. */
+const SLOW_FACTOR = 2;
+/** Whether the run took more than twice as long as the project's runs usually do. */
+function slowerThanUsual(report) {
+    const { elapsedMs, usualMs } = report;
+    return elapsedMs !== undefined && usualMs !== undefined && elapsedMs > SLOW_FACTOR * usualMs;
 }
 function stopReason(by) {
     return by === 'workflow'
@@ -33537,7 +33988,8 @@ function runsEntry(report) {
         runId: report.runId ?? null,
         runUrl: report.runUrl ?? null,
         status: report.status,
-        elapsedSeconds: seconds(report.elapsedMs) ?? null
+        elapsedSeconds: seconds(report.elapsedMs) ?? null,
+        usualSeconds: seconds(report.usualMs) ?? null
     };
 }
 /**
@@ -33569,6 +34021,7 @@ function reportOutputs(report) {
         [Output.StatusUrl]: report.statusUrl ?? '',
         [Output.Status]: report.status,
         [Output.ElapsedSeconds]: String(seconds(report.elapsedMs) ?? ''),
+        [Output.UsualSeconds]: String(seconds(report.usualMs) ?? ''),
         [Output.StartedAt]: report.startedAt ?? '',
         [Output.EndedAt]: report.endedAt ?? '',
         [Output.TraceId]: report.traceId ?? '',
@@ -33587,6 +34040,7 @@ function groupOutputs(reports, elapsedMs) {
         [Output.StatusUrl]: '',
         [Output.Status]: worstStatus(reports.map((r) => r.status)),
         [Output.ElapsedSeconds]: String(seconds(elapsedMs)),
+        [Output.UsualSeconds]: '',
         [Output.StartedAt]: '',
         [Output.EndedAt]: '',
         [Output.TraceId]: '',
@@ -33716,7 +34170,7 @@ function renderSummary(given, view = {}) {
     if (report.endedAt)
         rows.push(['Ended', cell(report.endedAt)]);
     if (report.elapsedMs !== undefined)
-        rows.push(['Duration', cell(formatDuration(report.elapsedMs))]);
+        rows.push(['Duration', durationCell(report)]);
     if (report.traceId)
         rows.push(['Trace ID', code(report.traceId)]);
     if (report.viewId)
@@ -33765,7 +34219,7 @@ function renderGroupSummary(given, inputParams, view = {}) {
             ? `${cell(r.projectName)} ${code(r.projectId)}`
             : code(r.projectId);
         const run = r.runUrl ? summary_link(r.runUrl, r.runId ?? 'Open in Hex', view) : '–';
-        const duration = r.elapsedMs !== undefined ? cell(formatDuration(r.elapsedMs)) : '–';
+        const duration = r.elapsedMs !== undefined ? durationCell(r) : '–';
         lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`);
     }
     lines.push('');
@@ -33780,6 +34234,14 @@ function renderGroupSummary(given, inputParams, view = {}) {
         lines.push('');
     lines.push(...paramsBlock(inputParams, secrets));
     return lines.join('\n');
+}
+/** The run's duration, next to the usual one when the history is known; a slow run stands out. */
+function durationCell(report) {
+    const took = cell(formatDuration(report.elapsedMs ?? 0));
+    if (report.usualMs === undefined)
+        return took;
+    const usual = `(usually ${cell(formatDuration(report.usualMs))})`;
+    return slowerThanUsual(report) ? `⚠️ **${took}** ${usual}` : `${took} ${usual}`;
 }
 function look(status) {
     // An unknown status is Hex's text: escaped like any other.
@@ -34145,6 +34607,7 @@ function readSettings(getInput, env, readFile) {
         inputParams,
         timeoutMs,
         pollIntervalMs,
+        history: bool(Input.History),
         requestTimeoutMs,
         apiBase,
         wait: bool(Input.Wait),
@@ -34315,6 +34778,7 @@ function parseApiUrl(value, errors) {
 
 
 
+
 /**
  * The action's main step: trigger the runs (or follow one), wait for them, and report on every
  * path: whatever happens, one result is published (outputs, job summary, annotations), a bug's
@@ -34366,9 +34830,11 @@ async function step(io, runtime, signal, services) {
     for (const warning of parsed.warnings)
         io.warning(warning, 'Check the input');
     const startedAt = runtime.now();
+    // One budget for every read of the step, whatever max-parallel: Hex's limit is per user.
     const session = hexSession(settings, runtime, io, {
         deadline: startedAt + settings.timeoutMs,
-        requestTimeoutMs: settings.requestTimeoutMs
+        requestTimeoutMs: settings.requestTimeoutMs,
+        budget: new RequestBudget(runtime)
     });
     let targets;
     try {
@@ -34647,7 +35113,7 @@ async function main(args, streams, signal, runtime = processRuntime) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5442);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6010);
 /** The command-line program (bin/hex-run-action.js runs this bundle); see command.ts. */
 
 const stop = new AbortController();

@@ -2,6 +2,7 @@ import { HexError } from '../hex/errors.ts'
 import { findProjects } from '../hex/projects.ts'
 import type { HexSession } from '../hex/session.ts'
 import { processRuntime, type Runtime } from '../lib/runtime.ts'
+import { RequestBudget } from '../runs/budget.ts'
 import { runMany } from '../runs/run-many.ts'
 import { runOne } from '../runs/run-one.ts'
 import type { RunOutcome, RunTarget, Stops } from '../runs/types.ts'
@@ -79,9 +80,11 @@ async function step(
   for (const note of parsed.notes) io.info(note)
   for (const warning of parsed.warnings) io.warning(warning, 'Check the input')
   const startedAt = runtime.now()
+  // One budget for every read of the step, whatever max-parallel: Hex's limit is per user.
   const session = hexSession(settings, runtime, io, {
     deadline: startedAt + settings.timeoutMs,
-    requestTimeoutMs: settings.requestTimeoutMs
+    requestTimeoutMs: settings.requestTimeoutMs,
+    budget: new RequestBudget(runtime)
   })
 
   let targets: RunTarget[]

@@ -13,7 +13,12 @@ export interface Narrator {
 const RETRYING = { trigger: 'Starting the run', status: 'Reading the run status' } as const
 
 export function narrator(io: ActionIO, target: RunTarget): Narrator {
-  const logProgress = progressLogger({ info: io.info, warning: (m) => io.warning(m) })
+  let eta: string | undefined
+  const logProgress = progressLogger(
+    { info: io.info, warning: (m) => io.warning(m) },
+    undefined,
+    () => eta
+  )
   return {
     event(event) {
       switch (event.type) {
@@ -36,6 +41,19 @@ export function narrator(io: ActionIO, target: RunTarget): Narrator {
           io.info(`Started Hex run ${run.runId}${version}: ${run.runUrl}`)
           return
         }
+        case 'history': {
+          const { history, expectedEndAt } = event
+          const usual = formatDuration(history.usualMs)
+          const at = clockTime(expectedEndAt)
+          eta = `usually ${usual}; expected about ${at}`
+          io.info(
+            `The project's last ${history.runs} completed API-triggered runs usually took ${usual} (most between ${formatDuration(history.shortestMs)} and ${formatDuration(history.longestMs)}): this one is expected to end about ${at}.`
+          )
+          return
+        }
+        case 'no-history':
+          io.debug(`Polling without the project's run history: ${event.why}.`)
+          return
         case 'state':
           logProgress(event.state, event)
           return
@@ -52,8 +70,13 @@ export function narrator(io: ActionIO, target: RunTarget): Narrator {
       const runId = 'run' in outcome ? (outcome.run?.runId ?? '') : ''
       switch (outcome.kind) {
         case 'ended':
-          if (outcome.status === 'COMPLETED')
-            io.info(`Hex run ${runId} COMPLETED in ${formatDuration(outcome.run.elapsedMs ?? 0)}.`)
+          if (outcome.status === 'COMPLETED') {
+            const { usualMs } = outcome.run
+            const usual = usualMs === undefined ? '' : ` (usually ${formatDuration(usualMs)})`
+            io.info(
+              `Hex run ${runId} COMPLETED in ${formatDuration(outcome.run.elapsedMs ?? 0)}${usual}.`
+            )
+          }
           return
         case 'dry-run':
           io.info('dry-run is true: Hex validated the request; no run to wait for.')
@@ -75,6 +98,11 @@ export function narrator(io: ActionIO, target: RunTarget): Narrator {
       }
     }
   }
+}
+
+/** A time of day as a log line shows it: 12:04:30 UTC. */
+function clockTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 19)} UTC`
 }
 
 function logCancel(io: ActionIO, runId: string, cancel: CancelOutcome): void {

@@ -9,6 +9,8 @@ export interface RunSummaryEntry {
   runUrl: string | null
   status: string
   elapsedSeconds: number | null
+  /** The median of the project's history, in whole seconds; null when it was not read. */
+  usualSeconds: number | null
 }
 
 function seconds(ms: number | undefined): number | undefined {
@@ -22,7 +24,8 @@ export function runsEntry(report: RunReport): RunSummaryEntry {
     runId: report.runId ?? null,
     runUrl: report.runUrl ?? null,
     status: report.status,
-    elapsedSeconds: seconds(report.elapsedMs) ?? null
+    elapsedSeconds: seconds(report.elapsedMs) ?? null,
+    usualSeconds: seconds(report.usualMs) ?? null
   }
 }
 
@@ -58,6 +61,7 @@ export function reportOutputs(report: RunReport): Record<OutputName, string> {
     [Output.StatusUrl]: report.statusUrl ?? '',
     [Output.Status]: report.status,
     [Output.ElapsedSeconds]: String(seconds(report.elapsedMs) ?? ''),
+    [Output.UsualSeconds]: String(seconds(report.usualMs) ?? ''),
     [Output.StartedAt]: report.startedAt ?? '',
     [Output.EndedAt]: report.endedAt ?? '',
     [Output.TraceId]: report.traceId ?? '',
@@ -77,6 +81,7 @@ export function groupOutputs(reports: RunReport[], elapsedMs: number): Record<Ou
     [Output.StatusUrl]: '',
     [Output.Status]: worstStatus(reports.map((r) => r.status)),
     [Output.ElapsedSeconds]: String(seconds(elapsedMs)),
+    [Output.UsualSeconds]: '',
     [Output.StartedAt]: '',
     [Output.EndedAt]: '',
     [Output.TraceId]: '',

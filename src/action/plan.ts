@@ -3,6 +3,7 @@ import { HexClient } from '../hex/client.ts'
 import { HexSession } from '../hex/session.ts'
 import type { RunProjectRequest } from '../hex/types.ts'
 import type { Runtime } from '../lib/runtime.ts'
+import type { RequestBudget } from '../runs/budget.ts'
 import { blindSchedule } from '../runs/schedule.ts'
 import type { RunPlan } from '../runs/types.ts'
 import type { ActionIO } from './io.ts'
@@ -11,13 +12,15 @@ import type { Settings } from './settings.ts'
 /**
  * Hex at api-url with the token, on the runtime's clock, until `deadline`; each request gets at
  * most `requestTimeoutMs` (request-timeout unless a step has less time), and is logged to debug.
+ * With a `budget`, the reads wait their turn in it, and it hears what Hex says of its rate limit.
  */
 export function hexSession(
   settings: Settings,
   runtime: Runtime,
   io: ActionIO,
-  bounds: { deadline: number; requestTimeoutMs: number }
+  bounds: { deadline: number; requestTimeoutMs: number; budget?: RequestBudget }
 ): HexSession {
+  const { budget } = bounds
   return new HexSession({
     client: new HexClient({
       apiBase: settings.apiBase,
@@ -25,10 +28,12 @@ export function hexSession(
       fetch: runtime.fetch,
       now: runtime.now,
       requestTimeoutMs: bounds.requestTimeoutMs,
-      onDebug: io.debug
+      onDebug: io.debug,
+      onRateLimit: budget && ((notice) => budget.observe(notice))
     }),
     clock: runtime,
-    deadline: bounds.deadline
+    deadline: bounds.deadline,
+    pacer: budget
   })
 }
 
@@ -52,6 +57,7 @@ export function runPlan(settings: Settings): RunPlan {
     apiBase: settings.apiBase,
     wait: settings.wait,
     schedule: blindSchedule(settings.pollIntervalMs),
+    history: settings.history,
     cancelOnTimeout: settings.cancelOnTimeout,
     cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel
   }

@@ -32,6 +32,8 @@ export interface RunReport {
   endedAt?: string
   /** From the trigger to the run's end (Hex's own count when it gives one) or to giving up. */
   elapsedMs?: number
+  /** How long the project's runs usually take (the median of its history), when it is known. */
+  usualMs?: number
   inputParams: Record<string, unknown>
   viewId?: string
   /** Why the step failed, or what the user should know; shown in the summary. */
@@ -67,6 +69,7 @@ export function toReport(outcome: RunOutcome, context: ReportContext): RunReport
     startedAt: run?.startedAt,
     endedAt: run?.endedAt,
     elapsedMs: run?.elapsedMs,
+    usualMs: run?.usualMs,
     inputParams: context.inputParams,
     viewId: context.viewId,
     notes: []
@@ -128,7 +131,20 @@ export function toReport(outcome: RunOutcome, context: ReportContext): RunReport
       report.message = outcome.message
       break
   }
+  if (slowerThanUsual(report))
+    notes.push(
+      `${formatDuration(report.elapsedMs ?? 0)} is more than twice the usual ${formatDuration(report.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`
+    )
   return report
+}
+
+/** A run that took more than this many times its usual duration is called out. */
+export const SLOW_FACTOR = 2
+
+/** Whether the run took more than twice as long as the project's runs usually do. */
+export function slowerThanUsual(report: Pick<RunReport, 'elapsedMs' | 'usualMs'>): boolean {
+  const { elapsedMs, usualMs } = report
+  return elapsedMs !== undefined && usualMs !== undefined && elapsedMs > SLOW_FACTOR * usualMs
 }
 
 export function stopReason(by: StopCause): string {

@@ -23,6 +23,8 @@ export interface Settings {
   timeoutMs: number
   /** The longest gap between two status requests. */
   pollIntervalMs: number
+  /** Read the project's recent runs and poll around the expected end. */
+  history: boolean
   /** The longest one request may take. */
   requestTimeoutMs: number
   /** API base without a trailing slash, e.g. https://app.hex.tech/api/v1. */
@@ -212,6 +214,7 @@ export function readSettings(
     inputParams,
     timeoutMs,
     pollIntervalMs,
+    history: bool(Input.History),
     requestTimeoutMs,
     apiBase,
     wait: bool(Input.Wait),

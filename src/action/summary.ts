@@ -1,7 +1,7 @@
 import { redact, stripControls } from '../lib/safe-text.ts'
 import { formatDuration } from '../lib/duration.ts'
 import { worstStatus } from './outputs.ts'
-import { ActionStatus, type RunReport } from './report.ts'
+import { ActionStatus, slowerThanUsual, type RunReport } from './report.ts'
 
 /** How each status is shown: a marker a reader spots at a glance, and a headline. */
 const LOOKS: Record<string, { marker: string; headline: string }> = {
@@ -124,8 +124,7 @@ export function renderSummary(given: RunReport, view: SummaryView = {}): string 
   if (report.projectVersion) rows.push(['Project version', cell(report.projectVersion)])
   if (report.startedAt) rows.push(['Started', cell(report.startedAt)])
   if (report.endedAt) rows.push(['Ended', cell(report.endedAt)])
-  if (report.elapsedMs !== undefined)
-    rows.push(['Duration', cell(formatDuration(report.elapsedMs))])
+  if (report.elapsedMs !== undefined) rows.push(['Duration', durationCell(report)])
   if (report.traceId) rows.push(['Trace ID', code(report.traceId)])
   if (report.viewId) rows.push(['Saved view', code(report.viewId)])
 
@@ -176,7 +175,7 @@ export function renderGroupSummary(
       ? `${cell(r.projectName)} ${code(r.projectId)}`
       : code(r.projectId)
     const run = r.runUrl ? link(r.runUrl, r.runId ?? 'Open in Hex', view) : '–'
-    const duration = r.elapsedMs !== undefined ? cell(formatDuration(r.elapsedMs)) : '–'
+    const duration = r.elapsedMs !== undefined ? durationCell(r) : '–'
     lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`)
   }
   lines.push('')
@@ -188,6 +187,14 @@ export function renderGroupSummary(
   if (reports.some((r) => r.message || r.notes.length > 0)) lines.push('')
   lines.push(...paramsBlock(inputParams, secrets))
   return lines.join('\n')
+}
+
+/** The run's duration, next to the usual one when the history is known; a slow run stands out. */
+function durationCell(report: RunReport): string {
+  const took = cell(formatDuration(report.elapsedMs ?? 0))
+  if (report.usualMs === undefined) return took
+  const usual = `(usually ${cell(formatDuration(report.usualMs))})`
+  return slowerThanUsual(report) ? `⚠️ **${took}** ${usual}` : `${took} ${usual}`
 }
 
 function look(status: string): { marker: string; headline: string } {

@@ -7,6 +7,7 @@ import {
   type Operation,
   type RequestContext
 } from './errors.ts'
+import { readRateLimit, type RateLimitNotice } from './rate-limit.ts'
 import type { RunProjectRequest, RunState, TriggeredRun } from './types.ts'
 import { formatDuration } from '../lib/duration.ts'
 
@@ -24,6 +25,8 @@ export interface HexClientOptions {
   requestTimeoutMs?: number
   /** For debug logging of each request; never receives the token. */
   onDebug?: (message: string) => void
+  /** Told what each answer says about Hex's rate limit (its headers, a 429), when it says anything. */
+  onRateLimit?: (notice: RateLimitNotice) => void
   now?: () => number
 }
 
@@ -48,6 +51,15 @@ export interface ProjectSummary {
   title: string
 }
 
+/** Which of a project's runs GetProjectRuns lists, newest first. */
+export interface RunsQuery {
+  limit: number
+  /** Only runs started this way (runTriggerFilter). */
+  trigger?: 'API'
+  /** Only runs with this status (statusFilter). */
+  status?: 'COMPLETED'
+}
+
 /** Per call: a signal that abandons the request (the action is shutting down). */
 export interface CallOptions {
   signal?: AbortSignal
@@ -67,6 +79,7 @@ export class HexClient {
   private readonly userAgent: string
   private readonly requestTimeoutMs: number
   private readonly onDebug: (message: string) => void
+  private readonly onRateLimit?: (notice: RateLimitNotice) => void
   private readonly now: () => number
 
   constructor(options: HexClientOptions) {
@@ -77,6 +90,7 @@ export class HexClient {
     this.userAgent = options.userAgent ?? 'hex-run-action'
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
     this.onDebug = options.onDebug ?? (() => {})
+    this.onRateLimit = options.onRateLimit
     this.now = options.now ?? Date.now
   }
 
@@ -112,14 +126,22 @@ export class HexClient {
    * `GET /projects/{projectId}/runs` (GetProjectRuns), newest first: API-triggered runs only, to
    * find a run whose trigger answer was lost.
    */
-  async listApiRuns(
+  listApiRuns(projectId: string, limit: number, options: CallOptions = {}): Promise<RunState[]> {
+    return this.listRuns(projectId, { limit, trigger: 'API' }, options)
+  }
+
+  /** `GET /projects/{projectId}/runs` (GetProjectRuns): the runs `query` asks for, newest first. */
+  async listRuns(
     projectId: string,
-    limit: number,
+    query: RunsQuery,
     options: CallOptions = {}
   ): Promise<RunState[]> {
     const context = this.context('list', projectId)
-    const query = `?limit=${limit}&runTriggerFilter=API`
-    const json = await this.request(context, 'GET', `${runsPath(projectId)}${query}`, options)
+    const params = new URLSearchParams({ limit: String(query.limit) })
+    if (query.trigger !== undefined) params.set('runTriggerFilter', query.trigger)
+    if (query.status !== undefined) params.set('statusFilter', query.status)
+    const path = `${runsPath(projectId)}?${params.toString()}`
+    const json = await this.request(context, 'GET', path, options)
     const runs = asObject(json, context).runs
     if (!Array.isArray(runs)) throw new HexResponseError(context, 'the field runs is missing')
     return runs.map((run) => {
@@ -231,6 +253,15 @@ export class HexClient {
       else throw networkError(context, error, timeout.aborted, timeoutMs)
     }
     this.onDebug(`${method} ${url} -> ${response.status} in ${Math.round(this.now() - started)}ms`)
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.now())
+    const limit = readRateLimit(
+      context.operation,
+      response.status,
+      response.headers,
+      retryAfterMs,
+      this.now()
+    )
+    if (limit !== undefined) this.onRateLimit?.(limit)
 
     if (response.status >= 300 && response.status < 400) {
       const location = response.headers.get('location') ?? 'an unnamed location'
@@ -242,7 +273,7 @@ export class HexClient {
         response.status,
         response.statusText,
         parseErrorBody(text),
-        parseRetryAfter(response.headers.get('retry-after'), this.now())
+        retryAfterMs
       )
     }
     if (method === 'DELETE') return undefined

@@ -1,5 +1,5 @@
 import type { Clock } from '../lib/runtime.ts'
-import type { HexClient, ProjectSummary } from './client.ts'
+import type { HexClient, ProjectSummary, RunsQuery } from './client.ts'
 import type { Operation } from './errors.ts'
 import {
   MAX_CONNECT_ATTEMPTS,
@@ -14,6 +14,23 @@ import type { RunProjectRequest, RunState, TriggeredRun } from './types.ts'
 /** Told before each retry's wait: which kind of request failed, and when it goes again. */
 export type RetryListener = (operation: Operation, notice: RetryNotice) => void
 
+/**
+ * Paces the requests that count against Hex's API rate limit, for every run of a step at once
+ * (runs/budget.ts). Each attempt, retries included, waits for its turn.
+ */
+export interface RequestPacer {
+  /**
+   * Resolves when a request wanted at `dueAt` (on the session's clock) may go: at once, or when
+   * its turn comes. Resolves early when the signal aborts.
+   */
+  turn: (dueAt: number, signal?: AbortSignal) => Promise<void>
+  /** A request that must not wait (a cancel racing the runner's kill) goes now, and counts. */
+  spend: () => void
+}
+
+/** How a request meets the pacer: waits its turn (reads), counts without waiting, or neither. */
+type Pacing = 'turn' | 'spend' | 'none'
+
 export interface SessionOptions {
   client: HexClient
   clock: Clock
@@ -22,6 +39,8 @@ export interface SessionOptions {
   /** Stops every retry and wait: the workflow is being cancelled, or fail-fast stopped the run. */
   signal?: AbortSignal
   onRetry?: RetryListener
+  /** Paces reads and counts cancels; none: every request goes when asked. */
+  pacer?: RequestPacer
 }
 
 /**
@@ -36,6 +55,7 @@ export class HexSession {
   readonly deadline: number
   readonly signal?: AbortSignal
   private readonly onRetry?: RetryListener
+  private readonly pacer?: RequestPacer
 
   constructor(options: SessionOptions) {
     this.client = options.client
@@ -43,6 +63,7 @@ export class HexSession {
     this.deadline = options.deadline
     this.signal = options.signal
     this.onRetry = options.onRetry
+    this.pacer = options.pacer
   }
 
   /** The same session with other bounds. `signal: undefined` makes one nothing can stop. */
@@ -53,6 +74,7 @@ export class HexSession {
       deadline: this.deadline,
       signal: this.signal,
       onRetry: this.onRetry,
+      pacer: this.pacer,
       ...changes
     })
   }
@@ -67,15 +89,20 @@ export class HexSession {
 
   /** GetRunStatus. */
   getRun(projectId: string, runId: string): Promise<RunState> {
-    return this.retry(readVerdict, () =>
+    return this.retry(readVerdict, 'turn', () =>
       this.client.getRun(projectId, runId, { signal: this.signal })
     )
   }
 
   /** GetProjectRuns, API-triggered runs only, newest first. */
   listApiRuns(projectId: string, limit: number): Promise<RunState[]> {
-    return this.retry(readVerdict, () =>
-      this.client.listApiRuns(projectId, limit, { signal: this.signal })
+    return this.listRuns(projectId, { limit, trigger: 'API' })
+  }
+
+  /** GetProjectRuns: the runs `query` asks for, newest first. */
+  listRuns(projectId: string, query: RunsQuery): Promise<RunState[]> {
+    return this.retry(readVerdict, 'turn', () =>
+      this.client.listRuns(projectId, query, { signal: this.signal })
     )
   }
 
@@ -84,7 +111,7 @@ export class HexSession {
     name: string,
     after: string | undefined
   ): Promise<{ projects: ProjectSummary[]; after?: string }> {
-    return this.retry(readVerdict, () =>
+    return this.retry(readVerdict, 'turn', () =>
       this.client.listProjects(name, after, { signal: this.signal })
     )
   }
@@ -99,8 +126,10 @@ export class HexSession {
     request: RunProjectRequest,
     requestSignal?: AbortSignal
   ): Promise<TriggeredRun> {
+    // RunProject has a rate limit of its own (Hex's `hex-run-kernel` group), apart from the reads.
     return this.retry(
       triggerVerdict,
+      'none',
       () => this.client.runProject(projectId, request, { signal: requestSignal }),
       MAX_CONNECT_ATTEMPTS
     )
@@ -108,7 +137,7 @@ export class HexSession {
 
   /** CancelRun. Each attempt fits in what is left before the deadline: one hung DELETE must not outlast it. */
   cancelRun(projectId: string, runId: string): Promise<void> {
-    return this.retry(readVerdict, () =>
+    return this.retry(readVerdict, 'spend', () =>
       this.client.cancelRun(projectId, runId, {
         timeoutMs: Math.max(1, this.deadline - this.clock.now())
       })
@@ -117,11 +146,20 @@ export class HexSession {
 
   private retry<T>(
     verdict: (error: unknown) => Verdict,
+    pacing: Pacing,
     attempt: () => Promise<T>,
     maxConnectAttempts?: number
   ): Promise<T> {
-    const onRetry = this.onRetry
-    return withRetries(attempt, {
+    const { onRetry, pacer, signal } = this
+    const paced =
+      pacer === undefined || pacing === 'none'
+        ? attempt
+        : async () => {
+            if (pacing === 'spend') pacer.spend()
+            else await pacer.turn(this.clock.now(), signal)
+            return attempt()
+          }
+    return withRetries(paced, {
       verdict,
       deadline: this.deadline,
       now: this.clock.now,

@@ -5,6 +5,8 @@ import type { HexSession } from '../hex/session.ts'
 import type { RunState, TriggeredRun } from '../hex/types.ts'
 import { formatDuration } from '../lib/duration.ts'
 import { CANCEL_BUDGET_MS, CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from './cancel.ts'
+import { readHistory, type RunHistory } from './history.ts'
+import { historySchedule } from './schedule.ts'
 import { startCutShort, startRun } from './start.ts'
 import type {
   CancelOutcome,
@@ -56,6 +58,9 @@ class OneRun {
   private readonly startedAt: number
   private run?: RunFacts
   private recovered?: string
+  /** The project's history, once read; and the read while it goes (stopped when the wait ends). */
+  private history?: RunHistory
+  private historyRead?: { done: Promise<void>; stop: AbortController }
 
   constructor(options: RunOneOptions) {
     this.target = options.target
@@ -114,7 +119,41 @@ class OneRun {
     if (plan.request.dryRun) return this.outcome({ kind: 'dry-run', run: this.facts(triggered) })
     const run = this.started(triggered, false)
     if (!plan.wait) return this.outcome({ kind: 'not-waited', status: 'PENDING', run })
+    // Read once the trigger is answered: it never delays the trigger, and a refused one costs none.
+    if (plan.history) this.readHistory(run)
     return this.waitFor(run)
+  }
+
+  /** Reads the project's history alongside the wait; its outcome goes out as an event. */
+  private readHistory(run: RunFacts): void {
+    const stop = new AbortController()
+    const signal = this.signal ? AbortSignal.any([this.signal, stop.signal]) : stop.signal
+    const done = readHistory(this.session.with({ signal }), this.target.projectId).then((read) => {
+      if (read.kind === 'known') {
+        this.history = read.history
+        run.usualMs = read.history.usualMs
+      }
+      // The run ended first: the usual duration is still worth reporting, the rest is not.
+      if (stop.signal.aborted) return
+      if (read.kind === 'unknown') {
+        this.emit({ type: 'no-history', why: read.why })
+        return
+      }
+      this.emit({
+        type: 'history',
+        history: read.history,
+        expectedEndAt: this.startedAt + read.history.usualMs
+      })
+    })
+    this.historyRead = { done, stop }
+  }
+
+  /** The wait is over: a history read still going is abandoned, and waited for. */
+  private async endHistoryRead(): Promise<void> {
+    const read = this.historyRead
+    if (read === undefined) return
+    read.stop.abort()
+    await read.done
   }
 
   /** `run-id` given: follow a run started elsewhere instead of triggering one. */
@@ -163,13 +202,15 @@ class OneRun {
     let readFailure: string | undefined
     let result: WaitResult
     let last: RunState | undefined
+    const blind = this.plan.schedule
+    const schedule = this.historyRead ? historySchedule(blind, () => this.history) : blind
     try {
       result = await waitForEnd({
         getState: () => this.session.getRun(this.target.projectId, run.runId),
         clock: this.session.clock,
         startedAt: this.startedAt,
         deadline: this.session.deadline,
-        schedule: this.plan.schedule,
+        schedule,
         signal: this.signal,
         onState: (state, { elapsedMs, changed }) => {
           last = state
@@ -186,6 +227,8 @@ class OneRun {
             : `The status read at the deadline failed: ${error.lastError.message}`
         result = { kind: 'timeout', last, reads: 0 }
       } else throw error
+    } finally {
+      await this.endHistoryRead()
     }
     const latest = result.kind === 'finished' ? result.state : result.last
     if (latest) this.learn(latest)

@@ -1,10 +1,17 @@
+import type { RunState } from '../hex/types.ts'
+import { BUDGET_PER_MINUTE } from './budget.ts'
+import type { RunHistory } from './history.ts'
+
 /**
  * When the next status read goes out. Passed into the wait, so a schedule that knows more (a
  * project's run history, a request budget shared by several runs) is a new schedule, not a new wait.
  */
 export interface PollSchedule {
-  /** The wait before status read number `readsDone + 1`, `elapsedMs` after the run started. */
-  delayMs: (readsDone: number, elapsedMs: number) => number
+  /**
+   * The wait before status read number `readsDone + 1`, `elapsedMs` after the run was triggered;
+   * `last` is what the read before it said.
+   */
+  delayMs: (readsDone: number, elapsedMs: number, last?: RunState) => number
 }
 
 /**
@@ -23,4 +30,76 @@ export function nextPollDelay(readsDone: number, intervalMs: number): number {
 /** Fast first reads, then every `intervalMs`: for a run whose length nothing predicts. */
 export function blindSchedule(intervalMs: number): PollSchedule {
   return { delayMs: (readsDone) => nextPollDelay(readsDone, intervalMs) }
+}
+
+/**
+ * The window in which earlier runs ended is widened on each side by this, for the time between
+ * the trigger and Hex's start of the run, plus one gap between two of the history's durations
+ * (the next run may fall just outside what the last ones spanned).
+ */
+export const WINDOW_MARGIN_MS = 500
+/** The reads across a short window: about this many, so a tight window is read densely. */
+export const DENSE_READS = 3
+/** No two dense reads closer than this, nor further apart than that (a mean lag of half of it). */
+export const MIN_DENSE_GAP_MS = 500
+export const MAX_DENSE_GAP_MS = 1_500
+/**
+ * A long window (a long run, or a wide spread) is read at the pace the step's request budget
+ * sustains for one run, not faster: DENSE_READS more than one read per this.
+ */
+export const SUSTAINED_GAP_MS = 60_000 / BUDGET_PER_MINUTE
+
+/** Where, counted from the trigger, the run is expected to end, and how densely it is read there. */
+export interface EndWindow {
+  fromMs: number
+  toMs: number
+  gapMs: number
+}
+
+/**
+ * The window of the run's expected end. `startedByMs` is when the run was first seen started (not
+ * PENDING): the end comes no later than that plus the longest duration, whether Hex counts a run's
+ * time from its trigger or from its start.
+ */
+export function endWindow(history: RunHistory, startedByMs: number): EndWindow {
+  const { shortestMs, longestMs, runs } = history
+  const marginMs = WINDOW_MARGIN_MS + (longestMs - shortestMs) / (runs + 1)
+  const widthMs = longestMs - shortestMs + 2 * marginMs
+  const gapMs = Math.max(
+    MIN_DENSE_GAP_MS,
+    Math.min(MAX_DENSE_GAP_MS, widthMs / DENSE_READS),
+    widthMs / (DENSE_READS + widthMs / SUSTAINED_GAP_MS)
+  )
+  return { fromMs: shortestMs - marginMs, toMs: startedByMs + longestMs + marginMs, gapMs }
+}
+
+/**
+ * Polls from the project's history, once it is known (`history()` is undefined until then, or
+ * for good): sparse far from the expected end, dense across the window where earlier runs ended,
+ * then gaps that grow again if the run outlasts them. The blind schedule bounds every gap, so an
+ * early failure is seen as soon as without history and no gap is longer than poll-interval.
+ */
+export function historySchedule(
+  blind: PollSchedule,
+  history: () => RunHistory | undefined
+): PollSchedule {
+  let startedSeenMs: number | undefined
+  return {
+    delayMs(readsDone, elapsedMs, last) {
+      const blindMs = blind.delayMs(readsDone, elapsedMs, last)
+      if (startedSeenMs === undefined && last !== undefined && last.status !== 'PENDING')
+        startedSeenMs = elapsedMs
+      const known = history()
+      if (known === undefined) return blindMs
+      // While the run is PENDING, it has not started: its end is no earlier than now + longest.
+      const window = endWindow(known, startedSeenMs ?? elapsedMs)
+      let delayMs: number
+      // Sparse: the read that would fall inside the window lands on its start instead.
+      if (elapsedMs < window.fromMs) delayMs = Math.max(window.fromMs - elapsedMs, window.gapMs)
+      else if (elapsedMs < window.toMs) delayMs = window.gapMs
+      // Outlasting the history: each gap as long as the time since the window closed.
+      else delayMs = Math.max(window.gapMs, elapsedMs - window.toMs)
+      return Math.min(blindMs, delayMs)
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import type { RetryNotice } from '../hex/retry.ts'
 import type { RunProjectRequest, RunState } from '../hex/types.ts'
+import type { RunHistory } from './history.ts'
 import type { PollSchedule } from './schedule.ts'
 
 /** A project to run, or a run of it to follow. */
@@ -19,8 +20,13 @@ export interface RunPlan {
   apiBase: string
   /** false: return as soon as the run has started (or been found). */
   wait: boolean
-  /** When the next status read goes out. */
+  /** When the next status read goes out, knowing nothing of the project's history. */
   schedule: PollSchedule
+  /**
+   * Read the project's recent runs right after the trigger, and poll from them (around the
+   * expected end) once they are known. Not for a run that is followed.
+   */
+  history?: boolean
   cancelOnTimeout: boolean
   cancelOnWorkflowCancel: boolean
 }
@@ -47,6 +53,8 @@ export interface RunFacts {
   endedAt?: string
   /** From the start to the run's end (Hex's own count when it gives one) or to giving up. */
   elapsedMs?: number
+  /** How long the project's runs usually take (the median of its history), when it is known. */
+  usualMs?: number
 }
 
 /** What became of a cancel the run's end called for. */
@@ -98,6 +106,10 @@ export type RunEvent =
   | { type: 'started'; run: RunFacts; followed: boolean }
   /** The trigger's answer was lost and the run found anyway. */
   | { type: 'recovered'; message: string }
+  /** The project's history was read: how long its runs take, and when this one should end. */
+  | { type: 'history'; history: RunHistory; expectedEndAt: number }
+  /** No history to poll from (it could not be read, or says too little): why. */
+  | { type: 'no-history'; why: string }
   /** Each status read; `changed` on the first and on every change. */
   | { type: 'state'; state: RunState; elapsedMs: number; changed: boolean }
   /** A request failed and is sent again after a wait. */

@@ -49,6 +49,6 @@ export async function waitForEnd(options: WaitOptions): Promise<WaitResult> {
     const remaining = deadline - clock.now()
     if (remaining <= 0) return { kind: 'timeout', last, reads }
     // The last read lands on the deadline, so a run that ends just in time is still seen.
-    await clock.sleep(Math.min(schedule.delayMs(reads - 1, elapsedMs), remaining), signal)
+    await clock.sleep(Math.min(schedule.delayMs(reads - 1, elapsedMs, state), remaining), signal)
   }
 }

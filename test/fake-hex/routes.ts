@@ -91,8 +91,19 @@ export function route(state: HexState, request: Unrouted): Reply {
       token !== undefined && Object.hasOwn(state.tokens, token) ? state.tokens[token] : undefined
     if (token === undefined || scope === undefined) return unauthorized(state)
     const ctx: RequestContext = { ...request, token, scope, params }
-    if (scope === 'read' && candidate.forbidden !== undefined) return candidate.forbidden(ctx)
-    return candidate.handler(state, ctx)
+    // RunProject has a limit of its own (`hex-run-kernel`); every other route counts here.
+    const rate =
+      candidate.handler === runProject ? undefined : state.rateLimiter?.take(token, ctx.t)
+    if (rate?.limited === true)
+      return {
+        ...codeError(429, 'TOO_MANY_REQUESTS', 'Rate limit exceeded'),
+        headers: rate.headers
+      }
+    const reply =
+      scope === 'read' && candidate.forbidden !== undefined
+        ? candidate.forbidden(ctx)
+        : candidate.handler(state, ctx)
+    return rate === undefined ? reply : { ...reply, headers: { ...rate.headers, ...reply.headers } }
   }
   return codeError(404, 'NOT_FOUND', `Route not found: ${request.method} ${request.path}`)
 }

@@ -55,7 +55,7 @@ export function projectRun(state: HexState, run: Run, t: number, traceId: string
     runId: run.id,
     runUrl: state.runUrl(run),
     status: state.reportedStatus(run, t),
-    runTrigger: 'API',
+    runTrigger: run.trigger,
     startTime: startedAt === undefined ? null : new Date(startedAt).toISOString(),
     endTime: terminalAt === undefined ? null : new Date(terminalAt).toISOString(),
     elapsedTime: state.legacyShapes ? null : elapsed,
@@ -187,11 +187,10 @@ export function getProjectRuns(state: HexState, ctx: RequestContext): Reply {
   if (limit === undefined || offset === undefined || issues.length > 0) {
     return codeError(400, 'BAD_REQUEST', 'Invalid input data', issues)
   }
-  // Every run the fake knows was started through the API.
-  const triggerMatches =
-    triggerFilter === null || triggerFilter === 'ALL' || triggerFilter === 'API'
+  const triggerMatches = (run: Run): boolean =>
+    triggerFilter === null || triggerFilter === 'ALL' || triggerFilter === run.trigger
   const matching = state.runs
-    .filter((run) => run.projectId === projectId && triggerMatches)
+    .filter((run) => run.projectId === projectId && triggerMatches(run))
     .filter((run) => statusFilter === null || state.reportedStatus(run, ctx.t) === statusFilter)
     .reverse()
   const page = matching.slice(offset, offset + limit)

@@ -1,4 +1,4 @@
-import type { FakeRun, LifecycleStep } from './types.ts'
+import type { FakeRun, LifecycleStep, RunTrigger } from './types.ts'
 
 export const TERMINAL_STATUSES: readonly string[] = [
   'COMPLETED',
@@ -51,6 +51,10 @@ export interface RunInit {
   dryRun: boolean
   body: unknown
   notifications?: unknown[]
+  /** Default API. */
+  trigger?: RunTrigger
+  /** Seeded as the project's history. */
+  past?: boolean
 }
 
 /** A run's state; its status is a function of time, so nothing needs to tick. */
@@ -62,6 +66,8 @@ export class Run {
   readonly dryRun: boolean
   readonly body: unknown
   readonly notifications: unknown[] | undefined
+  readonly trigger: RunTrigger
+  readonly past: boolean
   readonly #phases: Phase[]
   #cancelledAt: number | undefined
 
@@ -73,6 +79,8 @@ export class Run {
     this.dryRun = init.dryRun
     this.body = init.body
     this.notifications = init.notifications
+    this.trigger = init.trigger ?? 'API'
+    this.past = init.past ?? false
     this.#phases = toPhases(init.lifecycle)
   }
 
@@ -122,7 +130,9 @@ export class Run {
       createdAt: this.createdAt,
       cancelled: this.cancelled,
       dryRun: this.dryRun,
-      body: structuredClone(this.body)
+      body: structuredClone(this.body),
+      trigger: this.trigger,
+      past: this.past
     }
     const startedAt = this.startedAt(t)
     if (startedAt !== undefined) run.startedAt = startedAt

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { now as realNow } from './clock.ts'
 import { DEFAULT_PROJECT_ID, toRecord } from './projects.ts'
 import type { ProjectRecord } from './projects.ts'
-import type { Run } from './runs.ts'
-import { isTerminal } from './runs.ts'
+import { RateLimiter } from './rate-limit.ts'
+import { isTerminal, Run } from './runs.ts'
 import type { FakeHexOptions, FakeProject, StatusOverride, TokenScope } from './types.ts'
 
 export const DEFAULT_TOKENS: Readonly<Record<string, TokenScope>> = {
@@ -13,6 +13,9 @@ export const DEFAULT_TOKENS: Readonly<Record<string, TokenScope>> = {
 
 /** Hex's documented limit of concurrently running kernels per user. */
 export const DEFAULT_MAX_RUNNING_KERNELS = 25
+
+/** The newest run of a project's history ended this long before the project was added; each earlier one this long before the next. */
+const PAST_RUN_SPACING_MS = 60 * 60 * 1000
 
 /** Everything the routes read and change: settings, projects and runs. */
 export class HexState {
@@ -25,6 +28,7 @@ export class HexState {
   /** The server's clock: run phases, request times and creation times all read it. */
   readonly now: () => number
   statusOverride: StatusOverride | undefined
+  readonly rateLimiter: RateLimiter | undefined
   origin = ''
   readonly projects = new Map<string, ProjectRecord>()
   readonly runs: Run[] = []
@@ -37,6 +41,7 @@ export class HexState {
     this.workspace = options.workspace ?? 'acme'
     this.statusOverride = options.statusOverride
     this.now = options.now ?? realNow
+    this.rateLimiter = options.rateLimit && new RateLimiter(options.rateLimit)
     const projects = options.projects ?? [{ id: DEFAULT_PROJECT_ID, title: 'Demo project' }]
     for (const project of projects) this.addProject(project)
   }
@@ -45,12 +50,34 @@ export class HexState {
     return `${this.origin}/api/v1`
   }
 
-  /** Adds a project, or replaces one with the same id (keeping its place in listings). */
+  /**
+   * Adds a project, or replaces one with the same id (keeping its place in listings); its history,
+   * if it has one, becomes its earlier runs, in place of any it had.
+   */
   addProject(project: FakeProject): void {
     const existing = this.projects.get(project.id)
     const record = toRecord(project, existing?.createdAt ?? this.now())
     if (existing !== undefined) record.seq = existing.seq
     this.projects.set(project.id, record)
+    const history = project.history
+    if (history === undefined) return
+    const others = this.runs.filter((run) => !(run.past && run.projectId === project.id))
+    const past = history.map((entry, i) => {
+      const endedAt = this.now() - (history.length - i) * PAST_RUN_SPACING_MS
+      return new Run({
+        id: randomUUID(),
+        projectId: project.id,
+        projectVersion: record.version,
+        lifecycle: [{ status: 'RUNNING', ms: entry.ms }, { status: entry.status ?? 'COMPLETED' }],
+        createdAt: endedAt - entry.ms,
+        dryRun: false,
+        body: undefined,
+        trigger: entry.trigger ?? 'API',
+        past: true
+      })
+    })
+    // Oldest first, as if they had been started one after another before the others.
+    this.runs.splice(0, this.runs.length, ...past, ...others)
   }
 
   runningKernels(t: number): number {

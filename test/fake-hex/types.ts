@@ -20,6 +20,19 @@ export interface LifecycleStep {
   ms?: number
 }
 
+/** How a run was started; GetProjectRuns filters on it. */
+export type RunTrigger = 'API' | 'SCHEDULED' | 'APP_REFRESH'
+
+/** A run of the project's past: ended before the stand-in started, listed by GetProjectRuns. */
+export interface PastRun {
+  /** How long it ran, from its start to its end. */
+  ms: number
+  /** Default COMPLETED. */
+  status?: RunStatus
+  /** Default API. */
+  trigger?: RunTrigger
+}
+
 export interface FakeProject {
   /** A UUID in real Hex; any string is accepted here. */
   id: string
@@ -33,6 +46,22 @@ export interface FakeProject {
   params?: Record<string, ParamType>
   /** Default: PENDING 50 ms, RUNNING 150 ms, COMPLETED. */
   lifecycle?: LifecycleStep[]
+  /**
+   * The project's earlier runs, oldest first: the last ended an hour before the project was added,
+   * each earlier one an hour before the next (well outside the look-back for a lost trigger).
+   */
+  history?: PastRun[]
+}
+
+/**
+ * Hex's rate limit on everything but RunProject (its `hex-api` group), per token: a window of 60 s
+ * opens with a token's first request; past `perMinute` requests in it, the answer is 429 with a
+ * Retry-After of the seconds left in the window.
+ */
+export interface FakeRateLimit {
+  perMinute: number
+  /** Send X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset (epoch seconds). */
+  headers?: boolean
 }
 
 /** Rewrites the status a run reports (GetRunStatus, GetProjectRuns); undefined keeps it. */
@@ -57,6 +86,8 @@ export interface FakeHexOptions {
   /** Workspace name used in run URLs; default 'acme'. */
   workspace?: string
   statusOverride?: StatusOverride
+  /** Default: none, every request is answered. */
+  rateLimit?: FakeRateLimit
   /**
    * The server's clock, ms since the epoch. Default: the real one. A test that runs the action on
    * a fake clock passes the same clock here, so runs move on as the action's waits pass.
@@ -125,4 +156,7 @@ export interface FakeRun {
   dryRun: boolean
   /** The request body as parsed (undefined when empty). */
   body: unknown
+  trigger: RunTrigger
+  /** A run of the project's history (FakeProject.history), not one a client started. */
+  past: boolean
 }
