@@ -69,22 +69,35 @@ export function parseActionYml(text: string): ActionSpec {
   return spec
 }
 
-/** The inputs table: name, required, default, description. Not yet aligned by Prettier. */
+/**
+ * Inputs that action.yml marks `required: false` because each may be given in one of two forms,
+ * and settings.ts requires one of them: the table says which.
+ */
+export const REQUIRED_IN_ONE_FORM: Record<string, string> = {
+  'project-id': 'one of `project-id`, `project-name`',
+  'project-name': 'one of `project-id`, `project-name`',
+  'api-token': '`api-token` or `HEX_API_TOKEN`'
+}
+
+/**
+ * The inputs table: name, required, default, and the description's first sentence (action.yml
+ * has the rest), so the table stays narrow enough to read. Not yet aligned by Prettier.
+ */
 export function inputsTable(action: ActionSpec): string {
   const rows = Object.entries(action.inputs).map(([name, input]) => [
     code(name),
-    input.required === true ? 'yes' : 'no',
+    REQUIRED_IN_ONE_FORM[name] ?? (input.required === true ? 'yes' : 'no'),
     input.default === undefined || input.default === '' ? 'none' : code(input.default),
-    cell(input.description)
+    cell(firstSentence(input.description))
   ])
   return table(['Input', 'Required', 'Default', 'Description'], rows)
 }
 
-/** The outputs table: name, description. Not yet aligned by Prettier. */
+/** The outputs table: name, and the description's first sentence. Not yet aligned by Prettier. */
 export function outputsTable(action: ActionSpec): string {
   const rows = Object.entries(action.outputs).map(([name, output]) => [
     code(name),
-    cell(output.description)
+    cell(firstSentence(output.description))
   ])
   return table(['Output', 'Description'], rows)
 }
@@ -144,6 +157,12 @@ function locate(readme: string, section: Section): { from: number; to: number } 
 function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n') + '\n'
+}
+
+/** Up to the first full stop that ends a sentence (one followed by a capital, or the end). */
+export function firstSentence(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  return /^.*?[.!?](?= [A-Z]|$)/.exec(flat)?.[0] ?? flat
 }
 
 /** Table cell text: one line, and a `|` cannot end the cell. */
