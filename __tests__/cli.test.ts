@@ -147,6 +147,9 @@ describe('hex-run-action as a program (spawned: exit codes and Ctrl-C)', () => {
     assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
     assert.equal(requestsFor(fake, projectId).filter((r) => r.method === 'DELETE').length, 1)
     assert.match(result.stdout, /^CANCELLED/m)
+    // In the command line's words: interrupted, not a cancelled workflow.
+    assert.match(result.stderr, /^error: Interrupted while Hex run \S+ was going\./m)
+    assert.doesNotMatch(result.stdout + result.stderr, /workflow/i)
   })
 })
 
@@ -163,7 +166,7 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
       'soon'
     ])
     assert.equal(result.code, 1)
-    assert.match(result.stderr, /error: Input 'timeout' must be a duration/)
+    assert.match(result.stderr, /^error: --timeout must be a duration/m)
     assert.deepEqual(requestsFor(hex, projectId), [])
     // The result line still comes, with no time and no link.
     assert.match(result.stdout, new RegExp(`^ERROR  ${projectId}$`, 'm'))
@@ -367,7 +370,7 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
     // A token pasted as the project: refused, and the message shows it masked.
     const result = await command(['--project-id', RUN_TOKEN, '--api-url', hex.apiBase])
     assert.equal(result.code, 1)
-    assert.match(result.stderr, /^error: Input 'project-id' must be a project UUID .*got '\*\*\*'/m)
+    assert.match(result.stderr, /^error: --project-id must be a project UUID .*got '\*\*\*'/m)
     assert.match(result.stdout, /^ERROR {2}\*{3}$/m)
     assert.ok(!(result.stdout + result.stderr).includes(RUN_TOKEN))
   })
@@ -390,6 +393,10 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
       assert.equal(requestsFor(hex, projectId).filter((r) => r.method === 'DELETE').length, 1)
       assert.match(result.stdout, /^Cancelled Hex run /m)
       assert.match(result.stdout, new RegExp(`^CANCELLED  ${projectId}`, 'm'))
+      // Interrupted, in the command line's words, whichever the signal.
+      assert.match(result.stdout, /^Interrupted: no longer waiting for the run\.$/m)
+      assert.match(result.stderr, /^error: Interrupted while Hex run \S+ was going\./m)
+      assert.doesNotMatch(result.stdout + result.stderr, /workflow/i)
     })
   }
 

@@ -16,6 +16,7 @@ import { publish, type StepResult } from './publish.ts'
 import { ActionStatus, toReport, type RunReport } from './report.ts'
 import { readSettings, readToken, type Settings } from './settings.ts'
 import { readGitHubToken } from './status-settings.ts'
+import { RUNNER_WORDS } from './words.ts'
 
 export { processRuntime, type Runtime } from '../lib/runtime.ts'
 
@@ -57,7 +58,8 @@ export async function run(
 
 /** What the step came to, on each of its paths. */
 async function step(io: ActionIO, runtime: Runtime, signal?: AbortSignal): Promise<StepResult> {
-  const parsed = readSettings(io.getInput, runtime.env)
+  const words = io.words ?? RUNNER_WORDS
+  const parsed = readSettings(io.getInput, runtime.env, undefined, words)
   if (!parsed.ok)
     return {
       ...failedStep(io, `Nothing was sent to Hex: ${parsed.errors.join(' ')}`),
@@ -96,7 +98,7 @@ async function step(io: ActionIO, runtime: Runtime, signal?: AbortSignal): Promi
       several
     )
   const plan = runPlan(settings)
-  const reportOf = (outcome: RunOutcome) => toReport(outcome, settings)
+  const reportOf = (outcome: RunOutcome) => toReport(outcome, { ...settings, words })
   const start = async (target: RunTarget, stops: Stops): Promise<RunOutcome> => {
     const narrate = narrator(
       several ? labelled(io, target.projectName ?? target.projectId) : io,

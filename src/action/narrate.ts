@@ -1,8 +1,10 @@
 import type { RetryNotice } from '../hex/retry.ts'
 import { formatDuration } from '../lib/duration.ts'
 import type { CancelOutcome, RunEvent, RunOutcome, RunTarget } from '../runs/types.ts'
+import { Input } from './constants.ts'
 import type { ActionIO } from './io.ts'
 import { progressLogger } from './progress.ts'
+import { RUNNER_WORDS } from './words.ts'
 
 /** The log of one run: its events as they come, and its end in a line or two. */
 export interface Narrator {
@@ -14,6 +16,7 @@ const RETRYING = { trigger: 'Starting the run', status: 'Reading the run status'
 
 export function narrator(io: ActionIO, target: RunTarget): Narrator {
   const logProgress = progressLogger({ info: io.info, warning: (m) => io.warning(m) })
+  const words = io.words ?? RUNNER_WORDS
   return {
     event(event) {
       switch (event.type) {
@@ -43,8 +46,7 @@ export function narrator(io: ActionIO, target: RunTarget): Narrator {
           logRetry(io, RETRYING[event.what], event.notice)
           return
         case 'stopping':
-          if (event.by === 'workflow')
-            io.info('The runner asked the step to stop: the workflow was cancelled.')
+          if (event.by === 'workflow') io.info(words.stopping)
           return
       }
     },
@@ -56,13 +58,15 @@ export function narrator(io: ActionIO, target: RunTarget): Narrator {
             io.info(`Hex run ${runId} COMPLETED in ${formatDuration(outcome.run.elapsedMs ?? 0)}.`)
           return
         case 'dry-run':
-          io.info('dry-run is true: Hex validated the request; no run to wait for.')
+          io.info(
+            `${words.setting(Input.DryRun, true)}: Hex validated the request; no run to wait for.`
+          )
           return
         case 'not-waited':
           io.info(
             outcome.target.runId === undefined
-              ? 'wait is false: not waiting for the run to finish.'
-              : `wait is false: the run is ${outcome.status}; not waiting for it.`
+              ? `${words.setting(Input.Wait, false)}: not waiting for the run to finish.`
+              : `${words.setting(Input.Wait, false)}: the run is ${outcome.status}; not waiting for it.`
           )
           return
         case 'timed-out':
