@@ -9,17 +9,21 @@
  */
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
-import { Output } from '../src/action/constants.ts'
+import { Input, Output, RUNNER_ONLY_INPUTS } from '../src/action/constants.ts'
 import { main } from '../src/cli/command.ts'
 import { TerminalIO } from '../src/cli/terminal-io.ts'
 import { FakeHex } from '../test/fake-hex/server.ts'
-import { ROOT } from '../test/runner/action-yml.ts'
+import { readActionYml, ROOT } from '../test/runner/action-yml.ts'
 import { clockOf, startHex } from './helpers/action.ts'
 import { addProject, requestsFor, RUN_TOKEN, until } from './helpers/e2e.ts'
 
 const BIN = join(ROOT, 'bin/hex-run-action.js')
+const VERSION = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+).version
 const QUICK = [{ status: 'RUNNING', ms: 300 }, { status: 'COMPLETED' }]
 const FAILING = [{ status: 'RUNNING', ms: 200 }, { status: 'ERRORED' }]
 
@@ -131,6 +135,18 @@ describe('hex-run-action as a program (spawned: exit codes and Ctrl-C)', () => {
     assert.match(result.stdout, new RegExp(`^ERRORED  ${projectId}`, 'm'))
   })
 
+  it.concurrent(
+    'answers --version from package.json, and no arguments with usage and 2',
+    async () => {
+      const version = await cli(['--version'])
+      assert.deepEqual(version, { code: 0, stdout: `hex-run-action ${VERSION}\n`, stderr: '' })
+      const none = await cli([])
+      assert.equal(none.code, 2)
+      assert.equal(none.stdout, '')
+      assert.match(none.stderr, /^Usage: hex-run-action /)
+    }
+  )
+
   it.concurrent('Ctrl-C cancels the run in Hex and exits 130', async () => {
     const projectId = addProject(fake, { lifecycle: [{ status: 'RUNNING' }] })
     const result = await cli(
@@ -147,6 +163,9 @@ describe('hex-run-action as a program (spawned: exit codes and Ctrl-C)', () => {
     assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
     assert.equal(requestsFor(fake, projectId).filter((r) => r.method === 'DELETE').length, 1)
     assert.match(result.stdout, /^CANCELLED/m)
+    // In the command line's words: interrupted, not a cancelled workflow.
+    assert.match(result.stderr, /^error: Interrupted while Hex run \S+ was going\./m)
+    assert.doesNotMatch(result.stdout + result.stderr, /workflow/i)
   })
 })
 
@@ -163,7 +182,7 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
       'soon'
     ])
     assert.equal(result.code, 1)
-    assert.match(result.stderr, /error: Input 'timeout' must be a duration/)
+    assert.match(result.stderr, /^error: --timeout must be a duration/m)
     assert.deepEqual(requestsFor(hex, projectId), [])
     // The result line still comes, with no time and no link.
     assert.match(result.stdout, new RegExp(`^ERROR  ${projectId}$`, 'm'))
@@ -184,18 +203,68 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
     assert.ok(!(onArgv.stdout + onArgv.stderr).includes(RUN_TOKEN))
   })
 
-  it('answers --help, and exits 2 on an unknown option', async () => {
+  it('answers --help with every input of action.yml: its option and default, or why not taken', async () => {
     const help = await command(['--help'])
     assert.equal(help.code, 0)
-    assert.match(help.stdout, /^Usage: hex-run-action --project-id/)
     assert.equal(help.stderr, '')
-    // The action's defaults filled in; where the token comes from; what Ctrl-C does.
-    assert.match(help.stdout, /--timeout <duration> .*\(default \S+\)/)
-    assert.match(help.stdout, /--max-parallel <n> .*\(default \d+\)/)
+    assert.match(
+      help.stdout,
+      /^Usage: hex-run-action \(--project-id <id> \| --project-name <title>\)/
+    )
+    const [options, notTaken] = help.stdout.split('\nNot taken on the command line:\n')
+    assert.ok(options && notTaken, help.stdout)
+    // Read from action.yml itself, not from what was generated from it.
+    const inputs = Object.entries(readActionYml().inputs)
+    assert.ok(inputs.length >= 24, `action.yml has its inputs (${inputs.length})`)
+    // Not taken: the token (the process list would show it) and what only a runner gives meaning to.
+    const refused = [Input.ApiToken, ...RUNNER_ONLY_INPUTS] as string[]
+    for (const [name, input] of inputs) {
+      if (refused.includes(name)) {
+        assert.match(notTaken, new RegExp(`--${name}\\b`), `${name} is listed as not taken`)
+        assert.doesNotMatch(options, new RegExp(`^  --${name}\\b`, 'm'), name)
+        continue
+      }
+      const line: string | undefined = options.split('\n').find((l) => l.startsWith(`  --${name} `))
+      assert.ok(line, `--help lists --${name}`)
+      const fallback = input.default ?? ''
+      if (fallback === 'true' || fallback === 'false')
+        assert.equal(
+          line,
+          `  --${name} / --no-${name}  (default ${fallback === 'true' ? 'on' : 'off'})`
+        )
+      else if (name === Input.ProjectId || name === Input.ProjectName)
+        assert.match(line, /\(repeat for several\)$/, name)
+      else
+        assert.ok(line.endsWith(fallback === '' ? '(no default)' : `(default ${fallback})`), line)
+    }
+    for (const own of ['--verbose', '--version', '--help, -h'])
+      assert.match(options, new RegExp(`^  ${own}$`, 'm'))
     assert.match(help.stdout, /The API token is read from HEX_API_TOKEN\./)
-    assert.match(help.stdout, /Ctrl-C cancels the runs in Hex and exits 130/)
+    assert.match(
+      help.stdout,
+      /Ctrl-C cancels the runs in Hex \(unless --no-cancel-on-workflow-cancel\) and exits\s+130/
+    )
+    assert.ok(
+      help.stdout.split('\n').every((l) => l.length <= 80),
+      'no line wider than 80'
+    )
     assert.deepEqual(await command(['-h']), help)
+  })
 
+  it('answers --version, and no arguments with the usage and exit 2', async () => {
+    assert.deepEqual(await command(['--version']), {
+      code: 0,
+      stdout: `hex-run-action ${VERSION}\n`,
+      stderr: ''
+    })
+    const none = await command([])
+    assert.equal(none.code, 2)
+    assert.equal(none.stdout, '')
+    assert.match(none.stderr, /^Usage: hex-run-action /)
+    assert.match(none.stderr, /^Run hex-run-action --help for the options\.$/m)
+  })
+
+  it('exits 2 on an unknown option, and on a runner-only input', async () => {
     const bad = await command(['--bogus'])
     assert.equal(bad.code, 2)
     assert.match(bad.stderr, /Unknown option '--bogus'/)
@@ -208,23 +277,109 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
       assert.equal(runnerOnly.code, 2, option)
       assert.match(runnerOnly.stderr, /Unknown option/)
     }
-    assert.doesNotMatch(help.stdout, /commit-status|github-token|status-context|--sha/)
   })
 
-  it('exits 2, sending nothing, for a missing value or a value where none is taken', async () => {
+  it('exits 2, sending nothing, for a missing value or a flag given another value than true/false', async () => {
     const projectId = addProject(hex)
-    for (const args of [
-      ['--project-id'],
-      ['--project-id', projectId, '--api-url', hex.apiBase, '--wait', 'false'],
-      ['--project-id', projectId, '--api-url', hex.apiBase, '--dry-run=true']
-    ]) {
-      const result = await command(args)
+    for (const [args, message] of [
+      [['--project-id'], /^hex-run-action: Option '--project-id <value>' argument missing/],
+      [
+        ['--project-id', projectId, '--api-url', hex.apiBase, '--wait', 'no'],
+        /^hex-run-action: --wait takes true or false, got 'no': write --wait or --no-wait\.$/m
+      ],
+      [
+        ['--project-id', projectId, '--api-url', hex.apiBase, '--dry-run=yes'],
+        /^hex-run-action: --dry-run takes true or false, got 'yes': write --dry-run or --no-dry-run\.$/m
+      ]
+    ] as const) {
+      const result = await command([...args])
       assert.equal(result.code, 2, `${args.join(' ')}\n${result.stderr}`)
-      assert.match(result.stderr, /^hex-run-action: /)
+      assert.match(result.stderr, message)
       assert.match(result.stderr, /^Run hex-run-action --help for the options\.$/m)
       assert.equal(result.stdout, '')
     }
     assert.deepEqual(requestsFor(hex, projectId), [])
+  })
+
+  it('takes true/false after a flag as the action does: --wait false is --no-wait', async () => {
+    for (const [args, status] of [
+      [['--wait', 'false'], 'PENDING'],
+      [['--wait=False'], 'PENDING'],
+      [['--no-wait', 'true'], 'PENDING'],
+      [['--dry-run=true'], 'DRY_RUN'],
+      [['--dry-run', 'TRUE', '--wait', 'true'], 'DRY_RUN']
+    ] as const) {
+      const projectId = addProject(hex, { lifecycle: QUICK })
+      const result = await command(['--project-id', projectId, '--api-url', hex.apiBase, ...args])
+      assert.equal(result.code, 0, `${args.join(' ')}\n${result.stdout}${result.stderr}`)
+      assert.match(result.stdout, new RegExp(`\\n${status}  ${projectId}  http`), args.join(' '))
+    }
+    // A string option's value is its own, even when it reads true or false.
+    const projectId = addProject(hex)
+    const params = await command(['--project-id', projectId, '--input-params', 'false'])
+    assert.equal(params.code, 1)
+    assert.match(params.stderr, /^error: --input-params must be a JSON object .*got boolean/m)
+  })
+
+  it("puts the action's messages in the command line's words", async () => {
+    const result = await command(
+      [
+        '--project-id',
+        addProject(hex),
+        '--project-name',
+        'CLI words',
+        '--run-id',
+        'not-a-run',
+        '--input-params',
+        '{"region": "emea"}',
+        '--view-id',
+        'v',
+        '--dry-run',
+        '--timeout',
+        'soon',
+        '--poll-interval',
+        '0s',
+        '--max-parallel',
+        '0',
+        '--api-url',
+        'http://hex.example.com',
+        '--notifications',
+        '{}'
+      ],
+      { env: { HEX_API_TOKEN: 'has space' } }
+    )
+    assert.equal(result.code, 1)
+    const errors = result.stderr.trimEnd().split('\n')
+    assert.ok(errors.length >= 10, result.stderr)
+    for (const line of errors) {
+      assert.match(line, /^error: (--[a-z-]+|HEX_API_TOKEN) /, line)
+      assert.doesNotMatch(line, /Input '|Inputs '|is true|is false/, line)
+    }
+    for (const expected of [
+      '--project-id and --project-name cannot be used together',
+      '--view-id and --input-params cannot be used together',
+      '--run-id waits for a run that has already started, so --input-params, --view-id, --dry-run cannot apply',
+      '--timeout must be a duration',
+      '--poll-interval must be at least',
+      '--max-parallel must be a whole number',
+      '--api-url must use https://',
+      '--notifications must be a JSON array',
+      'HEX_API_TOKEN contains white space'
+    ])
+      assert.ok(result.stderr.includes(`error: ${expected}`), `${expected}\n${result.stderr}`)
+
+    const noToken = await command(['--project-id', addProject(hex)], { env: {} })
+    assert.match(noToken.stderr, /^error: HEX_API_TOKEN is not set: export a Hex API token in it/m)
+    assert.doesNotMatch(noToken.stderr, /api-token|secrets\./)
+
+    const notWaited = await command([
+      '--project-id',
+      addProject(hex, { lifecycle: QUICK }),
+      '--api-url',
+      hex.apiBase,
+      '--no-wait'
+    ])
+    assert.match(notWaited.stdout, /^--no-wait: not waiting for the run to finish\.$/m)
   })
 
   it('runs a project: the log on stdout, then the result line; no request lines', async () => {
@@ -369,7 +524,7 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
     // A token pasted as the project: refused, and the message shows it masked.
     const result = await command(['--project-id', RUN_TOKEN, '--api-url', hex.apiBase])
     assert.equal(result.code, 1)
-    assert.match(result.stderr, /^error: Input 'project-id' must be a project UUID .*got '\*\*\*'/m)
+    assert.match(result.stderr, /^error: --project-id must be a project UUID .*got '\*\*\*'/m)
     assert.match(result.stdout, /^ERROR {2}\*{3}$/m)
     assert.ok(!(result.stdout + result.stderr).includes(RUN_TOKEN))
   })
@@ -392,6 +547,10 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
       assert.equal(requestsFor(hex, projectId).filter((r) => r.method === 'DELETE').length, 1)
       assert.match(result.stdout, /^Cancelled Hex run /m)
       assert.match(result.stdout, new RegExp(`^CANCELLED  ${projectId}`, 'm'))
+      // Interrupted, in the command line's words, whichever the signal.
+      assert.match(result.stdout, /^Interrupted: no longer waiting for the run\.$/m)
+      assert.match(result.stderr, /^error: Interrupted while Hex run \S+ was going\./m)
+      assert.doesNotMatch(result.stdout + result.stderr, /workflow/i)
     })
   }
 

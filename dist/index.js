@@ -31725,13 +31725,18 @@ function progressLogger(sink, heartbeatMs = HEARTBEAT_MS, eta = () => undefined)
     };
 }
 
+// EXTERNAL MODULE: ./src/action/words.ts
+var action_words = __nccwpck_require__(9579);
 ;// CONCATENATED MODULE: ./src/action/narrate.ts
+
+
 
 
 const RETRYING = { trigger: 'Starting the run', status: 'Reading the run status' };
 function narrator(io, target) {
     let eta;
     const logProgress = progressLogger({ info: io.info, warning: (m) => io.warning(m) }, undefined, () => eta);
+    const words = io.words ?? action_words/* RUNNER_WORDS */.B;
     return {
         event(event) {
             switch (event.type) {
@@ -31773,7 +31778,7 @@ function narrator(io, target) {
                     return;
                 case 'stopping':
                     if (event.by === 'workflow')
-                        io.info('The runner asked the step to stop: the workflow was cancelled.');
+                        io.info(words.stopping);
                     return;
             }
         },
@@ -31788,12 +31793,12 @@ function narrator(io, target) {
                     }
                     return;
                 case 'dry-run':
-                    io.info('dry-run is true: Hex validated the request; no run to wait for.');
+                    io.info(`${words.setting(constants/* Input */.pd.DryRun, true)}: Hex validated the request; no run to wait for.`);
                     return;
                 case 'not-waited':
                     io.info(outcome.target.runId === undefined
-                        ? 'wait is false: not waiting for the run to finish.'
-                        : `wait is false: the run is ${outcome.status}; not waiting for it.`);
+                        ? `${words.setting(constants/* Input */.pd.Wait, false)}: not waiting for the run to finish.`
+                        : `${words.setting(constants/* Input */.pd.Wait, false)}: the run is ${outcome.status}; not waiting for it.`);
                     return;
                 case 'timed-out':
                 case 'stopped':
@@ -31918,6 +31923,7 @@ var status_settings = __nccwpck_require__(5329);
 
 
 
+
 /**
  * The action's main step: trigger the runs (or follow one), wait for them, and report on every
  * path: whatever happens, one result is published (outputs, job summary, annotations), a bug's
@@ -31954,7 +31960,8 @@ async function run(runner = action_io/* coreIO */.IK, runtime = lib_runtime/* pr
 }
 /** What the step came to, on each of its paths. */
 async function step(io, runtime, signal, services) {
-    const parsed = (0,action_settings/* readSettings */.sb)(io.getInput, runtime.env);
+    const words = io.words ?? action_words/* RUNNER_WORDS */.B;
+    const parsed = (0,action_settings/* readSettings */.sb)(io.getInput, runtime.env, undefined, words);
     if (!parsed.ok) {
         const count = parsed.errors.length;
         const failed = failedStep(io, `Nothing was sent to Hex: ${count === 1 ? 'an input needs' : `${count} inputs need`} fixing.`);
@@ -31993,7 +32000,7 @@ async function step(io, runtime, signal, services) {
     const ledger = new action_ledger/* RunLedger */.z(io);
     const statuses = (0,commit_status/* statusReporter */.WT)(settings, services, runtime, io, several);
     const plan = (0,action_plan/* runPlan */.Fo)(settings);
-    const reportOf = (outcome) => (0,report/* toReport */.cG)(outcome, settings);
+    const reportOf = (outcome) => (0,report/* toReport */.cG)(outcome, { ...settings, words });
     const start = async (target, stops) => {
         const narrate = narrator(several ? (0,action_io/* labelled */.wW)(io, target.projectName ?? target.projectId) : io, target);
         const outcome = await runOne({
@@ -32491,6 +32498,8 @@ async function cleanUp({ projectId, runId, fate }, settings, session, io) {
 /* harmony export */ });
 /* unused harmony exports SLOW_FACTOR, stopReason */
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9579);
+
 
 /**
  * Statuses the action reports besides Hex's own: the action stopped waiting (TIMEOUT), the workflow
@@ -32526,6 +32535,7 @@ function toReport(outcome, context) {
         notes: []
     };
     const { notes } = report;
+    const words = context.words ?? _words_js__WEBPACK_IMPORTED_MODULE_1__/* .RUNNER_WORDS */ .B;
     if (outcome.recovered)
         notes.push(outcome.recovered);
     if (target.runId !== undefined && run)
@@ -32571,14 +32581,14 @@ function toReport(outcome, context) {
             if (outcome.phase === 'before-start') {
                 report.message =
                     outcome.by === 'workflow'
-                        ? 'Not started: the workflow was cancelled first.'
+                        ? `Not started: ${words.stopped} first.`
                         : 'Not started: another run failed, and fail-fast is on.';
             }
             else if (outcome.phase === 'starting') {
-                report.message = `${stopReason(outcome.by)} while the run was being started; Hex may have started it. Check the project in Hex.`;
+                report.message = `${stopReason(outcome.by, words)} while the run was being started; Hex may have started it. Check the project in Hex.`;
             }
             else {
-                report.message = `${stopReason(outcome.by)} while Hex run ${runId} was going.`;
+                report.message = `${stopReason(outcome.by, words)} while Hex run ${runId} was going.`;
                 if (outcome.cancel)
                     notes.push(cancelNote(outcome.cancel, 'cancel-on-workflow-cancel'));
             }
@@ -32598,9 +32608,9 @@ function slowerThanUsual(report) {
     const { elapsedMs, usualMs } = report;
     return elapsedMs !== undefined && usualMs !== undefined && elapsedMs > SLOW_FACTOR * usualMs;
 }
-function stopReason(by) {
+function stopReason(by, words = _words_js__WEBPACK_IMPORTED_MODULE_1__/* .RUNNER_WORDS */ .B) {
     return by === 'workflow'
-        ? 'The workflow was cancelled'
+        ? (0,_words_js__WEBPACK_IMPORTED_MODULE_1__/* .sentence */ .e)(words.stopped)
         : 'Another run failed and fail-fast is on: stopped';
 }
 function cancelNote(cancel, input) {
@@ -32638,11 +32648,13 @@ function statusAdvice(status) {
 /* harmony export */   AI: () => (/* binding */ readToken),
 /* harmony export */   sb: () => (/* binding */ readSettings)
 /* harmony export */ });
-/* unused harmony exports MAX_INPUT_PARAMS_DEPTH, parseApiUrl */
+/* unused harmony exports booleanValue, MAX_INPUT_PARAMS_DEPTH, parseApiUrl */
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2543);
-/* harmony import */ var _lib_hosts_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7452);
+/* harmony import */ var _lib_hosts_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7452);
 /* harmony import */ var _status_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5329);
+/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9579);
+
 
 
 
@@ -32651,6 +32663,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
+/** A true/false input's value as the runner reads YAML 1.2's booleans; undefined for anything else. */
+function booleanValue(text) {
+    if (TRUE.includes(text))
+        return true;
+    if (FALSE.includes(text))
+        return false;
+    return undefined;
+}
 /** What Hex's RunProject accepts in a notification (ProjectRunNotification). */
 const NOTIFICATION_TYPES = ['SUCCESS', 'FAILURE', 'ALL'];
 const SCREENSHOT_FORMATS = ['png', 'pdf'];
@@ -32669,53 +32689,54 @@ function readToken(getInput, env) {
 }
 /**
  * Reads and checks every input. All problems are reported together, each naming the input and the
- * form it takes, so one run of the workflow shows everything to fix.
+ * form it takes, so one run of the workflow shows everything to fix. `words` names the inputs as
+ * the edge does (`Input 'timeout'` on the runner, `--timeout` on the command line).
  */
-function readSettings(getInput, env, readFile) {
+function readSettings(getInput, env, readFile, words = _words_js__WEBPACK_IMPORTED_MODULE_3__/* .RUNNER_WORDS */ .B) {
     const errors = [];
     const notes = [];
     const warnings = [];
+    const { input, inputs, ref } = words;
     const read = (name) => {
         const value = getInput(name).trim();
         return value !== '' ? value : (_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Defaults */ .Hw[name] ?? '');
     };
     const bool = (name) => {
         const value = read(name);
-        if (TRUE.includes(value))
-            return true;
-        if (FALSE.includes(value))
-            return false;
-        errors.push(`Input '${name}' must be true or false, got '${value}'.`);
+        const parsed = booleanValue(value);
+        if (parsed !== undefined)
+            return parsed;
+        errors.push(`${input(name)} must be true or false, got '${value}'.`);
         return false;
     };
     const duration = (name, minMs, max) => {
         const value = read(name);
         const ms = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E9)(value);
         if (ms === undefined) {
-            errors.push(`Input '${name}' must be a duration such as 90s, 30m, 1h30m or a number of seconds, got '${value}'.`);
+            errors.push(`${input(name)} must be a duration such as 90s, 30m, 1h30m or a number of seconds, got '${value}'.`);
             return minMs;
         }
         if (ms < minMs) {
-            errors.push(`Input '${name}' must be at least ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(minMs)}, got '${value}'.`);
+            errors.push(`${input(name)} must be at least ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(minMs)}, got '${value}'.`);
             return minMs;
         }
         if (max !== undefined && ms > max.ms) {
-            errors.push(`Input '${name}' must be at most ${max.text}, got '${value}': ${max.why}.`);
+            errors.push(`${input(name)} must be at most ${max.text}, got '${value}': ${max.why}.`);
             return max.ms;
         }
         if ((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .isBareSeconds */ .wO)(value)) {
-            notes.push(`Input '${name}' is ${value}, a bare number: read as ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(ms)}.`);
+            notes.push(`${input(name)} is ${value}, a bare number: read as ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(ms)}.`);
             if (name === _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Timeout && ms <= MINUTES_LIKELY_MS)
-                warnings.push(`Input '${name}' is ${value}, read as ${value} seconds. If you meant minutes, write ${value}m (GitHub's timeout-minutes counts minutes; this input counts seconds). Write ${value}s to keep seconds without this warning.`);
+                warnings.push(`${input(name)} is ${value}, read as ${value} seconds. If you meant minutes, write ${value}m (GitHub's timeout-minutes counts minutes; this one counts seconds). Write ${value}s to keep seconds without this warning.`);
         }
         return ms;
     };
-    const projectIds = lines(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId)).map((id) => parseProjectId(id, errors));
+    const projectIds = lines(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId)).map((id) => parseProjectId(id, errors, words));
     const projectNames = lines(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectName));
     if (projectIds.length === 0 && projectNames.length === 0)
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId}' is required: the UUID of the Hex project, found after /hex/ in the project's URL (or give its title as '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectName}').`);
+        errors.push(`${input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId)} is required: the UUID of the Hex project, found after /hex/ in the project's URL (or give its title as ${ref(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectName)}).`);
     if (projectIds.length > 0 && projectNames.length > 0)
-        errors.push(`Inputs '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId}' and '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectName}' cannot be used together: give the projects by ID or by title.`);
+        errors.push(`${inputs([_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectName])} cannot be used together: give the projects by ID or by title.`);
     for (const list of [projectIds, projectNames]) {
         const twice = list.filter((item, i) => list.indexOf(item) !== i);
         if (twice.length > 0)
@@ -32724,15 +32745,15 @@ function readSettings(getInput, env, readFile) {
     const runId = read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId) || undefined;
     const apiToken = readToken(getInput, env);
     if (apiToken === '') {
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken}' is empty and ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .TOKEN_ENV */ .o4} is not set: pass a Hex API token from a secret, as api-token: \${{ secrets.HEX_API_TOKEN }} or in env as ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .TOKEN_ENV */ .o4}.`);
+        errors.push(words.noToken);
     }
     else if (/\s/.test(apiToken)) {
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken}' contains white space: pass the token alone, as Hex shows it.`);
+        errors.push(`${input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken)} contains white space: pass the token alone, as Hex shows it.`);
     }
     else if (!/^[\x21-\x7e]+$/.test(apiToken)) {
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken}' contains a character that is not printable ASCII (a zero-width space or a typographic quote, pasted with it?): pass the token alone, as Hex shows it.`);
+        errors.push(`${input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken)} contains a character that is not printable ASCII (a zero-width space or a typographic quote, pasted with it?): pass the token alone, as Hex shows it.`);
     }
-    const inputParams = parseInputParams(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams), errors);
+    const inputParams = parseInputParams(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams), errors, words);
     const timeoutMs = duration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Timeout, 1_000, {
         ms: MAX_TIMEOUT_MS,
         text: '120h',
@@ -32740,18 +32761,18 @@ function readSettings(getInput, env, readFile) {
     });
     const pollIntervalMs = duration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.PollInterval, MIN_POLL_INTERVAL_MS);
     const requestTimeoutMs = duration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RequestTimeout, MIN_REQUEST_TIMEOUT_MS);
-    const apiBase = parseApiUrl(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl), errors);
+    const apiBase = parseApiUrl(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl), errors, words);
     const viewId = read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ViewId) || undefined;
     if (viewId !== undefined && Object.keys(inputParams).length > 0) {
-        errors.push(`Inputs '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ViewId}' and '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams}' cannot be used together: Hex takes the input values from the saved view. Remove one of them.`);
+        errors.push(`${inputs([_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ViewId, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams])} cannot be used together: Hex takes the input values from the saved view. Remove one of them.`);
     }
-    const notifications = parseNotifications(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications), errors);
+    const notifications = parseNotifications(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications), errors, words);
     const dryRun = bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.DryRun);
     if (runId !== undefined) {
         if (!UUID.test(runId))
-            errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId}' must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
+            errors.push(`${input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId)} must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
         if (projectIds.length + projectNames.length > 1)
-            errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId}' names one run, of one project: give a single project.`);
+            errors.push(`${input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId)} names one run, of one project: give a single project.`);
         const started = [
             Object.keys(inputParams).length > 0 && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams,
             viewId !== undefined && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ViewId,
@@ -32759,9 +32780,9 @@ function readSettings(getInput, env, readFile) {
             dryRun && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.DryRun
         ].filter((name) => name !== false);
         if (started.length > 0)
-            errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId}' waits for a run that has already started, so '${started.join("', '")}' cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`);
+            errors.push(`${input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId)} waits for a run that has already started, so ${started.map(ref).join(', ')} cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`);
     }
-    const maxParallel = parseCount(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.MaxParallel, read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.MaxParallel), errors);
+    const maxParallel = parseCount(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.MaxParallel, read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.MaxParallel), errors, words);
     const commitStatus = (0,_status_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .readStatusSettings */ .g)(read, bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.CommitStatus), env, errors, readFile);
     const settings = {
         projectIds,
@@ -32796,38 +32817,39 @@ function lines(value) {
         .map((line) => line.trim())
         .filter((line) => line !== '');
 }
-function parseCount(name, value, errors) {
+function parseCount(name, value, errors, words) {
     if (/^[1-9]\d*$/.test(value))
         return Number(value);
-    errors.push(`Input '${name}' must be a whole number of at least 1, got '${value}'.`);
+    errors.push(`${words.input(name)} must be a whole number of at least 1, got '${value}'.`);
     return 1;
 }
-function parseProjectId(value, errors) {
+function parseProjectId(value, errors, words) {
     if (UUID.test(value))
         return value.toLowerCase();
     const inside = UUID_INSIDE.exec(value)?.[0];
     const hint = inside ? ` Did you mean '${inside.toLowerCase()}'?` : '';
-    errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId}' must be a project UUID such as 5a8591dd-4039-49df-9202-96385ba3eff8 (found after /hex/ in the project's URL), got '${value}'.${hint}`);
+    errors.push(`${words.input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId)} must be a project UUID such as 5a8591dd-4039-49df-9202-96385ba3eff8 (found after /hex/ in the project's URL), got '${value}'.${hint}`);
     return value;
 }
-function parseInputParams(value, errors) {
+function parseInputParams(value, errors, words) {
+    const input = words.input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams);
     let parsed;
     try {
         parsed = JSON.parse(value);
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams}' must be a JSON object such as {"region": "emea"}: ${reason}.`);
+        errors.push(`${input} must be a JSON object such as {"region": "emea"}: ${reason}.`);
         return {};
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
         const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed;
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams}' must be a JSON object such as {"region": "emea"}, got ${kind}.`);
+        errors.push(`${input} must be a JSON object such as {"region": "emea"}, got ${kind}.`);
         return {};
     }
     if (depth(parsed) > MAX_INPUT_PARAMS_DEPTH) {
         // Deeper than this, writing the request (or the log of it) out again overflows the stack.
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams}' is nested more than ${MAX_INPUT_PARAMS_DEPTH} levels deep.`);
+        errors.push(`${input} is nested more than ${MAX_INPUT_PARAMS_DEPTH} levels deep.`);
         return {};
     }
     return parsed;
@@ -32850,9 +32872,10 @@ function depth(value) {
     }
     return deepest;
 }
-function parseNotifications(value, errors) {
+function parseNotifications(value, errors, words) {
     if (value === '')
         return undefined;
+    const input = words.input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications);
     const form = `a JSON array such as [{"type": "FAILURE", "includeSuccessScreenshot": false, "userIds": ["..."]}]`;
     let parsed;
     try {
@@ -32860,15 +32883,15 @@ function parseNotifications(value, errors) {
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications}' must be ${form}: ${reason}.`);
+        errors.push(`${input} must be ${form}: ${reason}.`);
         return undefined;
     }
     if (!Array.isArray(parsed)) {
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications}' must be ${form}.`);
+        errors.push(`${input} must be ${form}.`);
         return undefined;
     }
     parsed.forEach((item, i) => {
-        const where = `Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications}' item ${i + 1}`;
+        const where = `${input} item ${i + 1}`;
         if (typeof item !== 'object' || item === null || Array.isArray(item)) {
             errors.push(`${where} must be an object, as in ${form}.`);
             return;
@@ -32896,23 +32919,24 @@ function parseNotifications(value, errors) {
  * the API base. The token goes to this host, so it must be https (plain http only on loopback,
  * for tests) and carry no credentials, query or fragment.
  */
-function parseApiUrl(value, errors) {
+function parseApiUrl(value, errors, words = _words_js__WEBPACK_IMPORTED_MODULE_3__/* .RUNNER_WORDS */ .B) {
+    const input = words.input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl);
     const form = `a Hex host such as https://eu.hex.tech or its API base https://eu.hex.tech/api/v1`;
     let url;
     try {
         url = new URL(value);
     }
     catch {
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl}' must be ${form}, got '${value}'.`);
+        errors.push(`${input} must be ${form}, got '${value}'.`);
         return value;
     }
     if (url.username || url.password || url.search || url.hash) {
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl}' must be ${form}, without credentials, query or fragment.`);
+        errors.push(`${input} must be ${form}, without credentials, query or fragment.`);
         return value;
     }
-    const loopback = (0,_lib_hosts_js__WEBPACK_IMPORTED_MODULE_3__/* .isLoopbackHost */ .c)(url.hostname);
+    const loopback = (0,_lib_hosts_js__WEBPACK_IMPORTED_MODULE_4__/* .isLoopbackHost */ .c)(url.hostname);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl}' must use https:// (the API token is sent to it), got '${value}'.`);
+        errors.push(`${input} must use https:// (the API token is sent to it), got '${value}'.`);
         return value;
     }
     // A reverse proxy may put the API under a prefix; the path must still end in /api or /api/v1.
@@ -32923,7 +32947,7 @@ function parseApiUrl(value, errors) {
         return `${url.origin}${path}`;
     if (path.endsWith('/api'))
         return `${url.origin}${path}/v1`;
-    errors.push(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl}' must be ${form}, got '${value}' (path ${url.pathname}).`);
+    errors.push(`${input} must be ${form}, got '${value}' (path ${url.pathname}).`);
     return value;
 }
 
@@ -33318,6 +33342,33 @@ function fence(body) {
     const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
     const ticks = '`'.repeat(longest + 1);
     return `${ticks}json\n${body}\n${ticks}`;
+}
+
+
+/***/ }),
+
+/***/ 9579:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ RUNNER_WORDS),
+/* harmony export */   e: () => (/* binding */ sentence)
+/* harmony export */ });
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
+
+/** The runner's words: inputs as a workflow's `with:` names them. */
+const RUNNER_WORDS = {
+    input: (name) => `Input '${name}'`,
+    inputs: (names) => `Inputs '${names.join("' and '")}'`,
+    ref: (name) => `'${name}'`,
+    setting: (name, value) => `${name} is ${value}`,
+    stopped: 'the workflow was cancelled',
+    stopping: 'The runner asked the step to stop: the workflow was cancelled.',
+    noToken: `Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken}' is empty and ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .TOKEN_ENV */ .o4} is not set: pass a Hex API token from a secret, as api-token: \${{ secrets.HEX_API_TOKEN }} or in env as ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .TOKEN_ENV */ .o4}.`
+};
+/** The sentence with its first letter upper-cased: "The workflow was cancelled", "Interrupted". */
+function sentence(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 

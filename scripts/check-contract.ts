@@ -1,13 +1,14 @@
 /**
  * Compares contract/hex-api.yaml with a Hex OpenAPI description and prints every disagreement:
  *
- *   node scripts/check-contract.ts                     Hex's published description (default)
- *   node scripts/check-contract.ts ../shared/hex-api/openapi.json
- *   node scripts/check-contract.ts https://static.hex.site/openapi.json
- *   node scripts/check-contract.ts --quiet [...]       disagreements only, no notes
+ *   npm run contract                                   Hex's published description (default)
+ *   npm run contract -- ../shared/hex-api/openapi.json
+ *   npm run contract -- https://static.hex.site/openapi.json
+ *   npm run contract -- --quiet [...]                  disagreements only, no notes
  *
  * Exit code 0 when the contract agrees, 1 on any disagreement, 2 when a description cannot be
- * read. The comparison is contract/compare.ts, the same one __tests__/contract.test.ts runs.
+ * read. The comparison is contract/compare.ts, the same one __tests__/contract.test.ts runs. The npm
+ * script gives it Node 24, which it needs (TypeScript run by type stripping).
  */
 import {
   compareDescriptions,
@@ -19,7 +20,7 @@ import {
 
 const args = process.argv.slice(2)
 if (args.includes('--help') || args.includes('-h')) {
-  console.log('usage: node scripts/check-contract.ts [--quiet] [file-or-url]')
+  console.log('usage: npm run contract -- [--quiet] [file-or-url]')
   console.log(`default: ${HEX_DESCRIPTION_URL}`)
   process.exit(0)
 }

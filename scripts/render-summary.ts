@@ -6,11 +6,11 @@
  * Three sample reports: a completed run with input parameters, a run that ended ERRORED in Hex, and
  * a run the action stopped waiting for (TIMEOUT).
  *
- *   node scripts/render-summary.ts                writes docs/summary-{completed,errored,timeout}.html
- *   node scripts/render-summary.ts --screenshot   also writes docs/summary-*.png with headless chromium
+ *   npm run render-summary                  writes docs/summary-{completed,errored,timeout}.html
+ *   npm run render-summary -- --screenshot  also writes docs/summary-*.png with headless chromium
  *
- * Use Node 24 (node_modules/.bin/node, or any node >= 24): the script is TypeScript run by type
- * stripping. --screenshot needs Debian's chromium (`apt-get install -y chromium`, plus
+ * The npm script gives it Node 24 (node_modules/.bin/node on Linux x64, else the node on PATH must
+ * be 24 or later): the script is TypeScript run by type stripping. --screenshot needs Debian's chromium (`apt-get install -y chromium`, plus
  * `fonts-noto-color-emoji` so the status markers show as on GitHub); set CHROMIUM to use another
  * binary. Each PNG is cut to the page's height, measured first with --dump-dom. The HTML is
  * formatted with Prettier, so `npm run format:check` passes on it.
@@ -211,8 +211,21 @@ async function prettierHtml(html: string, file: string): Promise<string> {
   return format(html, { ...(await resolveConfig(file)), filepath: file })
 }
 
+const USAGE = 'usage: npm run render-summary -- [--screenshot]'
+
 async function main(): Promise<void> {
-  const withScreenshots = process.argv.includes('--screenshot')
+  const args = process.argv.slice(2)
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE)
+    return
+  }
+  const unknown = args.filter((arg) => arg !== '--screenshot')
+  if (unknown.length > 0) {
+    console.error(`render-summary: unknown argument '${unknown[0]}'\n${USAGE}`)
+    process.exitCode = 2
+    return
+  }
+  const withScreenshots = args.includes('--screenshot')
   mkdirSync(DOCS, { recursive: true })
   for (const [name, report] of Object.entries(SAMPLES)) {
     const html = join(DOCS, `summary-${name}.html`)

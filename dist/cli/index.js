@@ -28370,18 +28370,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6010:
+/***/ 2938:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  y: () => (/* binding */ command_ExitCode),
+  y: () => (/* reexport */ help_ExitCode),
   i: () => (/* binding */ main)
 });
 
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/action/constants.ts
 /**
  * Names of the action's inputs, outputs and environment variables, in one place so that a rename
@@ -33577,13 +33577,33 @@ function progressLogger(sink, heartbeatMs = HEARTBEAT_MS, eta = () => undefined)
     };
 }
 
+;// CONCATENATED MODULE: ./src/action/words.ts
+
+/** The runner's words: inputs as a workflow's `with:` names them. */
+const RUNNER_WORDS = {
+    input: (name) => `Input '${name}'`,
+    inputs: (names) => `Inputs '${names.join("' and '")}'`,
+    ref: (name) => `'${name}'`,
+    setting: (name, value) => `${name} is ${value}`,
+    stopped: 'the workflow was cancelled',
+    stopping: 'The runner asked the step to stop: the workflow was cancelled.',
+    noToken: `Input '${Input.ApiToken}' is empty and ${TOKEN_ENV} is not set: pass a Hex API token from a secret, as api-token: \${{ secrets.HEX_API_TOKEN }} or in env as ${TOKEN_ENV}.`
+};
+/** The sentence with its first letter upper-cased: "The workflow was cancelled", "Interrupted". */
+function sentence(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 ;// CONCATENATED MODULE: ./src/action/narrate.ts
+
+
 
 
 const RETRYING = { trigger: 'Starting the run', status: 'Reading the run status' };
 function narrator(io, target) {
     let eta;
     const logProgress = progressLogger({ info: io.info, warning: (m) => io.warning(m) }, undefined, () => eta);
+    const words = io.words ?? RUNNER_WORDS;
     return {
         event(event) {
             switch (event.type) {
@@ -33625,7 +33645,7 @@ function narrator(io, target) {
                     return;
                 case 'stopping':
                     if (event.by === 'workflow')
-                        io.info('The runner asked the step to stop: the workflow was cancelled.');
+                        io.info(words.stopping);
                     return;
             }
         },
@@ -33640,12 +33660,12 @@ function narrator(io, target) {
                     }
                     return;
                 case 'dry-run':
-                    io.info('dry-run is true: Hex validated the request; no run to wait for.');
+                    io.info(`${words.setting(Input.DryRun, true)}: Hex validated the request; no run to wait for.`);
                     return;
                 case 'not-waited':
                     io.info(outcome.target.runId === undefined
-                        ? 'wait is false: not waiting for the run to finish.'
-                        : `wait is false: the run is ${outcome.status}; not waiting for it.`);
+                        ? `${words.setting(Input.Wait, false)}: not waiting for the run to finish.`
+                        : `${words.setting(Input.Wait, false)}: the run is ${outcome.status}; not waiting for it.`);
                     return;
                 case 'timed-out':
                 case 'stopped':
@@ -33839,6 +33859,7 @@ function runPlan(settings) {
 
 ;// CONCATENATED MODULE: ./src/action/report.ts
 
+
 /**
  * Statuses the action reports besides Hex's own: the action stopped waiting (TIMEOUT), the workflow
  * was cancelled (CANCELLED), Hex only validated the request (DRY_RUN), or the action failed before
@@ -33873,6 +33894,7 @@ function toReport(outcome, context) {
         notes: []
     };
     const { notes } = report;
+    const words = context.words ?? RUNNER_WORDS;
     if (outcome.recovered)
         notes.push(outcome.recovered);
     if (target.runId !== undefined && run)
@@ -33918,14 +33940,14 @@ function toReport(outcome, context) {
             if (outcome.phase === 'before-start') {
                 report.message =
                     outcome.by === 'workflow'
-                        ? 'Not started: the workflow was cancelled first.'
+                        ? `Not started: ${words.stopped} first.`
                         : 'Not started: another run failed, and fail-fast is on.';
             }
             else if (outcome.phase === 'starting') {
-                report.message = `${stopReason(outcome.by)} while the run was being started; Hex may have started it. Check the project in Hex.`;
+                report.message = `${stopReason(outcome.by, words)} while the run was being started; Hex may have started it. Check the project in Hex.`;
             }
             else {
-                report.message = `${stopReason(outcome.by)} while Hex run ${runId} was going.`;
+                report.message = `${stopReason(outcome.by, words)} while Hex run ${runId} was going.`;
                 if (outcome.cancel)
                     notes.push(cancelNote(outcome.cancel, 'cancel-on-workflow-cancel'));
             }
@@ -33945,9 +33967,9 @@ function slowerThanUsual(report) {
     const { elapsedMs, usualMs } = report;
     return elapsedMs !== undefined && usualMs !== undefined && elapsedMs > SLOW_FACTOR * usualMs;
 }
-function stopReason(by) {
+function stopReason(by, words = RUNNER_WORDS) {
     return by === 'workflow'
-        ? 'The workflow was cancelled'
+        ? sentence(words.stopped)
         : 'Another run failed and fail-fast is on: stopped';
 }
 function cancelNote(cancel, input) {
@@ -34352,8 +34374,6 @@ function isLoopbackHost(hostname) {
     return LOOPBACK_HOSTS.test(hostname);
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/github/commit.ts
 /**
  * Which commit a status belongs on. On a pull request GITHUB_SHA is the merge commit GitHub made
@@ -34481,10 +34501,19 @@ function isApiUrl(value) {
 
 
 
+
 const settings_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
+/** A true/false input's value as the runner reads YAML 1.2's booleans; undefined for anything else. */
+function booleanValue(text) {
+    if (TRUE.includes(text))
+        return true;
+    if (FALSE.includes(text))
+        return false;
+    return undefined;
+}
 /** What Hex's RunProject accepts in a notification (ProjectRunNotification). */
 const NOTIFICATION_TYPES = ['SUCCESS', 'FAILURE', 'ALL'];
 const SCREENSHOT_FORMATS = ['png', 'pdf'];
@@ -34503,53 +34532,54 @@ function readToken(getInput, env) {
 }
 /**
  * Reads and checks every input. All problems are reported together, each naming the input and the
- * form it takes, so one run of the workflow shows everything to fix.
+ * form it takes, so one run of the workflow shows everything to fix. `words` names the inputs as
+ * the edge does (`Input 'timeout'` on the runner, `--timeout` on the command line).
  */
-function readSettings(getInput, env, readFile) {
+function readSettings(getInput, env, readFile, words = RUNNER_WORDS) {
     const errors = [];
     const notes = [];
     const warnings = [];
+    const { input, inputs, ref } = words;
     const read = (name) => {
         const value = getInput(name).trim();
         return value !== '' ? value : (Defaults[name] ?? '');
     };
     const bool = (name) => {
         const value = read(name);
-        if (TRUE.includes(value))
-            return true;
-        if (FALSE.includes(value))
-            return false;
-        errors.push(`Input '${name}' must be true or false, got '${value}'.`);
+        const parsed = booleanValue(value);
+        if (parsed !== undefined)
+            return parsed;
+        errors.push(`${input(name)} must be true or false, got '${value}'.`);
         return false;
     };
     const duration = (name, minMs, max) => {
         const value = read(name);
         const ms = parseDuration(value);
         if (ms === undefined) {
-            errors.push(`Input '${name}' must be a duration such as 90s, 30m, 1h30m or a number of seconds, got '${value}'.`);
+            errors.push(`${input(name)} must be a duration such as 90s, 30m, 1h30m or a number of seconds, got '${value}'.`);
             return minMs;
         }
         if (ms < minMs) {
-            errors.push(`Input '${name}' must be at least ${formatDuration(minMs)}, got '${value}'.`);
+            errors.push(`${input(name)} must be at least ${formatDuration(minMs)}, got '${value}'.`);
             return minMs;
         }
         if (max !== undefined && ms > max.ms) {
-            errors.push(`Input '${name}' must be at most ${max.text}, got '${value}': ${max.why}.`);
+            errors.push(`${input(name)} must be at most ${max.text}, got '${value}': ${max.why}.`);
             return max.ms;
         }
         if (isBareSeconds(value)) {
-            notes.push(`Input '${name}' is ${value}, a bare number: read as ${formatDuration(ms)}.`);
+            notes.push(`${input(name)} is ${value}, a bare number: read as ${formatDuration(ms)}.`);
             if (name === Input.Timeout && ms <= MINUTES_LIKELY_MS)
-                warnings.push(`Input '${name}' is ${value}, read as ${value} seconds. If you meant minutes, write ${value}m (GitHub's timeout-minutes counts minutes; this input counts seconds). Write ${value}s to keep seconds without this warning.`);
+                warnings.push(`${input(name)} is ${value}, read as ${value} seconds. If you meant minutes, write ${value}m (GitHub's timeout-minutes counts minutes; this one counts seconds). Write ${value}s to keep seconds without this warning.`);
         }
         return ms;
     };
-    const projectIds = lines(read(Input.ProjectId)).map((id) => parseProjectId(id, errors));
+    const projectIds = lines(read(Input.ProjectId)).map((id) => parseProjectId(id, errors, words));
     const projectNames = lines(read(Input.ProjectName));
     if (projectIds.length === 0 && projectNames.length === 0)
-        errors.push(`Input '${Input.ProjectId}' is required: the UUID of the Hex project, found after /hex/ in the project's URL (or give its title as '${Input.ProjectName}').`);
+        errors.push(`${input(Input.ProjectId)} is required: the UUID of the Hex project, found after /hex/ in the project's URL (or give its title as ${ref(Input.ProjectName)}).`);
     if (projectIds.length > 0 && projectNames.length > 0)
-        errors.push(`Inputs '${Input.ProjectId}' and '${Input.ProjectName}' cannot be used together: give the projects by ID or by title.`);
+        errors.push(`${inputs([Input.ProjectId, Input.ProjectName])} cannot be used together: give the projects by ID or by title.`);
     for (const list of [projectIds, projectNames]) {
         const twice = list.filter((item, i) => list.indexOf(item) !== i);
         if (twice.length > 0)
@@ -34558,15 +34588,15 @@ function readSettings(getInput, env, readFile) {
     const runId = read(Input.RunId) || undefined;
     const apiToken = readToken(getInput, env);
     if (apiToken === '') {
-        errors.push(`Input '${Input.ApiToken}' is empty and ${TOKEN_ENV} is not set: pass a Hex API token from a secret, as api-token: \${{ secrets.HEX_API_TOKEN }} or in env as ${TOKEN_ENV}.`);
+        errors.push(words.noToken);
     }
     else if (/\s/.test(apiToken)) {
-        errors.push(`Input '${Input.ApiToken}' contains white space: pass the token alone, as Hex shows it.`);
+        errors.push(`${input(Input.ApiToken)} contains white space: pass the token alone, as Hex shows it.`);
     }
     else if (!/^[\x21-\x7e]+$/.test(apiToken)) {
-        errors.push(`Input '${Input.ApiToken}' contains a character that is not printable ASCII (a zero-width space or a typographic quote, pasted with it?): pass the token alone, as Hex shows it.`);
+        errors.push(`${input(Input.ApiToken)} contains a character that is not printable ASCII (a zero-width space or a typographic quote, pasted with it?): pass the token alone, as Hex shows it.`);
     }
-    const inputParams = parseInputParams(read(Input.InputParams), errors);
+    const inputParams = parseInputParams(read(Input.InputParams), errors, words);
     const timeoutMs = duration(Input.Timeout, 1_000, {
         ms: MAX_TIMEOUT_MS,
         text: '120h',
@@ -34574,18 +34604,18 @@ function readSettings(getInput, env, readFile) {
     });
     const pollIntervalMs = duration(Input.PollInterval, MIN_POLL_INTERVAL_MS);
     const requestTimeoutMs = duration(Input.RequestTimeout, MIN_REQUEST_TIMEOUT_MS);
-    const apiBase = parseApiUrl(read(Input.ApiUrl), errors);
+    const apiBase = parseApiUrl(read(Input.ApiUrl), errors, words);
     const viewId = read(Input.ViewId) || undefined;
     if (viewId !== undefined && Object.keys(inputParams).length > 0) {
-        errors.push(`Inputs '${Input.ViewId}' and '${Input.InputParams}' cannot be used together: Hex takes the input values from the saved view. Remove one of them.`);
+        errors.push(`${inputs([Input.ViewId, Input.InputParams])} cannot be used together: Hex takes the input values from the saved view. Remove one of them.`);
     }
-    const notifications = parseNotifications(read(Input.Notifications), errors);
+    const notifications = parseNotifications(read(Input.Notifications), errors, words);
     const dryRun = bool(Input.DryRun);
     if (runId !== undefined) {
         if (!settings_UUID.test(runId))
-            errors.push(`Input '${Input.RunId}' must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
+            errors.push(`${input(Input.RunId)} must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
         if (projectIds.length + projectNames.length > 1)
-            errors.push(`Input '${Input.RunId}' names one run, of one project: give a single project.`);
+            errors.push(`${input(Input.RunId)} names one run, of one project: give a single project.`);
         const started = [
             Object.keys(inputParams).length > 0 && Input.InputParams,
             viewId !== undefined && Input.ViewId,
@@ -34593,9 +34623,9 @@ function readSettings(getInput, env, readFile) {
             dryRun && Input.DryRun
         ].filter((name) => name !== false);
         if (started.length > 0)
-            errors.push(`Input '${Input.RunId}' waits for a run that has already started, so '${started.join("', '")}' cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`);
+            errors.push(`${input(Input.RunId)} waits for a run that has already started, so ${started.map(ref).join(', ')} cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`);
     }
-    const maxParallel = parseCount(Input.MaxParallel, read(Input.MaxParallel), errors);
+    const maxParallel = parseCount(Input.MaxParallel, read(Input.MaxParallel), errors, words);
     const commitStatus = readStatusSettings(read, bool(Input.CommitStatus), env, errors, readFile);
     const settings = {
         projectIds,
@@ -34630,38 +34660,39 @@ function lines(value) {
         .map((line) => line.trim())
         .filter((line) => line !== '');
 }
-function parseCount(name, value, errors) {
+function parseCount(name, value, errors, words) {
     if (/^[1-9]\d*$/.test(value))
         return Number(value);
-    errors.push(`Input '${name}' must be a whole number of at least 1, got '${value}'.`);
+    errors.push(`${words.input(name)} must be a whole number of at least 1, got '${value}'.`);
     return 1;
 }
-function parseProjectId(value, errors) {
+function parseProjectId(value, errors, words) {
     if (settings_UUID.test(value))
         return value.toLowerCase();
     const inside = UUID_INSIDE.exec(value)?.[0];
     const hint = inside ? ` Did you mean '${inside.toLowerCase()}'?` : '';
-    errors.push(`Input '${Input.ProjectId}' must be a project UUID such as 5a8591dd-4039-49df-9202-96385ba3eff8 (found after /hex/ in the project's URL), got '${value}'.${hint}`);
+    errors.push(`${words.input(Input.ProjectId)} must be a project UUID such as 5a8591dd-4039-49df-9202-96385ba3eff8 (found after /hex/ in the project's URL), got '${value}'.${hint}`);
     return value;
 }
-function parseInputParams(value, errors) {
+function parseInputParams(value, errors, words) {
+    const input = words.input(Input.InputParams);
     let parsed;
     try {
         parsed = JSON.parse(value);
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        errors.push(`Input '${Input.InputParams}' must be a JSON object such as {"region": "emea"}: ${reason}.`);
+        errors.push(`${input} must be a JSON object such as {"region": "emea"}: ${reason}.`);
         return {};
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
         const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed;
-        errors.push(`Input '${Input.InputParams}' must be a JSON object such as {"region": "emea"}, got ${kind}.`);
+        errors.push(`${input} must be a JSON object such as {"region": "emea"}, got ${kind}.`);
         return {};
     }
     if (depth(parsed) > MAX_INPUT_PARAMS_DEPTH) {
         // Deeper than this, writing the request (or the log of it) out again overflows the stack.
-        errors.push(`Input '${Input.InputParams}' is nested more than ${MAX_INPUT_PARAMS_DEPTH} levels deep.`);
+        errors.push(`${input} is nested more than ${MAX_INPUT_PARAMS_DEPTH} levels deep.`);
         return {};
     }
     return parsed;
@@ -34684,9 +34715,10 @@ function depth(value) {
     }
     return deepest;
 }
-function parseNotifications(value, errors) {
+function parseNotifications(value, errors, words) {
     if (value === '')
         return undefined;
+    const input = words.input(Input.Notifications);
     const form = `a JSON array such as [{"type": "FAILURE", "includeSuccessScreenshot": false, "userIds": ["..."]}]`;
     let parsed;
     try {
@@ -34694,15 +34726,15 @@ function parseNotifications(value, errors) {
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        errors.push(`Input '${Input.Notifications}' must be ${form}: ${reason}.`);
+        errors.push(`${input} must be ${form}: ${reason}.`);
         return undefined;
     }
     if (!Array.isArray(parsed)) {
-        errors.push(`Input '${Input.Notifications}' must be ${form}.`);
+        errors.push(`${input} must be ${form}.`);
         return undefined;
     }
     parsed.forEach((item, i) => {
-        const where = `Input '${Input.Notifications}' item ${i + 1}`;
+        const where = `${input} item ${i + 1}`;
         if (typeof item !== 'object' || item === null || Array.isArray(item)) {
             errors.push(`${where} must be an object, as in ${form}.`);
             return;
@@ -34730,23 +34762,24 @@ function parseNotifications(value, errors) {
  * the API base. The token goes to this host, so it must be https (plain http only on loopback,
  * for tests) and carry no credentials, query or fragment.
  */
-function parseApiUrl(value, errors) {
+function parseApiUrl(value, errors, words = RUNNER_WORDS) {
+    const input = words.input(Input.ApiUrl);
     const form = `a Hex host such as https://eu.hex.tech or its API base https://eu.hex.tech/api/v1`;
     let url;
     try {
         url = new URL(value);
     }
     catch {
-        errors.push(`Input '${Input.ApiUrl}' must be ${form}, got '${value}'.`);
+        errors.push(`${input} must be ${form}, got '${value}'.`);
         return value;
     }
     if (url.username || url.password || url.search || url.hash) {
-        errors.push(`Input '${Input.ApiUrl}' must be ${form}, without credentials, query or fragment.`);
+        errors.push(`${input} must be ${form}, without credentials, query or fragment.`);
         return value;
     }
     const loopback = isLoopbackHost(url.hostname);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        errors.push(`Input '${Input.ApiUrl}' must use https:// (the API token is sent to it), got '${value}'.`);
+        errors.push(`${input} must use https:// (the API token is sent to it), got '${value}'.`);
         return value;
     }
     // A reverse proxy may put the API under a prefix; the path must still end in /api or /api/v1.
@@ -34757,11 +34790,12 @@ function parseApiUrl(value, errors) {
         return `${url.origin}${path}`;
     if (path.endsWith('/api'))
         return `${url.origin}${path}/v1`;
-    errors.push(`Input '${Input.ApiUrl}' must be ${form}, got '${value}' (path ${url.pathname}).`);
+    errors.push(`${input} must be ${form}, got '${value}' (path ${url.pathname}).`);
     return value;
 }
 
 ;// CONCATENATED MODULE: ./src/action/main.ts
+
 
 
 
@@ -34815,7 +34849,8 @@ async function run(runner = coreIO, runtime = processRuntime, signal, services =
 }
 /** What the step came to, on each of its paths. */
 async function step(io, runtime, signal, services) {
-    const parsed = readSettings(io.getInput, runtime.env);
+    const words = io.words ?? RUNNER_WORDS;
+    const parsed = readSettings(io.getInput, runtime.env, undefined, words);
     if (!parsed.ok) {
         const count = parsed.errors.length;
         const failed = failedStep(io, `Nothing was sent to Hex: ${count === 1 ? 'an input needs' : `${count} inputs need`} fixing.`);
@@ -34854,7 +34889,7 @@ async function step(io, runtime, signal, services) {
     const ledger = new RunLedger(io);
     const statuses = statusReporter(settings, services, runtime, io, several);
     const plan = runPlan(settings);
-    const reportOf = (outcome) => toReport(outcome, settings);
+    const reportOf = (outcome) => toReport(outcome, { ...settings, words });
     const start = async (target, stops) => {
         const narrate = narrator(several ? labelled(io, target.projectName ?? target.projectId) : io, target);
         const outcome = await runOne({
@@ -34940,12 +34975,340 @@ function unexpected(error, io) {
     return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/cli/options.generated.ts
+/** Every input of action.yml, in its order. */
+const ACTION_INPUTS = [
+    {
+        name: 'project-id',
+        default: '',
+        summary: "ID (UUID) of the published Hex project to run: the UUID after /hex/ in the project's URL."
+    },
+    { name: 'project-name', default: '', summary: 'Title of the project to run instead of its ID.' },
+    { name: 'run-id', default: '', summary: 'Wait for this run instead of triggering one.' },
+    {
+        name: 'api-token',
+        default: '',
+        summary: 'Hex API token with the "Run projects" scope (a workspace token or a personal access token).'
+    },
+    {
+        name: 'input-params',
+        default: '{}',
+        summary: 'Input parameters for the run, as a JSON object.'
+    },
+    {
+        name: 'timeout',
+        default: '1h',
+        summary: 'The longest time to wait for the run, such as 90s, 30m, 1h30m or 2h.'
+    },
+    {
+        name: 'poll-interval',
+        default: '5s',
+        summary: 'The longest gap between two run status requests, in the same form as timeout.'
+    },
+    {
+        name: 'history',
+        default: 'true',
+        summary: "Learn from the project's recent runs how long a run usually takes."
+    },
+    {
+        name: 'request-timeout',
+        default: '30s',
+        summary: 'The longest one request to Hex may take, in the same form as timeout.'
+    },
+    { name: 'api-url', default: 'https://app.hex.tech/api/v1', summary: 'Base URL of the Hex API.' },
+    { name: 'wait', default: 'true', summary: 'Wait for the run to finish.' },
+    {
+        name: 'cancel-on-timeout',
+        default: 'true',
+        summary: 'Cancel the Hex run when timeout passes.'
+    },
+    {
+        name: 'cancel-on-workflow-cancel',
+        default: 'true',
+        summary: 'Cancel the Hex run when the workflow is cancelled.'
+    },
+    {
+        name: 'fail-on-run-failure',
+        default: 'true',
+        summary: 'Fail the step unless the run ends COMPLETED.'
+    },
+    {
+        name: 'update-published-results',
+        default: 'false',
+        summary: 'Update the published app with the results of this run (sent as updatePublishedResults).'
+    },
+    {
+        name: 'use-cached-sql-results',
+        default: 'true',
+        summary: 'Let SQL cells reuse cached results (sent as useCachedSqlResults).'
+    },
+    {
+        name: 'dry-run',
+        default: 'false',
+        summary: 'Ask Hex to validate the request without starting a run (sent as dryRun).'
+    },
+    {
+        name: 'view-id',
+        default: '',
+        summary: 'ID of a saved view whose inputs the run uses (sent as viewId).'
+    },
+    {
+        name: 'max-parallel',
+        default: '4',
+        summary: 'With several projects, the most runs going at once; the rest start as earlier ones end.'
+    },
+    {
+        name: 'fail-fast',
+        default: 'false',
+        summary: 'With several projects, cancel the runs still going (and start no more) as soon as one fails.'
+    },
+    {
+        name: 'notifications',
+        default: '',
+        summary: 'Notifications to send when the run ends, as a JSON array.'
+    },
+    {
+        name: 'commit-status',
+        default: 'false',
+        summary: 'Post a GitHub commit status for each Hex run, linking to the run.'
+    },
+    {
+        name: 'github-token',
+        default: '${{ github.token }}',
+        summary: "Token for GitHub's API, used only to post commit statuses."
+    },
+    { name: 'status-context', default: '', summary: 'Name of the commit status.' },
+    { name: 'sha', default: '', summary: 'Commit to post statuses on.' }
+];
+
+;// CONCATENATED MODULE: ./src/cli/options.ts
+/**
+ * The command line's options, from action.yml (through options.generated.ts): the action's inputs
+ * under the same names, less the ones a GitHub runner alone gives meaning to; and what turns the
+ * arguments into the values the action reads.
+ */
+
+
+
+
+/** The inputs the command line takes; api-token among them only to refuse it by name. */
+const CLI_INPUTS = ACTION_INPUTS.filter((input) => !RUNNER_ONLY_INPUTS.includes(input.name));
+/** The inputs that may be given more than once, one project each. */
+const REPEATABLE = [Input.ProjectId, Input.ProjectName];
+/** The true/false inputs: flags, --x and --no-x. */
+function isBoolean(input) {
+    return booleanValue(input.default) !== undefined;
+}
+const BOOLEANS = new Set(CLI_INPUTS.filter(isBoolean).map((input) => input.name));
+const STRINGS = new Set(CLI_INPUTS.filter((i) => !isBoolean(i)).map((i) => i.name));
+/** The command line's own flags, beside the inputs. */
+const OWN_FLAGS = {
+    verbose: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' }
+};
+/**
+ * Reads the arguments. A true/false input is a flag (`--wait`, `--no-wait`), and also takes the
+ * value a workflow would give it (`--wait false`, `--dry-run=true`), as the action reads it.
+ */
+function parseArguments(args) {
+    const normalised = withBooleanValues(args);
+    if (!normalised.ok)
+        return normalised;
+    try {
+        const { values } = (0,external_node_util_.parseArgs)({
+            args: normalised.args,
+            allowNegative: true,
+            strict: true,
+            options: {
+                ...Object.fromEntries(CLI_INPUTS.map(({ name }) => [
+                    name,
+                    BOOLEANS.has(name)
+                        ? { type: 'boolean' }
+                        : { type: 'string', multiple: REPEATABLE.includes(name) }
+                ])),
+                ...OWN_FLAGS
+            }
+        });
+        return { ok: true, values };
+    }
+    catch (error) {
+        return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+}
+/**
+ * The arguments with each `--flag <true|false>` and `--flag=<true|false>` turned into `--flag` or
+ * `--no-flag`; an error for any other value after a flag. A string option's value is passed over
+ * whatever it is (`--input-params false` stays as it is).
+ */
+function withBooleanValues(args) {
+    const out = [];
+    for (let i = 0; i < args.length; i += 1) {
+        const arg = args[i];
+        if (arg === '--') {
+            out.push(...args.slice(i));
+            break;
+        }
+        const match = /^--(no-)?([^=]+)(?:=(.*))?$/s.exec(arg);
+        const negated = match?.[1] !== undefined;
+        const name = match?.[2] ?? '';
+        if (match && BOOLEANS.has(name)) {
+            let text = match[3];
+            const next = args[i + 1];
+            if (text === undefined && next !== undefined && !next.startsWith('-')) {
+                text = next;
+                i += 1;
+            }
+            if (text === undefined) {
+                out.push(arg);
+                continue;
+            }
+            const value = booleanValue(text);
+            if (value === undefined)
+                return {
+                    ok: false,
+                    error: `--${name} takes true or false, got '${text}': write --${name} or --no-${name}.`
+                };
+            out.push(value !== negated ? `--${name}` : `--no-${name}`);
+            continue;
+        }
+        out.push(arg);
+        const next = args[i + 1];
+        if (match && !negated && match[3] === undefined && STRINGS.has(name) && next !== undefined) {
+            out.push(next);
+            i += 1;
+        }
+    }
+    return { ok: true, args: out };
+}
+
+;// CONCATENATED MODULE: ./src/cli/help.ts
+/**
+ * The command's usage and --help, built from action.yml's inputs (options.generated.ts): every
+ * option the command takes, with its default, and the inputs it does not take, with why.
+ */
+
+
+
+/** Exit codes: as the step's result, plus usage errors and a stop (128 + the signal's number). */
+const help_ExitCode = { Ok: 0, Failed: 1, Usage: 2, Interrupted: 130, Terminated: 143 };
+const WIDTH = 80;
+const INDENT = '      ';
+/** What an option's value looks like, where `<value>` would say too little. */
+const PLACEHOLDER = {
+    [Input.ProjectId]: '<uuid>',
+    [Input.ProjectName]: '<title>',
+    [Input.RunId]: '<uuid>',
+    [Input.InputParams]: '<json>',
+    [Input.Timeout]: '<duration>',
+    [Input.PollInterval]: '<duration>',
+    [Input.RequestTimeout]: '<duration>',
+    [Input.ApiUrl]: '<url>',
+    [Input.ViewId]: '<uuid>',
+    [Input.Notifications]: '<json>',
+    [Input.MaxParallel]: '<n>'
+};
+/**
+ * Where action.yml's first sentence speaks of a workflow and its steps, what the option does on
+ * the command line instead. The rest of --help is action.yml's own words.
+ */
+const ON_THE_COMMAND_LINE = {
+    [Input.RunId]: 'Wait for this run, already started (for example by an earlier --no-wait), instead of triggering one.',
+    [Input.CancelOnWorkflowCancel]: 'Cancel the Hex runs on Ctrl-C or SIGTERM.',
+    [Input.FailOnRunFailure]: 'Exit 1 unless every run ends COMPLETED.'
+};
+/** The first lines: how the command is called. */
+const USAGE = `Usage: hex-run-action (--project-id <id> | --project-name <title>)... [options]
+
+Runs published Hex projects through the Hex API and waits for them, as the
+GitHub Action does. The API token is read from ${TOKEN_ENV}.`;
+/** --help: the usage, every option with its default, what is not taken, Ctrl-C, exit codes. */
+function helpText() {
+    const options = CLI_INPUTS.filter((input) => input.name !== Input.ApiToken);
+    const notTaken = ACTION_INPUTS.filter((input) => input.name === Input.ApiToken || RUNNER_ONLY_INPUTS.includes(input.name));
+    const runnerOnly = notTaken.filter((input) => input.name !== Input.ApiToken);
+    return [
+        USAGE,
+        '',
+        "Options: the action's inputs (action.yml), each checked as the action checks it.",
+        ...options.flatMap(optionLines),
+        ...entry('--verbose', 'Log every request to Hex (method, URL, status, time) and each trigger.'),
+        ...entry('--version', 'Print the version and exit.'),
+        ...entry('--help, -h', 'Print this text and exit.'),
+        '',
+        'Not taken on the command line:',
+        ...entry(`--${Input.ApiToken}`, `Other users of the machine could read it in the process list: set ${TOKEN_ENV} instead.`),
+        ...entry(runnerOnly.map((input) => `--${input.name}`).join(', '), 'Commit statuses need a GitHub Actions job (its repository, event and token).'),
+        '',
+        ...wrap('A true/false option also takes a value, as the action does: --wait false is --no-wait, --dry-run=true is --dry-run.', ''),
+        ...wrap(`Ctrl-C cancels the runs in Hex (unless --no-${Input.CancelOnWorkflowCancel}) and exits ${help_ExitCode.Interrupted}; a second Ctrl-C exits at once.`, ''),
+        ...wrap(`Exit status: ${help_ExitCode.Ok} when every run completed (or as --no-wait, --dry-run and --no-${Input.FailOnRunFailure} allow), ${help_ExitCode.Failed} when one did not or an option's value was refused, ${help_ExitCode.Usage} for a usage error, ${help_ExitCode.Interrupted} on Ctrl-C, ${help_ExitCode.Terminated} on SIGTERM.`, '')
+    ].join('\n');
+}
+function optionLines(input) {
+    const { name } = input;
+    const summary = ON_THE_COMMAND_LINE[name] ?? input.summary;
+    if (isBoolean(input)) {
+        return entry(`--${name} / --no-${name}`, summary, `default ${input.default === 'true' ? 'on' : 'off'}`);
+    }
+    const form = `--${name} ${PLACEHOLDER[name] ?? '<value>'}`;
+    if (REPEATABLE.includes(name))
+        return entry(form, summary, 'repeat for several');
+    return entry(form, summary, input.default === '' ? 'no default' : `default ${input.default}`);
+}
+/** One option: its form and a note on the first line, what it does wrapped below. */
+function entry(form, text, note) {
+    return [`  ${form}${note ? `  (${note})` : ''}`, ...wrap(text, INDENT)];
+}
+function wrap(text, indent) {
+    const lines = [];
+    let line = '';
+    for (const word of text.split(/\s+/)) {
+        if (line !== '' && indent.length + line.length + 1 + word.length > WIDTH) {
+            lines.push(indent + line);
+            line = word;
+        }
+        else {
+            line = line === '' ? word : `${line} ${word}`;
+        }
+    }
+    if (line !== '')
+        lines.push(indent + line);
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/cli/words.ts
+
+/** An input as the command line takes it: an option, or for the token the environment variable. */
+function words_option(name) {
+    return name === Input.ApiToken ? TOKEN_ENV : `--${name}`;
+}
+/**
+ * The command line's words for the action's messages (see action/words.ts): `--timeout must be a
+ * duration ...` where the runner says `Input 'timeout' must be ...`, `--no-wait` for `wait is
+ * false`, and "interrupted" (Ctrl-C or SIGTERM) for "the workflow was cancelled".
+ */
+const CLI_WORDS = {
+    input: words_option,
+    inputs: (names) => names.map(words_option).join(' and '),
+    ref: words_option,
+    setting: (name, value) => (value ? `--${name}` : `--no-${name}`),
+    stopped: 'interrupted',
+    stopping: 'Interrupted: no longer waiting for the run.',
+    noToken: `${TOKEN_ENV} is not set: export a Hex API token in it (the command line takes the token from there only).`
+};
+
 ;// CONCATENATED MODULE: ./src/cli/terminal-io.ts
+
 
 
 /** The action's edge for a terminal: plain lines, secrets masked, outputs kept for the result. */
 class TerminalIO {
     failed = false;
+    /** The action's messages in the command line's words: `--timeout`, `--no-wait`, "interrupted". */
+    words = CLI_WORDS;
     values;
     verbose;
     streams;
@@ -35023,87 +35386,60 @@ class TerminalIO {
 
 ;// CONCATENATED MODULE: ./src/cli/command.ts
 /**
- * hex-run-action as a command: `npx hex-run-action --project-id <uuid> [options]`. The same core
- * as the action (settings, client, polling, retries, cancellation); only the edge differs: inputs
- * come from the command line, the token from HEX_API_TOKEN, and the result is plain text.
- * src/cli/index.ts is the program that runs it.
+ * hex-run-action as a command: `hex-run-action --project-id <uuid> [options]`. The same core as
+ * the action (settings, client, polling, retries, cancellation); only the edge differs: inputs
+ * come from the command line, the token from HEX_API_TOKEN, the messages use the command line's
+ * words (words.ts), and the result is plain text. src/cli/index.ts is the program that runs it.
  */
 
 
 
 
 
-/** Exit codes: as the step's result, plus usage errors and an interrupt (128 + SIGINT). */
-const command_ExitCode = { Ok: 0, Failed: 1, Usage: 2, Interrupted: 130, Terminated: 143 };
-const USAGE = `Usage: hex-run-action --project-id <uuid> [--project-id <uuid> ...] [options]
 
-Runs published Hex projects through the Hex API and waits for them, as the GitHub Action
-does. The API token is read from ${TOKEN_ENV}.
 
-Options are the action's inputs (see its README), for example:
-  --project-id <uuid>         a project to run; repeat for several
-  --project-name <title>      or find it by title; repeat for several
-  --run-id <uuid>             wait for a run already started instead of triggering one
-  --input-params <json>       input parameters, e.g. '{"region": "emea"}'
-  --timeout <duration>        longest wait, e.g. 90s, 30m, 1h30m (default ${Defaults[Input.Timeout]})
-  --api-url <url>             another Hex host, e.g. https://eu.hex.tech
-  --no-wait                   trigger and return at once
-  --no-cancel-on-timeout      leave the run going when the timeout passes
-  --max-parallel <n>          runs going at once with several projects (default ${Defaults[Input.MaxParallel]})
-  --fail-fast                 cancel the rest when one run fails
-  --verbose                   log every request
-  --help                      this text
 
-Ctrl-C cancels the runs in Hex and exits ${command_ExitCode.Interrupted}; a second Ctrl-C exits at once.
-Exit status: as the action's step: 0 when it would succeed (every run completed, or as
---no-fail-on-run-failure and --no-wait allow), 1 when it would fail, 2 for a usage error.`;
-const MULTIPLE = [Input.ProjectId, Input.ProjectName];
-const BOOLEANS = Object.entries(Defaults)
-    .filter(([, value]) => value === 'true' || value === 'false')
-    .map(([name]) => name);
+const SEE_HELP = 'Run hex-run-action --help for the options.';
 /** Runs the command with these arguments; resolves to its exit code. Tests pass their own runtime. */
 async function main(args, streams, signal, runtime = processRuntime) {
-    let values;
-    try {
-        values = (0,external_node_util_.parseArgs)({
-            args,
-            allowNegative: true,
-            strict: true,
-            options: {
-                ...Object.fromEntries(
-                // Commit statuses need a GitHub runner's repository, event and token: not taken here.
-                Object.values(Input)
-                    .filter((name) => !RUNNER_ONLY_INPUTS.includes(name))
-                    .map((name) => [
-                    name,
-                    BOOLEANS.includes(name)
-                        ? { type: 'boolean' }
-                        : { type: 'string', multiple: MULTIPLE.includes(name) }
-                ])),
-                verbose: { type: 'boolean' },
-                help: { type: 'boolean', short: 'h' }
-            }
-        }).values;
+    if (args.length === 0) {
+        streams.err(`${USAGE}\n\n${SEE_HELP}\n`);
+        return help_ExitCode.Usage;
     }
-    catch (error) {
-        streams.err(`hex-run-action: ${error instanceof Error ? error.message : String(error)}\n`);
-        streams.err(`Run hex-run-action --help for the options.\n`);
-        return command_ExitCode.Usage;
+    const parsed = parseArguments(args);
+    if (!parsed.ok) {
+        streams.err(`hex-run-action: ${parsed.error}\n${SEE_HELP}\n`);
+        return help_ExitCode.Usage;
     }
+    const { values } = parsed;
     if (values.help === true) {
-        streams.out(`${USAGE}\n`);
-        return command_ExitCode.Ok;
+        streams.out(`${helpText()}\n`);
+        return help_ExitCode.Ok;
+    }
+    if (values.version === true) {
+        streams.out(`hex-run-action ${packageVersion(import.meta.url)}\n`);
+        return help_ExitCode.Ok;
     }
     if (values[Input.ApiToken] !== undefined) {
         streams.err(`hex-run-action: --api-token is not taken on the command line, where other users could see it in the process list: set ${TOKEN_ENV} instead.\n`);
-        return command_ExitCode.Usage;
+        return help_ExitCode.Usage;
     }
     const io = new TerminalIO(values, values.verbose === true, streams);
     await run(io, runtime, signal);
     io.printResult();
     if (signal?.aborted)
-        return signal.reason === 'SIGTERM' ? command_ExitCode.Terminated : command_ExitCode.Interrupted;
-    return io.failed ? command_ExitCode.Failed : command_ExitCode.Ok;
+        return signal.reason === 'SIGTERM' ? help_ExitCode.Terminated : help_ExitCode.Interrupted;
+    return io.failed ? help_ExitCode.Failed : help_ExitCode.Ok;
+}
+/**
+ * package.json's version, read when asked: two folders up from this module both in src/cli/ and in
+ * the bundle's dist/cli/, and npm ships package.json in every install. The module's URL comes in
+ * as an argument because ncc, seeing the path whole, would copy the file into the bundle as an
+ * asset at build time (freezing the version, and overwriting dist/cli/package.json).
+ */
+function packageVersion(moduleUrl) {
+    const file = new URL('../../package.json', moduleUrl);
+    return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8')).version;
 }
 
 
@@ -35113,7 +35449,7 @@ async function main(args, streams, signal, runtime = processRuntime) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6010);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2938);
 /** The command-line program (bin/hex-run-action.js runs this bundle); see command.ts. */
 
 const stop = new AbortController();

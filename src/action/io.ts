@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { InputName, OutputName, StateName } from './constants.ts'
 import { redact, safeLine, safeLines, safeText } from '../lib/safe-text.ts'
+import type { Words } from './words.ts'
 
 /**
  * Everything the action does to the runner, behind one interface: the action layer talks to this,
@@ -20,6 +21,8 @@ export interface ActionIO {
   /** Handed from the main step to the post step. */
   saveState: (name: StateName, value: string) => void
   getState: (name: StateName) => string
+  /** How messages name inputs and a stop from outside; the runner's words when absent. */
+  words?: Words
 }
 
 export const coreIO: ActionIO = {

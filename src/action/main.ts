@@ -16,6 +16,7 @@ import { publish, type StepResult } from './publish.ts'
 import { ActionStatus, toReport, type RunReport } from './report.ts'
 import { readSettings, readToken, type Settings } from './settings.ts'
 import { readGitHubToken } from './status-settings.ts'
+import { RUNNER_WORDS } from './words.ts'
 
 export { processRuntime, type Runtime } from '../lib/runtime.ts'
 export type { StepServices } from './commit-status.ts'
@@ -64,7 +65,8 @@ async function step(
   signal: AbortSignal | undefined,
   services: StepServices
 ): Promise<StepResult> {
-  const parsed = readSettings(io.getInput, runtime.env)
+  const words = io.words ?? RUNNER_WORDS
+  const parsed = readSettings(io.getInput, runtime.env, undefined, words)
   if (!parsed.ok) {
     const count = parsed.errors.length
     const failed = failedStep(
@@ -105,7 +107,7 @@ async function step(
   const ledger = new RunLedger(io)
   const statuses = statusReporter(settings, services, runtime, io, several)
   const plan = runPlan(settings)
-  const reportOf = (outcome: RunOutcome) => toReport(outcome, settings)
+  const reportOf = (outcome: RunOutcome) => toReport(outcome, { ...settings, words })
   const start = async (target: RunTarget, stops: Stops): Promise<RunOutcome> => {
     const narrate = narrator(
       several ? labelled(io, target.projectName ?? target.projectId) : io,

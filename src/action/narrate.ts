@@ -1,8 +1,10 @@
 import type { RetryNotice } from '../hex/retry.ts'
 import { formatDuration } from '../lib/duration.ts'
 import type { CancelOutcome, RunEvent, RunOutcome, RunTarget } from '../runs/types.ts'
+import { Input } from './constants.ts'
 import type { ActionIO } from './io.ts'
 import { progressLogger } from './progress.ts'
+import { RUNNER_WORDS } from './words.ts'
 
 /** The log of one run: its events as they come, and its end in a line or two. */
 export interface Narrator {
@@ -19,6 +21,7 @@ export function narrator(io: ActionIO, target: RunTarget): Narrator {
     undefined,
     () => eta
   )
+  const words = io.words ?? RUNNER_WORDS
   return {
     event(event) {
       switch (event.type) {
@@ -61,8 +64,7 @@ export function narrator(io: ActionIO, target: RunTarget): Narrator {
           logRetry(io, RETRYING[event.what], event.notice)
           return
         case 'stopping':
-          if (event.by === 'workflow')
-            io.info('The runner asked the step to stop: the workflow was cancelled.')
+          if (event.by === 'workflow') io.info(words.stopping)
           return
       }
     },
@@ -79,13 +81,15 @@ export function narrator(io: ActionIO, target: RunTarget): Narrator {
           }
           return
         case 'dry-run':
-          io.info('dry-run is true: Hex validated the request; no run to wait for.')
+          io.info(
+            `${words.setting(Input.DryRun, true)}: Hex validated the request; no run to wait for.`
+          )
           return
         case 'not-waited':
           io.info(
             outcome.target.runId === undefined
-              ? 'wait is false: not waiting for the run to finish.'
-              : `wait is false: the run is ${outcome.status}; not waiting for it.`
+              ? `${words.setting(Input.Wait, false)}: not waiting for the run to finish.`
+              : `${words.setting(Input.Wait, false)}: the run is ${outcome.status}; not waiting for it.`
           )
           return
         case 'timed-out':

@@ -1,5 +1,6 @@
 import { formatDuration } from '../lib/duration.ts'
 import type { CancelOutcome, RunOutcome, StopCause } from '../runs/types.ts'
+import { RUNNER_WORDS, sentence, type Words } from './words.ts'
 
 /**
  * Statuses the action reports besides Hex's own: the action stopped waiting (TIMEOUT), the workflow
@@ -50,6 +51,8 @@ export interface ReportContext {
   timeoutMs: number
   inputParams: Record<string, unknown>
   viewId?: string
+  /** How a stop from outside is named: the runner's words unless the edge has its own. */
+  words?: Words
 }
 
 /** Puts an outcome into words: status, whether the step succeeds, the message and the notes. */
@@ -75,6 +78,7 @@ export function toReport(outcome: RunOutcome, context: ReportContext): RunReport
     notes: []
   }
   const { notes } = report
+  const words = context.words ?? RUNNER_WORDS
   if (outcome.recovered) notes.push(outcome.recovered)
   if (target.runId !== undefined && run)
     notes.push('run-id was given: the step followed a run started elsewhere.')
@@ -118,12 +122,12 @@ export function toReport(outcome: RunOutcome, context: ReportContext): RunReport
       if (outcome.phase === 'before-start') {
         report.message =
           outcome.by === 'workflow'
-            ? 'Not started: the workflow was cancelled first.'
+            ? `Not started: ${words.stopped} first.`
             : 'Not started: another run failed, and fail-fast is on.'
       } else if (outcome.phase === 'starting') {
-        report.message = `${stopReason(outcome.by)} while the run was being started; Hex may have started it. Check the project in Hex.`
+        report.message = `${stopReason(outcome.by, words)} while the run was being started; Hex may have started it. Check the project in Hex.`
       } else {
-        report.message = `${stopReason(outcome.by)} while Hex run ${runId} was going.`
+        report.message = `${stopReason(outcome.by, words)} while Hex run ${runId} was going.`
         if (outcome.cancel) notes.push(cancelNote(outcome.cancel, 'cancel-on-workflow-cancel'))
       }
       break
@@ -147,9 +151,9 @@ export function slowerThanUsual(report: Pick<RunReport, 'elapsedMs' | 'usualMs'>
   return elapsedMs !== undefined && usualMs !== undefined && elapsedMs > SLOW_FACTOR * usualMs
 }
 
-export function stopReason(by: StopCause): string {
+export function stopReason(by: StopCause, words: Words = RUNNER_WORDS): string {
   return by === 'workflow'
-    ? 'The workflow was cancelled'
+    ? sentence(words.stopped)
     : 'Another run failed and fail-fast is on: stopped'
 }
 

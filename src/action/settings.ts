@@ -2,6 +2,7 @@ import { Defaults, Input, TOKEN_ENV, type InputName } from './constants.ts'
 import { formatDuration, isBareSeconds, parseDuration } from '../lib/duration.ts'
 import { isLoopbackHost } from '../lib/hosts.ts'
 import { readStatusSettings, type FileReader, type StatusSettings } from './status-settings.ts'
+import { RUNNER_WORDS, type Words } from './words.ts'
 
 /** Everything the action was asked to do, read and checked once before any request. */
 export interface Settings {
@@ -64,6 +65,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
 const TRUE = ['true', 'True', 'TRUE']
 const FALSE = ['false', 'False', 'FALSE']
+
+/** A true/false input's value as the runner reads YAML 1.2's booleans; undefined for anything else. */
+export function booleanValue(text: string): boolean | undefined {
+  if (TRUE.includes(text)) return true
+  if (FALSE.includes(text)) return false
+  return undefined
+}
 /** What Hex's RunProject accepts in a notification (ProjectRunNotification). */
 const NOTIFICATION_TYPES = ['SUCCESS', 'FAILURE', 'ALL']
 const SCREENSHOT_FORMATS = ['png', 'pdf']
@@ -84,25 +92,28 @@ export function readToken(getInput: InputReader, env: NodeJS.ProcessEnv): string
 
 /**
  * Reads and checks every input. All problems are reported together, each naming the input and the
- * form it takes, so one run of the workflow shows everything to fix.
+ * form it takes, so one run of the workflow shows everything to fix. `words` names the inputs as
+ * the edge does (`Input 'timeout'` on the runner, `--timeout` on the command line).
  */
 export function readSettings(
   getInput: InputReader,
   env: NodeJS.ProcessEnv,
-  readFile?: FileReader
+  readFile?: FileReader,
+  words: Words = RUNNER_WORDS
 ): SettingsResult {
   const errors: string[] = []
   const notes: string[] = []
   const warnings: string[] = []
+  const { input, inputs, ref } = words
   const read = (name: InputName): string => {
     const value = getInput(name).trim()
     return value !== '' ? value : ((Defaults as Partial<Record<InputName, string>>)[name] ?? '')
   }
   const bool = (name: InputName): boolean => {
     const value = read(name)
-    if (TRUE.includes(value)) return true
-    if (FALSE.includes(value)) return false
-    errors.push(`Input '${name}' must be true or false, got '${value}'.`)
+    const parsed = booleanValue(value)
+    if (parsed !== undefined) return parsed
+    errors.push(`${input(name)} must be true or false, got '${value}'.`)
     return false
   }
   const duration = (
@@ -114,37 +125,37 @@ export function readSettings(
     const ms = parseDuration(value)
     if (ms === undefined) {
       errors.push(
-        `Input '${name}' must be a duration such as 90s, 30m, 1h30m or a number of seconds, got '${value}'.`
+        `${input(name)} must be a duration such as 90s, 30m, 1h30m or a number of seconds, got '${value}'.`
       )
       return minMs
     }
     if (ms < minMs) {
-      errors.push(`Input '${name}' must be at least ${formatDuration(minMs)}, got '${value}'.`)
+      errors.push(`${input(name)} must be at least ${formatDuration(minMs)}, got '${value}'.`)
       return minMs
     }
     if (max !== undefined && ms > max.ms) {
-      errors.push(`Input '${name}' must be at most ${max.text}, got '${value}': ${max.why}.`)
+      errors.push(`${input(name)} must be at most ${max.text}, got '${value}': ${max.why}.`)
       return max.ms
     }
     if (isBareSeconds(value)) {
-      notes.push(`Input '${name}' is ${value}, a bare number: read as ${formatDuration(ms)}.`)
+      notes.push(`${input(name)} is ${value}, a bare number: read as ${formatDuration(ms)}.`)
       if (name === Input.Timeout && ms <= MINUTES_LIKELY_MS)
         warnings.push(
-          `Input '${name}' is ${value}, read as ${value} seconds. If you meant minutes, write ${value}m (GitHub's timeout-minutes counts minutes; this input counts seconds). Write ${value}s to keep seconds without this warning.`
+          `${input(name)} is ${value}, read as ${value} seconds. If you meant minutes, write ${value}m (GitHub's timeout-minutes counts minutes; this one counts seconds). Write ${value}s to keep seconds without this warning.`
         )
     }
     return ms
   }
 
-  const projectIds = lines(read(Input.ProjectId)).map((id) => parseProjectId(id, errors))
+  const projectIds = lines(read(Input.ProjectId)).map((id) => parseProjectId(id, errors, words))
   const projectNames = lines(read(Input.ProjectName))
   if (projectIds.length === 0 && projectNames.length === 0)
     errors.push(
-      `Input '${Input.ProjectId}' is required: the UUID of the Hex project, found after /hex/ in the project's URL (or give its title as '${Input.ProjectName}').`
+      `${input(Input.ProjectId)} is required: the UUID of the Hex project, found after /hex/ in the project's URL (or give its title as ${ref(Input.ProjectName)}).`
     )
   if (projectIds.length > 0 && projectNames.length > 0)
     errors.push(
-      `Inputs '${Input.ProjectId}' and '${Input.ProjectName}' cannot be used together: give the projects by ID or by title.`
+      `${inputs([Input.ProjectId, Input.ProjectName])} cannot be used together: give the projects by ID or by title.`
     )
   for (const list of [projectIds, projectNames]) {
     const twice = list.filter((item, i) => list.indexOf(item) !== i)
@@ -154,19 +165,17 @@ export function readSettings(
   const runId = read(Input.RunId) || undefined
   const apiToken = readToken(getInput, env)
   if (apiToken === '') {
-    errors.push(
-      `Input '${Input.ApiToken}' is empty and ${TOKEN_ENV} is not set: pass a Hex API token from a secret, as api-token: \${{ secrets.HEX_API_TOKEN }} or in env as ${TOKEN_ENV}.`
-    )
+    errors.push(words.noToken)
   } else if (/\s/.test(apiToken)) {
     errors.push(
-      `Input '${Input.ApiToken}' contains white space: pass the token alone, as Hex shows it.`
+      `${input(Input.ApiToken)} contains white space: pass the token alone, as Hex shows it.`
     )
   } else if (!/^[\x21-\x7e]+$/.test(apiToken)) {
     errors.push(
-      `Input '${Input.ApiToken}' contains a character that is not printable ASCII (a zero-width space or a typographic quote, pasted with it?): pass the token alone, as Hex shows it.`
+      `${input(Input.ApiToken)} contains a character that is not printable ASCII (a zero-width space or a typographic quote, pasted with it?): pass the token alone, as Hex shows it.`
     )
   }
-  const inputParams = parseInputParams(read(Input.InputParams), errors)
+  const inputParams = parseInputParams(read(Input.InputParams), errors, words)
   const timeoutMs = duration(Input.Timeout, 1_000, {
     ms: MAX_TIMEOUT_MS,
     text: '120h',
@@ -174,22 +183,22 @@ export function readSettings(
   })
   const pollIntervalMs = duration(Input.PollInterval, MIN_POLL_INTERVAL_MS)
   const requestTimeoutMs = duration(Input.RequestTimeout, MIN_REQUEST_TIMEOUT_MS)
-  const apiBase = parseApiUrl(read(Input.ApiUrl), errors)
+  const apiBase = parseApiUrl(read(Input.ApiUrl), errors, words)
   const viewId = read(Input.ViewId) || undefined
   if (viewId !== undefined && Object.keys(inputParams).length > 0) {
     errors.push(
-      `Inputs '${Input.ViewId}' and '${Input.InputParams}' cannot be used together: Hex takes the input values from the saved view. Remove one of them.`
+      `${inputs([Input.ViewId, Input.InputParams])} cannot be used together: Hex takes the input values from the saved view. Remove one of them.`
     )
   }
-  const notifications = parseNotifications(read(Input.Notifications), errors)
+  const notifications = parseNotifications(read(Input.Notifications), errors, words)
   const dryRun = bool(Input.DryRun)
   if (runId !== undefined) {
     if (!UUID.test(runId))
       errors.push(
-        `Input '${Input.RunId}' must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`
+        `${input(Input.RunId)} must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`
       )
     if (projectIds.length + projectNames.length > 1)
-      errors.push(`Input '${Input.RunId}' names one run, of one project: give a single project.`)
+      errors.push(`${input(Input.RunId)} names one run, of one project: give a single project.`)
     const started = [
       Object.keys(inputParams).length > 0 && Input.InputParams,
       viewId !== undefined && Input.ViewId,
@@ -198,10 +207,10 @@ export function readSettings(
     ].filter((name) => name !== false)
     if (started.length > 0)
       errors.push(
-        `Input '${Input.RunId}' waits for a run that has already started, so '${started.join("', '")}' cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`
+        `${input(Input.RunId)} waits for a run that has already started, so ${started.map(ref).join(', ')} cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`
       )
   }
-  const maxParallel = parseCount(Input.MaxParallel, read(Input.MaxParallel), errors)
+  const maxParallel = parseCount(Input.MaxParallel, read(Input.MaxParallel), errors, words)
   const commitStatus = readStatusSettings(read, bool(Input.CommitStatus), env, errors, readFile)
 
   const settings: Settings = {
@@ -239,45 +248,40 @@ function lines(value: string): string[] {
     .filter((line) => line !== '')
 }
 
-function parseCount(name: InputName, value: string, errors: string[]): number {
+function parseCount(name: InputName, value: string, errors: string[], words: Words): number {
   if (/^[1-9]\d*$/.test(value)) return Number(value)
-  errors.push(`Input '${name}' must be a whole number of at least 1, got '${value}'.`)
+  errors.push(`${words.input(name)} must be a whole number of at least 1, got '${value}'.`)
   return 1
 }
 
-function parseProjectId(value: string, errors: string[]): string {
+function parseProjectId(value: string, errors: string[], words: Words): string {
   if (UUID.test(value)) return value.toLowerCase()
   const inside = UUID_INSIDE.exec(value)?.[0]
   const hint = inside ? ` Did you mean '${inside.toLowerCase()}'?` : ''
   errors.push(
-    `Input '${Input.ProjectId}' must be a project UUID such as 5a8591dd-4039-49df-9202-96385ba3eff8 (found after /hex/ in the project's URL), got '${value}'.${hint}`
+    `${words.input(Input.ProjectId)} must be a project UUID such as 5a8591dd-4039-49df-9202-96385ba3eff8 (found after /hex/ in the project's URL), got '${value}'.${hint}`
   )
   return value
 }
 
-function parseInputParams(value: string, errors: string[]): Record<string, unknown> {
+function parseInputParams(value: string, errors: string[], words: Words): Record<string, unknown> {
+  const input = words.input(Input.InputParams)
   let parsed: unknown
   try {
     parsed = JSON.parse(value)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
-    errors.push(
-      `Input '${Input.InputParams}' must be a JSON object such as {"region": "emea"}: ${reason}.`
-    )
+    errors.push(`${input} must be a JSON object such as {"region": "emea"}: ${reason}.`)
     return {}
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed
-    errors.push(
-      `Input '${Input.InputParams}' must be a JSON object such as {"region": "emea"}, got ${kind}.`
-    )
+    errors.push(`${input} must be a JSON object such as {"region": "emea"}, got ${kind}.`)
     return {}
   }
   if (depth(parsed) > MAX_INPUT_PARAMS_DEPTH) {
     // Deeper than this, writing the request (or the log of it) out again overflows the stack.
-    errors.push(
-      `Input '${Input.InputParams}' is nested more than ${MAX_INPUT_PARAMS_DEPTH} levels deep.`
-    )
+    errors.push(`${input} is nested more than ${MAX_INPUT_PARAMS_DEPTH} levels deep.`)
     return {}
   }
   return parsed as Record<string, unknown>
@@ -302,24 +306,26 @@ function depth(value: unknown): number {
 
 function parseNotifications(
   value: string,
-  errors: string[]
+  errors: string[],
+  words: Words
 ): Record<string, unknown>[] | undefined {
   if (value === '') return undefined
+  const input = words.input(Input.Notifications)
   const form = `a JSON array such as [{"type": "FAILURE", "includeSuccessScreenshot": false, "userIds": ["..."]}]`
   let parsed: unknown
   try {
     parsed = JSON.parse(value)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
-    errors.push(`Input '${Input.Notifications}' must be ${form}: ${reason}.`)
+    errors.push(`${input} must be ${form}: ${reason}.`)
     return undefined
   }
   if (!Array.isArray(parsed)) {
-    errors.push(`Input '${Input.Notifications}' must be ${form}.`)
+    errors.push(`${input} must be ${form}.`)
     return undefined
   }
   parsed.forEach((item: unknown, i) => {
-    const where = `Input '${Input.Notifications}' item ${i + 1}`
+    const where = `${input} item ${i + 1}`
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
       errors.push(`${where} must be an object, as in ${form}.`)
       return
@@ -352,24 +358,23 @@ function parseNotifications(
  * the API base. The token goes to this host, so it must be https (plain http only on loopback,
  * for tests) and carry no credentials, query or fragment.
  */
-export function parseApiUrl(value: string, errors: string[]): string {
+export function parseApiUrl(value: string, errors: string[], words: Words = RUNNER_WORDS): string {
+  const input = words.input(Input.ApiUrl)
   const form = `a Hex host such as https://eu.hex.tech or its API base https://eu.hex.tech/api/v1`
   let url: URL
   try {
     url = new URL(value)
   } catch {
-    errors.push(`Input '${Input.ApiUrl}' must be ${form}, got '${value}'.`)
+    errors.push(`${input} must be ${form}, got '${value}'.`)
     return value
   }
   if (url.username || url.password || url.search || url.hash) {
-    errors.push(`Input '${Input.ApiUrl}' must be ${form}, without credentials, query or fragment.`)
+    errors.push(`${input} must be ${form}, without credentials, query or fragment.`)
     return value
   }
   const loopback = isLoopbackHost(url.hostname)
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    errors.push(
-      `Input '${Input.ApiUrl}' must use https:// (the API token is sent to it), got '${value}'.`
-    )
+    errors.push(`${input} must use https:// (the API token is sent to it), got '${value}'.`)
     return value
   }
   // A reverse proxy may put the API under a prefix; the path must still end in /api or /api/v1.
@@ -377,6 +382,6 @@ export function parseApiUrl(value: string, errors: string[]): string {
   if (path === '') return `${url.origin}/api/v1`
   if (path.endsWith('/api/v1')) return `${url.origin}${path}`
   if (path.endsWith('/api')) return `${url.origin}${path}/v1`
-  errors.push(`Input '${Input.ApiUrl}' must be ${form}, got '${value}' (path ${url.pathname}).`)
+  errors.push(`${input} must be ${form}, got '${value}' (path ${url.pathname}).`)
   return value
 }

@@ -2,6 +2,7 @@ import { Output, type InputName, type OutputName } from '../action/constants.ts'
 import type { ActionIO } from '../action/io.ts'
 import type { RunSummaryEntry } from '../action/outputs.ts'
 import { safeLine, safeText } from '../lib/safe-text.ts'
+import { CLI_WORDS } from './words.ts'
 
 export interface CliStreams {
   out: (text: string) => void
@@ -11,6 +12,8 @@ export interface CliStreams {
 /** The action's edge for a terminal: plain lines, secrets masked, outputs kept for the result. */
 export class TerminalIO implements ActionIO {
   failed = false
+  /** The action's messages in the command line's words: `--timeout`, `--no-wait`, "interrupted". */
+  readonly words = CLI_WORDS
   private readonly values: Record<string, string | boolean | string[] | undefined>
   private readonly verbose: boolean
   private readonly streams: CliStreams

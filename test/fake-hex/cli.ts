@@ -1,15 +1,16 @@
 /**
  * Starts the stand-in Hex API for CI jobs and the demo:
- *   node test/fake-hex/cli.ts [--port N] [--config options.json]
+ *   npm run fake-hex -- [--port N] [--config options.json]
  * The config holds FakeHexOptions as JSON. Prints FAKE_HEX_URL=<api base> once listening, then
- * serves until SIGINT or SIGTERM.
+ * serves until SIGINT or SIGTERM. The npm script gives it Node 24, which it needs (TypeScript run by
+ * type stripping); `node test/fake-hex/cli.ts` does the same where `node` is 24.
  */
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { FakeHex } from './server.ts'
 import type { FakeHexOptions } from './server.ts'
 
-const USAGE = 'usage: node test/fake-hex/cli.ts [--port N] [--config file.json]'
+const USAGE = 'usage: npm run fake-hex -- [--port N] [--config file.json]'
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
