@@ -47,7 +47,9 @@ async function main(): Promise<void> {
           { status: 'PENDING', ms: 600 },
           { status: 'RUNNING', ms: 2_400 },
           { status: 'COMPLETED' }
-        ]
+        ],
+        // Its earlier runs: the action learns the usual duration and reads around the expected end.
+        history: [2_300, 2_500, 2_400, 2_600, 2_350, 2_450].map((ms) => ({ ms }))
       },
       {
         id: '0b7e3a52-9c1d-4f6e-8a2b-3c4d5e6f7a81',
