@@ -160,7 +160,7 @@ describe('no history to poll from', () => {
   const ways: Array<{ name: string; why: RegExp; history?: PastRun[]; fault?: FaultAction }> = [
     {
       name: 'Hex refuses the token (403)',
-      why: /403 Forbidden\): the token may lack the "Read projects" scope/,
+      why: /403 Forbidden\): the token may lack a scope this needs \("Run projects" or "Read projects"\)/,
       fault: { kind: 'respond', status: 403, body: { code: 'FORBIDDEN', message: 'no' } }
     },
     {

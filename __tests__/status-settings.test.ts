@@ -115,7 +115,7 @@ describe('the commit-status inputs', () => {
 
   it('each problem named, before anything is sent', () => {
     assert.deepEqual(errors({ 'status-context': 'hex/x', sha: SHA }), [
-      "Input 'status-context' and 'sha' only applies with commit-status: true: set commit-status: true, or remove them."
+      "Inputs 'status-context' and 'sha' only apply with commit-status: true: set commit-status: true, or remove them."
     ])
     assert.match(
       errors({ 'commit-status': 'true' }).join(),
@@ -123,7 +123,7 @@ describe('the commit-status inputs', () => {
     )
     assert.match(
       errors({ 'commit-status': 'true', 'github-token': TOKEN, sha: 'abc1234' }).join(),
-      /Input 'sha' must be a full commit SHA \(40 hexadecimal digits\).*got 'abc1234'/
+      /Input 'sha' must be a full commit SHA \(40 hexadecimal digits, or 64 in a SHA-256 repository\).*got 'abc1234'/
     )
     assert.match(
       errors({ 'commit-status': 'true', 'github-token': TOKEN }, { HEX_API_TOKEN: 'x' }).join(),

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, it } from '@jest/globals'
+import { RUNNER_WORDS, sentence } from '../src/action/words.ts'
 import { Input, TOKEN_ENV } from '../src/action/constants.ts'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
@@ -23,7 +24,20 @@ const INPUT_NAMES: readonly string[] = Object.values(Input)
  * every other interpolation one WILD, and escaped quotes plain quotes.
  */
 function normalise(source: string): string {
+  const name = (key: string) => (key in Input ? Input[key as keyof typeof Input] : key)
   const text = source
+    // The runner's words (src/action/words.ts): input(Input.X) is `Input 'x'`, inputs([…]) is
+    // `Inputs 'x' and 'y'`, ref(Input.X) is `'x'`; with a variable, the name stays open.
+    .replace(/\$\{(?:words\.)?input\(Input\.(\w+)\)\}/g, (_, key: string) => `Input '${name(key)}'`)
+    .replace(/\$\{(?:words\.)?input\((\w+)\)\}/g, (_, v: string) => `Input '\${${v}}'`)
+    .replace(
+      /\$\{(?:words\.)?inputs\(\[([^\]]*)\]\)\}/g,
+      (_, list: string) =>
+        `Inputs '${[...list.matchAll(/Input\.(\w+)/g)].map((m) => name(m[1] ?? '')).join("' and '")}'`
+    )
+    .replace(/\$\{(?:words\.)?ref\(Input\.(\w+)\)\}/g, (_, key: string) => `'${name(key)}'`)
+    .replaceAll('${words.stopped}', RUNNER_WORDS.stopped)
+    .replaceAll('${sentence(words.stopped)}', sentence(RUNNER_WORDS.stopped))
     .replace(/\$\{Input\.(\w+)\}/g, (whole, key: string) =>
       key in Input ? Input[key as keyof typeof Input] : whole
     )
@@ -171,17 +185,17 @@ const HEADED: Record<string, string[]> = {
   'src/runs/run-one.ts': ['Status reads failed for the last ', 'Unexpected error: '],
   'src/action/report.ts': [
     ' did not finish within the timeout of ',
-    'The workflow was cancelled',
+    // "The workflow was cancelled" is sentence(words.stopped): RUNNER_WORDS in words.ts.
     'Another run failed and fail-fast is on: stopped',
     ' while the run was being started; Hex may have started it',
     'Not started: the workflow was cancelled first',
     'Not started: another run failed, and fail-fast is on',
     ' ended '
   ],
+  'src/action/words.ts': ['the workflow was cancelled', ' is empty and HEX_API_TOKEN is not set'],
   'src/action/settings.ts': [
     ' must be a duration such as 90s, 30m, 1h30m or a number of seconds',
     ' seconds. If you meant minutes',
-    ' is empty and HEX_API_TOKEN is not set',
     "Inputs 'project-id' and 'project-name' cannot be used together",
     "Inputs 'view-id' and 'input-params' cannot be used together",
     ' must be true or false'

@@ -31227,7 +31227,7 @@ function median(values) {
 }
 function unreadable(error) {
     if (error instanceof errors/* HexApiError */.Y5 && error.status === 403)
-        return 'Hex refused to list the project\'s runs (403 Forbidden): the token may lack the "Read projects" scope';
+        return 'Hex refused to list the project\'s runs (403 Forbidden): the token may lack a scope this needs ("Run projects" or "Read projects")';
     if (error instanceof errors/* HexApiError */.Y5 && error.status === 404)
         return "Hex found no list of the project's runs (404 Not Found)";
     // One attempt: a retryable failure comes wrapped, with the attempt's own error inside.
@@ -33027,7 +33027,9 @@ function readStatusSettings(read, enabled, env, errors, readFile = (path) => (0,
     if (!enabled) {
         const unused = [context !== '' && constants/* Input */.pd.StatusContext, sha !== '' && constants/* Input */.pd.Sha].filter((name) => name !== false);
         if (unused.length > 0)
-            errors.push(`Input '${unused.join("' and '")}' only applies with ${constants/* Input */.pd.CommitStatus}: true: set ${constants/* Input */.pd.CommitStatus}: true, or remove ${unused.length > 1 ? 'them' : 'it'}.`);
+            errors.push(unused.length > 1
+                ? `Inputs '${unused.join("' and '")}' only apply with ${constants/* Input */.pd.CommitStatus}: true: set ${constants/* Input */.pd.CommitStatus}: true, or remove them.`
+                : `Input '${unused[0]}' only applies with ${constants/* Input */.pd.CommitStatus}: true: set ${constants/* Input */.pd.CommitStatus}: true, or remove it.`);
         return undefined;
     }
     const before = errors.length;
@@ -33039,7 +33041,7 @@ function readStatusSettings(read, enabled, env, errors, readFile = (path) => (0,
     if (/[\r\n]/.test(context))
         errors.push(`Input '${constants/* Input */.pd.StatusContext}' must be one line, such as hex/nightly-refresh.`);
     if (sha !== '' && !FULL_SHA.test(sha))
-        errors.push(`Input '${constants/* Input */.pd.Sha}' must be a full commit SHA (40 hexadecimal digits), such as \${{ github.event.pull_request.head.sha }}, got '${sha}'.`);
+        errors.push(`Input '${constants/* Input */.pd.Sha}' must be a full commit SHA (40 hexadecimal digits, or 64 in a SHA-256 repository), such as \${{ github.event.pull_request.head.sha }}, got '${sha}'.`);
     const repository = env.GITHUB_REPOSITORY ?? '';
     if (!REPOSITORY.test(repository))
         errors.push(`Input '${constants/* Input */.pd.CommitStatus}' is true, but GITHUB_REPOSITORY is ${repository === '' ? 'not set' : `'${repository}'`}: statuses can only be posted from a GitHub Actions job.`);

@@ -29657,7 +29657,7 @@ function median(values) {
 }
 function unreadable(error) {
     if (error instanceof HexApiError && error.status === 403)
-        return 'Hex refused to list the project\'s runs (403 Forbidden): the token may lack the "Read projects" scope';
+        return 'Hex refused to list the project\'s runs (403 Forbidden): the token may lack a scope this needs ("Run projects" or "Read projects")';
     if (error instanceof HexApiError && error.status === 404)
         return "Hex found no list of the project's runs (404 Not Found)";
     // One attempt: a retryable failure comes wrapped, with the attempt's own error inside.
@@ -34431,7 +34431,9 @@ function readStatusSettings(read, enabled, env, errors, readFile = (path) => (0,
     if (!enabled) {
         const unused = [context !== '' && Input.StatusContext, sha !== '' && Input.Sha].filter((name) => name !== false);
         if (unused.length > 0)
-            errors.push(`Input '${unused.join("' and '")}' only applies with ${Input.CommitStatus}: true: set ${Input.CommitStatus}: true, or remove ${unused.length > 1 ? 'them' : 'it'}.`);
+            errors.push(unused.length > 1
+                ? `Inputs '${unused.join("' and '")}' only apply with ${Input.CommitStatus}: true: set ${Input.CommitStatus}: true, or remove them.`
+                : `Input '${unused[0]}' only applies with ${Input.CommitStatus}: true: set ${Input.CommitStatus}: true, or remove it.`);
         return undefined;
     }
     const before = errors.length;
@@ -34443,7 +34445,7 @@ function readStatusSettings(read, enabled, env, errors, readFile = (path) => (0,
     if (/[\r\n]/.test(context))
         errors.push(`Input '${Input.StatusContext}' must be one line, such as hex/nightly-refresh.`);
     if (sha !== '' && !FULL_SHA.test(sha))
-        errors.push(`Input '${Input.Sha}' must be a full commit SHA (40 hexadecimal digits), such as \${{ github.event.pull_request.head.sha }}, got '${sha}'.`);
+        errors.push(`Input '${Input.Sha}' must be a full commit SHA (40 hexadecimal digits, or 64 in a SHA-256 repository), such as \${{ github.event.pull_request.head.sha }}, got '${sha}'.`);
     const repository = env.GITHUB_REPOSITORY ?? '';
     if (!REPOSITORY.test(repository))
         errors.push(`Input '${Input.CommitStatus}' is true, but GITHUB_REPOSITORY is ${repository === '' ? 'not set' : `'${repository}'`}: statuses can only be posted from a GitHub Actions job.`);

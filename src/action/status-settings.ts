@@ -43,7 +43,9 @@ export function readStatusSettings(
     )
     if (unused.length > 0)
       errors.push(
-        `Input '${unused.join("' and '")}' only applies with ${Input.CommitStatus}: true: set ${Input.CommitStatus}: true, or remove ${unused.length > 1 ? 'them' : 'it'}.`
+        unused.length > 1
+          ? `Inputs '${unused.join("' and '")}' only apply with ${Input.CommitStatus}: true: set ${Input.CommitStatus}: true, or remove them.`
+          : `Input '${unused[0]}' only applies with ${Input.CommitStatus}: true: set ${Input.CommitStatus}: true, or remove it.`
       )
     return undefined
   }
@@ -61,7 +63,7 @@ export function readStatusSettings(
     errors.push(`Input '${Input.StatusContext}' must be one line, such as hex/nightly-refresh.`)
   if (sha !== '' && !FULL_SHA.test(sha))
     errors.push(
-      `Input '${Input.Sha}' must be a full commit SHA (40 hexadecimal digits), such as \${{ github.event.pull_request.head.sha }}, got '${sha}'.`
+      `Input '${Input.Sha}' must be a full commit SHA (40 hexadecimal digits, or 64 in a SHA-256 repository), such as \${{ github.event.pull_request.head.sha }}, got '${sha}'.`
     )
 
   const repository = env.GITHUB_REPOSITORY ?? ''

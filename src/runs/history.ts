@@ -96,7 +96,7 @@ function median(values: number[]): number {
 
 function unreadable(error: unknown): string {
   if (error instanceof HexApiError && error.status === 403)
-    return 'Hex refused to list the project\'s runs (403 Forbidden): the token may lack the "Read projects" scope'
+    return 'Hex refused to list the project\'s runs (403 Forbidden): the token may lack a scope this needs ("Run projects" or "Read projects")'
   if (error instanceof HexApiError && error.status === 404)
     return "Hex found no list of the project's runs (404 Not Found)"
   // One attempt: a retryable failure comes wrapped, with the attempt's own error inside.
