@@ -52,6 +52,7 @@ export const SAMPLES = {
     startedAt: '2026-11-29T12:00:02.114Z',
     endedAt: '2026-11-29T12:01:07.530Z',
     elapsedMs: 65_416,
+    usualMs: 62_000,
     inputParams: {
       region: 'emea',
       start_date: '2026-11-01',
@@ -86,6 +87,7 @@ export const SAMPLES = {
     startedAt: '2026-11-29T13:00:01.402Z',
     endedAt: '2026-11-29T13:30:01.655Z',
     elapsedMs: 1_800_253,
+    usualMs: 480_000,
     inputParams: { region: 'global', start_date: '2025-01-01', full_refresh: true },
     message:
       'Hex run 4a1e7c92-5b3d-4f08-8c6e-0d2f9b1a3e57 did not finish within the timeout of 30m 0s (last status RUNNING).',
