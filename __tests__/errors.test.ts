@@ -112,6 +112,12 @@ describe('HexApiError messages', () => {
     assert.match(m, /no run run-1 of project/)
   })
 
+  it('404 on a list of runs says what was asked, with no gap where a run ID would be', () => {
+    const m = error(404, '', { ...trigger, operation: 'list' })
+    assert.match(m, /^Hex answered 404 Not Found at .* when asked to list the runs of project /)
+    assert.doesNotMatch(m, / {2}/)
+  })
+
   it('422: published project or a bad parameter, with what Hex listed', () => {
     const m = error(
       422,

@@ -34068,7 +34068,9 @@ function explainStatus(context, status, statusText, body) {
         case 404:
             return operation === 'trigger'
                 ? `Hex found no project ${projectId} at ${host} (404 Not Found). Check project-id: the project must exist, and the token's user must have access to it.${said}${trace}`
-                : `Hex found no run ${runId ?? ''} of project ${projectId} at ${host} (404 Not Found). The project must exist and the token's user must have access to it.${said}${trace}`;
+                : runId !== undefined
+                    ? `Hex found no run ${runId} of project ${projectId} at ${host} (404 Not Found). The project must exist and the token's user must have access to it.${said}${trace}`
+                    : `Hex answered 404 Not Found at ${host} when asked to ${DOING[operation]} project ${projectId}. Check api-url, and that the token's user has access to the project.${said}${trace}`;
         case 422:
             return operation === 'trigger'
                 ? `Hex could not run project ${projectId} (422 Unprocessable): the project must be published (publish it in Hex first), and every input parameter must name an input of the published app with a valid value.${said}${trace}`
