@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, it } from '@jest/globals'
 import { Defaults, Input, Output } from '../src/action/constants.ts'
-import { readActionYml } from '../test/runner/action-yml.ts'
+import { readActionYml, ROOT } from '../test/runner/action-yml.ts'
 
 describe('action.yml', () => {
   const yml = readActionYml()
@@ -27,5 +29,11 @@ describe('action.yml', () => {
       assert.equal(yml.inputs[name]?.default, value, `default of ${name}`)
     // project-id or project-name: settings.ts checks that one of them is given.
     assert.equal(yml.inputs[Input.ProjectId]?.required, false)
+  })
+
+  it('has every input in .env.example, which npm run local-action reads', () => {
+    const text = readFileSync(join(ROOT, '.env.example'), 'utf8')
+    const set = [...text.matchAll(/^INPUT_([A-Z-]+)=/gm)].map((m) => (m[1] ?? '').toLowerCase())
+    assert.deepEqual(set.sort(), Object.keys(yml.inputs).sort())
   })
 })
