@@ -15,7 +15,6 @@
  *   --polling                       the polling table only
  * It prints and asserts nothing about timing; it exits 1 when a run it started did not complete.
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { stripTypeScriptTypes } from 'node:module'
 import { arch, cpus, platform, tmpdir } from 'node:os'
@@ -25,13 +24,19 @@ import { pollingTable } from './bench/polling.ts'
 import { now } from '../test/fake-hex/clock.ts'
 import { FakeHex, type FakeRun, type RecordedRequest } from '../test/fake-hex/server.ts'
 import { readActionYml, ROOT } from '../test/runner/action-yml.ts'
-import { inputVar, parseFileCommand } from '../test/runner/run-action.ts'
+import {
+  ACTION_ENTRY,
+  children,
+  launch,
+  launchAction,
+  median,
+  type Exited,
+  type Launched
+} from './bench/launch.ts'
 import { measureStatuses, renderStatusTable } from './bench/statuses.ts'
 
 const TOKEN = 'hxtw_test_run_token'
-const ACTION_ENTRY = join(ROOT, 'dist', 'index.js')
 const REFERENCE_SOURCE = join(ROOT, 'scripts', 'bench', 'reference-client.ts')
-const MAX_RSS_PRELOAD = join(ROOT, 'scripts', 'bench', 'max-rss.js')
 const POLL_INTERVAL_S = 5
 /** The status-request budget of a run of D seconds: D / poll-interval + 6. */
 const REQUEST_BOUND_EXTRA = 6
@@ -41,23 +46,6 @@ type Candidate = 'action' | 'reference' | 'bare'
 /** Project ids must be UUIDs (the action checks); number n gives 0bec0000-…-n. */
 function benchProjectId(n: number): string {
   return `0bec0000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`
-}
-
-/** A child process with the bench's clock readings (ms since the epoch, as the stand-in's). */
-interface Launched {
-  spawnedAt: number
-  done: Promise<Exited>
-}
-
-interface Exited {
-  code: number | null
-  signal: NodeJS.Signals | null
-  exitedAt: number
-  log: string
-  /** The action's step outputs (GITHUB_OUTPUT); undefined for the other candidates. */
-  outputs?: Record<string, string>
-  /** Peak RSS in KiB, when the process ran with the max-rss preload. */
-  maxRssKiB?: number
 }
 
 interface LaunchOptions {
@@ -71,7 +59,7 @@ interface LaunchOptions {
 }
 
 /** Everything to clean up, whatever happens. */
-const live = { children: new Set<ReturnType<typeof spawn>>(), servers: new Set<FakeHex>() }
+const live = { children, servers: new Set<FakeHex>() }
 let workDir = ''
 
 const problems: string[] = []
@@ -90,96 +78,23 @@ function stopAll(): void {
   for (const child of live.children) child.kill('SIGKILL')
 }
 
-/**
- * Spawns `node <args>` with a clean environment (no proxy variables from the caller), reading the
- * clock right before spawn() and when 'exit' arrives.
- */
-function launch(
-  args: string[],
-  env: Record<string, string>,
-  options: { cwd: string; killAfterMs: number; rssFile?: string; outputFile?: string }
-): Launched {
-  const preload = options.rssFile === undefined ? [] : ['--import', MAX_RSS_PRELOAD]
-  const fullEnv: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: options.cwd,
-    ...env
-  }
-  if (options.rssFile !== undefined) fullEnv.BENCH_MAX_RSS_FILE = options.rssFile
-  const spawnedAt = now()
-  const child = spawn(process.execPath, [...preload, ...args], {
-    env: fullEnv,
-    cwd: options.cwd,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  live.children.add(child)
-  let log = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (log += chunk))
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (log += chunk))
-  const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs)
-  const done = new Promise<Exited>((resolve) => {
-    let exitedAt = 0
-    child.on('exit', () => (exitedAt = now()))
-    child.on('close', (code, signal) => {
-      clearTimeout(killer)
-      live.children.delete(child)
-      const exited: Exited = { code, signal, exitedAt, log }
-      if (options.outputFile !== undefined) {
-        exited.outputs = parseFileCommand(readFileSync(options.outputFile, 'utf8'))
-      }
-      if (options.rssFile !== undefined) {
-        const text = readFileOrEmpty(options.rssFile).trim()
-        if (text !== '') exited.maxRssKiB = Number(text)
-      }
-      resolve(exited)
-    })
-  })
-  return { spawnedAt, done }
-}
-
-function readFileOrEmpty(file: string): string {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch {
-    return ''
-  }
-}
-
 function freshDir(name: string): string {
   return mkdtempSync(join(workDir, `${name}-`))
 }
 
-/** The action as a runner starts it: INPUT_* variables with action.yml's defaults, GITHUB_* files. */
-function launchAction(o: LaunchOptions): Launched {
-  const dir = freshDir('action')
-  const files = {
-    GITHUB_OUTPUT: join(dir, 'output'),
-    GITHUB_STATE: join(dir, 'state'),
-    GITHUB_STEP_SUMMARY: join(dir, 'summary')
-  }
-  for (const file of Object.values(files)) writeFileSync(file, '')
-  const env: Record<string, string> = {
-    GITHUB_ACTIONS: 'true',
-    CI: 'true',
-    RUNNER_TEMP: dir,
-    ...files
-  }
-  for (const [name, spec] of Object.entries(readActionYml().inputs)) {
-    if (spec.default !== undefined) env[inputVar(name)] = spec.default
-  }
-  const inputs: Record<string, string> = {
-    'project-id': o.projectId,
-    'api-token': TOKEN,
-    'api-url': o.apiBase,
-    'poll-interval': `${POLL_INTERVAL_S}s`,
-    wait: o.noWait ? 'false' : 'true'
-  }
-  for (const [name, value] of Object.entries(inputs)) env[inputVar(name)] = value
-  return launch([ACTION_ENTRY], env, {
-    cwd: dir,
-    killAfterMs: o.killAfterMs,
-    outputFile: files.GITHUB_OUTPUT,
-    ...(o.measureRss ? { rssFile: join(dir, 'max-rss') } : {})
+/** The action, polling every POLL_INTERVAL_S, in a folder of its own. */
+function launchBenchAction(o: LaunchOptions): Launched {
+  return launchAction({
+    dir: freshDir('action'),
+    inputs: {
+      'project-id': o.projectId,
+      'api-token': TOKEN,
+      'api-url': o.apiBase,
+      'poll-interval': `${POLL_INTERVAL_S}s`,
+      wait: o.noWait ? 'false' : 'true'
+    },
+    measureRss: o.measureRss,
+    killAfterMs: o.killAfterMs
   })
 }
 
@@ -225,14 +140,6 @@ async function stopServer(fake: FakeHex): Promise<void> {
   await fake.close()
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? NaN)
-    : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2
-}
-
 function describeExit(what: string, exited: Exited): string {
   const how = exited.signal ? `was killed (${exited.signal})` : `exited ${exited.code}`
   const tail = exited.log.trim().split('\n').slice(-8).join('\n    ')
@@ -269,7 +176,7 @@ async function measureStartup(rounds: number): Promise<StartupResult> {
         const before = fake.requests.length
         const launched =
           candidate === 'action'
-            ? launchAction(options)
+            ? launchBenchAction(options)
             : candidate === 'reference'
               ? launchReference(options)
               : launchBare(bareUrl, false)
@@ -345,7 +252,8 @@ async function measureRuns(durationsS: number[]): Promise<Record<RunCandidate, R
           measureRss: true,
           killAfterMs: durationS * 1000 + 60_000
         }
-        const launched = candidate === 'action' ? launchAction(options) : launchReference(options)
+        const launched =
+          candidate === 'action' ? launchBenchAction(options) : launchReference(options)
         return { candidate, durationS, launched }
       })
     )
@@ -467,7 +375,7 @@ async function measureParallel(): Promise<ParallelMeasure | undefined> {
     'actionWallMs' | 'lastTriggerMs' | 'slowestSeenMs' | 'slowestLagMs'
   >
   const action = async (): Promise<ActionMeasure | undefined> => {
-    const launched = launchAction(options(actionIds.join('\n')))
+    const launched = launchBenchAction(options(actionIds.join('\n')))
     const exited = await launched.done
     if (stopping && exited.signal === 'SIGKILL') return undefined // another measurement failed
     const what = `the ${n} parallel runs of the action (one step, ${PARALLEL_DURATIONS_S.map(seconds).join(', ')})`

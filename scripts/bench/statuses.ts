@@ -7,15 +7,13 @@
  *
  * With false, @actions/github is never loaded: its figures are the action's without the feature.
  */
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { FakeGitHub } from '../../test/fake-github/server.ts'
 import { now } from '../../test/fake-hex/clock.ts'
 import { FakeHex } from '../../test/fake-hex/server.ts'
-import { ROOT, runnerDefaults } from '../../test/runner/action-yml.ts'
-import { inputVar } from '../../test/runner/run-action.ts'
+import { ACTION_ENTRY, launchAction, median } from './launch.ts'
 
 const TOKEN = 'hxtw_test_run_token'
 const GITHUB_TOKEN = 'ghs_bench_token'
@@ -38,7 +36,7 @@ export type StatusBench = Record<'off' | 'on', StatusSample[]>
  */
 export async function measureStatuses(
   rounds: number,
-  entry = join(ROOT, 'dist/index.js'),
+  entry = ACTION_ENTRY,
   variants: readonly ('off' | 'on')[] = ['off', 'on']
 ): Promise<StatusBench> {
   const hex = await FakeHex.start({ projects: [{ id: PROJECT_ID }], maxRunningKernels: 1000 })
@@ -70,75 +68,49 @@ async function sampleOne(
   on: boolean,
   hex: FakeHex,
   github: FakeGitHub,
-  prefix: string
+  dir: string
 ): Promise<StatusSample> {
-  const files = {
-    GITHUB_OUTPUT: `${prefix}-output`,
-    GITHUB_STATE: `${prefix}-state`,
-    GITHUB_STEP_SUMMARY: `${prefix}-summary`
-  }
-  for (const file of Object.values(files)) writeFileSync(file, '')
-  const rssFile = `${prefix}-rss`
-  const inputs: Record<string, string> = {
-    ...runnerDefaults(),
-    'project-id': PROJECT_ID,
-    'api-token': TOKEN,
-    'api-url': hex.apiBase,
-    wait: 'false',
-    'commit-status': String(on),
-    'github-token': GITHUB_TOKEN
-  }
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    GITHUB_ACTIONS: 'true',
-    RUNNER_TEMP: tmpdir(),
-    GITHUB_REPOSITORY: 'acme/data',
-    GITHUB_API_URL: github.apiUrl,
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_SHA: SHA,
-    BENCH_MAX_RSS_FILE: rssFile,
-    ...files,
-    ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [inputVar(name), value]))
-  }
+  mkdirSync(dir)
   const hexBefore = hex.requests.length
   const githubBefore = github.statuses.length
-  const spawnedAt = now()
-  const child = spawn(
-    process.execPath,
-    ['--import', join(ROOT, 'scripts/bench/max-rss.js'), entry],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] }
-  )
-  let log = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (log += chunk))
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (log += chunk))
-  const exitedAt = await new Promise<number>((resolve, reject) => {
-    let at = 0
-    child.on('exit', () => (at = now()))
-    child.on('close', (code) =>
-      code === 0 ? resolve(at) : reject(new Error(`the action exited ${code}:\n${log}`))
-    )
+  const launched = launchAction({
+    dir,
+    entry,
+    inputs: {
+      'project-id': PROJECT_ID,
+      'api-token': TOKEN,
+      'api-url': hex.apiBase,
+      wait: 'false',
+      'commit-status': String(on),
+      'github-token': GITHUB_TOKEN
+    },
+    env: {
+      GITHUB_REPOSITORY: 'acme/data',
+      GITHUB_API_URL: github.apiUrl,
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_SHA: SHA
+    },
+    measureRss: true,
+    killAfterMs: 30_000
   })
+  const exited = await launched.done
+  if (exited.code !== 0) throw new Error(`the action exited ${exited.code}:\n${exited.log}`)
   const trigger = hex.requests[hexBefore]
   const pending = github.statuses[githubBefore]
-  if (trigger?.method !== 'POST') throw new Error(`the first request was not the trigger:\n${log}`)
-  if (on && pending?.state !== 'pending') throw new Error(`no pending status was posted:\n${log}`)
+  if (trigger?.method !== 'POST')
+    throw new Error(`the first request was not the trigger:\n${exited.log}`)
+  if (on && pending?.state !== 'pending')
+    throw new Error(`no pending status was posted:\n${exited.log}`)
   return {
-    firstRequestMs: trigger.at - spawnedAt,
-    exitMs: exitedAt - spawnedAt,
-    maxRssKiB: Number(readFileSync(rssFile, 'utf8')),
+    firstRequestMs: trigger.at - launched.spawnedAt,
+    exitMs: exited.exitedAt - launched.spawnedAt,
+    maxRssKiB: exited.maxRssKiB ?? NaN,
     ...(on && pending ? { pendingAfterTriggerMs: pending.at - trigger.at } : {})
   }
 }
 
 /** The table: one row per measure, the medians with and without statuses. */
 export function renderStatusTable(bench: StatusBench): string {
-  const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b)
-    const mid = sorted.length >> 1
-    return sorted.length % 2
-      ? (sorted[mid] as number)
-      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
-  }
   const ms = (values: number[]) => `${Math.round(median(values))} ms`
   const mib = (values: number[]) => `${(median(values) / 1024).toFixed(1)} MiB`
   const of = (variant: 'off' | 'on', pick: (s: StatusSample) => number | undefined) =>
