@@ -31901,12 +31901,9 @@ function failureText(report) {
 
 // EXTERNAL MODULE: ./src/action/report.ts
 var report = __nccwpck_require__(1658);
-// EXTERNAL MODULE: ./src/action/settings.ts
-var action_settings = __nccwpck_require__(9297);
-// EXTERNAL MODULE: ./src/action/status-settings.ts + 2 modules
-var status_settings = __nccwpck_require__(5329);
+// EXTERNAL MODULE: ./src/action/settings.ts + 4 modules
+var action_settings = __nccwpck_require__(9885);
 ;// CONCATENATED MODULE: ./src/action/main.ts
-
 
 
 
@@ -31933,9 +31930,8 @@ async function run(runner = action_io/* coreIO */.IK, runtime = lib_runtime/* pr
     // Everything the step writes passes through here: text from Hex is made safe, secrets redacted.
     const io = (0,action_io/* safeIO */.u8)(runner);
     // Masked before anything else can print it.
-    for (const token of [(0,action_settings/* readToken */.AI)(io.getInput, runtime.env), (0,status_settings/* readGitHubToken */.n)(io.getInput)])
-        if (token !== '')
-            io.setSecret(token);
+    for (const token of (0,action_settings/* readTokens */.He)(io.getInput, runtime.env))
+        io.setSecret(token);
     io.saveState(constants/* State */.Uw.IsPost, 'true');
     let result;
     try {
@@ -32356,7 +32352,7 @@ function runPlan(settings) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   b: () => (/* binding */ post)
 /* harmony export */ });
-/* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(8895);
+/* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(8895);
 /* harmony import */ var _lib_runtime_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9231);
 /* harmony import */ var _runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8378);
 /* harmony import */ var _commit_status_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4180);
@@ -32364,10 +32360,8 @@ function runPlan(settings) {
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3729);
 /* harmony import */ var _ledger_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6885);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2358);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9297);
-/* harmony import */ var _status_settings_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5329);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(8770);
-
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9885);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8770);
 
 
 
@@ -32404,9 +32398,8 @@ async function cleanUpAll(io, runtime, services) {
         io.debug('The main step settled its runs (or started none): nothing to clean up.');
         return;
     }
-    for (const token of [(0,_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .readToken */ .AI)(io.getInput, runtime.env), (0,_status_settings_js__WEBPACK_IMPORTED_MODULE_8__/* .readGitHubToken */ .n)(io.getInput)])
-        if (token !== '')
-            io.setSecret(token);
+    for (const token of (0,_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .readTokens */ .He)(io.getInput, runtime.env))
+        io.setSecret(token);
     const parsed = (0,_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .readSettings */ .sb)(io.getInput, runtime.env);
     if (!parsed.ok) {
         if (left.length > 0)
@@ -32431,7 +32424,7 @@ async function cleanUpAll(io, runtime, services) {
     if (done.length === 0)
         return;
     try {
-        await io.writeSummary(done.map((line) => `> 🚫 ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_9__/* .summaryText */ .g5)(line, io.secrets())}\n`).join('\n'));
+        await io.writeSummary(done.map((line) => `> 🚫 ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_8__/* .summaryText */ .g5)(line, io.secrets())}\n`).join('\n'));
     }
     catch {
         // The summary is a courtesy here; the cancel is what mattered.
@@ -32460,7 +32453,7 @@ async function cleanUp({ projectId, runId, fate }, settings, session, io) {
     }
     try {
         const state = await session.within(_runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_).getRun(projectId, runId);
-        if ((0,_hex_types_js__WEBPACK_IMPORTED_MODULE_10__/* .isTerminalStatus */ .TQ)(state.status)) {
+        if ((0,_hex_types_js__WEBPACK_IMPORTED_MODULE_9__/* .isTerminalStatus */ .TQ)(state.status)) {
             io.info(`Hex run ${runId} already ended ${state.status}: nothing to cancel.`);
             return { end: { status: state.status } };
         }
@@ -32641,328 +32634,37 @@ function statusAdvice(status) {
 
 /***/ }),
 
-/***/ 9297:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   AI: () => (/* binding */ readToken),
-/* harmony export */   sb: () => (/* binding */ readSettings)
-/* harmony export */ });
-/* unused harmony exports booleanValue, MAX_INPUT_PARAMS_DEPTH, parseApiUrl */
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
-/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2543);
-/* harmony import */ var _lib_hosts_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7452);
-/* harmony import */ var _status_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5329);
-/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9579);
-
-
-
-
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-/** A true/false input's value as the runner reads YAML 1.2's booleans; undefined for anything else. */
-function booleanValue(text) {
-    if (TRUE.includes(text))
-        return true;
-    if (FALSE.includes(text))
-        return false;
-    return undefined;
-}
-/** What Hex's RunProject accepts in a notification (ProjectRunNotification). */
-const NOTIFICATION_TYPES = ['SUCCESS', 'FAILURE', 'ALL'];
-const SCREENSHOT_FORMATS = ['png', 'pdf'];
-/** Status requests count against Hex's rate limit (30 a minute by default); 1s is the floor. */
-const MIN_POLL_INTERVAL_MS = 1_000;
-/** The longest job a self-hosted runner runs (5 days); GitHub-hosted runners stop at 6 h. */
-const MAX_TIMEOUT_MS = 120 * 60 * 60 * 1000;
-/** A bare timeout this short (2 minutes as seconds) was more likely meant as minutes. */
-const MINUTES_LIKELY_MS = 120_000;
-/** Below this, a slow but healthy answer would be abandoned. */
-const MIN_REQUEST_TIMEOUT_MS = 1_000;
-/** The token, from api-token or else HEX_API_TOKEN. Read first so it can be masked at once. */
-function readToken(getInput, env) {
-    const raw = getInput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken) || (env[_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .TOKEN_ENV */ .o4] ?? '');
-    return raw.trim().replace(/^Bearer\s+/i, '');
-}
-/**
- * Reads and checks every input. All problems are reported together, each naming the input and the
- * form it takes, so one run of the workflow shows everything to fix. `words` names the inputs as
- * the edge does (`Input 'timeout'` on the runner, `--timeout` on the command line).
- */
-function readSettings(getInput, env, readFile, words = _words_js__WEBPACK_IMPORTED_MODULE_3__/* .RUNNER_WORDS */ .B) {
-    const errors = [];
-    const notes = [];
-    const warnings = [];
-    const { input, inputs, ref } = words;
-    const read = (name) => {
-        const value = getInput(name).trim();
-        return value !== '' ? value : (_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Defaults */ .Hw[name] ?? '');
-    };
-    const bool = (name) => {
-        const value = read(name);
-        const parsed = booleanValue(value);
-        if (parsed !== undefined)
-            return parsed;
-        errors.push(`${input(name)} must be true or false, got '${value}'.`);
-        return false;
-    };
-    const duration = (name, minMs, max) => {
-        const value = read(name);
-        const ms = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E9)(value);
-        if (ms === undefined) {
-            errors.push(`${input(name)} must be a duration such as 90s, 30m, 1h30m or a number of seconds, got '${value}'.`);
-            return minMs;
-        }
-        if (ms < minMs) {
-            errors.push(`${input(name)} must be at least ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(minMs)}, got '${value}'.`);
-            return minMs;
-        }
-        if (max !== undefined && ms > max.ms) {
-            errors.push(`${input(name)} must be at most ${max.text}, got '${value}': ${max.why}.`);
-            return max.ms;
-        }
-        if ((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .isBareSeconds */ .wO)(value)) {
-            notes.push(`${input(name)} is ${value}, a bare number: read as ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(ms)}.`);
-            if (name === _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Timeout && ms <= MINUTES_LIKELY_MS)
-                warnings.push(`${input(name)} is ${value}, read as ${value} seconds. If you meant minutes, write ${value}m (GitHub's timeout-minutes counts minutes; this one counts seconds). Write ${value}s to keep seconds without this warning.`);
-        }
-        return ms;
-    };
-    const projectIds = lines(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId)).map((id) => parseProjectId(id, errors, words));
-    const projectNames = lines(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectName));
-    if (projectIds.length === 0 && projectNames.length === 0)
-        errors.push(`${input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId)} is required: the UUID of the Hex project, found after /hex/ in the project's URL (or give its title as ${ref(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectName)}).`);
-    if (projectIds.length > 0 && projectNames.length > 0)
-        errors.push(`${inputs([_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectName])} cannot be used together: give the projects by ID or by title.`);
-    for (const list of [projectIds, projectNames]) {
-        const twice = list.filter((item, i) => list.indexOf(item) !== i);
-        if (twice.length > 0)
-            errors.push(`Project '${twice[0]}' is listed twice: each project runs once per step.`);
-    }
-    const runId = read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId) || undefined;
-    const apiToken = readToken(getInput, env);
-    if (apiToken === '') {
-        errors.push(words.noToken);
-    }
-    else if (/\s/.test(apiToken)) {
-        errors.push(`${input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken)} contains white space: pass the token alone, as Hex shows it.`);
-    }
-    else if (!/^[\x21-\x7e]+$/.test(apiToken)) {
-        errors.push(`${input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken)} contains a character that is not printable ASCII (a zero-width space or a typographic quote, pasted with it?): pass the token alone, as Hex shows it.`);
-    }
-    const inputParams = parseInputParams(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams), errors, words);
-    const timeoutMs = duration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Timeout, 1_000, {
-        ms: MAX_TIMEOUT_MS,
-        text: '120h',
-        why: 'no job runs longer (5 days on a self-hosted runner, 6h on a GitHub-hosted one)'
-    });
-    const pollIntervalMs = duration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.PollInterval, MIN_POLL_INTERVAL_MS);
-    const requestTimeoutMs = duration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RequestTimeout, MIN_REQUEST_TIMEOUT_MS);
-    const apiBase = parseApiUrl(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl), errors, words);
-    const viewId = read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ViewId) || undefined;
-    if (viewId !== undefined && Object.keys(inputParams).length > 0) {
-        errors.push(`${inputs([_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ViewId, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams])} cannot be used together: Hex takes the input values from the saved view. Remove one of them.`);
-    }
-    const notifications = parseNotifications(read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications), errors, words);
-    const dryRun = bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.DryRun);
-    if (runId !== undefined) {
-        if (!UUID.test(runId))
-            errors.push(`${input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId)} must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
-        if (projectIds.length + projectNames.length > 1)
-            errors.push(`${input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId)} names one run, of one project: give a single project.`);
-        const started = [
-            Object.keys(inputParams).length > 0 && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams,
-            viewId !== undefined && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ViewId,
-            notifications !== undefined && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications,
-            dryRun && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.DryRun
-        ].filter((name) => name !== false);
-        if (started.length > 0)
-            errors.push(`${input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.RunId)} waits for a run that has already started, so ${started.map(ref).join(', ')} cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`);
-    }
-    const maxParallel = parseCount(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.MaxParallel, read(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.MaxParallel), errors, words);
-    const commitStatus = (0,_status_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .readStatusSettings */ .g)(read, bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.CommitStatus), env, errors, readFile);
-    const settings = {
-        projectIds,
-        projectNames,
-        runId: runId?.toLowerCase(),
-        maxParallel,
-        failFast: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.FailFast),
-        apiToken,
-        inputParams,
-        timeoutMs,
-        pollIntervalMs,
-        history: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.History),
-        requestTimeoutMs,
-        apiBase,
-        wait: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Wait),
-        cancelOnTimeout: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.CancelOnTimeout),
-        cancelOnWorkflowCancel: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.CancelOnWorkflowCancel),
-        failOnRunFailure: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.FailOnRunFailure),
-        updatePublishedResults: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.UpdatePublishedResults),
-        useCachedSqlResults: bool(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.UseCachedSqlResults),
-        dryRun,
-        viewId,
-        notifications,
-        commitStatus
-    };
-    return errors.length > 0 ? { ok: false, errors } : { ok: true, settings, notes, warnings };
-}
-/** One item per line; blank lines are dropped. */
-function lines(value) {
-    return value
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '');
-}
-function parseCount(name, value, errors, words) {
-    if (/^[1-9]\d*$/.test(value))
-        return Number(value);
-    errors.push(`${words.input(name)} must be a whole number of at least 1, got '${value}'.`);
-    return 1;
-}
-function parseProjectId(value, errors, words) {
-    if (UUID.test(value))
-        return value.toLowerCase();
-    const inside = UUID_INSIDE.exec(value)?.[0];
-    const hint = inside ? ` Did you mean '${inside.toLowerCase()}'?` : '';
-    errors.push(`${words.input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ProjectId)} must be a project UUID such as 5a8591dd-4039-49df-9202-96385ba3eff8 (found after /hex/ in the project's URL), got '${value}'.${hint}`);
-    return value;
-}
-function parseInputParams(value, errors, words) {
-    const input = words.input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.InputParams);
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        errors.push(`${input} must be a JSON object such as {"region": "emea"}: ${reason}.`);
-        return {};
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed;
-        errors.push(`${input} must be a JSON object such as {"region": "emea"}, got ${kind}.`);
-        return {};
-    }
-    if (depth(parsed) > MAX_INPUT_PARAMS_DEPTH) {
-        // Deeper than this, writing the request (or the log of it) out again overflows the stack.
-        errors.push(`${input} is nested more than ${MAX_INPUT_PARAMS_DEPTH} levels deep.`);
-        return {};
-    }
-    return parsed;
-}
-/** How deep input-params may nest: far beyond any real parameter, far below the stack's limit. */
-const MAX_INPUT_PARAMS_DEPTH = 100;
-/** How deep a parsed JSON value nests (a scalar is 0), found without recursion. */
-function depth(value) {
-    let deepest = 0;
-    const stack = [[value, 0]];
-    while (stack.length > 0) {
-        const [item, level] = stack.pop();
-        if (typeof item !== 'object' || item === null)
-            continue;
-        deepest = Math.max(deepest, level + 1);
-        if (deepest > MAX_INPUT_PARAMS_DEPTH)
-            return deepest;
-        for (const child of Object.values(item))
-            stack.push([child, level + 1]);
-    }
-    return deepest;
-}
-function parseNotifications(value, errors, words) {
-    if (value === '')
-        return undefined;
-    const input = words.input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Notifications);
-    const form = `a JSON array such as [{"type": "FAILURE", "includeSuccessScreenshot": false, "userIds": ["..."]}]`;
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        errors.push(`${input} must be ${form}: ${reason}.`);
-        return undefined;
-    }
-    if (!Array.isArray(parsed)) {
-        errors.push(`${input} must be ${form}.`);
-        return undefined;
-    }
-    parsed.forEach((item, i) => {
-        const where = `${input} item ${i + 1}`;
-        if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-            errors.push(`${where} must be an object, as in ${form}.`);
-            return;
-        }
-        const o = item;
-        if (typeof o.type !== 'string' || !NOTIFICATION_TYPES.includes(o.type))
-            errors.push(`${where} needs "type": one of ${NOTIFICATION_TYPES.join(', ')}.`);
-        if (typeof o.includeSuccessScreenshot !== 'boolean')
-            errors.push(`${where} needs "includeSuccessScreenshot": true or false.`);
-        if (o.screenshotFormat !== undefined &&
-            (typeof o.screenshotFormat !== 'string' || !SCREENSHOT_FORMATS.includes(o.screenshotFormat)))
-            errors.push(`${where} has "screenshotFormat": it must be "png" or "pdf".`);
-        for (const list of ['slackChannelIds', 'userIds', 'groupIds'])
-            if (o[list] !== undefined &&
-                !(Array.isArray(o[list]) && o[list].every((id) => typeof id === 'string')))
-                errors.push(`${where} has "${list}": it must be an array of strings.`);
-        for (const text of ['subject', 'body'])
-            if (o[text] !== undefined && typeof o[text] !== 'string')
-                errors.push(`${where} has "${text}": it must be a string.`);
-    });
-    return parsed;
-}
-/**
- * Accepts the API base (https://eu.hex.tech/api/v1), its parent (/api) or a bare host, and returns
- * the API base. The token goes to this host, so it must be https (plain http only on loopback,
- * for tests) and carry no credentials, query or fragment.
- */
-function parseApiUrl(value, errors, words = _words_js__WEBPACK_IMPORTED_MODULE_3__/* .RUNNER_WORDS */ .B) {
-    const input = words.input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiUrl);
-    const form = `a Hex host such as https://eu.hex.tech or its API base https://eu.hex.tech/api/v1`;
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        errors.push(`${input} must be ${form}, got '${value}'.`);
-        return value;
-    }
-    if (url.username || url.password || url.search || url.hash) {
-        errors.push(`${input} must be ${form}, without credentials, query or fragment.`);
-        return value;
-    }
-    const loopback = (0,_lib_hosts_js__WEBPACK_IMPORTED_MODULE_4__/* .isLoopbackHost */ .c)(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        errors.push(`${input} must use https:// (the API token is sent to it), got '${value}'.`);
-        return value;
-    }
-    // A reverse proxy may put the API under a prefix; the path must still end in /api or /api/v1.
-    const path = url.pathname.replace(/\/+$/, '');
-    if (path === '')
-        return `${url.origin}/api/v1`;
-    if (path.endsWith('/api/v1'))
-        return `${url.origin}${path}`;
-    if (path.endsWith('/api'))
-        return `${url.origin}${path}/v1`;
-    errors.push(`${input} must be ${form}, got '${value}' (path ${url.pathname}).`);
-    return value;
-}
-
-
-/***/ }),
-
-/***/ 5329:
+/***/ 9885:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  n: () => (/* binding */ readGitHubToken),
-  g: () => (/* binding */ readStatusSettings)
+  sb: () => (/* binding */ readSettings),
+  He: () => (/* binding */ readTokens)
 });
+
+// UNUSED EXPORTS: MAX_INPUT_PARAMS_DEPTH, booleanValue, parseApiUrl, readToken
+
+// EXTERNAL MODULE: ./src/action/constants.ts
+var constants = __nccwpck_require__(915);
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var lib_duration = __nccwpck_require__(2543);
+;// CONCATENATED MODULE: ./src/lib/hosts.ts
+/**
+ * Where a token may be sent: the one rule for the Hex API (api-url) and GitHub's (GITHUB_API_URL).
+ * The URL carries no credentials, query or fragment, and it is https, or plain http to this
+ * machine only (the stand-in servers of tests).
+ */
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+/** What keeps a token from going to this URL, or undefined when it may. */
+function tokenUrlProblem(url) {
+    if (url.username || url.password || url.search || url.hash)
+        return 'credentials';
+    if (url.protocol === 'https:')
+        return undefined;
+    return url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname) ? undefined : 'insecure';
+}
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -33003,10 +32705,6 @@ function field(payload, ...path) {
     return typeof value === 'string' && FULL_SHA.test(value) ? value.toLowerCase() : undefined;
 }
 
-// EXTERNAL MODULE: ./src/lib/hosts.ts
-var hosts = __nccwpck_require__(7452);
-// EXTERNAL MODULE: ./src/action/constants.ts
-var constants = __nccwpck_require__(915);
 ;// CONCATENATED MODULE: ./src/action/status-settings.ts
 
 
@@ -33084,14 +32782,315 @@ function readEvent(path, readFile) {
 }
 function isApiUrl(value) {
     try {
-        const url = new URL(value);
-        if (url.username || url.password || url.search || url.hash)
-            return false;
-        return url.protocol === 'https:' || (url.protocol === 'http:' && (0,hosts/* isLoopbackHost */.c)(url.hostname));
+        return tokenUrlProblem(new URL(value)) === undefined;
     }
     catch {
         return false;
     }
+}
+
+// EXTERNAL MODULE: ./src/action/words.ts
+var action_words = __nccwpck_require__(9579);
+;// CONCATENATED MODULE: ./src/action/settings.ts
+
+
+
+
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+/** A true/false input's value as the runner reads YAML 1.2's booleans; undefined for anything else. */
+function booleanValue(text) {
+    if (TRUE.includes(text))
+        return true;
+    if (FALSE.includes(text))
+        return false;
+    return undefined;
+}
+/** What Hex's RunProject accepts in a notification (ProjectRunNotification). */
+const NOTIFICATION_TYPES = ['SUCCESS', 'FAILURE', 'ALL'];
+const SCREENSHOT_FORMATS = ['png', 'pdf'];
+/** Status requests count against Hex's rate limit (30 a minute by default); 1s is the floor. */
+const MIN_POLL_INTERVAL_MS = 1_000;
+/** The longest job a self-hosted runner runs (5 days); GitHub-hosted runners stop at 6 h. */
+const MAX_TIMEOUT_MS = 120 * 60 * 60 * 1000;
+/** A bare timeout this short (2 minutes as seconds) was more likely meant as minutes. */
+const MINUTES_LIKELY_MS = 120_000;
+/** Below this, a slow but healthy answer would be abandoned. */
+const MIN_REQUEST_TIMEOUT_MS = 1_000;
+/** The token, from api-token or else HEX_API_TOKEN. Read first so it can be masked at once. */
+function readToken(getInput, env) {
+    const raw = getInput(constants/* Input */.pd.ApiToken) || (env[constants/* TOKEN_ENV */.o4] ?? '');
+    return raw.trim().replace(/^Bearer\s+/i, '');
+}
+/** Every token the inputs give (Hex's, GitHub's), read before anything else so each is masked. */
+function readTokens(getInput, env) {
+    return [readToken(getInput, env), readGitHubToken(getInput)].filter((token) => token !== '');
+}
+/**
+ * Reads and checks every input. All problems are reported together, each naming the input and the
+ * form it takes, so one run of the workflow shows everything to fix. `words` names the inputs as
+ * the edge does (`Input 'timeout'` on the runner, `--timeout` on the command line).
+ */
+function readSettings(getInput, env, readFile, words = action_words/* RUNNER_WORDS */.B) {
+    const errors = [];
+    const notes = [];
+    const warnings = [];
+    const { input, inputs, ref } = words;
+    const read = (name) => {
+        const value = getInput(name).trim();
+        return value !== '' ? value : (constants/* Defaults */.Hw[name] ?? '');
+    };
+    const bool = (name) => {
+        const value = read(name);
+        const parsed = booleanValue(value);
+        if (parsed !== undefined)
+            return parsed;
+        errors.push(`${input(name)} must be true or false, got '${value}'.`);
+        return false;
+    };
+    const duration = (name, minMs, max) => {
+        const value = read(name);
+        const ms = (0,lib_duration/* parseDuration */.E9)(value);
+        if (ms === undefined) {
+            errors.push(`${input(name)} must be a duration such as 90s, 30m, 1h30m or a number of seconds, got '${value}'.`);
+            return minMs;
+        }
+        if (ms < minMs) {
+            errors.push(`${input(name)} must be at least ${(0,lib_duration/* formatDuration */.a3)(minMs)}, got '${value}'.`);
+            return minMs;
+        }
+        if (max !== undefined && ms > max.ms) {
+            errors.push(`${input(name)} must be at most ${max.text}, got '${value}': ${max.why}.`);
+            return max.ms;
+        }
+        if ((0,lib_duration/* isBareSeconds */.wO)(value)) {
+            notes.push(`${input(name)} is ${value}, a bare number: read as ${(0,lib_duration/* formatDuration */.a3)(ms)}.`);
+            if (name === constants/* Input */.pd.Timeout && ms <= MINUTES_LIKELY_MS)
+                warnings.push(`${input(name)} is ${value}, read as ${value} seconds. If you meant minutes, write ${value}m (GitHub's timeout-minutes counts minutes; this one counts seconds). Write ${value}s to keep seconds without this warning.`);
+        }
+        return ms;
+    };
+    const projectIds = lines(read(constants/* Input */.pd.ProjectId)).map((id) => parseProjectId(id, errors, words));
+    const projectNames = lines(read(constants/* Input */.pd.ProjectName));
+    if (projectIds.length === 0 && projectNames.length === 0)
+        errors.push(`${input(constants/* Input */.pd.ProjectId)} is required: the UUID of the Hex project, found after /hex/ in the project's URL (or give its title as ${ref(constants/* Input */.pd.ProjectName)}).`);
+    if (projectIds.length > 0 && projectNames.length > 0)
+        errors.push(`${inputs([constants/* Input */.pd.ProjectId, constants/* Input */.pd.ProjectName])} cannot be used together: give the projects by ID or by title.`);
+    for (const list of [projectIds, projectNames]) {
+        const twice = list.filter((item, i) => list.indexOf(item) !== i);
+        if (twice.length > 0)
+            errors.push(`Project '${twice[0]}' is listed twice: each project runs once per step.`);
+    }
+    const runId = read(constants/* Input */.pd.RunId) || undefined;
+    const apiToken = readToken(getInput, env);
+    if (apiToken === '') {
+        errors.push(words.noToken);
+    }
+    else if (/\s/.test(apiToken)) {
+        errors.push(`${input(constants/* Input */.pd.ApiToken)} contains white space: pass the token alone, as Hex shows it.`);
+    }
+    else if (!/^[\x21-\x7e]+$/.test(apiToken)) {
+        errors.push(`${input(constants/* Input */.pd.ApiToken)} contains a character that is not printable ASCII (a zero-width space or a typographic quote, pasted with it?): pass the token alone, as Hex shows it.`);
+    }
+    const inputParams = parseInputParams(read(constants/* Input */.pd.InputParams), errors, words);
+    const timeoutMs = duration(constants/* Input */.pd.Timeout, 1_000, {
+        ms: MAX_TIMEOUT_MS,
+        text: '120h',
+        why: 'no job runs longer (5 days on a self-hosted runner, 6h on a GitHub-hosted one)'
+    });
+    const pollIntervalMs = duration(constants/* Input */.pd.PollInterval, MIN_POLL_INTERVAL_MS);
+    const requestTimeoutMs = duration(constants/* Input */.pd.RequestTimeout, MIN_REQUEST_TIMEOUT_MS);
+    const apiBase = parseApiUrl(read(constants/* Input */.pd.ApiUrl), errors, words);
+    const viewId = read(constants/* Input */.pd.ViewId) || undefined;
+    if (viewId !== undefined && Object.keys(inputParams).length > 0) {
+        errors.push(`${inputs([constants/* Input */.pd.ViewId, constants/* Input */.pd.InputParams])} cannot be used together: Hex takes the input values from the saved view. Remove one of them.`);
+    }
+    const notifications = parseNotifications(read(constants/* Input */.pd.Notifications), errors, words);
+    const dryRun = bool(constants/* Input */.pd.DryRun);
+    if (runId !== undefined) {
+        if (!UUID.test(runId))
+            errors.push(`${input(constants/* Input */.pd.RunId)} must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
+        if (projectIds.length + projectNames.length > 1)
+            errors.push(`${input(constants/* Input */.pd.RunId)} names one run, of one project: give a single project.`);
+        const started = [
+            Object.keys(inputParams).length > 0 && constants/* Input */.pd.InputParams,
+            viewId !== undefined && constants/* Input */.pd.ViewId,
+            notifications !== undefined && constants/* Input */.pd.Notifications,
+            dryRun && constants/* Input */.pd.DryRun
+        ].filter((name) => name !== false);
+        if (started.length > 0)
+            errors.push(`${input(constants/* Input */.pd.RunId)} waits for a run that has already started, so ${started.map(ref).join(', ')} cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`);
+    }
+    const maxParallel = parseCount(constants/* Input */.pd.MaxParallel, read(constants/* Input */.pd.MaxParallel), errors, words);
+    const commitStatus = readStatusSettings(read, bool(constants/* Input */.pd.CommitStatus), env, errors, readFile);
+    const settings = {
+        projectIds,
+        projectNames,
+        runId: runId?.toLowerCase(),
+        maxParallel,
+        failFast: bool(constants/* Input */.pd.FailFast),
+        apiToken,
+        inputParams,
+        timeoutMs,
+        pollIntervalMs,
+        history: bool(constants/* Input */.pd.History),
+        requestTimeoutMs,
+        apiBase,
+        wait: bool(constants/* Input */.pd.Wait),
+        cancelOnTimeout: bool(constants/* Input */.pd.CancelOnTimeout),
+        cancelOnWorkflowCancel: bool(constants/* Input */.pd.CancelOnWorkflowCancel),
+        failOnRunFailure: bool(constants/* Input */.pd.FailOnRunFailure),
+        updatePublishedResults: bool(constants/* Input */.pd.UpdatePublishedResults),
+        useCachedSqlResults: bool(constants/* Input */.pd.UseCachedSqlResults),
+        dryRun,
+        viewId,
+        notifications,
+        commitStatus
+    };
+    return errors.length > 0 ? { ok: false, errors } : { ok: true, settings, notes, warnings };
+}
+/** One item per line; blank lines are dropped. */
+function lines(value) {
+    return value
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '');
+}
+function parseCount(name, value, errors, words) {
+    if (/^[1-9]\d*$/.test(value))
+        return Number(value);
+    errors.push(`${words.input(name)} must be a whole number of at least 1, got '${value}'.`);
+    return 1;
+}
+function parseProjectId(value, errors, words) {
+    if (UUID.test(value))
+        return value.toLowerCase();
+    const inside = UUID_INSIDE.exec(value)?.[0];
+    const hint = inside ? ` Did you mean '${inside.toLowerCase()}'?` : '';
+    errors.push(`${words.input(constants/* Input */.pd.ProjectId)} must be a project UUID such as 5a8591dd-4039-49df-9202-96385ba3eff8 (found after /hex/ in the project's URL), got '${value}'.${hint}`);
+    return value;
+}
+function parseInputParams(value, errors, words) {
+    const input = words.input(constants/* Input */.pd.InputParams);
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        errors.push(`${input} must be a JSON object such as {"region": "emea"}: ${reason}.`);
+        return {};
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed;
+        errors.push(`${input} must be a JSON object such as {"region": "emea"}, got ${kind}.`);
+        return {};
+    }
+    if (depth(parsed) > MAX_INPUT_PARAMS_DEPTH) {
+        // Deeper than this, writing the request (or the log of it) out again overflows the stack.
+        errors.push(`${input} is nested more than ${MAX_INPUT_PARAMS_DEPTH} levels deep.`);
+        return {};
+    }
+    return parsed;
+}
+/** How deep input-params may nest: far beyond any real parameter, far below the stack's limit. */
+const MAX_INPUT_PARAMS_DEPTH = 100;
+/** How deep a parsed JSON value nests (a scalar is 0), found without recursion. */
+function depth(value) {
+    let deepest = 0;
+    const stack = [[value, 0]];
+    while (stack.length > 0) {
+        const [item, level] = stack.pop();
+        if (typeof item !== 'object' || item === null)
+            continue;
+        deepest = Math.max(deepest, level + 1);
+        if (deepest > MAX_INPUT_PARAMS_DEPTH)
+            return deepest;
+        for (const child of Object.values(item))
+            stack.push([child, level + 1]);
+    }
+    return deepest;
+}
+function parseNotifications(value, errors, words) {
+    if (value === '')
+        return undefined;
+    const input = words.input(constants/* Input */.pd.Notifications);
+    const form = `a JSON array such as [{"type": "FAILURE", "includeSuccessScreenshot": false, "userIds": ["..."]}]`;
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        errors.push(`${input} must be ${form}: ${reason}.`);
+        return undefined;
+    }
+    if (!Array.isArray(parsed)) {
+        errors.push(`${input} must be ${form}.`);
+        return undefined;
+    }
+    parsed.forEach((item, i) => {
+        const where = `${input} item ${i + 1}`;
+        if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+            errors.push(`${where} must be an object, as in ${form}.`);
+            return;
+        }
+        const o = item;
+        if (typeof o.type !== 'string' || !NOTIFICATION_TYPES.includes(o.type))
+            errors.push(`${where} needs "type": one of ${NOTIFICATION_TYPES.join(', ')}.`);
+        if (typeof o.includeSuccessScreenshot !== 'boolean')
+            errors.push(`${where} needs "includeSuccessScreenshot": true or false.`);
+        if (o.screenshotFormat !== undefined &&
+            (typeof o.screenshotFormat !== 'string' || !SCREENSHOT_FORMATS.includes(o.screenshotFormat)))
+            errors.push(`${where} has "screenshotFormat": it must be "png" or "pdf".`);
+        for (const list of ['slackChannelIds', 'userIds', 'groupIds'])
+            if (o[list] !== undefined &&
+                !(Array.isArray(o[list]) && o[list].every((id) => typeof id === 'string')))
+                errors.push(`${where} has "${list}": it must be an array of strings.`);
+        for (const text of ['subject', 'body'])
+            if (o[text] !== undefined && typeof o[text] !== 'string')
+                errors.push(`${where} has "${text}": it must be a string.`);
+    });
+    return parsed;
+}
+/**
+ * Accepts the API base (https://eu.hex.tech/api/v1), its parent (/api) or a bare host, and returns
+ * the API base. The token goes to this host, so it must be https (plain http only on loopback,
+ * for tests) and carry no credentials, query or fragment.
+ */
+function parseApiUrl(value, errors, words = action_words/* RUNNER_WORDS */.B) {
+    const input = words.input(constants/* Input */.pd.ApiUrl);
+    const form = `a Hex host such as https://eu.hex.tech or its API base https://eu.hex.tech/api/v1`;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        errors.push(`${input} must be ${form}, got '${value}'.`);
+        return value;
+    }
+    const problem = tokenUrlProblem(url);
+    if (problem === 'credentials') {
+        errors.push(`${input} must be ${form}, without credentials, query or fragment.`);
+        return value;
+    }
+    if (problem === 'insecure') {
+        errors.push(`${input} must use https:// (the API token is sent to it), got '${value}'.`);
+        return value;
+    }
+    // A reverse proxy may put the API under a prefix; the path must still end in /api or /api/v1.
+    const path = url.pathname.replace(/\/+$/, '');
+    if (path === '')
+        return `${url.origin}/api/v1`;
+    if (path.endsWith('/api/v1'))
+        return `${url.origin}${path}`;
+    if (path.endsWith('/api'))
+        return `${url.origin}${path}/v1`;
+    errors.push(`${input} must be ${form}, got '${value}' (path ${url.pathname}).`);
+    return value;
 }
 
 
@@ -34379,24 +34378,6 @@ function formatDuration(ms) {
     const m = Math.floor((totalSeconds % 3_600) / 60);
     const s = totalSeconds % 60;
     return h > 0 ? `${h}h ${m}m ${s}s` : `${m}m ${s}s`;
-}
-
-
-/***/ }),
-
-/***/ 7452:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   c: () => (/* binding */ isLoopbackHost)
-/* harmony export */ });
-/**
- * Hosts a token may be sent to over plain http: this machine only (the stand-in servers of tests).
- * Anywhere else, a token goes over https.
- */
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-function isLoopbackHost(hostname) {
-    return LOOPBACK_HOSTS.test(hostname);
 }
 
 

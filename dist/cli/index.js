@@ -34368,12 +34368,18 @@ function failureText(report) {
 
 ;// CONCATENATED MODULE: ./src/lib/hosts.ts
 /**
- * Hosts a token may be sent to over plain http: this machine only (the stand-in servers of tests).
- * Anywhere else, a token goes over https.
+ * Where a token may be sent: the one rule for the Hex API (api-url) and GitHub's (GITHUB_API_URL).
+ * The URL carries no credentials, query or fragment, and it is https, or plain http to this
+ * machine only (the stand-in servers of tests).
  */
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-function isLoopbackHost(hostname) {
-    return LOOPBACK_HOSTS.test(hostname);
+/** What keeps a token from going to this URL, or undefined when it may. */
+function tokenUrlProblem(url) {
+    if (url.username || url.password || url.search || url.hash)
+        return 'credentials';
+    if (url.protocol === 'https:')
+        return undefined;
+    return url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname) ? undefined : 'insecure';
 }
 
 ;// CONCATENATED MODULE: ./src/github/commit.ts
@@ -34490,10 +34496,7 @@ function readEvent(path, readFile) {
 }
 function isApiUrl(value) {
     try {
-        const url = new URL(value);
-        if (url.username || url.password || url.search || url.hash)
-            return false;
-        return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+        return tokenUrlProblem(new URL(value)) === undefined;
     }
     catch {
         return false;
@@ -34533,6 +34536,10 @@ const MIN_REQUEST_TIMEOUT_MS = 1_000;
 function readToken(getInput, env) {
     const raw = getInput(Input.ApiToken) || (env[TOKEN_ENV] ?? '');
     return raw.trim().replace(/^Bearer\s+/i, '');
+}
+/** Every token the inputs give (Hex's, GitHub's), read before anything else so each is masked. */
+function readTokens(getInput, env) {
+    return [readToken(getInput, env), readGitHubToken(getInput)].filter((token) => token !== '');
 }
 /**
  * Reads and checks every input. All problems are reported together, each naming the input and the
@@ -34777,12 +34784,12 @@ function parseApiUrl(value, errors, words = RUNNER_WORDS) {
         errors.push(`${input} must be ${form}, got '${value}'.`);
         return value;
     }
-    if (url.username || url.password || url.search || url.hash) {
+    const problem = tokenUrlProblem(url);
+    if (problem === 'credentials') {
         errors.push(`${input} must be ${form}, without credentials, query or fragment.`);
         return value;
     }
-    const loopback = isLoopbackHost(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    if (problem === 'insecure') {
         errors.push(`${input} must use https:// (the API token is sent to it), got '${value}'.`);
         return value;
     }
@@ -34816,7 +34823,6 @@ function parseApiUrl(value, errors, words = RUNNER_WORDS) {
 
 
 
-
 /**
  * The action's main step: trigger the runs (or follow one), wait for them, and report on every
  * path: whatever happens, one result is published (outputs, job summary, annotations), a bug's
@@ -34826,9 +34832,8 @@ async function run(runner = coreIO, runtime = processRuntime, signal, services =
     // Everything the step writes passes through here: text from Hex is made safe, secrets redacted.
     const io = safeIO(runner);
     // Masked before anything else can print it.
-    for (const token of [readToken(io.getInput, runtime.env), readGitHubToken(io.getInput)])
-        if (token !== '')
-            io.setSecret(token);
+    for (const token of readTokens(io.getInput, runtime.env))
+        io.setSecret(token);
     io.saveState(State.IsPost, 'true');
     let result;
     try {

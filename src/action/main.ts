@@ -14,8 +14,7 @@ import { narrator } from './narrate.ts'
 import { hexSession, runPlan } from './plan.ts'
 import { publish, type StepResult } from './publish.ts'
 import { ActionStatus, toReport, type RunReport } from './report.ts'
-import { readSettings, readToken, type Settings } from './settings.ts'
-import { readGitHubToken } from './status-settings.ts'
+import { readSettings, readTokens, type Settings } from './settings.ts'
 import { RUNNER_WORDS } from './words.ts'
 
 export { processRuntime, type Runtime } from '../lib/runtime.ts'
@@ -35,8 +34,7 @@ export async function run(
   // Everything the step writes passes through here: text from Hex is made safe, secrets redacted.
   const io = safeIO(runner)
   // Masked before anything else can print it.
-  for (const token of [readToken(io.getInput, runtime.env), readGitHubToken(io.getInput)])
-    if (token !== '') io.setSecret(token)
+  for (const token of readTokens(io.getInput, runtime.env)) io.setSecret(token)
   io.saveState(State.IsPost, 'true')
 
   let result: StepResult

@@ -8,8 +8,7 @@ import { State } from './constants.ts'
 import { coreIO, safeIO, type ActionIO, type SafeIO } from './io.ts'
 import { readLedger, type LedgerEntry } from './ledger.ts'
 import { hexSession } from './plan.ts'
-import { readSettings, readToken, type Settings } from './settings.ts'
-import { readGitHubToken } from './status-settings.ts'
+import { readSettings, readTokens, type Settings } from './settings.ts'
 import { summaryText } from './summary.ts'
 
 /**
@@ -43,8 +42,7 @@ async function cleanUpAll(io: SafeIO, runtime: Runtime, services: StepServices):
     io.debug('The main step settled its runs (or started none): nothing to clean up.')
     return
   }
-  for (const token of [readToken(io.getInput, runtime.env), readGitHubToken(io.getInput)])
-    if (token !== '') io.setSecret(token)
+  for (const token of readTokens(io.getInput, runtime.env)) io.setSecret(token)
   const parsed = readSettings(io.getInput, runtime.env)
   if (!parsed.ok) {
     if (left.length > 0)

@@ -1,7 +1,12 @@
 import { Defaults, Input, TOKEN_ENV, type InputName } from './constants.ts'
 import { formatDuration, isBareSeconds, parseDuration } from '../lib/duration.ts'
-import { isLoopbackHost } from '../lib/hosts.ts'
-import { readStatusSettings, type FileReader, type StatusSettings } from './status-settings.ts'
+import { tokenUrlProblem } from '../lib/hosts.ts'
+import {
+  readGitHubToken,
+  readStatusSettings,
+  type FileReader,
+  type StatusSettings
+} from './status-settings.ts'
 import { RUNNER_WORDS, type Words } from './words.ts'
 
 /** Everything the action was asked to do, read and checked once before any request. */
@@ -88,6 +93,11 @@ const MIN_REQUEST_TIMEOUT_MS = 1_000
 export function readToken(getInput: InputReader, env: NodeJS.ProcessEnv): string {
   const raw = getInput(Input.ApiToken) || (env[TOKEN_ENV] ?? '')
   return raw.trim().replace(/^Bearer\s+/i, '')
+}
+
+/** Every token the inputs give (Hex's, GitHub's), read before anything else so each is masked. */
+export function readTokens(getInput: InputReader, env: NodeJS.ProcessEnv): string[] {
+  return [readToken(getInput, env), readGitHubToken(getInput)].filter((token) => token !== '')
 }
 
 /**
@@ -368,12 +378,12 @@ export function parseApiUrl(value: string, errors: string[], words: Words = RUNN
     errors.push(`${input} must be ${form}, got '${value}'.`)
     return value
   }
-  if (url.username || url.password || url.search || url.hash) {
+  const problem = tokenUrlProblem(url)
+  if (problem === 'credentials') {
     errors.push(`${input} must be ${form}, without credentials, query or fragment.`)
     return value
   }
-  const loopback = isLoopbackHost(url.hostname)
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (problem === 'insecure') {
     errors.push(`${input} must use https:// (the API token is sent to it), got '${value}'.`)
     return value
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { commitOf, FULL_SHA } from '../github/commit.ts'
-import { isLoopbackHost } from '../lib/hosts.ts'
+import { tokenUrlProblem } from '../lib/hosts.ts'
 import type { StatusTarget } from '../github/statuses.ts'
 import { Input, type InputName } from './constants.ts'
 
@@ -114,9 +114,7 @@ function readEvent(path: string | undefined, readFile: FileReader): unknown {
 
 function isApiUrl(value: string): boolean {
   try {
-    const url = new URL(value)
-    if (url.username || url.password || url.search || url.hash) return false
-    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+    return tokenUrlProblem(new URL(value)) === undefined
   } catch {
     return false
   }

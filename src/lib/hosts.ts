@@ -1,9 +1,13 @@
 /**
- * Hosts a token may be sent to over plain http: this machine only (the stand-in servers of tests).
- * Anywhere else, a token goes over https.
+ * Where a token may be sent: the one rule for the Hex API (api-url) and GitHub's (GITHUB_API_URL).
+ * The URL carries no credentials, query or fragment, and it is https, or plain http to this
+ * machine only (the stand-in servers of tests).
  */
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
 
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.test(hostname)
+/** What keeps a token from going to this URL, or undefined when it may. */
+export function tokenUrlProblem(url: URL): 'credentials' | 'insecure' | undefined {
+  if (url.username || url.password || url.search || url.hash) return 'credentials'
+  if (url.protocol === 'https:') return undefined
+  return url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname) ? undefined : 'insecure'
 }
