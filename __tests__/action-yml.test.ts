@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from '@jest/globals'
-import { Defaults, Input, Output } from '../src/action/constants.ts'
+import { Output } from '../src/action/constants.ts'
+import { Defaults, Input } from '../src/step/inputs.ts'
 import { readActionYml, ROOT } from '../test/runner/action-yml.ts'
 
 describe('action.yml', () => {

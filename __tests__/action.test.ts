@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import type { FakeHex } from '../test/fake-hex/server.ts'
 import { run as runAction } from '../src/action/main.ts'
 import { clockOf, runAgainst, startHex } from './helpers/action.ts'
-import { RecordingIO } from './helpers/in-process.ts'
+import { RecordingIO } from '../test/runner/in-process.ts'
 import {
   addProject,
   assertNoStackTrace,
@@ -481,9 +481,10 @@ describe('a bug on the way', () => {
         throw new TypeError('the clock broke')
       },
       sleep: clock().sleep,
-      random: clock().random
+      random: clock().random,
+      timeout: clock().timeout
     }
-    await runAction(io, runtime)
+    await runAction({ io, runtime })
     assert.equal(io.exitCode, 1)
     const result = { stdout: io.stdout } as ActionResult
     assert.deepEqual(errorAnnotations(result), ['Unexpected error: the clock broke'])
@@ -499,12 +500,16 @@ describe('a bug on the way', () => {
     io.setOutput = (name) => {
       throw new Error(`EACCES: permission denied, open GITHUB_OUTPUT (${name})`)
     }
-    await runAction(io, {
-      env: {},
-      fetch: clock().track(globalThis.fetch),
-      now: clock().now,
-      sleep: clock().sleep,
-      random: clock().random
+    await runAction({
+      io,
+      runtime: {
+        env: {},
+        fetch: clock().track(globalThis.fetch),
+        now: clock().now,
+        sleep: clock().sleep,
+        random: clock().random,
+        timeout: clock().timeout
+      }
     })
     assert.equal(io.exitCode, 1)
     const errors = errorAnnotations({ stdout: io.stdout } as ActionResult)

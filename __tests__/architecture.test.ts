@@ -1,7 +1,8 @@
 /**
- * The layers of docs/architecture.md, checked: every import in src/ points down (entry → action →
- * runs → hex, github → lib), none forms a circle, and the runner's, GitHub's and the network's
- * libraries are each imported in one place.
+ * The layers of docs/architecture.md, checked: every import in src/ points down (entries → action
+ * → step → runs → hex, github → lib), none forms a circle, the command line never reaches the
+ * runner's edge, and the runner's, GitHub's and the network's libraries are each imported in one
+ * place.
  */
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -15,10 +16,11 @@ const RANK: Record<string, number> = {
   '.': 0,
   cli: 0,
   action: 1,
-  runs: 2,
-  hex: 3,
-  github: 3,
-  lib: 4
+  step: 2,
+  runs: 3,
+  hex: 4,
+  github: 4,
+  lib: 5
 }
 
 // Spread: readdirSync's array is of Node's realm, not the test's, and deepEqual checks prototypes.
@@ -43,6 +45,15 @@ function importsOf(file: string): { spec: string; target: string }[] {
           .join('/')
       : spec
   }))
+}
+
+/** The imports that reach the bundle: `import type` lines are erased, so they are left out. */
+function valueImportsOf(file: string): { spec: string; target: string }[] {
+  const text = readFileSync(join(SRC, file), 'utf8')
+  const typeOnly = new Set(
+    [...text.matchAll(/^import type [^']*'([^']+)'/gm)].map((m) => m[1] as string)
+  )
+  return importsOf(file).filter((i) => !typeOnly.has(i.spec))
 }
 
 describe('the layers of src/', () => {
@@ -100,6 +111,24 @@ describe('the layers of src/', () => {
     assert.match(text, /await import\('@actions\/github'\)|import\('@actions\/github'\)\.then/)
   })
 
+  it("the command line reaches nothing of the runner's edge, nor any @actions package", () => {
+    const reached = new Set<string>()
+    const visit = (file: string): void => {
+      if (reached.has(file)) return
+      reached.add(file)
+      for (const { spec, target } of valueImportsOf(file)) if (spec.startsWith('.')) visit(target)
+    }
+    visit('cli/index.ts')
+    const runnerSide = [...reached].filter((f) => f.startsWith('action/') || f === 'index.ts')
+    assert.deepEqual(runnerSide, [])
+    const packages = [...reached].flatMap((f) =>
+      valueImportsOf(f)
+        .filter((i) => i.target.startsWith('@actions/'))
+        .map((i) => `${f} -> ${i.target}`)
+    )
+    assert.deepEqual(packages, [])
+  })
+
   it('GitHub and Hex know nothing of each other', () => {
     for (const file of files.filter((f) => /^(hex|github)\//.test(f)))
       for (const { target } of importsOf(file))
@@ -112,6 +141,12 @@ describe('the layers of src/', () => {
 
   it('the run logic knows nothing of inputs, outputs or step state', () => {
     for (const file of files.filter((f) => /^(runs|hex|lib)\//.test(f)))
+      for (const { target } of importsOf(file))
+        assert.doesNotMatch(target, /^(action|step)\/|^@actions\//, `${file} imports ${target}`)
+  })
+
+  it('the step both edges share knows nothing of the runner', () => {
+    for (const file of files.filter((f) => f.startsWith('step/')))
       for (const { target } of importsOf(file))
         assert.doesNotMatch(target, /^action\/|^@actions\//, `${file} imports ${target}`)
   })

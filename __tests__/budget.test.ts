@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from '@jest/globals'
 import { BUDGET_CAPACITY, RequestBudget } from '../src/runs/budget.ts'
 import { maxInWindow, simulate, spreadHistory } from '../scripts/bench/simulate.ts'
-import { VirtualClock } from './helpers/virtual-clock.ts'
+import { VirtualClock } from '../test/runner/virtual-clock.ts'
 
 /** Asks for `count` turns at once; returns when each was granted, from now. */
 async function grants(clock: VirtualClock, budget: RequestBudget, count: number) {

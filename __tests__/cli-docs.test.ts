@@ -11,11 +11,11 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import { resolveConfig } from 'prettier'
-import { readSettings } from '../src/action/settings.ts'
+import { readSettings } from '../src/step/settings.ts'
 import { main } from '../src/cli/command.ts'
 import { helpText } from '../src/cli/help.ts'
 import { parseArguments } from '../src/cli/options.ts'
-import { TerminalIO } from '../src/cli/terminal-io.ts'
+import { Terminal } from '../src/cli/terminal.ts'
 import { CLI_WORDS } from '../src/cli/words.ts'
 import type { FakeHex } from '../test/fake-hex/server.ts'
 import type { FakeHexOptions } from '../test/fake-hex/types.ts'
@@ -88,7 +88,7 @@ function shellWords(text: string): string[] {
 function optionProblem(args: string[]): string | undefined {
   const parsed = parseArguments(args)
   if (!parsed.ok) return parsed.error
-  const io = new TerminalIO(parsed.values, false, { out: () => {}, err: () => {} })
+  const io = new Terminal(parsed.values, false, { out: () => {}, err: () => {} })
   const settings = readSettings(io.getInput, { HEX_API_TOKEN: RUN_TOKEN }, undefined, CLI_WORDS)
   return settings.ok ? undefined : settings.errors.join(' ')
 }
@@ -184,7 +184,8 @@ describe('docs/cli.md', () => {
             fetch: clock.track(globalThis.fetch),
             now: clock.now,
             sleep: clock.sleep,
-            random: clock.random
+            random: clock.random,
+            timeout: clock.timeout
           }
         )
         codes.push(code)

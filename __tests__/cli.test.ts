@@ -12,9 +12,9 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
-import { Input, Output, RUNNER_ONLY_INPUTS } from '../src/action/constants.ts'
+import { Input, RUNNER_ONLY_INPUTS } from '../src/step/inputs.ts'
 import { main } from '../src/cli/command.ts'
-import { TerminalIO } from '../src/cli/terminal-io.ts'
+import { Terminal } from '../src/cli/terminal.ts'
 import { FakeHex } from '../test/fake-hex/server.ts'
 import { readActionYml, ROOT } from '../test/runner/action-yml.ts'
 import { clockOf, startHex } from './helpers/action.ts'
@@ -94,7 +94,8 @@ async function command(
       fetch: clock.track(globalThis.fetch),
       now: clock.now,
       sleep: clock.sleep,
-      random: clock.random
+      random: clock.random,
+      timeout: clock.timeout
     }
   )
   return { code, stdout, stderr }
@@ -554,21 +555,11 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
     })
   }
 
-  it('prints no result when the runs output is missing or unreadable', () => {
-    for (const runs of [undefined, '[]', 'not JSON']) {
-      let out = ''
-      const io = new TerminalIO({}, false, { out: (t) => (out += t), err: (t) => (out += t) })
-      if (runs !== undefined) io.setOutput(Output.Runs, runs)
-      io.printResult()
-      assert.equal(out, '', String(runs))
-    }
-  })
-
   it('masks each secret it is given, an empty one masking nothing', () => {
     let out = ''
-    const io = new TerminalIO({}, false, { out: (t) => (out += t), err: (t) => (out += t) })
-    io.setSecret('')
-    io.setSecret('s3cret')
+    const io = new Terminal({}, false, { out: (t) => (out += t), err: (t) => (out += t) })
+    io.addSecret('')
+    io.addSecret('s3cret')
     io.info('before s3cret after')
     io.warning('s3cret')
     assert.equal(out, 'before *** after\nwarning: ***\n')

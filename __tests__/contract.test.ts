@@ -40,8 +40,8 @@ import {
 } from './helpers/contract-prism.ts'
 import { exampleOf, ResponseValidator } from './helpers/contract-schema.ts'
 import { errorAnnotations, READ_TOKEN, RUN_TOKEN, UNKNOWN_TOKEN } from './helpers/e2e.ts'
-import { runInProcess } from './helpers/in-process.ts'
-import { VirtualClock } from './helpers/virtual-clock.ts'
+import { runInProcess } from '../test/runner/in-process.ts'
+import { VirtualClock } from '../test/runner/virtual-clock.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 /** Where CI puts Hex's description: shared/ lies beside the clone. */

@@ -21,7 +21,7 @@ import {
   RUN_TOKEN,
   warningAnnotations
 } from './helpers/e2e.ts'
-import type { InProcessOptions } from './helpers/in-process.ts'
+import type { InProcessOptions } from '../test/runner/in-process.ts'
 
 const QUICK = [
   { status: 'PENDING', ms: 100 },

@@ -6,10 +6,9 @@
  */
 import assert from 'node:assert/strict'
 import { afterAll, afterEach, beforeAll, describe, it } from '@jest/globals'
-import { Output } from '../src/action/constants.ts'
 import { safeIO } from '../src/action/io.ts'
-import { TerminalIO } from '../src/cli/terminal-io.ts'
-import type { RunReport } from '../src/action/report.ts'
+import { Terminal } from '../src/cli/terminal.ts'
+import type { RunReport } from '../src/step/report.ts'
 import { renderGroupSummary, renderSummary } from '../src/action/summary.ts'
 import { safeLine, safeLines } from '../src/lib/safe-text.ts'
 import { markdownToHtml } from '../scripts/render-summary.ts'
@@ -17,7 +16,7 @@ import type { FakeHex } from '../test/fake-hex/server.ts'
 import type { ActionResult } from '../test/runner/run-action.ts'
 import { runAgainst, startHex } from './helpers/action.ts'
 import { addProject, errorAnnotations, RUN_TOKEN } from './helpers/e2e.ts'
-import { RecordingIO } from './helpers/in-process.ts'
+import { RecordingIO } from '../test/runner/in-process.ts'
 
 /** The commands the action itself writes; any other line starting a command is an injection. */
 const OWN = /^::(debug|error|warning|group|endgroup|add-mask)(\s[^:]*)?::/
@@ -316,22 +315,22 @@ describe('deep input-params through the action', () => {
 })
 
 describe('the command line', () => {
-  it('prints the result rows read back from the runs output as safe lines', () => {
+  it("prints the result rows from Hex's text as safe lines", () => {
     let out = ''
-    const io = new TerminalIO({}, false, { out: (t) => (out += t), err: (t) => (out += t) })
-    io.setSecret('hxtw_s_2')
-    const runs = [
-      {
-        projectId: 'p\n::set-output name=x::y',
-        projectName: '\x1b[2J\x1b]0;title\x07cleared',
-        runId: 'r',
-        runUrl: 'https://app.hex.tech/x\rhxtw_s_2',
-        status: 'WEIRD\u2028##[error]x',
-        elapsedSeconds: 1
-      }
-    ]
-    io.setOutput(Output.Runs, JSON.stringify(runs))
-    io.printResult()
+    const io = new Terminal({}, false, { out: (t) => (out += t), err: (t) => (out += t) })
+    io.addSecret('hxtw_s_2')
+    const report: RunReport = {
+      projectId: 'p\n::set-output name=x::y',
+      projectName: '\x1b[2J\x1b]0;title\x07cleared',
+      runId: 'r',
+      runUrl: 'https://app.hex.tech/x\rhxtw_s_2',
+      status: 'WEIRD\u2028##[error]x',
+      succeeded: true,
+      elapsedMs: 1000,
+      inputParams: {},
+      notes: []
+    }
+    io.printResult({ reports: [report], elapsedMs: 1000, inputParams: {} })
     assert.deepEqual(injected(out), [])
     // eslint-disable-next-line no-control-regex
     assert.doesNotMatch(out, /[\x1b\x07\r\u2028]|hxtw_s_2/)

@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, it } from '@jest/globals'
-import { coreIO, labelled } from '../src/action/io.ts'
+import { coreIO } from '../src/action/io.ts'
+import { labelled } from '../src/step/io.ts'
 import { parseFileCommand } from '../test/runner/run-action.ts'
 
 const VARS = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY', 'INPUT_PROJECT-ID'] as const
@@ -96,7 +97,6 @@ describe('coreIO', () => {
         info: record('info'),
         debug: record('debug'),
         warning: record('warning'),
-        fail: record('fail'),
         group: (name, body) => lines.push(`group:${name}:${body.join('|')}`)
       },
       'sales'
@@ -104,13 +104,11 @@ describe('coreIO', () => {
     io.info('a')
     io.debug('b')
     io.warning('c', 'T')
-    io.fail('d', 'U')
     io.group('e', ['f'])
     assert.deepEqual(lines, [
       'info:[sales] a',
       'debug:[sales] b',
       'warning:[sales] c (T)',
-      'fail:[sales] d (U)',
       'group:[sales] e:f'
     ])
   })

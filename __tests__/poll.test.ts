@@ -17,7 +17,7 @@ import {
 } from '../src/runs/schedule.ts'
 import { waitForEnd, type WaitOptions } from '../src/runs/wait.ts'
 import { spreadHistory } from '../scripts/bench/simulate.ts'
-import { VirtualClock } from './helpers/virtual-clock.ts'
+import { VirtualClock } from '../test/runner/virtual-clock.ts'
 
 /** A run whose status follows a timeline on the virtual clock: [status, from ms after start]. */
 function scriptedRun(clock: VirtualClock, timeline: [string, number][]) {

@@ -18,7 +18,7 @@ import {
   RUN_TOKEN,
   warningAnnotations
 } from './helpers/e2e.ts'
-import { RecordingIO } from './helpers/in-process.ts'
+import { RecordingIO } from '../test/runner/in-process.ts'
 
 const FOREVER = [{ status: 'RUNNING' }]
 let fake: FakeHex
@@ -187,14 +187,18 @@ describe('a bug in the post step', () => {
       inputs: { 'project-id': projectId, 'api-token': RUN_TOKEN, 'api-url': fake.apiBase },
       state
     })
-    await post(io, {
-      env: {},
-      fetch: globalThis.fetch,
-      now: (): number => {
-        throw new TypeError('the clock broke')
-      },
-      sleep: clockOf(fake).sleep,
-      random: clockOf(fake).random
+    await post({
+      io,
+      runtime: {
+        env: {},
+        fetch: globalThis.fetch,
+        now: (): number => {
+          throw new TypeError('the clock broke')
+        },
+        sleep: clockOf(fake).sleep,
+        random: clockOf(fake).random,
+        timeout: clockOf(fake).timeout
+      }
     })
     assert.equal(io.exitCode, 0)
     const result = { stdout: io.stdout, log: io.stdout } as ActionResult

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from '@jest/globals'
-import { progressLogger } from '../src/action/progress.ts'
+import { progressLogger } from '../src/step/progress.ts'
 
 function logger() {
   const lines: string[] = []

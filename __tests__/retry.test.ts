@@ -18,7 +18,7 @@ import {
   UnknownOutcomeError,
   withRetries
 } from '../src/hex/retry.ts'
-import { VirtualClock } from './helpers/virtual-clock.ts'
+import { VirtualClock } from '../test/runner/virtual-clock.ts'
 
 const context: RequestContext = { operation: 'status', projectId: 'p', host: 'https://hex' }
 const api = (status: number, retryAfterMs?: number) =>

@@ -17,7 +17,7 @@ import type { RunEvent, RunOutcome, RunPlan, RunTarget, Stops } from '../src/run
 import type { FakeHex, FakeProject } from '../test/fake-hex/server.ts'
 import { clockOf, startHex } from './helpers/action.ts'
 import { RUN_TOKEN } from './helpers/e2e.ts'
-import type { VirtualClock } from './helpers/virtual-clock.ts'
+import type { VirtualClock } from '../test/runner/virtual-clock.ts'
 
 let fake: FakeHex
 let clock: VirtualClock

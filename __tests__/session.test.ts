@@ -12,7 +12,7 @@ import type { RetryNotice } from '../src/hex/retry.ts'
 import type { FakeHex } from '../test/fake-hex/server.ts'
 import { clockOf, startHex } from './helpers/action.ts'
 import { RUN_TOKEN } from './helpers/e2e.ts'
-import type { VirtualClock } from './helpers/virtual-clock.ts'
+import type { VirtualClock } from '../test/runner/virtual-clock.ts'
 
 let fake: FakeHex
 let clock: VirtualClock

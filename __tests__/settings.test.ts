@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from '@jest/globals'
-import { Defaults, type InputName } from '../src/action/constants.ts'
-import { parseApiUrl, readSettings, type Settings } from '../src/action/settings.ts'
+import { Defaults, type InputName } from '../src/step/inputs.ts'
+import { parseApiUrl } from '../src/step/parse.ts'
+import { readSettings, type Settings } from '../src/step/settings.ts'
 
 const PROJECT = '5a8591dd-4039-49df-9202-96385ba3eff8'
 

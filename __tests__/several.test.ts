@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import type { FakeHex, FakeRun, LifecycleStep } from '../test/fake-hex/server.ts'
 import type { ActionResult } from '../test/runner/run-action.ts'
 import { clockOf, runAgainst, startHex } from './helpers/action.ts'
-import type { InProcessOptions } from './helpers/in-process.ts'
+import type { InProcessOptions } from '../test/runner/in-process.ts'
 import {
   addProject,
   assertNoStackTrace,

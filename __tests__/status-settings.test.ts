@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import { finalStatus, readOpenStatuses } from '../src/action/commit-status.ts'
-import { readSettings } from '../src/action/settings.ts'
+import { readSettings } from '../src/step/settings.ts'
 import { commitOf } from '../src/github/commit.ts'
 import { DESCRIPTION_LIMIT, githubStatuses, STATUS_BUDGET_MS } from '../src/github/statuses.ts'
 import type { RunFacts, RunOutcome } from '../src/runs/types.ts'
 import { FakeGitHub } from '../test/fake-github/server.ts'
-import { VirtualClock } from './helpers/virtual-clock.ts'
+import { VirtualClock } from '../test/runner/virtual-clock.ts'
 
 const SHA = 'f'.repeat(40)
 const HEAD = '1'.repeat(40)

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from '@jest/globals'
-import type { RunReport } from '../src/action/report.ts'
+import type { RunReport } from '../src/step/report.ts'
 import { renderSummary } from '../src/action/summary.ts'
 import { markdownToHtml, SAMPLES, type SampleName } from '../scripts/render-summary.ts'
 

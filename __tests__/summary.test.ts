@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from '@jest/globals'
 import { reportOutputs } from '../src/action/outputs.ts'
-import type { RunReport } from '../src/action/report.ts'
+import type { RunReport } from '../src/step/report.ts'
 import { renderSummary } from '../src/action/summary.ts'
 
 const base: RunReport = {

@@ -8,8 +8,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, it } from '@jest/globals'
-import { RUNNER_WORDS, sentence } from '../src/action/words.ts'
-import { Input, TOKEN_ENV } from '../src/action/constants.ts'
+import { RUNNER_WORDS, sentence } from '../src/step/words.ts'
+import { Input, TOKEN_ENV } from '../src/step/inputs.ts'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const DOC_PATH = 'docs/troubleshooting.md'
@@ -26,7 +26,7 @@ const INPUT_NAMES: readonly string[] = Object.values(Input)
 function normalise(source: string): string {
   const name = (key: string) => (key in Input ? Input[key as keyof typeof Input] : key)
   const text = source
-    // The runner's words (src/action/words.ts): input(Input.X) is `Input 'x'`, inputs([…]) is
+    // The runner's words (src/step/words.ts): input(Input.X) is `Input 'x'`, inputs([…]) is
     // `Inputs 'x' and 'y'`, ref(Input.X) is `'x'`; with a variable, the name stays open.
     .replace(/\$\{(?:words\.)?input\(Input\.(\w+)\)\}/g, (_, key: string) => `Input '${name(key)}'`)
     .replace(/\$\{(?:words\.)?input\((\w+)\)\}/g, (_, v: string) => `Input '\${${v}}'`)
@@ -183,7 +183,7 @@ const HEADED: Record<string, string[]> = {
     '), so whether it started a run is unknown'
   ],
   'src/runs/run-one.ts': ['Status reads failed for the last ', 'Unexpected error: '],
-  'src/action/report.ts': [
+  'src/step/report.ts': [
     ' did not finish within the timeout of ',
     // "The workflow was cancelled" is sentence(words.stopped): RUNNER_WORDS in words.ts.
     'Another run failed and fail-fast is on: stopped',
@@ -192,15 +192,15 @@ const HEADED: Record<string, string[]> = {
     'Not started: another run failed, and fail-fast is on',
     ' ended '
   ],
-  'src/action/words.ts': ['the workflow was cancelled', ' is empty and HEX_API_TOKEN is not set'],
-  'src/action/settings.ts': [
+  'src/step/words.ts': ['the workflow was cancelled', ' is empty and HEX_API_TOKEN is not set'],
+  'src/step/settings.ts': [
     ' must be a duration such as 90s, 30m, 1h30m or a number of seconds',
     ' seconds. If you meant minutes',
     "Inputs 'project-id' and 'project-name' cannot be used together",
     "Inputs 'view-id' and 'input-params' cannot be used together",
     ' must be true or false'
   ],
-  'src/action/status-settings.ts': [
+  'src/step/status-settings.ts': [
     "Input 'commit-status' is true, but ",
     ' only applies with commit-status: true'
   ],
@@ -219,11 +219,11 @@ const HEADED: Record<string, string[]> = {
     ' stay pending; the inputs could not be read again to finish them',
     'The post step could not finish: '
   ],
-  'src/action/narrate.ts': [
+  'src/step/narrate.ts': [
     'Could not cancel Hex run ',
     "Polling without the project's run history: "
   ],
-  'src/action/progress.ts': ["', which this action does not know"],
+  'src/step/progress.ts': ["', which this action does not know"],
   'src/action/publish.ts': ['Could not write the job summary: ']
 }
 

@@ -28430,6 +28430,14 @@ class CommitStatusReporter {
             return `hex/${project}`;
         return this.several ? `${given}/${project}` : given;
     }
+    /** The reporter as the step's observer of its runs; `timeoutMs` words a timeout's status. */
+    observer(timeoutMs) {
+        return {
+            started: (target, run, followed) => this.started(target, run, followed),
+            finished: (outcome) => this.finished(outcome, timeoutMs),
+            close: () => this.close()
+        };
+    }
     /** Hex accepted the run (or the run to follow was found). */
     started(target, run, followed) {
         const context = this.contextOf(target);
@@ -28537,7 +28545,7 @@ class CommitStatusReporter {
         }
     }
     save() {
-        this.io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.Statuses, JSON.stringify([...this.open.values()]));
+        this.io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .U.Statuses, JSON.stringify([...this.open.values()]));
     }
 }
 /** How a run's end reads on its commit status: the state and a few words (at most 140 characters). */
@@ -28602,46 +28610,14 @@ function readOpenStatuses(text) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hw: () => (/* binding */ Defaults),
-/* harmony export */   Uw: () => (/* binding */ State),
-/* harmony export */   k7: () => (/* binding */ Output),
-/* harmony export */   o4: () => (/* binding */ TOKEN_ENV),
-/* harmony export */   pd: () => (/* binding */ Input),
-/* harmony export */   px: () => (/* binding */ ACTION_NAME)
+/* harmony export */   U: () => (/* binding */ State),
+/* harmony export */   k: () => (/* binding */ Output)
 /* harmony export */ });
-/* unused harmony export RUNNER_ONLY_INPUTS */
 /**
- * Names of the action's inputs, outputs and environment variables, in one place so that a rename
- * is a one-file change. action.yml is the source of truth for names and defaults; a test keeps
- * this file equal to it.
+ * Names of the action's outputs and of the state the main step hands to the post step: the
+ * runner's side only (the inputs, which the command line shares, are in step/inputs.ts). A test
+ * keeps the outputs equal to action.yml.
  */
-const Input = {
-    ProjectId: 'project-id',
-    ProjectName: 'project-name',
-    RunId: 'run-id',
-    ApiToken: 'api-token',
-    InputParams: 'input-params',
-    Timeout: 'timeout',
-    PollInterval: 'poll-interval',
-    History: 'history',
-    RequestTimeout: 'request-timeout',
-    ApiUrl: 'api-url',
-    Wait: 'wait',
-    CancelOnTimeout: 'cancel-on-timeout',
-    CancelOnWorkflowCancel: 'cancel-on-workflow-cancel',
-    FailOnRunFailure: 'fail-on-run-failure',
-    UpdatePublishedResults: 'update-published-results',
-    UseCachedSqlResults: 'use-cached-sql-results',
-    DryRun: 'dry-run',
-    ViewId: 'view-id',
-    Notifications: 'notifications',
-    MaxParallel: 'max-parallel',
-    FailFast: 'fail-fast',
-    CommitStatus: 'commit-status',
-    GitHubToken: 'github-token',
-    StatusContext: 'status-context',
-    Sha: 'sha'
-};
 const Output = {
     RunId: 'run-id',
     RunUrl: 'run-url',
@@ -28655,49 +28631,6 @@ const Output = {
     ProjectVersion: 'project-version',
     Runs: 'runs'
 };
-/**
- * The defaults declared in action.yml. The runner fills them in before the action starts; they are
- * repeated here only for an input set explicitly to an empty string (`timeout: ''`, or
- * `${{ inputs.x }}` of an unset workflow input), which the runner passes through as empty.
- */
-const Defaults = {
-    [Input.ApiToken]: '',
-    [Input.InputParams]: '{}',
-    [Input.Timeout]: '1h',
-    [Input.PollInterval]: '5s',
-    [Input.History]: 'true',
-    [Input.RequestTimeout]: '30s',
-    [Input.ApiUrl]: 'https://app.hex.tech/api/v1',
-    [Input.Wait]: 'true',
-    [Input.CancelOnTimeout]: 'true',
-    [Input.CancelOnWorkflowCancel]: 'true',
-    [Input.FailOnRunFailure]: 'true',
-    [Input.UpdatePublishedResults]: 'false',
-    [Input.UseCachedSqlResults]: 'true',
-    [Input.DryRun]: 'false',
-    [Input.ViewId]: '',
-    [Input.Notifications]: '',
-    [Input.ProjectId]: '',
-    [Input.ProjectName]: '',
-    [Input.RunId]: '',
-    [Input.MaxParallel]: '4',
-    [Input.FailFast]: 'false',
-    [Input.CommitStatus]: 'false',
-    [Input.StatusContext]: '',
-    [Input.Sha]: ''
-    // github-token defaults to ${{ github.token }}, an expression only the runner can fill in.
-};
-/** The inputs that only mean something on a GitHub runner: the command line does not take them. */
-const RUNNER_ONLY_INPUTS = [
-    Input.CommitStatus,
-    Input.GitHubToken,
-    Input.StatusContext,
-    Input.Sha
-];
-/** Where the token comes from when the api-token input is empty. */
-const TOKEN_ENV = 'HEX_API_TOKEN';
-/** Prefix of every failure message, so a failed step says which action failed. */
-const ACTION_NAME = 'hex-run-action';
 /** Keys of the state the main step hands to the post step. */
 const State = {
     /** Set by the main step, so the same bundle knows it runs as the post step. */
@@ -28717,9 +28650,8 @@ const State = {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  IK: () => (/* binding */ coreIO),
-  wW: () => (/* binding */ labelled),
-  u8: () => (/* binding */ safeIO)
+  I: () => (/* binding */ coreIO),
+  u: () => (/* binding */ safeIO)
 });
 
 // EXTERNAL MODULE: external "os"
@@ -30906,18 +30838,6 @@ const coreIO = {
     saveState: (name, value) => saveState(name, value),
     getState: (name) => getState(name)
 };
-/** Each line a run logs starts with its project, so interleaved runs stay readable. */
-function labelled(io, label) {
-    const tag = (message) => `[${label}] ${message}`;
-    return {
-        ...io,
-        info: (m) => io.info(tag(m)),
-        debug: (m) => io.debug(tag(m)),
-        warning: (m, title) => io.warning(tag(m), title),
-        fail: (m, title) => io.fail(tag(m), title),
-        group: (name, lines) => io.group(tag(name), lines)
-    };
-}
 /**
  * Wraps an ActionIO so that whatever the action writes to the log, annotations and outputs passes
  * through lib/safe-text: Hex's answers and echoed inputs reach the runner as text, never as a
@@ -31004,7 +30924,7 @@ class RunLedger {
         this.save();
     }
     save() {
-        this.io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.Runs, JSON.stringify(this.entries));
+        this.io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .U.Runs, JSON.stringify(this.entries));
     }
 }
 /** The ledger as the main step left it; entries that do not parse are dropped. */
@@ -31017,7 +30937,7 @@ function readLedger(text) {
 
 /***/ }),
 
-/***/ 8466:
+/***/ 3798:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31025,8 +30945,6 @@ function readLedger(text) {
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
-
-// UNUSED EXPORTS: processRuntime
 
 // EXTERNAL MODULE: ./src/hex/errors.ts
 var errors = __nccwpck_require__(5282);
@@ -31107,8 +31025,8 @@ function describe(p) {
     return `'${p.title}' (${p.id})`;
 }
 
-// EXTERNAL MODULE: ./src/lib/runtime.ts + 1 modules
-var lib_runtime = __nccwpck_require__(9231);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var lib_errors = __nccwpck_require__(7268);
 // EXTERNAL MODULE: ./src/runs/budget.ts
 var budget = __nccwpck_require__(3009);
 ;// CONCATENATED MODULE: ./src/runs/run-many.ts
@@ -31682,15 +31600,22 @@ function graceSignal(signal, graceMs) {
     return controller.signal;
 }
 
-// EXTERNAL MODULE: ./src/action/commit-status.ts
-var commit_status = __nccwpck_require__(4180);
-// EXTERNAL MODULE: ./src/action/constants.ts
-var constants = __nccwpck_require__(915);
-// EXTERNAL MODULE: ./src/action/io.ts + 17 modules
-var action_io = __nccwpck_require__(3729);
-// EXTERNAL MODULE: ./src/action/ledger.ts
-var action_ledger = __nccwpck_require__(6885);
-;// CONCATENATED MODULE: ./src/action/progress.ts
+// EXTERNAL MODULE: ./src/step/inputs.ts
+var inputs = __nccwpck_require__(769);
+;// CONCATENATED MODULE: ./src/step/io.ts
+/** Each line a run logs starts with its project, so interleaved runs stay readable. */
+function labelled(io, label) {
+    const tag = (message) => `[${label}] ${message}`;
+    return {
+        ...io,
+        info: (m) => io.info(tag(m)),
+        debug: (m) => io.debug(tag(m)),
+        warning: (m, title) => io.warning(tag(m), title),
+        group: (name, lines) => io.group(tag(name), lines)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/step/progress.ts
 
 
 /**
@@ -31725,9 +31650,9 @@ function progressLogger(sink, heartbeatMs = HEARTBEAT_MS, eta = () => undefined)
     };
 }
 
-// EXTERNAL MODULE: ./src/action/words.ts
-var action_words = __nccwpck_require__(9579);
-;// CONCATENATED MODULE: ./src/action/narrate.ts
+// EXTERNAL MODULE: ./src/step/words.ts
+var step_words = __nccwpck_require__(2843);
+;// CONCATENATED MODULE: ./src/step/narrate.ts
 
 
 
@@ -31736,7 +31661,7 @@ const RETRYING = { trigger: 'Starting the run', status: 'Reading the run status'
 function narrator(io, target) {
     let eta;
     const logProgress = progressLogger({ info: io.info, warning: (m) => io.warning(m) }, undefined, () => eta);
-    const words = io.words ?? action_words/* RUNNER_WORDS */.B;
+    const words = io.words ?? step_words/* RUNNER_WORDS */.B;
     return {
         event(event) {
             switch (event.type) {
@@ -31793,12 +31718,12 @@ function narrator(io, target) {
                     }
                     return;
                 case 'dry-run':
-                    io.info(`${words.setting(constants/* Input */.pd.DryRun, true)}: Hex validated the request; no run to wait for.`);
+                    io.info(`${words.setting(inputs/* Input */.pd.DryRun, true)}: Hex validated the request; no run to wait for.`);
                     return;
                 case 'not-waited':
                     io.info(outcome.target.runId === undefined
-                        ? `${words.setting(constants/* Input */.pd.Wait, false)}: not waiting for the run to finish.`
-                        : `${words.setting(constants/* Input */.pd.Wait, false)}: the run is ${outcome.status}; not waiting for it.`);
+                        ? `${words.setting(inputs/* Input */.pd.Wait, false)}: not waiting for the run to finish.`
+                        : `${words.setting(inputs/* Input */.pd.Wait, false)}: the run is ${outcome.status}; not waiting for it.`);
                     return;
                 case 'timed-out':
                 case 'stopped':
@@ -31837,77 +31762,13 @@ function logRetry(io, what, notice) {
     io.debug(notice.error.message);
 }
 
-// EXTERNAL MODULE: ./src/action/plan.ts + 1 modules
-var action_plan = __nccwpck_require__(2358);
-// EXTERNAL MODULE: ./src/action/outputs.ts
-var outputs = __nccwpck_require__(8948);
-// EXTERNAL MODULE: ./src/action/summary.ts
-var summary = __nccwpck_require__(8770);
-;// CONCATENATED MODULE: ./src/action/publish.ts
-
-
-
-/**
- * Outputs, the job summary and the annotations, for one run or several: the one place a step's
- * result reaches the runner, on every path.
- */
-async function publish(io, result, context = {}) {
-    const { reports } = result;
-    const view = { apiBase: result.apiBase, secrets: context.secrets };
-    // Each input that did not read is an error of its own, before the result.
-    for (const error of result.inputErrors ?? [])
-        io.fail(error, 'Invalid input');
-    if (!result.several) {
-        const report = reports[0];
-        await writeResults(io, (0,outputs/* reportOutputs */.rY)(report), (0,summary/* renderSummary */.Br)(report, view));
-        if (result.inputErrors)
-            return;
-        if (!report.succeeded && report.message)
-            io.fail(failureText(report), failureTitle(report));
-        else if (report.message)
-            io.warning(report.message, failureTitle(report));
-        return;
-    }
-    await writeResults(io, (0,outputs/* groupOutputs */.Y)(reports, result.elapsedMs), (0,summary/* renderGroupSummary */.eG)(reports, result.inputParams, view));
-    for (const report of reports) {
-        const label = report.projectName ?? report.projectId;
-        // A run fail-fast stopped is a consequence, not a second cause: a warning, not an error.
-        if (!report.succeeded && report.message && !report.stoppedByFailFast)
-            io.fail(`[${label}] ${failureText(report)}`, failureTitle(report));
-        else if (report.message)
-            io.warning(`[${label}] ${report.message}`, failureTitle(report));
-    }
-    const failed = reports.filter((r) => !r.succeeded).length;
-    io.info(`${reports.length - failed} of ${reports.length} Hex runs ${failed === 0 ? 'succeeded.' : `succeeded; ${failed} did not.`}`);
-}
-async function writeResults(io, outputs, summary) {
-    for (const [name, value] of Object.entries(outputs))
-        io.setOutput(name, value);
-    // A summary that cannot be written never hides the result.
-    try {
-        await io.writeSummary(summary);
-    }
-    catch (error) {
-        io.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
-    }
-}
-function failureTitle(report) {
-    return report.runId ? `Hex run ${report.status}` : `${constants/* ACTION_NAME */.px} failed`;
-}
-function failureText(report) {
-    const link = report.runUrl && !report.message?.includes(report.runUrl) ? ` ${report.runUrl}` : '';
-    return `${report.message ?? ''}${link}`;
-}
-
-// EXTERNAL MODULE: ./src/action/report.ts
-var report = __nccwpck_require__(1658);
-// EXTERNAL MODULE: ./src/action/settings.ts + 4 modules
-var action_settings = __nccwpck_require__(9885);
-;// CONCATENATED MODULE: ./src/action/main.ts
-
-
-
-
+// EXTERNAL MODULE: ./src/step/plan.ts + 1 modules
+var step_plan = __nccwpck_require__(5254);
+// EXTERNAL MODULE: ./src/step/report.ts
+var report = __nccwpck_require__(3578);
+// EXTERNAL MODULE: ./src/step/settings.ts + 7 modules
+var step_settings = __nccwpck_require__(2203);
+;// CONCATENATED MODULE: ./src/step/run-step.ts
 
 
 
@@ -31922,42 +31783,28 @@ var action_settings = __nccwpck_require__(9885);
 
 
 /**
- * The action's main step: trigger the runs (or follow one), wait for them, and report on every
- * path: whatever happens, one result is published (outputs, job summary, annotations), a bug's
- * included. `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
+ * One step: read the inputs, trigger the runs (or follow one), wait for them, and say what became
+ * of each. Never throws: whatever happens, a bug's path included, the result says so, for the
+ * edge to report.
  */
-async function run(runner = action_io/* coreIO */.IK, runtime = lib_runtime/* processRuntime */.q, signal, services = {}) {
-    // Everything the step writes passes through here: text from Hex is made safe, secrets redacted.
-    const io = (0,action_io/* safeIO */.u8)(runner);
-    // Masked before anything else can print it.
-    for (const token of (0,action_settings/* readTokens */.He)(io.getInput, runtime.env))
-        io.setSecret(token);
-    io.saveState(constants/* State */.Uw.IsPost, 'true');
-    let result;
+async function runStep(options) {
+    const { io } = options;
     try {
-        result = await step(io, runtime, signal, services);
+        return await step(options);
     }
     catch (error) {
-        result = failedStep(io, unexpected(error, io));
-    }
-    try {
-        await publish(io, result, { secrets: io.secrets() });
-    }
-    catch (error) {
-        // The last resort (the output file may be what failed): the reason, never a stack trace.
-        try {
-            io.setOutput(constants/* Output */.k7.Status, report/* ActionStatus */.VI.Error);
-        }
-        catch {
-            // Then only the error below tells.
-        }
-        io.fail(unexpected(error, io), `${constants/* ACTION_NAME */.px} failed`);
+        return failedStep(io, unexpected(error, io));
     }
 }
-/** What the step came to, on each of its paths. */
-async function step(io, runtime, signal, services) {
-    const words = io.words ?? action_words/* RUNNER_WORDS */.B;
-    const parsed = (0,action_settings/* readSettings */.sb)(io.getInput, runtime.env, undefined, words);
+/** A bug: its message for the reader, its stack for debug only. */
+function unexpected(error, io) {
+    if (error instanceof Error && error.stack)
+        io.debug(error.stack);
+    return (0,lib_errors/* unexpectedMessage */.x)(error);
+}
+async function step({ io, runtime, signal, services = {} }) {
+    const words = io.words ?? step_words/* RUNNER_WORDS */.B;
+    const parsed = (0,step_settings/* readSettings */.sb)(io.getInput, runtime.env, undefined, words);
     if (!parsed.ok) {
         const count = parsed.errors.length;
         const failed = failedStep(io, `Nothing was sent to Hex: ${count === 1 ? 'an input needs' : `${count} inputs need`} fixing.`);
@@ -31973,10 +31820,16 @@ async function step(io, runtime, signal, services) {
         io.warning(warning, 'Check the input');
     const startedAt = runtime.now();
     // One budget for every read of the step, whatever max-parallel: Hex's limit is per user.
-    const session = (0,action_plan/* hexSession */.C9)(settings, runtime, io, {
+    const session = (0,step_plan/* hexSession */.C9)(settings, runtime, io, {
         deadline: startedAt + settings.timeoutMs,
         requestTimeoutMs: settings.requestTimeoutMs,
         budget: new budget/* RequestBudget */.bK(runtime)
+    });
+    const ended = (reports) => ({
+        reports,
+        elapsedMs: runtime.now() - startedAt,
+        inputParams: settings.inputParams,
+        apiBase: settings.apiBase
     });
     let targets;
     try {
@@ -31984,47 +31837,35 @@ async function step(io, runtime, signal, services) {
     }
     catch (error) {
         const message = error instanceof errors/* HexError */._W ? error.message : unexpected(error, io);
-        return {
-            ...single({
-                ...errorReport(settings.projectNames.join(', '), message),
-                inputParams: settings.inputParams
-            }),
-            apiBase: settings.apiBase
-        };
+        const report = errorReport(settings.projectNames.join(', '), message);
+        return { ...ended([{ ...report, inputParams: settings.inputParams }]), elapsedMs: 0 };
     }
-    const several = targets.length > 1;
-    const ledger = new action_ledger/* RunLedger */.z(io);
-    const statuses = (0,commit_status/* statusReporter */.WT)(settings, services, runtime, io, several);
-    const plan = (0,action_plan/* runPlan */.Fo)(settings);
+    const group = targets.length > 1;
+    const observers = services.observers?.({ settings, group }) ?? [];
+    const plan = (0,step_plan/* runPlan */.Fo)(settings);
     const reportOf = (outcome) => (0,report/* toReport */.cG)(outcome, { ...settings, words });
     const start = async (target, stops) => {
-        const narrate = narrator(several ? (0,action_io/* labelled */.wW)(io, target.projectName ?? target.projectId) : io, target);
+        const narrate = narrator(group ? labelled(io, target.projectName ?? target.projectId) : io, target);
         const outcome = await runOne({
             target,
             plan,
             session,
             stops,
             emit: (event) => {
-                if (event.type === 'started') {
-                    // Saved at once: if the step is killed later, the workflow and the post step know it.
-                    ledger.open(event.run.projectId, event.run.runId);
-                    if (!several) {
-                        io.setOutput(constants/* Output */.k7.RunId, event.run.runId);
-                        io.setOutput(constants/* Output */.k7.RunUrl, event.run.runUrl);
-                    }
-                    statuses?.started(target, event.run, event.followed);
-                }
+                if (event.type === 'started')
+                    for (const o of observers)
+                        o.started?.(target, event.run, event.followed);
                 narrate.event(event);
             }
         });
-        ledger.close(outcome);
-        statuses?.finished(outcome, settings.timeoutMs);
+        for (const o of observers)
+            o.finished?.(outcome);
         narrate.outcome(outcome);
         return outcome;
     };
     let outcomes;
     try {
-        outcomes = several
+        outcomes = group
             ? await runMany(targets, {
                 maxParallel: settings.maxParallel,
                 failFast: settings.failFast,
@@ -32034,16 +31875,10 @@ async function step(io, runtime, signal, services) {
             : [await start(targets[0], { workflow: signal })];
     }
     finally {
-        // Every status gets its end, a bug's included, before the step reports.
-        await statuses?.close();
+        // Every observer finishes (a commit status gets its end), a bug's path included.
+        await Promise.all(observers.map(async (o) => o.close?.()));
     }
-    return {
-        reports: outcomes.map(reportOf),
-        several,
-        elapsedMs: runtime.now() - startedAt,
-        inputParams: settings.inputParams,
-        apiBase: settings.apiBase
-    };
+    return ended(outcomes.map(reportOf));
 }
 /** The projects to run, by ID; titles are looked up first. */
 async function resolveTargets(settings, session, io) {
@@ -32067,35 +31902,23 @@ function errorReport(projectId, message) {
         notes: []
     };
 }
-function single(report) {
-    return { reports: [report], several: false, elapsedMs: 0, inputParams: {} };
-}
 /** A step that failed before any run: the project as the inputs name it, and why. */
 function failedStep(io, message) {
-    const projectId = io.getInput(constants/* Input */.pd.ProjectId).trim() || io.getInput(constants/* Input */.pd.ProjectName).trim();
-    return single(errorReport(projectId, message));
-}
-/** A bug: its message for the reader, its stack for debug only. */
-function unexpected(error, io) {
-    if (error instanceof Error && error.stack)
-        io.debug(error.stack);
-    return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+    const projectId = io.getInput(inputs/* Input */.pd.ProjectId).trim() || io.getInput(inputs/* Input */.pd.ProjectName).trim();
+    return { reports: [errorReport(projectId, message)], elapsedMs: 0, inputParams: {} };
 }
 
-
-/***/ }),
-
-/***/ 8948:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   A4: () => (/* binding */ worstStatus),
-/* harmony export */   Y: () => (/* binding */ groupOutputs),
-/* harmony export */   rY: () => (/* binding */ reportOutputs)
-/* harmony export */ });
-/* unused harmony export runsEntry */
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1658);
+// EXTERNAL MODULE: ./src/action/commit-status.ts
+var commit_status = __nccwpck_require__(4180);
+// EXTERNAL MODULE: ./src/action/constants.ts
+var constants = __nccwpck_require__(915);
+// EXTERNAL MODULE: ./src/action/io.ts + 17 modules
+var action_io = __nccwpck_require__(3729);
+// EXTERNAL MODULE: ./src/action/ledger.ts
+var action_ledger = __nccwpck_require__(6885);
+// EXTERNAL MODULE: ./src/step/result.ts
+var step_result = __nccwpck_require__(5821);
+;// CONCATENATED MODULE: ./src/action/outputs.ts
 
 
 function seconds(ms) {
@@ -32112,41 +31935,20 @@ function runsEntry(report) {
         usualSeconds: seconds(report.usualMs) ?? null
     };
 }
-/**
- * How bad each status is, worst first: the `status` of a step with several runs is the worst of
- * theirs, so one check (`status == 'COMPLETED'`) tells whether all completed.
- */
-const SEVERITY = [
-    _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Error,
-    _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Timeout,
-    'UNABLE_TO_ALLOCATE_KERNEL',
-    'ERRORED',
-    'KILLED',
-    _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Cancelled,
-    'RUNNING',
-    'PENDING',
-    _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.DryRun,
-    'COMPLETED'
-];
-function worstStatus(statuses) {
-    // A status this list does not know ranks just above COMPLETED's neighbours: never "better".
-    const rank = (s) => SEVERITY.includes(s) ? SEVERITY.indexOf(s) : SEVERITY.indexOf('RUNNING');
-    return statuses.reduce((worst, s) => (rank(s) < rank(worst) ? s : worst), 'COMPLETED');
-}
 /** Every output, always: an unknown value is an empty string, so `steps.x.outputs.y` exists. */
 function reportOutputs(report) {
     return {
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.RunId]: report.runId ?? '',
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.RunUrl]: report.runUrl ?? '',
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.StatusUrl]: report.statusUrl ?? '',
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.Status]: report.status,
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.ElapsedSeconds]: String(seconds(report.elapsedMs) ?? ''),
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.UsualSeconds]: String(seconds(report.usualMs) ?? ''),
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.StartedAt]: report.startedAt ?? '',
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.EndedAt]: report.endedAt ?? '',
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.TraceId]: report.traceId ?? '',
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.ProjectVersion]: report.projectVersion ?? '',
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.Runs]: JSON.stringify([runsEntry(report)])
+        [constants/* Output */.k.RunId]: report.runId ?? '',
+        [constants/* Output */.k.RunUrl]: report.runUrl ?? '',
+        [constants/* Output */.k.StatusUrl]: report.statusUrl ?? '',
+        [constants/* Output */.k.Status]: report.status,
+        [constants/* Output */.k.ElapsedSeconds]: String(seconds(report.elapsedMs) ?? ''),
+        [constants/* Output */.k.UsualSeconds]: String(seconds(report.usualMs) ?? ''),
+        [constants/* Output */.k.StartedAt]: report.startedAt ?? '',
+        [constants/* Output */.k.EndedAt]: report.endedAt ?? '',
+        [constants/* Output */.k.TraceId]: report.traceId ?? '',
+        [constants/* Output */.k.ProjectVersion]: report.projectVersion ?? '',
+        [constants/* Output */.k.Runs]: JSON.stringify([runsEntry(report)])
     };
 }
 /**
@@ -32155,192 +31957,120 @@ function reportOutputs(report) {
  */
 function groupOutputs(reports, elapsedMs) {
     return {
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.RunId]: '',
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.RunUrl]: '',
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.StatusUrl]: '',
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.Status]: worstStatus(reports.map((r) => r.status)),
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.ElapsedSeconds]: String(seconds(elapsedMs)),
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.UsualSeconds]: '',
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.StartedAt]: '',
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.EndedAt]: '',
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.TraceId]: '',
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.ProjectVersion]: '',
-        [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Output */ .k7.Runs]: JSON.stringify(reports.map(runsEntry))
+        [constants/* Output */.k.RunId]: '',
+        [constants/* Output */.k.RunUrl]: '',
+        [constants/* Output */.k.StatusUrl]: '',
+        [constants/* Output */.k.Status]: (0,step_result/* worstStatus */.A4)(reports.map((r) => r.status)),
+        [constants/* Output */.k.ElapsedSeconds]: String(seconds(elapsedMs)),
+        [constants/* Output */.k.UsualSeconds]: '',
+        [constants/* Output */.k.StartedAt]: '',
+        [constants/* Output */.k.EndedAt]: '',
+        [constants/* Output */.k.TraceId]: '',
+        [constants/* Output */.k.ProjectVersion]: '',
+        [constants/* Output */.k.Runs]: JSON.stringify(reports.map(runsEntry))
     };
 }
-
-
-/***/ }),
-
-/***/ 2358:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  C9: () => (/* binding */ hexSession),
-  Fo: () => (/* binding */ runPlan)
-});
-
-// UNUSED EXPORTS: runRequest
-
-// EXTERNAL MODULE: ./src/hex/client.ts + 1 modules
-var client = __nccwpck_require__(5683);
-// EXTERNAL MODULE: ./src/hex/retry.ts
-var retry = __nccwpck_require__(543);
-;// CONCATENATED MODULE: ./src/hex/session.ts
-
-/**
- * The Hex API with the retry policy built in: a client, a clock, a deadline and a stop signal.
- * Reads and cancels ride out transient failures until the deadline; a trigger is sent again only
- * where Hex certainly started no run. Callers never wire retries themselves; they narrow a session
- * (`with`) for a run's own stop signal or a cancel's budget.
- */
-class HexSession {
-    client;
-    clock;
-    deadline;
-    signal;
-    onRetry;
-    pacer;
-    constructor(options) {
-        this.client = options.client;
-        this.clock = options.clock;
-        this.deadline = options.deadline;
-        this.signal = options.signal;
-        this.onRetry = options.onRetry;
-        this.pacer = options.pacer;
-    }
-    /** The same session with other bounds. `signal: undefined` makes one nothing can stop. */
-    with(changes) {
-        return new HexSession({
-            client: this.client,
-            clock: this.clock,
-            deadline: this.deadline,
-            signal: this.signal,
-            onRetry: this.onRetry,
-            pacer: this.pacer,
-            ...changes
-        });
-    }
-    /**
-     * The same session with a budget of its own, `budgetMs` from now, stopped only by `signal`: none
-     * for a cancel, which must not be stopped by the stop it answers.
-     */
-    within(budgetMs, signal) {
-        return this.with({ deadline: this.clock.now() + budgetMs, signal });
-    }
-    /** GetRunStatus. */
-    getRun(projectId, runId) {
-        return this.retry(retry/* readVerdict */.wk, 'turn', () => this.client.getRun(projectId, runId, { signal: this.signal }));
-    }
-    /** GetProjectRuns, API-triggered runs only, newest first. */
-    listApiRuns(projectId, limit) {
-        return this.listRuns(projectId, { limit, trigger: 'API' });
-    }
-    /** GetProjectRuns: the runs `query` asks for, newest first. */
-    listRuns(projectId, query) {
-        return this.retry(retry/* readVerdict */.wk, 'turn', () => this.client.listRuns(projectId, query, { signal: this.signal }));
-    }
-    /** ListProjects, one page. */
-    listProjects(name, after) {
-        return this.retry(retry/* readVerdict */.wk, 'turn', () => this.client.listProjects(name, after, { signal: this.signal }));
-    }
-    /**
-     * RunProject. `requestSignal` abandons the request in flight; it may abort later than the
-     * session's signal, so that a trigger that completes can still be cancelled by its run id.
-     * Throws UnknownOutcomeError where Hex may have started a run: the caller looks for it.
-     */
-    trigger(projectId, request, requestSignal) {
-        // RunProject has a rate limit of its own (Hex's `hex-run-kernel` group), apart from the reads.
-        return this.retry(retry/* triggerVerdict */.gX, 'none', () => this.client.runProject(projectId, request, { signal: requestSignal }), retry/* MAX_CONNECT_ATTEMPTS */.vK);
-    }
-    /** CancelRun. Each attempt fits in what is left before the deadline: one hung DELETE must not outlast it. */
-    cancelRun(projectId, runId) {
-        return this.retry(retry/* readVerdict */.wk, 'spend', () => this.client.cancelRun(projectId, runId, {
-            timeoutMs: Math.max(1, this.deadline - this.clock.now())
-        }));
-    }
-    retry(verdict, pacing, attempt, maxConnectAttempts) {
-        const { onRetry, pacer, signal } = this;
-        const paced = pacer === undefined || pacing === 'none'
-            ? attempt
-            : async () => {
-                if (pacing === 'spend')
-                    pacer.spend();
-                else
-                    await pacer.turn(this.clock.now(), signal);
-                return attempt();
-            };
-        return (0,retry/* withRetries */.LH)(paced, {
-            verdict,
-            deadline: this.deadline,
-            now: this.clock.now,
-            sleep: this.clock.sleep,
-            random: this.clock.random,
-            signal: this.signal,
-            maxConnectAttempts,
-            onRetry: onRetry && ((notice) => onRetry(notice.error.context.operation, notice))
-        });
-    }
+/** The step's outputs: one run's, or a group's. */
+function stepOutputs(result) {
+    return (0,step_result/* isGroup */.IZ)(result)
+        ? groupOutputs(result.reports, result.elapsedMs)
+        : reportOutputs(result.reports[0]);
 }
 
-// EXTERNAL MODULE: ./src/runs/schedule.ts
-var schedule = __nccwpck_require__(3973);
-;// CONCATENATED MODULE: ./src/action/plan.ts
-/** The settings turned into what the lower layers take: a Hex session, and each run's plan. */
+// EXTERNAL MODULE: ./src/action/summary.ts
+var summary = __nccwpck_require__(8770);
+;// CONCATENATED MODULE: ./src/action/publish.ts
+
 
 
 
 /**
- * Hex at api-url with the token, on the runtime's clock, until `deadline`; each request gets at
- * most `requestTimeoutMs` (request-timeout unless a step has less time), and is logged to debug.
- * With a `budget`, the reads wait their turn in it, and it hears what Hex says of its rate limit.
+ * Outputs, the job summary and the annotations, for one run or several: the one place a step's
+ * result reaches the runner, on every path.
  */
-function hexSession(settings, runtime, io, bounds) {
-    const { budget } = bounds;
-    return new HexSession({
-        client: new client/* HexClient */.VY({
-            apiBase: settings.apiBase,
-            token: settings.apiToken,
-            fetch: runtime.fetch,
-            now: runtime.now,
-            requestTimeoutMs: bounds.requestTimeoutMs,
-            onDebug: io.debug,
-            onRateLimit: budget && ((notice) => budget.observe(notice))
-        }),
-        clock: runtime,
-        deadline: bounds.deadline,
-        pacer: budget
+async function publish(io, result, context = {}) {
+    for (const [name, value] of Object.entries(stepOutputs(result)))
+        io.setOutput(name, value);
+    // A summary that cannot be written never hides the result.
+    try {
+        await io.writeSummary((0,summary/* renderStepSummary */.PV)(result, { apiBase: result.apiBase, secrets: context.secrets }));
+    }
+    catch (error) {
+        io.warning(`Could not write the job summary: ${(0,lib_errors/* errorMessage */.g)(error)}`);
+    }
+    for (const { level, text, title } of (0,step_result/* conclusions */.fy)(result))
+        if (level === 'error')
+            io.fail(text, title);
+        else
+            io.warning(text, title);
+    const tally = (0,step_result/* groupTally */.YW)(result);
+    if (tally !== undefined)
+        io.info(tally);
+}
+
+;// CONCATENATED MODULE: ./src/action/main.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The action's main step: the step itself (step/run-step.ts), with what only a runner has around
+ * it: tokens masked first, the post step's state saved as each run starts, run-id and run-url set
+ * at once, commit statuses, and one result published (outputs, job summary, annotations) on every
+ * path, a bug's included.
+ */
+async function run({ io: runner, runtime, signal, services = {} }) {
+    // Everything the step writes passes through here: text from Hex is made safe, secrets redacted.
+    const io = (0,action_io/* safeIO */.u)(runner);
+    // Masked before anything else can print it.
+    for (const token of (0,step_settings/* readTokens */.He)(io.getInput, runtime.env))
+        io.setSecret(token);
+    io.saveState(constants/* State */.U.IsPost, 'true');
+    const result = await runStep({
+        io,
+        runtime,
+        signal,
+        services: {
+            observers: ({ settings, group }) => {
+                const ledger = new action_ledger/* RunLedger */.z(io);
+                const observers = [
+                    {
+                        started: (_target, run) => {
+                            // Saved at once: if the step is killed later, the workflow and the post step know it.
+                            ledger.open(run.projectId, run.runId);
+                            if (group)
+                                return;
+                            io.setOutput(constants/* Output */.k.RunId, run.runId);
+                            io.setOutput(constants/* Output */.k.RunUrl, run.runUrl);
+                        },
+                        finished: (outcome) => ledger.close(outcome)
+                    }
+                ];
+                const statuses = (0,commit_status/* statusReporter */.WT)(settings, services, runtime, io, group);
+                if (statuses !== undefined)
+                    observers.push(statuses.observer(settings.timeoutMs));
+                return observers;
+            }
+        }
     });
-}
-/** The RunProject body: only what the user set differently from Hex's own defaults is implied. */
-function runRequest(settings) {
-    const request = {
-        updatePublishedResults: settings.updatePublishedResults,
-        useCachedSqlResults: settings.useCachedSqlResults
-    };
-    if (Object.keys(settings.inputParams).length > 0)
-        request.inputParams = settings.inputParams;
-    if (settings.dryRun)
-        request.dryRun = true;
-    if (settings.viewId !== undefined)
-        request.viewId = settings.viewId;
-    if (settings.notifications !== undefined)
-        request.notifications = settings.notifications;
-    return request;
-}
-/** What the inputs decide about each run, for the run's own logic. */
-function runPlan(settings) {
-    return {
-        request: runRequest(settings),
-        apiBase: settings.apiBase,
-        wait: settings.wait,
-        schedule: (0,schedule/* blindSchedule */.Jm)(settings.pollIntervalMs),
-        history: settings.history,
-        cancelOnTimeout: settings.cancelOnTimeout,
-        cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel
-    };
+    try {
+        await publish(io, result, { secrets: io.secrets() });
+    }
+    catch (error) {
+        // The last resort (the output file may be what failed): the reason, never a stack trace.
+        try {
+            io.setOutput(constants/* Output */.k.Status, report/* ActionStatus */.VI.Error);
+        }
+        catch {
+            // Then only the error below tells.
+        }
+        io.fail(unexpected(error, io), `${inputs/* ACTION_NAME */.px} failed`);
+    }
 }
 
 
@@ -32353,15 +32083,15 @@ function runPlan(settings) {
 /* harmony export */   b: () => (/* binding */ post)
 /* harmony export */ });
 /* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(8895);
-/* harmony import */ var _lib_runtime_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9231);
-/* harmony import */ var _runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8378);
-/* harmony import */ var _commit_status_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4180);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(915);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3729);
-/* harmony import */ var _ledger_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6885);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2358);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9885);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8770);
+/* harmony import */ var _runs_cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8378);
+/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7268);
+/* harmony import */ var _step_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5254);
+/* harmony import */ var _step_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2203);
+/* harmony import */ var _commit_status_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4180);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(915);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3729);
+/* harmony import */ var _ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6885);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8770);
 
 
 
@@ -32378,9 +32108,9 @@ function runPlan(settings) {
  * a main step left pending. It does nothing for runs the main step settled, and it never fails the
  * job.
  */
-async function post(runner = _io_js__WEBPACK_IMPORTED_MODULE_4__/* .coreIO */ .IK, runtime = _lib_runtime_js__WEBPACK_IMPORTED_MODULE_0__/* .processRuntime */ .q, services = {}) {
+async function post({ io: runner, runtime, services = {} }) {
     // As in the main step: text from Hex is made safe, secrets redacted.
-    const io = (0,_io_js__WEBPACK_IMPORTED_MODULE_4__/* .safeIO */ .u8)(runner);
+    const io = (0,_io_js__WEBPACK_IMPORTED_MODULE_5__/* .safeIO */ .u)(runner);
     try {
         await cleanUpAll(io, runtime, services);
     }
@@ -32388,19 +32118,19 @@ async function post(runner = _io_js__WEBPACK_IMPORTED_MODULE_4__/* .coreIO */ .I
         // A bug: a warning with its reason (the stack to debug only), and the job goes on.
         if (error instanceof Error && error.stack)
             io.debug(error.stack);
-        io.warning(`The post step could not finish: ${error instanceof Error ? error.message : String(error)}. Runs of this step may still be going in Hex.`);
+        io.warning(`The post step could not finish: ${(0,_lib_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorMessage */ .g)(error)}. Runs of this step may still be going in Hex.`);
     }
 }
 async function cleanUpAll(io, runtime, services) {
-    const left = (0,_ledger_js__WEBPACK_IMPORTED_MODULE_5__/* .readLedger */ .S)(io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .State */ .Uw.Runs)).filter((e) => e.fate !== 'settled');
-    const openStatuses = (0,_commit_status_js__WEBPACK_IMPORTED_MODULE_2__/* .readOpenStatuses */ .Bb)(io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .State */ .Uw.Statuses));
+    const left = (0,_ledger_js__WEBPACK_IMPORTED_MODULE_6__/* .readLedger */ .S)(io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Runs)).filter((e) => e.fate !== 'settled');
+    const openStatuses = (0,_commit_status_js__WEBPACK_IMPORTED_MODULE_3__/* .readOpenStatuses */ .Bb)(io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Statuses));
     if (left.length === 0 && openStatuses.length === 0) {
         io.debug('The main step settled its runs (or started none): nothing to clean up.');
         return;
     }
-    for (const token of (0,_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .readTokens */ .He)(io.getInput, runtime.env))
+    for (const token of (0,_step_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .readTokens */ .He)(io.getInput, runtime.env))
         io.setSecret(token);
-    const parsed = (0,_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .readSettings */ .sb)(io.getInput, runtime.env);
+    const parsed = (0,_step_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .readSettings */ .sb)(io.getInput, runtime.env);
     if (!parsed.ok) {
         if (left.length > 0)
             io.warning(`Hex runs ${left.map((e) => e.runId).join(', ')} may still be going; the inputs could not be read again to cancel them.`);
@@ -32410,12 +32140,12 @@ async function cleanUpAll(io, runtime, services) {
     }
     const { settings } = parsed;
     // The runner gives a post step little time: each request and the whole clean-up fit a cancel's.
-    const session = (0,_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .hexSession */ .C9)(settings, runtime, io, {
-        deadline: runtime.now() + _runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_,
-        requestTimeoutMs: Math.min(settings.requestTimeoutMs, _runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_)
+    const session = (0,_step_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .hexSession */ .C9)(settings, runtime, io, {
+        deadline: runtime.now() + _runs_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_,
+        requestTimeoutMs: Math.min(settings.requestTimeoutMs, _runs_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_)
     });
     const results = await Promise.all(left.map((entry) => cleanUp(entry, settings, session, io)));
-    const reporter = openStatuses.length > 0 && (0,_commit_status_js__WEBPACK_IMPORTED_MODULE_2__/* .statusReporter */ .WT)(settings, services, runtime, io, false);
+    const reporter = openStatuses.length > 0 && (0,_commit_status_js__WEBPACK_IMPORTED_MODULE_3__/* .statusReporter */ .WT)(settings, services, runtime, io, false);
     if (reporter) {
         const ends = new Map(left.map((entry, i) => [entry.runId, results[i]?.end]));
         await reporter.finishLeftOpen(openStatuses, (open) => statusAfterStop(ends.get(open.runId)));
@@ -32424,7 +32154,7 @@ async function cleanUpAll(io, runtime, services) {
     if (done.length === 0)
         return;
     try {
-        await io.writeSummary(done.map((line) => `> 🚫 ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_8__/* .summaryText */ .g5)(line, io.secrets())}\n`).join('\n'));
+        await io.writeSummary(done.map((line) => `> 🚫 ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .summaryText */ .g5)(line, io.secrets())}\n`).join('\n'));
     }
     catch {
         // The summary is a courtesy here; the cancel is what mattered.
@@ -32452,16 +32182,16 @@ async function cleanUp({ projectId, runId, fate }, settings, session, io) {
         return { end: 'left-going' };
     }
     try {
-        const state = await session.within(_runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_).getRun(projectId, runId);
+        const state = await session.within(_runs_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_).getRun(projectId, runId);
         if ((0,_hex_types_js__WEBPACK_IMPORTED_MODULE_9__/* .isTerminalStatus */ .TQ)(state.status)) {
             io.info(`Hex run ${runId} already ended ${state.status}: nothing to cancel.`);
             return { end: { status: state.status } };
         }
     }
     catch (error) {
-        io.debug(`Could not read the run's status: ${error instanceof Error ? error.message : String(error)}`);
+        io.debug(`Could not read the run's status: ${(0,_lib_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorMessage */ .g)(error)}`);
     }
-    const result = await (0,_runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelRun */ .Su)(session, projectId, runId, _runs_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_);
+    const result = await (0,_runs_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelRun */ .Su)(session, projectId, runId, _runs_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_);
     if (result.kind === 'failed') {
         io.warning(`Hex run ${runId} may still be going: cancelling it failed: ${result.error}`);
         return {};
@@ -32481,634 +32211,18 @@ async function cleanUp({ projectId, runId, fate }, settings, session, io) {
 
 /***/ }),
 
-/***/ 1658:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Mw: () => (/* binding */ slowerThanUsual),
-/* harmony export */   VI: () => (/* binding */ ActionStatus),
-/* harmony export */   cG: () => (/* binding */ toReport)
-/* harmony export */ });
-/* unused harmony exports SLOW_FACTOR, stopReason */
-/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
-/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9579);
-
-
-/**
- * Statuses the action reports besides Hex's own: the action stopped waiting (TIMEOUT), the workflow
- * was cancelled (CANCELLED), Hex only validated the request (DRY_RUN), or the action failed before
- * it learned the run's status (ERROR).
- */
-const ActionStatus = {
-    Timeout: 'TIMEOUT',
-    Cancelled: 'CANCELLED',
-    DryRun: 'DRY_RUN',
-    Error: 'ERROR'
-};
-/** Puts an outcome into words: status, whether the step succeeds, the message and the notes. */
-function toReport(outcome, context) {
-    const { target } = outcome;
-    const run = 'run' in outcome ? outcome.run : undefined;
-    const report = {
-        projectId: target.projectId,
-        projectName: target.projectName,
-        status: ActionStatus.Error,
-        succeeded: false,
-        runId: run?.runId,
-        runUrl: run?.runUrl,
-        statusUrl: run?.statusUrl,
-        traceId: run?.traceId,
-        projectVersion: run?.projectVersion,
-        startedAt: run?.startedAt,
-        endedAt: run?.endedAt,
-        elapsedMs: run?.elapsedMs,
-        usualMs: run?.usualMs,
-        inputParams: context.inputParams,
-        viewId: context.viewId,
-        notes: []
-    };
-    const { notes } = report;
-    const words = context.words ?? _words_js__WEBPACK_IMPORTED_MODULE_1__/* .RUNNER_WORDS */ .B;
-    if (outcome.recovered)
-        notes.push(outcome.recovered);
-    if (target.runId !== undefined && run)
-        notes.push('run-id was given: the step followed a run started elsewhere.');
-    const runId = run?.runId ?? '';
-    switch (outcome.kind) {
-        case 'ended': {
-            report.status = outcome.status;
-            const took = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(outcome.run.elapsedMs ?? 0);
-            if (outcome.status === 'COMPLETED') {
-                report.succeeded = true;
-                break;
-            }
-            report.succeeded = !context.failOnRunFailure;
-            report.message = `Hex run ${runId} ended ${outcome.status} after ${took}.${statusAdvice(outcome.status)}`;
-            if (!context.failOnRunFailure)
-                notes.push('fail-on-run-failure is false: the step succeeds anyway.');
-            break;
-        }
-        case 'dry-run':
-            report.status = ActionStatus.DryRun;
-            report.succeeded = true;
-            notes.push('dry-run is true: Hex validated the request and started no run.');
-            break;
-        case 'not-waited':
-            report.status = outcome.status;
-            report.succeeded = true;
-            if (target.runId === undefined)
-                notes.push('wait is false: the step did not wait for the run to finish.');
-            break;
-        case 'timed-out': {
-            report.status = ActionStatus.Timeout;
-            const lastStatus = outcome.lastStatus ? ` (last status ${outcome.lastStatus})` : '';
-            report.message = `Hex run ${runId} did not finish within the timeout of ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(context.timeoutMs)}${lastStatus}.`;
-            if (outcome.readFailure)
-                notes.push(outcome.readFailure);
-            notes.push(cancelNote(outcome.cancel, 'cancel-on-timeout'));
-            break;
-        }
-        case 'stopped':
-            report.status = ActionStatus.Cancelled;
-            report.stoppedByFailFast = outcome.by === 'fail-fast';
-            if (outcome.phase === 'before-start') {
-                report.message =
-                    outcome.by === 'workflow'
-                        ? `Not started: ${words.stopped} first.`
-                        : 'Not started: another run failed, and fail-fast is on.';
-            }
-            else if (outcome.phase === 'starting') {
-                report.message = `${stopReason(outcome.by, words)} while the run was being started; Hex may have started it. Check the project in Hex.`;
-            }
-            else {
-                report.message = `${stopReason(outcome.by, words)} while Hex run ${runId} was going.`;
-                if (outcome.cancel)
-                    notes.push(cancelNote(outcome.cancel, 'cancel-on-workflow-cancel'));
-            }
-            break;
-        case 'failed':
-            report.message = outcome.message;
-            break;
-    }
-    if (slowerThanUsual(report))
-        notes.push(`${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(report.elapsedMs ?? 0)} is more than twice the usual ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(report.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`);
-    return report;
-}
-/** A run that took more than this many times its usual duration is called out. */
-const SLOW_FACTOR = 2;
-/** Whether the run took more than twice as long as the project's runs usually do. */
-function slowerThanUsual(report) {
-    const { elapsedMs, usualMs } = report;
-    return elapsedMs !== undefined && usualMs !== undefined && elapsedMs > SLOW_FACTOR * usualMs;
-}
-function stopReason(by, words = _words_js__WEBPACK_IMPORTED_MODULE_1__/* .RUNNER_WORDS */ .B) {
-    return by === 'workflow'
-        ? (0,_words_js__WEBPACK_IMPORTED_MODULE_1__/* .sentence */ .e)(words.stopped)
-        : 'Another run failed and fail-fast is on: stopped';
-}
-function cancelNote(cancel, input) {
-    switch (cancel.kind) {
-        case 'cancelled':
-            return 'The run was cancelled in Hex.';
-        case 'already-ended':
-            return `The run had already ended ${cancel.status} when it was to be cancelled.`;
-        case 'failed':
-            return `Cancelling the run in Hex failed: ${cancel.error}`;
-        case 'left-going':
-            return `${input} is false: the run was left going in Hex.`;
-    }
-}
-function statusAdvice(status) {
-    switch (status) {
-        case 'ERRORED':
-            return ' A cell failed: open the run in Hex to see which.';
-        case 'KILLED':
-            return ' The run was cancelled in Hex.';
-        case 'UNABLE_TO_ALLOCATE_KERNEL':
-            return ' Hex could not start a kernel for it; the workspace may be at its limit of running kernels. Try again later.';
-        default:
-            return '';
-    }
-}
-
-
-/***/ }),
-
-/***/ 9885:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  sb: () => (/* binding */ readSettings),
-  He: () => (/* binding */ readTokens)
-});
-
-// UNUSED EXPORTS: MAX_INPUT_PARAMS_DEPTH, booleanValue, parseApiUrl, readToken
-
-// EXTERNAL MODULE: ./src/action/constants.ts
-var constants = __nccwpck_require__(915);
-// EXTERNAL MODULE: ./src/lib/duration.ts
-var lib_duration = __nccwpck_require__(2543);
-;// CONCATENATED MODULE: ./src/lib/hosts.ts
-/**
- * Where a token may be sent: the one rule for the Hex API (api-url) and GitHub's (GITHUB_API_URL).
- * The URL carries no credentials, query or fragment, and it is https, or plain http to this
- * machine only (the stand-in servers of tests).
- */
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-/** What keeps a token from going to this URL, or undefined when it may. */
-function tokenUrlProblem(url) {
-    if (url.username || url.password || url.search || url.hash)
-        return 'credentials';
-    if (url.protocol === 'https:')
-        return undefined;
-    return url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname) ? undefined : 'insecure';
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/github/commit.ts
-/**
- * Which commit a status belongs on. On a pull request GITHUB_SHA is the merge commit GitHub made
- * for the run, which no reviewer sees; the status goes on the pull request's head instead, and on
- * a workflow_run event on the head of the run that triggered it.
- */
-/** A full commit SHA: 40 hex digits, or 64 in a repository that uses SHA-256. */
-const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
-/** The commit a status for this event belongs on, and where it was found (for the log). */
-function commitOf(event) {
-    if (event.name.startsWith('pull_request')) {
-        const sha = field(event.payload, 'pull_request', 'head', 'sha');
-        return sha !== undefined
-            ? { ok: true, sha, from: "the pull request's head" }
-            : { ok: false, error: `the ${event.name} event's payload has no pull_request.head.sha` };
-    }
-    if (event.name === 'workflow_run') {
-        const sha = field(event.payload, 'workflow_run', 'head_sha');
-        return sha !== undefined
-            ? { ok: true, sha, from: "the triggering workflow run's head" }
-            : { ok: false, error: "the workflow_run event's payload has no workflow_run.head_sha" };
-    }
-    return FULL_SHA.test(event.sha)
-        ? { ok: true, sha: event.sha.toLowerCase(), from: 'GITHUB_SHA' }
-        : { ok: false, error: 'GITHUB_SHA is not set' };
-}
-/** payload.a.b.c when it is a full SHA. */
-function field(payload, ...path) {
-    let value = payload;
-    for (const key of path) {
-        if (typeof value !== 'object' || value === null)
-            return undefined;
-        value = value[key];
-    }
-    return typeof value === 'string' && FULL_SHA.test(value) ? value.toLowerCase() : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/action/status-settings.ts
-
-
-
-
-const REPOSITORY = /^[\w.-]+\/[\w.-]+$/;
-/** The GitHub token, read first so that it can be masked at once. */
-function readGitHubToken(getInput) {
-    return getInput(constants/* Input */.pd.GitHubToken).trim();
-}
-/**
- * commit-status and what goes with it. Undefined when statuses are off; `errors` gets every
- * problem, each naming the input (or the runner's variable) and what to do.
- */
-function readStatusSettings(read, enabled, env, errors, readFile = (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8')) {
-    const context = read(constants/* Input */.pd.StatusContext);
-    const sha = read(constants/* Input */.pd.Sha);
-    if (!enabled) {
-        const unused = [context !== '' && constants/* Input */.pd.StatusContext, sha !== '' && constants/* Input */.pd.Sha].filter((name) => name !== false);
-        if (unused.length > 0)
-            errors.push(unused.length > 1
-                ? `Inputs '${unused.join("' and '")}' only apply with ${constants/* Input */.pd.CommitStatus}: true: set ${constants/* Input */.pd.CommitStatus}: true, or remove them.`
-                : `Input '${unused[0]}' only applies with ${constants/* Input */.pd.CommitStatus}: true: set ${constants/* Input */.pd.CommitStatus}: true, or remove it.`);
-        return undefined;
-    }
-    const before = errors.length;
-    const token = readGitHubToken(read);
-    if (token === '')
-        errors.push(`Input '${constants/* Input */.pd.GitHubToken}' is empty, and ${constants/* Input */.pd.CommitStatus} needs it to post statuses: leave it out (it defaults to \${{ github.token }}) and give the job \`permissions: statuses: write\`.`);
-    else if (!/^[\x21-\x7e]+$/.test(token))
-        errors.push(`Input '${constants/* Input */.pd.GitHubToken}' contains white space or a character that is not printable ASCII: pass the token alone.`);
-    if (/[\r\n]/.test(context))
-        errors.push(`Input '${constants/* Input */.pd.StatusContext}' must be one line, such as hex/nightly-refresh.`);
-    if (sha !== '' && !FULL_SHA.test(sha))
-        errors.push(`Input '${constants/* Input */.pd.Sha}' must be a full commit SHA (40 hexadecimal digits, or 64 in a SHA-256 repository), such as \${{ github.event.pull_request.head.sha }}, got '${sha}'.`);
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    if (!REPOSITORY.test(repository))
-        errors.push(`Input '${constants/* Input */.pd.CommitStatus}' is true, but GITHUB_REPOSITORY is ${repository === '' ? 'not set' : `'${repository}'`}: statuses can only be posted from a GitHub Actions job.`);
-    // The runner sets it: GitHub's own API, or a GitHub Enterprise Server's /api/v3.
-    const apiUrl = (env.GITHUB_API_URL ?? '').replace(/\/+$/, '');
-    if (apiUrl === '')
-        errors.push(`Input '${constants/* Input */.pd.CommitStatus}' is true, but GITHUB_API_URL is not set: statuses can only be posted from a GitHub Actions job.`);
-    else if (!isApiUrl(apiUrl))
-        errors.push(`Input '${constants/* Input */.pd.CommitStatus}' is true, but GITHUB_API_URL is '${apiUrl}', not an https:// URL: the GitHub token is sent only over https.`);
-    let shaFrom = `the ${constants/* Input */.pd.Sha} input`;
-    let commit = sha.toLowerCase();
-    if (sha === '') {
-        const chosen = commitOf({
-            name: env.GITHUB_EVENT_NAME ?? '',
-            payload: readEvent(env.GITHUB_EVENT_PATH, readFile),
-            sha: env.GITHUB_SHA ?? ''
-        });
-        if (chosen.ok) {
-            commit = chosen.sha;
-            shaFrom = chosen.from;
-        }
-        else
-            errors.push(`Input '${constants/* Input */.pd.CommitStatus}' is true, but no commit could be found to post on (${chosen.error}): give it as '${constants/* Input */.pd.Sha}'.`);
-    }
-    if (errors.length > before)
-        return undefined;
-    const [owner, repo] = repository.split('/');
-    return { target: { apiUrl, owner, repo, sha: commit, token }, shaFrom, context };
-}
-/** The event's payload; undefined when there is none or it does not parse. */
-function readEvent(path, readFile) {
-    if (!path)
-        return undefined;
-    try {
-        return JSON.parse(readFile(path));
-    }
-    catch {
-        return undefined;
-    }
-}
-function isApiUrl(value) {
-    try {
-        return tokenUrlProblem(new URL(value)) === undefined;
-    }
-    catch {
-        return false;
-    }
-}
-
-// EXTERNAL MODULE: ./src/action/words.ts
-var action_words = __nccwpck_require__(9579);
-;// CONCATENATED MODULE: ./src/action/settings.ts
-
-
-
-
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-/** A true/false input's value as the runner reads YAML 1.2's booleans; undefined for anything else. */
-function booleanValue(text) {
-    if (TRUE.includes(text))
-        return true;
-    if (FALSE.includes(text))
-        return false;
-    return undefined;
-}
-/** What Hex's RunProject accepts in a notification (ProjectRunNotification). */
-const NOTIFICATION_TYPES = ['SUCCESS', 'FAILURE', 'ALL'];
-const SCREENSHOT_FORMATS = ['png', 'pdf'];
-/** Status requests count against Hex's rate limit (30 a minute by default); 1s is the floor. */
-const MIN_POLL_INTERVAL_MS = 1_000;
-/** The longest job a self-hosted runner runs (5 days); GitHub-hosted runners stop at 6 h. */
-const MAX_TIMEOUT_MS = 120 * 60 * 60 * 1000;
-/** A bare timeout this short (2 minutes as seconds) was more likely meant as minutes. */
-const MINUTES_LIKELY_MS = 120_000;
-/** Below this, a slow but healthy answer would be abandoned. */
-const MIN_REQUEST_TIMEOUT_MS = 1_000;
-/** The token, from api-token or else HEX_API_TOKEN. Read first so it can be masked at once. */
-function readToken(getInput, env) {
-    const raw = getInput(constants/* Input */.pd.ApiToken) || (env[constants/* TOKEN_ENV */.o4] ?? '');
-    return raw.trim().replace(/^Bearer\s+/i, '');
-}
-/** Every token the inputs give (Hex's, GitHub's), read before anything else so each is masked. */
-function readTokens(getInput, env) {
-    return [readToken(getInput, env), readGitHubToken(getInput)].filter((token) => token !== '');
-}
-/**
- * Reads and checks every input. All problems are reported together, each naming the input and the
- * form it takes, so one run of the workflow shows everything to fix. `words` names the inputs as
- * the edge does (`Input 'timeout'` on the runner, `--timeout` on the command line).
- */
-function readSettings(getInput, env, readFile, words = action_words/* RUNNER_WORDS */.B) {
-    const errors = [];
-    const notes = [];
-    const warnings = [];
-    const { input, inputs, ref } = words;
-    const read = (name) => {
-        const value = getInput(name).trim();
-        return value !== '' ? value : (constants/* Defaults */.Hw[name] ?? '');
-    };
-    const bool = (name) => {
-        const value = read(name);
-        const parsed = booleanValue(value);
-        if (parsed !== undefined)
-            return parsed;
-        errors.push(`${input(name)} must be true or false, got '${value}'.`);
-        return false;
-    };
-    const duration = (name, minMs, max) => {
-        const value = read(name);
-        const ms = (0,lib_duration/* parseDuration */.E9)(value);
-        if (ms === undefined) {
-            errors.push(`${input(name)} must be a duration such as 90s, 30m, 1h30m or a number of seconds, got '${value}'.`);
-            return minMs;
-        }
-        if (ms < minMs) {
-            errors.push(`${input(name)} must be at least ${(0,lib_duration/* formatDuration */.a3)(minMs)}, got '${value}'.`);
-            return minMs;
-        }
-        if (max !== undefined && ms > max.ms) {
-            errors.push(`${input(name)} must be at most ${max.text}, got '${value}': ${max.why}.`);
-            return max.ms;
-        }
-        if ((0,lib_duration/* isBareSeconds */.wO)(value)) {
-            notes.push(`${input(name)} is ${value}, a bare number: read as ${(0,lib_duration/* formatDuration */.a3)(ms)}.`);
-            if (name === constants/* Input */.pd.Timeout && ms <= MINUTES_LIKELY_MS)
-                warnings.push(`${input(name)} is ${value}, read as ${value} seconds. If you meant minutes, write ${value}m (GitHub's timeout-minutes counts minutes; this one counts seconds). Write ${value}s to keep seconds without this warning.`);
-        }
-        return ms;
-    };
-    const projectIds = lines(read(constants/* Input */.pd.ProjectId)).map((id) => parseProjectId(id, errors, words));
-    const projectNames = lines(read(constants/* Input */.pd.ProjectName));
-    if (projectIds.length === 0 && projectNames.length === 0)
-        errors.push(`${input(constants/* Input */.pd.ProjectId)} is required: the UUID of the Hex project, found after /hex/ in the project's URL (or give its title as ${ref(constants/* Input */.pd.ProjectName)}).`);
-    if (projectIds.length > 0 && projectNames.length > 0)
-        errors.push(`${inputs([constants/* Input */.pd.ProjectId, constants/* Input */.pd.ProjectName])} cannot be used together: give the projects by ID or by title.`);
-    for (const list of [projectIds, projectNames]) {
-        const twice = list.filter((item, i) => list.indexOf(item) !== i);
-        if (twice.length > 0)
-            errors.push(`Project '${twice[0]}' is listed twice: each project runs once per step.`);
-    }
-    const runId = read(constants/* Input */.pd.RunId) || undefined;
-    const apiToken = readToken(getInput, env);
-    if (apiToken === '') {
-        errors.push(words.noToken);
-    }
-    else if (/\s/.test(apiToken)) {
-        errors.push(`${input(constants/* Input */.pd.ApiToken)} contains white space: pass the token alone, as Hex shows it.`);
-    }
-    else if (!/^[\x21-\x7e]+$/.test(apiToken)) {
-        errors.push(`${input(constants/* Input */.pd.ApiToken)} contains a character that is not printable ASCII (a zero-width space or a typographic quote, pasted with it?): pass the token alone, as Hex shows it.`);
-    }
-    const inputParams = parseInputParams(read(constants/* Input */.pd.InputParams), errors, words);
-    const timeoutMs = duration(constants/* Input */.pd.Timeout, 1_000, {
-        ms: MAX_TIMEOUT_MS,
-        text: '120h',
-        why: 'no job runs longer (5 days on a self-hosted runner, 6h on a GitHub-hosted one)'
-    });
-    const pollIntervalMs = duration(constants/* Input */.pd.PollInterval, MIN_POLL_INTERVAL_MS);
-    const requestTimeoutMs = duration(constants/* Input */.pd.RequestTimeout, MIN_REQUEST_TIMEOUT_MS);
-    const apiBase = parseApiUrl(read(constants/* Input */.pd.ApiUrl), errors, words);
-    const viewId = read(constants/* Input */.pd.ViewId) || undefined;
-    if (viewId !== undefined && Object.keys(inputParams).length > 0) {
-        errors.push(`${inputs([constants/* Input */.pd.ViewId, constants/* Input */.pd.InputParams])} cannot be used together: Hex takes the input values from the saved view. Remove one of them.`);
-    }
-    const notifications = parseNotifications(read(constants/* Input */.pd.Notifications), errors, words);
-    const dryRun = bool(constants/* Input */.pd.DryRun);
-    if (runId !== undefined) {
-        if (!UUID.test(runId))
-            errors.push(`${input(constants/* Input */.pd.RunId)} must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
-        if (projectIds.length + projectNames.length > 1)
-            errors.push(`${input(constants/* Input */.pd.RunId)} names one run, of one project: give a single project.`);
-        const started = [
-            Object.keys(inputParams).length > 0 && constants/* Input */.pd.InputParams,
-            viewId !== undefined && constants/* Input */.pd.ViewId,
-            notifications !== undefined && constants/* Input */.pd.Notifications,
-            dryRun && constants/* Input */.pd.DryRun
-        ].filter((name) => name !== false);
-        if (started.length > 0)
-            errors.push(`${input(constants/* Input */.pd.RunId)} waits for a run that has already started, so ${started.map(ref).join(', ')} cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`);
-    }
-    const maxParallel = parseCount(constants/* Input */.pd.MaxParallel, read(constants/* Input */.pd.MaxParallel), errors, words);
-    const commitStatus = readStatusSettings(read, bool(constants/* Input */.pd.CommitStatus), env, errors, readFile);
-    const settings = {
-        projectIds,
-        projectNames,
-        runId: runId?.toLowerCase(),
-        maxParallel,
-        failFast: bool(constants/* Input */.pd.FailFast),
-        apiToken,
-        inputParams,
-        timeoutMs,
-        pollIntervalMs,
-        history: bool(constants/* Input */.pd.History),
-        requestTimeoutMs,
-        apiBase,
-        wait: bool(constants/* Input */.pd.Wait),
-        cancelOnTimeout: bool(constants/* Input */.pd.CancelOnTimeout),
-        cancelOnWorkflowCancel: bool(constants/* Input */.pd.CancelOnWorkflowCancel),
-        failOnRunFailure: bool(constants/* Input */.pd.FailOnRunFailure),
-        updatePublishedResults: bool(constants/* Input */.pd.UpdatePublishedResults),
-        useCachedSqlResults: bool(constants/* Input */.pd.UseCachedSqlResults),
-        dryRun,
-        viewId,
-        notifications,
-        commitStatus
-    };
-    return errors.length > 0 ? { ok: false, errors } : { ok: true, settings, notes, warnings };
-}
-/** One item per line; blank lines are dropped. */
-function lines(value) {
-    return value
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '');
-}
-function parseCount(name, value, errors, words) {
-    if (/^[1-9]\d*$/.test(value))
-        return Number(value);
-    errors.push(`${words.input(name)} must be a whole number of at least 1, got '${value}'.`);
-    return 1;
-}
-function parseProjectId(value, errors, words) {
-    if (UUID.test(value))
-        return value.toLowerCase();
-    const inside = UUID_INSIDE.exec(value)?.[0];
-    const hint = inside ? ` Did you mean '${inside.toLowerCase()}'?` : '';
-    errors.push(`${words.input(constants/* Input */.pd.ProjectId)} must be a project UUID such as 5a8591dd-4039-49df-9202-96385ba3eff8 (found after /hex/ in the project's URL), got '${value}'.${hint}`);
-    return value;
-}
-function parseInputParams(value, errors, words) {
-    const input = words.input(constants/* Input */.pd.InputParams);
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        errors.push(`${input} must be a JSON object such as {"region": "emea"}: ${reason}.`);
-        return {};
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed;
-        errors.push(`${input} must be a JSON object such as {"region": "emea"}, got ${kind}.`);
-        return {};
-    }
-    if (depth(parsed) > MAX_INPUT_PARAMS_DEPTH) {
-        // Deeper than this, writing the request (or the log of it) out again overflows the stack.
-        errors.push(`${input} is nested more than ${MAX_INPUT_PARAMS_DEPTH} levels deep.`);
-        return {};
-    }
-    return parsed;
-}
-/** How deep input-params may nest: far beyond any real parameter, far below the stack's limit. */
-const MAX_INPUT_PARAMS_DEPTH = 100;
-/** How deep a parsed JSON value nests (a scalar is 0), found without recursion. */
-function depth(value) {
-    let deepest = 0;
-    const stack = [[value, 0]];
-    while (stack.length > 0) {
-        const [item, level] = stack.pop();
-        if (typeof item !== 'object' || item === null)
-            continue;
-        deepest = Math.max(deepest, level + 1);
-        if (deepest > MAX_INPUT_PARAMS_DEPTH)
-            return deepest;
-        for (const child of Object.values(item))
-            stack.push([child, level + 1]);
-    }
-    return deepest;
-}
-function parseNotifications(value, errors, words) {
-    if (value === '')
-        return undefined;
-    const input = words.input(constants/* Input */.pd.Notifications);
-    const form = `a JSON array such as [{"type": "FAILURE", "includeSuccessScreenshot": false, "userIds": ["..."]}]`;
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        errors.push(`${input} must be ${form}: ${reason}.`);
-        return undefined;
-    }
-    if (!Array.isArray(parsed)) {
-        errors.push(`${input} must be ${form}.`);
-        return undefined;
-    }
-    parsed.forEach((item, i) => {
-        const where = `${input} item ${i + 1}`;
-        if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-            errors.push(`${where} must be an object, as in ${form}.`);
-            return;
-        }
-        const o = item;
-        if (typeof o.type !== 'string' || !NOTIFICATION_TYPES.includes(o.type))
-            errors.push(`${where} needs "type": one of ${NOTIFICATION_TYPES.join(', ')}.`);
-        if (typeof o.includeSuccessScreenshot !== 'boolean')
-            errors.push(`${where} needs "includeSuccessScreenshot": true or false.`);
-        if (o.screenshotFormat !== undefined &&
-            (typeof o.screenshotFormat !== 'string' || !SCREENSHOT_FORMATS.includes(o.screenshotFormat)))
-            errors.push(`${where} has "screenshotFormat": it must be "png" or "pdf".`);
-        for (const list of ['slackChannelIds', 'userIds', 'groupIds'])
-            if (o[list] !== undefined &&
-                !(Array.isArray(o[list]) && o[list].every((id) => typeof id === 'string')))
-                errors.push(`${where} has "${list}": it must be an array of strings.`);
-        for (const text of ['subject', 'body'])
-            if (o[text] !== undefined && typeof o[text] !== 'string')
-                errors.push(`${where} has "${text}": it must be a string.`);
-    });
-    return parsed;
-}
-/**
- * Accepts the API base (https://eu.hex.tech/api/v1), its parent (/api) or a bare host, and returns
- * the API base. The token goes to this host, so it must be https (plain http only on loopback,
- * for tests) and carry no credentials, query or fragment.
- */
-function parseApiUrl(value, errors, words = action_words/* RUNNER_WORDS */.B) {
-    const input = words.input(constants/* Input */.pd.ApiUrl);
-    const form = `a Hex host such as https://eu.hex.tech or its API base https://eu.hex.tech/api/v1`;
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        errors.push(`${input} must be ${form}, got '${value}'.`);
-        return value;
-    }
-    const problem = tokenUrlProblem(url);
-    if (problem === 'credentials') {
-        errors.push(`${input} must be ${form}, without credentials, query or fragment.`);
-        return value;
-    }
-    if (problem === 'insecure') {
-        errors.push(`${input} must use https:// (the API token is sent to it), got '${value}'.`);
-        return value;
-    }
-    // A reverse proxy may put the API under a prefix; the path must still end in /api or /api/v1.
-    const path = url.pathname.replace(/\/+$/, '');
-    if (path === '')
-        return `${url.origin}/api/v1`;
-    if (path.endsWith('/api/v1'))
-        return `${url.origin}${path}`;
-    if (path.endsWith('/api'))
-        return `${url.origin}${path}/v1`;
-    errors.push(`${input} must be ${form}, got '${value}' (path ${url.pathname}).`);
-    return value;
-}
-
-
-/***/ }),
-
 /***/ 8770:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Br: () => (/* binding */ renderSummary),
-/* harmony export */   eG: () => (/* binding */ renderGroupSummary),
+/* harmony export */   PV: () => (/* binding */ renderStepSummary),
 /* harmony export */   g5: () => (/* binding */ summaryText)
 /* harmony export */ });
-/* unused harmony exports MAX_PARAMS_JSON, linkable */
+/* unused harmony exports MAX_PARAMS_JSON, linkable, renderSummary, renderGroupSummary */
 /* harmony import */ var _lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(484);
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
-/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8948);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1658);
+/* harmony import */ var _step_report_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3578);
+/* harmony import */ var _step_result_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5821);
 
 
 
@@ -33124,10 +32238,10 @@ const LOOKS = {
     },
     PENDING: { marker: '⏳', headline: 'Hex run started' },
     RUNNING: { marker: '⏳', headline: 'Hex run started' },
-    [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionStatus */ .VI.Timeout]: { marker: '⏱️', headline: 'Hex run timed out' },
-    [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionStatus */ .VI.Cancelled]: { marker: '🚫', headline: 'Hex run cancelled' },
-    [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionStatus */ .VI.DryRun]: { marker: '🧪', headline: 'Hex dry run accepted' },
-    [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionStatus */ .VI.Error]: { marker: '❌', headline: 'Hex run failed' }
+    [_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Timeout]: { marker: '⏱️', headline: 'Hex run timed out' },
+    [_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Cancelled]: { marker: '🚫', headline: 'Hex run cancelled' },
+    [_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.DryRun]: { marker: '🧪', headline: 'Hex dry run accepted' },
+    [_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Error]: { marker: '❌', headline: 'Hex run failed' }
 };
 /** One piece of text from Hex or the user is cut here: the summary stays well under GitHub's 1 MiB. */
 const MAX_CELL = 4096;
@@ -33261,7 +32375,7 @@ function renderGroupSummary(given, inputParams, view = {}) {
         ...redacted({ ...r, inputParams: {} }, secrets),
         inputParams: {}
     }));
-    const worst = (0,_outputs_js__WEBPACK_IMPORTED_MODULE_1__/* .worstStatus */ .A4)(reports.map((r) => r.status));
+    const worst = (0,_step_result_js__WEBPACK_IMPORTED_MODULE_2__/* .worstStatus */ .A4)(reports.map((r) => r.status));
     const { marker } = look(worst);
     const ok = reports.filter((r) => r.succeeded).length;
     const headline = ok === reports.length
@@ -33300,7 +32414,7 @@ function durationCell(report) {
     if (report.usualMs === undefined)
         return took;
     const usual = `(usually ${cell((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(report.usualMs))})`;
-    return (0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .slowerThanUsual */ .Mw)(report) ? `⚠️ **${took}** ${usual}` : `${took} ${usual}`;
+    return (0,_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .slowerThanUsual */ .Mw)(report) ? `⚠️ **${took}** ${usual}` : `${took} ${usual}`;
 }
 function look(status) {
     // An unknown status is Hex's text: escaped like any other.
@@ -33344,32 +32458,11 @@ function fence(body) {
     const ticks = '`'.repeat(longest + 1);
     return `${ticks}json\n${body}\n${ticks}`;
 }
-
-
-/***/ }),
-
-/***/ 9579:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ RUNNER_WORDS),
-/* harmony export */   e: () => (/* binding */ sentence)
-/* harmony export */ });
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
-
-/** The runner's words: inputs as a workflow's `with:` names them. */
-const RUNNER_WORDS = {
-    input: (name) => `Input '${name}'`,
-    inputs: (names) => `Inputs '${names.join("' and '")}'`,
-    ref: (name) => `'${name}'`,
-    setting: (name, value) => `${name} is ${value}`,
-    stopped: 'the workflow was cancelled',
-    stopping: 'The runner asked the step to stop: the workflow was cancelled.',
-    noToken: `Input '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken}' is empty and ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .TOKEN_ENV */ .o4} is not set: pass a Hex API token from a secret, as api-token: \${{ secrets.HEX_API_TOKEN }} or in env as ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .TOKEN_ENV */ .o4}.`
-};
-/** The sentence with its first letter upper-cased: "The workflow was cancelled", "Interrupted". */
-function sentence(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
+/** The job summary of a step: one run's, or a group's. */
+function renderStepSummary(result, view = {}) {
+    return (0,_step_result_js__WEBPACK_IMPORTED_MODULE_2__/* .isGroup */ .IZ)(result)
+        ? renderGroupSummary(result.reports, result.inputParams, view)
+        : renderSummary(result.reports[0], view);
 }
 
 
@@ -34298,19 +33391,21 @@ function isTerminalStatus(status) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _action_constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
 /* harmony import */ var _action_io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3729);
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8466);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3798);
 /* harmony import */ var _action_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7718);
-/* harmony import */ var _github_statuses_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2681);
+/* harmony import */ var _github_statuses_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2681);
+/* harmony import */ var _lib_runtime_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9231);
+
 
 
 
 
 
 // Commit statuses are the action's alone: given here, so the command line never bundles Octokit.
-const services = { statuses: _github_statuses_js__WEBPACK_IMPORTED_MODULE_4__/* .githubStatuses */ .SY };
+const services = { statuses: _github_statuses_js__WEBPACK_IMPORTED_MODULE_5__/* .githubStatuses */ .SY };
 // One bundle serves both steps: the main step leaves isPost in the state for the post step.
-if (_action_io_js__WEBPACK_IMPORTED_MODULE_1__/* .coreIO */ .IK.getState(_action_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.IsPost) === 'true') {
-    await (0,_action_post_js__WEBPACK_IMPORTED_MODULE_3__/* .post */ .b)(undefined, undefined, services);
+if (_action_io_js__WEBPACK_IMPORTED_MODULE_1__/* .coreIO */ .I.getState(_action_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .U.IsPost) === 'true') {
+    await (0,_action_post_js__WEBPACK_IMPORTED_MODULE_3__/* .post */ .b)({ io: _action_io_js__WEBPACK_IMPORTED_MODULE_1__/* .coreIO */ .I, runtime: _lib_runtime_js__WEBPACK_IMPORTED_MODULE_4__/* .processRuntime */ .q, services });
 }
 else {
     // The runner stops a step with SIGINT, then SIGTERM 7.5 s later, then kills it 2.5 s after that.
@@ -34319,12 +33414,12 @@ else {
     const stop = (signal) => {
         if (shutdown.signal.aborted)
             return;
-        _action_io_js__WEBPACK_IMPORTED_MODULE_1__/* .coreIO */ .IK.info(`Received ${signal}: stopping.`);
+        _action_io_js__WEBPACK_IMPORTED_MODULE_1__/* .coreIO */ .I.info(`Received ${signal}: stopping.`);
         shutdown.abort();
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
-    await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)(undefined, undefined, shutdown.signal, services);
+    await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)({ io: _action_io_js__WEBPACK_IMPORTED_MODULE_1__/* .coreIO */ .I, runtime: _lib_runtime_js__WEBPACK_IMPORTED_MODULE_4__/* .processRuntime */ .q, signal: shutdown.signal, services });
 }
 
 __webpack_async_result__();
@@ -34378,6 +33473,25 @@ function formatDuration(ms) {
     const m = Math.floor((totalSeconds % 3_600) / 60);
     const s = totalSeconds % 60;
     return h > 0 ? `${h}h ${m}m ${s}s` : `${m}m ${s}s`;
+}
+
+
+/***/ }),
+
+/***/ 7268:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ errorMessage),
+/* harmony export */   x: () => (/* binding */ unexpectedMessage)
+/* harmony export */ });
+/** What a thrown value says, for a message: an Error's message, anything else as text. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** A bug's message for the reader, in the words every edge uses; the stack goes to debug only. */
+function unexpectedMessage(error) {
+    return `Unexpected error: ${errorMessage(error)}`;
 }
 
 
@@ -34468,7 +33582,8 @@ const processRuntime = {
     fetch: proxyAwareFetch(),
     now: () => Date.now(),
     sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
-    random: Math.random
+    random: Math.random,
+    timeout: (ms) => AbortSignal.timeout(ms)
 };
 
 
@@ -34837,6 +33952,1033 @@ function historySchedule(blind, history) {
             return Math.min(blindMs, delayMs);
         }
     };
+}
+
+
+/***/ }),
+
+/***/ 769:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hw: () => (/* binding */ Defaults),
+/* harmony export */   eC: () => (/* binding */ booleanValue),
+/* harmony export */   o4: () => (/* binding */ TOKEN_ENV),
+/* harmony export */   pd: () => (/* binding */ Input),
+/* harmony export */   px: () => (/* binding */ ACTION_NAME)
+/* harmony export */ });
+/* unused harmony export RUNNER_ONLY_INPUTS */
+/**
+ * Names of the action's inputs, in one place so that a rename is a one-file change. action.yml is
+ * the source of truth for names and defaults; a test keeps this file equal to it. Both edges read
+ * these: the runner as `with:` inputs, the command line as options.
+ */
+const Input = {
+    ProjectId: 'project-id',
+    ProjectName: 'project-name',
+    RunId: 'run-id',
+    ApiToken: 'api-token',
+    InputParams: 'input-params',
+    Timeout: 'timeout',
+    PollInterval: 'poll-interval',
+    History: 'history',
+    RequestTimeout: 'request-timeout',
+    ApiUrl: 'api-url',
+    Wait: 'wait',
+    CancelOnTimeout: 'cancel-on-timeout',
+    CancelOnWorkflowCancel: 'cancel-on-workflow-cancel',
+    FailOnRunFailure: 'fail-on-run-failure',
+    UpdatePublishedResults: 'update-published-results',
+    UseCachedSqlResults: 'use-cached-sql-results',
+    DryRun: 'dry-run',
+    ViewId: 'view-id',
+    Notifications: 'notifications',
+    MaxParallel: 'max-parallel',
+    FailFast: 'fail-fast',
+    CommitStatus: 'commit-status',
+    GitHubToken: 'github-token',
+    StatusContext: 'status-context',
+    Sha: 'sha'
+};
+/**
+ * The defaults declared in action.yml. The runner fills them in before the action starts; they are
+ * repeated here only for an input set explicitly to an empty string (`timeout: ''`, or
+ * `${{ inputs.x }}` of an unset workflow input), which the runner passes through as empty.
+ */
+const Defaults = {
+    [Input.ApiToken]: '',
+    [Input.InputParams]: '{}',
+    [Input.Timeout]: '1h',
+    [Input.PollInterval]: '5s',
+    [Input.History]: 'true',
+    [Input.RequestTimeout]: '30s',
+    [Input.ApiUrl]: 'https://app.hex.tech/api/v1',
+    [Input.Wait]: 'true',
+    [Input.CancelOnTimeout]: 'true',
+    [Input.CancelOnWorkflowCancel]: 'true',
+    [Input.FailOnRunFailure]: 'true',
+    [Input.UpdatePublishedResults]: 'false',
+    [Input.UseCachedSqlResults]: 'true',
+    [Input.DryRun]: 'false',
+    [Input.ViewId]: '',
+    [Input.Notifications]: '',
+    [Input.ProjectId]: '',
+    [Input.ProjectName]: '',
+    [Input.RunId]: '',
+    [Input.MaxParallel]: '4',
+    [Input.FailFast]: 'false',
+    [Input.CommitStatus]: 'false',
+    [Input.StatusContext]: '',
+    [Input.Sha]: ''
+    // github-token defaults to ${{ github.token }}, an expression only the runner can fill in.
+};
+/** The inputs that only mean something on a GitHub runner: the command line does not take them. */
+const RUNNER_ONLY_INPUTS = [
+    Input.CommitStatus,
+    Input.GitHubToken,
+    Input.StatusContext,
+    Input.Sha
+];
+/** Where the token comes from when the api-token input is empty. */
+const TOKEN_ENV = 'HEX_API_TOKEN';
+/** Prefix of every failure message, so a failed step says which action failed. */
+const ACTION_NAME = 'hex-run-action';
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+/** A true/false input's value as the runner reads YAML 1.2's booleans; undefined for anything else. */
+function booleanValue(text) {
+    if (TRUE.includes(text))
+        return true;
+    if (FALSE.includes(text))
+        return false;
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 5254:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  C9: () => (/* binding */ hexSession),
+  Fo: () => (/* binding */ runPlan)
+});
+
+// UNUSED EXPORTS: runRequest
+
+// EXTERNAL MODULE: ./src/hex/client.ts + 1 modules
+var client = __nccwpck_require__(5683);
+// EXTERNAL MODULE: ./src/hex/retry.ts
+var retry = __nccwpck_require__(543);
+;// CONCATENATED MODULE: ./src/hex/session.ts
+
+/**
+ * The Hex API with the retry policy built in: a client, a clock, a deadline and a stop signal.
+ * Reads and cancels ride out transient failures until the deadline; a trigger is sent again only
+ * where Hex certainly started no run. Callers never wire retries themselves; they narrow a session
+ * (`with`) for a run's own stop signal or a cancel's budget.
+ */
+class HexSession {
+    client;
+    clock;
+    deadline;
+    signal;
+    onRetry;
+    pacer;
+    constructor(options) {
+        this.client = options.client;
+        this.clock = options.clock;
+        this.deadline = options.deadline;
+        this.signal = options.signal;
+        this.onRetry = options.onRetry;
+        this.pacer = options.pacer;
+    }
+    /** The same session with other bounds. `signal: undefined` makes one nothing can stop. */
+    with(changes) {
+        return new HexSession({
+            client: this.client,
+            clock: this.clock,
+            deadline: this.deadline,
+            signal: this.signal,
+            onRetry: this.onRetry,
+            pacer: this.pacer,
+            ...changes
+        });
+    }
+    /**
+     * The same session with a budget of its own, `budgetMs` from now, stopped only by `signal`: none
+     * for a cancel, which must not be stopped by the stop it answers.
+     */
+    within(budgetMs, signal) {
+        return this.with({ deadline: this.clock.now() + budgetMs, signal });
+    }
+    /** GetRunStatus. */
+    getRun(projectId, runId) {
+        return this.retry(retry/* readVerdict */.wk, 'turn', () => this.client.getRun(projectId, runId, { signal: this.signal }));
+    }
+    /** GetProjectRuns, API-triggered runs only, newest first. */
+    listApiRuns(projectId, limit) {
+        return this.listRuns(projectId, { limit, trigger: 'API' });
+    }
+    /** GetProjectRuns: the runs `query` asks for, newest first. */
+    listRuns(projectId, query) {
+        return this.retry(retry/* readVerdict */.wk, 'turn', () => this.client.listRuns(projectId, query, { signal: this.signal }));
+    }
+    /** ListProjects, one page. */
+    listProjects(name, after) {
+        return this.retry(retry/* readVerdict */.wk, 'turn', () => this.client.listProjects(name, after, { signal: this.signal }));
+    }
+    /**
+     * RunProject. `requestSignal` abandons the request in flight; it may abort later than the
+     * session's signal, so that a trigger that completes can still be cancelled by its run id.
+     * Throws UnknownOutcomeError where Hex may have started a run: the caller looks for it.
+     */
+    trigger(projectId, request, requestSignal) {
+        // RunProject has a rate limit of its own (Hex's `hex-run-kernel` group), apart from the reads.
+        return this.retry(retry/* triggerVerdict */.gX, 'none', () => this.client.runProject(projectId, request, { signal: requestSignal }), retry/* MAX_CONNECT_ATTEMPTS */.vK);
+    }
+    /** CancelRun. Each attempt fits in what is left before the deadline: one hung DELETE must not outlast it. */
+    cancelRun(projectId, runId) {
+        return this.retry(retry/* readVerdict */.wk, 'spend', () => this.client.cancelRun(projectId, runId, {
+            timeoutMs: Math.max(1, this.deadline - this.clock.now())
+        }));
+    }
+    retry(verdict, pacing, attempt, maxConnectAttempts) {
+        const { onRetry, pacer, signal } = this;
+        const paced = pacer === undefined || pacing === 'none'
+            ? attempt
+            : async () => {
+                if (pacing === 'spend')
+                    pacer.spend();
+                else
+                    await pacer.turn(this.clock.now(), signal);
+                return attempt();
+            };
+        return (0,retry/* withRetries */.LH)(paced, {
+            verdict,
+            deadline: this.deadline,
+            now: this.clock.now,
+            sleep: this.clock.sleep,
+            random: this.clock.random,
+            signal: this.signal,
+            maxConnectAttempts,
+            onRetry: onRetry && ((notice) => onRetry(notice.error.context.operation, notice))
+        });
+    }
+}
+
+// EXTERNAL MODULE: ./src/runs/schedule.ts
+var schedule = __nccwpck_require__(3973);
+;// CONCATENATED MODULE: ./src/step/plan.ts
+/** The settings turned into what the lower layers take: a Hex session, and each run's plan. */
+
+
+
+/**
+ * Hex at api-url with the token, on the runtime's clock, until `deadline`; each request gets at
+ * most `requestTimeoutMs` (request-timeout unless a step has less time), and is logged to debug.
+ * With a `budget`, the reads wait their turn in it, and it hears what Hex says of its rate limit.
+ */
+function hexSession(settings, runtime, io, bounds) {
+    const { budget } = bounds;
+    return new HexSession({
+        client: new client/* HexClient */.VY({
+            apiBase: settings.apiBase,
+            token: settings.apiToken,
+            fetch: runtime.fetch,
+            now: runtime.now,
+            requestTimeoutMs: bounds.requestTimeoutMs,
+            onDebug: io.debug,
+            onRateLimit: budget && ((notice) => budget.observe(notice))
+        }),
+        clock: runtime,
+        deadline: bounds.deadline,
+        pacer: budget
+    });
+}
+/** The RunProject body: only what the user set differently from Hex's own defaults is implied. */
+function runRequest(settings) {
+    const request = {
+        updatePublishedResults: settings.updatePublishedResults,
+        useCachedSqlResults: settings.useCachedSqlResults
+    };
+    if (Object.keys(settings.inputParams).length > 0)
+        request.inputParams = settings.inputParams;
+    if (settings.dryRun)
+        request.dryRun = true;
+    if (settings.viewId !== undefined)
+        request.viewId = settings.viewId;
+    if (settings.notifications !== undefined)
+        request.notifications = settings.notifications;
+    return request;
+}
+/** What the inputs decide about each run, for the run's own logic. */
+function runPlan(settings) {
+    return {
+        request: runRequest(settings),
+        apiBase: settings.apiBase,
+        wait: settings.wait,
+        schedule: (0,schedule/* blindSchedule */.Jm)(settings.pollIntervalMs),
+        history: settings.history,
+        cancelOnTimeout: settings.cancelOnTimeout,
+        cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel
+    };
+}
+
+
+/***/ }),
+
+/***/ 3578:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Mw: () => (/* binding */ slowerThanUsual),
+/* harmony export */   VI: () => (/* binding */ ActionStatus),
+/* harmony export */   cG: () => (/* binding */ toReport)
+/* harmony export */ });
+/* unused harmony exports SLOW_FACTOR, stopReason */
+/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2843);
+
+
+/**
+ * Statuses the action reports besides Hex's own: the action stopped waiting (TIMEOUT), the workflow
+ * was cancelled (CANCELLED), Hex only validated the request (DRY_RUN), or the action failed before
+ * it learned the run's status (ERROR).
+ */
+const ActionStatus = {
+    Timeout: 'TIMEOUT',
+    Cancelled: 'CANCELLED',
+    DryRun: 'DRY_RUN',
+    Error: 'ERROR'
+};
+/** Puts an outcome into words: status, whether the step succeeds, the message and the notes. */
+function toReport(outcome, context) {
+    const { target } = outcome;
+    const run = 'run' in outcome ? outcome.run : undefined;
+    const report = {
+        projectId: target.projectId,
+        projectName: target.projectName,
+        status: ActionStatus.Error,
+        succeeded: false,
+        runId: run?.runId,
+        runUrl: run?.runUrl,
+        statusUrl: run?.statusUrl,
+        traceId: run?.traceId,
+        projectVersion: run?.projectVersion,
+        startedAt: run?.startedAt,
+        endedAt: run?.endedAt,
+        elapsedMs: run?.elapsedMs,
+        usualMs: run?.usualMs,
+        inputParams: context.inputParams,
+        viewId: context.viewId,
+        notes: []
+    };
+    const { notes } = report;
+    const words = context.words ?? _words_js__WEBPACK_IMPORTED_MODULE_1__/* .RUNNER_WORDS */ .B;
+    if (outcome.recovered)
+        notes.push(outcome.recovered);
+    if (target.runId !== undefined && run)
+        notes.push('run-id was given: the step followed a run started elsewhere.');
+    const runId = run?.runId ?? '';
+    switch (outcome.kind) {
+        case 'ended': {
+            report.status = outcome.status;
+            const took = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(outcome.run.elapsedMs ?? 0);
+            if (outcome.status === 'COMPLETED') {
+                report.succeeded = true;
+                break;
+            }
+            report.succeeded = !context.failOnRunFailure;
+            report.message = `Hex run ${runId} ended ${outcome.status} after ${took}.${statusAdvice(outcome.status)}`;
+            if (!context.failOnRunFailure)
+                notes.push('fail-on-run-failure is false: the step succeeds anyway.');
+            break;
+        }
+        case 'dry-run':
+            report.status = ActionStatus.DryRun;
+            report.succeeded = true;
+            notes.push('dry-run is true: Hex validated the request and started no run.');
+            break;
+        case 'not-waited':
+            report.status = outcome.status;
+            report.succeeded = true;
+            if (target.runId === undefined)
+                notes.push('wait is false: the step did not wait for the run to finish.');
+            break;
+        case 'timed-out': {
+            report.status = ActionStatus.Timeout;
+            const lastStatus = outcome.lastStatus ? ` (last status ${outcome.lastStatus})` : '';
+            report.message = `Hex run ${runId} did not finish within the timeout of ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(context.timeoutMs)}${lastStatus}.`;
+            if (outcome.readFailure)
+                notes.push(outcome.readFailure);
+            notes.push(cancelNote(outcome.cancel, 'cancel-on-timeout'));
+            break;
+        }
+        case 'stopped':
+            report.status = ActionStatus.Cancelled;
+            report.stoppedByFailFast = outcome.by === 'fail-fast';
+            if (outcome.phase === 'before-start') {
+                report.message =
+                    outcome.by === 'workflow'
+                        ? `Not started: ${words.stopped} first.`
+                        : 'Not started: another run failed, and fail-fast is on.';
+            }
+            else if (outcome.phase === 'starting') {
+                report.message = `${stopReason(outcome.by, words)} while the run was being started; Hex may have started it. Check the project in Hex.`;
+            }
+            else {
+                report.message = `${stopReason(outcome.by, words)} while Hex run ${runId} was going.`;
+                if (outcome.cancel)
+                    notes.push(cancelNote(outcome.cancel, 'cancel-on-workflow-cancel'));
+            }
+            break;
+        case 'failed':
+            report.message = outcome.message;
+            break;
+    }
+    if (slowerThanUsual(report))
+        notes.push(`${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(report.elapsedMs ?? 0)} is more than twice the usual ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(report.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`);
+    return report;
+}
+/** A run that took more than this many times its usual duration is called out. */
+const SLOW_FACTOR = 2;
+/** Whether the run took more than twice as long as the project's runs usually do. */
+function slowerThanUsual(report) {
+    const { elapsedMs, usualMs } = report;
+    return elapsedMs !== undefined && usualMs !== undefined && elapsedMs > SLOW_FACTOR * usualMs;
+}
+function stopReason(by, words = _words_js__WEBPACK_IMPORTED_MODULE_1__/* .RUNNER_WORDS */ .B) {
+    return by === 'workflow'
+        ? (0,_words_js__WEBPACK_IMPORTED_MODULE_1__/* .sentence */ .e)(words.stopped)
+        : 'Another run failed and fail-fast is on: stopped';
+}
+function cancelNote(cancel, input) {
+    switch (cancel.kind) {
+        case 'cancelled':
+            return 'The run was cancelled in Hex.';
+        case 'already-ended':
+            return `The run had already ended ${cancel.status} when it was to be cancelled.`;
+        case 'failed':
+            return `Cancelling the run in Hex failed: ${cancel.error}`;
+        case 'left-going':
+            return `${input} is false: the run was left going in Hex.`;
+    }
+}
+function statusAdvice(status) {
+    switch (status) {
+        case 'ERRORED':
+            return ' A cell failed: open the run in Hex to see which.';
+        case 'KILLED':
+            return ' The run was cancelled in Hex.';
+        case 'UNABLE_TO_ALLOCATE_KERNEL':
+            return ' Hex could not start a kernel for it; the workspace may be at its limit of running kernels. Try again later.';
+        default:
+            return '';
+    }
+}
+
+
+/***/ }),
+
+/***/ 5821:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A4: () => (/* binding */ worstStatus),
+/* harmony export */   IZ: () => (/* binding */ isGroup),
+/* harmony export */   YW: () => (/* binding */ groupTally),
+/* harmony export */   fy: () => (/* binding */ conclusions)
+/* harmony export */ });
+/* unused harmony export stepSucceeded */
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(769);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3578);
+
+
+/** Several projects were given: outputs, summary and log speak of the group. */
+function isGroup(result) {
+    return result.reports.length > 1;
+}
+/** Whether the step succeeds: every input read, and every run's report says so. */
+function stepSucceeded(result) {
+    return result.inputErrors === undefined && result.reports.every((r) => r.succeeded);
+}
+/**
+ * How bad each status is, worst first: the `status` of a step with several runs is the worst of
+ * theirs, so one check (`status == 'COMPLETED'`) tells whether all completed.
+ */
+const SEVERITY = [
+    _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Error,
+    _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Timeout,
+    'UNABLE_TO_ALLOCATE_KERNEL',
+    'ERRORED',
+    'KILLED',
+    _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Cancelled,
+    'RUNNING',
+    'PENDING',
+    _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.DryRun,
+    'COMPLETED'
+];
+function worstStatus(statuses) {
+    // A status this list does not know ranks just above COMPLETED's neighbours: never "better".
+    const rank = (s) => SEVERITY.includes(s) ? SEVERITY.indexOf(s) : SEVERITY.indexOf('RUNNING');
+    return statuses.reduce((worst, s) => (rank(s) < rank(worst) ? s : worst), 'COMPLETED');
+}
+/**
+ * What the step says at its end, for either edge to show: each input that did not read, then each
+ * run's failure (an error) or what its reader should know (a warning); with several runs, each
+ * line names its project. A run fail-fast stopped is a consequence, not a second cause: a warning.
+ */
+function conclusions(result) {
+    if (result.inputErrors !== undefined)
+        return result.inputErrors.map((text) => ({ level: 'error', text, title: 'Invalid input' }));
+    const group = isGroup(result);
+    const said = [];
+    for (const report of result.reports) {
+        if (!report.message)
+            continue;
+        const label = group ? `[${report.projectName ?? report.projectId}] ` : '';
+        const title = report.runId ? `Hex run ${report.status}` : `${_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .ACTION_NAME */ .px} failed`;
+        if (!report.succeeded && !report.stoppedByFailFast)
+            said.push({ level: 'error', text: `${label}${failureText(report)}`, title });
+        else
+            said.push({ level: 'warning', text: `${label}${report.message}`, title });
+    }
+    return said;
+}
+/** The closing line of a step with several runs: how many succeeded. */
+function groupTally(result) {
+    if (!isGroup(result))
+        return undefined;
+    const { reports } = result;
+    const failed = reports.filter((r) => !r.succeeded).length;
+    return `${reports.length - failed} of ${reports.length} Hex runs ${failed === 0 ? 'succeeded.' : `succeeded; ${failed} did not.`}`;
+}
+function failureText(report) {
+    const link = report.runUrl && !report.message?.includes(report.runUrl) ? ` ${report.runUrl}` : '';
+    return `${report.message ?? ''}${link}`;
+}
+
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  sb: () => (/* binding */ readSettings),
+  He: () => (/* binding */ readTokens)
+});
+
+// UNUSED EXPORTS: readToken
+
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var lib_duration = __nccwpck_require__(2543);
+;// CONCATENATED MODULE: ./src/lib/ids.ts
+/**
+ * Hex's project and run IDs are UUIDs. The one check, used for inputs (project-id, run-id) and for
+ * what Hex answers before an ID goes into a request path.
+ */
+const UUID_TEXT = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const UUID = new RegExp(`^${UUID_TEXT}$`, 'i');
+const UUID_INSIDE = new RegExp(UUID_TEXT, 'i');
+/** Whether `text` is a UUID, whole, in any case. */
+function isUuid(text) {
+    return UUID.test(text);
+}
+/** The first UUID inside `text` (a pasted URL, say), lower-cased; undefined when there is none. */
+function uuidInside(text) {
+    return UUID_INSIDE.exec(text)?.[0].toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./src/lib/tokens.ts
+/**
+ * A token as an HTTP header can carry it: printable ASCII, no white space. A token pasted with a
+ * zero-width space or a typographic quote fails here, before fetch would refuse the header.
+ */
+function isPrintableToken(token) {
+    return /^[\x21-\x7e]+$/.test(token);
+}
+
+// EXTERNAL MODULE: ./src/step/inputs.ts
+var step_inputs = __nccwpck_require__(769);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var lib_errors = __nccwpck_require__(7268);
+;// CONCATENATED MODULE: ./src/lib/hosts.ts
+/**
+ * Where a token may be sent: the one rule for the Hex API (api-url) and GitHub's (GITHUB_API_URL).
+ * The URL carries no credentials, query or fragment, and it is https, or plain http to this
+ * machine only (the stand-in servers of tests).
+ */
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+/** What keeps a token from going to this URL, or undefined when it may. */
+function tokenUrlProblem(url) {
+    if (url.username || url.password || url.search || url.hash)
+        return 'credentials';
+    if (url.protocol === 'https:')
+        return undefined;
+    return url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname) ? undefined : 'insecure';
+}
+
+// EXTERNAL MODULE: ./src/step/words.ts
+var step_words = __nccwpck_require__(2843);
+;// CONCATENATED MODULE: ./src/step/parse.ts
+/**
+ * Parsers for the inputs that take more than a word: each turns the text into its value, or adds
+ * a problem to `errors` that names the input and the form it takes (settings.ts reports them all).
+ */
+
+
+
+
+
+/** What Hex's RunProject accepts in a notification (ProjectRunNotification). */
+const NOTIFICATION_TYPES = ['SUCCESS', 'FAILURE', 'ALL'];
+const SCREENSHOT_FORMATS = ['png', 'pdf'];
+/** One item per line; blank lines are dropped. */
+function lines(value) {
+    return value
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '');
+}
+function parseCount(name, value, errors, words) {
+    if (/^[1-9]\d*$/.test(value))
+        return Number(value);
+    errors.push(`${words.input(name)} must be a whole number of at least 1, got '${value}'.`);
+    return 1;
+}
+function parseProjectId(value, errors, words) {
+    if (isUuid(value))
+        return value.toLowerCase();
+    const inside = uuidInside(value);
+    const hint = inside ? ` Did you mean '${inside}'?` : '';
+    errors.push(`${words.input(step_inputs/* Input */.pd.ProjectId)} must be a project UUID such as 5a8591dd-4039-49df-9202-96385ba3eff8 (found after /hex/ in the project's URL), got '${value}'.${hint}`);
+    return value;
+}
+function parseInputParams(value, errors, words) {
+    const input = words.input(step_inputs/* Input */.pd.InputParams);
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch (error) {
+        errors.push(`${input} must be a JSON object such as {"region": "emea"}: ${(0,lib_errors/* errorMessage */.g)(error)}.`);
+        return {};
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed;
+        errors.push(`${input} must be a JSON object such as {"region": "emea"}, got ${kind}.`);
+        return {};
+    }
+    if (depth(parsed) > MAX_INPUT_PARAMS_DEPTH) {
+        // Deeper than this, writing the request (or the log of it) out again overflows the stack.
+        errors.push(`${input} is nested more than ${MAX_INPUT_PARAMS_DEPTH} levels deep.`);
+        return {};
+    }
+    return parsed;
+}
+/** How deep input-params may nest: far beyond any real parameter, far below the stack's limit. */
+const MAX_INPUT_PARAMS_DEPTH = 100;
+/** How deep a parsed JSON value nests (a scalar is 0), found without recursion. */
+function depth(value) {
+    let deepest = 0;
+    const stack = [[value, 0]];
+    while (stack.length > 0) {
+        const [item, level] = stack.pop();
+        if (typeof item !== 'object' || item === null)
+            continue;
+        deepest = Math.max(deepest, level + 1);
+        if (deepest > MAX_INPUT_PARAMS_DEPTH)
+            return deepest;
+        for (const child of Object.values(item))
+            stack.push([child, level + 1]);
+    }
+    return deepest;
+}
+function parseNotifications(value, errors, words) {
+    if (value === '')
+        return undefined;
+    const input = words.input(step_inputs/* Input */.pd.Notifications);
+    const form = `a JSON array such as [{"type": "FAILURE", "includeSuccessScreenshot": false, "userIds": ["..."]}]`;
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch (error) {
+        errors.push(`${input} must be ${form}: ${(0,lib_errors/* errorMessage */.g)(error)}.`);
+        return undefined;
+    }
+    if (!Array.isArray(parsed)) {
+        errors.push(`${input} must be ${form}.`);
+        return undefined;
+    }
+    parsed.forEach((item, i) => {
+        const where = `${input} item ${i + 1}`;
+        if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+            errors.push(`${where} must be an object, as in ${form}.`);
+            return;
+        }
+        const o = item;
+        if (typeof o.type !== 'string' || !NOTIFICATION_TYPES.includes(o.type))
+            errors.push(`${where} needs "type": one of ${NOTIFICATION_TYPES.join(', ')}.`);
+        if (typeof o.includeSuccessScreenshot !== 'boolean')
+            errors.push(`${where} needs "includeSuccessScreenshot": true or false.`);
+        if (o.screenshotFormat !== undefined &&
+            (typeof o.screenshotFormat !== 'string' || !SCREENSHOT_FORMATS.includes(o.screenshotFormat)))
+            errors.push(`${where} has "screenshotFormat": it must be "png" or "pdf".`);
+        for (const list of ['slackChannelIds', 'userIds', 'groupIds'])
+            if (o[list] !== undefined &&
+                !(Array.isArray(o[list]) && o[list].every((id) => typeof id === 'string')))
+                errors.push(`${where} has "${list}": it must be an array of strings.`);
+        for (const text of ['subject', 'body'])
+            if (o[text] !== undefined && typeof o[text] !== 'string')
+                errors.push(`${where} has "${text}": it must be a string.`);
+    });
+    return parsed;
+}
+/**
+ * Accepts the API base (https://eu.hex.tech/api/v1), its parent (/api) or a bare host, and returns
+ * the API base. The token goes to this host, so it must be https (plain http only on loopback,
+ * for tests) and carry no credentials, query or fragment.
+ */
+function parseApiUrl(value, errors, words = step_words/* RUNNER_WORDS */.B) {
+    const input = words.input(step_inputs/* Input */.pd.ApiUrl);
+    const form = `a Hex host such as https://eu.hex.tech or its API base https://eu.hex.tech/api/v1`;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        errors.push(`${input} must be ${form}, got '${value}'.`);
+        return value;
+    }
+    const problem = tokenUrlProblem(url);
+    if (problem === 'credentials') {
+        errors.push(`${input} must be ${form}, without credentials, query or fragment.`);
+        return value;
+    }
+    if (problem === 'insecure') {
+        errors.push(`${input} must use https:// (the API token is sent to it), got '${value}'.`);
+        return value;
+    }
+    // A reverse proxy may put the API under a prefix; the path must still end in /api or /api/v1.
+    const path = url.pathname.replace(/\/+$/, '');
+    if (path === '')
+        return `${url.origin}/api/v1`;
+    if (path.endsWith('/api/v1'))
+        return `${url.origin}${path}`;
+    if (path.endsWith('/api'))
+        return `${url.origin}${path}/v1`;
+    errors.push(`${input} must be ${form}, got '${value}' (path ${url.pathname}).`);
+    return value;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/github/commit.ts
+/**
+ * Which commit a status belongs on. On a pull request GITHUB_SHA is the merge commit GitHub made
+ * for the run, which no reviewer sees; the status goes on the pull request's head instead, and on
+ * a workflow_run event on the head of the run that triggered it.
+ */
+/** A full commit SHA: 40 hex digits, or 64 in a repository that uses SHA-256. */
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+/** The commit a status for this event belongs on, and where it was found (for the log). */
+function commitOf(event) {
+    if (event.name.startsWith('pull_request')) {
+        const sha = field(event.payload, 'pull_request', 'head', 'sha');
+        return sha !== undefined
+            ? { ok: true, sha, from: "the pull request's head" }
+            : { ok: false, error: `the ${event.name} event's payload has no pull_request.head.sha` };
+    }
+    if (event.name === 'workflow_run') {
+        const sha = field(event.payload, 'workflow_run', 'head_sha');
+        return sha !== undefined
+            ? { ok: true, sha, from: "the triggering workflow run's head" }
+            : { ok: false, error: "the workflow_run event's payload has no workflow_run.head_sha" };
+    }
+    return FULL_SHA.test(event.sha)
+        ? { ok: true, sha: event.sha.toLowerCase(), from: 'GITHUB_SHA' }
+        : { ok: false, error: 'GITHUB_SHA is not set' };
+}
+/** payload.a.b.c when it is a full SHA. */
+function field(payload, ...path) {
+    let value = payload;
+    for (const key of path) {
+        if (typeof value !== 'object' || value === null)
+            return undefined;
+        value = value[key];
+    }
+    return typeof value === 'string' && FULL_SHA.test(value) ? value.toLowerCase() : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/step/status-settings.ts
+
+
+
+
+
+
+const REPOSITORY = /^[\w.-]+\/[\w.-]+$/;
+/** The GitHub token, read first so that it can be masked at once. */
+function readGitHubToken(getInput) {
+    return getInput(step_inputs/* Input */.pd.GitHubToken).trim();
+}
+/**
+ * commit-status and what goes with it. Undefined when statuses are off; `errors` gets every
+ * problem, each naming the input (or the runner's variable) and what to do.
+ */
+function readStatusSettings(read, enabled, env, errors, readFile = (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'), words = step_words/* RUNNER_WORDS */.B) {
+    const { input, inputs } = words;
+    const context = read(step_inputs/* Input */.pd.StatusContext);
+    const sha = read(step_inputs/* Input */.pd.Sha);
+    if (!enabled) {
+        const unused = [context !== '' && step_inputs/* Input */.pd.StatusContext, sha !== '' && step_inputs/* Input */.pd.Sha].filter((name) => name !== false);
+        if (unused.length > 0)
+            errors.push(unused.length > 1
+                ? `${inputs(unused)} only apply with ${step_inputs/* Input */.pd.CommitStatus}: true: set ${step_inputs/* Input */.pd.CommitStatus}: true, or remove them.`
+                : `${input(unused[0])} only applies with ${step_inputs/* Input */.pd.CommitStatus}: true: set ${step_inputs/* Input */.pd.CommitStatus}: true, or remove it.`);
+        return undefined;
+    }
+    const before = errors.length;
+    const token = readGitHubToken(read);
+    if (token === '')
+        errors.push(`${input(step_inputs/* Input */.pd.GitHubToken)} is empty, and ${step_inputs/* Input */.pd.CommitStatus} needs it to post statuses: leave it out (it defaults to \${{ github.token }}) and give the job \`permissions: statuses: write\`.`);
+    else if (!isPrintableToken(token))
+        errors.push(`${input(step_inputs/* Input */.pd.GitHubToken)} contains white space or a character that is not printable ASCII: pass the token alone.`);
+    if (/[\r\n]/.test(context))
+        errors.push(`${input(step_inputs/* Input */.pd.StatusContext)} must be one line, such as hex/nightly-refresh.`);
+    if (sha !== '' && !FULL_SHA.test(sha))
+        errors.push(`${input(step_inputs/* Input */.pd.Sha)} must be a full commit SHA (40 hexadecimal digits, or 64 in a SHA-256 repository), such as \${{ github.event.pull_request.head.sha }}, got '${sha}'.`);
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    if (!REPOSITORY.test(repository))
+        errors.push(`${input(step_inputs/* Input */.pd.CommitStatus)} is true, but GITHUB_REPOSITORY is ${repository === '' ? 'not set' : `'${repository}'`}: statuses can only be posted from a GitHub Actions job.`);
+    // The runner sets it: GitHub's own API, or a GitHub Enterprise Server's /api/v3.
+    const apiUrl = (env.GITHUB_API_URL ?? '').replace(/\/+$/, '');
+    if (apiUrl === '')
+        errors.push(`${input(step_inputs/* Input */.pd.CommitStatus)} is true, but GITHUB_API_URL is not set: statuses can only be posted from a GitHub Actions job.`);
+    else if (!isApiUrl(apiUrl))
+        errors.push(`${input(step_inputs/* Input */.pd.CommitStatus)} is true, but GITHUB_API_URL is '${apiUrl}', not an https:// URL: the GitHub token is sent only over https.`);
+    let shaFrom = `the ${step_inputs/* Input */.pd.Sha} input`;
+    let commit = sha.toLowerCase();
+    if (sha === '') {
+        const chosen = commitOf({
+            name: env.GITHUB_EVENT_NAME ?? '',
+            payload: readEvent(env.GITHUB_EVENT_PATH, readFile),
+            sha: env.GITHUB_SHA ?? ''
+        });
+        if (chosen.ok) {
+            commit = chosen.sha;
+            shaFrom = chosen.from;
+        }
+        else
+            errors.push(`${input(step_inputs/* Input */.pd.CommitStatus)} is true, but no commit could be found to post on (${chosen.error}): give it as ${words.ref(step_inputs/* Input */.pd.Sha)}.`);
+    }
+    if (errors.length > before)
+        return undefined;
+    const [owner, repo] = repository.split('/');
+    return { target: { apiUrl, owner, repo, sha: commit, token }, shaFrom, context };
+}
+/** The event's payload; undefined when there is none or it does not parse. */
+function readEvent(path, readFile) {
+    if (!path)
+        return undefined;
+    try {
+        return JSON.parse(readFile(path));
+    }
+    catch {
+        return undefined;
+    }
+}
+function isApiUrl(value) {
+    try {
+        return tokenUrlProblem(new URL(value)) === undefined;
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/step/settings.ts
+
+
+
+
+
+
+
+/** Status requests count against Hex's rate limit (30 a minute by default); 1s is the floor. */
+const MIN_POLL_INTERVAL_MS = 1_000;
+/** The longest job a self-hosted runner runs (5 days); GitHub-hosted runners stop at 6 h. */
+const MAX_TIMEOUT_MS = 120 * 60 * 60 * 1000;
+/** A bare timeout this short (2 minutes as seconds) was more likely meant as minutes. */
+const MINUTES_LIKELY_MS = 120_000;
+/** Below this, a slow but healthy answer would be abandoned. */
+const MIN_REQUEST_TIMEOUT_MS = 1_000;
+/** The token, from api-token or else HEX_API_TOKEN. Read first so it can be masked at once. */
+function readToken(getInput, env) {
+    const raw = getInput(step_inputs/* Input */.pd.ApiToken) || (env[step_inputs/* TOKEN_ENV */.o4] ?? '');
+    return raw.trim().replace(/^Bearer\s+/i, '');
+}
+/** Every token the inputs give (Hex's, GitHub's), read before anything else so each is masked. */
+function readTokens(getInput, env) {
+    return [readToken(getInput, env), readGitHubToken(getInput)].filter((token) => token !== '');
+}
+/**
+ * Reads and checks every input. All problems are reported together, each naming the input and the
+ * form it takes, so one run of the workflow shows everything to fix. `words` names the inputs as
+ * the edge does (`Input 'timeout'` on the runner, `--timeout` on the command line).
+ */
+function readSettings(getInput, env, readFile, words = step_words/* RUNNER_WORDS */.B) {
+    const errors = [];
+    const notes = [];
+    const warnings = [];
+    const { input, inputs, ref } = words;
+    const read = (name) => {
+        const value = getInput(name).trim();
+        return value !== '' ? value : (step_inputs/* Defaults */.Hw[name] ?? '');
+    };
+    const bool = (name) => {
+        const value = read(name);
+        const parsed = (0,step_inputs/* booleanValue */.eC)(value);
+        if (parsed !== undefined)
+            return parsed;
+        errors.push(`${input(name)} must be true or false, got '${value}'.`);
+        return false;
+    };
+    const duration = (name, minMs, max) => {
+        const value = read(name);
+        const ms = (0,lib_duration/* parseDuration */.E9)(value);
+        if (ms === undefined) {
+            errors.push(`${input(name)} must be a duration such as 90s, 30m, 1h30m or a number of seconds, got '${value}'.`);
+            return minMs;
+        }
+        if (ms < minMs) {
+            errors.push(`${input(name)} must be at least ${(0,lib_duration/* formatDuration */.a3)(minMs)}, got '${value}'.`);
+            return minMs;
+        }
+        if (max !== undefined && ms > max.ms) {
+            errors.push(`${input(name)} must be at most ${max.text}, got '${value}': ${max.why}.`);
+            return max.ms;
+        }
+        if ((0,lib_duration/* isBareSeconds */.wO)(value)) {
+            notes.push(`${input(name)} is ${value}, a bare number: read as ${(0,lib_duration/* formatDuration */.a3)(ms)}.`);
+            if (name === step_inputs/* Input */.pd.Timeout && ms <= MINUTES_LIKELY_MS)
+                warnings.push(`${input(name)} is ${value}, read as ${value} seconds. If you meant minutes, write ${value}m (GitHub's timeout-minutes counts minutes; this one counts seconds). Write ${value}s to keep seconds without this warning.`);
+        }
+        return ms;
+    };
+    const projectIds = lines(read(step_inputs/* Input */.pd.ProjectId)).map((id) => parseProjectId(id, errors, words));
+    const projectNames = lines(read(step_inputs/* Input */.pd.ProjectName));
+    if (projectIds.length === 0 && projectNames.length === 0)
+        errors.push(`${input(step_inputs/* Input */.pd.ProjectId)} is required: the UUID of the Hex project, found after /hex/ in the project's URL (or give its title as ${ref(step_inputs/* Input */.pd.ProjectName)}).`);
+    if (projectIds.length > 0 && projectNames.length > 0)
+        errors.push(`${inputs([step_inputs/* Input */.pd.ProjectId, step_inputs/* Input */.pd.ProjectName])} cannot be used together: give the projects by ID or by title.`);
+    for (const list of [projectIds, projectNames]) {
+        const twice = list.filter((item, i) => list.indexOf(item) !== i);
+        if (twice.length > 0)
+            errors.push(`Project '${twice[0]}' is listed twice: each project runs once per step.`);
+    }
+    const runId = read(step_inputs/* Input */.pd.RunId) || undefined;
+    const apiToken = readToken(getInput, env);
+    if (apiToken === '') {
+        errors.push(words.noToken);
+    }
+    else if (/\s/.test(apiToken)) {
+        errors.push(`${input(step_inputs/* Input */.pd.ApiToken)} contains white space: pass the token alone, as Hex shows it.`);
+    }
+    else if (!isPrintableToken(apiToken)) {
+        errors.push(`${input(step_inputs/* Input */.pd.ApiToken)} contains a character that is not printable ASCII (a zero-width space or a typographic quote, pasted with it?): pass the token alone, as Hex shows it.`);
+    }
+    const inputParams = parseInputParams(read(step_inputs/* Input */.pd.InputParams), errors, words);
+    const timeoutMs = duration(step_inputs/* Input */.pd.Timeout, 1_000, {
+        ms: MAX_TIMEOUT_MS,
+        text: '120h',
+        why: 'no job runs longer (5 days on a self-hosted runner, 6h on a GitHub-hosted one)'
+    });
+    const pollIntervalMs = duration(step_inputs/* Input */.pd.PollInterval, MIN_POLL_INTERVAL_MS);
+    const requestTimeoutMs = duration(step_inputs/* Input */.pd.RequestTimeout, MIN_REQUEST_TIMEOUT_MS);
+    const apiBase = parseApiUrl(read(step_inputs/* Input */.pd.ApiUrl), errors, words);
+    const viewId = read(step_inputs/* Input */.pd.ViewId) || undefined;
+    if (viewId !== undefined && Object.keys(inputParams).length > 0) {
+        errors.push(`${inputs([step_inputs/* Input */.pd.ViewId, step_inputs/* Input */.pd.InputParams])} cannot be used together: Hex takes the input values from the saved view. Remove one of them.`);
+    }
+    const notifications = parseNotifications(read(step_inputs/* Input */.pd.Notifications), errors, words);
+    const dryRun = bool(step_inputs/* Input */.pd.DryRun);
+    if (runId !== undefined) {
+        if (!isUuid(runId))
+            errors.push(`${input(step_inputs/* Input */.pd.RunId)} must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
+        if (projectIds.length + projectNames.length > 1)
+            errors.push(`${input(step_inputs/* Input */.pd.RunId)} names one run, of one project: give a single project.`);
+        const started = [
+            Object.keys(inputParams).length > 0 && step_inputs/* Input */.pd.InputParams,
+            viewId !== undefined && step_inputs/* Input */.pd.ViewId,
+            notifications !== undefined && step_inputs/* Input */.pd.Notifications,
+            dryRun && step_inputs/* Input */.pd.DryRun
+        ].filter((name) => name !== false);
+        if (started.length > 0)
+            errors.push(`${input(step_inputs/* Input */.pd.RunId)} waits for a run that has already started, so ${started.map(ref).join(', ')} cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`);
+    }
+    const maxParallel = parseCount(step_inputs/* Input */.pd.MaxParallel, read(step_inputs/* Input */.pd.MaxParallel), errors, words);
+    const commitStatus = readStatusSettings(read, bool(step_inputs/* Input */.pd.CommitStatus), env, errors, readFile, words);
+    const settings = {
+        projectIds,
+        projectNames,
+        runId: runId?.toLowerCase(),
+        maxParallel,
+        failFast: bool(step_inputs/* Input */.pd.FailFast),
+        apiToken,
+        inputParams,
+        timeoutMs,
+        pollIntervalMs,
+        history: bool(step_inputs/* Input */.pd.History),
+        requestTimeoutMs,
+        apiBase,
+        wait: bool(step_inputs/* Input */.pd.Wait),
+        cancelOnTimeout: bool(step_inputs/* Input */.pd.CancelOnTimeout),
+        cancelOnWorkflowCancel: bool(step_inputs/* Input */.pd.CancelOnWorkflowCancel),
+        failOnRunFailure: bool(step_inputs/* Input */.pd.FailOnRunFailure),
+        updatePublishedResults: bool(step_inputs/* Input */.pd.UpdatePublishedResults),
+        useCachedSqlResults: bool(step_inputs/* Input */.pd.UseCachedSqlResults),
+        dryRun,
+        viewId,
+        notifications,
+        commitStatus
+    };
+    return errors.length > 0 ? { ok: false, errors } : { ok: true, settings, notes, warnings };
+}
+
+
+/***/ }),
+
+/***/ 2843:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ RUNNER_WORDS),
+/* harmony export */   e: () => (/* binding */ sentence)
+/* harmony export */ });
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(769);
+
+/** The runner's words: inputs as a workflow's `with:` names them. */
+const RUNNER_WORDS = {
+    input: (name) => `Input '${name}'`,
+    inputs: (names) => `Inputs '${names.join("' and '")}'`,
+    ref: (name) => `'${name}'`,
+    setting: (name, value) => `${name} is ${value}`,
+    stopped: 'the workflow was cancelled',
+    stopping: 'The runner asked the step to stop: the workflow was cancelled.',
+    noToken: `Input '${_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApiToken}' is empty and ${_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .TOKEN_ENV */ .o4} is not set: pass a Hex API token from a secret, as api-token: \${{ secrets.HEX_API_TOKEN }} or in env as ${_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .TOKEN_ENV */ .o4}.`
+};
+/** The sentence with its first letter upper-cased: "The workflow was cancelled", "Interrupted". */
+function sentence(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 

@@ -44,7 +44,7 @@ export async function renderCliOptions(
     summary: firstSentence(input.description)
   }))
   const source = `// Generated from action.yml by scripts/generate-cli-options.ts (npm run docs:cli): do not edit.
-import type { InputName } from '../action/constants.ts'
+import type { InputName } from '../step/inputs.ts'
 
 /** One input of action.yml as --help shows it. */
 export interface InputSummary {

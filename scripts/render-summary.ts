@@ -26,7 +26,7 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Marked } from 'marked'
 import { format, resolveConfig } from 'prettier'
-import type { RunReport } from '../src/action/report.ts'
+import type { RunReport } from '../src/step/report.ts'
 import { renderSummary } from '../src/action/summary.ts'
 
 const PROJECT_ID = '5a8591dd-4039-49df-9202-96385ba3eff8'

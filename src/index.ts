@@ -3,13 +3,14 @@ import { coreIO } from './action/io.ts'
 import { run } from './action/main.ts'
 import { post } from './action/post.ts'
 import { githubStatuses } from './github/statuses.ts'
+import { processRuntime } from './lib/runtime.ts'
 
 // Commit statuses are the action's alone: given here, so the command line never bundles Octokit.
 const services = { statuses: githubStatuses }
 
 // One bundle serves both steps: the main step leaves isPost in the state for the post step.
 if (coreIO.getState(State.IsPost) === 'true') {
-  await post(undefined, undefined, services)
+  await post({ io: coreIO, runtime: processRuntime, services })
 } else {
   // The runner stops a step with SIGINT, then SIGTERM 7.5 s later, then kills it 2.5 s after that.
   // The first signal stops the wait; the run is cancelled and reported before the kill.
@@ -21,5 +22,5 @@ if (coreIO.getState(State.IsPost) === 'true') {
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
-  await run(undefined, undefined, shutdown.signal, services)
+  await run({ io: coreIO, runtime: processRuntime, signal: shutdown.signal, services })
 }

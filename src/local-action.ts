@@ -3,10 +3,10 @@
  * step with the same services as dist/index.js, commit statuses included.
  */
 import { coreIO } from './action/io.ts'
-import { run as runStep } from './action/main.ts'
+import { run as runMain } from './action/main.ts'
 import { githubStatuses } from './github/statuses.ts'
 import { processRuntime } from './lib/runtime.ts'
 
 export function run(): Promise<void> {
-  return runStep(coreIO, processRuntime, undefined, { statuses: githubStatuses })
+  return runMain({ io: coreIO, runtime: processRuntime, services: { statuses: githubStatuses } })
 }

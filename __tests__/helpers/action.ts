@@ -6,8 +6,8 @@ import { FakeHex, type FakeHexOptions } from '../../test/fake-hex/server.ts'
 import { RUNNER_GITHUB_TOKEN } from '../../test/runner/action-yml.ts'
 import type { ActionResult } from '../../test/runner/run-action.ts'
 import { assertNoStackTrace, assertNoToken, READ_TOKEN, RUN_TOKEN, UNKNOWN_TOKEN } from './e2e.ts'
-import { runInProcess, type InProcessOptions } from './in-process.ts'
-import { VirtualClock } from './virtual-clock.ts'
+import { runInProcess, type InProcessOptions } from '../../test/runner/in-process.ts'
+import { VirtualClock } from '../../test/runner/virtual-clock.ts'
 
 const clocks = new WeakMap<FakeHex, VirtualClock>()
 

@@ -1,286 +1,6 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 770:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-/* unused reexport */ __nccwpck_require__(218);
-
-
-/***/ }),
-
-/***/ 218:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-var __webpack_unused_export__;
-
-
-var net = __nccwpck_require__(9278);
-var tls = __nccwpck_require__(4756);
-var http = __nccwpck_require__(8611);
-var https = __nccwpck_require__(5692);
-var events = __nccwpck_require__(4434);
-var assert = __nccwpck_require__(2613);
-var util = __nccwpck_require__(9023);
-
-
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
-
-
-function httpOverHttp(options) {
-  var agent = new TunnelingAgent(options);
-  agent.request = http.request;
-  return agent;
-}
-
-function httpsOverHttp(options) {
-  var agent = new TunnelingAgent(options);
-  agent.request = http.request;
-  agent.createSocket = createSecureSocket;
-  agent.defaultPort = 443;
-  return agent;
-}
-
-function httpOverHttps(options) {
-  var agent = new TunnelingAgent(options);
-  agent.request = https.request;
-  return agent;
-}
-
-function httpsOverHttps(options) {
-  var agent = new TunnelingAgent(options);
-  agent.request = https.request;
-  agent.createSocket = createSecureSocket;
-  agent.defaultPort = 443;
-  return agent;
-}
-
-
-function TunnelingAgent(options) {
-  var self = this;
-  self.options = options || {};
-  self.proxyOptions = self.options.proxy || {};
-  self.maxSockets = self.options.maxSockets || http.Agent.defaultMaxSockets;
-  self.requests = [];
-  self.sockets = [];
-
-  self.on('free', function onFree(socket, host, port, localAddress) {
-    var options = toOptions(host, port, localAddress);
-    for (var i = 0, len = self.requests.length; i < len; ++i) {
-      var pending = self.requests[i];
-      if (pending.host === options.host && pending.port === options.port) {
-        // Detect the request to connect same origin server,
-        // reuse the connection.
-        self.requests.splice(i, 1);
-        pending.request.onSocket(socket);
-        return;
-      }
-    }
-    socket.destroy();
-    self.removeSocket(socket);
-  });
-}
-util.inherits(TunnelingAgent, events.EventEmitter);
-
-TunnelingAgent.prototype.addRequest = function addRequest(req, host, port, localAddress) {
-  var self = this;
-  var options = mergeOptions({request: req}, self.options, toOptions(host, port, localAddress));
-
-  if (self.sockets.length >= this.maxSockets) {
-    // We are over limit so we'll add it to the queue.
-    self.requests.push(options);
-    return;
-  }
-
-  // If we are under maxSockets create a new one.
-  self.createSocket(options, function(socket) {
-    socket.on('free', onFree);
-    socket.on('close', onCloseOrRemove);
-    socket.on('agentRemove', onCloseOrRemove);
-    req.onSocket(socket);
-
-    function onFree() {
-      self.emit('free', socket, options);
-    }
-
-    function onCloseOrRemove(err) {
-      self.removeSocket(socket);
-      socket.removeListener('free', onFree);
-      socket.removeListener('close', onCloseOrRemove);
-      socket.removeListener('agentRemove', onCloseOrRemove);
-    }
-  });
-};
-
-TunnelingAgent.prototype.createSocket = function createSocket(options, cb) {
-  var self = this;
-  var placeholder = {};
-  self.sockets.push(placeholder);
-
-  var connectOptions = mergeOptions({}, self.proxyOptions, {
-    method: 'CONNECT',
-    path: options.host + ':' + options.port,
-    agent: false,
-    headers: {
-      host: options.host + ':' + options.port
-    }
-  });
-  if (options.localAddress) {
-    connectOptions.localAddress = options.localAddress;
-  }
-  if (connectOptions.proxyAuth) {
-    connectOptions.headers = connectOptions.headers || {};
-    connectOptions.headers['Proxy-Authorization'] = 'Basic ' +
-        new Buffer(connectOptions.proxyAuth).toString('base64');
-  }
-
-  debug('making CONNECT request');
-  var connectReq = self.request(connectOptions);
-  connectReq.useChunkedEncodingByDefault = false; // for v0.6
-  connectReq.once('response', onResponse); // for v0.6
-  connectReq.once('upgrade', onUpgrade);   // for v0.6
-  connectReq.once('connect', onConnect);   // for v0.7 or later
-  connectReq.once('error', onError);
-  connectReq.end();
-
-  function onResponse(res) {
-    // Very hacky. This is necessary to avoid http-parser leaks.
-    res.upgrade = true;
-  }
-
-  function onUpgrade(res, socket, head) {
-    // Hacky.
-    process.nextTick(function() {
-      onConnect(res, socket, head);
-    });
-  }
-
-  function onConnect(res, socket, head) {
-    connectReq.removeAllListeners();
-    socket.removeAllListeners();
-
-    if (res.statusCode !== 200) {
-      debug('tunneling socket could not be established, statusCode=%d',
-        res.statusCode);
-      socket.destroy();
-      var error = new Error('tunneling socket could not be established, ' +
-        'statusCode=' + res.statusCode);
-      error.code = 'ECONNRESET';
-      options.request.emit('error', error);
-      self.removeSocket(placeholder);
-      return;
-    }
-    if (head.length > 0) {
-      debug('got illegal response body from proxy');
-      socket.destroy();
-      var error = new Error('got illegal response body from proxy');
-      error.code = 'ECONNRESET';
-      options.request.emit('error', error);
-      self.removeSocket(placeholder);
-      return;
-    }
-    debug('tunneling connection has established');
-    self.sockets[self.sockets.indexOf(placeholder)] = socket;
-    return cb(socket);
-  }
-
-  function onError(cause) {
-    connectReq.removeAllListeners();
-
-    debug('tunneling socket could not be established, cause=%s\n',
-          cause.message, cause.stack);
-    var error = new Error('tunneling socket could not be established, ' +
-                          'cause=' + cause.message);
-    error.code = 'ECONNRESET';
-    options.request.emit('error', error);
-    self.removeSocket(placeholder);
-  }
-};
-
-TunnelingAgent.prototype.removeSocket = function removeSocket(socket) {
-  var pos = this.sockets.indexOf(socket)
-  if (pos === -1) {
-    return;
-  }
-  this.sockets.splice(pos, 1);
-
-  var pending = this.requests.shift();
-  if (pending) {
-    // If we have pending requests and a socket gets closed a new one
-    // needs to be created to take over in the pool for the one that closed.
-    this.createSocket(pending, function(socket) {
-      pending.request.onSocket(socket);
-    });
-  }
-};
-
-function createSecureSocket(options, cb) {
-  var self = this;
-  TunnelingAgent.prototype.createSocket.call(self, options, function(socket) {
-    var hostHeader = options.request.getHeader('host');
-    var tlsOptions = mergeOptions({}, self.options, {
-      socket: socket,
-      servername: hostHeader ? hostHeader.replace(/:.*$/, '') : options.host
-    });
-
-    // 0 is dummy port for v0.6
-    var secureSocket = tls.connect(0, tlsOptions);
-    self.sockets[self.sockets.indexOf(socket)] = secureSocket;
-    cb(secureSocket);
-  });
-}
-
-
-function toOptions(host, port, localAddress) {
-  if (typeof host === 'string') { // since v0.10
-    return {
-      host: host,
-      port: port,
-      localAddress: localAddress
-    };
-  }
-  return host; // for v0.11 or later
-}
-
-function mergeOptions(target) {
-  for (var i = 1, len = arguments.length; i < len; ++i) {
-    var overrides = arguments[i];
-    if (typeof overrides === 'object') {
-      var keys = Object.keys(overrides);
-      for (var j = 0, keyLen = keys.length; j < keyLen; ++j) {
-        var k = keys[j];
-        if (overrides[k] !== undefined) {
-          target[k] = overrides[k];
-        }
-      }
-    }
-  }
-  return target;
-}
-
-
-var debug;
-if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
-  debug = function() {
-    var args = Array.prototype.slice.call(arguments);
-    if (typeof args[0] === 'string') {
-      args[0] = 'TUNNEL: ' + args[0];
-    } else {
-      args.unshift('TUNNEL:');
-    }
-    console.error.apply(console, args);
-  }
-} else {
-  debug = function() {};
-}
-__webpack_unused_export__ = debug; // for test
-
-
-/***/ }),
-
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -28370,23 +28090,73 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2938:
+/***/ 7845:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  y: () => (/* reexport */ help_ExitCode),
+  y: () => (/* reexport */ ExitCode),
   i: () => (/* binding */ main)
 });
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/action/constants.ts
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/lib/runtime.ts
+
+
 /**
- * Names of the action's inputs, outputs and environment variables, in one place so that a rename
- * is a one-file change. action.yml is the source of truth for names and defaults; a test keeps
- * this file equal to it.
+ * fetch through undici's EnvHttpProxyAgent, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY as
+ * the runner does (Node's global fetch ignores them). It is the undici that @actions/core already
+ * bundles, so it costs no second copy, and Node's own fetch is never loaded.
+ */
+function proxyAwareFetch() {
+    let dispatcher;
+    return (input, init) => {
+        dispatcher ??= quietly(() => new undici/* EnvHttpProxyAgent */.J2());
+        return (0,undici/* fetch */.hd)(input, {
+            ...init,
+            dispatcher
+        });
+    };
+}
+/**
+ * undici 6 marks EnvHttpProxyAgent experimental with a process warning, which would land in every
+ * job log as a stray stderr line. Only that warning (code UNDICI-EHPA) is held back.
+ */
+function quietly(make) {
+    const original = Object.getOwnPropertyDescriptor(process, 'emitWarning');
+    const emit = process.emitWarning.bind(process);
+    process.emitWarning = (...args) => {
+        if (args[1]?.code !== 'UNDICI-EHPA')
+            emit(...args);
+    };
+    try {
+        return make();
+    }
+    finally {
+        if (original)
+            Object.defineProperty(process, 'emitWarning', original);
+    }
+}
+const processRuntime = {
+    env: process.env,
+    fetch: proxyAwareFetch(),
+    now: () => Date.now(),
+    sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
+    random: Math.random,
+    timeout: (ms) => AbortSignal.timeout(ms)
+};
+
+;// CONCATENATED MODULE: ./src/step/inputs.ts
+/**
+ * Names of the action's inputs, in one place so that a rename is a one-file change. action.yml is
+ * the source of truth for names and defaults; a test keeps this file equal to it. Both edges read
+ * these: the runner as `with:` inputs, the command line as options.
  */
 const Input = {
     ProjectId: 'project-id',
@@ -28414,19 +28184,6 @@ const Input = {
     GitHubToken: 'github-token',
     StatusContext: 'status-context',
     Sha: 'sha'
-};
-const Output = {
-    RunId: 'run-id',
-    RunUrl: 'run-url',
-    StatusUrl: 'status-url',
-    Status: 'status',
-    ElapsedSeconds: 'elapsed-seconds',
-    UsualSeconds: 'usual-seconds',
-    StartedAt: 'started-at',
-    EndedAt: 'ended-at',
-    TraceId: 'trace-id',
-    ProjectVersion: 'project-version',
-    Runs: 'runs'
 };
 /**
  * The defaults declared in action.yml. The runner fills them in before the action starts; they are
@@ -28471,15 +28228,281 @@ const RUNNER_ONLY_INPUTS = [
 const TOKEN_ENV = 'HEX_API_TOKEN';
 /** Prefix of every failure message, so a failed step says which action failed. */
 const ACTION_NAME = 'hex-run-action';
-/** Keys of the state the main step hands to the post step. */
-const State = {
-    /** Set by the main step, so the same bundle knows it runs as the post step. */
-    IsPost: 'isPost',
-    /** JSON list of the step's runs and what became of each (see ledger.ts). */
-    Runs: 'runs',
-    /** JSON list of the commit statuses left pending, for the post step to finish (see commit-status.ts). */
-    Statuses: 'statuses'
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+/** A true/false input's value as the runner reads YAML 1.2's booleans; undefined for anything else. */
+function booleanValue(text) {
+    if (TRUE.includes(text))
+        return true;
+    if (FALSE.includes(text))
+        return false;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/lib/duration.ts
+const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1_000 };
+/** `1h30m`, `90s`, `2h`, `1h 5m 3s`, or a bare number of seconds (`600`, `2.5`). */
+const DURATION = /^(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s)?$/i;
+const BARE_SECONDS = /^\d+(?:\.\d+)?$/;
+/** A bare number, which the duration inputs read as seconds. */
+function isBareSeconds(text) {
+    return BARE_SECONDS.test(text.trim());
+}
+/**
+ * Parses a duration as the timeout and poll-interval inputs accept it.
+ * Returns milliseconds, or undefined when the text is not a duration.
+ */
+function parseDuration(text) {
+    const value = text.trim();
+    if (value === '')
+        return undefined;
+    if (BARE_SECONDS.test(value))
+        return Math.round(Number(value) * UNIT_MS.s);
+    const match = DURATION.exec(value);
+    if (!match)
+        return undefined;
+    const [, h, m, s] = match;
+    if (h === undefined && m === undefined && s === undefined)
+        return undefined;
+    const ms = Number(h ?? 0) * UNIT_MS.h + Number(m ?? 0) * UNIT_MS.m + Number(s ?? 0) * UNIT_MS.s;
+    return Math.round(ms);
+}
+/** Formats milliseconds for a log line: `850ms`, `4.2s`, `2m 5s`, `1h 0m 12s`. */
+function formatDuration(ms) {
+    if (ms < 1_000)
+        return `${Math.max(0, Math.round(ms))}ms`;
+    if (ms < 60_000)
+        return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`;
+    const totalSeconds = Math.floor(ms / 1_000);
+    const h = Math.floor(totalSeconds / 3_600);
+    const m = Math.floor((totalSeconds % 3_600) / 60);
+    const s = totalSeconds % 60;
+    return h > 0 ? `${h}h ${m}m ${s}s` : `${m}m ${s}s`;
+}
+
+;// CONCATENATED MODULE: ./src/step/words.ts
+
+/** The runner's words: inputs as a workflow's `with:` names them. */
+const RUNNER_WORDS = {
+    input: (name) => `Input '${name}'`,
+    inputs: (names) => `Inputs '${names.join("' and '")}'`,
+    ref: (name) => `'${name}'`,
+    setting: (name, value) => `${name} is ${value}`,
+    stopped: 'the workflow was cancelled',
+    stopping: 'The runner asked the step to stop: the workflow was cancelled.',
+    noToken: `Input '${Input.ApiToken}' is empty and ${TOKEN_ENV} is not set: pass a Hex API token from a secret, as api-token: \${{ secrets.HEX_API_TOKEN }} or in env as ${TOKEN_ENV}.`
 };
+/** The sentence with its first letter upper-cased: "The workflow was cancelled", "Interrupted". */
+function sentence(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/step/report.ts
+
+
+/**
+ * Statuses the action reports besides Hex's own: the action stopped waiting (TIMEOUT), the workflow
+ * was cancelled (CANCELLED), Hex only validated the request (DRY_RUN), or the action failed before
+ * it learned the run's status (ERROR).
+ */
+const ActionStatus = {
+    Timeout: 'TIMEOUT',
+    Cancelled: 'CANCELLED',
+    DryRun: 'DRY_RUN',
+    Error: 'ERROR'
+};
+/** Puts an outcome into words: status, whether the step succeeds, the message and the notes. */
+function toReport(outcome, context) {
+    const { target } = outcome;
+    const run = 'run' in outcome ? outcome.run : undefined;
+    const report = {
+        projectId: target.projectId,
+        projectName: target.projectName,
+        status: ActionStatus.Error,
+        succeeded: false,
+        runId: run?.runId,
+        runUrl: run?.runUrl,
+        statusUrl: run?.statusUrl,
+        traceId: run?.traceId,
+        projectVersion: run?.projectVersion,
+        startedAt: run?.startedAt,
+        endedAt: run?.endedAt,
+        elapsedMs: run?.elapsedMs,
+        usualMs: run?.usualMs,
+        inputParams: context.inputParams,
+        viewId: context.viewId,
+        notes: []
+    };
+    const { notes } = report;
+    const words = context.words ?? RUNNER_WORDS;
+    if (outcome.recovered)
+        notes.push(outcome.recovered);
+    if (target.runId !== undefined && run)
+        notes.push('run-id was given: the step followed a run started elsewhere.');
+    const runId = run?.runId ?? '';
+    switch (outcome.kind) {
+        case 'ended': {
+            report.status = outcome.status;
+            const took = formatDuration(outcome.run.elapsedMs ?? 0);
+            if (outcome.status === 'COMPLETED') {
+                report.succeeded = true;
+                break;
+            }
+            report.succeeded = !context.failOnRunFailure;
+            report.message = `Hex run ${runId} ended ${outcome.status} after ${took}.${statusAdvice(outcome.status)}`;
+            if (!context.failOnRunFailure)
+                notes.push('fail-on-run-failure is false: the step succeeds anyway.');
+            break;
+        }
+        case 'dry-run':
+            report.status = ActionStatus.DryRun;
+            report.succeeded = true;
+            notes.push('dry-run is true: Hex validated the request and started no run.');
+            break;
+        case 'not-waited':
+            report.status = outcome.status;
+            report.succeeded = true;
+            if (target.runId === undefined)
+                notes.push('wait is false: the step did not wait for the run to finish.');
+            break;
+        case 'timed-out': {
+            report.status = ActionStatus.Timeout;
+            const lastStatus = outcome.lastStatus ? ` (last status ${outcome.lastStatus})` : '';
+            report.message = `Hex run ${runId} did not finish within the timeout of ${formatDuration(context.timeoutMs)}${lastStatus}.`;
+            if (outcome.readFailure)
+                notes.push(outcome.readFailure);
+            notes.push(cancelNote(outcome.cancel, 'cancel-on-timeout'));
+            break;
+        }
+        case 'stopped':
+            report.status = ActionStatus.Cancelled;
+            report.stoppedByFailFast = outcome.by === 'fail-fast';
+            if (outcome.phase === 'before-start') {
+                report.message =
+                    outcome.by === 'workflow'
+                        ? `Not started: ${words.stopped} first.`
+                        : 'Not started: another run failed, and fail-fast is on.';
+            }
+            else if (outcome.phase === 'starting') {
+                report.message = `${stopReason(outcome.by, words)} while the run was being started; Hex may have started it. Check the project in Hex.`;
+            }
+            else {
+                report.message = `${stopReason(outcome.by, words)} while Hex run ${runId} was going.`;
+                if (outcome.cancel)
+                    notes.push(cancelNote(outcome.cancel, 'cancel-on-workflow-cancel'));
+            }
+            break;
+        case 'failed':
+            report.message = outcome.message;
+            break;
+    }
+    if (slowerThanUsual(report))
+        notes.push(`${formatDuration(report.elapsedMs ?? 0)} is more than twice the usual ${formatDuration(report.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`);
+    return report;
+}
+/** A run that took more than this many times its usual duration is called out. */
+const SLOW_FACTOR = 2;
+/** Whether the run took more than twice as long as the project's runs usually do. */
+function slowerThanUsual(report) {
+    const { elapsedMs, usualMs } = report;
+    return elapsedMs !== undefined && usualMs !== undefined && elapsedMs > SLOW_FACTOR * usualMs;
+}
+function stopReason(by, words = RUNNER_WORDS) {
+    return by === 'workflow'
+        ? sentence(words.stopped)
+        : 'Another run failed and fail-fast is on: stopped';
+}
+function cancelNote(cancel, input) {
+    switch (cancel.kind) {
+        case 'cancelled':
+            return 'The run was cancelled in Hex.';
+        case 'already-ended':
+            return `The run had already ended ${cancel.status} when it was to be cancelled.`;
+        case 'failed':
+            return `Cancelling the run in Hex failed: ${cancel.error}`;
+        case 'left-going':
+            return `${input} is false: the run was left going in Hex.`;
+    }
+}
+function statusAdvice(status) {
+    switch (status) {
+        case 'ERRORED':
+            return ' A cell failed: open the run in Hex to see which.';
+        case 'KILLED':
+            return ' The run was cancelled in Hex.';
+        case 'UNABLE_TO_ALLOCATE_KERNEL':
+            return ' Hex could not start a kernel for it; the workspace may be at its limit of running kernels. Try again later.';
+        default:
+            return '';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/step/result.ts
+
+
+/** Several projects were given: outputs, summary and log speak of the group. */
+function isGroup(result) {
+    return result.reports.length > 1;
+}
+/** Whether the step succeeds: every input read, and every run's report says so. */
+function stepSucceeded(result) {
+    return result.inputErrors === undefined && result.reports.every((r) => r.succeeded);
+}
+/**
+ * How bad each status is, worst first: the `status` of a step with several runs is the worst of
+ * theirs, so one check (`status == 'COMPLETED'`) tells whether all completed.
+ */
+const SEVERITY = [
+    ActionStatus.Error,
+    ActionStatus.Timeout,
+    'UNABLE_TO_ALLOCATE_KERNEL',
+    'ERRORED',
+    'KILLED',
+    ActionStatus.Cancelled,
+    'RUNNING',
+    'PENDING',
+    ActionStatus.DryRun,
+    'COMPLETED'
+];
+function worstStatus(statuses) {
+    // A status this list does not know ranks just above COMPLETED's neighbours: never "better".
+    const rank = (s) => SEVERITY.includes(s) ? SEVERITY.indexOf(s) : SEVERITY.indexOf('RUNNING');
+    return statuses.reduce((worst, s) => (rank(s) < rank(worst) ? s : worst), 'COMPLETED');
+}
+/**
+ * What the step says at its end, for either edge to show: each input that did not read, then each
+ * run's failure (an error) or what its reader should know (a warning); with several runs, each
+ * line names its project. A run fail-fast stopped is a consequence, not a second cause: a warning.
+ */
+function conclusions(result) {
+    if (result.inputErrors !== undefined)
+        return result.inputErrors.map((text) => ({ level: 'error', text, title: 'Invalid input' }));
+    const group = isGroup(result);
+    const said = [];
+    for (const report of result.reports) {
+        if (!report.message)
+            continue;
+        const label = group ? `[${report.projectName ?? report.projectId}] ` : '';
+        const title = report.runId ? `Hex run ${report.status}` : `${ACTION_NAME} failed`;
+        if (!report.succeeded && !report.stoppedByFailFast)
+            said.push({ level: 'error', text: `${label}${failureText(report)}`, title });
+        else
+            said.push({ level: 'warning', text: `${label}${report.message}`, title });
+    }
+    return said;
+}
+/** The closing line of a step with several runs: how many succeeded. */
+function groupTally(result) {
+    if (!isGroup(result))
+        return undefined;
+    const { reports } = result;
+    const failed = reports.filter((r) => !r.succeeded).length;
+    return `${reports.length - failed} of ${reports.length} Hex runs ${failed === 0 ? 'succeeded.' : `succeeded; ${failed} did not.`}`;
+}
+function failureText(report) {
+    const link = report.runUrl && !report.message?.includes(report.runUrl) ? ` ${report.runUrl}` : '';
+    return `${report.message ?? ''}${link}`;
+}
 
 ;// CONCATENATED MODULE: ./src/hex/errors.ts
 const DOING = {
@@ -28702,47 +28725,6 @@ function readRateLimit(operation, status, headers, retryAfterMs, nowMs) {
     if (status === 429)
         notice.limited = { retryAfterMs };
     return Object.keys(notice).length > 1 ? notice : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/lib/duration.ts
-const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1_000 };
-/** `1h30m`, `90s`, `2h`, `1h 5m 3s`, or a bare number of seconds (`600`, `2.5`). */
-const DURATION = /^(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s)?$/i;
-const BARE_SECONDS = /^\d+(?:\.\d+)?$/;
-/** A bare number, which the duration inputs read as seconds. */
-function isBareSeconds(text) {
-    return BARE_SECONDS.test(text.trim());
-}
-/**
- * Parses a duration as the timeout and poll-interval inputs accept it.
- * Returns milliseconds, or undefined when the text is not a duration.
- */
-function parseDuration(text) {
-    const value = text.trim();
-    if (value === '')
-        return undefined;
-    if (BARE_SECONDS.test(value))
-        return Math.round(Number(value) * UNIT_MS.s);
-    const match = DURATION.exec(value);
-    if (!match)
-        return undefined;
-    const [, h, m, s] = match;
-    if (h === undefined && m === undefined && s === undefined)
-        return undefined;
-    const ms = Number(h ?? 0) * UNIT_MS.h + Number(m ?? 0) * UNIT_MS.m + Number(s ?? 0) * UNIT_MS.s;
-    return Math.round(ms);
-}
-/** Formats milliseconds for a log line: `850ms`, `4.2s`, `2m 5s`, `1h 0m 12s`. */
-function formatDuration(ms) {
-    if (ms < 1_000)
-        return `${Math.max(0, Math.round(ms))}ms`;
-    if (ms < 60_000)
-        return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`;
-    const totalSeconds = Math.floor(ms / 1_000);
-    const h = Math.floor(totalSeconds / 3_600);
-    const m = Math.floor((totalSeconds % 3_600) / 60);
-    const s = totalSeconds % 60;
-    return h > 0 ? `${h}h ${m}m ${s}s` : `${m}m ${s}s`;
 }
 
 ;// CONCATENATED MODULE: ./src/hex/client.ts
@@ -29145,54 +29127,15 @@ function describe(p) {
     return `'${p.title}' (${p.id})`;
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/lib/runtime.ts
-
-
-/**
- * fetch through undici's EnvHttpProxyAgent, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY as
- * the runner does (Node's global fetch ignores them). It is the undici that @actions/core already
- * bundles, so it costs no second copy, and Node's own fetch is never loaded.
- */
-function proxyAwareFetch() {
-    let dispatcher;
-    return (input, init) => {
-        dispatcher ??= quietly(() => new undici/* EnvHttpProxyAgent */.J2());
-        return (0,undici/* fetch */.hd)(input, {
-            ...init,
-            dispatcher
-        });
-    };
+;// CONCATENATED MODULE: ./src/lib/errors.ts
+/** What a thrown value says, for a message: an Error's message, anything else as text. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
 }
-/**
- * undici 6 marks EnvHttpProxyAgent experimental with a process warning, which would land in every
- * job log as a stray stderr line. Only that warning (code UNDICI-EHPA) is held back.
- */
-function quietly(make) {
-    const original = Object.getOwnPropertyDescriptor(process, 'emitWarning');
-    const emit = process.emitWarning.bind(process);
-    process.emitWarning = (...args) => {
-        if (args[1]?.code !== 'UNDICI-EHPA')
-            emit(...args);
-    };
-    try {
-        return make();
-    }
-    finally {
-        if (original)
-            Object.defineProperty(process, 'emitWarning', original);
-    }
+/** A bug's message for the reader, in the words every edge uses; the stack goes to debug only. */
+function unexpectedMessage(error) {
+    return `Unexpected error: ${errorMessage(error)}`;
 }
-const processRuntime = {
-    env: process.env,
-    fetch: proxyAwareFetch(),
-    now: () => Date.now(),
-    sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
-    random: Math.random
-};
 
 ;// CONCATENATED MODULE: ./src/runs/budget.ts
 /**
@@ -30187,3266 +30130,7 @@ function graceSignal(signal, graceMs) {
     return controller.signal;
 }
 
-;// CONCATENATED MODULE: ./src/lib/safe-text.ts
-/**
- * Text from outside (Hex's answers, input values echoed back) made safe for the places the action
- * writes: the job log, which the runner reads line by line for workflow commands, annotations,
- * step outputs and the job summary. The one place these rules live.
- *
- * The order matters: secrets are redacted first, on the text as it came, so that no later change
- * (a stripped escape sequence, Markdown's `_` → `\_`) can split a secret and let it through; and
- * once more at the end, in case stripping joined one back together.
- */
-const REDACTED = '***';
-/** ANSI escape sequences: CSI (`ESC [` or the C1 byte 0x9b), OSC (`ESC ]` … BEL or ST), and two-byte ones. */
-// eslint-disable-next-line no-control-regex
-const ANSI = /(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -~]?/g;
-/** Line breaks the runner or a reader would take for one: CRLF, LF, a lone CR, NEL, U+2028/2029. */
-const LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/g;
-/** C0 controls but the tab, DEL and C1 controls; line breaks are dealt with before. */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
-/**
- * A workflow command: `::name …::` at the start of a line, after any white space (the runner trims
- * it), in any case; and the older `##[name …]` anywhere in a line.
- */
-const COMMAND = /^(\s*):(?=:)/;
-const OLD_COMMAND = /##\[/g;
-/**
- * How a command is defused: its first character is replaced by its full-width form (U+FF1A `：`,
- * U+FF03 `＃`). The runner no longer sees `::` or `##[`, and a reader still reads the text, with
- * the change visible (unlike a zero-width character, which would look like a real command).
- */
-const DEFUSED_COLON = '\uff1a';
-const DEFUSED_HASH = '\uff03';
-/** Replaces each secret (longest first, so one inside another goes whole) by `***`. */
-function safe_text_redact(text, secrets) {
-    let out = text;
-    const sorted = [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
-    for (const secret of sorted)
-        out = out.split(secret).join(REDACTED);
-    return out;
-}
-/** Removes ANSI escape sequences and control characters (the tab and line breaks stay). */
-function stripControls(text) {
-    return text
-        .replace(ANSI, '')
-        .replace(/\r\n|[\r\u0085]/g, '\n')
-        .replace(CONTROL, '');
-}
-/** A line that is no workflow command. */
-function defuseCommands(line) {
-    return line.replace(COMMAND, `$1${DEFUSED_COLON}`).replace(OLD_COMMAND, `#${DEFUSED_HASH}[`);
-}
-/** The parts of a piece of text that a reader would see as lines, each made safe. */
-function safeLines(text, secrets = []) {
-    const clean = safe_text_redact(stripControls(safe_text_redact(text, secrets)), secrets);
-    return clean.split(LINE_BREAK).map(defuseCommands);
-}
-/**
- * One log line, annotation or output from text that may hold anything: secrets redacted, escape
- * sequences and controls removed, line breaks turned into spaces, workflow commands defused.
- */
-function safeLine(text, secrets = []) {
-    // Defused once more after joining: a space before `::` is still the start of a command.
-    return defuseCommands(safeLines(text, secrets).join(' '));
-}
-/**
- * Text for a place that carries its own line breaks safely (an annotation or a debug message,
- * whose data the command encoding escapes): line breaks are kept (as `\n`), each line made safe.
- */
-function safeText(text, secrets = []) {
-    return safeLines(text, secrets).join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/action/commit-status.ts
-
-
-
-
-/** With commit-status on, what posts each run's status; the command line has none to give. */
-function statusReporter(settings, services, runtime, io, several) {
-    if (settings.commitStatus === undefined)
-        return undefined;
-    if (services.statuses === undefined) {
-        io.warning('commit-status is true, but commit statuses cannot be posted from here.');
-        return undefined;
-    }
-    const target = settings.commitStatus.target;
-    const poster = services.statuses(target, { fetch: runtime.fetch, clock: runtime });
-    return new CommitStatusReporter(settings.commitStatus, poster, io, several);
-}
-/**
- * The GitHub commit status of each Hex run of the step: pending as soon as Hex accepts the run,
- * then how it ended. Posting goes on beside the runs and never holds one up; `close()` waits for
- * the last statuses (a few seconds at most) before the step reports. A status that cannot be
- * posted is one warning, whatever the number of runs, and never changes the step's result.
- */
-class CommitStatusReporter {
-    open = new Map();
-    queues = new Map();
-    warned = false;
-    /** The token may not post statuses: the rest are not tried. */
-    refused = false;
-    settings;
-    statuses;
-    io;
-    several;
-    constructor(settings, statuses, io, several) {
-        this.settings = settings;
-        this.statuses = statuses;
-        this.io = io;
-        this.several = several;
-        const { owner, repo, sha } = settings.target;
-        io.info(`Commit statuses go on ${owner}/${repo}@${sha.slice(0, 12)} (${settings.shaFrom}).`);
-    }
-    /** The status's name for this project: one per project, so none overwrites another. */
-    contextOf(target) {
-        const project = target.projectName ?? target.projectId;
-        const given = this.settings.context;
-        if (given === '')
-            return `hex/${project}`;
-        return this.several ? `${given}/${project}` : given;
-    }
-    /** Hex accepted the run (or the run to follow was found). */
-    started(target, run, followed) {
-        const context = this.contextOf(target);
-        const targetUrl = this.linkTo(run.runUrl);
-        this.open.set(context, { context, runId: run.runId, targetUrl });
-        this.save();
-        this.send(context, {
-            state: 'pending',
-            context,
-            description: followed ? 'Waiting for the Hex run' : 'Hex run started',
-            targetUrl
-        });
-    }
-    /** The run's outcome: its final status, or pending left as it is (wait: false). */
-    finished(outcome, timeoutMs) {
-        const context = this.contextOf(outcome.target);
-        const open = this.open.get(context);
-        if (open === undefined)
-            return;
-        if (outcome.kind === 'not-waited') {
-            // The run goes on; a later step that follows it (run-id, commit-status) finishes the status.
-            this.open.delete(context);
-            this.save();
-            return;
-        }
-        const final = finalStatus(outcome, timeoutMs);
-        this.finish(open, final);
-    }
-    /**
-     * For the post step: finishes the statuses a main step left pending when it was killed, with
-     * the end it had decided on, or else `endOf`'s.
-     */
-    async finishLeftOpen(left, endOf) {
-        for (const open of left) {
-            const copy = { ...open, final: undefined };
-            this.open.set(open.context, copy);
-            this.finish(copy, open.final ?? endOf(open));
-        }
-        await this.close();
-    }
-    /** Finishes what is still pending (a bug cut the step short) and waits for every status. */
-    async close() {
-        for (const open of this.open.values())
-            if (open.final === undefined)
-                this.finish(open, {
-                    state: 'error',
-                    description: 'ERROR: the step failed before the run ended'
-                });
-        await Promise.all(this.queues.values());
-    }
-    finish(open, final) {
-        open.final = final;
-        this.save();
-        this.send(open.context, { ...final, context: open.context, targetUrl: open.targetUrl }, () => {
-            this.open.delete(open.context);
-            this.save();
-        });
-    }
-    /** Queues a status behind the earlier ones of its context, so pending never lands after the end. */
-    send(context, status, then) {
-        const previous = this.queues.get(context) ?? Promise.resolve();
-        const next = previous.then(async () => {
-            await this.post(status);
-            then?.();
-        });
-        this.queues.set(context, next);
-    }
-    async post(status) {
-        const secrets = this.io.secrets?.() ?? [];
-        const safe = {
-            ...status,
-            context: safeLine(status.context, secrets),
-            description: safeLine(status.description, secrets)
-        };
-        const { sha } = this.settings.target;
-        if (this.refused) {
-            this.io.debug(`Commit status ${safe.context} (${safe.state}) not posted: see the warning.`);
-            return;
-        }
-        const result = await this.statuses.post(safe);
-        if (result.ok) {
-            this.io.info(`Commit status ${safe.context} on ${sha.slice(0, 7)}: ${safe.state} (${safe.description})`);
-            return;
-        }
-        if (result.failure.kind === 'permission')
-            this.refused = true;
-        const message = `Commit status ${safe.context} (${safe.state}) could not be posted: ${result.failure.message} The Hex run and the step's result are not affected.`;
-        if (this.warned)
-            this.io.debug(message);
-        else
-            this.io.warning(message, 'Commit status not posted');
-        this.warned = true;
-    }
-    /** The run's link for the status, when it is a plain http(s) URL that holds no secret. */
-    linkTo(url) {
-        const secrets = this.io.secrets?.() ?? [];
-        if (secrets.some((s) => s !== '' && url.includes(s)))
-            return undefined;
-        try {
-            const parsed = new URL(url);
-            return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : undefined;
-        }
-        catch {
-            return undefined;
-        }
-    }
-    save() {
-        this.io.saveState(State.Statuses, JSON.stringify([...this.open.values()]));
-    }
-}
-/** How a run's end reads on its commit status: the state and a few words (at most 140 characters). */
-function finalStatus(outcome, timeoutMs) {
-    const elapsedMs = 'run' in outcome ? outcome.run?.elapsedMs : undefined;
-    const after = elapsedMs === undefined ? '' : ` after ${formatDuration(elapsedMs)}`;
-    switch (outcome.kind) {
-        case 'ended': {
-            const took = formatDuration(outcome.run.elapsedMs ?? 0);
-            return outcome.status === 'COMPLETED'
-                ? { state: 'success', description: `COMPLETED in ${took}` }
-                : { state: 'failure', description: `${outcome.status} after ${took}` };
-        }
-        case 'timed-out':
-            return {
-                state: 'error',
-                description: `TIMEOUT: not finished within ${formatDuration(timeoutMs)}; ${cancelWords(outcome.cancel)}`
-            };
-        case 'stopped':
-            return {
-                state: 'error',
-                description: outcome.by === 'workflow'
-                    ? `CANCELLED${after}: the workflow was cancelled`
-                    : `CANCELLED${after}: another run failed (fail-fast)`
-            };
-        default:
-            return { state: 'error', description: `ERROR${after}: the step failed before the run ended` };
-    }
-}
-function cancelWords(cancel) {
-    switch (cancel.kind) {
-        case 'cancelled':
-            return 'cancelled in Hex';
-        case 'left-going':
-            return 'left going in Hex';
-        case 'already-ended':
-            return `it had ended ${cancel.status}`;
-        case 'failed':
-            return 'cancelling it failed';
-    }
-}
-/** The statuses a main step left open; entries that do not parse are dropped. */
-function readOpenStatuses(text) {
-    const states = ['pending', 'success', 'failure', 'error'];
-    return readList(text, (e) => {
-        const final = e.final;
-        return (typeof e.context === 'string' &&
-            typeof e.runId === 'string' &&
-            (e.targetUrl === undefined || typeof e.targetUrl === 'string') &&
-            (final === undefined ||
-                (typeof final === 'object' &&
-                    final !== null &&
-                    states.includes(final.state) &&
-                    typeof final.description === 'string')));
-    });
-}
-
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function utils_toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function utils_toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
-
-
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function command_issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
-}
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function file_command_issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class lib_HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
-    }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/action/io.ts
-
-
-const coreIO = {
-    getInput: (name) => getInput(name),
-    setSecret: (value) => core_setSecret(value),
-    setOutput: (name, value) => setOutput(name, value),
-    info: (message) => info(message),
-    debug: (message) => core_debug(message),
-    warning: (message, title) => warning(message, title ? { title } : {}),
-    fail: (message, title) => {
-        error(message, title ? { title } : {});
-        process.exitCode = 1;
-    },
-    group: (name, lines) => {
-        startGroup(name);
-        for (const line of lines)
-            info(line);
-        endGroup();
-    },
-    writeSummary: async (markdown) => {
-        // Outside a runner there is no summary file; that is not a failure of the run.
-        if (!process.env.GITHUB_STEP_SUMMARY) {
-            core_debug('GITHUB_STEP_SUMMARY is not set; the job summary is not written.');
-            return;
-        }
-        await summary.addRaw(markdown, true).write();
-    },
-    saveState: (name, value) => saveState(name, value),
-    getState: (name) => getState(name)
-};
+;// CONCATENATED MODULE: ./src/step/io.ts
 /** Each line a run logs starts with its project, so interleaved runs stay readable. */
 function labelled(io, label) {
     const tag = (message) => `[${label}] ${message}`;
@@ -33455,96 +30139,11 @@ function labelled(io, label) {
         info: (m) => io.info(tag(m)),
         debug: (m) => io.debug(tag(m)),
         warning: (m, title) => io.warning(tag(m), title),
-        fail: (m, title) => io.fail(tag(m), title),
         group: (name, lines) => io.group(tag(name), lines)
     };
 }
-/**
- * Wraps an ActionIO so that whatever the action writes to the log, annotations and outputs passes
- * through lib/safe-text: Hex's answers and echoed inputs reach the runner as text, never as a
- * workflow command, an escape sequence or a secret. Ordinary text passes unchanged.
- */
-function safeIO(io) {
-    if (isSafe(io))
-        return io;
-    const secrets = [];
-    const line = (text) => safeLine(text, secrets);
-    // Annotations and debug messages carry their line breaks in the command's encoding.
-    const text = (message) => safeText(message, secrets);
-    const wrapped = {
-        ...io,
-        secrets: () => secrets,
-        setSecret: (value) => {
-            if (value !== '' && !secrets.includes(value))
-                secrets.push(value);
-            io.setSecret(value);
-        },
-        setOutput: (name, value) => io.setOutput(name, line(value)),
-        info: (m) => io.info(line(m)),
-        debug: (m) => io.debug(text(m)),
-        warning: (m, title) => io.warning(text(m), title === undefined ? undefined : line(title)),
-        fail: (m, title) => io.fail(text(m), title === undefined ? undefined : line(title)),
-        // Each line printed on purpose (the request's JSON) is split and made safe on its own.
-        group: (name, lines) => io.group(line(name), lines.flatMap((l) => safeLines(l, secrets))),
-        // The summary renders its own escaping (secrets first); this is the last net for a raw secret.
-        writeSummary: (markdown) => io.writeSummary(safe_text_redact(markdown, secrets))
-    };
-    SAFE.add(wrapped);
-    return wrapped;
-}
-const SAFE = new WeakSet();
-function isSafe(io) {
-    return SAFE.has(io);
-}
 
-;// CONCATENATED MODULE: ./src/action/ledger.ts
-
-
-/**
- * The runs of one step, saved to the step state on every change, so that a main step killed at
- * any moment leaves the post step an exact list of runs still to cancel.
- */
-class RunLedger {
-    entries = [];
-    io;
-    constructor(io) {
-        this.io = io;
-    }
-    open(projectId, runId) {
-        this.entries.push({ projectId, runId, fate: 'open' });
-        this.save();
-    }
-    /**
-     * The run's end, as the post step needs it: a cancel that failed is left for it to finish;
-     * anything else is settled (ended, cancelled, or left going on purpose).
-     */
-    close(outcome) {
-        const run = 'run' in outcome ? outcome.run : undefined;
-        if (run === undefined)
-            return;
-        const cancelFailed = (outcome.kind === 'timed-out' || outcome.kind === 'stopped') &&
-            outcome.cancel?.kind === 'failed';
-        this.set(run.runId, cancelFailed ? 'cancel-wanted' : 'settled');
-    }
-    set(runId, fate) {
-        const entry = this.entries.find((e) => e.runId === runId);
-        if (!entry || entry.fate === fate)
-            return;
-        entry.fate = fate;
-        this.save();
-    }
-    save() {
-        this.io.saveState(State.Runs, JSON.stringify(this.entries));
-    }
-}
-/** The ledger as the main step left it; entries that do not parse are dropped. */
-function readLedger(text) {
-    return readList(text, (e) => typeof e.projectId === 'string' &&
-        typeof e.runId === 'string' &&
-        ['open', 'settled', 'cancel-wanted'].includes(e.fate));
-}
-
-;// CONCATENATED MODULE: ./src/action/progress.ts
+;// CONCATENATED MODULE: ./src/step/progress.ts
 
 
 /**
@@ -33579,24 +30178,7 @@ function progressLogger(sink, heartbeatMs = HEARTBEAT_MS, eta = () => undefined)
     };
 }
 
-;// CONCATENATED MODULE: ./src/action/words.ts
-
-/** The runner's words: inputs as a workflow's `with:` names them. */
-const RUNNER_WORDS = {
-    input: (name) => `Input '${name}'`,
-    inputs: (names) => `Inputs '${names.join("' and '")}'`,
-    ref: (name) => `'${name}'`,
-    setting: (name, value) => `${name} is ${value}`,
-    stopped: 'the workflow was cancelled',
-    stopping: 'The runner asked the step to stop: the workflow was cancelled.',
-    noToken: `Input '${Input.ApiToken}' is empty and ${TOKEN_ENV} is not set: pass a Hex API token from a secret, as api-token: \${{ secrets.HEX_API_TOKEN }} or in env as ${TOKEN_ENV}.`
-};
-/** The sentence with its first letter upper-cased: "The workflow was cancelled", "Interrupted". */
-function sentence(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-;// CONCATENATED MODULE: ./src/action/narrate.ts
+;// CONCATENATED MODULE: ./src/step/narrate.ts
 
 
 
@@ -33803,7 +30385,7 @@ class HexSession {
     }
 }
 
-;// CONCATENATED MODULE: ./src/action/plan.ts
+;// CONCATENATED MODULE: ./src/step/plan.ts
 /** The settings turned into what the lower layers take: a Hex session, and each run's plan. */
 
 
@@ -33859,511 +30441,30 @@ function runPlan(settings) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/action/report.ts
-
-
+;// CONCATENATED MODULE: ./src/lib/ids.ts
 /**
- * Statuses the action reports besides Hex's own: the action stopped waiting (TIMEOUT), the workflow
- * was cancelled (CANCELLED), Hex only validated the request (DRY_RUN), or the action failed before
- * it learned the run's status (ERROR).
+ * Hex's project and run IDs are UUIDs. The one check, used for inputs (project-id, run-id) and for
+ * what Hex answers before an ID goes into a request path.
  */
-const ActionStatus = {
-    Timeout: 'TIMEOUT',
-    Cancelled: 'CANCELLED',
-    DryRun: 'DRY_RUN',
-    Error: 'ERROR'
-};
-/** Puts an outcome into words: status, whether the step succeeds, the message and the notes. */
-function toReport(outcome, context) {
-    const { target } = outcome;
-    const run = 'run' in outcome ? outcome.run : undefined;
-    const report = {
-        projectId: target.projectId,
-        projectName: target.projectName,
-        status: ActionStatus.Error,
-        succeeded: false,
-        runId: run?.runId,
-        runUrl: run?.runUrl,
-        statusUrl: run?.statusUrl,
-        traceId: run?.traceId,
-        projectVersion: run?.projectVersion,
-        startedAt: run?.startedAt,
-        endedAt: run?.endedAt,
-        elapsedMs: run?.elapsedMs,
-        usualMs: run?.usualMs,
-        inputParams: context.inputParams,
-        viewId: context.viewId,
-        notes: []
-    };
-    const { notes } = report;
-    const words = context.words ?? RUNNER_WORDS;
-    if (outcome.recovered)
-        notes.push(outcome.recovered);
-    if (target.runId !== undefined && run)
-        notes.push('run-id was given: the step followed a run started elsewhere.');
-    const runId = run?.runId ?? '';
-    switch (outcome.kind) {
-        case 'ended': {
-            report.status = outcome.status;
-            const took = formatDuration(outcome.run.elapsedMs ?? 0);
-            if (outcome.status === 'COMPLETED') {
-                report.succeeded = true;
-                break;
-            }
-            report.succeeded = !context.failOnRunFailure;
-            report.message = `Hex run ${runId} ended ${outcome.status} after ${took}.${statusAdvice(outcome.status)}`;
-            if (!context.failOnRunFailure)
-                notes.push('fail-on-run-failure is false: the step succeeds anyway.');
-            break;
-        }
-        case 'dry-run':
-            report.status = ActionStatus.DryRun;
-            report.succeeded = true;
-            notes.push('dry-run is true: Hex validated the request and started no run.');
-            break;
-        case 'not-waited':
-            report.status = outcome.status;
-            report.succeeded = true;
-            if (target.runId === undefined)
-                notes.push('wait is false: the step did not wait for the run to finish.');
-            break;
-        case 'timed-out': {
-            report.status = ActionStatus.Timeout;
-            const lastStatus = outcome.lastStatus ? ` (last status ${outcome.lastStatus})` : '';
-            report.message = `Hex run ${runId} did not finish within the timeout of ${formatDuration(context.timeoutMs)}${lastStatus}.`;
-            if (outcome.readFailure)
-                notes.push(outcome.readFailure);
-            notes.push(cancelNote(outcome.cancel, 'cancel-on-timeout'));
-            break;
-        }
-        case 'stopped':
-            report.status = ActionStatus.Cancelled;
-            report.stoppedByFailFast = outcome.by === 'fail-fast';
-            if (outcome.phase === 'before-start') {
-                report.message =
-                    outcome.by === 'workflow'
-                        ? `Not started: ${words.stopped} first.`
-                        : 'Not started: another run failed, and fail-fast is on.';
-            }
-            else if (outcome.phase === 'starting') {
-                report.message = `${stopReason(outcome.by, words)} while the run was being started; Hex may have started it. Check the project in Hex.`;
-            }
-            else {
-                report.message = `${stopReason(outcome.by, words)} while Hex run ${runId} was going.`;
-                if (outcome.cancel)
-                    notes.push(cancelNote(outcome.cancel, 'cancel-on-workflow-cancel'));
-            }
-            break;
-        case 'failed':
-            report.message = outcome.message;
-            break;
-    }
-    if (slowerThanUsual(report))
-        notes.push(`${formatDuration(report.elapsedMs ?? 0)} is more than twice the usual ${formatDuration(report.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`);
-    return report;
+const UUID_TEXT = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const ids_UUID = new RegExp(`^${UUID_TEXT}$`, 'i');
+const UUID_INSIDE = new RegExp(UUID_TEXT, 'i');
+/** Whether `text` is a UUID, whole, in any case. */
+function isUuid(text) {
+    return ids_UUID.test(text);
 }
-/** A run that took more than this many times its usual duration is called out. */
-const SLOW_FACTOR = 2;
-/** Whether the run took more than twice as long as the project's runs usually do. */
-function slowerThanUsual(report) {
-    const { elapsedMs, usualMs } = report;
-    return elapsedMs !== undefined && usualMs !== undefined && elapsedMs > SLOW_FACTOR * usualMs;
-}
-function stopReason(by, words = RUNNER_WORDS) {
-    return by === 'workflow'
-        ? sentence(words.stopped)
-        : 'Another run failed and fail-fast is on: stopped';
-}
-function cancelNote(cancel, input) {
-    switch (cancel.kind) {
-        case 'cancelled':
-            return 'The run was cancelled in Hex.';
-        case 'already-ended':
-            return `The run had already ended ${cancel.status} when it was to be cancelled.`;
-        case 'failed':
-            return `Cancelling the run in Hex failed: ${cancel.error}`;
-        case 'left-going':
-            return `${input} is false: the run was left going in Hex.`;
-    }
-}
-function statusAdvice(status) {
-    switch (status) {
-        case 'ERRORED':
-            return ' A cell failed: open the run in Hex to see which.';
-        case 'KILLED':
-            return ' The run was cancelled in Hex.';
-        case 'UNABLE_TO_ALLOCATE_KERNEL':
-            return ' Hex could not start a kernel for it; the workspace may be at its limit of running kernels. Try again later.';
-        default:
-            return '';
-    }
+/** The first UUID inside `text` (a pasted URL, say), lower-cased; undefined when there is none. */
+function uuidInside(text) {
+    return UUID_INSIDE.exec(text)?.[0].toLowerCase();
 }
 
-;// CONCATENATED MODULE: ./src/action/outputs.ts
-
-
-function seconds(ms) {
-    return ms === undefined ? undefined : Math.round(ms / 1000);
-}
-function runsEntry(report) {
-    return {
-        projectId: report.projectId,
-        ...(report.projectName !== undefined ? { projectName: report.projectName } : {}),
-        runId: report.runId ?? null,
-        runUrl: report.runUrl ?? null,
-        status: report.status,
-        elapsedSeconds: seconds(report.elapsedMs) ?? null,
-        usualSeconds: seconds(report.usualMs) ?? null
-    };
-}
+;// CONCATENATED MODULE: ./src/lib/tokens.ts
 /**
- * How bad each status is, worst first: the `status` of a step with several runs is the worst of
- * theirs, so one check (`status == 'COMPLETED'`) tells whether all completed.
+ * A token as an HTTP header can carry it: printable ASCII, no white space. A token pasted with a
+ * zero-width space or a typographic quote fails here, before fetch would refuse the header.
  */
-const SEVERITY = [
-    ActionStatus.Error,
-    ActionStatus.Timeout,
-    'UNABLE_TO_ALLOCATE_KERNEL',
-    'ERRORED',
-    'KILLED',
-    ActionStatus.Cancelled,
-    'RUNNING',
-    'PENDING',
-    ActionStatus.DryRun,
-    'COMPLETED'
-];
-function worstStatus(statuses) {
-    // A status this list does not know ranks just above COMPLETED's neighbours: never "better".
-    const rank = (s) => SEVERITY.includes(s) ? SEVERITY.indexOf(s) : SEVERITY.indexOf('RUNNING');
-    return statuses.reduce((worst, s) => (rank(s) < rank(worst) ? s : worst), 'COMPLETED');
-}
-/** Every output, always: an unknown value is an empty string, so `steps.x.outputs.y` exists. */
-function reportOutputs(report) {
-    return {
-        [Output.RunId]: report.runId ?? '',
-        [Output.RunUrl]: report.runUrl ?? '',
-        [Output.StatusUrl]: report.statusUrl ?? '',
-        [Output.Status]: report.status,
-        [Output.ElapsedSeconds]: String(seconds(report.elapsedMs) ?? ''),
-        [Output.UsualSeconds]: String(seconds(report.usualMs) ?? ''),
-        [Output.StartedAt]: report.startedAt ?? '',
-        [Output.EndedAt]: report.endedAt ?? '',
-        [Output.TraceId]: report.traceId ?? '',
-        [Output.ProjectVersion]: report.projectVersion ?? '',
-        [Output.Runs]: JSON.stringify([runsEntry(report)])
-    };
-}
-/**
- * The outputs of a step with several runs: `runs` lists them, `status` is the worst, and
- * `elapsed-seconds` is the step's wait; the outputs that name one run are empty.
- */
-function groupOutputs(reports, elapsedMs) {
-    return {
-        [Output.RunId]: '',
-        [Output.RunUrl]: '',
-        [Output.StatusUrl]: '',
-        [Output.Status]: worstStatus(reports.map((r) => r.status)),
-        [Output.ElapsedSeconds]: String(seconds(elapsedMs)),
-        [Output.UsualSeconds]: '',
-        [Output.StartedAt]: '',
-        [Output.EndedAt]: '',
-        [Output.TraceId]: '',
-        [Output.ProjectVersion]: '',
-        [Output.Runs]: JSON.stringify(reports.map(runsEntry))
-    };
-}
-
-;// CONCATENATED MODULE: ./src/action/summary.ts
-
-
-
-
-/** How each status is shown: a marker a reader spots at a glance, and a headline. */
-const LOOKS = {
-    COMPLETED: { marker: '✅', headline: 'Hex run completed' },
-    ERRORED: { marker: '❌', headline: 'Hex run errored' },
-    KILLED: { marker: '🛑', headline: 'Hex run was killed' },
-    UNABLE_TO_ALLOCATE_KERNEL: {
-        marker: '❌',
-        headline: 'Hex could not allocate a kernel for the run'
-    },
-    PENDING: { marker: '⏳', headline: 'Hex run started' },
-    RUNNING: { marker: '⏳', headline: 'Hex run started' },
-    [ActionStatus.Timeout]: { marker: '⏱️', headline: 'Hex run timed out' },
-    [ActionStatus.Cancelled]: { marker: '🚫', headline: 'Hex run cancelled' },
-    [ActionStatus.DryRun]: { marker: '🧪', headline: 'Hex dry run accepted' },
-    [ActionStatus.Error]: { marker: '❌', headline: 'Hex run failed' }
-};
-/** One piece of text from Hex or the user is cut here: the summary stays well under GitHub's 1 MiB. */
-const MAX_CELL = 4096;
-/** The input-parameters block is cut here, with a note saying so. */
-const MAX_PARAMS_JSON = 64 * 1024;
-/** Text from Hex or the user goes into a Markdown table: keep it on one line and inert. */
-function cell(raw) {
-    const text = raw.length > MAX_CELL ? `${raw.slice(0, MAX_CELL)}… (cut)` : raw;
-    return (stripControls(text)
-        // Markdown first: a Hex message about __init__ must not turn bold. Before the entities below,
-        // whose # and & it would otherwise break.
-        .replace(/[\\`*_[\]~#]/g, '\\$&')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '&#124;')
-        .replace(/\n/g, ' ')
-        // GitHub links bare URLs and www. names in text; an entity (the same text to a reader) in
-        // place of the `:` of `://` and the `.` of `www.` keeps Hex's text from becoming a link.
-        .replace(/:\/\//g, '&#58;//')
-        .replace(/\b(www)\./gi, '$1&#46;'));
-}
-function code(text) {
-    return `<code>${cell(text)}</code>`;
-}
-/**
- * Whether a URL from Hex may be a link: https to the api-url's host or to a Hex host
- * (hex.tech and its subdomains), or the api-url's own origin exactly (a stand-in on loopback).
- */
-function linkable(url, apiBase) {
-    let target;
-    try {
-        target = new URL(url);
-    }
-    catch {
-        return false;
-    }
-    if (target.username !== '' || target.password !== '')
-        return false;
-    let api;
-    try {
-        api = apiBase === undefined ? undefined : new URL(apiBase);
-    }
-    catch {
-        api = undefined;
-    }
-    if (api !== undefined && target.origin === api.origin)
-        return true;
-    if (target.protocol !== 'https:')
-        return false;
-    const host = target.hostname.toLowerCase();
-    return host === 'hex.tech' || host.endsWith('.hex.tech') || host === api?.hostname.toLowerCase();
-}
-function summary_link(url, text, view) {
-    // Only links to Hex (or the api-url's host) are rendered as links; anything else is text.
-    if (!linkable(url, view.apiBase))
-        return cell(url);
-    const safe = url.replace(/[\s()<>|[\]`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    return `[${cell(text)}](${safe})`;
-}
-/** Every string in a report with the secrets redacted: done first, before any escaping. */
-function redacted(value, secrets) {
-    if (secrets.length === 0)
-        return value;
-    if (typeof value === 'string')
-        return safe_text_redact(value, secrets);
-    if (Array.isArray(value))
-        return value.map((v) => redacted(v, secrets));
-    if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-        const copy = {};
-        for (const [k, v] of Object.entries(value))
-            copy[k] = redacted(v, secrets);
-        return copy;
-    }
-    return value;
-}
-/** One line of text (e.g. the post step's) for the summary: secrets redacted, then escaped. */
-function summaryText(text, secrets = []) {
-    return cell(redact(text, secrets));
-}
-/** The job summary for one step, as GitHub-flavoured Markdown. Holds no secret: it has none. */
-function renderSummary(given, view = {}) {
-    const secrets = view.secrets ?? [];
-    // Input parameters are redacted as JSON text (below): a deep object is not walked here.
-    const report = {
-        ...redacted({ ...given, inputParams: {} }, secrets),
-        inputParams: given.inputParams
-    };
-    const { marker, headline } = look(report.status);
-    const rows = [['Project', code(report.projectId)]];
-    if (report.runUrl)
-        rows.push(['Run', summary_link(report.runUrl, 'Open the run in Hex', view)]);
-    if (report.runId)
-        rows.push(['Run ID', code(report.runId)]);
-    if (report.projectVersion)
-        rows.push(['Project version', cell(report.projectVersion)]);
-    if (report.startedAt)
-        rows.push(['Started', cell(report.startedAt)]);
-    if (report.endedAt)
-        rows.push(['Ended', cell(report.endedAt)]);
-    if (report.elapsedMs !== undefined)
-        rows.push(['Duration', durationCell(report)]);
-    if (report.traceId)
-        rows.push(['Trace ID', code(report.traceId)]);
-    if (report.viewId)
-        rows.push(['Saved view', code(report.viewId)]);
-    // The status heads the table: a Markdown table needs a header row, and an empty one shows as a
-    // blank strip.
-    const lines = [
-        `### ${marker} ${headline}`,
-        '',
-        `| Status | ${marker} ${cell(report.status)} |`,
-        '| :-- | :-- |'
-    ];
-    for (const [name, value] of rows)
-        lines.push(`| ${name} | ${value} |`);
-    lines.push('');
-    if (report.message)
-        lines.push(`> ${cell(report.message)}`, '');
-    for (const note of report.notes)
-        lines.push(`- ${cell(note)}`);
-    if (report.notes.length > 0)
-        lines.push('');
-    lines.push(...paramsBlock(report.inputParams, secrets));
-    return lines.join('\n');
-}
-/** The job summary for a step with several runs: one row per run, the worst status on top. */
-function renderGroupSummary(given, inputParams, view = {}) {
-    const secrets = view.secrets ?? [];
-    const reports = given.map((r) => ({
-        ...redacted({ ...r, inputParams: {} }, secrets),
-        inputParams: {}
-    }));
-    const worst = worstStatus(reports.map((r) => r.status));
-    const { marker } = look(worst);
-    const ok = reports.filter((r) => r.succeeded).length;
-    const headline = ok === reports.length
-        ? `${reports.length} Hex runs succeeded`
-        : `${reports.length - ok} of ${reports.length} Hex runs did not succeed`;
-    const lines = [
-        `### ${marker} ${headline}`,
-        '',
-        '| Project | Run | Status | Duration |',
-        '| :-- | :-- | :-- | :-- |'
-    ];
-    for (const r of reports) {
-        const project = r.projectName
-            ? `${cell(r.projectName)} ${code(r.projectId)}`
-            : code(r.projectId);
-        const run = r.runUrl ? summary_link(r.runUrl, r.runId ?? 'Open in Hex', view) : '–';
-        const duration = r.elapsedMs !== undefined ? durationCell(r) : '–';
-        lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`);
-    }
-    lines.push('');
-    for (const r of reports) {
-        const label = cell(r.projectName ?? r.projectId);
-        if (r.message)
-            lines.push(`- **${label}**: ${cell(r.message)}`);
-        for (const note of r.notes)
-            lines.push(`- **${label}**: ${cell(note)}`);
-    }
-    if (reports.some((r) => r.message || r.notes.length > 0))
-        lines.push('');
-    lines.push(...paramsBlock(inputParams, secrets));
-    return lines.join('\n');
-}
-/** The run's duration, next to the usual one when the history is known; a slow run stands out. */
-function durationCell(report) {
-    const took = cell(formatDuration(report.elapsedMs ?? 0));
-    if (report.usualMs === undefined)
-        return took;
-    const usual = `(usually ${cell(formatDuration(report.usualMs))})`;
-    return slowerThanUsual(report) ? `⚠️ **${took}** ${usual}` : `${took} ${usual}`;
-}
-function look(status) {
-    // An unknown status is Hex's text: escaped like any other.
-    // (A plain status word, SOME_THING, is inert as it is: GitHub does not emphasise within a word.)
-    const shown = /^[A-Z0-9]+(?:_[A-Z0-9]+)*$/.test(status) ? status : cell(status);
-    return LOOKS[status] ?? { marker: '❔', headline: `Hex run ended ${shown}` };
-}
-function paramsBlock(inputParams, secrets) {
-    const count = Object.keys(inputParams).length;
-    // None were sent: nothing to show.
-    if (count === 0)
-        return [];
-    let json;
-    let note;
-    try {
-        json = safe_text_redact(JSON.stringify(inputParams, null, 2), secrets);
-    }
-    catch {
-        // Nested too deep to write out (a RangeError), or otherwise not JSON.
-        json = '{}';
-        note = 'The input parameters could not be shown: they are nested too deeply.';
-    }
-    if (json.length > MAX_PARAMS_JSON) {
-        note = `The input parameters are cut at ${MAX_PARAMS_JSON / 1024} KiB of their ${Math.ceil(json.length / 1024)} KiB.`;
-        json = `${json.slice(0, MAX_PARAMS_JSON)}\n…`;
-    }
-    return [
-        '<details>',
-        `<summary>Input parameters (${count})</summary>`,
-        '',
-        ...(note === undefined ? [] : [`*${note}*`, '']),
-        // A fence longer than any backtick run in the JSON keeps the block closed.
-        fence(stripControls(json)),
-        '',
-        '</details>',
-        ''
-    ];
-}
-function fence(body) {
-    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-    const ticks = '`'.repeat(longest + 1);
-    return `${ticks}json\n${body}\n${ticks}`;
-}
-
-;// CONCATENATED MODULE: ./src/action/publish.ts
-
-
-
-/**
- * Outputs, the job summary and the annotations, for one run or several: the one place a step's
- * result reaches the runner, on every path.
- */
-async function publish(io, result, context = {}) {
-    const { reports } = result;
-    const view = { apiBase: result.apiBase, secrets: context.secrets };
-    // Each input that did not read is an error of its own, before the result.
-    for (const error of result.inputErrors ?? [])
-        io.fail(error, 'Invalid input');
-    if (!result.several) {
-        const report = reports[0];
-        await writeResults(io, reportOutputs(report), renderSummary(report, view));
-        if (result.inputErrors)
-            return;
-        if (!report.succeeded && report.message)
-            io.fail(failureText(report), failureTitle(report));
-        else if (report.message)
-            io.warning(report.message, failureTitle(report));
-        return;
-    }
-    await writeResults(io, groupOutputs(reports, result.elapsedMs), renderGroupSummary(reports, result.inputParams, view));
-    for (const report of reports) {
-        const label = report.projectName ?? report.projectId;
-        // A run fail-fast stopped is a consequence, not a second cause: a warning, not an error.
-        if (!report.succeeded && report.message && !report.stoppedByFailFast)
-            io.fail(`[${label}] ${failureText(report)}`, failureTitle(report));
-        else if (report.message)
-            io.warning(`[${label}] ${report.message}`, failureTitle(report));
-    }
-    const failed = reports.filter((r) => !r.succeeded).length;
-    io.info(`${reports.length - failed} of ${reports.length} Hex runs ${failed === 0 ? 'succeeded.' : `succeeded; ${failed} did not.`}`);
-}
-async function writeResults(io, outputs, summary) {
-    for (const [name, value] of Object.entries(outputs))
-        io.setOutput(name, value);
-    // A summary that cannot be written never hides the result.
-    try {
-        await io.writeSummary(summary);
-    }
-    catch (error) {
-        io.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
-    }
-}
-function failureTitle(report) {
-    return report.runId ? `Hex run ${report.status}` : `${ACTION_NAME} failed`;
-}
-function failureText(report) {
-    const link = report.runUrl && !report.message?.includes(report.runUrl) ? ` ${report.runUrl}` : '';
-    return `${report.message ?? ''}${link}`;
+function isPrintableToken(token) {
+    return /^[\x21-\x7e]+$/.test(token);
 }
 
 ;// CONCATENATED MODULE: ./src/lib/hosts.ts
@@ -34380,6 +30481,158 @@ function tokenUrlProblem(url) {
     if (url.protocol === 'https:')
         return undefined;
     return url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname) ? undefined : 'insecure';
+}
+
+;// CONCATENATED MODULE: ./src/step/parse.ts
+/**
+ * Parsers for the inputs that take more than a word: each turns the text into its value, or adds
+ * a problem to `errors` that names the input and the form it takes (settings.ts reports them all).
+ */
+
+
+
+
+
+/** What Hex's RunProject accepts in a notification (ProjectRunNotification). */
+const NOTIFICATION_TYPES = ['SUCCESS', 'FAILURE', 'ALL'];
+const SCREENSHOT_FORMATS = ['png', 'pdf'];
+/** One item per line; blank lines are dropped. */
+function lines(value) {
+    return value
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '');
+}
+function parseCount(name, value, errors, words) {
+    if (/^[1-9]\d*$/.test(value))
+        return Number(value);
+    errors.push(`${words.input(name)} must be a whole number of at least 1, got '${value}'.`);
+    return 1;
+}
+function parseProjectId(value, errors, words) {
+    if (isUuid(value))
+        return value.toLowerCase();
+    const inside = uuidInside(value);
+    const hint = inside ? ` Did you mean '${inside}'?` : '';
+    errors.push(`${words.input(Input.ProjectId)} must be a project UUID such as 5a8591dd-4039-49df-9202-96385ba3eff8 (found after /hex/ in the project's URL), got '${value}'.${hint}`);
+    return value;
+}
+function parseInputParams(value, errors, words) {
+    const input = words.input(Input.InputParams);
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch (error) {
+        errors.push(`${input} must be a JSON object such as {"region": "emea"}: ${errorMessage(error)}.`);
+        return {};
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed;
+        errors.push(`${input} must be a JSON object such as {"region": "emea"}, got ${kind}.`);
+        return {};
+    }
+    if (depth(parsed) > MAX_INPUT_PARAMS_DEPTH) {
+        // Deeper than this, writing the request (or the log of it) out again overflows the stack.
+        errors.push(`${input} is nested more than ${MAX_INPUT_PARAMS_DEPTH} levels deep.`);
+        return {};
+    }
+    return parsed;
+}
+/** How deep input-params may nest: far beyond any real parameter, far below the stack's limit. */
+const MAX_INPUT_PARAMS_DEPTH = 100;
+/** How deep a parsed JSON value nests (a scalar is 0), found without recursion. */
+function depth(value) {
+    let deepest = 0;
+    const stack = [[value, 0]];
+    while (stack.length > 0) {
+        const [item, level] = stack.pop();
+        if (typeof item !== 'object' || item === null)
+            continue;
+        deepest = Math.max(deepest, level + 1);
+        if (deepest > MAX_INPUT_PARAMS_DEPTH)
+            return deepest;
+        for (const child of Object.values(item))
+            stack.push([child, level + 1]);
+    }
+    return deepest;
+}
+function parseNotifications(value, errors, words) {
+    if (value === '')
+        return undefined;
+    const input = words.input(Input.Notifications);
+    const form = `a JSON array such as [{"type": "FAILURE", "includeSuccessScreenshot": false, "userIds": ["..."]}]`;
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch (error) {
+        errors.push(`${input} must be ${form}: ${errorMessage(error)}.`);
+        return undefined;
+    }
+    if (!Array.isArray(parsed)) {
+        errors.push(`${input} must be ${form}.`);
+        return undefined;
+    }
+    parsed.forEach((item, i) => {
+        const where = `${input} item ${i + 1}`;
+        if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+            errors.push(`${where} must be an object, as in ${form}.`);
+            return;
+        }
+        const o = item;
+        if (typeof o.type !== 'string' || !NOTIFICATION_TYPES.includes(o.type))
+            errors.push(`${where} needs "type": one of ${NOTIFICATION_TYPES.join(', ')}.`);
+        if (typeof o.includeSuccessScreenshot !== 'boolean')
+            errors.push(`${where} needs "includeSuccessScreenshot": true or false.`);
+        if (o.screenshotFormat !== undefined &&
+            (typeof o.screenshotFormat !== 'string' || !SCREENSHOT_FORMATS.includes(o.screenshotFormat)))
+            errors.push(`${where} has "screenshotFormat": it must be "png" or "pdf".`);
+        for (const list of ['slackChannelIds', 'userIds', 'groupIds'])
+            if (o[list] !== undefined &&
+                !(Array.isArray(o[list]) && o[list].every((id) => typeof id === 'string')))
+                errors.push(`${where} has "${list}": it must be an array of strings.`);
+        for (const text of ['subject', 'body'])
+            if (o[text] !== undefined && typeof o[text] !== 'string')
+                errors.push(`${where} has "${text}": it must be a string.`);
+    });
+    return parsed;
+}
+/**
+ * Accepts the API base (https://eu.hex.tech/api/v1), its parent (/api) or a bare host, and returns
+ * the API base. The token goes to this host, so it must be https (plain http only on loopback,
+ * for tests) and carry no credentials, query or fragment.
+ */
+function parseApiUrl(value, errors, words = RUNNER_WORDS) {
+    const input = words.input(Input.ApiUrl);
+    const form = `a Hex host such as https://eu.hex.tech or its API base https://eu.hex.tech/api/v1`;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        errors.push(`${input} must be ${form}, got '${value}'.`);
+        return value;
+    }
+    const problem = tokenUrlProblem(url);
+    if (problem === 'credentials') {
+        errors.push(`${input} must be ${form}, without credentials, query or fragment.`);
+        return value;
+    }
+    if (problem === 'insecure') {
+        errors.push(`${input} must use https:// (the API token is sent to it), got '${value}'.`);
+        return value;
+    }
+    // A reverse proxy may put the API under a prefix; the path must still end in /api or /api/v1.
+    const path = url.pathname.replace(/\/+$/, '');
+    if (path === '')
+        return `${url.origin}/api/v1`;
+    if (path.endsWith('/api/v1'))
+        return `${url.origin}${path}`;
+    if (path.endsWith('/api'))
+        return `${url.origin}${path}/v1`;
+    errors.push(`${input} must be ${form}, got '${value}' (path ${url.pathname}).`);
+    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/github/commit.ts
@@ -34419,50 +30672,53 @@ function field(payload, ...path) {
     return typeof value === 'string' && FULL_SHA.test(value) ? value.toLowerCase() : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/action/status-settings.ts
+;// CONCATENATED MODULE: ./src/step/status-settings.ts
+
+
 
 
 
 
 const REPOSITORY = /^[\w.-]+\/[\w.-]+$/;
 /** The GitHub token, read first so that it can be masked at once. */
-function readGitHubToken(getInput) {
+function status_settings_readGitHubToken(getInput) {
     return getInput(Input.GitHubToken).trim();
 }
 /**
  * commit-status and what goes with it. Undefined when statuses are off; `errors` gets every
  * problem, each naming the input (or the runner's variable) and what to do.
  */
-function readStatusSettings(read, enabled, env, errors, readFile = (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8')) {
+function readStatusSettings(read, enabled, env, errors, readFile = (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'), words = RUNNER_WORDS) {
+    const { input, inputs } = words;
     const context = read(Input.StatusContext);
     const sha = read(Input.Sha);
     if (!enabled) {
         const unused = [context !== '' && Input.StatusContext, sha !== '' && Input.Sha].filter((name) => name !== false);
         if (unused.length > 0)
             errors.push(unused.length > 1
-                ? `Inputs '${unused.join("' and '")}' only apply with ${Input.CommitStatus}: true: set ${Input.CommitStatus}: true, or remove them.`
-                : `Input '${unused[0]}' only applies with ${Input.CommitStatus}: true: set ${Input.CommitStatus}: true, or remove it.`);
+                ? `${inputs(unused)} only apply with ${Input.CommitStatus}: true: set ${Input.CommitStatus}: true, or remove them.`
+                : `${input(unused[0])} only applies with ${Input.CommitStatus}: true: set ${Input.CommitStatus}: true, or remove it.`);
         return undefined;
     }
     const before = errors.length;
-    const token = readGitHubToken(read);
+    const token = status_settings_readGitHubToken(read);
     if (token === '')
-        errors.push(`Input '${Input.GitHubToken}' is empty, and ${Input.CommitStatus} needs it to post statuses: leave it out (it defaults to \${{ github.token }}) and give the job \`permissions: statuses: write\`.`);
-    else if (!/^[\x21-\x7e]+$/.test(token))
-        errors.push(`Input '${Input.GitHubToken}' contains white space or a character that is not printable ASCII: pass the token alone.`);
+        errors.push(`${input(Input.GitHubToken)} is empty, and ${Input.CommitStatus} needs it to post statuses: leave it out (it defaults to \${{ github.token }}) and give the job \`permissions: statuses: write\`.`);
+    else if (!isPrintableToken(token))
+        errors.push(`${input(Input.GitHubToken)} contains white space or a character that is not printable ASCII: pass the token alone.`);
     if (/[\r\n]/.test(context))
-        errors.push(`Input '${Input.StatusContext}' must be one line, such as hex/nightly-refresh.`);
+        errors.push(`${input(Input.StatusContext)} must be one line, such as hex/nightly-refresh.`);
     if (sha !== '' && !FULL_SHA.test(sha))
-        errors.push(`Input '${Input.Sha}' must be a full commit SHA (40 hexadecimal digits, or 64 in a SHA-256 repository), such as \${{ github.event.pull_request.head.sha }}, got '${sha}'.`);
+        errors.push(`${input(Input.Sha)} must be a full commit SHA (40 hexadecimal digits, or 64 in a SHA-256 repository), such as \${{ github.event.pull_request.head.sha }}, got '${sha}'.`);
     const repository = env.GITHUB_REPOSITORY ?? '';
     if (!REPOSITORY.test(repository))
-        errors.push(`Input '${Input.CommitStatus}' is true, but GITHUB_REPOSITORY is ${repository === '' ? 'not set' : `'${repository}'`}: statuses can only be posted from a GitHub Actions job.`);
+        errors.push(`${input(Input.CommitStatus)} is true, but GITHUB_REPOSITORY is ${repository === '' ? 'not set' : `'${repository}'`}: statuses can only be posted from a GitHub Actions job.`);
     // The runner sets it: GitHub's own API, or a GitHub Enterprise Server's /api/v3.
     const apiUrl = (env.GITHUB_API_URL ?? '').replace(/\/+$/, '');
     if (apiUrl === '')
-        errors.push(`Input '${Input.CommitStatus}' is true, but GITHUB_API_URL is not set: statuses can only be posted from a GitHub Actions job.`);
+        errors.push(`${input(Input.CommitStatus)} is true, but GITHUB_API_URL is not set: statuses can only be posted from a GitHub Actions job.`);
     else if (!isApiUrl(apiUrl))
-        errors.push(`Input '${Input.CommitStatus}' is true, but GITHUB_API_URL is '${apiUrl}', not an https:// URL: the GitHub token is sent only over https.`);
+        errors.push(`${input(Input.CommitStatus)} is true, but GITHUB_API_URL is '${apiUrl}', not an https:// URL: the GitHub token is sent only over https.`);
     let shaFrom = `the ${Input.Sha} input`;
     let commit = sha.toLowerCase();
     if (sha === '') {
@@ -34476,7 +30732,7 @@ function readStatusSettings(read, enabled, env, errors, readFile = (path) => (0,
             shaFrom = chosen.from;
         }
         else
-            errors.push(`Input '${Input.CommitStatus}' is true, but no commit could be found to post on (${chosen.error}): give it as '${Input.Sha}'.`);
+            errors.push(`${input(Input.CommitStatus)} is true, but no commit could be found to post on (${chosen.error}): give it as ${words.ref(Input.Sha)}.`);
     }
     if (errors.length > before)
         return undefined;
@@ -34503,27 +30759,14 @@ function isApiUrl(value) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/action/settings.ts
+;// CONCATENATED MODULE: ./src/step/settings.ts
 
 
 
 
 
-const settings_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-/** A true/false input's value as the runner reads YAML 1.2's booleans; undefined for anything else. */
-function booleanValue(text) {
-    if (TRUE.includes(text))
-        return true;
-    if (FALSE.includes(text))
-        return false;
-    return undefined;
-}
-/** What Hex's RunProject accepts in a notification (ProjectRunNotification). */
-const NOTIFICATION_TYPES = ['SUCCESS', 'FAILURE', 'ALL'];
-const SCREENSHOT_FORMATS = ['png', 'pdf'];
+
+
 /** Status requests count against Hex's rate limit (30 a minute by default); 1s is the floor. */
 const MIN_POLL_INTERVAL_MS = 1_000;
 /** The longest job a self-hosted runner runs (5 days); GitHub-hosted runners stop at 6 h. */
@@ -34604,7 +30847,7 @@ function readSettings(getInput, env, readFile, words = RUNNER_WORDS) {
     else if (/\s/.test(apiToken)) {
         errors.push(`${input(Input.ApiToken)} contains white space: pass the token alone, as Hex shows it.`);
     }
-    else if (!/^[\x21-\x7e]+$/.test(apiToken)) {
+    else if (!isPrintableToken(apiToken)) {
         errors.push(`${input(Input.ApiToken)} contains a character that is not printable ASCII (a zero-width space or a typographic quote, pasted with it?): pass the token alone, as Hex shows it.`);
     }
     const inputParams = parseInputParams(read(Input.InputParams), errors, words);
@@ -34623,7 +30866,7 @@ function readSettings(getInput, env, readFile, words = RUNNER_WORDS) {
     const notifications = parseNotifications(read(Input.Notifications), errors, words);
     const dryRun = bool(Input.DryRun);
     if (runId !== undefined) {
-        if (!settings_UUID.test(runId))
+        if (!isUuid(runId))
             errors.push(`${input(Input.RunId)} must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
         if (projectIds.length + projectNames.length > 1)
             errors.push(`${input(Input.RunId)} names one run, of one project: give a single project.`);
@@ -34637,7 +30880,7 @@ function readSettings(getInput, env, readFile, words = RUNNER_WORDS) {
             errors.push(`${input(Input.RunId)} waits for a run that has already started, so ${started.map(ref).join(', ')} cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`);
     }
     const maxParallel = parseCount(Input.MaxParallel, read(Input.MaxParallel), errors, words);
-    const commitStatus = readStatusSettings(read, bool(Input.CommitStatus), env, errors, readFile);
+    const commitStatus = readStatusSettings(read, bool(Input.CommitStatus), env, errors, readFile, words);
     const settings = {
         projectIds,
         projectNames,
@@ -34664,152 +30907,8 @@ function readSettings(getInput, env, readFile, words = RUNNER_WORDS) {
     };
     return errors.length > 0 ? { ok: false, errors } : { ok: true, settings, notes, warnings };
 }
-/** One item per line; blank lines are dropped. */
-function lines(value) {
-    return value
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '');
-}
-function parseCount(name, value, errors, words) {
-    if (/^[1-9]\d*$/.test(value))
-        return Number(value);
-    errors.push(`${words.input(name)} must be a whole number of at least 1, got '${value}'.`);
-    return 1;
-}
-function parseProjectId(value, errors, words) {
-    if (settings_UUID.test(value))
-        return value.toLowerCase();
-    const inside = UUID_INSIDE.exec(value)?.[0];
-    const hint = inside ? ` Did you mean '${inside.toLowerCase()}'?` : '';
-    errors.push(`${words.input(Input.ProjectId)} must be a project UUID such as 5a8591dd-4039-49df-9202-96385ba3eff8 (found after /hex/ in the project's URL), got '${value}'.${hint}`);
-    return value;
-}
-function parseInputParams(value, errors, words) {
-    const input = words.input(Input.InputParams);
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        errors.push(`${input} must be a JSON object such as {"region": "emea"}: ${reason}.`);
-        return {};
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed;
-        errors.push(`${input} must be a JSON object such as {"region": "emea"}, got ${kind}.`);
-        return {};
-    }
-    if (depth(parsed) > MAX_INPUT_PARAMS_DEPTH) {
-        // Deeper than this, writing the request (or the log of it) out again overflows the stack.
-        errors.push(`${input} is nested more than ${MAX_INPUT_PARAMS_DEPTH} levels deep.`);
-        return {};
-    }
-    return parsed;
-}
-/** How deep input-params may nest: far beyond any real parameter, far below the stack's limit. */
-const MAX_INPUT_PARAMS_DEPTH = 100;
-/** How deep a parsed JSON value nests (a scalar is 0), found without recursion. */
-function depth(value) {
-    let deepest = 0;
-    const stack = [[value, 0]];
-    while (stack.length > 0) {
-        const [item, level] = stack.pop();
-        if (typeof item !== 'object' || item === null)
-            continue;
-        deepest = Math.max(deepest, level + 1);
-        if (deepest > MAX_INPUT_PARAMS_DEPTH)
-            return deepest;
-        for (const child of Object.values(item))
-            stack.push([child, level + 1]);
-    }
-    return deepest;
-}
-function parseNotifications(value, errors, words) {
-    if (value === '')
-        return undefined;
-    const input = words.input(Input.Notifications);
-    const form = `a JSON array such as [{"type": "FAILURE", "includeSuccessScreenshot": false, "userIds": ["..."]}]`;
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        errors.push(`${input} must be ${form}: ${reason}.`);
-        return undefined;
-    }
-    if (!Array.isArray(parsed)) {
-        errors.push(`${input} must be ${form}.`);
-        return undefined;
-    }
-    parsed.forEach((item, i) => {
-        const where = `${input} item ${i + 1}`;
-        if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-            errors.push(`${where} must be an object, as in ${form}.`);
-            return;
-        }
-        const o = item;
-        if (typeof o.type !== 'string' || !NOTIFICATION_TYPES.includes(o.type))
-            errors.push(`${where} needs "type": one of ${NOTIFICATION_TYPES.join(', ')}.`);
-        if (typeof o.includeSuccessScreenshot !== 'boolean')
-            errors.push(`${where} needs "includeSuccessScreenshot": true or false.`);
-        if (o.screenshotFormat !== undefined &&
-            (typeof o.screenshotFormat !== 'string' || !SCREENSHOT_FORMATS.includes(o.screenshotFormat)))
-            errors.push(`${where} has "screenshotFormat": it must be "png" or "pdf".`);
-        for (const list of ['slackChannelIds', 'userIds', 'groupIds'])
-            if (o[list] !== undefined &&
-                !(Array.isArray(o[list]) && o[list].every((id) => typeof id === 'string')))
-                errors.push(`${where} has "${list}": it must be an array of strings.`);
-        for (const text of ['subject', 'body'])
-            if (o[text] !== undefined && typeof o[text] !== 'string')
-                errors.push(`${where} has "${text}": it must be a string.`);
-    });
-    return parsed;
-}
-/**
- * Accepts the API base (https://eu.hex.tech/api/v1), its parent (/api) or a bare host, and returns
- * the API base. The token goes to this host, so it must be https (plain http only on loopback,
- * for tests) and carry no credentials, query or fragment.
- */
-function parseApiUrl(value, errors, words = RUNNER_WORDS) {
-    const input = words.input(Input.ApiUrl);
-    const form = `a Hex host such as https://eu.hex.tech or its API base https://eu.hex.tech/api/v1`;
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        errors.push(`${input} must be ${form}, got '${value}'.`);
-        return value;
-    }
-    const problem = tokenUrlProblem(url);
-    if (problem === 'credentials') {
-        errors.push(`${input} must be ${form}, without credentials, query or fragment.`);
-        return value;
-    }
-    if (problem === 'insecure') {
-        errors.push(`${input} must use https:// (the API token is sent to it), got '${value}'.`);
-        return value;
-    }
-    // A reverse proxy may put the API under a prefix; the path must still end in /api or /api/v1.
-    const path = url.pathname.replace(/\/+$/, '');
-    if (path === '')
-        return `${url.origin}/api/v1`;
-    if (path.endsWith('/api/v1'))
-        return `${url.origin}${path}`;
-    if (path.endsWith('/api'))
-        return `${url.origin}${path}/v1`;
-    errors.push(`${input} must be ${form}, got '${value}' (path ${url.pathname}).`);
-    return value;
-}
 
-;// CONCATENATED MODULE: ./src/action/main.ts
-
-
-
-
+;// CONCATENATED MODULE: ./src/step/run-step.ts
 
 
 
@@ -34824,40 +30923,26 @@ function parseApiUrl(value, errors, words = RUNNER_WORDS) {
 
 
 /**
- * The action's main step: trigger the runs (or follow one), wait for them, and report on every
- * path: whatever happens, one result is published (outputs, job summary, annotations), a bug's
- * included. `signal` aborts when the runner asks the step to stop (the workflow was cancelled).
+ * One step: read the inputs, trigger the runs (or follow one), wait for them, and say what became
+ * of each. Never throws: whatever happens, a bug's path included, the result says so, for the
+ * edge to report.
  */
-async function run(runner = coreIO, runtime = processRuntime, signal, services = {}) {
-    // Everything the step writes passes through here: text from Hex is made safe, secrets redacted.
-    const io = safeIO(runner);
-    // Masked before anything else can print it.
-    for (const token of readTokens(io.getInput, runtime.env))
-        io.setSecret(token);
-    io.saveState(State.IsPost, 'true');
-    let result;
+async function runStep(options) {
+    const { io } = options;
     try {
-        result = await step(io, runtime, signal, services);
+        return await step(options);
     }
     catch (error) {
-        result = failedStep(io, unexpected(error, io));
-    }
-    try {
-        await publish(io, result, { secrets: io.secrets() });
-    }
-    catch (error) {
-        // The last resort (the output file may be what failed): the reason, never a stack trace.
-        try {
-            io.setOutput(Output.Status, ActionStatus.Error);
-        }
-        catch {
-            // Then only the error below tells.
-        }
-        io.fail(unexpected(error, io), `${ACTION_NAME} failed`);
+        return failedStep(io, unexpected(error, io));
     }
 }
-/** What the step came to, on each of its paths. */
-async function step(io, runtime, signal, services) {
+/** A bug: its message for the reader, its stack for debug only. */
+function unexpected(error, io) {
+    if (error instanceof Error && error.stack)
+        io.debug(error.stack);
+    return unexpectedMessage(error);
+}
+async function step({ io, runtime, signal, services = {} }) {
     const words = io.words ?? RUNNER_WORDS;
     const parsed = readSettings(io.getInput, runtime.env, undefined, words);
     if (!parsed.ok) {
@@ -34880,53 +30965,47 @@ async function step(io, runtime, signal, services) {
         requestTimeoutMs: settings.requestTimeoutMs,
         budget: new RequestBudget(runtime)
     });
+    const ended = (reports) => ({
+        reports,
+        elapsedMs: runtime.now() - startedAt,
+        inputParams: settings.inputParams,
+        apiBase: settings.apiBase
+    });
     let targets;
     try {
         targets = await resolveTargets(settings, session.with({ signal }), io);
     }
     catch (error) {
         const message = error instanceof HexError ? error.message : unexpected(error, io);
-        return {
-            ...single({
-                ...errorReport(settings.projectNames.join(', '), message),
-                inputParams: settings.inputParams
-            }),
-            apiBase: settings.apiBase
-        };
+        const report = errorReport(settings.projectNames.join(', '), message);
+        return { ...ended([{ ...report, inputParams: settings.inputParams }]), elapsedMs: 0 };
     }
-    const several = targets.length > 1;
-    const ledger = new RunLedger(io);
-    const statuses = statusReporter(settings, services, runtime, io, several);
+    const group = targets.length > 1;
+    const observers = services.observers?.({ settings, group }) ?? [];
     const plan = runPlan(settings);
     const reportOf = (outcome) => toReport(outcome, { ...settings, words });
     const start = async (target, stops) => {
-        const narrate = narrator(several ? labelled(io, target.projectName ?? target.projectId) : io, target);
+        const narrate = narrator(group ? labelled(io, target.projectName ?? target.projectId) : io, target);
         const outcome = await runOne({
             target,
             plan,
             session,
             stops,
             emit: (event) => {
-                if (event.type === 'started') {
-                    // Saved at once: if the step is killed later, the workflow and the post step know it.
-                    ledger.open(event.run.projectId, event.run.runId);
-                    if (!several) {
-                        io.setOutput(Output.RunId, event.run.runId);
-                        io.setOutput(Output.RunUrl, event.run.runUrl);
-                    }
-                    statuses?.started(target, event.run, event.followed);
-                }
+                if (event.type === 'started')
+                    for (const o of observers)
+                        o.started?.(target, event.run, event.followed);
                 narrate.event(event);
             }
         });
-        ledger.close(outcome);
-        statuses?.finished(outcome, settings.timeoutMs);
+        for (const o of observers)
+            o.finished?.(outcome);
         narrate.outcome(outcome);
         return outcome;
     };
     let outcomes;
     try {
-        outcomes = several
+        outcomes = group
             ? await runMany(targets, {
                 maxParallel: settings.maxParallel,
                 failFast: settings.failFast,
@@ -34936,16 +31015,10 @@ async function step(io, runtime, signal, services) {
             : [await start(targets[0], { workflow: signal })];
     }
     finally {
-        // Every status gets its end, a bug's included, before the step reports.
-        await statuses?.close();
+        // Every observer finishes (a commit status gets its end), a bug's path included.
+        await Promise.all(observers.map(async (o) => o.close?.()));
     }
-    return {
-        reports: outcomes.map(reportOf),
-        several,
-        elapsedMs: runtime.now() - startedAt,
-        inputParams: settings.inputParams,
-        apiBase: settings.apiBase
-    };
+    return ended(outcomes.map(reportOf));
 }
 /** The projects to run, by ID; titles are looked up first. */
 async function resolveTargets(settings, session, io) {
@@ -34969,19 +31042,10 @@ function errorReport(projectId, message) {
         notes: []
     };
 }
-function single(report) {
-    return { reports: [report], several: false, elapsedMs: 0, inputParams: {} };
-}
 /** A step that failed before any run: the project as the inputs name it, and why. */
 function failedStep(io, message) {
     const projectId = io.getInput(Input.ProjectId).trim() || io.getInput(Input.ProjectName).trim();
-    return single(errorReport(projectId, message));
-}
-/** A bug: its message for the reader, its stack for debug only. */
-function unexpected(error, io) {
-    if (error instanceof Error && error.stack)
-        io.debug(error.stack);
-    return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+    return { reports: [errorReport(projectId, message)], elapsedMs: 0, inputParams: {} };
 }
 
 // EXTERNAL MODULE: external "node:util"
@@ -35101,7 +31165,6 @@ const ACTION_INPUTS = [
 
 
 
-
 /** The inputs the command line takes; api-token among them only to refuse it by name. */
 const CLI_INPUTS = ACTION_INPUTS.filter((input) => !RUNNER_ONLY_INPUTS.includes(input.name));
 /** The inputs that may be given more than once, one project each. */
@@ -35202,7 +31265,7 @@ function withBooleanValues(args) {
 
 
 /** Exit codes: as the step's result, plus usage errors and a stop (128 + the signal's number). */
-const help_ExitCode = { Ok: 0, Failed: 1, Usage: 2, Interrupted: 130, Terminated: 143 };
+const ExitCode = { Ok: 0, Failed: 1, Usage: 2, Interrupted: 130, Terminated: 143 };
 const WIDTH = 80;
 const INDENT = '      ';
 /** What an option's value looks like, where `<value>` would say too little. */
@@ -35252,8 +31315,8 @@ function helpText() {
         ...entry(runnerOnly.map((input) => `--${input.name}`).join(', '), 'Commit statuses need a GitHub Actions job (its repository, event and token).'),
         '',
         ...wrap('A true/false option also takes a value, as the action does: --wait false is --no-wait, --dry-run=true is --dry-run.', ''),
-        ...wrap(`Ctrl-C cancels the runs in Hex (unless --no-${Input.CancelOnWorkflowCancel}) and exits ${help_ExitCode.Interrupted}; a second Ctrl-C exits at once.`, ''),
-        ...wrap(`Exit status: ${help_ExitCode.Ok} when every run completed (or as --no-wait, --dry-run and --no-${Input.FailOnRunFailure} allow), ${help_ExitCode.Failed} when one did not or an option's value was refused, ${help_ExitCode.Usage} for a usage error, ${help_ExitCode.Interrupted} on Ctrl-C, ${help_ExitCode.Terminated} on SIGTERM.`, '')
+        ...wrap(`Ctrl-C cancels the runs in Hex (unless --no-${Input.CancelOnWorkflowCancel}) and exits ${ExitCode.Interrupted}; a second Ctrl-C exits at once.`, ''),
+        ...wrap(`Exit status: ${ExitCode.Ok} when every run completed (or as --no-wait, --dry-run and --no-${Input.FailOnRunFailure} allow), ${ExitCode.Failed} when one did not or an option's value was refused, ${ExitCode.Usage} for a usage error, ${ExitCode.Interrupted} on Ctrl-C, ${ExitCode.Terminated} on SIGTERM.`, '')
     ].join('\n');
 }
 function optionLines(input) {
@@ -35288,6 +31351,78 @@ function wrap(text, indent) {
     return lines;
 }
 
+;// CONCATENATED MODULE: ./src/lib/safe-text.ts
+/**
+ * Text from outside (Hex's answers, input values echoed back) made safe for the places the action
+ * writes: the job log, which the runner reads line by line for workflow commands, annotations,
+ * step outputs and the job summary. The one place these rules live.
+ *
+ * The order matters: secrets are redacted first, on the text as it came, so that no later change
+ * (a stripped escape sequence, Markdown's `_` → `\_`) can split a secret and let it through; and
+ * once more at the end, in case stripping joined one back together.
+ */
+const REDACTED = '***';
+/** ANSI escape sequences: CSI (`ESC [` or the C1 byte 0x9b), OSC (`ESC ]` … BEL or ST), and two-byte ones. */
+// eslint-disable-next-line no-control-regex
+const ANSI = /(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -~]?/g;
+/** Line breaks the runner or a reader would take for one: CRLF, LF, a lone CR, NEL, U+2028/2029. */
+const LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/g;
+/** C0 controls but the tab, DEL and C1 controls; line breaks are dealt with before. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+/**
+ * A workflow command: `::name …::` at the start of a line, after any white space (the runner trims
+ * it), in any case; and the older `##[name …]` anywhere in a line.
+ */
+const COMMAND = /^(\s*):(?=:)/;
+const OLD_COMMAND = /##\[/g;
+/**
+ * How a command is defused: its first character is replaced by its full-width form (U+FF1A `：`,
+ * U+FF03 `＃`). The runner no longer sees `::` or `##[`, and a reader still reads the text, with
+ * the change visible (unlike a zero-width character, which would look like a real command).
+ */
+const DEFUSED_COLON = '\uff1a';
+const DEFUSED_HASH = '\uff03';
+/** Replaces each secret (longest first, so one inside another goes whole) by `***`. */
+function redact(text, secrets) {
+    let out = text;
+    const sorted = [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
+    for (const secret of sorted)
+        out = out.split(secret).join(REDACTED);
+    return out;
+}
+/** Removes ANSI escape sequences and control characters (the tab and line breaks stay). */
+function stripControls(text) {
+    return text
+        .replace(ANSI, '')
+        .replace(/\r\n|[\r\u0085]/g, '\n')
+        .replace(CONTROL, '');
+}
+/** A line that is no workflow command. */
+function defuseCommands(line) {
+    return line.replace(COMMAND, `$1${DEFUSED_COLON}`).replace(OLD_COMMAND, `#${DEFUSED_HASH}[`);
+}
+/** The parts of a piece of text that a reader would see as lines, each made safe. */
+function safeLines(text, secrets = []) {
+    const clean = redact(stripControls(redact(text, secrets)), secrets);
+    return clean.split(LINE_BREAK).map(defuseCommands);
+}
+/**
+ * One log line, annotation or output from text that may hold anything: secrets redacted, escape
+ * sequences and controls removed, line breaks turned into spaces, workflow commands defused.
+ */
+function safeLine(text, secrets = []) {
+    // Defused once more after joining: a space before `::` is still the start of a command.
+    return defuseCommands(safeLines(text, secrets).join(' '));
+}
+/**
+ * Text for a place that carries its own line breaks safely (an annotation or a debug message,
+ * whose data the command encoding escapes): line breaks are kept (as `\n`), each line made safe.
+ */
+function safeText(text, secrets = []) {
+    return safeLines(text, secrets).join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/cli/words.ts
 
 /** An input as the command line takes it: an option, or for the token the environment variable. */
@@ -35295,7 +31430,7 @@ function words_option(name) {
     return name === Input.ApiToken ? TOKEN_ENV : `--${name}`;
 }
 /**
- * The command line's words for the action's messages (see action/words.ts): `--timeout must be a
+ * The command line's words for the action's messages (see step/words.ts): `--timeout must be a
  * duration ...` where the runner says `Input 'timeout' must be ...`, `--no-wait` for `wait is
  * false`, and "interrupted" (Ctrl-C or SIGTERM) for "the workflow was cancelled".
  */
@@ -35309,20 +31444,18 @@ const CLI_WORDS = {
     noToken: `${TOKEN_ENV} is not set: export a Hex API token in it (the command line takes the token from there only).`
 };
 
-;// CONCATENATED MODULE: ./src/cli/terminal-io.ts
+;// CONCATENATED MODULE: ./src/cli/terminal.ts
 
 
 
-/** The action's edge for a terminal: plain lines, secrets masked, outputs kept for the result. */
-class TerminalIO {
-    failed = false;
+/** The step's edge for a terminal: inputs from the arguments, plain lines, secrets masked. */
+class Terminal {
     /** The action's messages in the command line's words: `--timeout`, `--no-wait`, "interrupted". */
     words = CLI_WORDS;
     values;
     verbose;
     streams;
     secrets = [];
-    outputs = new Map();
     constructor(values, verbose, streams) {
         this.values = values;
         this.verbose = verbose;
@@ -35336,22 +31469,18 @@ class TerminalIO {
             return String(value);
         return value ?? '';
     };
-    setSecret = (value) => {
-        this.secrets.push(value);
-    };
-    setOutput = (name, value) => {
-        this.outputs.set(name, value);
-    };
+    /** A value never to be printed (the token). */
+    addSecret(value) {
+        if (value !== '')
+            this.secrets.push(value);
+    }
     info = (message) => this.streams.out(`${this.mask(message)}\n`);
     debug = (message) => {
         if (this.verbose)
             this.streams.out(`${this.mask(message)}\n`);
     };
     warning = (message) => this.streams.err(`warning: ${this.mask(message)}\n`);
-    fail = (message) => {
-        this.failed = true;
-        this.streams.err(`error: ${this.mask(message)}\n`);
-    };
+    error = (message) => this.streams.err(`error: ${this.mask(message)}\n`);
     group = (name, lines) => {
         if (!this.verbose)
             return;
@@ -35360,28 +31489,23 @@ class TerminalIO {
             for (const part of line.split('\n'))
                 this.info(`  ${part}`);
     };
-    // The job summary is the runner's; the terminal gets printResult() instead.
-    writeSummary = () => Promise.resolve();
-    saveState = () => { };
-    getState = () => '';
-    /** The result in a few lines, from the same outputs a workflow reads. */
-    printResult() {
-        let runs = [];
-        try {
-            runs = JSON.parse(this.outputs.get(Output.Runs) ?? '[]');
-        }
-        catch {
-            runs = [];
-        }
-        if (runs.length === 0)
-            return;
+    /** The step's result: its errors and warnings, then a line per run. */
+    printResult(result) {
+        for (const { level, text } of conclusions(result))
+            if (level === 'error')
+                this.error(text);
+            else
+                this.warning(text);
+        const tally = groupTally(result);
+        if (tally !== undefined)
+            this.info(tally);
         this.info('');
-        const width = Math.max(...runs.map((r) => r.status.length));
-        for (const r of runs) {
+        const width = Math.max(...result.reports.map((r) => r.status.length));
+        for (const r of result.reports) {
             const project = r.projectName ? `${r.projectName} (${r.projectId})` : r.projectId;
-            const time = r.elapsedSeconds !== null ? `  ${r.elapsedSeconds}s` : '';
-            // Read back from the runs output: Hex's text again, so each row is one safe line.
-            this.info(safeLine(`${r.status.padEnd(width)}  ${project}${time}${r.runUrl ? `  ${r.runUrl}` : ''}`));
+            const seconds = r.elapsedMs === undefined ? '' : `  ${Math.round(r.elapsedMs / 1000)}s`;
+            // Hex's text (a title, a URL): each row is one safe line.
+            this.info(safeLine(`${r.status.padEnd(width)}  ${project}${seconds}${r.runUrl ? `  ${r.runUrl}` : ''}`));
         }
     }
     /**
@@ -35408,37 +31532,40 @@ class TerminalIO {
 
 
 
+
+
 const SEE_HELP = 'Run hex-run-action --help for the options.';
 /** Runs the command with these arguments; resolves to its exit code. Tests pass their own runtime. */
 async function main(args, streams, signal, runtime = processRuntime) {
     if (args.length === 0) {
         streams.err(`${USAGE}\n\n${SEE_HELP}\n`);
-        return help_ExitCode.Usage;
+        return ExitCode.Usage;
     }
     const parsed = parseArguments(args);
     if (!parsed.ok) {
         streams.err(`hex-run-action: ${parsed.error}\n${SEE_HELP}\n`);
-        return help_ExitCode.Usage;
+        return ExitCode.Usage;
     }
     const { values } = parsed;
     if (values.help === true) {
         streams.out(`${helpText()}\n`);
-        return help_ExitCode.Ok;
+        return ExitCode.Ok;
     }
     if (values.version === true) {
         streams.out(`hex-run-action ${packageVersion(import.meta.url)}\n`);
-        return help_ExitCode.Ok;
+        return ExitCode.Ok;
     }
     if (values[Input.ApiToken] !== undefined) {
         streams.err(`hex-run-action: --api-token is not taken on the command line, where other users could see it in the process list: set ${TOKEN_ENV} instead.\n`);
-        return help_ExitCode.Usage;
+        return ExitCode.Usage;
     }
-    const io = new TerminalIO(values, values.verbose === true, streams);
-    await run(io, runtime, signal);
-    io.printResult();
+    const terminal = new Terminal(values, values.verbose === true, streams);
+    terminal.addSecret(readToken(terminal.getInput, runtime.env));
+    const result = await runStep({ io: terminal, runtime, signal });
+    terminal.printResult(result);
     if (signal?.aborted)
-        return signal.reason === 'SIGTERM' ? help_ExitCode.Terminated : help_ExitCode.Interrupted;
-    return io.failed ? help_ExitCode.Failed : help_ExitCode.Ok;
+        return signal.reason === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+    return stepSucceeded(result) ? ExitCode.Ok : ExitCode.Failed;
 }
 /**
  * package.json's version, read when asked: two folders up from this module both in src/cli/ and in
@@ -35458,7 +31585,7 @@ function packageVersion(moduleUrl) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2938);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7845);
 /** The command-line program (bin/hex-run-action.js runs this bundle); see command.ts. */
 
 const stop = new AbortController();
@@ -35473,41 +31600,6 @@ process.exitCode = await (0,_command_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ 
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
@@ -35655,20 +31747,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ })
 

@@ -13,8 +13,8 @@ import {
   type LifecycleStep,
   type RecordedRequest
 } from '../../test/fake-hex/server.ts'
-import { runInProcess } from '../../__tests__/helpers/in-process.ts'
-import { VirtualClock } from '../../__tests__/helpers/virtual-clock.ts'
+import { runInProcess } from '../../test/runner/in-process.ts'
+import { VirtualClock } from '../../test/runner/virtual-clock.ts'
 
 const TOKEN = 'hxtw_test_run_token'
 

@@ -11,14 +11,15 @@ import { safeLine } from '../lib/safe-text.ts'
 import type { CancelOutcome, RunFacts, RunOutcome, RunTarget } from '../runs/types.ts'
 import { State } from './constants.ts'
 import type { ActionIO } from './io.ts'
-import type { Settings } from './settings.ts'
-import type { StatusSettings } from './status-settings.ts'
+import type { RunObserver } from '../step/run-step.ts'
+import type { Settings } from '../step/settings.ts'
+import type { StatusSettings } from '../step/status-settings.ts'
 
 /**
- * What a step may use besides the runner and the process. Commit statuses come in through here,
- * from the action's entry, so that the command line (which posts none) does not bundle Octokit.
+ * What the action's steps may use besides the runner and the process. Commit statuses come in
+ * through here, from the action's entry, so that nothing else loads Octokit.
  */
-export interface StepServices {
+export interface ActionServices {
   /** Posts GitHub commit statuses (github/statuses.ts); without it, commit-status cannot be on. */
   statuses?: typeof githubStatuses
 }
@@ -26,7 +27,7 @@ export interface StepServices {
 /** With commit-status on, what posts each run's status; the command line has none to give. */
 export function statusReporter(
   settings: Settings,
-  services: StepServices,
+  services: ActionServices,
   runtime: Runtime,
   io: ActionIO,
   several: boolean
@@ -90,6 +91,15 @@ export class CommitStatusReporter {
     const given = this.settings.context
     if (given === '') return `hex/${project}`
     return this.several ? `${given}/${project}` : given
+  }
+
+  /** The reporter as the step's observer of its runs; `timeoutMs` words a timeout's status. */
+  observer(timeoutMs: number): RunObserver {
+    return {
+      started: (target, run, followed) => this.started(target, run, followed),
+      finished: (outcome) => this.finished(outcome, timeoutMs),
+      close: () => this.close()
+    }
   }
 
   /** Hex accepted the run (or the run to follow was found). */

@@ -1,28 +1,22 @@
 import * as core from '@actions/core'
-import type { InputName, OutputName, StateName } from './constants.ts'
+import type { OutputName, StateName } from './constants.ts'
 import { redact, safeLine, safeLines, safeText } from '../lib/safe-text.ts'
-import type { Words } from './words.ts'
+import type { StepIO } from '../step/io.ts'
 
 /**
- * Everything the action does to the runner, behind one interface: the action layer talks to this,
- * the command line passes its own, and tests pass a recording fake instead of mocking @actions/core.
+ * Everything the action does to the runner, behind one interface: the step's inputs and log, and
+ * what only a runner has (outputs, annotations, the job summary, the post step's state). Tests
+ * pass a recording fake instead of mocking @actions/core.
  */
-export interface ActionIO {
-  getInput: (name: InputName) => string
+export interface ActionIO extends StepIO {
   setSecret: (value: string) => void
   setOutput: (name: OutputName, value: string) => void
-  info: (message: string) => void
-  debug: (message: string) => void
-  warning: (message: string, title?: string) => void
   /** An error annotation; the step fails. */
   fail: (message: string, title?: string) => void
-  group: (name: string, lines: string[]) => void
   writeSummary: (markdown: string) => Promise<void>
   /** Handed from the main step to the post step. */
   saveState: (name: StateName, value: string) => void
   getState: (name: StateName) => string
-  /** How messages name inputs and a stop from outside; the runner's words when absent. */
-  words?: Words
 }
 
 export const coreIO: ActionIO = {
@@ -51,19 +45,6 @@ export const coreIO: ActionIO = {
   },
   saveState: (name, value) => core.saveState(name, value),
   getState: (name) => core.getState(name)
-}
-
-/** Each line a run logs starts with its project, so interleaved runs stay readable. */
-export function labelled(io: ActionIO, label: string): ActionIO {
-  const tag = (message: string) => `[${label}] ${message}`
-  return {
-    ...io,
-    info: (m) => io.info(tag(m)),
-    debug: (m) => io.debug(tag(m)),
-    warning: (m, title) => io.warning(tag(m), title),
-    fail: (m, title) => io.fail(tag(m), title),
-    group: (name, lines) => io.group(tag(name), lines)
-  }
 }
 
 /** An ActionIO that makes every message safe, and that can redact the secrets it was given. */

@@ -1,5 +1,6 @@
 import { Output, type OutputName } from './constants.ts'
-import { ActionStatus, type RunReport } from './report.ts'
+import type { RunReport } from '../step/report.ts'
+import { isGroup, worstStatus, type StepResult } from '../step/result.ts'
 
 /** One entry of the `runs` output. */
 export interface RunSummaryEntry {
@@ -27,30 +28,6 @@ export function runsEntry(report: RunReport): RunSummaryEntry {
     elapsedSeconds: seconds(report.elapsedMs) ?? null,
     usualSeconds: seconds(report.usualMs) ?? null
   }
-}
-
-/**
- * How bad each status is, worst first: the `status` of a step with several runs is the worst of
- * theirs, so one check (`status == 'COMPLETED'`) tells whether all completed.
- */
-const SEVERITY = [
-  ActionStatus.Error,
-  ActionStatus.Timeout,
-  'UNABLE_TO_ALLOCATE_KERNEL',
-  'ERRORED',
-  'KILLED',
-  ActionStatus.Cancelled,
-  'RUNNING',
-  'PENDING',
-  ActionStatus.DryRun,
-  'COMPLETED'
-]
-
-export function worstStatus(statuses: string[]): string {
-  // A status this list does not know ranks just above COMPLETED's neighbours: never "better".
-  const rank = (s: string) =>
-    SEVERITY.includes(s) ? SEVERITY.indexOf(s) : SEVERITY.indexOf('RUNNING')
-  return statuses.reduce((worst, s) => (rank(s) < rank(worst) ? s : worst), 'COMPLETED')
 }
 
 /** Every output, always: an unknown value is an empty string, so `steps.x.outputs.y` exists. */
@@ -88,4 +65,11 @@ export function groupOutputs(reports: RunReport[], elapsedMs: number): Record<Ou
     [Output.ProjectVersion]: '',
     [Output.Runs]: JSON.stringify(reports.map(runsEntry))
   }
+}
+
+/** The step's outputs: one run's, or a group's. */
+export function stepOutputs(result: StepResult): Record<OutputName, string> {
+  return isGroup(result)
+    ? groupOutputs(result.reports, result.elapsedMs)
+    : reportOutputs(result.reports[0] as RunReport)
 }

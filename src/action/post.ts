@@ -1,14 +1,15 @@
 import type { HexSession } from '../hex/session.ts'
 import { isTerminalStatus } from '../hex/types.ts'
-import { processRuntime, type Runtime } from '../lib/runtime.ts'
+import type { Runtime } from '../lib/runtime.ts'
 import { CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from '../runs/cancel.ts'
 import type { StatusState } from '../github/statuses.ts'
-import { readOpenStatuses, statusReporter, type StepServices } from './commit-status.ts'
+import { errorMessage } from '../lib/errors.ts'
+import { hexSession } from '../step/plan.ts'
+import { readSettings, readTokens, type Settings } from '../step/settings.ts'
+import { readOpenStatuses, statusReporter, type ActionServices } from './commit-status.ts'
 import { State } from './constants.ts'
-import { coreIO, safeIO, type ActionIO, type SafeIO } from './io.ts'
+import { safeIO, type ActionIO, type SafeIO } from './io.ts'
 import { readLedger, type LedgerEntry } from './ledger.ts'
-import { hexSession } from './plan.ts'
-import { readSettings, readTokens, type Settings } from './settings.ts'
 import { summaryText } from './summary.ts'
 
 /**
@@ -17,11 +18,15 @@ import { summaryText } from './summary.ts'
  * a main step left pending. It does nothing for runs the main step settled, and it never fails the
  * job.
  */
-export async function post(
-  runner: ActionIO = coreIO,
-  runtime: Runtime = processRuntime,
-  services: StepServices = {}
-): Promise<void> {
+export async function post({
+  io: runner,
+  runtime,
+  services = {}
+}: {
+  io: ActionIO
+  runtime: Runtime
+  services?: ActionServices
+}): Promise<void> {
   // As in the main step: text from Hex is made safe, secrets redacted.
   const io = safeIO(runner)
   try {
@@ -30,12 +35,12 @@ export async function post(
     // A bug: a warning with its reason (the stack to debug only), and the job goes on.
     if (error instanceof Error && error.stack) io.debug(error.stack)
     io.warning(
-      `The post step could not finish: ${error instanceof Error ? error.message : String(error)}. Runs of this step may still be going in Hex.`
+      `The post step could not finish: ${errorMessage(error)}. Runs of this step may still be going in Hex.`
     )
   }
 }
 
-async function cleanUpAll(io: SafeIO, runtime: Runtime, services: StepServices): Promise<void> {
+async function cleanUpAll(io: SafeIO, runtime: Runtime, services: ActionServices): Promise<void> {
   const left = readLedger(io.getState(State.Runs)).filter((e) => e.fate !== 'settled')
   const openStatuses = readOpenStatuses(io.getState(State.Statuses))
   if (left.length === 0 && openStatuses.length === 0) {
@@ -124,9 +129,7 @@ async function cleanUp(
       return { end: { status: state.status } }
     }
   } catch (error) {
-    io.debug(
-      `Could not read the run's status: ${error instanceof Error ? error.message : String(error)}`
-    )
+    io.debug(`Could not read the run's status: ${errorMessage(error)}`)
   }
   const result = await cancelRun(session, projectId, runId, CANCEL_BUDGET_ON_SIGNAL_MS)
   if (result.kind === 'failed') {

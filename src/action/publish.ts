@@ -1,23 +1,10 @@
-import { ACTION_NAME, type OutputName } from './constants.ts'
+import { errorMessage } from '../lib/errors.ts'
+import { conclusions, groupTally, type StepResult } from '../step/result.ts'
 import type { ActionIO } from './io.ts'
-import { groupOutputs, reportOutputs } from './outputs.ts'
-import type { RunReport } from './report.ts'
-import { renderGroupSummary, renderSummary } from './summary.ts'
+import { stepOutputs } from './outputs.ts'
+import { renderStepSummary } from './summary.ts'
 
-/** A step's result as the runner shows it. */
-export interface StepResult {
-  /** One report per project, in the order given. */
-  reports: RunReport[]
-  /** Several projects were given: outputs, summary and log speak of the group. */
-  several: boolean
-  /** From the step's start to now. */
-  elapsedMs: number
-  inputParams: Record<string, unknown>
-  /** Inputs that did not read: each is an error of its own, and nothing was sent to Hex. */
-  inputErrors?: string[]
-  /** The api-url the step used, when it read: the summary links only to it and to Hex. */
-  apiBase?: string
-}
+export type { StepResult } from '../step/result.ts'
 
 /** What publishing needs besides the result. */
 export interface PublishContext {
@@ -34,57 +21,19 @@ export async function publish(
   result: StepResult,
   context: PublishContext = {}
 ): Promise<void> {
-  const { reports } = result
-  const view = { apiBase: result.apiBase, secrets: context.secrets }
-  // Each input that did not read is an error of its own, before the result.
-  for (const error of result.inputErrors ?? []) io.fail(error, 'Invalid input')
-  if (!result.several) {
-    const report = reports[0] as RunReport
-    await writeResults(io, reportOutputs(report), renderSummary(report, view))
-    if (result.inputErrors) return
-    if (!report.succeeded && report.message) io.fail(failureText(report), failureTitle(report))
-    else if (report.message) io.warning(report.message, failureTitle(report))
-    return
-  }
-  await writeResults(
-    io,
-    groupOutputs(reports, result.elapsedMs),
-    renderGroupSummary(reports, result.inputParams, view)
-  )
-  for (const report of reports) {
-    const label = report.projectName ?? report.projectId
-    // A run fail-fast stopped is a consequence, not a second cause: a warning, not an error.
-    if (!report.succeeded && report.message && !report.stoppedByFailFast)
-      io.fail(`[${label}] ${failureText(report)}`, failureTitle(report))
-    else if (report.message) io.warning(`[${label}] ${report.message}`, failureTitle(report))
-  }
-  const failed = reports.filter((r) => !r.succeeded).length
-  io.info(
-    `${reports.length - failed} of ${reports.length} Hex runs ${failed === 0 ? 'succeeded.' : `succeeded; ${failed} did not.`}`
-  )
-}
-
-async function writeResults(
-  io: ActionIO,
-  outputs: Record<OutputName, string>,
-  summary: string
-): Promise<void> {
-  for (const [name, value] of Object.entries(outputs)) io.setOutput(name as OutputName, value)
+  for (const [name, value] of Object.entries(stepOutputs(result)))
+    io.setOutput(name as keyof ReturnType<typeof stepOutputs>, value)
   // A summary that cannot be written never hides the result.
   try {
-    await io.writeSummary(summary)
-  } catch (error) {
-    io.warning(
-      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
+    await io.writeSummary(
+      renderStepSummary(result, { apiBase: result.apiBase, secrets: context.secrets })
     )
+  } catch (error) {
+    io.warning(`Could not write the job summary: ${errorMessage(error)}`)
   }
-}
-
-function failureTitle(report: RunReport): string {
-  return report.runId ? `Hex run ${report.status}` : `${ACTION_NAME} failed`
-}
-
-function failureText(report: RunReport): string {
-  const link = report.runUrl && !report.message?.includes(report.runUrl) ? ` ${report.runUrl}` : ''
-  return `${report.message ?? ''}${link}`
+  for (const { level, text, title } of conclusions(result))
+    if (level === 'error') io.fail(text, title)
+    else io.warning(text, title)
+  const tally = groupTally(result)
+  if (tally !== undefined) io.info(tally)
 }

@@ -1,7 +1,7 @@
 import { redact, stripControls } from '../lib/safe-text.ts'
 import { formatDuration } from '../lib/duration.ts'
-import { worstStatus } from './outputs.ts'
-import { ActionStatus, slowerThanUsual, type RunReport } from './report.ts'
+import { ActionStatus, slowerThanUsual, type RunReport } from '../step/report.ts'
+import { isGroup, worstStatus, type StepResult } from '../step/result.ts'
 
 /** How each status is shown: a marker a reader spots at a glance, and a headline. */
 const LOOKS: Record<string, { marker: string; headline: string }> = {
@@ -238,4 +238,11 @@ function fence(body: string): string {
   const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length))
   const ticks = '`'.repeat(longest + 1)
   return `${ticks}json\n${body}\n${ticks}`
+}
+
+/** The job summary of a step: one run's, or a group's. */
+export function renderStepSummary(result: StepResult, view: SummaryView = {}): string {
+  return isGroup(result)
+    ? renderGroupSummary(result.reports, result.inputParams, view)
+    : renderSummary(result.reports[0] as RunReport, view)
 }

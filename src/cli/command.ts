@@ -5,12 +5,14 @@
  * words (words.ts), and the result is plain text. src/cli/index.ts is the program that runs it.
  */
 import { readFileSync } from 'node:fs'
-import { Input, TOKEN_ENV } from '../action/constants.ts'
-import { run } from '../action/main.ts'
 import { processRuntime, type Runtime } from '../lib/runtime.ts'
+import { Input, TOKEN_ENV } from '../step/inputs.ts'
+import { stepSucceeded } from '../step/result.ts'
+import { runStep } from '../step/run-step.ts'
+import { readToken } from '../step/settings.ts'
 import { ExitCode, helpText, USAGE } from './help.ts'
 import { parseArguments } from './options.ts'
-import { TerminalIO, type CliStreams } from './terminal-io.ts'
+import { Terminal, type CliStreams } from './terminal.ts'
 
 export { ExitCode } from './help.ts'
 
@@ -48,12 +50,13 @@ export async function main(
     return ExitCode.Usage
   }
 
-  const io = new TerminalIO(values, values.verbose === true, streams)
-  await run(io, runtime, signal)
-  io.printResult()
+  const terminal = new Terminal(values, values.verbose === true, streams)
+  terminal.addSecret(readToken(terminal.getInput, runtime.env))
+  const result = await runStep({ io: terminal, runtime, signal })
+  terminal.printResult(result)
   if (signal?.aborted)
     return signal.reason === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted
-  return io.failed ? ExitCode.Failed : ExitCode.Ok
+  return stepSucceeded(result) ? ExitCode.Ok : ExitCode.Failed
 }
 
 /**

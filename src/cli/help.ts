@@ -2,7 +2,7 @@
  * The command's usage and --help, built from action.yml's inputs (options.generated.ts): every
  * option the command takes, with its default, and the inputs it does not take, with why.
  */
-import { Input, RUNNER_ONLY_INPUTS, TOKEN_ENV, type InputName } from '../action/constants.ts'
+import { Input, RUNNER_ONLY_INPUTS, TOKEN_ENV, type InputName } from '../step/inputs.ts'
 import { CLI_INPUTS, isBoolean, REPEATABLE } from './options.ts'
 import { ACTION_INPUTS, type InputSummary } from './options.generated.ts'
 

@@ -4,8 +4,7 @@
  * arguments into the values the action reads.
  */
 import { parseArgs } from 'node:util'
-import { Input, RUNNER_ONLY_INPUTS, type InputName } from '../action/constants.ts'
-import { booleanValue } from '../action/settings.ts'
+import { booleanValue, Input, RUNNER_ONLY_INPUTS, type InputName } from '../step/inputs.ts'
 import { ACTION_INPUTS, type InputSummary } from './options.generated.ts'
 
 /** What the arguments set: an input's value (a list for the repeatable ones), or a flag. */

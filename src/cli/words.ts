@@ -1,5 +1,5 @@
-import { Input, TOKEN_ENV, type InputName } from '../action/constants.ts'
-import type { Words } from '../action/words.ts'
+import { Input, TOKEN_ENV, type InputName } from '../step/inputs.ts'
+import type { Words } from '../step/words.ts'
 
 /** An input as the command line takes it: an option, or for the token the environment variable. */
 function option(name: InputName): string {
@@ -7,7 +7,7 @@ function option(name: InputName): string {
 }
 
 /**
- * The command line's words for the action's messages (see action/words.ts): `--timeout must be a
+ * The command line's words for the action's messages (see step/words.ts): `--timeout must be a
  * duration ...` where the runner says `Input 'timeout' must be ...`, `--no-wait` for `wait is
  * false`, and "interrupted" (Ctrl-C or SIGTERM) for "the workflow was cancelled".
  */

@@ -9,6 +9,8 @@ export interface Clock {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   /** In [0, 1): the jitter of retry backoffs. */
   random: () => number
+  /** A signal that aborts `ms` from now, on this clock: every time limit (a request's) is one. */
+  timeout: (ms: number) => AbortSignal
 }
 
 /** What the action needs from the process besides the runner: injected so tests control it. */
@@ -55,5 +57,6 @@ export const processRuntime: Runtime = {
   fetch: proxyAwareFetch(),
   now: () => Date.now(),
   sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined),
-  random: Math.random
+  random: Math.random,
+  timeout: (ms) => AbortSignal.timeout(ms)
 }

@@ -50,6 +50,13 @@ export class VirtualClock implements Clock {
     })
   }
 
+  /** Aborts once the clock reaches `ms` from now, as a timer of the same clock. */
+  timeout = (ms: number): AbortSignal => {
+    const controller = new AbortController()
+    void this.sleep(ms).then(() => controller.abort(new DOMException('timed out', 'TimeoutError')))
+    return controller.signal
+  }
+
   /** `fetch`, holding the clock still while each request is in flight. */
   track(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
     return async (input, init) => {

@@ -1,8 +1,8 @@
 import type { RetryNotice } from '../hex/retry.ts'
 import { formatDuration } from '../lib/duration.ts'
 import type { CancelOutcome, RunEvent, RunOutcome, RunTarget } from '../runs/types.ts'
-import { Input } from './constants.ts'
-import type { ActionIO } from './io.ts'
+import { Input } from './inputs.ts'
+import type { StepIO } from './io.ts'
 import { progressLogger } from './progress.ts'
 import { RUNNER_WORDS } from './words.ts'
 
@@ -14,7 +14,7 @@ export interface Narrator {
 
 const RETRYING = { trigger: 'Starting the run', status: 'Reading the run status' } as const
 
-export function narrator(io: ActionIO, target: RunTarget): Narrator {
+export function narrator(io: StepIO, target: RunTarget): Narrator {
   let eta: string | undefined
   const logProgress = progressLogger(
     { info: io.info, warning: (m) => io.warning(m) },
@@ -109,7 +109,7 @@ function clockTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(11, 19)} UTC`
 }
 
-function logCancel(io: ActionIO, runId: string, cancel: CancelOutcome): void {
+function logCancel(io: StepIO, runId: string, cancel: CancelOutcome): void {
   switch (cancel.kind) {
     case 'cancelled':
       io.info(`Cancelled Hex run ${runId}.`)
@@ -125,7 +125,7 @@ function logCancel(io: ActionIO, runId: string, cancel: CancelOutcome): void {
   }
 }
 
-function logRetry(io: ActionIO, what: string, notice: RetryNotice): void {
+function logRetry(io: StepIO, what: string, notice: RetryNotice): void {
   io.info(
     `${what} failed: ${notice.reason}. Trying again in ${formatDuration(notice.delayMs)} (attempt ${notice.attempt + 1}).`
   )

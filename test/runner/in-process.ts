@@ -5,7 +5,8 @@
  */
 import { runnerDefaults } from '../../test/runner/action-yml.ts'
 import type { ActionResult } from '../../test/runner/run-action.ts'
-import type { InputName, OutputName, StateName } from '../../src/action/constants.ts'
+import type { OutputName, StateName } from '../../src/action/constants.ts'
+import type { InputName } from '../../src/step/inputs.ts'
 import type { ActionIO } from '../../src/action/io.ts'
 import { run } from '../../src/action/main.ts'
 import { post } from '../../src/action/post.ts'
@@ -117,11 +118,12 @@ export async function runInProcess(
     fetch: clock.track(globalThis.fetch),
     now: clock.now,
     sleep: clock.sleep,
-    random: clock.random
+    random: clock.random,
+    timeout: clock.timeout
   }
   const services = { statuses: githubStatuses }
-  if (options.state !== undefined) await post(io, runtime, services)
-  else await run(io, runtime, stop.signal, services)
+  if (options.state !== undefined) await post({ io, runtime, services })
+  else await run({ io, runtime, signal: stop.signal, services })
   const stateText = Object.entries(io.state)
     .map(([name, value]) => `${name}<<EOF\n${value}\nEOF\n`)
     .join('')

@@ -1,6 +1,22 @@
-import { Defaults, Input, TOKEN_ENV, type InputName } from './constants.ts'
 import { formatDuration, isBareSeconds, parseDuration } from '../lib/duration.ts'
-import { tokenUrlProblem } from '../lib/hosts.ts'
+import { isUuid } from '../lib/ids.ts'
+import { isPrintableToken } from '../lib/tokens.ts'
+import {
+  booleanValue,
+  Defaults,
+  Input,
+  TOKEN_ENV,
+  type InputName,
+  type InputReader
+} from './inputs.ts'
+import {
+  lines,
+  parseApiUrl,
+  parseCount,
+  parseInputParams,
+  parseNotifications,
+  parseProjectId
+} from './parse.ts'
 import {
   readGitHubToken,
   readStatusSettings,
@@ -63,23 +79,6 @@ export type SettingsResult =
     }
   | { ok: false; errors: string[] }
 
-/** Reads one input as the runner passes it; '' when it is not set. */
-export type InputReader = (name: InputName) => string
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
-const TRUE = ['true', 'True', 'TRUE']
-const FALSE = ['false', 'False', 'FALSE']
-
-/** A true/false input's value as the runner reads YAML 1.2's booleans; undefined for anything else. */
-export function booleanValue(text: string): boolean | undefined {
-  if (TRUE.includes(text)) return true
-  if (FALSE.includes(text)) return false
-  return undefined
-}
-/** What Hex's RunProject accepts in a notification (ProjectRunNotification). */
-const NOTIFICATION_TYPES = ['SUCCESS', 'FAILURE', 'ALL']
-const SCREENSHOT_FORMATS = ['png', 'pdf']
 /** Status requests count against Hex's rate limit (30 a minute by default); 1s is the floor. */
 const MIN_POLL_INTERVAL_MS = 1_000
 /** The longest job a self-hosted runner runs (5 days); GitHub-hosted runners stop at 6 h. */
@@ -180,7 +179,7 @@ export function readSettings(
     errors.push(
       `${input(Input.ApiToken)} contains white space: pass the token alone, as Hex shows it.`
     )
-  } else if (!/^[\x21-\x7e]+$/.test(apiToken)) {
+  } else if (!isPrintableToken(apiToken)) {
     errors.push(
       `${input(Input.ApiToken)} contains a character that is not printable ASCII (a zero-width space or a typographic quote, pasted with it?): pass the token alone, as Hex shows it.`
     )
@@ -203,7 +202,7 @@ export function readSettings(
   const notifications = parseNotifications(read(Input.Notifications), errors, words)
   const dryRun = bool(Input.DryRun)
   if (runId !== undefined) {
-    if (!UUID.test(runId))
+    if (!isUuid(runId))
       errors.push(
         `${input(Input.RunId)} must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`
       )
@@ -221,7 +220,14 @@ export function readSettings(
       )
   }
   const maxParallel = parseCount(Input.MaxParallel, read(Input.MaxParallel), errors, words)
-  const commitStatus = readStatusSettings(read, bool(Input.CommitStatus), env, errors, readFile)
+  const commitStatus = readStatusSettings(
+    read,
+    bool(Input.CommitStatus),
+    env,
+    errors,
+    readFile,
+    words
+  )
 
   const settings: Settings = {
     projectIds,
@@ -248,150 +254,4 @@ export function readSettings(
     commitStatus
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, settings, notes, warnings }
-}
-
-/** One item per line; blank lines are dropped. */
-function lines(value: string): string[] {
-  return value
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '')
-}
-
-function parseCount(name: InputName, value: string, errors: string[], words: Words): number {
-  if (/^[1-9]\d*$/.test(value)) return Number(value)
-  errors.push(`${words.input(name)} must be a whole number of at least 1, got '${value}'.`)
-  return 1
-}
-
-function parseProjectId(value: string, errors: string[], words: Words): string {
-  if (UUID.test(value)) return value.toLowerCase()
-  const inside = UUID_INSIDE.exec(value)?.[0]
-  const hint = inside ? ` Did you mean '${inside.toLowerCase()}'?` : ''
-  errors.push(
-    `${words.input(Input.ProjectId)} must be a project UUID such as 5a8591dd-4039-49df-9202-96385ba3eff8 (found after /hex/ in the project's URL), got '${value}'.${hint}`
-  )
-  return value
-}
-
-function parseInputParams(value: string, errors: string[], words: Words): Record<string, unknown> {
-  const input = words.input(Input.InputParams)
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(value)
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    errors.push(`${input} must be a JSON object such as {"region": "emea"}: ${reason}.`)
-    return {}
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed
-    errors.push(`${input} must be a JSON object such as {"region": "emea"}, got ${kind}.`)
-    return {}
-  }
-  if (depth(parsed) > MAX_INPUT_PARAMS_DEPTH) {
-    // Deeper than this, writing the request (or the log of it) out again overflows the stack.
-    errors.push(`${input} is nested more than ${MAX_INPUT_PARAMS_DEPTH} levels deep.`)
-    return {}
-  }
-  return parsed as Record<string, unknown>
-}
-
-/** How deep input-params may nest: far beyond any real parameter, far below the stack's limit. */
-export const MAX_INPUT_PARAMS_DEPTH = 100
-
-/** How deep a parsed JSON value nests (a scalar is 0), found without recursion. */
-function depth(value: unknown): number {
-  let deepest = 0
-  const stack: [unknown, number][] = [[value, 0]]
-  while (stack.length > 0) {
-    const [item, level] = stack.pop() as [unknown, number]
-    if (typeof item !== 'object' || item === null) continue
-    deepest = Math.max(deepest, level + 1)
-    if (deepest > MAX_INPUT_PARAMS_DEPTH) return deepest
-    for (const child of Object.values(item)) stack.push([child, level + 1])
-  }
-  return deepest
-}
-
-function parseNotifications(
-  value: string,
-  errors: string[],
-  words: Words
-): Record<string, unknown>[] | undefined {
-  if (value === '') return undefined
-  const input = words.input(Input.Notifications)
-  const form = `a JSON array such as [{"type": "FAILURE", "includeSuccessScreenshot": false, "userIds": ["..."]}]`
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(value)
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    errors.push(`${input} must be ${form}: ${reason}.`)
-    return undefined
-  }
-  if (!Array.isArray(parsed)) {
-    errors.push(`${input} must be ${form}.`)
-    return undefined
-  }
-  parsed.forEach((item: unknown, i) => {
-    const where = `${input} item ${i + 1}`
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-      errors.push(`${where} must be an object, as in ${form}.`)
-      return
-    }
-    const o = item as Record<string, unknown>
-    if (typeof o.type !== 'string' || !NOTIFICATION_TYPES.includes(o.type))
-      errors.push(`${where} needs "type": one of ${NOTIFICATION_TYPES.join(', ')}.`)
-    if (typeof o.includeSuccessScreenshot !== 'boolean')
-      errors.push(`${where} needs "includeSuccessScreenshot": true or false.`)
-    if (
-      o.screenshotFormat !== undefined &&
-      (typeof o.screenshotFormat !== 'string' || !SCREENSHOT_FORMATS.includes(o.screenshotFormat))
-    )
-      errors.push(`${where} has "screenshotFormat": it must be "png" or "pdf".`)
-    for (const list of ['slackChannelIds', 'userIds', 'groupIds'])
-      if (
-        o[list] !== undefined &&
-        !(Array.isArray(o[list]) && o[list].every((id) => typeof id === 'string'))
-      )
-        errors.push(`${where} has "${list}": it must be an array of strings.`)
-    for (const text of ['subject', 'body'])
-      if (o[text] !== undefined && typeof o[text] !== 'string')
-        errors.push(`${where} has "${text}": it must be a string.`)
-  })
-  return parsed as Record<string, unknown>[]
-}
-
-/**
- * Accepts the API base (https://eu.hex.tech/api/v1), its parent (/api) or a bare host, and returns
- * the API base. The token goes to this host, so it must be https (plain http only on loopback,
- * for tests) and carry no credentials, query or fragment.
- */
-export function parseApiUrl(value: string, errors: string[], words: Words = RUNNER_WORDS): string {
-  const input = words.input(Input.ApiUrl)
-  const form = `a Hex host such as https://eu.hex.tech or its API base https://eu.hex.tech/api/v1`
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    errors.push(`${input} must be ${form}, got '${value}'.`)
-    return value
-  }
-  const problem = tokenUrlProblem(url)
-  if (problem === 'credentials') {
-    errors.push(`${input} must be ${form}, without credentials, query or fragment.`)
-    return value
-  }
-  if (problem === 'insecure') {
-    errors.push(`${input} must use https:// (the API token is sent to it), got '${value}'.`)
-    return value
-  }
-  // A reverse proxy may put the API under a prefix; the path must still end in /api or /api/v1.
-  const path = url.pathname.replace(/\/+$/, '')
-  if (path === '') return `${url.origin}/api/v1`
-  if (path.endsWith('/api/v1')) return `${url.origin}${path}`
-  if (path.endsWith('/api')) return `${url.origin}${path}/v1`
-  errors.push(`${input} must be ${form}, got '${value}' (path ${url.pathname}).`)
-  return value
 }

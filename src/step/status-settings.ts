@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs'
 import { commitOf, FULL_SHA } from '../github/commit.ts'
 import { tokenUrlProblem } from '../lib/hosts.ts'
 import type { StatusTarget } from '../github/statuses.ts'
-import { Input, type InputName } from './constants.ts'
+import { isPrintableToken } from '../lib/tokens.ts'
+import { Input, type InputName, type InputReader } from './inputs.ts'
+import { RUNNER_WORDS, type Words } from './words.ts'
 
 /** What commit-status: true needs, read and checked with the other inputs. */
 export interface StatusSettings {
@@ -20,7 +22,7 @@ export type FileReader = (path: string) => string
 const REPOSITORY = /^[\w.-]+\/[\w.-]+$/
 
 /** The GitHub token, read first so that it can be masked at once. */
-export function readGitHubToken(getInput: (name: InputName) => string): string {
+export function readGitHubToken(getInput: InputReader): string {
   return getInput(Input.GitHubToken).trim()
 }
 
@@ -33,8 +35,10 @@ export function readStatusSettings(
   enabled: boolean,
   env: NodeJS.ProcessEnv,
   errors: string[],
-  readFile: FileReader = (path) => readFileSync(path, 'utf8')
+  readFile: FileReader = (path) => readFileSync(path, 'utf8'),
+  words: Words = RUNNER_WORDS
 ): StatusSettings | undefined {
+  const { input, inputs } = words
   const context = read(Input.StatusContext)
   const sha = read(Input.Sha)
   if (!enabled) {
@@ -44,8 +48,8 @@ export function readStatusSettings(
     if (unused.length > 0)
       errors.push(
         unused.length > 1
-          ? `Inputs '${unused.join("' and '")}' only apply with ${Input.CommitStatus}: true: set ${Input.CommitStatus}: true, or remove them.`
-          : `Input '${unused[0]}' only applies with ${Input.CommitStatus}: true: set ${Input.CommitStatus}: true, or remove it.`
+          ? `${inputs(unused)} only apply with ${Input.CommitStatus}: true: set ${Input.CommitStatus}: true, or remove them.`
+          : `${input(unused[0] as InputName)} only applies with ${Input.CommitStatus}: true: set ${Input.CommitStatus}: true, or remove it.`
       )
     return undefined
   }
@@ -53,33 +57,33 @@ export function readStatusSettings(
   const token = readGitHubToken(read)
   if (token === '')
     errors.push(
-      `Input '${Input.GitHubToken}' is empty, and ${Input.CommitStatus} needs it to post statuses: leave it out (it defaults to \${{ github.token }}) and give the job \`permissions: statuses: write\`.`
+      `${input(Input.GitHubToken)} is empty, and ${Input.CommitStatus} needs it to post statuses: leave it out (it defaults to \${{ github.token }}) and give the job \`permissions: statuses: write\`.`
     )
-  else if (!/^[\x21-\x7e]+$/.test(token))
+  else if (!isPrintableToken(token))
     errors.push(
-      `Input '${Input.GitHubToken}' contains white space or a character that is not printable ASCII: pass the token alone.`
+      `${input(Input.GitHubToken)} contains white space or a character that is not printable ASCII: pass the token alone.`
     )
   if (/[\r\n]/.test(context))
-    errors.push(`Input '${Input.StatusContext}' must be one line, such as hex/nightly-refresh.`)
+    errors.push(`${input(Input.StatusContext)} must be one line, such as hex/nightly-refresh.`)
   if (sha !== '' && !FULL_SHA.test(sha))
     errors.push(
-      `Input '${Input.Sha}' must be a full commit SHA (40 hexadecimal digits, or 64 in a SHA-256 repository), such as \${{ github.event.pull_request.head.sha }}, got '${sha}'.`
+      `${input(Input.Sha)} must be a full commit SHA (40 hexadecimal digits, or 64 in a SHA-256 repository), such as \${{ github.event.pull_request.head.sha }}, got '${sha}'.`
     )
 
   const repository = env.GITHUB_REPOSITORY ?? ''
   if (!REPOSITORY.test(repository))
     errors.push(
-      `Input '${Input.CommitStatus}' is true, but GITHUB_REPOSITORY is ${repository === '' ? 'not set' : `'${repository}'`}: statuses can only be posted from a GitHub Actions job.`
+      `${input(Input.CommitStatus)} is true, but GITHUB_REPOSITORY is ${repository === '' ? 'not set' : `'${repository}'`}: statuses can only be posted from a GitHub Actions job.`
     )
   // The runner sets it: GitHub's own API, or a GitHub Enterprise Server's /api/v3.
   const apiUrl = (env.GITHUB_API_URL ?? '').replace(/\/+$/, '')
   if (apiUrl === '')
     errors.push(
-      `Input '${Input.CommitStatus}' is true, but GITHUB_API_URL is not set: statuses can only be posted from a GitHub Actions job.`
+      `${input(Input.CommitStatus)} is true, but GITHUB_API_URL is not set: statuses can only be posted from a GitHub Actions job.`
     )
   else if (!isApiUrl(apiUrl))
     errors.push(
-      `Input '${Input.CommitStatus}' is true, but GITHUB_API_URL is '${apiUrl}', not an https:// URL: the GitHub token is sent only over https.`
+      `${input(Input.CommitStatus)} is true, but GITHUB_API_URL is '${apiUrl}', not an https:// URL: the GitHub token is sent only over https.`
     )
   let shaFrom = `the ${Input.Sha} input`
   let commit = sha.toLowerCase()
@@ -94,7 +98,7 @@ export function readStatusSettings(
       shaFrom = chosen.from
     } else
       errors.push(
-        `Input '${Input.CommitStatus}' is true, but no commit could be found to post on (${chosen.error}): give it as '${Input.Sha}'.`
+        `${input(Input.CommitStatus)} is true, but no commit could be found to post on (${chosen.error}): give it as ${words.ref(Input.Sha)}.`
       )
   }
   if (errors.length > before) return undefined

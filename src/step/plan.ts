@@ -6,7 +6,7 @@ import type { Runtime } from '../lib/runtime.ts'
 import type { RequestBudget } from '../runs/budget.ts'
 import { blindSchedule } from '../runs/schedule.ts'
 import type { RunPlan } from '../runs/types.ts'
-import type { ActionIO } from './io.ts'
+import type { StepIO } from './io.ts'
 import type { Settings } from './settings.ts'
 
 /**
@@ -17,7 +17,7 @@ import type { Settings } from './settings.ts'
 export function hexSession(
   settings: Settings,
   runtime: Runtime,
-  io: ActionIO,
+  io: StepIO,
   bounds: { deadline: number; requestTimeoutMs: number; budget?: RequestBudget }
 ): HexSession {
   const { budget } = bounds

@@ -1,4 +1,4 @@
-import { Input, TOKEN_ENV, type InputName } from './constants.ts'
+import { Input, TOKEN_ENV, type InputName } from './inputs.ts'
 
 /**
  * How messages name what the user set and what stopped the step. The messages are written once
