@@ -100,12 +100,12 @@ describe('the layers of src/', () => {
     const where = (pkg: RegExp) =>
       files.filter((f) => importsOf(f).some((i) => pkg.test(i.target))).sort()
     assert.deepEqual(where(/^@actions\/core$/), ['action/io.ts'])
-    assert.deepEqual(where(/^@actions\/github$/), ['github/statuses.ts'])
+    assert.deepEqual(where(/^@actions\/github$/), ['github/octokit.ts'])
     assert.deepEqual(where(/^undici$/), ['lib/runtime.ts'])
   })
 
-  it('@actions/github is loaded only when a status is posted: imported for its types, and at run time only by import()', () => {
-    const text = readFileSync(join(SRC, 'github/statuses.ts'), 'utf8')
+  it('@actions/github is loaded only when GitHub is asked something: imported for its types, and at run time only by import()', () => {
+    const text = readFileSync(join(SRC, 'github/octokit.ts'), 'utf8')
     const imports = [...text.matchAll(/^import (.*) from '@actions\/github'/gm)]
     for (const [line] of imports) assert.match(line, /^import type /)
     assert.match(text, /await import\('@actions\/github'\)|import\('@actions\/github'\)\.then/)

@@ -11,6 +11,7 @@ import { commitOf } from '../src/github/commit.ts'
 import { DESCRIPTION_LIMIT, githubStatuses, STATUS_BUDGET_MS } from '../src/github/statuses.ts'
 import type { RunFacts, RunOutcome } from '../src/runs/types.ts'
 import { FakeGitHub } from '../test/fake-github/server.ts'
+import { processRuntime } from '../src/lib/runtime.ts'
 import { VirtualClock } from '../test/runner/virtual-clock.ts'
 
 const SHA = 'f'.repeat(40)
@@ -235,17 +236,27 @@ describe('the GitHub client', () => {
     token: TOKEN
   })
 
+  /** A virtual clock that holds still while each request is in flight, and its fetch. */
+  const onTheClock = () => {
+    const clock = new VirtualClock()
+    return { fetch: clock.track(globalThis.fetch), clock }
+  }
+
   it('GitHub Enterprise Server: the API under /api/v3', async () => {
     const clock = new VirtualClock()
-    const statuses = githubStatuses(target(enterprise.apiUrl), { fetch: globalThis.fetch, clock })
+    const statuses = githubStatuses(target(enterprise.apiUrl), {
+      fetch: clock.track(globalThis.fetch),
+      clock
+    })
     assert.deepEqual(await statuses.post(status), { ok: true })
     assert.deepEqual(enterprise.on(SHA), [['hex/p', 'pending', 'Hex run started']])
   })
 
   it('a description over 140 characters is cut to fit, not refused', async () => {
+    const clock = new VirtualClock()
     const statuses = githubStatuses(target(github.apiUrl), {
-      fetch: globalThis.fetch,
-      clock: new VirtualClock()
+      fetch: clock.track(globalThis.fetch),
+      clock
     })
     assert.deepEqual(await statuses.post({ ...status, description: 'x'.repeat(300) }), { ok: true })
     assert.equal(github.statuses.at(-1)?.description?.length, DESCRIPTION_LIMIT)
@@ -254,7 +265,8 @@ describe('the GitHub client', () => {
   it('a hung API: given up after the request timeout, tried once more, within the budget', async () => {
     github.reset()
     github.fail({ kind: 'hang' }, 2)
-    const clock = new VirtualClock()
+    // Real time: a hung request is one the stand-in GitHub holds while time passes.
+    const clock = { now: Date.now, sleep: processRuntime.sleep, timeout: processRuntime.timeout }
     const statuses = githubStatuses(target(github.apiUrl), {
       fetch: globalThis.fetch,
       clock,
@@ -274,10 +286,7 @@ describe('the GitHub client', () => {
     const closed = await FakeGitHub.start({ token: TOKEN })
     const apiUrl = closed.apiUrl
     await closed.close()
-    const statuses = githubStatuses(target(apiUrl), {
-      fetch: globalThis.fetch,
-      clock: new VirtualClock()
-    })
+    const statuses = githubStatuses(target(apiUrl), onTheClock())
     const result = await statuses.post(status)
     assert.equal(result.ok, false)
     assert.match(
@@ -287,10 +296,7 @@ describe('the GitHub client', () => {
   })
 
   it('a 401: the token is named', async () => {
-    const statuses = githubStatuses(
-      { ...target(github.apiUrl), token: 'ghs_wrong' },
-      { fetch: globalThis.fetch, clock: new VirtualClock() }
-    )
+    const statuses = githubStatuses({ ...target(github.apiUrl), token: 'ghs_wrong' }, onTheClock())
     const result = await statuses.post(status)
     assert.deepEqual(result, {
       ok: false,

@@ -3,16 +3,7 @@
  * for the run, which no reviewer sees; the status goes on the pull request's head instead, and on
  * a workflow_run event on the head of the run that triggered it.
  */
-
-/** What the runner says about the event that started the workflow. */
-export interface GitHubEvent {
-  /** GITHUB_EVENT_NAME. */
-  name: string
-  /** The event's payload (the JSON file at GITHUB_EVENT_PATH); undefined when it could not be read. */
-  payload: unknown
-  /** GITHUB_SHA. */
-  sha: string
-}
+import { payloadField, type GitHubEvent } from './event.ts'
 
 export type CommitChoice = { ok: true; sha: string; from: string } | { ok: false; error: string }
 
@@ -40,10 +31,6 @@ export function commitOf(event: GitHubEvent): CommitChoice {
 
 /** payload.a.b.c when it is a full SHA. */
 function field(payload: unknown, ...path: string[]): string | undefined {
-  let value = payload
-  for (const key of path) {
-    if (typeof value !== 'object' || value === null) return undefined
-    value = (value as Record<string, unknown>)[key]
-  }
+  const value = payloadField(payload, ...path)
   return typeof value === 'string' && FULL_SHA.test(value) ? value.toLowerCase() : undefined
 }

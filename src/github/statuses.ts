@@ -1,13 +1,13 @@
 /**
- * GitHub commit statuses (POST /repos/{owner}/{repo}/statuses/{sha}) through @actions/github. The
- * module is imported on the first status, so a step that posts none (commit-status false, the
- * default) never loads it: no Octokit in its start-up or its memory.
+ * GitHub commit statuses (POST /repos/{owner}/{repo}/statuses/{sha}) through the one lazy GitHub
+ * client (octokit.ts): a step that posts none (commit-status false, the default) never loads it.
  *
  * A status is a courtesy beside the Hex run: posting one never throws, never retries for longer
  * than STATUS_BUDGET_MS, and says what went wrong in words the action can show as they are.
  */
-import type { getOctokit } from '@actions/github'
+import { errorMessage } from '../lib/errors.ts'
 import type { Clock } from '../lib/runtime.ts'
+import { githubMessage, lazyOctokit, type GitHubApi } from './octokit.ts'
 
 export type StatusState = 'pending' | 'success' | 'failure' | 'error'
 
@@ -21,15 +21,11 @@ export interface CommitStatus {
   targetUrl?: string
 }
 
-/** Where statuses go, and with which token. */
-export interface StatusTarget {
-  /** GitHub's API base as GITHUB_API_URL gives it, e.g. https://ghes.example.com/api/v3. */
-  apiUrl: string
+/** Where statuses go (the API, the repository and its commit), and with which token. */
+export interface StatusTarget extends GitHubApi {
   owner: string
   repo: string
   sha: string
-  /** Sent to apiUrl's host only. */
-  token: string
 }
 
 export type PostResult = { ok: true } | { ok: false; failure: StatusFailure }
@@ -55,12 +51,10 @@ const REQUEST_TIMEOUT_MS = 4_000
 const RETRY_DELAY_MS = 500
 const MAX_ATTEMPTS = 2
 
-type Octokit = ReturnType<typeof getOctokit>
-
 export interface StatusesOptions {
   /** The proxy-aware fetch the Hex client uses too. */
   fetch: typeof fetch
-  clock: Pick<Clock, 'now' | 'sleep'>
+  clock: Pick<Clock, 'now' | 'sleep' | 'timeout'>
   /** Tests shorten it to see a hung request given up. */
   requestTimeoutMs?: number
 }
@@ -69,17 +63,7 @@ export interface StatusesOptions {
 export function githubStatuses(target: StatusTarget, options: StatusesOptions): CommitStatuses {
   const { clock } = options
   const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
-  let octokit: Promise<Octokit> | undefined
-  const client = (): Promise<Octokit> =>
-    (octokit ??= import('@actions/github').then(({ getOctokit }) =>
-      getOctokit(target.token, {
-        baseUrl: target.apiUrl,
-        userAgent: 'hex-run-action',
-        // Octokit would print deprecation notices to the console, outside the action's safe log.
-        log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
-        request: { fetch: withoutRedirects(options.fetch) }
-      })
-    ))
+  const client = lazyOctokit(target, options.fetch)
 
   return {
     post: async (status) => {
@@ -97,7 +81,7 @@ export function githubStatuses(target: StatusTarget, options: StatusesOptions): 
             context: status.context,
             description: status.description.slice(0, DESCRIPTION_LIMIT),
             target_url: status.targetUrl,
-            request: { signal: AbortSignal.timeout(Math.max(1, Math.min(requestTimeoutMs, left))) }
+            request: { signal: clock.timeout(Math.max(1, Math.min(requestTimeoutMs, left))) }
           })
           return { ok: true }
         } catch (error) {
@@ -114,16 +98,6 @@ export function githubStatuses(target: StatusTarget, options: StatusesOptions): 
   }
 }
 
-function quiet(): void {}
-
-/**
- * A status is never posted anywhere but the API host: a redirect is an error, so the token in the
- * Authorization header cannot follow one to another host.
- */
-function withoutRedirects(fetchImpl: typeof fetch): typeof fetch {
-  return (input, init) => fetchImpl(input, { ...init, redirect: 'error' })
-}
-
 /** What an error from Octokit (or from loading it) means for the user. */
 function describeFailure(
   error: unknown,
@@ -137,7 +111,7 @@ function describeFailure(
     const response = (error as { response?: unknown }).response
     if (typeof status === 'number' && response !== undefined)
       return { kind: 'unavailable', transient: true, message: `${answered(status)}.` }
-    const reason = error instanceof Error ? error.message : String(error)
+    const reason = errorMessage(error)
     const timedOut = error instanceof Error && /abort|timeout/i.test(`${error.name} ${reason}`)
     return {
       kind: 'unavailable',
@@ -176,12 +150,4 @@ function describeFailure(
   if (status >= 500)
     return { kind: 'unavailable', transient: true, message: `${answered(status)}.` }
   return { kind: 'rejected', transient: false, message: `${answered(status)}.` }
-}
-
-/** GitHub's own words about an error ({"message": "..."}), short. */
-function githubMessage(error: unknown): string {
-  const data = (error as { response?: { data?: unknown } }).response?.data
-  const message =
-    typeof data === 'object' && data !== null ? (data as { message?: unknown }).message : undefined
-  return typeof message === 'string' ? message.slice(0, 200) : ''
 }

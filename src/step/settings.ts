@@ -17,12 +17,8 @@ import {
   parseNotifications,
   parseProjectId
 } from './parse.ts'
-import {
-  readGitHubToken,
-  readStatusSettings,
-  type FileReader,
-  type StatusSettings
-} from './status-settings.ts'
+import type { FileReader } from '../github/event.ts'
+import { readGitHubToken, readStatusSettings, type StatusSettings } from './status-settings.ts'
 import { RUNNER_WORDS, type Words } from './words.ts'
 
 /** Everything the action was asked to do, read and checked once before any request. */

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
 import { commitOf, FULL_SHA } from '../github/commit.ts'
+import { readEvent, type FileReader } from '../github/event.ts'
 import { tokenUrlProblem } from '../lib/hosts.ts'
 import type { StatusTarget } from '../github/statuses.ts'
 import { isPrintableToken } from '../lib/tokens.ts'
@@ -15,9 +15,6 @@ export interface StatusSettings {
   /** status-context as given; empty for the default. */
   context: string
 }
-
-/** Reads a file; tests pass their own. */
-export type FileReader = (path: string) => string
 
 const REPOSITORY = /^[\w.-]+\/[\w.-]+$/
 
@@ -35,7 +32,7 @@ export function readStatusSettings(
   enabled: boolean,
   env: NodeJS.ProcessEnv,
   errors: string[],
-  readFile: FileReader = (path) => readFileSync(path, 'utf8'),
+  readFile?: FileReader,
   words: Words = RUNNER_WORDS
 ): StatusSettings | undefined {
   const { input, inputs } = words
@@ -88,11 +85,7 @@ export function readStatusSettings(
   let shaFrom = `the ${Input.Sha} input`
   let commit = sha.toLowerCase()
   if (sha === '') {
-    const chosen = commitOf({
-      name: env.GITHUB_EVENT_NAME ?? '',
-      payload: readEvent(env.GITHUB_EVENT_PATH, readFile),
-      sha: env.GITHUB_SHA ?? ''
-    })
+    const chosen = commitOf(readEvent(env, readFile))
     if (chosen.ok) {
       commit = chosen.sha
       shaFrom = chosen.from
@@ -104,16 +97,6 @@ export function readStatusSettings(
   if (errors.length > before) return undefined
   const [owner, repo] = repository.split('/') as [string, string]
   return { target: { apiUrl, owner, repo, sha: commit, token }, shaFrom, context }
-}
-
-/** The event's payload; undefined when there is none or it does not parse. */
-function readEvent(path: string | undefined, readFile: FileReader): unknown {
-  if (!path) return undefined
-  try {
-    return JSON.parse(readFile(path)) as unknown
-  } catch {
-    return undefined
-  }
 }
 
 function isApiUrl(value: string): boolean {

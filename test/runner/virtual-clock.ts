@@ -53,7 +53,9 @@ export class VirtualClock implements Clock {
   /** Aborts once the clock reaches `ms` from now, as a timer of the same clock. */
   timeout = (ms: number): AbortSignal => {
     const controller = new AbortController()
-    void this.sleep(ms).then(() => controller.abort(new DOMException('timed out', 'TimeoutError')))
+    void this.sleep(ms).then(() =>
+      controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'))
+    )
     return controller.signal
   }
 
