@@ -31766,8 +31766,8 @@ function logRetry(io, what, notice) {
 var step_plan = __nccwpck_require__(5254);
 // EXTERNAL MODULE: ./src/step/report.ts
 var report = __nccwpck_require__(3578);
-// EXTERNAL MODULE: ./src/step/settings.ts + 7 modules
-var step_settings = __nccwpck_require__(2203);
+// EXTERNAL MODULE: ./src/step/settings.ts + 8 modules
+var step_settings = __nccwpck_require__(1602);
 ;// CONCATENATED MODULE: ./src/step/run-step.ts
 
 
@@ -32086,7 +32086,7 @@ async function run({ io: runner, runtime, signal, services = {} }) {
 /* harmony import */ var _runs_cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8378);
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7268);
 /* harmony import */ var _step_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5254);
-/* harmony import */ var _step_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2203);
+/* harmony import */ var _step_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1602);
 /* harmony import */ var _commit_status_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4180);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(915);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3729);
@@ -32468,13 +32468,56 @@ function renderStepSummary(result, view = {}) {
 
 /***/ }),
 
-/***/ 2681:
+/***/ 382:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   SY: () => (/* binding */ githubStatuses)
-/* harmony export */ });
-/* unused harmony exports DESCRIPTION_LIMIT, STATUS_BUDGET_MS */
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  SY: () => (/* binding */ githubStatuses)
+});
+
+// UNUSED EXPORTS: DESCRIPTION_LIMIT, STATUS_BUDGET_MS
+
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+;// CONCATENATED MODULE: ./src/github/octokit.ts
+/**
+ * A client for `api`, made on the first call and shared by later ones. Requests go through
+ * `fetch` (the proxy-aware fetch the Hex client uses too) and never follow a redirect, so the
+ * token in the Authorization header cannot follow one to another host.
+ */
+function lazyOctokit(api, fetchImpl) {
+    let octokit;
+    return () => (octokit ??= __nccwpck_require__.e(/* import() */ 624).then(__nccwpck_require__.bind(__nccwpck_require__, 7624)).then(({ getOctokit }) => getOctokit(api.token, {
+        baseUrl: api.apiUrl,
+        userAgent: 'hex-run-action',
+        // Octokit would print deprecation notices to the console, outside the action's safe log.
+        log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+        request: { fetch: withoutRedirects(fetchImpl) }
+    })));
+}
+function quiet() { }
+function withoutRedirects(fetchImpl) {
+    return (input, init) => fetchImpl(input, { ...init, redirect: 'error' });
+}
+/** GitHub's own words about an error ({"message": "..."}), short. */
+function githubMessage(error) {
+    const data = error.response?.data;
+    const message = typeof data === 'object' && data !== null ? data.message : undefined;
+    return typeof message === 'string' ? message.slice(0, 200) : '';
+}
+
+;// CONCATENATED MODULE: ./src/github/statuses.ts
+/**
+ * GitHub commit statuses (POST /repos/{owner}/{repo}/statuses/{sha}) through the one lazy GitHub
+ * client (octokit.ts): a step that posts none (commit-status false, the default) never loads it.
+ *
+ * A status is a courtesy beside the Hex run: posting one never throws, never retries for longer
+ * than STATUS_BUDGET_MS, and says what went wrong in words the action can show as they are.
+ */
+
+
 /** GitHub's limit on a status's description. */
 const DESCRIPTION_LIMIT = 140;
 /** The longest one status may take, retries included. */
@@ -32487,14 +32530,7 @@ const MAX_ATTEMPTS = 2;
 function githubStatuses(target, options) {
     const { clock } = options;
     const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
-    let octokit;
-    const client = () => (octokit ??= __nccwpck_require__.e(/* import() */ 624).then(__nccwpck_require__.bind(__nccwpck_require__, 7624)).then(({ getOctokit }) => getOctokit(target.token, {
-        baseUrl: target.apiUrl,
-        userAgent: 'hex-run-action',
-        // Octokit would print deprecation notices to the console, outside the action's safe log.
-        log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
-        request: { fetch: withoutRedirects(options.fetch) }
-    })));
+    const client = lazyOctokit(target, options.fetch);
     return {
         post: async (status) => {
             const started = clock.now();
@@ -32511,7 +32547,7 @@ function githubStatuses(target, options) {
                         context: status.context,
                         description: status.description.slice(0, DESCRIPTION_LIMIT),
                         target_url: status.targetUrl,
-                        request: { signal: AbortSignal.timeout(Math.max(1, Math.min(requestTimeoutMs, left))) }
+                        request: { signal: clock.timeout(Math.max(1, Math.min(requestTimeoutMs, left))) }
                     });
                     return { ok: true };
                 }
@@ -32528,14 +32564,6 @@ function githubStatuses(target, options) {
         }
     };
 }
-function quiet() { }
-/**
- * A status is never posted anywhere but the API host: a redirect is an error, so the token in the
- * Authorization header cannot follow one to another host.
- */
-function withoutRedirects(fetchImpl) {
-    return (input, init) => fetchImpl(input, { ...init, redirect: 'error' });
-}
 /** What an error from Octokit (or from loading it) means for the user. */
 function describeFailure(error, { owner, repo, sha }) {
     const status = error.status;
@@ -32546,7 +32574,7 @@ function describeFailure(error, { owner, repo, sha }) {
         const response = error.response;
         if (typeof status === 'number' && response !== undefined)
             return { kind: 'unavailable', transient: true, message: `${answered(status)}.` };
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = (0,errors/* errorMessage */.g)(error);
         const timedOut = error instanceof Error && /abort|timeout/i.test(`${error.name} ${reason}`);
         return {
             kind: 'unavailable',
@@ -32585,12 +32613,6 @@ function describeFailure(error, { owner, repo, sha }) {
     if (status >= 500)
         return { kind: 'unavailable', transient: true, message: `${answered(status)}.` };
     return { kind: 'rejected', transient: false, message: `${answered(status)}.` };
-}
-/** GitHub's own words about an error ({"message": "..."}), short. */
-function githubMessage(error) {
-    const data = error.response?.data;
-    const message = typeof data === 'object' && data !== null ? data.message : undefined;
-    return typeof message === 'string' ? message.slice(0, 200) : '';
 }
 
 
@@ -33393,7 +33415,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _action_io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3729);
 /* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3798);
 /* harmony import */ var _action_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7718);
-/* harmony import */ var _github_statuses_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2681);
+/* harmony import */ var _github_statuses_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(382);
 /* harmony import */ var _lib_runtime_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9231);
 
 
@@ -34465,7 +34487,7 @@ function failureText(report) {
 
 /***/ }),
 
-/***/ 2203:
+/***/ 1602:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34681,12 +34703,51 @@ function parseApiUrl(value, errors, words = step_words/* RUNNER_WORDS */.B) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/github/event.ts
+/**
+ * The event that started the workflow, as the runner describes it: GITHUB_EVENT_NAME, the payload
+ * at GITHUB_EVENT_PATH and GITHUB_SHA. Read once, for every GitHub feature that needs it (the
+ * commit a status goes on; the pull request a comment goes on).
+ */
+
+const readUtf8 = (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+/** The event of this job, from the runner's variables. */
+function readEvent(env, readFile = readUtf8) {
+    return {
+        name: env.GITHUB_EVENT_NAME ?? '',
+        payload: readPayload(env.GITHUB_EVENT_PATH, readFile),
+        sha: env.GITHUB_SHA ?? ''
+    };
+}
+/** The event's payload; undefined when there is none or it does not parse. */
+function readPayload(path, readFile) {
+    if (!path)
+        return undefined;
+    try {
+        return JSON.parse(readFile(path));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** payload.a.b.c, or undefined where the path breaks off. */
+function payloadField(payload, ...path) {
+    let value = payload;
+    for (const key of path) {
+        if (typeof value !== 'object' || value === null)
+            return undefined;
+        value = value[key];
+    }
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./src/github/commit.ts
 /**
  * Which commit a status belongs on. On a pull request GITHUB_SHA is the merge commit GitHub made
  * for the run, which no reviewer sees; the status goes on the pull request's head instead, and on
  * a workflow_run event on the head of the run that triggered it.
  */
+
 /** A full commit SHA: 40 hex digits, or 64 in a repository that uses SHA-256. */
 const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 /** The commit a status for this event belongs on, and where it was found (for the log). */
@@ -34709,12 +34770,7 @@ function commitOf(event) {
 }
 /** payload.a.b.c when it is a full SHA. */
 function field(payload, ...path) {
-    let value = payload;
-    for (const key of path) {
-        if (typeof value !== 'object' || value === null)
-            return undefined;
-        value = value[key];
-    }
+    const value = payloadField(payload, ...path);
     return typeof value === 'string' && FULL_SHA.test(value) ? value.toLowerCase() : undefined;
 }
 
@@ -34734,7 +34790,7 @@ function readGitHubToken(getInput) {
  * commit-status and what goes with it. Undefined when statuses are off; `errors` gets every
  * problem, each naming the input (or the runner's variable) and what to do.
  */
-function readStatusSettings(read, enabled, env, errors, readFile = (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'), words = step_words/* RUNNER_WORDS */.B) {
+function readStatusSettings(read, enabled, env, errors, readFile, words = step_words/* RUNNER_WORDS */.B) {
     const { input, inputs } = words;
     const context = read(step_inputs/* Input */.pd.StatusContext);
     const sha = read(step_inputs/* Input */.pd.Sha);
@@ -34768,11 +34824,7 @@ function readStatusSettings(read, enabled, env, errors, readFile = (path) => (0,
     let shaFrom = `the ${step_inputs/* Input */.pd.Sha} input`;
     let commit = sha.toLowerCase();
     if (sha === '') {
-        const chosen = commitOf({
-            name: env.GITHUB_EVENT_NAME ?? '',
-            payload: readEvent(env.GITHUB_EVENT_PATH, readFile),
-            sha: env.GITHUB_SHA ?? ''
-        });
+        const chosen = commitOf(readEvent(env, readFile));
         if (chosen.ok) {
             commit = chosen.sha;
             shaFrom = chosen.from;
@@ -34784,17 +34836,6 @@ function readStatusSettings(read, enabled, env, errors, readFile = (path) => (0,
         return undefined;
     const [owner, repo] = repository.split('/');
     return { target: { apiUrl, owner, repo, sha: commit, token }, shaFrom, context };
-}
-/** The event's payload; undefined when there is none or it does not parse. */
-function readEvent(path, readFile) {
-    if (!path)
-        return undefined;
-    try {
-        return JSON.parse(readFile(path));
-    }
-    catch {
-        return undefined;
-    }
 }
 function isApiUrl(value) {
     try {

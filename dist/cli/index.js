@@ -28090,7 +28090,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7845:
+/***/ 9195:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30635,12 +30635,51 @@ function parseApiUrl(value, errors, words = RUNNER_WORDS) {
     return value;
 }
 
+;// CONCATENATED MODULE: ./src/github/event.ts
+/**
+ * The event that started the workflow, as the runner describes it: GITHUB_EVENT_NAME, the payload
+ * at GITHUB_EVENT_PATH and GITHUB_SHA. Read once, for every GitHub feature that needs it (the
+ * commit a status goes on; the pull request a comment goes on).
+ */
+
+const readUtf8 = (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+/** The event of this job, from the runner's variables. */
+function readEvent(env, readFile = readUtf8) {
+    return {
+        name: env.GITHUB_EVENT_NAME ?? '',
+        payload: readPayload(env.GITHUB_EVENT_PATH, readFile),
+        sha: env.GITHUB_SHA ?? ''
+    };
+}
+/** The event's payload; undefined when there is none or it does not parse. */
+function readPayload(path, readFile) {
+    if (!path)
+        return undefined;
+    try {
+        return JSON.parse(readFile(path));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** payload.a.b.c, or undefined where the path breaks off. */
+function payloadField(payload, ...path) {
+    let value = payload;
+    for (const key of path) {
+        if (typeof value !== 'object' || value === null)
+            return undefined;
+        value = value[key];
+    }
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./src/github/commit.ts
 /**
  * Which commit a status belongs on. On a pull request GITHUB_SHA is the merge commit GitHub made
  * for the run, which no reviewer sees; the status goes on the pull request's head instead, and on
  * a workflow_run event on the head of the run that triggered it.
  */
+
 /** A full commit SHA: 40 hex digits, or 64 in a repository that uses SHA-256. */
 const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 /** The commit a status for this event belongs on, and where it was found (for the log). */
@@ -30663,12 +30702,7 @@ function commitOf(event) {
 }
 /** payload.a.b.c when it is a full SHA. */
 function field(payload, ...path) {
-    let value = payload;
-    for (const key of path) {
-        if (typeof value !== 'object' || value === null)
-            return undefined;
-        value = value[key];
-    }
+    const value = payloadField(payload, ...path);
     return typeof value === 'string' && FULL_SHA.test(value) ? value.toLowerCase() : undefined;
 }
 
@@ -30688,7 +30722,7 @@ function status_settings_readGitHubToken(getInput) {
  * commit-status and what goes with it. Undefined when statuses are off; `errors` gets every
  * problem, each naming the input (or the runner's variable) and what to do.
  */
-function readStatusSettings(read, enabled, env, errors, readFile = (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'), words = RUNNER_WORDS) {
+function readStatusSettings(read, enabled, env, errors, readFile, words = RUNNER_WORDS) {
     const { input, inputs } = words;
     const context = read(Input.StatusContext);
     const sha = read(Input.Sha);
@@ -30722,11 +30756,7 @@ function readStatusSettings(read, enabled, env, errors, readFile = (path) => (0,
     let shaFrom = `the ${Input.Sha} input`;
     let commit = sha.toLowerCase();
     if (sha === '') {
-        const chosen = commitOf({
-            name: env.GITHUB_EVENT_NAME ?? '',
-            payload: readEvent(env.GITHUB_EVENT_PATH, readFile),
-            sha: env.GITHUB_SHA ?? ''
-        });
+        const chosen = commitOf(readEvent(env, readFile));
         if (chosen.ok) {
             commit = chosen.sha;
             shaFrom = chosen.from;
@@ -30738,17 +30768,6 @@ function readStatusSettings(read, enabled, env, errors, readFile = (path) => (0,
         return undefined;
     const [owner, repo] = repository.split('/');
     return { target: { apiUrl, owner, repo, sha: commit, token }, shaFrom, context };
-}
-/** The event's payload; undefined when there is none or it does not parse. */
-function readEvent(path, readFile) {
-    if (!path)
-        return undefined;
-    try {
-        return JSON.parse(readFile(path));
-    }
-    catch {
-        return undefined;
-    }
 }
 function isApiUrl(value) {
     try {
@@ -31585,7 +31604,7 @@ function packageVersion(moduleUrl) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7845);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9195);
 /** The command-line program (bin/hex-run-action.js runs this bundle); see command.ts. */
 
 const stop = new AbortController();
