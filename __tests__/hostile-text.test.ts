@@ -8,8 +8,7 @@ import assert from 'node:assert/strict'
 import { afterAll, afterEach, beforeAll, describe, it } from '@jest/globals'
 import { safeIO } from '../src/action/io.ts'
 import { Terminal } from '../src/cli/terminal.ts'
-import type { RunReport } from '../src/step/report.ts'
-import { renderGroupSummary, renderSummary } from '../src/action/summary.ts'
+import { groupSummaryOf, resultOf, summaryOf, type RunSample } from '../test/runner/reports.ts'
 import { safeLine, safeLines } from '../src/lib/safe-text.ts'
 import { markdownToHtml } from '../scripts/render-summary.ts'
 import type { FakeHex } from '../test/fake-hex/server.ts'
@@ -203,7 +202,7 @@ describe('the action against hostile answers', () => {
 })
 
 describe('the job summary', () => {
-  const base: RunReport = {
+  const base: RunSample = {
     projectId: 'p-1',
     status: 'COMPLETED',
     succeeded: true,
@@ -224,7 +223,7 @@ describe('the job summary', () => {
     'https://hex.tech.evil.example/run',
     'data:text/html,x'
   ])('shows the run URL %s as text, not a link', (runUrl) => {
-    assert.deepEqual(hrefs(renderSummary({ ...base, runUrl }, { apiBase: API })), [])
+    assert.deepEqual(hrefs(summaryOf({ ...base, runUrl }, { apiBase: API })), [])
   })
 
   it.each([
@@ -233,12 +232,12 @@ describe('the job summary', () => {
     'http://127.0.0.1:4010/acme/app/p-1/runs/run-1'
   ])('links %s (the api host, Hex, the stand-in)', (runUrl) => {
     const apiBase = runUrl.startsWith('http://') ? 'http://127.0.0.1:4010/api/v1' : API
-    assert.deepEqual(hrefs(renderSummary({ ...base, runUrl }, { apiBase })), [runUrl])
+    assert.deepEqual(hrefs(summaryOf({ ...base, runUrl }, { apiBase })), [runUrl])
   })
 
   it('makes no link of a URL or www. name inside Hex text, and shows the same text', () => {
     const message = 'see https://evil.example/x and www.evil.example now'
-    const html = markdownToHtml(renderSummary({ ...base, message, projectVersion: message }))
+    const html = markdownToHtml(summaryOf({ ...base, message, projectVersion: message }))
     assert.doesNotMatch(html, /<a /)
     assert.match(
       html.replace(/&#58;/g, ':').replace(/&#46;/g, '.'),
@@ -247,11 +246,11 @@ describe('the job summary', () => {
   })
 
   it('links in a group summary only to Hex, and escapes project names', () => {
-    const reports: RunReport[] = [
+    const reports: RunSample[] = [
       { ...base, runUrl: 'https://evil.example/a', projectName: '[x](https://evil.example)' },
       { ...base, projectId: 'p-2', runUrl: 'https://app.hex.tech/acme/app/p-2/runs/run-1' }
     ]
-    const html = markdownToHtml(renderGroupSummary(reports, {}, { apiBase: API }))
+    const html = markdownToHtml(groupSummaryOf(reports, {}, { apiBase: API }))
     assert.deepEqual(
       [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]),
       ['https://app.hex.tech/acme/app/p-2/runs/run-1']
@@ -259,7 +258,7 @@ describe('the job summary', () => {
   })
 
   it('escapes an unknown status in the headline', () => {
-    const md = renderSummary({
+    const md = summaryOf({
       ...base,
       status: '<img src=x onerror=alert(1)> [a](https://evil.example)'
     })
@@ -267,7 +266,7 @@ describe('the job summary', () => {
   })
 
   it('redacts a secret before escaping, also one with _ in it', () => {
-    const md = renderSummary(
+    const md = summaryOf(
       {
         ...base,
         message: 'token hxtw_a_b*c',
@@ -282,13 +281,13 @@ describe('the job summary', () => {
   it('shows a note instead of input parameters nested too deep to write', () => {
     let deep: Record<string, unknown> = {}
     for (let i = 0; i < 10_000; i++) deep = { d: deep }
-    const md = renderSummary({ ...base, inputParams: deep })
+    const md = summaryOf({ ...base, inputParams: deep })
     assert.match(md, /nested too deeply/)
   })
 
   it('keeps the summary under 1 MiB with 2 MiB of input parameters, and says they were cut', () => {
     const inputParams = { big: 'x'.repeat(2 * 1024 * 1024) }
-    const md = renderSummary({ ...base, inputParams, message: 'y'.repeat(2 * 1024 * 1024) })
+    const md = summaryOf({ ...base, inputParams, message: 'y'.repeat(2 * 1024 * 1024) })
     assert.ok(Buffer.byteLength(md) < 256 * 1024, `${Buffer.byteLength(md)} bytes`)
     assert.match(md, /cut at 64 KiB/)
   })
@@ -319,7 +318,7 @@ describe('the command line', () => {
     let out = ''
     const io = new Terminal({}, false, { out: (t) => (out += t), err: (t) => (out += t) })
     io.addSecret('hxtw_s_2')
-    const report: RunReport = {
+    const report: RunSample = {
       projectId: 'p\n::set-output name=x::y',
       projectName: '\x1b[2J\x1b]0;title\x07cleared',
       runId: 'r',
@@ -330,7 +329,7 @@ describe('the command line', () => {
       inputParams: {},
       notes: []
     }
-    io.printResult({ reports: [report], elapsedMs: 1000, inputParams: {} })
+    io.printResult(resultOf(report))
     assert.deepEqual(injected(out), [])
     // eslint-disable-next-line no-control-regex
     assert.doesNotMatch(out, /[\x1b\x07\r\u2028]|hxtw_s_2/)

@@ -5,8 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from '@jest/globals'
-import type { RunReport } from '../src/step/report.ts'
-import { renderSummary } from '../src/action/summary.ts'
+import { summaryOf, type RunSample } from '../test/runner/reports.ts'
 import { markdownToHtml, SAMPLES, type SampleName } from '../scripts/render-summary.ts'
 
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
@@ -62,8 +61,8 @@ const ALLOWED = new Set([
   'pre'
 ])
 
-function render(report: RunReport): string {
-  return markdownToHtml(renderSummary(report))
+function render(report: RunSample): string {
+  return markdownToHtml(summaryOf(report))
 }
 
 /** What a reader must see, per sample. */
@@ -81,7 +80,7 @@ const EXPECTED: Record<SampleName, { heading: string; status: string; duration: 
   }
 }
 
-function checkPage(name: SampleName, report: RunReport, html: string): void {
+function checkPage(name: SampleName, report: RunSample, html: string): void {
   const expected = EXPECTED[name]
 
   assert.equal(all(html, /<h3>/g).length, 1, 'one heading')
@@ -110,7 +109,7 @@ function checkPage(name: SampleName, report: RunReport, html: string): void {
   assert.equal(links[0]?.[2], 'Open the run in Hex')
   assert.equal(fields.get('Run'), 'Open the run in Hex')
 
-  const count = Object.keys(report.inputParams).length
+  const count = Object.keys(report.inputParams ?? {}).length
   const details = /<details>\s*<summary>([^<]*)<\/summary>([\s\S]*?)<\/details>/.exec(html)
   assert.ok(details, 'a <details> block')
   assert.equal(details[1], `Input parameters (${count})`)
@@ -124,7 +123,7 @@ function checkPage(name: SampleName, report: RunReport, html: string): void {
     assert.equal(quotes.length, 1, 'the message in one blockquote')
     assert.equal(visible(quotes[0] ?? ''), report.message)
   } else assert.equal(quotes.length, 0)
-  for (const note of report.notes) assert.match(html, new RegExp(`<li>${note}</li>`))
+  for (const note of report.notes ?? []) assert.match(html, new RegExp(`<li>${note}</li>`))
 
   const tags = new Set(all(html, /<\/?([a-z0-9]+)/gi).map((m) => (m[1] ?? '').toLowerCase()))
   for (const tag of tags) assert.ok(ALLOWED.has(tag), `an unexpected <${tag}>`)
@@ -138,7 +137,7 @@ function checkPage(name: SampleName, report: RunReport, html: string): void {
 describe('the job summary as GitHub renders it', () => {
   for (const name of Object.keys(SAMPLES) as SampleName[]) {
     it(`renders the ${name} sample`, () => {
-      const report: RunReport = SAMPLES[name]
+      const report: RunSample = SAMPLES[name]
       checkPage(name, report, render(report))
     })
   }
@@ -153,7 +152,7 @@ describe('the job summary as GitHub renders it', () => {
   it('shows a message with <, |, & and a newline as text in one blockquote', () => {
     const message =
       'Hex said: <b>Cell "Load orders"</b> failed | column a|b & c\nSee the run for the traceback.'
-    const report: RunReport = { ...SAMPLES.errored, status: 'ERROR', message }
+    const report: RunSample = { ...SAMPLES.errored, status: 'ERROR', message }
     const html = render(report)
 
     const quotes = blockquotes(html)
@@ -173,7 +172,7 @@ describe('the job summary as GitHub renders it', () => {
   })
 
   it('shows a value with | and < in a table cell as text', () => {
-    const report: RunReport = { ...SAMPLES.completed, projectVersion: 'v2 | <beta> & co' }
+    const report: RunSample = { ...SAMPLES.completed, projectVersion: 'v2 | <beta> & co' }
     const html = render(report)
     const version = rows(html).find(([k]) => k === 'Project version')
     assert.deepEqual(version, ['Project version', 'v2 | <beta> & co'])
@@ -188,7 +187,7 @@ describe('the job summary as GitHub renders it', () => {
   })
 
   it("shows the usual duration beside the run's, and makes a run over twice the usual stand out", () => {
-    const duration = (report: RunReport) =>
+    const duration = (report: RunSample) =>
       rows(render(report)).find(([k]) => k === 'Duration')?.[1]
     assert.equal(duration({ ...SAMPLES.completed, usualMs: 60_000 }), '1m 5s (usually 1m 0s)')
     const slow = render({ ...SAMPLES.completed, usualMs: 20_000 })

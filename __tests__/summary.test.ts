@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from '@jest/globals'
-import { reportOutputs } from '../src/action/outputs.ts'
-import type { RunReport } from '../src/step/report.ts'
-import { renderSummary } from '../src/action/summary.ts'
+import { outputsOf, summaryOf, type RunSample } from '../test/runner/reports.ts'
 
-const base: RunReport = {
+const base: RunSample = {
   projectId: '5a8591dd-4039-49df-9202-96385ba3eff8',
   status: 'COMPLETED',
   succeeded: true,
@@ -22,7 +20,7 @@ const base: RunReport = {
 
 describe('renderSummary', () => {
   it('shows the project, run link, status, times, duration and trace id', () => {
-    const md = renderSummary(base)
+    const md = summaryOf(base)
     assert.match(md, /^### ✅ Hex run completed/)
     assert.match(md, /\| Project \| <code>5a8591dd-4039-49df-9202-96385ba3eff8<\/code> \|/)
     assert.match(
@@ -37,7 +35,7 @@ describe('renderSummary', () => {
   })
 
   it('puts the input parameters in a collapsed block', () => {
-    const md = renderSummary(base)
+    const md = summaryOf(base)
     assert.match(
       md,
       /<details>\n<summary>Input parameters \(1\)<\/summary>\n\n```json\n\{\n {2}"region": "emea"\n\}\n```\n\n<\/details>/
@@ -55,11 +53,11 @@ describe('renderSummary', () => {
       ['PENDING', /^### ⏳ Hex run started/],
       ['SOMETHING_NEW', /^### ❔ Hex run ended SOMETHING_NEW/]
     ]
-    for (const [status, pattern] of marks) assert.match(renderSummary({ ...base, status }), pattern)
+    for (const [status, pattern] of marks) assert.match(summaryOf({ ...base, status }), pattern)
   })
 
   it('keeps text from Hex inert and on one line', () => {
-    const md = renderSummary({
+    const md = summaryOf({
       ...base,
       status: 'ERROR',
       message: 'Hex said: <script>x</script> | a\nb'
@@ -68,12 +66,12 @@ describe('renderSummary', () => {
   })
 
   it('keeps a parameter with backticks inside its fence', () => {
-    const md = renderSummary({ ...base, inputParams: { q: '```' } })
+    const md = summaryOf({ ...base, inputParams: { q: '```' } })
     assert.match(md, /````json\n[\s\S]*\n````/)
   })
 
   it('shows an error before any run without a run link', () => {
-    const md = renderSummary({
+    const md = summaryOf({
       projectId: 'x',
       status: 'ERROR',
       succeeded: false,
@@ -89,7 +87,7 @@ describe('renderSummary', () => {
 
 describe('reportOutputs', () => {
   it('sets every output, empty where unknown', () => {
-    assert.deepEqual(reportOutputs(base), {
+    assert.deepEqual(outputsOf(base), {
       'run-id': 'run-1',
       'run-url': 'https://app.hex.tech/acme/app/5a85/latest?runId=run-1',
       'status-url': 'https://app.hex.tech/api/v1/projects/5a85/runs/run-1',
@@ -111,7 +109,7 @@ describe('reportOutputs', () => {
         }
       ])
     })
-    const empty = reportOutputs({
+    const empty = outputsOf({
       projectId: 'x',
       status: 'ERROR',
       succeeded: false,

@@ -185,8 +185,6 @@ const HEADED: Record<string, string[]> = {
   'src/runs/run-one.ts': ['Status reads failed for the last ', 'Unexpected error: '],
   'src/step/report.ts': [
     ' did not finish within the timeout of ',
-    // "The workflow was cancelled" is sentence(words.stopped): RUNNER_WORDS in words.ts.
-    'Another run failed and fail-fast is on: stopped',
     ' while the run was being started; Hex may have started it',
     'Not started: the workflow was cancelled first',
     'Not started: another run failed, and fail-fast is on',
@@ -219,9 +217,11 @@ const HEADED: Record<string, string[]> = {
     ' stay pending; the inputs could not be read again to finish them',
     'The post step could not finish: '
   ],
-  'src/step/narrate.ts': [
-    'Could not cancel Hex run ',
-    "Polling without the project's run history: "
+  'src/step/narrate.ts': ["Polling without the project's run history: "],
+  'src/step/outcome-words.ts': [
+    // "The workflow was cancelled" is sentence(words.stopped): RUNNER_WORDS in words.ts.
+    'Another run failed and fail-fast is on: stopped',
+    'Could not cancel Hex run '
   ],
   'src/step/progress.ts': ["', which this action does not know"],
   'src/action/publish.ts': ['Could not write the job summary: ']

@@ -28379,9 +28379,11 @@ module.exports = {
 /* harmony export */ });
 /* unused harmony exports CommitStatusReporter, finalStatus */
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
-/* harmony import */ var _lib_json_list_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4954);
-/* harmony import */ var _lib_safe_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(484);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(915);
+/* harmony import */ var _lib_json_list_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4954);
+/* harmony import */ var _lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(484);
+/* harmony import */ var _step_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(102);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(915);
+
 
 
 
@@ -28509,8 +28511,8 @@ class CommitStatusReporter {
         const secrets = this.io.secrets?.() ?? [];
         const safe = {
             ...status,
-            context: (0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeLine */ .om)(status.context, secrets),
-            description: (0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeLine */ .om)(status.description, secrets)
+            context: (0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeLine */ .om)(status.context, secrets),
+            description: (0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeLine */ .om)(status.description, secrets)
         };
         const { sha } = this.settings.target;
         if (this.refused) {
@@ -28545,7 +28547,7 @@ class CommitStatusReporter {
         }
     }
     save() {
-        this.io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .U.Statuses, JSON.stringify([...this.open.values()]));
+        this.io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .State */ .U.Statuses, JSON.stringify([...this.open.values()]));
     }
 }
 /** How a run's end reads on its commit status: the state and a few words (at most 140 characters). */
@@ -28562,35 +28564,22 @@ function finalStatus(outcome, timeoutMs) {
         case 'timed-out':
             return {
                 state: 'error',
-                description: `TIMEOUT: not finished within ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(timeoutMs)}; ${cancelWords(outcome.cancel)}`
+                description: `TIMEOUT: not finished within ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(timeoutMs)}; ${(0,_step_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelWording */ .v)(outcome.cancel, outcome.run.runId, '').short}`
             };
         case 'stopped':
             return {
                 state: 'error',
-                description: outcome.by === 'workflow'
-                    ? `CANCELLED${after}: the workflow was cancelled`
-                    : `CANCELLED${after}: another run failed (fail-fast)`
+                // The runner's words: a commit status is the runner's alone.
+                description: `CANCELLED${after}: ${(0,_step_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .stopWording */ .l)(outcome.by).short}`
             };
         default:
             return { state: 'error', description: `ERROR${after}: the step failed before the run ended` };
     }
 }
-function cancelWords(cancel) {
-    switch (cancel.kind) {
-        case 'cancelled':
-            return 'cancelled in Hex';
-        case 'left-going':
-            return 'left going in Hex';
-        case 'already-ended':
-            return `it had ended ${cancel.status}`;
-        case 'failed':
-            return 'cancelling it failed';
-    }
-}
 /** The statuses a main step left open; entries that do not parse are dropped. */
 function readOpenStatuses(text) {
     const states = ['pending', 'success', 'failure', 'error'];
-    return (0,_lib_json_list_js__WEBPACK_IMPORTED_MODULE_3__/* .readList */ .L)(text, (e) => {
+    return (0,_lib_json_list_js__WEBPACK_IMPORTED_MODULE_4__/* .readList */ .L)(text, (e) => {
         const final = e.final;
         return (typeof e.context === 'string' &&
             typeof e.runId === 'string' &&
@@ -31615,6 +31604,8 @@ function labelled(io, label) {
     };
 }
 
+// EXTERNAL MODULE: ./src/step/outcome-words.ts
+var outcome_words = __nccwpck_require__(102);
 ;// CONCATENATED MODULE: ./src/step/progress.ts
 
 
@@ -31653,6 +31644,7 @@ function progressLogger(sink, heartbeatMs = HEARTBEAT_MS, eta = () => undefined)
 // EXTERNAL MODULE: ./src/step/words.ts
 var step_words = __nccwpck_require__(2843);
 ;// CONCATENATED MODULE: ./src/step/narrate.ts
+
 
 
 
@@ -31726,9 +31718,11 @@ function narrator(io, target) {
                         : `${words.setting(inputs/* Input */.pd.Wait, false)}: the run is ${outcome.status}; not waiting for it.`);
                     return;
                 case 'timed-out':
+                    logCancel(io, runId, outcome.cancel, inputs/* Input */.pd.CancelOnTimeout);
+                    return;
                 case 'stopped':
                     if (outcome.cancel)
-                        logCancel(io, runId, outcome.cancel);
+                        logCancel(io, runId, outcome.cancel, inputs/* Input */.pd.CancelOnWorkflowCancel);
                     return;
                 case 'failed':
                     if (outcome.stack)
@@ -31742,20 +31736,12 @@ function narrator(io, target) {
 function clockTime(ms) {
     return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
 }
-function logCancel(io, runId, cancel) {
-    switch (cancel.kind) {
-        case 'cancelled':
-            io.info(`Cancelled Hex run ${runId}.`);
-            return;
-        case 'already-ended':
-            io.info(`Hex run ${runId} had already ended ${cancel.status}; nothing to cancel.`);
-            return;
-        case 'failed':
-            io.warning(`Could not cancel Hex run ${runId}: ${cancel.error}`);
-            return;
-        case 'left-going':
-            return;
-    }
+function logCancel(io, runId, cancel, input) {
+    const { line } = (0,outcome_words/* cancelWording */.v)(cancel, runId, input);
+    if (line?.warning)
+        io.warning(line.text);
+    else if (line)
+        io.info(line.text);
 }
 function logRetry(io, what, notice) {
     io.info(`${what} failed: ${notice.reason}. Trying again in ${(0,duration/* formatDuration */.a3)(notice.delayMs)} (attempt ${notice.attempt + 1}).`);
@@ -31829,6 +31815,7 @@ async function step({ io, runtime, signal, services = {} }) {
         reports,
         elapsedMs: runtime.now() - startedAt,
         inputParams: settings.inputParams,
+        viewId: settings.viewId,
         apiBase: settings.apiBase
     });
     let targets;
@@ -31837,8 +31824,7 @@ async function step({ io, runtime, signal, services = {} }) {
     }
     catch (error) {
         const message = error instanceof errors/* HexError */._W ? error.message : unexpected(error, io);
-        const report = errorReport(settings.projectNames.join(', '), message);
-        return { ...ended([{ ...report, inputParams: settings.inputParams }]), elapsedMs: 0 };
+        return { ...ended([errorReport(settings.projectNames.join(', '), message)]), elapsedMs: 0 };
     }
     const group = targets.length > 1;
     const observers = services.observers?.({ settings, group }) ?? [];
@@ -31893,14 +31879,7 @@ async function resolveTargets(settings, session, io) {
     });
 }
 function errorReport(projectId, message) {
-    return {
-        projectId,
-        status: report/* ActionStatus */.VI.Error,
-        succeeded: false,
-        inputParams: {},
-        message,
-        notes: []
-    };
+    return { target: { projectId }, status: report/* ActionStatus */.VI.Error, succeeded: false, message, notes: [] };
 }
 /** A step that failed before any run: the project as the inputs name it, and why. */
 function failedStep(io, message) {
@@ -31924,61 +31903,46 @@ var step_result = __nccwpck_require__(5821);
 function seconds(ms) {
     return ms === undefined ? undefined : Math.round(ms / 1000);
 }
-function runsEntry(report) {
+/** One run's entry in the `runs` output, from its report. */
+function runsEntry({ target, run, status }) {
     return {
-        projectId: report.projectId,
-        ...(report.projectName !== undefined ? { projectName: report.projectName } : {}),
-        runId: report.runId ?? null,
-        runUrl: report.runUrl ?? null,
-        status: report.status,
-        elapsedSeconds: seconds(report.elapsedMs) ?? null,
-        usualSeconds: seconds(report.usualMs) ?? null
-    };
-}
-/** Every output, always: an unknown value is an empty string, so `steps.x.outputs.y` exists. */
-function reportOutputs(report) {
-    return {
-        [constants/* Output */.k.RunId]: report.runId ?? '',
-        [constants/* Output */.k.RunUrl]: report.runUrl ?? '',
-        [constants/* Output */.k.StatusUrl]: report.statusUrl ?? '',
-        [constants/* Output */.k.Status]: report.status,
-        [constants/* Output */.k.ElapsedSeconds]: String(seconds(report.elapsedMs) ?? ''),
-        [constants/* Output */.k.UsualSeconds]: String(seconds(report.usualMs) ?? ''),
-        [constants/* Output */.k.StartedAt]: report.startedAt ?? '',
-        [constants/* Output */.k.EndedAt]: report.endedAt ?? '',
-        [constants/* Output */.k.TraceId]: report.traceId ?? '',
-        [constants/* Output */.k.ProjectVersion]: report.projectVersion ?? '',
-        [constants/* Output */.k.Runs]: JSON.stringify([runsEntry(report)])
+        projectId: target.projectId,
+        ...(target.projectName !== undefined ? { projectName: target.projectName } : {}),
+        runId: run?.runId ?? null,
+        runUrl: run?.runUrl ?? null,
+        status,
+        elapsedSeconds: seconds(run?.elapsedMs) ?? null,
+        usualSeconds: seconds(run?.usualMs) ?? null
     };
 }
 /**
- * The outputs of a step with several runs: `runs` lists them, `status` is the worst, and
- * `elapsed-seconds` is the step's wait; the outputs that name one run are empty.
+ * Every output, always: an unknown value is an empty string, so `steps.x.outputs.y` exists. The
+ * outputs that name one run are that run's when there is one, and empty for a group; `status` is
+ * the worst of the runs' (one check, `status == 'COMPLETED'`, tells whether all completed), and
+ * `elapsed-seconds` the run's, or the step's wait for a group; `runs` lists every run.
  */
-function groupOutputs(reports, elapsedMs) {
+function stepOutputs(result) {
+    const { reports } = result;
+    const only = (0,step_result/* isGroup */.IZ)(result) ? undefined : reports[0];
+    const run = only?.run;
+    const elapsedMs = only === undefined ? result.elapsedMs : run?.elapsedMs;
     return {
-        [constants/* Output */.k.RunId]: '',
-        [constants/* Output */.k.RunUrl]: '',
-        [constants/* Output */.k.StatusUrl]: '',
+        [constants/* Output */.k.RunId]: run?.runId ?? '',
+        [constants/* Output */.k.RunUrl]: run?.runUrl ?? '',
+        [constants/* Output */.k.StatusUrl]: run?.statusUrl ?? '',
         [constants/* Output */.k.Status]: (0,step_result/* worstStatus */.A4)(reports.map((r) => r.status)),
-        [constants/* Output */.k.ElapsedSeconds]: String(seconds(elapsedMs)),
-        [constants/* Output */.k.UsualSeconds]: '',
-        [constants/* Output */.k.StartedAt]: '',
-        [constants/* Output */.k.EndedAt]: '',
-        [constants/* Output */.k.TraceId]: '',
-        [constants/* Output */.k.ProjectVersion]: '',
+        [constants/* Output */.k.ElapsedSeconds]: String(seconds(elapsedMs) ?? ''),
+        [constants/* Output */.k.UsualSeconds]: String(seconds(run?.usualMs) ?? ''),
+        [constants/* Output */.k.StartedAt]: run?.startedAt ?? '',
+        [constants/* Output */.k.EndedAt]: run?.endedAt ?? '',
+        [constants/* Output */.k.TraceId]: run?.traceId ?? '',
+        [constants/* Output */.k.ProjectVersion]: run?.projectVersion ?? '',
         [constants/* Output */.k.Runs]: JSON.stringify(reports.map(runsEntry))
     };
 }
-/** The step's outputs: one run's, or a group's. */
-function stepOutputs(result) {
-    return (0,step_result/* isGroup */.IZ)(result)
-        ? groupOutputs(result.reports, result.elapsedMs)
-        : reportOutputs(result.reports[0]);
-}
 
-// EXTERNAL MODULE: ./src/action/summary.ts
-var summary = __nccwpck_require__(8770);
+// EXTERNAL MODULE: ./src/action/summary.ts + 1 modules
+var summary = __nccwpck_require__(9310);
 ;// CONCATENATED MODULE: ./src/action/publish.ts
 
 
@@ -32082,16 +32046,18 @@ async function run({ io: runner, runtime, signal, services = {} }) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   b: () => (/* binding */ post)
 /* harmony export */ });
-/* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(8895);
+/* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(8895);
 /* harmony import */ var _runs_cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8378);
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7268);
-/* harmony import */ var _step_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5254);
-/* harmony import */ var _step_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1602);
-/* harmony import */ var _commit_status_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4180);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(915);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3729);
-/* harmony import */ var _ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6885);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8770);
+/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7268);
+/* harmony import */ var _step_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(102);
+/* harmony import */ var _step_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5254);
+/* harmony import */ var _step_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1602);
+/* harmony import */ var _commit_status_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4180);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(915);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3729);
+/* harmony import */ var _ledger_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6885);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9310);
+
 
 
 
@@ -32110,7 +32076,7 @@ async function run({ io: runner, runtime, signal, services = {} }) {
  */
 async function post({ io: runner, runtime, services = {} }) {
     // As in the main step: text from Hex is made safe, secrets redacted.
-    const io = (0,_io_js__WEBPACK_IMPORTED_MODULE_5__/* .safeIO */ .u)(runner);
+    const io = (0,_io_js__WEBPACK_IMPORTED_MODULE_6__/* .safeIO */ .u)(runner);
     try {
         await cleanUpAll(io, runtime, services);
     }
@@ -32118,19 +32084,19 @@ async function post({ io: runner, runtime, services = {} }) {
         // A bug: a warning with its reason (the stack to debug only), and the job goes on.
         if (error instanceof Error && error.stack)
             io.debug(error.stack);
-        io.warning(`The post step could not finish: ${(0,_lib_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorMessage */ .g)(error)}. Runs of this step may still be going in Hex.`);
+        io.warning(`The post step could not finish: ${(0,_lib_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorMessage */ .g)(error)}. Runs of this step may still be going in Hex.`);
     }
 }
 async function cleanUpAll(io, runtime, services) {
-    const left = (0,_ledger_js__WEBPACK_IMPORTED_MODULE_6__/* .readLedger */ .S)(io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Runs)).filter((e) => e.fate !== 'settled');
-    const openStatuses = (0,_commit_status_js__WEBPACK_IMPORTED_MODULE_3__/* .readOpenStatuses */ .Bb)(io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Statuses));
+    const left = (0,_ledger_js__WEBPACK_IMPORTED_MODULE_7__/* .readLedger */ .S)(io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_5__/* .State */ .U.Runs)).filter((e) => e.fate !== 'settled');
+    const openStatuses = (0,_commit_status_js__WEBPACK_IMPORTED_MODULE_4__/* .readOpenStatuses */ .Bb)(io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_5__/* .State */ .U.Statuses));
     if (left.length === 0 && openStatuses.length === 0) {
         io.debug('The main step settled its runs (or started none): nothing to clean up.');
         return;
     }
-    for (const token of (0,_step_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .readTokens */ .He)(io.getInput, runtime.env))
+    for (const token of (0,_step_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .readTokens */ .He)(io.getInput, runtime.env))
         io.setSecret(token);
-    const parsed = (0,_step_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .readSettings */ .sb)(io.getInput, runtime.env);
+    const parsed = (0,_step_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .readSettings */ .sb)(io.getInput, runtime.env);
     if (!parsed.ok) {
         if (left.length > 0)
             io.warning(`Hex runs ${left.map((e) => e.runId).join(', ')} may still be going; the inputs could not be read again to cancel them.`);
@@ -32140,12 +32106,12 @@ async function cleanUpAll(io, runtime, services) {
     }
     const { settings } = parsed;
     // The runner gives a post step little time: each request and the whole clean-up fit a cancel's.
-    const session = (0,_step_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .hexSession */ .C9)(settings, runtime, io, {
+    const session = (0,_step_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .hexSession */ .C9)(settings, runtime, io, {
         deadline: runtime.now() + _runs_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_,
         requestTimeoutMs: Math.min(settings.requestTimeoutMs, _runs_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_)
     });
     const results = await Promise.all(left.map((entry) => cleanUp(entry, settings, session, io)));
-    const reporter = openStatuses.length > 0 && (0,_commit_status_js__WEBPACK_IMPORTED_MODULE_3__/* .statusReporter */ .WT)(settings, services, runtime, io, false);
+    const reporter = openStatuses.length > 0 && (0,_commit_status_js__WEBPACK_IMPORTED_MODULE_4__/* .statusReporter */ .WT)(settings, services, runtime, io, false);
     if (reporter) {
         const ends = new Map(left.map((entry, i) => [entry.runId, results[i]?.end]));
         await reporter.finishLeftOpen(openStatuses, (open) => statusAfterStop(ends.get(open.runId)));
@@ -32154,7 +32120,7 @@ async function cleanUpAll(io, runtime, services) {
     if (done.length === 0)
         return;
     try {
-        await io.writeSummary(done.map((line) => `> 🚫 ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .summaryText */ .g5)(line, io.secrets())}\n`).join('\n'));
+        await io.writeSummary(done.map((line) => `> 🚫 ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_8__/* .summaryText */ .g5)(line, io.secrets())}\n`).join('\n'));
     }
     catch {
         // The summary is a courtesy here; the cancel is what mattered.
@@ -32171,7 +32137,7 @@ function statusAfterStop(end) {
         : end === 'left-going'
             ? '; the Hex run was left going'
             : '';
-    return { state: 'error', description: `CANCELLED: the workflow was cancelled${fate}` };
+    return { state: 'error', description: `CANCELLED: ${(0,_step_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .stopWording */ .l)('workflow').short}${fate}` };
 }
 /** Cancels one run the main step left going, unless it should stay. Says what it did. */
 async function cleanUp({ projectId, runId, fate }, settings, session, io) {
@@ -32183,13 +32149,13 @@ async function cleanUp({ projectId, runId, fate }, settings, session, io) {
     }
     try {
         const state = await session.within(_runs_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_).getRun(projectId, runId);
-        if ((0,_hex_types_js__WEBPACK_IMPORTED_MODULE_9__/* .isTerminalStatus */ .TQ)(state.status)) {
+        if ((0,_hex_types_js__WEBPACK_IMPORTED_MODULE_10__/* .isTerminalStatus */ .TQ)(state.status)) {
             io.info(`Hex run ${runId} already ended ${state.status}: nothing to cancel.`);
             return { end: { status: state.status } };
         }
     }
     catch (error) {
-        io.debug(`Could not read the run's status: ${(0,_lib_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorMessage */ .g)(error)}`);
+        io.debug(`Could not read the run's status: ${(0,_lib_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorMessage */ .g)(error)}`);
     }
     const result = await (0,_runs_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelRun */ .Su)(session, projectId, runId, _runs_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .CANCEL_BUDGET_ON_SIGNAL_MS */ .Z_);
     if (result.kind === 'failed') {
@@ -32211,38 +32177,33 @@ async function cleanUp({ projectId, runId, fate }, settings, session, io) {
 
 /***/ }),
 
-/***/ 8770:
+/***/ 9310:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   PV: () => (/* binding */ renderStepSummary),
-/* harmony export */   g5: () => (/* binding */ summaryText)
-/* harmony export */ });
-/* unused harmony exports MAX_PARAMS_JSON, linkable, renderSummary, renderGroupSummary */
-/* harmony import */ var _lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(484);
-/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
-/* harmony import */ var _step_report_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3578);
-/* harmony import */ var _step_result_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5821);
 
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  PV: () => (/* binding */ renderStepSummary),
+  g5: () => (/* reexport */ summaryText)
+});
 
+// UNUSED EXPORTS: MAX_PARAMS_JSON, linkable
 
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
+// EXTERNAL MODULE: ./src/lib/safe-text.ts
+var safe_text = __nccwpck_require__(484);
+// EXTERNAL MODULE: ./src/step/report.ts
+var report = __nccwpck_require__(3578);
+// EXTERNAL MODULE: ./src/step/result.ts
+var result = __nccwpck_require__(5821);
+;// CONCATENATED MODULE: ./src/action/markdown.ts
+/**
+ * Markdown for the job summary from text that may hold anything (Hex's answers, echoed inputs):
+ * secrets redacted first, then kept on one line and inert: no HTML, no emphasis, no links but
+ * the ones the summary means, no mention of anyone.
+ */
 
-/** How each status is shown: a marker a reader spots at a glance, and a headline. */
-const LOOKS = {
-    COMPLETED: { marker: '✅', headline: 'Hex run completed' },
-    ERRORED: { marker: '❌', headline: 'Hex run errored' },
-    KILLED: { marker: '🛑', headline: 'Hex run was killed' },
-    UNABLE_TO_ALLOCATE_KERNEL: {
-        marker: '❌',
-        headline: 'Hex could not allocate a kernel for the run'
-    },
-    PENDING: { marker: '⏳', headline: 'Hex run started' },
-    RUNNING: { marker: '⏳', headline: 'Hex run started' },
-    [_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Timeout]: { marker: '⏱️', headline: 'Hex run timed out' },
-    [_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Cancelled]: { marker: '🚫', headline: 'Hex run cancelled' },
-    [_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.DryRun]: { marker: '🧪', headline: 'Hex dry run accepted' },
-    [_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Error]: { marker: '❌', headline: 'Hex run failed' }
-};
 /** One piece of text from Hex or the user is cut here: the summary stays well under GitHub's 1 MiB. */
 const MAX_CELL = 4096;
 /** The input-parameters block is cut here, with a note saying so. */
@@ -32250,7 +32211,7 @@ const MAX_PARAMS_JSON = 64 * 1024;
 /** Text from Hex or the user goes into a Markdown table: keep it on one line and inert. */
 function cell(raw) {
     const text = raw.length > MAX_CELL ? `${raw.slice(0, MAX_CELL)}… (cut)` : raw;
-    return ((0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .stripControls */ .$Y)(text)
+    return ((0,safe_text/* stripControls */.$Y)(text)
         // Markdown first: a Hex message about __init__ must not turn bold. Before the entities below,
         // whose # and & it would otherwise break.
         .replace(/[\\`*_[\]~#]/g, '\\$&')
@@ -32295,7 +32256,7 @@ function linkable(url, apiBase) {
     const host = target.hostname.toLowerCase();
     return host === 'hex.tech' || host.endsWith('.hex.tech') || host === api?.hostname.toLowerCase();
 }
-function link(url, text, view) {
+function markdown_link(url, text, view) {
     // Only links to Hex (or the api-url's host) are rendered as links; anything else is text.
     if (!linkable(url, view.apiBase))
         return cell(url);
@@ -32307,7 +32268,7 @@ function redacted(value, secrets) {
     if (secrets.length === 0)
         return value;
     if (typeof value === 'string')
-        return (0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(value, secrets);
+        return (0,safe_text/* redact */.E$)(value, secrets);
     if (Array.isArray(value))
         return value.map((v) => redacted(v, secrets));
     if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
@@ -32320,63 +32281,98 @@ function redacted(value, secrets) {
 }
 /** One line of text (e.g. the post step's) for the summary: secrets redacted, then escaped. */
 function summaryText(text, secrets = []) {
-    return cell((0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(text, secrets));
+    return cell((0,safe_text/* redact */.E$)(text, secrets));
 }
-/** The job summary for one step, as GitHub-flavoured Markdown. Holds no secret: it has none. */
-function renderSummary(given, view = {}) {
+function fence(body) {
+    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+    const ticks = '`'.repeat(longest + 1);
+    return `${ticks}json\n${body}\n${ticks}`;
+}
+
+;// CONCATENATED MODULE: ./src/action/summary.ts
+
+
+
+
+
+
+/** How each status is shown: a marker a reader spots at a glance, and a headline. */
+const LOOKS = {
+    COMPLETED: { marker: '✅', headline: 'Hex run completed' },
+    ERRORED: { marker: '❌', headline: 'Hex run errored' },
+    KILLED: { marker: '🛑', headline: 'Hex run was killed' },
+    UNABLE_TO_ALLOCATE_KERNEL: {
+        marker: '❌',
+        headline: 'Hex could not allocate a kernel for the run'
+    },
+    PENDING: { marker: '⏳', headline: 'Hex run started' },
+    RUNNING: { marker: '⏳', headline: 'Hex run started' },
+    [report/* ActionStatus */.VI.Timeout]: { marker: '⏱️', headline: 'Hex run timed out' },
+    [report/* ActionStatus */.VI.Cancelled]: { marker: '🚫', headline: 'Hex run cancelled' },
+    [report/* ActionStatus */.VI.DryRun]: { marker: '🧪', headline: 'Hex dry run accepted' },
+    [report/* ActionStatus */.VI.Error]: { marker: '❌', headline: 'Hex run failed' }
+};
+/**
+ * The job summary of a step, as GitHub-flavoured Markdown: a headline, then one run's details or
+ * a row per run, what the reader should know (each line naming its project when there are
+ * several), and the input parameters sent. Every piece of text is redacted, then escaped.
+ */
+function renderStepSummary(given, view = {}) {
     const secrets = view.secrets ?? [];
     // Input parameters are redacted as JSON text (below): a deep object is not walked here.
-    const report = {
-        ...redacted({ ...given, inputParams: {} }, secrets),
-        inputParams: given.inputParams
-    };
+    const reports = given.reports.map((r) => redacted(r, secrets));
+    const viewId = given.viewId === undefined ? undefined : (0,safe_text/* redact */.E$)(given.viewId, secrets);
+    const group = (0,result/* isGroup */.IZ)(given);
+    const lines = group ? runsTable(reports, view) : runTable(reports[0], viewId, view);
+    lines.push('');
+    for (const r of reports) {
+        const label = group ? `**${cell((0,report/* projectLabel */.QZ)(r))}**: ` : '';
+        if (r.message && group)
+            lines.push(`- ${label}${cell(r.message)}`);
+        else if (r.message)
+            lines.push(`> ${cell(r.message)}`, '');
+        for (const note of r.notes)
+            lines.push(`- ${label}${cell(note)}`);
+    }
+    if (lines.at(-1) !== '')
+        lines.push('');
+    lines.push(...paramsBlock(given.inputParams, secrets));
+    return lines.join('\n');
+}
+/** One run: its status heads a table of its facts. */
+function runTable(report, viewId, view) {
     const { marker, headline } = look(report.status);
-    const rows = [['Project', code(report.projectId)]];
-    if (report.runUrl)
-        rows.push(['Run', link(report.runUrl, 'Open the run in Hex', view)]);
-    if (report.runId)
-        rows.push(['Run ID', code(report.runId)]);
-    if (report.projectVersion)
-        rows.push(['Project version', cell(report.projectVersion)]);
-    if (report.startedAt)
-        rows.push(['Started', cell(report.startedAt)]);
-    if (report.endedAt)
-        rows.push(['Ended', cell(report.endedAt)]);
-    if (report.elapsedMs !== undefined)
-        rows.push(['Duration', durationCell(report)]);
-    if (report.traceId)
-        rows.push(['Trace ID', code(report.traceId)]);
-    if (report.viewId)
-        rows.push(['Saved view', code(report.viewId)]);
+    const run = report.run ?? {};
+    const rows = [['Project', code(report.target.projectId)]];
+    if (run.runUrl)
+        rows.push(['Run', markdown_link(run.runUrl, 'Open the run in Hex', view)]);
+    if (run.runId)
+        rows.push(['Run ID', code(run.runId)]);
+    if (run.projectVersion)
+        rows.push(['Project version', cell(run.projectVersion)]);
+    if (run.startedAt)
+        rows.push(['Started', cell(run.startedAt)]);
+    if (run.endedAt)
+        rows.push(['Ended', cell(run.endedAt)]);
+    if (run.elapsedMs !== undefined)
+        rows.push(['Duration', durationCell(run)]);
+    if (run.traceId)
+        rows.push(['Trace ID', code(run.traceId)]);
+    if (viewId)
+        rows.push(['Saved view', code(viewId)]);
     // The status heads the table: a Markdown table needs a header row, and an empty one shows as a
     // blank strip.
-    const lines = [
+    return [
         `### ${marker} ${headline}`,
         '',
         `| Status | ${marker} ${cell(report.status)} |`,
-        '| :-- | :-- |'
+        '| :-- | :-- |',
+        ...rows.map(([name, value]) => `| ${name} | ${value} |`)
     ];
-    for (const [name, value] of rows)
-        lines.push(`| ${name} | ${value} |`);
-    lines.push('');
-    if (report.message)
-        lines.push(`> ${cell(report.message)}`, '');
-    for (const note of report.notes)
-        lines.push(`- ${cell(note)}`);
-    if (report.notes.length > 0)
-        lines.push('');
-    lines.push(...paramsBlock(report.inputParams, secrets));
-    return lines.join('\n');
 }
-/** The job summary for a step with several runs: one row per run, the worst status on top. */
-function renderGroupSummary(given, inputParams, view = {}) {
-    const secrets = view.secrets ?? [];
-    const reports = given.map((r) => ({
-        ...redacted({ ...r, inputParams: {} }, secrets),
-        inputParams: {}
-    }));
-    const worst = (0,_step_result_js__WEBPACK_IMPORTED_MODULE_2__/* .worstStatus */ .A4)(reports.map((r) => r.status));
-    const { marker } = look(worst);
+/** Several runs: a row each, the worst status on top. */
+function runsTable(reports, view) {
+    const { marker } = look((0,result/* worstStatus */.A4)(reports.map((r) => r.status)));
     const ok = reports.filter((r) => r.succeeded).length;
     const headline = ok === reports.length
         ? `${reports.length} Hex runs succeeded`
@@ -32388,33 +32384,21 @@ function renderGroupSummary(given, inputParams, view = {}) {
         '| :-- | :-- | :-- | :-- |'
     ];
     for (const r of reports) {
-        const project = r.projectName
-            ? `${cell(r.projectName)} ${code(r.projectId)}`
-            : code(r.projectId);
-        const run = r.runUrl ? link(r.runUrl, r.runId ?? 'Open in Hex', view) : '–';
-        const duration = r.elapsedMs !== undefined ? durationCell(r) : '–';
+        const { projectId, projectName } = r.target;
+        const project = projectName ? `${cell(projectName)} ${code(projectId)}` : code(projectId);
+        const run = r.run?.runUrl ? markdown_link(r.run.runUrl, r.run.runId, view) : '–';
+        const duration = r.run?.elapsedMs !== undefined ? durationCell(r.run) : '–';
         lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`);
     }
-    lines.push('');
-    for (const r of reports) {
-        const label = cell(r.projectName ?? r.projectId);
-        if (r.message)
-            lines.push(`- **${label}**: ${cell(r.message)}`);
-        for (const note of r.notes)
-            lines.push(`- **${label}**: ${cell(note)}`);
-    }
-    if (reports.some((r) => r.message || r.notes.length > 0))
-        lines.push('');
-    lines.push(...paramsBlock(inputParams, secrets));
-    return lines.join('\n');
+    return lines;
 }
 /** The run's duration, next to the usual one when the history is known; a slow run stands out. */
-function durationCell(report) {
-    const took = cell((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(report.elapsedMs ?? 0));
-    if (report.usualMs === undefined)
+function durationCell(run) {
+    const took = cell((0,duration/* formatDuration */.a3)(run.elapsedMs ?? 0));
+    if (run.usualMs === undefined)
         return took;
-    const usual = `(usually ${cell((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(report.usualMs))})`;
-    return (0,_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .slowerThanUsual */ .Mw)(report) ? `⚠️ **${took}** ${usual}` : `${took} ${usual}`;
+    const usual = `(usually ${cell((0,duration/* formatDuration */.a3)(run.usualMs))})`;
+    return (0,report/* slowerThanUsual */.Mw)(run) ? `⚠️ **${took}** ${usual}` : `${took} ${usual}`;
 }
 function look(status) {
     // An unknown status is Hex's text: escaped like any other.
@@ -32430,7 +32414,7 @@ function paramsBlock(inputParams, secrets) {
     let json;
     let note;
     try {
-        json = (0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(JSON.stringify(inputParams, null, 2), secrets);
+        json = (0,safe_text/* redact */.E$)(JSON.stringify(inputParams, null, 2), secrets);
     }
     catch {
         // Nested too deep to write out (a RangeError), or otherwise not JSON.
@@ -32447,22 +32431,11 @@ function paramsBlock(inputParams, secrets) {
         '',
         ...(note === undefined ? [] : [`*${note}*`, '']),
         // A fence longer than any backtick run in the JSON keeps the block closed.
-        fence((0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .stripControls */ .$Y)(json)),
+        fence((0,safe_text/* stripControls */.$Y)(json)),
         '',
         '</details>',
         ''
     ];
-}
-function fence(body) {
-    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-    const ticks = '`'.repeat(longest + 1);
-    return `${ticks}json\n${body}\n${ticks}`;
-}
-/** The job summary of a step: one run's, or a group's. */
-function renderStepSummary(result, view = {}) {
-    return (0,_step_result_js__WEBPACK_IMPORTED_MODULE_2__/* .isGroup */ .IZ)(result)
-        ? renderGroupSummary(result.reports, result.inputParams, view)
-        : renderSummary(result.reports[0], view);
 }
 
 
@@ -34079,6 +34052,58 @@ function booleanValue(text) {
 
 /***/ }),
 
+/***/ 102:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   l: () => (/* binding */ stopWording),
+/* harmony export */   v: () => (/* binding */ cancelWording)
+/* harmony export */ });
+/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2843);
+
+/** `input` is the input that said to leave the run going (cancel-on-timeout, …). */
+function cancelWording(cancel, runId, input) {
+    switch (cancel.kind) {
+        case 'cancelled':
+            return {
+                line: { text: `Cancelled Hex run ${runId}.`, warning: false },
+                note: 'The run was cancelled in Hex.',
+                short: 'cancelled in Hex'
+            };
+        case 'already-ended':
+            return {
+                line: {
+                    text: `Hex run ${runId} had already ended ${cancel.status}; nothing to cancel.`,
+                    warning: false
+                },
+                note: `The run had already ended ${cancel.status} when it was to be cancelled.`,
+                short: `it had ended ${cancel.status}`
+            };
+        case 'failed':
+            return {
+                line: { text: `Could not cancel Hex run ${runId}: ${cancel.error}`, warning: true },
+                note: `Cancelling the run in Hex failed: ${cancel.error}`,
+                short: 'cancelling it failed'
+            };
+        case 'left-going':
+            return {
+                note: `${input} is false: the run was left going in Hex.`,
+                short: 'left going in Hex'
+            };
+    }
+}
+function stopWording(by, words = _words_js__WEBPACK_IMPORTED_MODULE_0__/* .RUNNER_WORDS */ .B) {
+    return by === 'workflow'
+        ? { sentence: (0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .sentence */ .e)(words.stopped), short: words.stopped }
+        : {
+            sentence: 'Another run failed and fail-fast is on: stopped',
+            short: 'another run failed (fail-fast)'
+        };
+}
+
+
+/***/ }),
+
 /***/ 5254:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -34258,12 +34283,15 @@ function runPlan(settings) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Mw: () => (/* binding */ slowerThanUsual),
+/* harmony export */   QZ: () => (/* binding */ projectLabel),
 /* harmony export */   VI: () => (/* binding */ ActionStatus),
 /* harmony export */   cG: () => (/* binding */ toReport)
 /* harmony export */ });
-/* unused harmony exports SLOW_FACTOR, stopReason */
+/* unused harmony export SLOW_FACTOR */
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
-/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2843);
+/* harmony import */ var _outcome_words_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(102);
+/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2843);
+
 
 
 /**
@@ -34277,30 +34305,17 @@ const ActionStatus = {
     DryRun: 'DRY_RUN',
     Error: 'ERROR'
 };
+/** The project's name for a reader: its title when given by title, else its ID. */
+function projectLabel(report) {
+    return report.target.projectName ?? report.target.projectId;
+}
 /** Puts an outcome into words: status, whether the step succeeds, the message and the notes. */
 function toReport(outcome, context) {
     const { target } = outcome;
     const run = 'run' in outcome ? outcome.run : undefined;
-    const report = {
-        projectId: target.projectId,
-        projectName: target.projectName,
-        status: ActionStatus.Error,
-        succeeded: false,
-        runId: run?.runId,
-        runUrl: run?.runUrl,
-        statusUrl: run?.statusUrl,
-        traceId: run?.traceId,
-        projectVersion: run?.projectVersion,
-        startedAt: run?.startedAt,
-        endedAt: run?.endedAt,
-        elapsedMs: run?.elapsedMs,
-        usualMs: run?.usualMs,
-        inputParams: context.inputParams,
-        viewId: context.viewId,
-        notes: []
-    };
+    const report = { target, run, status: ActionStatus.Error, succeeded: false, notes: [] };
     const { notes } = report;
-    const words = context.words ?? _words_js__WEBPACK_IMPORTED_MODULE_1__/* .RUNNER_WORDS */ .B;
+    const words = context.words ?? _words_js__WEBPACK_IMPORTED_MODULE_2__/* .RUNNER_WORDS */ .B;
     if (outcome.recovered)
         notes.push(outcome.recovered);
     if (target.runId !== undefined && run)
@@ -34337,7 +34352,7 @@ function toReport(outcome, context) {
             report.message = `Hex run ${runId} did not finish within the timeout of ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(context.timeoutMs)}${lastStatus}.`;
             if (outcome.readFailure)
                 notes.push(outcome.readFailure);
-            notes.push(cancelNote(outcome.cancel, 'cancel-on-timeout'));
+            notes.push((0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelWording */ .v)(outcome.cancel, runId, 'cancel-on-timeout').note);
             break;
         }
         case 'stopped':
@@ -34350,45 +34365,28 @@ function toReport(outcome, context) {
                         : 'Not started: another run failed, and fail-fast is on.';
             }
             else if (outcome.phase === 'starting') {
-                report.message = `${stopReason(outcome.by, words)} while the run was being started; Hex may have started it. Check the project in Hex.`;
+                report.message = `${(0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .stopWording */ .l)(outcome.by, words).sentence} while the run was being started; Hex may have started it. Check the project in Hex.`;
             }
             else {
-                report.message = `${stopReason(outcome.by, words)} while Hex run ${runId} was going.`;
+                report.message = `${(0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .stopWording */ .l)(outcome.by, words).sentence} while Hex run ${runId} was going.`;
                 if (outcome.cancel)
-                    notes.push(cancelNote(outcome.cancel, 'cancel-on-workflow-cancel'));
+                    notes.push((0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelWording */ .v)(outcome.cancel, runId, 'cancel-on-workflow-cancel').note);
             }
             break;
         case 'failed':
             report.message = outcome.message;
             break;
     }
-    if (slowerThanUsual(report))
-        notes.push(`${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(report.elapsedMs ?? 0)} is more than twice the usual ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(report.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`);
+    if (run !== undefined && slowerThanUsual(run))
+        notes.push(`${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(run.elapsedMs ?? 0)} is more than twice the usual ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(run.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`);
     return report;
 }
 /** A run that took more than this many times its usual duration is called out. */
 const SLOW_FACTOR = 2;
 /** Whether the run took more than twice as long as the project's runs usually do. */
-function slowerThanUsual(report) {
-    const { elapsedMs, usualMs } = report;
+function slowerThanUsual(run) {
+    const { elapsedMs, usualMs } = run;
     return elapsedMs !== undefined && usualMs !== undefined && elapsedMs > SLOW_FACTOR * usualMs;
-}
-function stopReason(by, words = _words_js__WEBPACK_IMPORTED_MODULE_1__/* .RUNNER_WORDS */ .B) {
-    return by === 'workflow'
-        ? (0,_words_js__WEBPACK_IMPORTED_MODULE_1__/* .sentence */ .e)(words.stopped)
-        : 'Another run failed and fail-fast is on: stopped';
-}
-function cancelNote(cancel, input) {
-    switch (cancel.kind) {
-        case 'cancelled':
-            return 'The run was cancelled in Hex.';
-        case 'already-ended':
-            return `The run had already ended ${cancel.status} when it was to be cancelled.`;
-        case 'failed':
-            return `Cancelling the run in Hex failed: ${cancel.error}`;
-        case 'left-going':
-            return `${input} is false: the run was left going in Hex.`;
-    }
 }
 function statusAdvice(status) {
     switch (status) {
@@ -34462,8 +34460,8 @@ function conclusions(result) {
     for (const report of result.reports) {
         if (!report.message)
             continue;
-        const label = group ? `[${report.projectName ?? report.projectId}] ` : '';
-        const title = report.runId ? `Hex run ${report.status}` : `${_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .ACTION_NAME */ .px} failed`;
+        const label = group ? `[${(0,_report_js__WEBPACK_IMPORTED_MODULE_1__/* .projectLabel */ .QZ)(report)}] ` : '';
+        const title = report.run ? `Hex run ${report.status}` : `${_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .ACTION_NAME */ .px} failed`;
         if (!report.succeeded && !report.stoppedByFailFast)
             said.push({ level: 'error', text: `${label}${failureText(report)}`, title });
         else
@@ -34480,7 +34478,8 @@ function groupTally(result) {
     return `${reports.length - failed} of ${reports.length} Hex runs ${failed === 0 ? 'succeeded.' : `succeeded; ${failed} did not.`}`;
 }
 function failureText(report) {
-    const link = report.runUrl && !report.message?.includes(report.runUrl) ? ` ${report.runUrl}` : '';
+    const url = report.run?.runUrl;
+    const link = url && !report.message?.includes(url) ? ` ${url}` : '';
     return `${report.message ?? ''}${link}`;
 }
 

@@ -26,13 +26,12 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Marked } from 'marked'
 import { format, resolveConfig } from 'prettier'
-import type { RunReport } from '../src/step/report.ts'
-import { renderSummary } from '../src/action/summary.ts'
+import { summaryOf, type RunSample } from '../test/runner/reports.ts'
 
 const PROJECT_ID = '5a8591dd-4039-49df-9202-96385ba3eff8'
 const WORKSPACE = 'https://app.hex.tech/acme'
 
-function runUrls(runId: string): Pick<RunReport, 'runId' | 'runUrl' | 'statusUrl'> {
+function runUrls(runId: string): Pick<RunSample, 'runId' | 'runUrl' | 'statusUrl'> {
   return {
     runId,
     runUrl: `${WORKSPACE}/app/${PROJECT_ID}/latest?runId=${runId}`,
@@ -93,7 +92,7 @@ export const SAMPLES = {
       'Hex run 4a1e7c92-5b3d-4f08-8c6e-0d2f9b1a3e57 did not finish within the timeout of 30m 0s (last status RUNNING).',
     notes: ['The run was cancelled in Hex.']
   }
-} satisfies Record<string, RunReport>
+} satisfies Record<string, RunSample>
 
 export type SampleName = keyof typeof SAMPLES
 
@@ -143,8 +142,8 @@ function escapeHtml(text: string): string {
 }
 
 /** A whole page: the job summary box GitHub shows under a run, headed by the job's name. */
-export function summaryPage(report: RunReport, job = 'hex'): string {
-  const body = markdownToHtml(renderSummary(report))
+export function summaryPage(report: RunSample, job = 'hex'): string {
+  const body = markdownToHtml(summaryOf(report))
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -28090,7 +28090,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9195:
+/***/ 9361:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28297,7 +28297,50 @@ function sentence(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+;// CONCATENATED MODULE: ./src/step/outcome-words.ts
+
+/** `input` is the input that said to leave the run going (cancel-on-timeout, …). */
+function cancelWording(cancel, runId, input) {
+    switch (cancel.kind) {
+        case 'cancelled':
+            return {
+                line: { text: `Cancelled Hex run ${runId}.`, warning: false },
+                note: 'The run was cancelled in Hex.',
+                short: 'cancelled in Hex'
+            };
+        case 'already-ended':
+            return {
+                line: {
+                    text: `Hex run ${runId} had already ended ${cancel.status}; nothing to cancel.`,
+                    warning: false
+                },
+                note: `The run had already ended ${cancel.status} when it was to be cancelled.`,
+                short: `it had ended ${cancel.status}`
+            };
+        case 'failed':
+            return {
+                line: { text: `Could not cancel Hex run ${runId}: ${cancel.error}`, warning: true },
+                note: `Cancelling the run in Hex failed: ${cancel.error}`,
+                short: 'cancelling it failed'
+            };
+        case 'left-going':
+            return {
+                note: `${input} is false: the run was left going in Hex.`,
+                short: 'left going in Hex'
+            };
+    }
+}
+function stopWording(by, words = RUNNER_WORDS) {
+    return by === 'workflow'
+        ? { sentence: sentence(words.stopped), short: words.stopped }
+        : {
+            sentence: 'Another run failed and fail-fast is on: stopped',
+            short: 'another run failed (fail-fast)'
+        };
+}
+
 ;// CONCATENATED MODULE: ./src/step/report.ts
+
 
 
 /**
@@ -28311,28 +28354,15 @@ const ActionStatus = {
     DryRun: 'DRY_RUN',
     Error: 'ERROR'
 };
+/** The project's name for a reader: its title when given by title, else its ID. */
+function projectLabel(report) {
+    return report.target.projectName ?? report.target.projectId;
+}
 /** Puts an outcome into words: status, whether the step succeeds, the message and the notes. */
 function toReport(outcome, context) {
     const { target } = outcome;
     const run = 'run' in outcome ? outcome.run : undefined;
-    const report = {
-        projectId: target.projectId,
-        projectName: target.projectName,
-        status: ActionStatus.Error,
-        succeeded: false,
-        runId: run?.runId,
-        runUrl: run?.runUrl,
-        statusUrl: run?.statusUrl,
-        traceId: run?.traceId,
-        projectVersion: run?.projectVersion,
-        startedAt: run?.startedAt,
-        endedAt: run?.endedAt,
-        elapsedMs: run?.elapsedMs,
-        usualMs: run?.usualMs,
-        inputParams: context.inputParams,
-        viewId: context.viewId,
-        notes: []
-    };
+    const report = { target, run, status: ActionStatus.Error, succeeded: false, notes: [] };
     const { notes } = report;
     const words = context.words ?? RUNNER_WORDS;
     if (outcome.recovered)
@@ -28371,7 +28401,7 @@ function toReport(outcome, context) {
             report.message = `Hex run ${runId} did not finish within the timeout of ${formatDuration(context.timeoutMs)}${lastStatus}.`;
             if (outcome.readFailure)
                 notes.push(outcome.readFailure);
-            notes.push(cancelNote(outcome.cancel, 'cancel-on-timeout'));
+            notes.push(cancelWording(outcome.cancel, runId, 'cancel-on-timeout').note);
             break;
         }
         case 'stopped':
@@ -28384,45 +28414,28 @@ function toReport(outcome, context) {
                         : 'Not started: another run failed, and fail-fast is on.';
             }
             else if (outcome.phase === 'starting') {
-                report.message = `${stopReason(outcome.by, words)} while the run was being started; Hex may have started it. Check the project in Hex.`;
+                report.message = `${stopWording(outcome.by, words).sentence} while the run was being started; Hex may have started it. Check the project in Hex.`;
             }
             else {
-                report.message = `${stopReason(outcome.by, words)} while Hex run ${runId} was going.`;
+                report.message = `${stopWording(outcome.by, words).sentence} while Hex run ${runId} was going.`;
                 if (outcome.cancel)
-                    notes.push(cancelNote(outcome.cancel, 'cancel-on-workflow-cancel'));
+                    notes.push(cancelWording(outcome.cancel, runId, 'cancel-on-workflow-cancel').note);
             }
             break;
         case 'failed':
             report.message = outcome.message;
             break;
     }
-    if (slowerThanUsual(report))
-        notes.push(`${formatDuration(report.elapsedMs ?? 0)} is more than twice the usual ${formatDuration(report.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`);
+    if (run !== undefined && slowerThanUsual(run))
+        notes.push(`${formatDuration(run.elapsedMs ?? 0)} is more than twice the usual ${formatDuration(run.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`);
     return report;
 }
 /** A run that took more than this many times its usual duration is called out. */
 const SLOW_FACTOR = 2;
 /** Whether the run took more than twice as long as the project's runs usually do. */
-function slowerThanUsual(report) {
-    const { elapsedMs, usualMs } = report;
+function slowerThanUsual(run) {
+    const { elapsedMs, usualMs } = run;
     return elapsedMs !== undefined && usualMs !== undefined && elapsedMs > SLOW_FACTOR * usualMs;
-}
-function stopReason(by, words = RUNNER_WORDS) {
-    return by === 'workflow'
-        ? sentence(words.stopped)
-        : 'Another run failed and fail-fast is on: stopped';
-}
-function cancelNote(cancel, input) {
-    switch (cancel.kind) {
-        case 'cancelled':
-            return 'The run was cancelled in Hex.';
-        case 'already-ended':
-            return `The run had already ended ${cancel.status} when it was to be cancelled.`;
-        case 'failed':
-            return `Cancelling the run in Hex failed: ${cancel.error}`;
-        case 'left-going':
-            return `${input} is false: the run was left going in Hex.`;
-    }
 }
 function statusAdvice(status) {
     switch (status) {
@@ -28482,8 +28495,8 @@ function conclusions(result) {
     for (const report of result.reports) {
         if (!report.message)
             continue;
-        const label = group ? `[${report.projectName ?? report.projectId}] ` : '';
-        const title = report.runId ? `Hex run ${report.status}` : `${ACTION_NAME} failed`;
+        const label = group ? `[${projectLabel(report)}] ` : '';
+        const title = report.run ? `Hex run ${report.status}` : `${ACTION_NAME} failed`;
         if (!report.succeeded && !report.stoppedByFailFast)
             said.push({ level: 'error', text: `${label}${failureText(report)}`, title });
         else
@@ -28500,7 +28513,8 @@ function groupTally(result) {
     return `${reports.length - failed} of ${reports.length} Hex runs ${failed === 0 ? 'succeeded.' : `succeeded; ${failed} did not.`}`;
 }
 function failureText(report) {
-    const link = report.runUrl && !report.message?.includes(report.runUrl) ? ` ${report.runUrl}` : '';
+    const url = report.run?.runUrl;
+    const link = url && !report.message?.includes(url) ? ` ${url}` : '';
     return `${report.message ?? ''}${link}`;
 }
 
@@ -30183,6 +30197,7 @@ function progressLogger(sink, heartbeatMs = HEARTBEAT_MS, eta = () => undefined)
 
 
 
+
 const RETRYING = { trigger: 'Starting the run', status: 'Reading the run status' };
 function narrator(io, target) {
     let eta;
@@ -30252,9 +30267,11 @@ function narrator(io, target) {
                         : `${words.setting(Input.Wait, false)}: the run is ${outcome.status}; not waiting for it.`);
                     return;
                 case 'timed-out':
+                    logCancel(io, runId, outcome.cancel, Input.CancelOnTimeout);
+                    return;
                 case 'stopped':
                     if (outcome.cancel)
-                        logCancel(io, runId, outcome.cancel);
+                        logCancel(io, runId, outcome.cancel, Input.CancelOnWorkflowCancel);
                     return;
                 case 'failed':
                     if (outcome.stack)
@@ -30268,20 +30285,12 @@ function narrator(io, target) {
 function clockTime(ms) {
     return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
 }
-function logCancel(io, runId, cancel) {
-    switch (cancel.kind) {
-        case 'cancelled':
-            io.info(`Cancelled Hex run ${runId}.`);
-            return;
-        case 'already-ended':
-            io.info(`Hex run ${runId} had already ended ${cancel.status}; nothing to cancel.`);
-            return;
-        case 'failed':
-            io.warning(`Could not cancel Hex run ${runId}: ${cancel.error}`);
-            return;
-        case 'left-going':
-            return;
-    }
+function logCancel(io, runId, cancel, input) {
+    const { line } = cancelWording(cancel, runId, input);
+    if (line?.warning)
+        io.warning(line.text);
+    else if (line)
+        io.info(line.text);
 }
 function logRetry(io, what, notice) {
     io.info(`${what} failed: ${notice.reason}. Trying again in ${formatDuration(notice.delayMs)} (attempt ${notice.attempt + 1}).`);
@@ -30988,6 +30997,7 @@ async function step({ io, runtime, signal, services = {} }) {
         reports,
         elapsedMs: runtime.now() - startedAt,
         inputParams: settings.inputParams,
+        viewId: settings.viewId,
         apiBase: settings.apiBase
     });
     let targets;
@@ -30996,8 +31006,7 @@ async function step({ io, runtime, signal, services = {} }) {
     }
     catch (error) {
         const message = error instanceof HexError ? error.message : unexpected(error, io);
-        const report = errorReport(settings.projectNames.join(', '), message);
-        return { ...ended([{ ...report, inputParams: settings.inputParams }]), elapsedMs: 0 };
+        return { ...ended([errorReport(settings.projectNames.join(', '), message)]), elapsedMs: 0 };
     }
     const group = targets.length > 1;
     const observers = services.observers?.({ settings, group }) ?? [];
@@ -31052,14 +31061,7 @@ async function resolveTargets(settings, session, io) {
     });
 }
 function errorReport(projectId, message) {
-    return {
-        projectId,
-        status: ActionStatus.Error,
-        succeeded: false,
-        inputParams: {},
-        message,
-        notes: []
-    };
+    return { target: { projectId }, status: ActionStatus.Error, succeeded: false, message, notes: [] };
 }
 /** A step that failed before any run: the project as the inputs name it, and why. */
 function failedStep(io, message) {
@@ -31521,10 +31523,13 @@ class Terminal {
         this.info('');
         const width = Math.max(...result.reports.map((r) => r.status.length));
         for (const r of result.reports) {
-            const project = r.projectName ? `${r.projectName} (${r.projectId})` : r.projectId;
-            const seconds = r.elapsedMs === undefined ? '' : `  ${Math.round(r.elapsedMs / 1000)}s`;
+            const { projectId, projectName } = r.target;
+            const project = projectName ? `${projectName} (${projectId})` : projectId;
+            const elapsedMs = r.run?.elapsedMs;
+            const seconds = elapsedMs === undefined ? '' : `  ${Math.round(elapsedMs / 1000)}s`;
+            const url = r.run?.runUrl ? `  ${r.run.runUrl}` : '';
             // Hex's text (a title, a URL): each row is one safe line.
-            this.info(safeLine(`${r.status.padEnd(width)}  ${project}${seconds}${r.runUrl ? `  ${r.runUrl}` : ''}`));
+            this.info(safeLine(`${r.status.padEnd(width)}  ${project}${seconds}${url}`));
         }
     }
     /**
@@ -31604,7 +31609,7 @@ function packageVersion(moduleUrl) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9195);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9361);
 /** The command-line program (bin/hex-run-action.js runs this bundle); see command.ts. */
 
 const stop = new AbortController();

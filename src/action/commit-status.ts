@@ -8,7 +8,8 @@ import { formatDuration } from '../lib/duration.ts'
 import { readList } from '../lib/json-list.ts'
 import type { Runtime } from '../lib/runtime.ts'
 import { safeLine } from '../lib/safe-text.ts'
-import type { CancelOutcome, RunFacts, RunOutcome, RunTarget } from '../runs/types.ts'
+import type { RunFacts, RunOutcome, RunTarget } from '../runs/types.ts'
+import { cancelWording, stopWording } from '../step/outcome-words.ts'
 import { State } from './constants.ts'
 import type { ActionIO } from './io.ts'
 import type { RunObserver } from '../step/run-step.ts'
@@ -237,31 +238,16 @@ export function finalStatus(
     case 'timed-out':
       return {
         state: 'error',
-        description: `TIMEOUT: not finished within ${formatDuration(timeoutMs)}; ${cancelWords(outcome.cancel)}`
+        description: `TIMEOUT: not finished within ${formatDuration(timeoutMs)}; ${cancelWording(outcome.cancel, outcome.run.runId, '').short}`
       }
     case 'stopped':
       return {
         state: 'error',
-        description:
-          outcome.by === 'workflow'
-            ? `CANCELLED${after}: the workflow was cancelled`
-            : `CANCELLED${after}: another run failed (fail-fast)`
+        // The runner's words: a commit status is the runner's alone.
+        description: `CANCELLED${after}: ${stopWording(outcome.by).short}`
       }
     default:
       return { state: 'error', description: `ERROR${after}: the step failed before the run ended` }
-  }
-}
-
-function cancelWords(cancel: CancelOutcome): string {
-  switch (cancel.kind) {
-    case 'cancelled':
-      return 'cancelled in Hex'
-    case 'left-going':
-      return 'left going in Hex'
-    case 'already-ended':
-      return `it had ended ${cancel.status}`
-    case 'failed':
-      return 'cancelling it failed'
   }
 }
 

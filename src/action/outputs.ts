@@ -18,58 +18,41 @@ function seconds(ms: number | undefined): number | undefined {
   return ms === undefined ? undefined : Math.round(ms / 1000)
 }
 
-export function runsEntry(report: RunReport): RunSummaryEntry {
+/** One run's entry in the `runs` output, from its report. */
+export function runsEntry({ target, run, status }: RunReport): RunSummaryEntry {
   return {
-    projectId: report.projectId,
-    ...(report.projectName !== undefined ? { projectName: report.projectName } : {}),
-    runId: report.runId ?? null,
-    runUrl: report.runUrl ?? null,
-    status: report.status,
-    elapsedSeconds: seconds(report.elapsedMs) ?? null,
-    usualSeconds: seconds(report.usualMs) ?? null
-  }
-}
-
-/** Every output, always: an unknown value is an empty string, so `steps.x.outputs.y` exists. */
-export function reportOutputs(report: RunReport): Record<OutputName, string> {
-  return {
-    [Output.RunId]: report.runId ?? '',
-    [Output.RunUrl]: report.runUrl ?? '',
-    [Output.StatusUrl]: report.statusUrl ?? '',
-    [Output.Status]: report.status,
-    [Output.ElapsedSeconds]: String(seconds(report.elapsedMs) ?? ''),
-    [Output.UsualSeconds]: String(seconds(report.usualMs) ?? ''),
-    [Output.StartedAt]: report.startedAt ?? '',
-    [Output.EndedAt]: report.endedAt ?? '',
-    [Output.TraceId]: report.traceId ?? '',
-    [Output.ProjectVersion]: report.projectVersion ?? '',
-    [Output.Runs]: JSON.stringify([runsEntry(report)])
+    projectId: target.projectId,
+    ...(target.projectName !== undefined ? { projectName: target.projectName } : {}),
+    runId: run?.runId ?? null,
+    runUrl: run?.runUrl ?? null,
+    status,
+    elapsedSeconds: seconds(run?.elapsedMs) ?? null,
+    usualSeconds: seconds(run?.usualMs) ?? null
   }
 }
 
 /**
- * The outputs of a step with several runs: `runs` lists them, `status` is the worst, and
- * `elapsed-seconds` is the step's wait; the outputs that name one run are empty.
+ * Every output, always: an unknown value is an empty string, so `steps.x.outputs.y` exists. The
+ * outputs that name one run are that run's when there is one, and empty for a group; `status` is
+ * the worst of the runs' (one check, `status == 'COMPLETED'`, tells whether all completed), and
+ * `elapsed-seconds` the run's, or the step's wait for a group; `runs` lists every run.
  */
-export function groupOutputs(reports: RunReport[], elapsedMs: number): Record<OutputName, string> {
+export function stepOutputs(result: StepResult): Record<OutputName, string> {
+  const { reports } = result
+  const only = isGroup(result) ? undefined : (reports[0] as RunReport)
+  const run = only?.run
+  const elapsedMs = only === undefined ? result.elapsedMs : run?.elapsedMs
   return {
-    [Output.RunId]: '',
-    [Output.RunUrl]: '',
-    [Output.StatusUrl]: '',
+    [Output.RunId]: run?.runId ?? '',
+    [Output.RunUrl]: run?.runUrl ?? '',
+    [Output.StatusUrl]: run?.statusUrl ?? '',
     [Output.Status]: worstStatus(reports.map((r) => r.status)),
-    [Output.ElapsedSeconds]: String(seconds(elapsedMs)),
-    [Output.UsualSeconds]: '',
-    [Output.StartedAt]: '',
-    [Output.EndedAt]: '',
-    [Output.TraceId]: '',
-    [Output.ProjectVersion]: '',
+    [Output.ElapsedSeconds]: String(seconds(elapsedMs) ?? ''),
+    [Output.UsualSeconds]: String(seconds(run?.usualMs) ?? ''),
+    [Output.StartedAt]: run?.startedAt ?? '',
+    [Output.EndedAt]: run?.endedAt ?? '',
+    [Output.TraceId]: run?.traceId ?? '',
+    [Output.ProjectVersion]: run?.projectVersion ?? '',
     [Output.Runs]: JSON.stringify(reports.map(runsEntry))
   }
-}
-
-/** The step's outputs: one run's, or a group's. */
-export function stepOutputs(result: StepResult): Record<OutputName, string> {
-  return isGroup(result)
-    ? groupOutputs(result.reports, result.elapsedMs)
-    : reportOutputs(result.reports[0] as RunReport)
 }

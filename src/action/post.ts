@@ -4,6 +4,7 @@ import type { Runtime } from '../lib/runtime.ts'
 import { CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from '../runs/cancel.ts'
 import type { StatusState } from '../github/statuses.ts'
 import { errorMessage } from '../lib/errors.ts'
+import { stopWording } from '../step/outcome-words.ts'
 import { hexSession } from '../step/plan.ts'
 import { readSettings, readTokens, type Settings } from '../step/settings.ts'
 import { readOpenStatuses, statusReporter, type ActionServices } from './commit-status.ts'
@@ -104,7 +105,7 @@ function statusAfterStop(end: RunEnd | undefined): { state: StatusState; descrip
       : end === 'left-going'
         ? '; the Hex run was left going'
         : ''
-  return { state: 'error', description: `CANCELLED: the workflow was cancelled${fate}` }
+  return { state: 'error', description: `CANCELLED: ${stopWording('workflow').short}${fate}` }
 }
 
 /** Cancels one run the main step left going, unless it should stay. Says what it did. */

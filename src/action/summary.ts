@@ -1,7 +1,11 @@
-import { redact, stripControls } from '../lib/safe-text.ts'
 import { formatDuration } from '../lib/duration.ts'
-import { ActionStatus, slowerThanUsual, type RunReport } from '../step/report.ts'
+import { redact, stripControls } from '../lib/safe-text.ts'
+import type { RunFacts } from '../runs/types.ts'
+import { ActionStatus, projectLabel, slowerThanUsual, type RunReport } from '../step/report.ts'
 import { isGroup, worstStatus, type StepResult } from '../step/result.ts'
+import { cell, code, fence, link, MAX_PARAMS_JSON, redacted, type SummaryView } from './markdown.ts'
+
+export { linkable, MAX_PARAMS_JSON, summaryText, type SummaryView } from './markdown.ts'
 
 /** How each status is shown: a marker a reader spots at a glance, and a headline. */
 const LOOKS: Record<string, { marker: string; headline: string }> = {
@@ -20,145 +24,57 @@ const LOOKS: Record<string, { marker: string; headline: string }> = {
   [ActionStatus.Error]: { marker: '❌', headline: 'Hex run failed' }
 }
 
-/** What the summary is rendered against besides the report. */
-export interface SummaryView {
-  /** The api-url of the step: links go only to its host, or to Hex's. */
-  apiBase?: string
-  /** Redacted from every piece of text, before any Markdown escaping. */
-  secrets?: readonly string[]
-}
-
-/** One piece of text from Hex or the user is cut here: the summary stays well under GitHub's 1 MiB. */
-const MAX_CELL = 4096
-/** The input-parameters block is cut here, with a note saying so. */
-export const MAX_PARAMS_JSON = 64 * 1024
-
-/** Text from Hex or the user goes into a Markdown table: keep it on one line and inert. */
-function cell(raw: string): string {
-  const text = raw.length > MAX_CELL ? `${raw.slice(0, MAX_CELL)}… (cut)` : raw
-  return (
-    stripControls(text)
-      // Markdown first: a Hex message about __init__ must not turn bold. Before the entities below,
-      // whose # and & it would otherwise break.
-      .replace(/[\\`*_[\]~#]/g, '\\$&')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/\|/g, '&#124;')
-      .replace(/\n/g, ' ')
-      // GitHub links bare URLs and www. names in text; an entity (the same text to a reader) in
-      // place of the `:` of `://` and the `.` of `www.` keeps Hex's text from becoming a link.
-      .replace(/:\/\//g, '&#58;//')
-      .replace(/\b(www)\./gi, '$1&#46;')
-  )
-}
-
-function code(text: string): string {
-  return `<code>${cell(text)}</code>`
-}
-
 /**
- * Whether a URL from Hex may be a link: https to the api-url's host or to a Hex host
- * (hex.tech and its subdomains), or the api-url's own origin exactly (a stand-in on loopback).
+ * The job summary of a step, as GitHub-flavoured Markdown: a headline, then one run's details or
+ * a row per run, what the reader should know (each line naming its project when there are
+ * several), and the input parameters sent. Every piece of text is redacted, then escaped.
  */
-export function linkable(url: string, apiBase: string | undefined): boolean {
-  let target: URL
-  try {
-    target = new URL(url)
-  } catch {
-    return false
-  }
-  if (target.username !== '' || target.password !== '') return false
-  let api: URL | undefined
-  try {
-    api = apiBase === undefined ? undefined : new URL(apiBase)
-  } catch {
-    api = undefined
-  }
-  if (api !== undefined && target.origin === api.origin) return true
-  if (target.protocol !== 'https:') return false
-  const host = target.hostname.toLowerCase()
-  return host === 'hex.tech' || host.endsWith('.hex.tech') || host === api?.hostname.toLowerCase()
-}
-
-function link(url: string, text: string, view: SummaryView): string {
-  // Only links to Hex (or the api-url's host) are rendered as links; anything else is text.
-  if (!linkable(url, view.apiBase)) return cell(url)
-  const safe = url.replace(
-    /[\s()<>|[\]`]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
-  )
-  return `[${cell(text)}](${safe})`
-}
-
-/** Every string in a report with the secrets redacted: done first, before any escaping. */
-function redacted<T>(value: T, secrets: readonly string[]): T {
-  if (secrets.length === 0) return value
-  if (typeof value === 'string') return redact(value, secrets) as T
-  if (Array.isArray(value)) return value.map((v: unknown) => redacted(v, secrets)) as T
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    const copy: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value)) copy[k] = redacted(v, secrets)
-    return copy as T
-  }
-  return value
-}
-
-/** One line of text (e.g. the post step's) for the summary: secrets redacted, then escaped. */
-export function summaryText(text: string, secrets: readonly string[] = []): string {
-  return cell(redact(text, secrets))
-}
-
-/** The job summary for one step, as GitHub-flavoured Markdown. Holds no secret: it has none. */
-export function renderSummary(given: RunReport, view: SummaryView = {}): string {
+export function renderStepSummary(given: StepResult, view: SummaryView = {}): string {
   const secrets = view.secrets ?? []
   // Input parameters are redacted as JSON text (below): a deep object is not walked here.
-  const report = {
-    ...redacted({ ...given, inputParams: {} }, secrets),
-    inputParams: given.inputParams
-  }
-  const { marker, headline } = look(report.status)
-  const rows: [string, string][] = [['Project', code(report.projectId)]]
-  if (report.runUrl) rows.push(['Run', link(report.runUrl, 'Open the run in Hex', view)])
-  if (report.runId) rows.push(['Run ID', code(report.runId)])
-  if (report.projectVersion) rows.push(['Project version', cell(report.projectVersion)])
-  if (report.startedAt) rows.push(['Started', cell(report.startedAt)])
-  if (report.endedAt) rows.push(['Ended', cell(report.endedAt)])
-  if (report.elapsedMs !== undefined) rows.push(['Duration', durationCell(report)])
-  if (report.traceId) rows.push(['Trace ID', code(report.traceId)])
-  if (report.viewId) rows.push(['Saved view', code(report.viewId)])
-
-  // The status heads the table: a Markdown table needs a header row, and an empty one shows as a
-  // blank strip.
-  const lines = [
-    `### ${marker} ${headline}`,
-    '',
-    `| Status | ${marker} ${cell(report.status)} |`,
-    '| :-- | :-- |'
-  ]
-  for (const [name, value] of rows) lines.push(`| ${name} | ${value} |`)
+  const reports = given.reports.map((r) => redacted(r, secrets))
+  const viewId = given.viewId === undefined ? undefined : redact(given.viewId, secrets)
+  const group = isGroup(given)
+  const lines = group ? runsTable(reports, view) : runTable(reports[0] as RunReport, viewId, view)
   lines.push('')
-  if (report.message) lines.push(`> ${cell(report.message)}`, '')
-  for (const note of report.notes) lines.push(`- ${cell(note)}`)
-  if (report.notes.length > 0) lines.push('')
-
-  lines.push(...paramsBlock(report.inputParams, secrets))
+  for (const r of reports) {
+    const label = group ? `**${cell(projectLabel(r))}**: ` : ''
+    if (r.message && group) lines.push(`- ${label}${cell(r.message)}`)
+    else if (r.message) lines.push(`> ${cell(r.message)}`, '')
+    for (const note of r.notes) lines.push(`- ${label}${cell(note)}`)
+  }
+  if (lines.at(-1) !== '') lines.push('')
+  lines.push(...paramsBlock(given.inputParams, secrets))
   return lines.join('\n')
 }
 
-/** The job summary for a step with several runs: one row per run, the worst status on top. */
-export function renderGroupSummary(
-  given: RunReport[],
-  inputParams: Record<string, unknown>,
-  view: SummaryView = {}
-): string {
-  const secrets = view.secrets ?? []
-  const reports = given.map((r) => ({
-    ...redacted({ ...r, inputParams: {} }, secrets),
-    inputParams: {}
-  }))
-  const worst = worstStatus(reports.map((r) => r.status))
-  const { marker } = look(worst)
+/** One run: its status heads a table of its facts. */
+function runTable(report: RunReport, viewId: string | undefined, view: SummaryView): string[] {
+  const { marker, headline } = look(report.status)
+  const run: Partial<RunFacts> = report.run ?? {}
+  const rows: [string, string][] = [['Project', code(report.target.projectId)]]
+  if (run.runUrl) rows.push(['Run', link(run.runUrl, 'Open the run in Hex', view)])
+  if (run.runId) rows.push(['Run ID', code(run.runId)])
+  if (run.projectVersion) rows.push(['Project version', cell(run.projectVersion)])
+  if (run.startedAt) rows.push(['Started', cell(run.startedAt)])
+  if (run.endedAt) rows.push(['Ended', cell(run.endedAt)])
+  if (run.elapsedMs !== undefined) rows.push(['Duration', durationCell(run)])
+  if (run.traceId) rows.push(['Trace ID', code(run.traceId)])
+  if (viewId) rows.push(['Saved view', code(viewId)])
+  // The status heads the table: a Markdown table needs a header row, and an empty one shows as a
+  // blank strip.
+  return [
+    `### ${marker} ${headline}`,
+    '',
+    `| Status | ${marker} ${cell(report.status)} |`,
+    '| :-- | :-- |',
+    ...rows.map(([name, value]) => `| ${name} | ${value} |`)
+  ]
+}
+
+/** Several runs: a row each, the worst status on top. */
+function runsTable(reports: RunReport[], view: SummaryView): string[] {
+  const { marker } = look(worstStatus(reports.map((r) => r.status)))
   const ok = reports.filter((r) => r.succeeded).length
   const headline =
     ok === reports.length
@@ -171,30 +87,21 @@ export function renderGroupSummary(
     '| :-- | :-- | :-- | :-- |'
   ]
   for (const r of reports) {
-    const project = r.projectName
-      ? `${cell(r.projectName)} ${code(r.projectId)}`
-      : code(r.projectId)
-    const run = r.runUrl ? link(r.runUrl, r.runId ?? 'Open in Hex', view) : '–'
-    const duration = r.elapsedMs !== undefined ? durationCell(r) : '–'
+    const { projectId, projectName } = r.target
+    const project = projectName ? `${cell(projectName)} ${code(projectId)}` : code(projectId)
+    const run = r.run?.runUrl ? link(r.run.runUrl, r.run.runId, view) : '–'
+    const duration = r.run?.elapsedMs !== undefined ? durationCell(r.run) : '–'
     lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`)
   }
-  lines.push('')
-  for (const r of reports) {
-    const label = cell(r.projectName ?? r.projectId)
-    if (r.message) lines.push(`- **${label}**: ${cell(r.message)}`)
-    for (const note of r.notes) lines.push(`- **${label}**: ${cell(note)}`)
-  }
-  if (reports.some((r) => r.message || r.notes.length > 0)) lines.push('')
-  lines.push(...paramsBlock(inputParams, secrets))
-  return lines.join('\n')
+  return lines
 }
 
 /** The run's duration, next to the usual one when the history is known; a slow run stands out. */
-function durationCell(report: RunReport): string {
-  const took = cell(formatDuration(report.elapsedMs ?? 0))
-  if (report.usualMs === undefined) return took
-  const usual = `(usually ${cell(formatDuration(report.usualMs))})`
-  return slowerThanUsual(report) ? `⚠️ **${took}** ${usual}` : `${took} ${usual}`
+function durationCell(run: Pick<RunFacts, 'elapsedMs' | 'usualMs'>): string {
+  const took = cell(formatDuration(run.elapsedMs ?? 0))
+  if (run.usualMs === undefined) return took
+  const usual = `(usually ${cell(formatDuration(run.usualMs))})`
+  return slowerThanUsual(run) ? `⚠️ **${took}** ${usual}` : `${took} ${usual}`
 }
 
 function look(status: string): { marker: string; headline: string } {
@@ -232,17 +139,4 @@ function paramsBlock(inputParams: Record<string, unknown>, secrets: readonly str
     '</details>',
     ''
   ]
-}
-
-function fence(body: string): string {
-  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length))
-  const ticks = '`'.repeat(longest + 1)
-  return `${ticks}json\n${body}\n${ticks}`
-}
-
-/** The job summary of a step: one run's, or a group's. */
-export function renderStepSummary(result: StepResult, view: SummaryView = {}): string {
-  return isGroup(result)
-    ? renderGroupSummary(result.reports, result.inputParams, view)
-    : renderSummary(result.reports[0] as RunReport, view)
 }

@@ -57,14 +57,13 @@ export class Terminal implements StepIO {
     this.info('')
     const width = Math.max(...result.reports.map((r) => r.status.length))
     for (const r of result.reports) {
-      const project = r.projectName ? `${r.projectName} (${r.projectId})` : r.projectId
-      const seconds = r.elapsedMs === undefined ? '' : `  ${Math.round(r.elapsedMs / 1000)}s`
+      const { projectId, projectName } = r.target
+      const project = projectName ? `${projectName} (${projectId})` : projectId
+      const elapsedMs = r.run?.elapsedMs
+      const seconds = elapsedMs === undefined ? '' : `  ${Math.round(elapsedMs / 1000)}s`
+      const url = r.run?.runUrl ? `  ${r.run.runUrl}` : ''
       // Hex's text (a title, a URL): each row is one safe line.
-      this.info(
-        safeLine(
-          `${r.status.padEnd(width)}  ${project}${seconds}${r.runUrl ? `  ${r.runUrl}` : ''}`
-        )
-      )
+      this.info(safeLine(`${r.status.padEnd(width)}  ${project}${seconds}${url}`))
     }
   }
 

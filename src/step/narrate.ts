@@ -1,6 +1,7 @@
 import type { RetryNotice } from '../hex/retry.ts'
 import { formatDuration } from '../lib/duration.ts'
 import type { CancelOutcome, RunEvent, RunOutcome, RunTarget } from '../runs/types.ts'
+import { cancelWording } from './outcome-words.ts'
 import { Input } from './inputs.ts'
 import type { StepIO } from './io.ts'
 import { progressLogger } from './progress.ts'
@@ -93,8 +94,10 @@ export function narrator(io: StepIO, target: RunTarget): Narrator {
           )
           return
         case 'timed-out':
+          logCancel(io, runId, outcome.cancel, Input.CancelOnTimeout)
+          return
         case 'stopped':
-          if (outcome.cancel) logCancel(io, runId, outcome.cancel)
+          if (outcome.cancel) logCancel(io, runId, outcome.cancel, Input.CancelOnWorkflowCancel)
           return
         case 'failed':
           if (outcome.stack) io.debug(outcome.stack)
@@ -109,20 +112,10 @@ function clockTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(11, 19)} UTC`
 }
 
-function logCancel(io: StepIO, runId: string, cancel: CancelOutcome): void {
-  switch (cancel.kind) {
-    case 'cancelled':
-      io.info(`Cancelled Hex run ${runId}.`)
-      return
-    case 'already-ended':
-      io.info(`Hex run ${runId} had already ended ${cancel.status}; nothing to cancel.`)
-      return
-    case 'failed':
-      io.warning(`Could not cancel Hex run ${runId}: ${cancel.error}`)
-      return
-    case 'left-going':
-      return
-  }
+function logCancel(io: StepIO, runId: string, cancel: CancelOutcome, input: string): void {
+  const { line } = cancelWording(cancel, runId, input)
+  if (line?.warning) io.warning(line.text)
+  else if (line) io.info(line.text)
 }
 
 function logRetry(io: StepIO, what: string, notice: RetryNotice): void {

@@ -1,6 +1,7 @@
 import { formatDuration } from '../lib/duration.ts'
-import type { CancelOutcome, RunOutcome, StopCause } from '../runs/types.ts'
-import { RUNNER_WORDS, sentence, type Words } from './words.ts'
+import type { RunFacts, RunOutcome, RunTarget } from '../runs/types.ts'
+import { cancelWording, stopWording } from './outcome-words.ts'
+import { RUNNER_WORDS, type Words } from './words.ts'
 
 /**
  * Statuses the action reports besides Hex's own: the action stopped waiting (TIMEOUT), the workflow
@@ -14,29 +15,20 @@ export const ActionStatus = {
   Error: 'ERROR'
 } as const
 
-/** What one run came to, in the words a reader sees: outputs and the summary are rendered from it. */
+/**
+ * What one run came to, in the words a reader sees: the run's own facts as the run found them
+ * (`run`, undefined when none was started), and what they mean for the step. Outputs, the summary
+ * and the command line's result are all derived from it.
+ */
 export interface RunReport {
-  projectId: string
-  /** The title the project was given by (project-name). */
-  projectName?: string
+  /** The project, as the inputs gave it (its title when given by project-name). */
+  target: RunTarget
+  /** What is known of the run: its ID, links, times, duration and usual duration. */
+  run?: RunFacts
   /** A Hex status, or one of ActionStatus. */
   status: string
   /** Whether the step succeeds. */
   succeeded: boolean
-  runId?: string
-  runUrl?: string
-  statusUrl?: string
-  traceId?: string
-  projectVersion?: string
-  /** ISO 8601. */
-  startedAt?: string
-  endedAt?: string
-  /** From the trigger to the run's end (Hex's own count when it gives one) or to giving up. */
-  elapsedMs?: number
-  /** How long the project's runs usually take (the median of its history), when it is known. */
-  usualMs?: number
-  inputParams: Record<string, unknown>
-  viewId?: string
   /** Why the step failed, or what the user should know; shown in the summary. */
   message?: string
   /** Extra lines for the summary, e.g. what happened to the run on a timeout. */
@@ -45,12 +37,15 @@ export interface RunReport {
   stoppedByFailFast?: boolean
 }
 
+/** The project's name for a reader: its title when given by title, else its ID. */
+export function projectLabel(report: Pick<RunReport, 'target'>): string {
+  return report.target.projectName ?? report.target.projectId
+}
+
 /** What the wording of a report depends on, besides the outcome. */
 export interface ReportContext {
   failOnRunFailure: boolean
   timeoutMs: number
-  inputParams: Record<string, unknown>
-  viewId?: string
   /** How a stop from outside is named: the runner's words unless the edge has its own. */
   words?: Words
 }
@@ -59,24 +54,7 @@ export interface ReportContext {
 export function toReport(outcome: RunOutcome, context: ReportContext): RunReport {
   const { target } = outcome
   const run = 'run' in outcome ? outcome.run : undefined
-  const report: RunReport = {
-    projectId: target.projectId,
-    projectName: target.projectName,
-    status: ActionStatus.Error,
-    succeeded: false,
-    runId: run?.runId,
-    runUrl: run?.runUrl,
-    statusUrl: run?.statusUrl,
-    traceId: run?.traceId,
-    projectVersion: run?.projectVersion,
-    startedAt: run?.startedAt,
-    endedAt: run?.endedAt,
-    elapsedMs: run?.elapsedMs,
-    usualMs: run?.usualMs,
-    inputParams: context.inputParams,
-    viewId: context.viewId,
-    notes: []
-  }
+  const report: RunReport = { target, run, status: ActionStatus.Error, succeeded: false, notes: [] }
   const { notes } = report
   const words = context.words ?? RUNNER_WORDS
   if (outcome.recovered) notes.push(outcome.recovered)
@@ -113,7 +91,7 @@ export function toReport(outcome: RunOutcome, context: ReportContext): RunReport
       const lastStatus = outcome.lastStatus ? ` (last status ${outcome.lastStatus})` : ''
       report.message = `Hex run ${runId} did not finish within the timeout of ${formatDuration(context.timeoutMs)}${lastStatus}.`
       if (outcome.readFailure) notes.push(outcome.readFailure)
-      notes.push(cancelNote(outcome.cancel, 'cancel-on-timeout'))
+      notes.push(cancelWording(outcome.cancel, runId, 'cancel-on-timeout').note)
       break
     }
     case 'stopped':
@@ -125,19 +103,20 @@ export function toReport(outcome: RunOutcome, context: ReportContext): RunReport
             ? `Not started: ${words.stopped} first.`
             : 'Not started: another run failed, and fail-fast is on.'
       } else if (outcome.phase === 'starting') {
-        report.message = `${stopReason(outcome.by, words)} while the run was being started; Hex may have started it. Check the project in Hex.`
+        report.message = `${stopWording(outcome.by, words).sentence} while the run was being started; Hex may have started it. Check the project in Hex.`
       } else {
-        report.message = `${stopReason(outcome.by, words)} while Hex run ${runId} was going.`
-        if (outcome.cancel) notes.push(cancelNote(outcome.cancel, 'cancel-on-workflow-cancel'))
+        report.message = `${stopWording(outcome.by, words).sentence} while Hex run ${runId} was going.`
+        if (outcome.cancel)
+          notes.push(cancelWording(outcome.cancel, runId, 'cancel-on-workflow-cancel').note)
       }
       break
     case 'failed':
       report.message = outcome.message
       break
   }
-  if (slowerThanUsual(report))
+  if (run !== undefined && slowerThanUsual(run))
     notes.push(
-      `${formatDuration(report.elapsedMs ?? 0)} is more than twice the usual ${formatDuration(report.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`
+      `${formatDuration(run.elapsedMs ?? 0)} is more than twice the usual ${formatDuration(run.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`
     )
   return report
 }
@@ -146,28 +125,9 @@ export function toReport(outcome: RunOutcome, context: ReportContext): RunReport
 export const SLOW_FACTOR = 2
 
 /** Whether the run took more than twice as long as the project's runs usually do. */
-export function slowerThanUsual(report: Pick<RunReport, 'elapsedMs' | 'usualMs'>): boolean {
-  const { elapsedMs, usualMs } = report
+export function slowerThanUsual(run: Pick<RunFacts, 'elapsedMs' | 'usualMs'>): boolean {
+  const { elapsedMs, usualMs } = run
   return elapsedMs !== undefined && usualMs !== undefined && elapsedMs > SLOW_FACTOR * usualMs
-}
-
-export function stopReason(by: StopCause, words: Words = RUNNER_WORDS): string {
-  return by === 'workflow'
-    ? sentence(words.stopped)
-    : 'Another run failed and fail-fast is on: stopped'
-}
-
-function cancelNote(cancel: CancelOutcome, input: string): string {
-  switch (cancel.kind) {
-    case 'cancelled':
-      return 'The run was cancelled in Hex.'
-    case 'already-ended':
-      return `The run had already ended ${cancel.status} when it was to be cancelled.`
-    case 'failed':
-      return `Cancelling the run in Hex failed: ${cancel.error}`
-    case 'left-going':
-      return `${input} is false: the run was left going in Hex.`
-  }
 }
 
 function statusAdvice(status: string): string {

@@ -1,5 +1,5 @@
 import { ACTION_NAME } from './inputs.ts'
-import { ActionStatus, type RunReport } from './report.ts'
+import { ActionStatus, projectLabel, type RunReport } from './report.ts'
 
 /** What a step came to, on every path: what both edges report (outputs and summary, or a terminal). */
 export interface StepResult {
@@ -7,7 +7,10 @@ export interface StepResult {
   reports: RunReport[]
   /** From the step's start to its end. */
   elapsedMs: number
+  /** Sent to every run as inputParams; empty when none were. */
   inputParams: Record<string, unknown>
+  /** The saved view whose inputs the runs used. */
+  viewId?: string
   /** Inputs that did not read: each is an error of its own, and nothing was sent to Hex. */
   inputErrors?: string[]
   /** The api-url the step used, when it read: the summary links only to it and to Hex. */
@@ -67,8 +70,8 @@ export function conclusions(result: StepResult): Conclusion[] {
   const said: Conclusion[] = []
   for (const report of result.reports) {
     if (!report.message) continue
-    const label = group ? `[${report.projectName ?? report.projectId}] ` : ''
-    const title = report.runId ? `Hex run ${report.status}` : `${ACTION_NAME} failed`
+    const label = group ? `[${projectLabel(report)}] ` : ''
+    const title = report.run ? `Hex run ${report.status}` : `${ACTION_NAME} failed`
     if (!report.succeeded && !report.stoppedByFailFast)
       said.push({ level: 'error', text: `${label}${failureText(report)}`, title })
     else said.push({ level: 'warning', text: `${label}${report.message}`, title })
@@ -85,6 +88,7 @@ export function groupTally(result: StepResult): string | undefined {
 }
 
 function failureText(report: RunReport): string {
-  const link = report.runUrl && !report.message?.includes(report.runUrl) ? ` ${report.runUrl}` : ''
+  const url = report.run?.runUrl
+  const link = url && !report.message?.includes(url) ? ` ${url}` : ''
   return `${report.message ?? ''}${link}`
 }

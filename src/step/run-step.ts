@@ -99,6 +99,7 @@ async function step({ io, runtime, signal, services = {} }: StepOptions): Promis
     reports,
     elapsedMs: runtime.now() - startedAt,
     inputParams: settings.inputParams,
+    viewId: settings.viewId,
     apiBase: settings.apiBase
   })
 
@@ -107,8 +108,7 @@ async function step({ io, runtime, signal, services = {} }: StepOptions): Promis
     targets = await resolveTargets(settings, session.with({ signal }), io)
   } catch (error) {
     const message = error instanceof HexError ? error.message : unexpected(error, io)
-    const report = errorReport(settings.projectNames.join(', '), message)
-    return { ...ended([{ ...report, inputParams: settings.inputParams }]), elapsedMs: 0 }
+    return { ...ended([errorReport(settings.projectNames.join(', '), message)]), elapsedMs: 0 }
   }
 
   const group = targets.length > 1
@@ -179,14 +179,7 @@ async function resolveTargets(
 }
 
 function errorReport(projectId: string, message: string): RunReport {
-  return {
-    projectId,
-    status: ActionStatus.Error,
-    succeeded: false,
-    inputParams: {},
-    message,
-    notes: []
-  }
+  return { target: { projectId }, status: ActionStatus.Error, succeeded: false, message, notes: [] }
 }
 
 /** A step that failed before any run: the project as the inputs name it, and why. */
