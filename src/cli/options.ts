@@ -4,6 +4,7 @@
  * arguments into the values the action reads.
  */
 import { parseArgs } from 'node:util'
+import { errorMessage } from '../lib/errors.ts'
 import { booleanValue, Input, RUNNER_ONLY_INPUTS, type InputName } from '../step/inputs.ts'
 import { ACTION_INPUTS, type InputSummary } from './options.generated.ts'
 
@@ -61,7 +62,7 @@ export function parseArguments(args: readonly string[]): ParsedArguments {
     })
     return { ok: true, values }
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) }
+    return { ok: false, error: errorMessage(error) }
   }
 }
 
