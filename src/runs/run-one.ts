@@ -6,7 +6,7 @@ import type { RunState, TriggeredRun } from '../hex/types.ts'
 import { formatDuration } from '../lib/duration.ts'
 import { CANCEL_BUDGET_MS, CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from './cancel.ts'
 import { readHistory, type RunHistory } from './history.ts'
-import { historySchedule } from './schedule.ts'
+import { historySchedule } from './pacing/schedule.ts'
 import { startCutShort, startRun } from './start.ts'
 import type {
   CancelOutcome,

@@ -1,7 +1,7 @@
 import type { RetryNotice } from '../hex/retry.ts'
 import type { RunProjectRequest, RunState } from '../hex/types.ts'
 import type { RunHistory } from './history.ts'
-import type { PollSchedule } from './schedule.ts'
+import type { PollSchedule } from './pacing/schedule.ts'
 
 /** A project to run, or a run of it to follow. */
 export interface RunTarget {

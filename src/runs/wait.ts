@@ -1,6 +1,6 @@
 import { isTerminalStatus, type RunState } from '../hex/types.ts'
 import type { Clock } from '../lib/runtime.ts'
-import type { PollSchedule } from './schedule.ts'
+import type { PollSchedule } from './pacing/schedule.ts'
 
 export interface WaitOptions {
   /** Reads the run's state once (retries included). */
