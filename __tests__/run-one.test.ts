@@ -10,6 +10,7 @@ import { HexClient } from '../src/hex/client.ts'
 import { HexApiError, HexNetworkError, parseErrorBody } from '../src/hex/errors.ts'
 import { UnknownOutcomeError } from '../src/hex/retry.ts'
 import { HexSession } from '../src/hex/session.ts'
+import { stepPacing, type Pacing } from '../src/runs/pacing/index.ts'
 import { blindSchedule } from '../src/runs/pacing/schedule.ts'
 import { runOne } from '../src/runs/run-one.ts'
 import { startCutShort } from '../src/runs/start.ts'
@@ -41,7 +42,6 @@ function plan(changes: Partial<RunPlan> = {}): RunPlan {
     request: { updatePublishedResults: false, useCachedSqlResults: true },
     apiBase: fake.apiBase,
     wait: true,
-    schedule: blindSchedule(5_000),
     cancelOnTimeout: true,
     cancelOnWorkflowCancel: true,
     ...changes
@@ -52,6 +52,8 @@ async function go(
   target: RunTarget,
   options: {
     plan?: Partial<RunPlan>
+    /** In place of the step's default pacing, poll-interval 5 s. */
+    pacing?: Pick<Pacing, 'schedule' | 'wants'>
     timeoutMs?: number
     stops?: Stops
     token?: string
@@ -77,6 +79,7 @@ async function go(
     target,
     plan: plan(options.plan),
     session,
+    pacing: options.pacing ?? stepPacing(clock, { pollIntervalMs: 5_000 }),
     stops: options.stops ?? (options.stopOn ? { workflow: workflow.signal } : {}),
     emit: (event) => {
       events.push(event)
@@ -225,7 +228,8 @@ describe('runOne', () => {
     broken.delayMs = () => {
       throw new TypeError('schedule exploded')
     }
-    const { outcome } = await go({ projectId }, { plan: { schedule: broken } })
+    const pacing = { schedule: () => broken, wants: () => true }
+    const { outcome } = await go({ projectId }, { pacing })
     assert.ok(outcome.kind === 'failed')
     assert.equal(outcome.message, 'Unexpected error: schedule exploded')
     assert.match(outcome.stack ?? '', /TypeError: schedule exploded/)

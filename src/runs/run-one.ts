@@ -6,7 +6,7 @@ import type { RunState, TriggeredRun } from '../hex/types.ts'
 import { formatDuration } from '../lib/duration.ts'
 import { CANCEL_BUDGET_MS, CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from './cancel.ts'
 import { readHistory, type RunHistory } from './history.ts'
-import { historySchedule } from './pacing/schedule.ts'
+import type { Pacing } from './pacing/index.ts'
 import { startCutShort, startRun } from './start.ts'
 import type {
   CancelOutcome,
@@ -31,6 +31,8 @@ export interface RunOneOptions {
   plan: RunPlan
   /** The step's session: its deadline is the step's timeout. */
   session: HexSession
+  /** The step's pacing (the one the session's reads wait on): this run's schedule comes from it. */
+  pacing: Pick<Pacing, 'schedule' | 'wants'>
   stops: Stops
   emit: RunEvents
 }
@@ -50,6 +52,7 @@ function stopCause(stops: Stops): StopCause {
 class OneRun {
   private readonly target: RunTarget
   private readonly plan: RunPlan
+  private readonly pacing: Pick<Pacing, 'schedule' | 'wants'>
   private readonly stops: Stops
   private readonly emit: RunEvents
   /** The step's session, narrowed to this run's stops and reporting its retries. */
@@ -65,6 +68,7 @@ class OneRun {
   constructor(options: RunOneOptions) {
     this.target = options.target
     this.plan = options.plan
+    this.pacing = options.pacing
     this.stops = options.stops
     this.emit = options.emit
     const signals = [options.stops.workflow, options.stops.failFast].filter((s) => s !== undefined)
@@ -120,7 +124,7 @@ class OneRun {
     const run = this.started(triggered, false)
     if (!plan.wait) return this.outcome({ kind: 'not-waited', status: 'PENDING', run })
     // Read once the trigger is answered: it never delays the trigger, and a refused one costs none.
-    if (plan.history) this.readHistory(run)
+    if (plan.history && this.pacing.wants('history')) this.readHistory(run)
     return this.waitFor(run)
   }
 
@@ -202,8 +206,7 @@ class OneRun {
     let readFailure: string | undefined
     let result: WaitResult
     let last: RunState | undefined
-    const blind = this.plan.schedule
-    const schedule = this.historyRead ? historySchedule(blind, () => this.history) : blind
+    const schedule = this.pacing.schedule({ history: () => this.history })
     try {
       result = await waitForEnd({
         getState: () => this.session.getRun(this.target.projectId, run.runId),
