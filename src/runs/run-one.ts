@@ -4,8 +4,10 @@ import { RetriesExhaustedError } from '../hex/retry.ts'
 import type { HexSession } from '../hex/session.ts'
 import type { RunState, TriggeredRun } from '../hex/types.ts'
 import { formatDuration } from '../lib/duration.ts'
+import { errorMessage } from '../lib/errors.ts'
 import { CANCEL_BUDGET_MS, CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from './cancel.ts'
-import { readHistory, type RunHistory } from './history.ts'
+import { endAt, factsOf, learnFrom } from './facts.ts'
+import { HistoryAlongside } from './history-alongside.ts'
 import type { Pacing } from './pacing/index.ts'
 import { startCutShort, startRun } from './start.ts'
 import type {
@@ -61,9 +63,8 @@ class OneRun {
   private readonly startedAt: number
   private run?: RunFacts
   private recovered?: string
-  /** The project's history, once read; and the read while it goes (stopped when the wait ends). */
-  private history?: RunHistory
-  private historyRead?: { done: Promise<void>; stop: AbortController }
+  /** The project's history, read alongside the wait (and stopped when it ends). */
+  private historyRead?: HistoryAlongside
 
   constructor(options: RunOneOptions) {
     this.target = options.target
@@ -120,44 +121,16 @@ class OneRun {
       }
     })
     // A dry run: Hex validated the request and started nothing, so there is no run to announce.
-    if (plan.request.dryRun) return this.outcome({ kind: 'dry-run', run: this.facts(triggered) })
+    if (plan.request.dryRun)
+      return this.outcome({ kind: 'dry-run', run: factsOf(triggered, this.startedAt) })
     const run = this.started(triggered, false)
     if (!plan.wait) return this.outcome({ kind: 'not-waited', status: 'PENDING', run })
     // Read once the trigger is answered: it never delays the trigger, and a refused one costs none.
-    if (plan.history && this.pacing.wants('history')) this.readHistory(run)
+    if (plan.history && this.pacing.wants('history')) {
+      const about = { run, startedAt: this.startedAt, emit: this.emit }
+      this.historyRead = new HistoryAlongside(this.session, target.projectId, about)
+    }
     return this.waitFor(run)
-  }
-
-  /** Reads the project's history alongside the wait; its outcome goes out as an event. */
-  private readHistory(run: RunFacts): void {
-    const stop = new AbortController()
-    const signal = this.signal ? AbortSignal.any([this.signal, stop.signal]) : stop.signal
-    const done = readHistory(this.session.with({ signal }), this.target.projectId).then((read) => {
-      if (read.kind === 'known') {
-        this.history = read.history
-        run.usualMs = read.history.usualMs
-      }
-      // The run ended first: the usual duration is still worth reporting, the rest is not.
-      if (stop.signal.aborted) return
-      if (read.kind === 'unknown') {
-        this.emit({ type: 'no-history', why: read.why })
-        return
-      }
-      this.emit({
-        type: 'history',
-        history: read.history,
-        expectedEndAt: this.startedAt + read.history.usualMs
-      })
-    })
-    this.historyRead = { done, stop }
-  }
-
-  /** The wait is over: a history read still going is abandoned, and waited for. */
-  private async endHistoryRead(): Promise<void> {
-    const read = this.historyRead
-    if (read === undefined) return
-    read.stop.abort()
-    await read.done
   }
 
   /** `run-id` given: follow a run started elsewhere instead of triggering one. */
@@ -183,22 +156,10 @@ class OneRun {
   }
 
   private started(triggered: TriggeredRun, followed: boolean): RunFacts {
-    this.run = this.facts(triggered)
+    this.run = factsOf(triggered, this.startedAt)
     // At once: if the step is killed later, the workflow and the post step still know the run.
     this.emit({ type: 'started', run: { ...this.run }, followed })
     return this.run
-  }
-
-  private facts(triggered: TriggeredRun): RunFacts {
-    return {
-      projectId: triggered.projectId,
-      runId: triggered.runId,
-      runUrl: triggered.runUrl,
-      statusUrl: triggered.runStatusUrl,
-      traceId: triggered.traceId,
-      projectVersion: triggered.projectVersion,
-      startedAt: new Date(this.startedAt).toISOString()
-    }
   }
 
   private async waitFor(run: RunFacts): Promise<RunOutcome> {
@@ -206,7 +167,8 @@ class OneRun {
     let readFailure: string | undefined
     let result: WaitResult
     let last: RunState | undefined
-    const schedule = this.pacing.schedule({ history: () => this.history })
+    const { historyRead } = this
+    const schedule = this.pacing.schedule({ history: () => historyRead?.history() })
     try {
       result = await waitForEnd({
         getState: () => this.session.getRun(this.target.projectId, run.runId),
@@ -231,17 +193,17 @@ class OneRun {
         result = { kind: 'timeout', last, reads: 0 }
       } else throw error
     } finally {
-      await this.endHistoryRead()
+      await historyRead?.end()
     }
     const latest = result.kind === 'finished' ? result.state : result.last
     if (latest) this.learn(latest)
     switch (result.kind) {
       case 'finished': {
-        this.endAt(this.session.clock.now(), false)
+        this.ended(false)
         return this.outcome({ kind: 'ended', status: result.state.status, run })
       }
       case 'timeout': {
-        this.endAt(this.session.clock.now(), true)
+        this.ended(true)
         const cancel: CancelOutcome = this.plan.cancelOnTimeout
           ? await cancelRun(this.session, this.target.projectId, run.runId, CANCEL_BUDGET_MS)
           : { kind: 'left-going' }
@@ -260,7 +222,7 @@ class OneRun {
 
   /** Stopped while the run was going: cancel it, unless the inputs say to leave it. */
   private async stopped(run: RunFacts): Promise<RunOutcome> {
-    this.endAt(this.session.clock.now(), true)
+    this.ended(true)
     const by = stopCause(this.stops)
     this.emit({ type: 'stopping', by })
     const cancel: CancelOutcome =
@@ -296,7 +258,7 @@ class OneRun {
     // A bug, not an expected failure: the message is for the log, the stack for debug.
     return this.outcome({
       kind: 'failed',
-      message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+      message: `Unexpected error: ${errorMessage(error)}`,
       stack: error instanceof Error ? error.stack : undefined,
       run: this.run
     })
@@ -304,23 +266,12 @@ class OneRun {
 
   /** What a status read tells about the run. */
   private learn(state: RunState): void {
-    const { run } = this
-    if (!run) return
-    if (state.runUrl) run.runUrl = state.runUrl
-    if (state.projectVersion) run.projectVersion = state.projectVersion
-    if (state.startTime) run.startedAt = state.startTime
-    if (state.endTime) run.endedAt = state.endTime
-    if (state.elapsedMs !== undefined && state.endTime) run.elapsedMs = state.elapsedMs
+    if (this.run) learnFrom(this.run, state)
   }
 
-  /** The step is done with the run at `seenAt`; Hex's own end time wins unless the step gave up. */
-  private endAt(seenAt: number, gaveUp: boolean): void {
-    const { run } = this
-    if (!run) return
-    run.endedAt = gaveUp
-      ? new Date(seenAt).toISOString()
-      : (run.endedAt ?? new Date(seenAt).toISOString())
-    run.elapsedMs = gaveUp ? seenAt - this.startedAt : (run.elapsedMs ?? seenAt - this.startedAt)
+  /** The step is done with the run now; Hex's own end time wins unless the step gave up. */
+  private ended(gaveUp: boolean): void {
+    if (this.run) endAt(this.run, this.session.clock.now(), this.startedAt, gaveUp)
   }
 
   private outcome(ending: DistributiveOmit<RunOutcome, 'target' | 'recovered'>): RunOutcome {
