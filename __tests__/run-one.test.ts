@@ -10,6 +10,7 @@ import { HexClient } from '../src/hex/client.ts'
 import { HexApiError, HexNetworkError, parseErrorBody } from '../src/hex/errors.ts'
 import { UnknownOutcomeError } from '../src/hex/retry.ts'
 import { HexSession } from '../src/hex/session.ts'
+import { SHUTDOWN_GRACE_MS } from '../src/runs/grace.ts'
 import { stepPacing, type Pacing } from '../src/runs/pacing/index.ts'
 import { blindSchedule } from '../src/runs/pacing/schedule.ts'
 import { runOne } from '../src/runs/run-one.ts'
@@ -255,6 +256,52 @@ describe('a stop that cuts the start short', () => {
       ['422: a failure, not a stop', answered(422), undefined]
     ]
     for (const [what, error, expected] of cases) assert.equal(startCutShort(error), expected, what)
+  })
+
+  /**
+   * The stand-in's fetch, off the clock for the trigger, which stops the workflow as it is sent,
+   * then is answered after `answerMs` on the clock (never: only its abandonment ends it).
+   */
+  function stopMidTrigger(workflow: AbortController, answerMs: number): typeof fetch {
+    const tracked = clock.track(globalThis.fetch)
+    return async (input, init) => {
+      if (init?.method !== 'POST') return tracked(input, init)
+      workflow.abort()
+      await clock.sleep(answerMs, init.signal ?? undefined)
+      init.signal?.throwIfAborted()
+      return tracked(input, init)
+    }
+  }
+
+  it('gives a trigger in flight at a stop its grace on the clock, then abandons it', async () => {
+    const projectId = project({ lifecycle: [{ status: 'RUNNING' }] })
+    const workflow = new AbortController()
+    const before = clock.now()
+    const { outcome } = await go(
+      { projectId },
+      { fetch: stopMidTrigger(workflow, Infinity), stops: { workflow: workflow.signal } }
+    )
+    assert.equal(outcome.kind === 'stopped' && outcome.phase, 'starting')
+    assert.equal(clock.now() - before, SHUTDOWN_GRACE_MS)
+    assert.equal(fake.runs(projectId).length, 0, 'abandoned before it reached Hex')
+  })
+
+  it('a trigger answered within its grace is cancelled by its run id, and leaves no timer', async () => {
+    const projectId = project({ lifecycle: [{ status: 'RUNNING' }] })
+    const workflow = new AbortController()
+    const before = clock.now()
+    const { outcome } = await go(
+      { projectId },
+      { fetch: stopMidTrigger(workflow, 1_000), stops: { workflow: workflow.signal } }
+    )
+    assert.ok(outcome.kind === 'stopped' && outcome.phase === 'going')
+    assert.deepEqual(outcome.cancel, { kind: 'cancelled' })
+    assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
+    const after = clock.now()
+    assert.ok(after - before < SHUTDOWN_GRACE_MS, String(after - before))
+    // The grace was dropped with the answer: nothing is left to move the clock on.
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve))
+    assert.equal(clock.now(), after)
   })
 
   it('stopped while waiting to send the trigger again after a 429: no run, nothing to check in Hex', async () => {

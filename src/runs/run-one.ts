@@ -7,6 +7,7 @@ import { formatDuration } from '../lib/duration.ts'
 import { errorMessage } from '../lib/errors.ts'
 import { CANCEL_BUDGET_MS, CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from './cancel.ts'
 import { endAt, factsOf, learnFrom } from './facts.ts'
+import { SHUTDOWN_GRACE_MS, withGrace } from './grace.ts'
 import { HistoryAlongside } from './history-alongside.ts'
 import type { Pacing } from './pacing/index.ts'
 import { startCutShort, startRun } from './start.ts'
@@ -21,12 +22,6 @@ import type {
   Stops
 } from './types.ts'
 import { waitForEnd, type WaitResult } from './wait.ts'
-
-/**
- * A request in flight when the workflow is cancelled gets this long to finish: a trigger that
- * completes can then be cancelled by its run id, where an abandoned one might leave a run behind.
- */
-export const SHUTDOWN_GRACE_MS = 3_000
 
 export interface RunOneOptions {
   target: RunTarget
@@ -108,18 +103,20 @@ class OneRun {
       url: `${plan.apiBase}/projects/${target.projectId}/runs`,
       request: plan.request
     })
-    const triggered = await startRun({
-      session: this.session,
-      projectId: target.projectId,
-      request: plan.request,
-      apiBase: plan.apiBase,
-      // A trigger in flight gets a grace period: its run id is what lets it be cancelled.
-      requestSignal: this.signal && graceSignal(this.signal, SHUTDOWN_GRACE_MS),
-      onRecovered: (message) => {
-        this.recovered = message
-        this.emit({ type: 'recovered', message })
-      }
-    })
+    // A trigger in flight gets a grace period: its run id is what lets it be cancelled.
+    const triggered = await withGrace(this.session.clock, this.signal, SHUTDOWN_GRACE_MS, (grace) =>
+      startRun({
+        session: this.session,
+        projectId: target.projectId,
+        request: plan.request,
+        apiBase: plan.apiBase,
+        requestSignal: grace,
+        onRecovered: (message) => {
+          this.recovered = message
+          this.emit({ type: 'recovered', message })
+        }
+      })
+    )
     // A dry run: Hex validated the request and started nothing, so there is no run to announce.
     if (plan.request.dryRun)
       return this.outcome({ kind: 'dry-run', run: factsOf(triggered, this.startedAt) })
@@ -280,12 +277,3 @@ class OneRun {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
-
-/** Aborts `graceMs` after `signal` does. */
-function graceSignal(signal: AbortSignal, graceMs: number): AbortSignal {
-  const controller = new AbortController()
-  signal.addEventListener('abort', () => setTimeout(() => controller.abort(), graceMs).unref(), {
-    once: true
-  })
-  return controller.signal
-}
