@@ -259,47 +259,43 @@ describe('a stop that cuts the start short', () => {
   })
 
   /**
-   * The stand-in's fetch, off the clock for the trigger, which stops the workflow as it is sent,
-   * then is answered after `answerMs` on the clock (never: only its abandonment ends it).
+   * A run whose trigger stops the workflow as it is sent, and is answered `answerMs` later on the
+   * clock (never: only its abandonment ends it). `tookMs`: from the trigger to the outcome.
    */
-  function stopMidTrigger(workflow: AbortController, answerMs: number): typeof fetch {
+  async function stoppedMidTrigger(answerMs: number) {
+    const projectId = project({ lifecycle: [{ status: 'RUNNING' }] })
+    const workflow = new AbortController()
     const tracked = clock.track(globalThis.fetch)
-    return async (input, init) => {
+    const stopping: typeof fetch = async (input, init) => {
       if (init?.method !== 'POST') return tracked(input, init)
       workflow.abort()
       await clock.sleep(answerMs, init.signal ?? undefined)
       init.signal?.throwIfAborted()
       return tracked(input, init)
     }
-  }
-
-  it('gives a trigger in flight at a stop its grace on the clock, then abandons it', async () => {
-    const projectId = project({ lifecycle: [{ status: 'RUNNING' }] })
-    const workflow = new AbortController()
     const before = clock.now()
     const { outcome } = await go(
       { projectId },
-      { fetch: stopMidTrigger(workflow, Infinity), stops: { workflow: workflow.signal } }
+      { fetch: stopping, stops: { workflow: workflow.signal } }
     )
+    return { projectId, outcome, tookMs: clock.now() - before }
+  }
+
+  it('gives a trigger in flight at a stop its grace on the clock, then abandons it', async () => {
+    const { projectId, outcome, tookMs } = await stoppedMidTrigger(Infinity)
     assert.equal(outcome.kind === 'stopped' && outcome.phase, 'starting')
-    assert.equal(clock.now() - before, SHUTDOWN_GRACE_MS)
+    assert.equal(tookMs, SHUTDOWN_GRACE_MS)
     assert.equal(fake.runs(projectId).length, 0, 'abandoned before it reached Hex')
   })
 
   it('a trigger answered within its grace is cancelled by its run id, and leaves no timer', async () => {
-    const projectId = project({ lifecycle: [{ status: 'RUNNING' }] })
-    const workflow = new AbortController()
-    const before = clock.now()
-    const { outcome } = await go(
-      { projectId },
-      { fetch: stopMidTrigger(workflow, 1_000), stops: { workflow: workflow.signal } }
-    )
+    const { projectId, outcome, tookMs } = await stoppedMidTrigger(1_000)
     assert.ok(outcome.kind === 'stopped' && outcome.phase === 'going')
     assert.deepEqual(outcome.cancel, { kind: 'cancelled' })
     assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
-    const after = clock.now()
-    assert.ok(after - before < SHUTDOWN_GRACE_MS, String(after - before))
+    assert.ok(tookMs < SHUTDOWN_GRACE_MS, String(tookMs))
     // The grace was dropped with the answer: nothing is left to move the clock on.
+    const after = clock.now()
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve))
     assert.equal(clock.now(), after)
   })
