@@ -11,7 +11,8 @@ import type { Settings } from './settings.ts'
 /**
  * Hex at api-url with the token, on the runtime's clock, until `deadline`; each request gets at
  * most `requestTimeoutMs` (request-timeout unless a step has less time), and is logged to debug.
- * With a `pacing`, every request is paced by it, and it hears what Hex says of its rate limit.
+ * With a `pacing`, the reads wait their turn in it (a cancel counts without waiting), and it hears
+ * what Hex says of its rate limit.
  */
 export function hexSession(
   settings: Settings,

@@ -38,7 +38,7 @@ export interface PacingOptions {
 }
 
 /** Makes a step's pacing on the step's clock: the default is `stepPacing`. */
-export type PacingFactory = (clock: Pick<Clock, 'now' | 'sleep'>, options: PacingOptions) => Pacing
+export type PacingFactory = (clock: Clock, options: PacingOptions) => Pacing
 
 /**
  * The default pacing: one request budget for every read of the step (runs/pacing/budget.ts,
