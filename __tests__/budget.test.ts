@@ -1,10 +1,11 @@
 /**
- * The step's request budget (src/runs/budget.ts) on its own, then in whole steps of the action:
+ * The step's request budget (src/runs/pacing/budget.ts) on its own, then in whole steps of the action:
  * eight runs at once against a stand-in that enforces Hex's limit, and a 429 that holds every run.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from '@jest/globals'
-import { BUDGET_CAPACITY, RequestBudget } from '../src/runs/budget.ts'
+import { RequestBudget } from '../src/runs/pacing/budget.ts'
+import { BUDGET_CAPACITY } from '../src/runs/pacing/constants.ts'
 import { maxInWindow, simulate, spreadHistory } from '../scripts/bench/simulate.ts'
 import { VirtualClock } from '../test/runner/virtual-clock.ts'
 

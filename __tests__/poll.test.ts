@@ -1,20 +1,19 @@
 /**
- * Polling: the blind schedule and the one from a project's history (src/runs/schedule.ts), the
+ * Polling: the blind schedule and the one from a project's history (src/runs/pacing/), the
  * history's figures (src/runs/history.ts), and the wait that follows a schedule (src/runs/wait.ts).
  */
 import assert from 'node:assert/strict'
 import { describe, it } from '@jest/globals'
 import type { RunState } from '../src/hex/types.ts'
 import { summarize, type RunHistory } from '../src/runs/history.ts'
+import { FIRST_POLL_DELAY_MS, MAX_DENSE_GAP_MS } from '../src/runs/pacing/constants.ts'
 import {
   blindSchedule,
   endWindow,
-  FIRST_POLL_DELAY_MS,
   historySchedule,
-  MAX_DENSE_GAP_MS,
   nextPollDelay,
   type PollSchedule
-} from '../src/runs/schedule.ts'
+} from '../src/runs/pacing/schedule.ts'
 import { waitForEnd, type WaitOptions } from '../src/runs/wait.ts'
 import { spreadHistory } from '../scripts/bench/simulate.ts'
 import { VirtualClock } from '../test/runner/virtual-clock.ts'

@@ -10,8 +10,10 @@ import { HexClient } from '../src/hex/client.ts'
 import { HexApiError, HexNetworkError, parseErrorBody } from '../src/hex/errors.ts'
 import { UnknownOutcomeError } from '../src/hex/retry.ts'
 import { HexSession } from '../src/hex/session.ts'
+import { SHUTDOWN_GRACE_MS } from '../src/runs/grace.ts'
+import { stepPacing, type Pacing } from '../src/runs/pacing/index.ts'
+import { blindSchedule } from '../src/runs/pacing/schedule.ts'
 import { runOne } from '../src/runs/run-one.ts'
-import { blindSchedule } from '../src/runs/schedule.ts'
 import { startCutShort } from '../src/runs/start.ts'
 import type { RunEvent, RunOutcome, RunPlan, RunTarget, Stops } from '../src/runs/types.ts'
 import type { FakeHex, FakeProject } from '../test/fake-hex/server.ts'
@@ -41,7 +43,6 @@ function plan(changes: Partial<RunPlan> = {}): RunPlan {
     request: { updatePublishedResults: false, useCachedSqlResults: true },
     apiBase: fake.apiBase,
     wait: true,
-    schedule: blindSchedule(5_000),
     cancelOnTimeout: true,
     cancelOnWorkflowCancel: true,
     ...changes
@@ -52,6 +53,8 @@ async function go(
   target: RunTarget,
   options: {
     plan?: Partial<RunPlan>
+    /** In place of the step's default pacing, poll-interval 5 s. */
+    pacing?: Pick<Pacing, 'schedule' | 'wants'>
     timeoutMs?: number
     stops?: Stops
     token?: string
@@ -77,6 +80,7 @@ async function go(
     target,
     plan: plan(options.plan),
     session,
+    pacing: options.pacing ?? stepPacing(clock, { pollIntervalMs: 5_000 }),
     stops: options.stops ?? (options.stopOn ? { workflow: workflow.signal } : {}),
     emit: (event) => {
       events.push(event)
@@ -225,7 +229,8 @@ describe('runOne', () => {
     broken.delayMs = () => {
       throw new TypeError('schedule exploded')
     }
-    const { outcome } = await go({ projectId }, { plan: { schedule: broken } })
+    const pacing = { schedule: () => broken, wants: () => true }
+    const { outcome } = await go({ projectId }, { pacing })
     assert.ok(outcome.kind === 'failed')
     assert.equal(outcome.message, 'Unexpected error: schedule exploded')
     assert.match(outcome.stack ?? '', /TypeError: schedule exploded/)
@@ -251,6 +256,48 @@ describe('a stop that cuts the start short', () => {
       ['422: a failure, not a stop', answered(422), undefined]
     ]
     for (const [what, error, expected] of cases) assert.equal(startCutShort(error), expected, what)
+  })
+
+  /**
+   * A run whose trigger stops the workflow as it is sent, and is answered `answerMs` later on the
+   * clock (never: only its abandonment ends it). `tookMs`: from the trigger to the outcome.
+   */
+  async function stoppedMidTrigger(answerMs: number) {
+    const projectId = project({ lifecycle: [{ status: 'RUNNING' }] })
+    const workflow = new AbortController()
+    const tracked = clock.track(globalThis.fetch)
+    const stopping: typeof fetch = async (input, init) => {
+      if (init?.method !== 'POST') return tracked(input, init)
+      workflow.abort()
+      await clock.sleep(answerMs, init.signal ?? undefined)
+      init.signal?.throwIfAborted()
+      return tracked(input, init)
+    }
+    const before = clock.now()
+    const { outcome } = await go(
+      { projectId },
+      { fetch: stopping, stops: { workflow: workflow.signal } }
+    )
+    return { projectId, outcome, tookMs: clock.now() - before }
+  }
+
+  it('gives a trigger in flight at a stop its grace on the clock, then abandons it', async () => {
+    const { projectId, outcome, tookMs } = await stoppedMidTrigger(Infinity)
+    assert.equal(outcome.kind === 'stopped' && outcome.phase, 'starting')
+    assert.equal(tookMs, SHUTDOWN_GRACE_MS)
+    assert.equal(fake.runs(projectId).length, 0, 'abandoned before it reached Hex')
+  })
+
+  it('a trigger answered within its grace is cancelled by its run id, and leaves no timer', async () => {
+    const { projectId, outcome, tookMs } = await stoppedMidTrigger(1_000)
+    assert.ok(outcome.kind === 'stopped' && outcome.phase === 'going')
+    assert.deepEqual(outcome.cancel, { kind: 'cancelled' })
+    assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
+    assert.ok(tookMs < SHUTDOWN_GRACE_MS, String(tookMs))
+    // The grace was dropped with the answer: nothing is left to move the clock on.
+    const after = clock.now()
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve))
+    assert.equal(clock.now(), after)
   })
 
   it('stopped while waiting to send the trigger again after a 429: no run, nothing to check in Hex', async () => {

@@ -16,7 +16,7 @@ export type RetryListener = (operation: Operation, notice: RetryNotice) => void
 
 /**
  * Paces the requests that count against Hex's API rate limit, for every run of a step at once
- * (runs/budget.ts). Each attempt, retries included, waits for its turn.
+ * (runs/pacing/). Each attempt, retries included, waits for its turn.
  */
 export interface RequestPacer {
   /**

@@ -4,9 +4,12 @@ import { RetriesExhaustedError } from '../hex/retry.ts'
 import type { HexSession } from '../hex/session.ts'
 import type { RunState, TriggeredRun } from '../hex/types.ts'
 import { formatDuration } from '../lib/duration.ts'
+import { errorMessage } from '../lib/errors.ts'
 import { CANCEL_BUDGET_MS, CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from './cancel.ts'
-import { readHistory, type RunHistory } from './history.ts'
-import { historySchedule } from './schedule.ts'
+import { endAt, factsOf, learnFrom } from './facts.ts'
+import { SHUTDOWN_GRACE_MS, withGrace } from './grace.ts'
+import { HistoryAlongside } from './history-alongside.ts'
+import type { Pacing } from './pacing/index.ts'
 import { startCutShort, startRun } from './start.ts'
 import type {
   CancelOutcome,
@@ -20,17 +23,13 @@ import type {
 } from './types.ts'
 import { waitForEnd, type WaitResult } from './wait.ts'
 
-/**
- * A request in flight when the workflow is cancelled gets this long to finish: a trigger that
- * completes can then be cancelled by its run id, where an abandoned one might leave a run behind.
- */
-export const SHUTDOWN_GRACE_MS = 3_000
-
 export interface RunOneOptions {
   target: RunTarget
   plan: RunPlan
   /** The step's session: its deadline is the step's timeout. */
   session: HexSession
+  /** The step's pacing (the one the session's reads wait on): this run's schedule comes from it. */
+  pacing: Pick<Pacing, 'schedule' | 'wants'>
   stops: Stops
   emit: RunEvents
 }
@@ -50,6 +49,7 @@ function stopCause(stops: Stops): StopCause {
 class OneRun {
   private readonly target: RunTarget
   private readonly plan: RunPlan
+  private readonly pacing: Pick<Pacing, 'schedule' | 'wants'>
   private readonly stops: Stops
   private readonly emit: RunEvents
   /** The step's session, narrowed to this run's stops and reporting its retries. */
@@ -58,13 +58,13 @@ class OneRun {
   private readonly startedAt: number
   private run?: RunFacts
   private recovered?: string
-  /** The project's history, once read; and the read while it goes (stopped when the wait ends). */
-  private history?: RunHistory
-  private historyRead?: { done: Promise<void>; stop: AbortController }
+  /** The project's history, read alongside the wait (and stopped when it ends). */
+  private historyRead?: HistoryAlongside
 
   constructor(options: RunOneOptions) {
     this.target = options.target
     this.plan = options.plan
+    this.pacing = options.pacing
     this.stops = options.stops
     this.emit = options.emit
     const signals = [options.stops.workflow, options.stops.failFast].filter((s) => s !== undefined)
@@ -103,57 +103,31 @@ class OneRun {
       url: `${plan.apiBase}/projects/${target.projectId}/runs`,
       request: plan.request
     })
-    const triggered = await startRun({
-      session: this.session,
-      projectId: target.projectId,
-      request: plan.request,
-      apiBase: plan.apiBase,
-      // A trigger in flight gets a grace period: its run id is what lets it be cancelled.
-      requestSignal: this.signal && graceSignal(this.signal, SHUTDOWN_GRACE_MS),
-      onRecovered: (message) => {
-        this.recovered = message
-        this.emit({ type: 'recovered', message })
-      }
-    })
+    // A trigger in flight gets a grace period: its run id is what lets it be cancelled.
+    const triggered = await withGrace(this.session.clock, this.signal, SHUTDOWN_GRACE_MS, (grace) =>
+      startRun({
+        session: this.session,
+        projectId: target.projectId,
+        request: plan.request,
+        apiBase: plan.apiBase,
+        requestSignal: grace,
+        onRecovered: (message) => {
+          this.recovered = message
+          this.emit({ type: 'recovered', message })
+        }
+      })
+    )
     // A dry run: Hex validated the request and started nothing, so there is no run to announce.
-    if (plan.request.dryRun) return this.outcome({ kind: 'dry-run', run: this.facts(triggered) })
+    if (plan.request.dryRun)
+      return this.outcome({ kind: 'dry-run', run: factsOf(triggered, this.startedAt) })
     const run = this.started(triggered, false)
     if (!plan.wait) return this.outcome({ kind: 'not-waited', status: 'PENDING', run })
     // Read once the trigger is answered: it never delays the trigger, and a refused one costs none.
-    if (plan.history) this.readHistory(run)
+    if (plan.history && this.pacing.wants('history')) {
+      const about = { run, startedAt: this.startedAt, emit: this.emit }
+      this.historyRead = new HistoryAlongside(this.session, target.projectId, about)
+    }
     return this.waitFor(run)
-  }
-
-  /** Reads the project's history alongside the wait; its outcome goes out as an event. */
-  private readHistory(run: RunFacts): void {
-    const stop = new AbortController()
-    const signal = this.signal ? AbortSignal.any([this.signal, stop.signal]) : stop.signal
-    const done = readHistory(this.session.with({ signal }), this.target.projectId).then((read) => {
-      if (read.kind === 'known') {
-        this.history = read.history
-        run.usualMs = read.history.usualMs
-      }
-      // The run ended first: the usual duration is still worth reporting, the rest is not.
-      if (stop.signal.aborted) return
-      if (read.kind === 'unknown') {
-        this.emit({ type: 'no-history', why: read.why })
-        return
-      }
-      this.emit({
-        type: 'history',
-        history: read.history,
-        expectedEndAt: this.startedAt + read.history.usualMs
-      })
-    })
-    this.historyRead = { done, stop }
-  }
-
-  /** The wait is over: a history read still going is abandoned, and waited for. */
-  private async endHistoryRead(): Promise<void> {
-    const read = this.historyRead
-    if (read === undefined) return
-    read.stop.abort()
-    await read.done
   }
 
   /** `run-id` given: follow a run started elsewhere instead of triggering one. */
@@ -179,22 +153,10 @@ class OneRun {
   }
 
   private started(triggered: TriggeredRun, followed: boolean): RunFacts {
-    this.run = this.facts(triggered)
+    this.run = factsOf(triggered, this.startedAt)
     // At once: if the step is killed later, the workflow and the post step still know the run.
     this.emit({ type: 'started', run: { ...this.run }, followed })
     return this.run
-  }
-
-  private facts(triggered: TriggeredRun): RunFacts {
-    return {
-      projectId: triggered.projectId,
-      runId: triggered.runId,
-      runUrl: triggered.runUrl,
-      statusUrl: triggered.runStatusUrl,
-      traceId: triggered.traceId,
-      projectVersion: triggered.projectVersion,
-      startedAt: new Date(this.startedAt).toISOString()
-    }
   }
 
   private async waitFor(run: RunFacts): Promise<RunOutcome> {
@@ -202,8 +164,8 @@ class OneRun {
     let readFailure: string | undefined
     let result: WaitResult
     let last: RunState | undefined
-    const blind = this.plan.schedule
-    const schedule = this.historyRead ? historySchedule(blind, () => this.history) : blind
+    const { historyRead } = this
+    const schedule = this.pacing.schedule({ history: () => historyRead?.history() })
     try {
       result = await waitForEnd({
         getState: () => this.session.getRun(this.target.projectId, run.runId),
@@ -228,17 +190,17 @@ class OneRun {
         result = { kind: 'timeout', last, reads: 0 }
       } else throw error
     } finally {
-      await this.endHistoryRead()
+      await historyRead?.end()
     }
     const latest = result.kind === 'finished' ? result.state : result.last
     if (latest) this.learn(latest)
     switch (result.kind) {
       case 'finished': {
-        this.endAt(this.session.clock.now(), false)
+        this.ended(false)
         return this.outcome({ kind: 'ended', status: result.state.status, run })
       }
       case 'timeout': {
-        this.endAt(this.session.clock.now(), true)
+        this.ended(true)
         const cancel: CancelOutcome = this.plan.cancelOnTimeout
           ? await cancelRun(this.session, this.target.projectId, run.runId, CANCEL_BUDGET_MS)
           : { kind: 'left-going' }
@@ -257,7 +219,7 @@ class OneRun {
 
   /** Stopped while the run was going: cancel it, unless the inputs say to leave it. */
   private async stopped(run: RunFacts): Promise<RunOutcome> {
-    this.endAt(this.session.clock.now(), true)
+    this.ended(true)
     const by = stopCause(this.stops)
     this.emit({ type: 'stopping', by })
     const cancel: CancelOutcome =
@@ -293,7 +255,7 @@ class OneRun {
     // A bug, not an expected failure: the message is for the log, the stack for debug.
     return this.outcome({
       kind: 'failed',
-      message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+      message: `Unexpected error: ${errorMessage(error)}`,
       stack: error instanceof Error ? error.stack : undefined,
       run: this.run
     })
@@ -301,23 +263,12 @@ class OneRun {
 
   /** What a status read tells about the run. */
   private learn(state: RunState): void {
-    const { run } = this
-    if (!run) return
-    if (state.runUrl) run.runUrl = state.runUrl
-    if (state.projectVersion) run.projectVersion = state.projectVersion
-    if (state.startTime) run.startedAt = state.startTime
-    if (state.endTime) run.endedAt = state.endTime
-    if (state.elapsedMs !== undefined && state.endTime) run.elapsedMs = state.elapsedMs
+    if (this.run) learnFrom(this.run, state)
   }
 
-  /** The step is done with the run at `seenAt`; Hex's own end time wins unless the step gave up. */
-  private endAt(seenAt: number, gaveUp: boolean): void {
-    const { run } = this
-    if (!run) return
-    run.endedAt = gaveUp
-      ? new Date(seenAt).toISOString()
-      : (run.endedAt ?? new Date(seenAt).toISOString())
-    run.elapsedMs = gaveUp ? seenAt - this.startedAt : (run.elapsedMs ?? seenAt - this.startedAt)
+  /** The step is done with the run now; Hex's own end time wins unless the step gave up. */
+  private ended(gaveUp: boolean): void {
+    if (this.run) endAt(this.run, this.session.clock.now(), this.startedAt, gaveUp)
   }
 
   private outcome(ending: DistributiveOmit<RunOutcome, 'target' | 'recovered'>): RunOutcome {
@@ -326,12 +277,3 @@ class OneRun {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
-
-/** Aborts `graceMs` after `signal` does. */
-function graceSignal(signal: AbortSignal, graceMs: number): AbortSignal {
-  const controller = new AbortController()
-  signal.addEventListener('abort', () => setTimeout(() => controller.abort(), graceMs).unref(), {
-    once: true
-  })
-  return controller.signal
-}

@@ -1,7 +1,6 @@
 import type { RetryNotice } from '../hex/retry.ts'
 import type { RunProjectRequest, RunState } from '../hex/types.ts'
 import type { RunHistory } from './history.ts'
-import type { PollSchedule } from './schedule.ts'
 
 /** A project to run, or a run of it to follow. */
 export interface RunTarget {
@@ -20,8 +19,6 @@ export interface RunPlan {
   apiBase: string
   /** false: return as soon as the run has started (or been found). */
   wait: boolean
-  /** When the next status read goes out, knowing nothing of the project's history. */
-  schedule: PollSchedule
   /**
    * Read the project's recent runs right after the trigger, and poll from them (around the
    * expected end) once they are known. Not for a run that is followed.

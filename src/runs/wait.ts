@@ -1,6 +1,6 @@
 import { isTerminalStatus, type RunState } from '../hex/types.ts'
 import type { Clock } from '../lib/runtime.ts'
-import type { PollSchedule } from './schedule.ts'
+import type { PollSchedule } from './pacing/index.ts'
 
 export interface WaitOptions {
   /** Reads the run's state once (retries included). */
@@ -10,6 +10,7 @@ export interface WaitOptions {
   startedAt: number
   /** When the step stops waiting (its timeout), on the same clock. */
   deadline: number
+  /** When each next read goes out: the run's, from the step's pacing. */
   schedule: PollSchedule
   /** Stops the wait: the workflow is being cancelled, or fail-fast. */
   signal?: AbortSignal

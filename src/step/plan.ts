@@ -3,8 +3,7 @@ import { HexClient } from '../hex/client.ts'
 import { HexSession } from '../hex/session.ts'
 import type { RunProjectRequest } from '../hex/types.ts'
 import type { Runtime } from '../lib/runtime.ts'
-import type { RequestBudget } from '../runs/budget.ts'
-import { blindSchedule } from '../runs/schedule.ts'
+import type { Pacing, PacingOptions } from '../runs/pacing/index.ts'
 import type { RunPlan } from '../runs/types.ts'
 import type { StepIO } from './io.ts'
 import type { Settings } from './settings.ts'
@@ -12,15 +11,16 @@ import type { Settings } from './settings.ts'
 /**
  * Hex at api-url with the token, on the runtime's clock, until `deadline`; each request gets at
  * most `requestTimeoutMs` (request-timeout unless a step has less time), and is logged to debug.
- * With a `budget`, the reads wait their turn in it, and it hears what Hex says of its rate limit.
+ * With a `pacing`, the reads wait their turn in it (a cancel counts without waiting), and it hears
+ * what Hex says of its rate limit.
  */
 export function hexSession(
   settings: Settings,
   runtime: Runtime,
   io: StepIO,
-  bounds: { deadline: number; requestTimeoutMs: number; budget?: RequestBudget }
+  bounds: { deadline: number; requestTimeoutMs: number; pacing?: Pick<Pacing, 'pacer' | 'observe'> }
 ): HexSession {
-  const { budget } = bounds
+  const { pacing } = bounds
   return new HexSession({
     client: new HexClient({
       apiBase: settings.apiBase,
@@ -29,11 +29,11 @@ export function hexSession(
       now: runtime.now,
       requestTimeoutMs: bounds.requestTimeoutMs,
       onDebug: io.debug,
-      onRateLimit: budget && ((notice) => budget.observe(notice))
+      onRateLimit: pacing && ((notice) => pacing.observe(notice))
     }),
     clock: runtime,
     deadline: bounds.deadline,
-    pacer: budget
+    pacer: pacing?.pacer
   })
 }
 
@@ -50,13 +50,17 @@ export function runRequest(settings: Settings): RunProjectRequest {
   return request
 }
 
+/** What the inputs decide about the step's pacing. */
+export function pacingOptions(settings: Settings): PacingOptions {
+  return { pollIntervalMs: settings.pollIntervalMs }
+}
+
 /** What the inputs decide about each run, for the run's own logic. */
 export function runPlan(settings: Settings): RunPlan {
   return {
     request: runRequest(settings),
     apiBase: settings.apiBase,
     wait: settings.wait,
-    schedule: blindSchedule(settings.pollIntervalMs),
     history: settings.history,
     cancelOnTimeout: settings.cancelOnTimeout,
     cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel

@@ -3,14 +3,14 @@ import { findProjects } from '../hex/projects.ts'
 import type { HexSession } from '../hex/session.ts'
 import { unexpectedMessage } from '../lib/errors.ts'
 import type { Runtime } from '../lib/runtime.ts'
-import { RequestBudget } from '../runs/budget.ts'
+import { stepPacing, type PacingFactory } from '../runs/pacing/index.ts'
 import { runMany } from '../runs/run-many.ts'
 import { runOne } from '../runs/run-one.ts'
 import type { RunFacts, RunOutcome, RunTarget, Stops } from '../runs/types.ts'
 import { Input } from './inputs.ts'
 import { labelled, type StepIO } from './io.ts'
 import { narrator } from './narrate.ts'
-import { hexSession, runPlan } from './plan.ts'
+import { hexSession, pacingOptions, runPlan } from './plan.ts'
 import { ActionStatus, toReport, type RunReport } from './report.ts'
 import type { StepResult } from './result.ts'
 import { readSettings, type Settings } from './settings.ts'
@@ -40,6 +40,11 @@ export interface StepContext {
 export interface StepServices {
   /** The observers of this step's runs; called once, when the projects to run are known. */
   observers?: (context: StepContext) => RunObserver[]
+  /**
+   * Makes the step's pacing, on the step's clock: every Hex request of the step waits on it, and
+   * each run's status reads follow its schedule. Default: stepPacing (runs/pacing/).
+   */
+  pacing?: PacingFactory
 }
 
 export interface StepOptions {
@@ -89,11 +94,12 @@ async function step({ io, runtime, signal, services = {} }: StepOptions): Promis
   for (const note of parsed.notes) io.info(note)
   for (const warning of parsed.warnings) io.warning(warning, 'Check the input')
   const startedAt = runtime.now()
-  // One budget for every read of the step, whatever max-parallel: Hex's limit is per user.
+  // One pacing for every read of the step, whatever max-parallel: Hex's limit is per user.
+  const pacing = (services.pacing ?? stepPacing)(runtime, pacingOptions(settings))
   const session = hexSession(settings, runtime, io, {
     deadline: startedAt + settings.timeoutMs,
     requestTimeoutMs: settings.requestTimeoutMs,
-    budget: new RequestBudget(runtime)
+    pacing
   })
   const ended = (reports: RunReport[]): StepResult => ({
     reports,
@@ -124,6 +130,7 @@ async function step({ io, runtime, signal, services = {} }: StepOptions): Promis
       target,
       plan,
       session,
+      pacing,
       stops,
       emit: (event) => {
         if (event.type === 'started')

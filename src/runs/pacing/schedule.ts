@@ -1,6 +1,14 @@
-import type { RunState } from '../hex/types.ts'
-import { BUDGET_PER_MINUTE } from './budget.ts'
-import type { RunHistory } from './history.ts'
+import type { RunState } from '../../hex/types.ts'
+import type { RunHistory } from '../history.ts'
+import {
+  DENSE_READS,
+  FIRST_POLL_DELAY_MS,
+  MAX_DENSE_GAP_MS,
+  MIN_DENSE_GAP_MS,
+  POLL_DELAY_GROWTH,
+  SUSTAINED_GAP_MS,
+  WINDOW_MARGIN_MS
+} from './constants.ts'
 
 /**
  * When the next status read goes out. Passed into the wait, so a schedule that knows more (a
@@ -14,14 +22,6 @@ export interface PollSchedule {
   delayMs: (readsDone: number, elapsedMs: number, last?: RunState) => number
 }
 
-/**
- * The first status read goes out as soon as the trigger is answered and the next one 250 ms later,
- * so a run that ends in a second is noticed in about a second; each later gap doubles up to
- * poll-interval, so a long run costs about `duration / poll-interval` reads.
- */
-export const FIRST_POLL_DELAY_MS = 250
-export const POLL_DELAY_GROWTH = 2
-
 /** The wait before status read number `readsDone + 1`, knowing nothing of the run. */
 export function nextPollDelay(readsDone: number, intervalMs: number): number {
   return Math.min(intervalMs, FIRST_POLL_DELAY_MS * POLL_DELAY_GROWTH ** readsDone)
@@ -31,23 +31,6 @@ export function nextPollDelay(readsDone: number, intervalMs: number): number {
 export function blindSchedule(intervalMs: number): PollSchedule {
   return { delayMs: (readsDone) => nextPollDelay(readsDone, intervalMs) }
 }
-
-/**
- * The window in which earlier runs ended is widened on each side by this, for the time between
- * the trigger and Hex's start of the run, plus one gap between two of the history's durations
- * (the next run may fall just outside what the last ones spanned).
- */
-export const WINDOW_MARGIN_MS = 500
-/** The reads across a short window: about this many, so a tight window is read densely. */
-export const DENSE_READS = 3
-/** No two dense reads closer than this, nor further apart than that (a mean lag of half of it). */
-export const MIN_DENSE_GAP_MS = 500
-export const MAX_DENSE_GAP_MS = 1_500
-/**
- * A long window (a long run, or a wide spread) is read at the pace the step's request budget
- * sustains for one run, not faster: DENSE_READS more than one read per this.
- */
-export const SUSTAINED_GAP_MS = 60_000 / BUDGET_PER_MINUTE
 
 /** Where, counted from the trigger, the run is expected to end, and how densely it is read there. */
 export interface EndWindow {

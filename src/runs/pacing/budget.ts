@@ -1,17 +1,7 @@
-import type { RateLimitNotice } from '../hex/rate-limit.ts'
-import type { RequestPacer } from '../hex/session.ts'
-import type { Clock } from '../lib/runtime.ts'
-
-/**
- * Hex's default limit for reads (status, run lists, project lists) is 30 a minute per user
- * (sources say 30 or 60; 30 is planned for). A bucket of 6 that refills 24 a minute lets at most
- * 6 + 24 = 30 requests through in any 60 s: a burst of 6 covers a run's quick first reads and its
- * history read, and 24 a minute is two runs polling every 5 s without waiting.
- */
-export const BUDGET_CAPACITY = 6
-export const BUDGET_PER_MINUTE = 24
-/** A 429 halves the refill (Hex's limit is lower than planned, or another job shares it), to this at least. */
-export const BUDGET_MIN_PER_MINUTE = 6
+import type { RateLimitNotice } from '../../hex/rate-limit.ts'
+import type { RequestPacer } from '../../hex/session.ts'
+import type { Clock } from '../../lib/runtime.ts'
+import { BUDGET_CAPACITY, BUDGET_MIN_PER_MINUTE, BUDGET_PER_MINUTE } from './constants.ts'
 
 interface Waiter {
   dueAt: number
