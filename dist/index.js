@@ -30926,7 +30926,7 @@ function readLedger(text) {
 
 /***/ }),
 
-/***/ 3798:
+/***/ 4473:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31016,8 +31016,251 @@ function describe(p) {
 
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var lib_errors = __nccwpck_require__(7268);
-// EXTERNAL MODULE: ./src/runs/budget.ts
-var budget = __nccwpck_require__(3009);
+;// CONCATENATED MODULE: ./src/runs/pacing/constants.ts
+/**
+ * Every number of the step's pacing, in one place: how fast the step may read from Hex (the
+ * request budget) and when each run's status reads go out (the schedule). The schedule's long-window
+ * pace is derived from the budget's rate here, so neither file reaches into the other for it.
+ */
+/**
+ * Hex's default limit for reads (status, run lists, project lists) is 30 a minute per user
+ * (sources say 30 or 60; 30 is planned for). A bucket of 6 that refills 24 a minute lets at most
+ * 6 + 24 = 30 requests through in any 60 s: a burst of 6 covers a run's quick first reads and its
+ * history read, and 24 a minute is two runs polling every 5 s without waiting.
+ */
+const BUDGET_CAPACITY = 6;
+const BUDGET_PER_MINUTE = 24;
+/** A 429 halves the refill (Hex's limit is lower than planned, or another job shares it), to this at least. */
+const BUDGET_MIN_PER_MINUTE = 6;
+/**
+ * The first status read goes out as soon as the trigger is answered and the next one 250 ms later,
+ * so a run that ends in a second is noticed in about a second; each later gap doubles up to
+ * poll-interval, so a long run costs about `duration / poll-interval` reads.
+ */
+const FIRST_POLL_DELAY_MS = 250;
+const POLL_DELAY_GROWTH = 2;
+/**
+ * The window in which earlier runs ended is widened on each side by this, for the time between
+ * the trigger and Hex's start of the run, plus one gap between two of the history's durations
+ * (the next run may fall just outside what the last ones spanned).
+ */
+const WINDOW_MARGIN_MS = 500;
+/** The reads across a short window: about this many, so a tight window is read densely. */
+const DENSE_READS = 3;
+/** No two dense reads closer than this, nor further apart than that (a mean lag of half of it). */
+const MIN_DENSE_GAP_MS = 500;
+const MAX_DENSE_GAP_MS = 1_500;
+/**
+ * A long window (a long run, or a wide spread) is read at the pace the step's request budget
+ * sustains for one run, not faster: DENSE_READS more than one read per this.
+ */
+const SUSTAINED_GAP_MS = 60_000 / BUDGET_PER_MINUTE;
+
+;// CONCATENATED MODULE: ./src/runs/pacing/budget.ts
+
+/**
+ * One request budget for a whole step: a token bucket that every read of every run draws from, so
+ * the step stays within Hex's rate limit whatever max-parallel is. When reads wait, the next token
+ * goes to the one that is most overdue (wanted the earliest). Hex's own word overrides the bucket:
+ * the requests it says are left, a window that has run out until its reset, and a 429's
+ * Retry-After, which holds every read of the step, not only the one that got it.
+ */
+class RequestBudget {
+    capacity;
+    perMs;
+    tokens;
+    updatedAt;
+    /** No read goes before this (a 429, or a window Hex says is spent). */
+    heldUntil = 0;
+    waiters = [];
+    seq = 0;
+    pumping = false;
+    /** Cuts the pump's sleep short: a hold changed, or the last waiter left. */
+    wake;
+    clock;
+    constructor(clock, capacity = BUDGET_CAPACITY, perMinute = BUDGET_PER_MINUTE) {
+        this.clock = clock;
+        this.capacity = capacity;
+        this.perMs = perMinute / 60_000;
+        this.tokens = capacity;
+        this.updatedAt = clock.now();
+    }
+    /** Reads waiting for a turn now. */
+    get waiting() {
+        return this.waiters.length;
+    }
+    /** The refill, in requests a minute (lower after a 429). */
+    get perMinute() {
+        return this.perMs * 60_000;
+    }
+    turn(dueAt, signal) {
+        if (signal?.aborted)
+            return Promise.resolve();
+        this.refill();
+        if (this.waiters.length === 0 && this.tokens >= 1 && this.clock.now() >= this.heldUntil) {
+            this.tokens -= 1;
+            return Promise.resolve();
+        }
+        return new Promise((resolve) => {
+            const leave = () => {
+                const i = this.waiters.indexOf(waiter);
+                if (i >= 0)
+                    this.waiters.splice(i, 1);
+                if (this.waiters.length === 0)
+                    this.wake?.abort();
+                resolve();
+            };
+            const waiter = {
+                dueAt,
+                seq: this.seq++,
+                grant: () => {
+                    signal?.removeEventListener('abort', leave);
+                    resolve();
+                }
+            };
+            signal?.addEventListener('abort', leave, { once: true });
+            // Most overdue first: the earliest wanted, then the first to ask.
+            const at = this.waiters.findIndex((w) => w.dueAt > dueAt);
+            this.waiters.splice(at < 0 ? this.waiters.length : at, 0, waiter);
+            void this.pump();
+        });
+    }
+    spend() {
+        this.refill();
+        // May go below zero: the reads after it wait until it is paid back.
+        this.tokens -= 1;
+    }
+    /** What an answer said about Hex's limit. A trigger's is its own limit's, not the reads'. */
+    observe(notice) {
+        if (notice.operation === 'trigger')
+            return;
+        this.refill();
+        const now = this.clock.now();
+        if (notice.remaining !== undefined) {
+            this.tokens = Math.min(this.tokens, notice.remaining);
+            if (notice.remaining <= 0 && notice.resetInMs !== undefined)
+                this.hold(now + notice.resetInMs);
+        }
+        if (notice.limited !== undefined) {
+            this.tokens = Math.min(this.tokens, 0);
+            this.perMs = Math.max(BUDGET_MIN_PER_MINUTE / 60_000, this.perMs / 2);
+            const waitMs = notice.limited.retryAfterMs ?? notice.resetInMs;
+            if (waitMs !== undefined)
+                this.hold(now + waitMs);
+        }
+    }
+    hold(until) {
+        if (until <= this.heldUntil)
+            return;
+        this.heldUntil = until;
+        this.wake?.abort();
+    }
+    refill() {
+        const now = this.clock.now();
+        this.tokens = Math.min(this.capacity, this.tokens + (now - this.updatedAt) * this.perMs);
+        this.updatedAt = now;
+    }
+    /** Hands out tokens to the waiters, one at a time, as they become free. */
+    async pump() {
+        if (this.pumping)
+            return;
+        this.pumping = true;
+        try {
+            while (this.waiters.length > 0) {
+                this.refill();
+                const now = this.clock.now();
+                const waitMs = Math.max(this.heldUntil - now, this.tokens >= 1 ? 0 : (1 - this.tokens) / this.perMs);
+                if (waitMs > 0) {
+                    const wake = new AbortController();
+                    this.wake = wake;
+                    await this.clock.sleep(Math.ceil(waitMs), wake.signal);
+                    continue;
+                }
+                this.tokens -= 1;
+                const next = this.waiters.shift();
+                next.grant();
+            }
+        }
+        finally {
+            this.pumping = false;
+            this.wake = undefined;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runs/pacing/schedule.ts
+
+/** The wait before status read number `readsDone + 1`, knowing nothing of the run. */
+function nextPollDelay(readsDone, intervalMs) {
+    return Math.min(intervalMs, FIRST_POLL_DELAY_MS * POLL_DELAY_GROWTH ** readsDone);
+}
+/** Fast first reads, then every `intervalMs`: for a run whose length nothing predicts. */
+function blindSchedule(intervalMs) {
+    return { delayMs: (readsDone) => nextPollDelay(readsDone, intervalMs) };
+}
+/**
+ * The window of the run's expected end. `startedByMs` is when the run was first seen started (not
+ * PENDING): the end comes no later than that plus the longest duration, whether Hex counts a run's
+ * time from its trigger or from its start.
+ */
+function endWindow(history, startedByMs) {
+    const { shortestMs, longestMs, runs } = history;
+    const marginMs = WINDOW_MARGIN_MS + (longestMs - shortestMs) / (runs + 1);
+    const widthMs = longestMs - shortestMs + 2 * marginMs;
+    const gapMs = Math.max(MIN_DENSE_GAP_MS, Math.min(MAX_DENSE_GAP_MS, widthMs / DENSE_READS), widthMs / (DENSE_READS + widthMs / SUSTAINED_GAP_MS));
+    return { fromMs: shortestMs - marginMs, toMs: startedByMs + longestMs + marginMs, gapMs };
+}
+/**
+ * Polls from the project's history, once it is known (`history()` is undefined until then, or
+ * for good): sparse far from the expected end, dense across the window where earlier runs ended,
+ * then gaps that grow again if the run outlasts them. The blind schedule bounds every gap, so an
+ * early failure is seen as soon as without history and no gap is longer than poll-interval.
+ */
+function historySchedule(blind, history) {
+    let startedSeenMs;
+    return {
+        delayMs(readsDone, elapsedMs, last) {
+            const blindMs = blind.delayMs(readsDone, elapsedMs, last);
+            if (startedSeenMs === undefined && last !== undefined && last.status !== 'PENDING')
+                startedSeenMs = elapsedMs;
+            const known = history();
+            if (known === undefined)
+                return blindMs;
+            // While the run is PENDING, it has not started: its end is no earlier than now + longest.
+            const window = endWindow(known, startedSeenMs ?? elapsedMs);
+            let delayMs;
+            // Sparse: the read that would fall inside the window lands on its start instead.
+            if (elapsedMs < window.fromMs)
+                delayMs = Math.max(window.fromMs - elapsedMs, window.gapMs);
+            else if (elapsedMs < window.toMs)
+                delayMs = window.gapMs;
+            // Outlasting the history: each gap as long as the time since the window closed.
+            else
+                delayMs = Math.max(window.gapMs, elapsedMs - window.toMs);
+            return Math.min(blindMs, delayMs);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/runs/pacing/index.ts
+
+
+/**
+ * The default pacing: one request budget for every read of the step (runs/pacing/budget.ts,
+ * within Hex's 30 reads a minute whatever max-parallel), and each run's reads from its project's
+ * history once it is known (runs/pacing/schedule.ts). Every optional read is wanted.
+ */
+const stepPacing = (clock, options) => {
+    const budget = new RequestBudget(clock);
+    const blind = blindSchedule(options.pollIntervalMs);
+    return {
+        pacer: budget,
+        observe: (notice) => budget.observe(notice),
+        schedule: (run) => historySchedule(blind, run.history),
+        wants: () => true
+    };
+};
+
 ;// CONCATENATED MODULE: ./src/runs/run-many.ts
 /**
  * Several projects: at most maxParallel runs go at once, the next starting as one ends. Outcomes
@@ -31053,6 +31296,74 @@ var retry = __nccwpck_require__(543);
 var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/runs/cancel.ts
 var runs_cancel = __nccwpck_require__(8378);
+;// CONCATENATED MODULE: ./src/runs/facts.ts
+/** The facts of a run just started (or found), `startedAt` on the session's clock. */
+function factsOf(triggered, startedAt) {
+    return {
+        projectId: triggered.projectId,
+        runId: triggered.runId,
+        runUrl: triggered.runUrl,
+        statusUrl: triggered.runStatusUrl,
+        traceId: triggered.traceId,
+        projectVersion: triggered.projectVersion,
+        startedAt: new Date(startedAt).toISOString()
+    };
+}
+/** What a status read tells about the run. */
+function learnFrom(run, state) {
+    if (state.runUrl)
+        run.runUrl = state.runUrl;
+    if (state.projectVersion)
+        run.projectVersion = state.projectVersion;
+    if (state.startTime)
+        run.startedAt = state.startTime;
+    if (state.endTime)
+        run.endedAt = state.endTime;
+    if (state.elapsedMs !== undefined && state.endTime)
+        run.elapsedMs = state.elapsedMs;
+}
+/**
+ * The step is done with the run at `seenAt` (started at `startedAt`, both on the session's
+ * clock); Hex's own end time wins unless the step gave up.
+ */
+function endAt(run, seenAt, startedAt, gaveUp) {
+    run.endedAt = gaveUp
+        ? new Date(seenAt).toISOString()
+        : (run.endedAt ?? new Date(seenAt).toISOString());
+    run.elapsedMs = gaveUp ? seenAt - startedAt : (run.elapsedMs ?? seenAt - startedAt);
+}
+
+;// CONCATENATED MODULE: ./src/runs/grace.ts
+/**
+ * A request in flight when the workflow is cancelled gets this long to finish: a trigger that
+ * completes can then be cancelled by its run id, where an abandoned one might leave a run behind.
+ */
+const SHUTDOWN_GRACE_MS = 3_000;
+/**
+ * Sends a request that `stop` abandons only `graceMs` after it aborts, counted on the clock. Once
+ * the request is over, the grace is dropped: no timer is left behind. Without `stop`, nothing
+ * abandons it.
+ */
+async function withGrace(clock, stop, graceMs, send) {
+    if (stop === undefined)
+        return send(undefined);
+    const over = new AbortController();
+    const grace = new AbortController();
+    const expire = () => {
+        void clock.sleep(graceMs, over.signal).then(() => {
+            if (!over.signal.aborted)
+                grace.abort();
+        });
+    };
+    stop.addEventListener('abort', expire, { once: true, signal: over.signal });
+    try {
+        return await send(grace.signal);
+    }
+    finally {
+        over.abort();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/runs/history.ts
 
 
@@ -31145,8 +31456,49 @@ function unreadable(error) {
     return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-// EXTERNAL MODULE: ./src/runs/schedule.ts
-var runs_schedule = __nccwpck_require__(3973);
+;// CONCATENATED MODULE: ./src/runs/history-alongside.ts
+
+/**
+ * The project's history, read alongside a run's wait: the wait's schedule asks `history()` for
+ * what is known so far, and `end()` abandons the read once the wait is over. It never delays the
+ * wait; its outcome goes out as an event (`history` or `no-history`), if it comes in time.
+ */
+class HistoryAlongside {
+    known;
+    stop = new AbortController();
+    done;
+    /** Starts the read at once, on `session` (stopped by its signal, or by `end()`). */
+    constructor(session, projectId, { run, startedAt, emit }) {
+        const { signal } = this.stop;
+        const stops = session.signal ? AbortSignal.any([session.signal, signal]) : signal;
+        this.done = readHistory(session.with({ signal: stops }), projectId).then((read) => {
+            if (read.kind === 'known') {
+                this.known = read.history;
+                run.usualMs = read.history.usualMs;
+            }
+            // The run ended first: the usual duration is still worth reporting, the rest is not.
+            if (signal.aborted)
+                return;
+            if (read.kind === 'unknown') {
+                emit({ type: 'no-history', why: read.why });
+                return;
+            }
+            emit({
+                type: 'history',
+                history: read.history,
+                expectedEndAt: startedAt + read.history.usualMs
+            });
+        });
+    }
+    /** The history once it is read and says enough; undefined until then, or for good. */
+    history = () => this.known;
+    /** The wait is over: a read still going is abandoned, and waited for. */
+    async end() {
+        this.stop.abort();
+        await this.done;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/runs/start.ts
 
 
@@ -31292,11 +31644,8 @@ async function waitForEnd(options) {
 
 
 
-/**
- * A request in flight when the workflow is cancelled gets this long to finish: a trigger that
- * completes can then be cancelled by its run id, where an abandoned one might leave a run behind.
- */
-const SHUTDOWN_GRACE_MS = 3_000;
+
+
 /**
  * One project's run from trigger (or follow) to its end. Never throws: every way it can end is a
  * RunOutcome. It knows nothing of the runner: what it has to say goes out as events.
@@ -31310,6 +31659,7 @@ function stopCause(stops) {
 class OneRun {
     target;
     plan;
+    pacing;
     stops;
     emit;
     /** The step's session, narrowed to this run's stops and reporting its retries. */
@@ -31318,12 +31668,12 @@ class OneRun {
     startedAt;
     run;
     recovered;
-    /** The project's history, once read; and the read while it goes (stopped when the wait ends). */
-    history;
+    /** The project's history, read alongside the wait (and stopped when it ends). */
     historyRead;
     constructor(options) {
         this.target = options.target;
         this.plan = options.plan;
+        this.pacing = options.pacing;
         this.stops = options.stops;
         this.emit = options.emit;
         const signals = [options.stops.workflow, options.stops.failFast].filter((s) => s !== undefined);
@@ -31360,60 +31710,30 @@ class OneRun {
             url: `${plan.apiBase}/projects/${target.projectId}/runs`,
             request: plan.request
         });
-        const triggered = await startRun({
+        // A trigger in flight gets a grace period: its run id is what lets it be cancelled.
+        const triggered = await withGrace(this.session.clock, this.signal, SHUTDOWN_GRACE_MS, (grace) => startRun({
             session: this.session,
             projectId: target.projectId,
             request: plan.request,
             apiBase: plan.apiBase,
-            // A trigger in flight gets a grace period: its run id is what lets it be cancelled.
-            requestSignal: this.signal && graceSignal(this.signal, SHUTDOWN_GRACE_MS),
+            requestSignal: grace,
             onRecovered: (message) => {
                 this.recovered = message;
                 this.emit({ type: 'recovered', message });
             }
-        });
+        }));
         // A dry run: Hex validated the request and started nothing, so there is no run to announce.
         if (plan.request.dryRun)
-            return this.outcome({ kind: 'dry-run', run: this.facts(triggered) });
+            return this.outcome({ kind: 'dry-run', run: factsOf(triggered, this.startedAt) });
         const run = this.started(triggered, false);
         if (!plan.wait)
             return this.outcome({ kind: 'not-waited', status: 'PENDING', run });
         // Read once the trigger is answered: it never delays the trigger, and a refused one costs none.
-        if (plan.history)
-            this.readHistory(run);
+        if (plan.history && this.pacing.wants('history')) {
+            const about = { run, startedAt: this.startedAt, emit: this.emit };
+            this.historyRead = new HistoryAlongside(this.session, target.projectId, about);
+        }
         return this.waitFor(run);
-    }
-    /** Reads the project's history alongside the wait; its outcome goes out as an event. */
-    readHistory(run) {
-        const stop = new AbortController();
-        const signal = this.signal ? AbortSignal.any([this.signal, stop.signal]) : stop.signal;
-        const done = readHistory(this.session.with({ signal }), this.target.projectId).then((read) => {
-            if (read.kind === 'known') {
-                this.history = read.history;
-                run.usualMs = read.history.usualMs;
-            }
-            // The run ended first: the usual duration is still worth reporting, the rest is not.
-            if (stop.signal.aborted)
-                return;
-            if (read.kind === 'unknown') {
-                this.emit({ type: 'no-history', why: read.why });
-                return;
-            }
-            this.emit({
-                type: 'history',
-                history: read.history,
-                expectedEndAt: this.startedAt + read.history.usualMs
-            });
-        });
-        this.historyRead = { done, stop };
-    }
-    /** The wait is over: a history read still going is abandoned, and waited for. */
-    async endHistoryRead() {
-        const read = this.historyRead;
-        if (read === undefined)
-            return;
-        read.stop.abort();
-        await read.done;
     }
     /** `run-id` given: follow a run started elsewhere instead of triggering one. */
     async follow(runId) {
@@ -31434,21 +31754,10 @@ class OneRun {
         return this.waitFor(run);
     }
     started(triggered, followed) {
-        this.run = this.facts(triggered);
+        this.run = factsOf(triggered, this.startedAt);
         // At once: if the step is killed later, the workflow and the post step still know the run.
         this.emit({ type: 'started', run: { ...this.run }, followed });
         return this.run;
-    }
-    facts(triggered) {
-        return {
-            projectId: triggered.projectId,
-            runId: triggered.runId,
-            runUrl: triggered.runUrl,
-            statusUrl: triggered.runStatusUrl,
-            traceId: triggered.traceId,
-            projectVersion: triggered.projectVersion,
-            startedAt: new Date(this.startedAt).toISOString()
-        };
     }
     async waitFor(run) {
         if (this.signal?.aborted)
@@ -31456,8 +31765,8 @@ class OneRun {
         let readFailure;
         let result;
         let last;
-        const blind = this.plan.schedule;
-        const schedule = this.historyRead ? (0,runs_schedule/* historySchedule */.mn)(blind, () => this.history) : blind;
+        const { historyRead } = this;
+        const schedule = this.pacing.schedule({ history: () => historyRead?.history() });
         try {
             result = await waitForEnd({
                 getState: () => this.session.getRun(this.target.projectId, run.runId),
@@ -31487,18 +31796,18 @@ class OneRun {
                 throw error;
         }
         finally {
-            await this.endHistoryRead();
+            await historyRead?.end();
         }
         const latest = result.kind === 'finished' ? result.state : result.last;
         if (latest)
             this.learn(latest);
         switch (result.kind) {
             case 'finished': {
-                this.endAt(this.session.clock.now(), false);
+                this.ended(false);
                 return this.outcome({ kind: 'ended', status: result.state.status, run });
             }
             case 'timeout': {
-                this.endAt(this.session.clock.now(), true);
+                this.ended(true);
                 const cancel = this.plan.cancelOnTimeout
                     ? await (0,runs_cancel/* cancelRun */.Su)(this.session, this.target.projectId, run.runId, runs_cancel/* CANCEL_BUDGET_MS */.W3)
                     : { kind: 'left-going' };
@@ -31516,7 +31825,7 @@ class OneRun {
     }
     /** Stopped while the run was going: cancel it, unless the inputs say to leave it. */
     async stopped(run) {
-        this.endAt(this.session.clock.now(), true);
+        this.ended(true);
         const by = stopCause(this.stops);
         this.emit({ type: 'stopping', by });
         const cancel = by === 'workflow' && !this.plan.cancelOnWorkflowCancel
@@ -31545,48 +31854,24 @@ class OneRun {
         // A bug, not an expected failure: the message is for the log, the stack for debug.
         return this.outcome({
             kind: 'failed',
-            message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+            message: `Unexpected error: ${(0,lib_errors/* errorMessage */.g)(error)}`,
             stack: error instanceof Error ? error.stack : undefined,
             run: this.run
         });
     }
     /** What a status read tells about the run. */
     learn(state) {
-        const { run } = this;
-        if (!run)
-            return;
-        if (state.runUrl)
-            run.runUrl = state.runUrl;
-        if (state.projectVersion)
-            run.projectVersion = state.projectVersion;
-        if (state.startTime)
-            run.startedAt = state.startTime;
-        if (state.endTime)
-            run.endedAt = state.endTime;
-        if (state.elapsedMs !== undefined && state.endTime)
-            run.elapsedMs = state.elapsedMs;
+        if (this.run)
+            learnFrom(this.run, state);
     }
-    /** The step is done with the run at `seenAt`; Hex's own end time wins unless the step gave up. */
-    endAt(seenAt, gaveUp) {
-        const { run } = this;
-        if (!run)
-            return;
-        run.endedAt = gaveUp
-            ? new Date(seenAt).toISOString()
-            : (run.endedAt ?? new Date(seenAt).toISOString());
-        run.elapsedMs = gaveUp ? seenAt - this.startedAt : (run.elapsedMs ?? seenAt - this.startedAt);
+    /** The step is done with the run now; Hex's own end time wins unless the step gave up. */
+    ended(gaveUp) {
+        if (this.run)
+            endAt(this.run, this.session.clock.now(), this.startedAt, gaveUp);
     }
     outcome(ending) {
         return { target: this.target, recovered: this.recovered, ...ending };
     }
-}
-/** Aborts `graceMs` after `signal` does. */
-function graceSignal(signal, graceMs) {
-    const controller = new AbortController();
-    signal.addEventListener('abort', () => setTimeout(() => controller.abort(), graceMs).unref(), {
-        once: true
-    });
-    return controller.signal;
 }
 
 // EXTERNAL MODULE: ./src/step/inputs.ts
@@ -31805,11 +32090,12 @@ async function step({ io, runtime, signal, services = {} }) {
     for (const warning of parsed.warnings)
         io.warning(warning, 'Check the input');
     const startedAt = runtime.now();
-    // One budget for every read of the step, whatever max-parallel: Hex's limit is per user.
+    // One pacing for every read of the step, whatever max-parallel: Hex's limit is per user.
+    const pacing = (services.pacing ?? stepPacing)(runtime, (0,step_plan/* pacingOptions */.Zg)(settings));
     const session = (0,step_plan/* hexSession */.C9)(settings, runtime, io, {
         deadline: startedAt + settings.timeoutMs,
         requestTimeoutMs: settings.requestTimeoutMs,
-        budget: new budget/* RequestBudget */.bK(runtime)
+        pacing
     });
     const ended = (reports) => ({
         reports,
@@ -31836,6 +32122,7 @@ async function step({ io, runtime, signal, services = {} }) {
             target,
             plan,
             session,
+            pacing,
             stops,
             emit: (event) => {
                 if (event.type === 'started')
@@ -33386,7 +33673,7 @@ function isTerminalStatus(status) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _action_constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
 /* harmony import */ var _action_io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3729);
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3798);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4473);
 /* harmony import */ var _action_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7718);
 /* harmony import */ var _github_statuses_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(382);
 /* harmony import */ var _lib_runtime_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9231);
@@ -33669,157 +33956,6 @@ function safeText(text, secrets = []) {
 
 /***/ }),
 
-/***/ 3009:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   D3: () => (/* binding */ BUDGET_PER_MINUTE),
-/* harmony export */   bK: () => (/* binding */ RequestBudget)
-/* harmony export */ });
-/* unused harmony exports BUDGET_CAPACITY, BUDGET_MIN_PER_MINUTE */
-/**
- * Hex's default limit for reads (status, run lists, project lists) is 30 a minute per user
- * (sources say 30 or 60; 30 is planned for). A bucket of 6 that refills 24 a minute lets at most
- * 6 + 24 = 30 requests through in any 60 s: a burst of 6 covers a run's quick first reads and its
- * history read, and 24 a minute is two runs polling every 5 s without waiting.
- */
-const BUDGET_CAPACITY = 6;
-const BUDGET_PER_MINUTE = 24;
-/** A 429 halves the refill (Hex's limit is lower than planned, or another job shares it), to this at least. */
-const BUDGET_MIN_PER_MINUTE = 6;
-/**
- * One request budget for a whole step: a token bucket that every read of every run draws from, so
- * the step stays within Hex's rate limit whatever max-parallel is. When reads wait, the next token
- * goes to the one that is most overdue (wanted the earliest). Hex's own word overrides the bucket:
- * the requests it says are left, a window that has run out until its reset, and a 429's
- * Retry-After, which holds every read of the step, not only the one that got it.
- */
-class RequestBudget {
-    capacity;
-    perMs;
-    tokens;
-    updatedAt;
-    /** No read goes before this (a 429, or a window Hex says is spent). */
-    heldUntil = 0;
-    waiters = [];
-    seq = 0;
-    pumping = false;
-    /** Cuts the pump's sleep short: a hold changed, or the last waiter left. */
-    wake;
-    clock;
-    constructor(clock, capacity = BUDGET_CAPACITY, perMinute = BUDGET_PER_MINUTE) {
-        this.clock = clock;
-        this.capacity = capacity;
-        this.perMs = perMinute / 60_000;
-        this.tokens = capacity;
-        this.updatedAt = clock.now();
-    }
-    /** Reads waiting for a turn now. */
-    get waiting() {
-        return this.waiters.length;
-    }
-    /** The refill, in requests a minute (lower after a 429). */
-    get perMinute() {
-        return this.perMs * 60_000;
-    }
-    turn(dueAt, signal) {
-        if (signal?.aborted)
-            return Promise.resolve();
-        this.refill();
-        if (this.waiters.length === 0 && this.tokens >= 1 && this.clock.now() >= this.heldUntil) {
-            this.tokens -= 1;
-            return Promise.resolve();
-        }
-        return new Promise((resolve) => {
-            const leave = () => {
-                const i = this.waiters.indexOf(waiter);
-                if (i >= 0)
-                    this.waiters.splice(i, 1);
-                if (this.waiters.length === 0)
-                    this.wake?.abort();
-                resolve();
-            };
-            const waiter = {
-                dueAt,
-                seq: this.seq++,
-                grant: () => {
-                    signal?.removeEventListener('abort', leave);
-                    resolve();
-                }
-            };
-            signal?.addEventListener('abort', leave, { once: true });
-            // Most overdue first: the earliest wanted, then the first to ask.
-            const at = this.waiters.findIndex((w) => w.dueAt > dueAt);
-            this.waiters.splice(at < 0 ? this.waiters.length : at, 0, waiter);
-            void this.pump();
-        });
-    }
-    spend() {
-        this.refill();
-        // May go below zero: the reads after it wait until it is paid back.
-        this.tokens -= 1;
-    }
-    /** What an answer said about Hex's limit. A trigger's is its own limit's, not the reads'. */
-    observe(notice) {
-        if (notice.operation === 'trigger')
-            return;
-        this.refill();
-        const now = this.clock.now();
-        if (notice.remaining !== undefined) {
-            this.tokens = Math.min(this.tokens, notice.remaining);
-            if (notice.remaining <= 0 && notice.resetInMs !== undefined)
-                this.hold(now + notice.resetInMs);
-        }
-        if (notice.limited !== undefined) {
-            this.tokens = Math.min(this.tokens, 0);
-            this.perMs = Math.max(BUDGET_MIN_PER_MINUTE / 60_000, this.perMs / 2);
-            const waitMs = notice.limited.retryAfterMs ?? notice.resetInMs;
-            if (waitMs !== undefined)
-                this.hold(now + waitMs);
-        }
-    }
-    hold(until) {
-        if (until <= this.heldUntil)
-            return;
-        this.heldUntil = until;
-        this.wake?.abort();
-    }
-    refill() {
-        const now = this.clock.now();
-        this.tokens = Math.min(this.capacity, this.tokens + (now - this.updatedAt) * this.perMs);
-        this.updatedAt = now;
-    }
-    /** Hands out tokens to the waiters, one at a time, as they become free. */
-    async pump() {
-        if (this.pumping)
-            return;
-        this.pumping = true;
-        try {
-            while (this.waiters.length > 0) {
-                this.refill();
-                const now = this.clock.now();
-                const waitMs = Math.max(this.heldUntil - now, this.tokens >= 1 ? 0 : (1 - this.tokens) / this.perMs);
-                if (waitMs > 0) {
-                    const wake = new AbortController();
-                    this.wake = wake;
-                    await this.clock.sleep(Math.ceil(waitMs), wake.signal);
-                    continue;
-                }
-                this.tokens -= 1;
-                const next = this.waiters.shift();
-                next.grant();
-            }
-        }
-        finally {
-            this.pumping = false;
-            this.wake = undefined;
-        }
-    }
-}
-
-
-/***/ }),
-
 /***/ 8378:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -33859,94 +33995,6 @@ async function cancelRun(session, projectId, runId, budgetMs) {
         }
         return { kind: 'failed', error: message };
     }
-}
-
-
-/***/ }),
-
-/***/ 3973:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Jm: () => (/* binding */ blindSchedule),
-/* harmony export */   mn: () => (/* binding */ historySchedule)
-/* harmony export */ });
-/* unused harmony exports FIRST_POLL_DELAY_MS, POLL_DELAY_GROWTH, nextPollDelay, WINDOW_MARGIN_MS, DENSE_READS, MIN_DENSE_GAP_MS, MAX_DENSE_GAP_MS, SUSTAINED_GAP_MS, endWindow */
-/* harmony import */ var _budget_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3009);
-
-/**
- * The first status read goes out as soon as the trigger is answered and the next one 250 ms later,
- * so a run that ends in a second is noticed in about a second; each later gap doubles up to
- * poll-interval, so a long run costs about `duration / poll-interval` reads.
- */
-const FIRST_POLL_DELAY_MS = 250;
-const POLL_DELAY_GROWTH = 2;
-/** The wait before status read number `readsDone + 1`, knowing nothing of the run. */
-function nextPollDelay(readsDone, intervalMs) {
-    return Math.min(intervalMs, FIRST_POLL_DELAY_MS * POLL_DELAY_GROWTH ** readsDone);
-}
-/** Fast first reads, then every `intervalMs`: for a run whose length nothing predicts. */
-function blindSchedule(intervalMs) {
-    return { delayMs: (readsDone) => nextPollDelay(readsDone, intervalMs) };
-}
-/**
- * The window in which earlier runs ended is widened on each side by this, for the time between
- * the trigger and Hex's start of the run, plus one gap between two of the history's durations
- * (the next run may fall just outside what the last ones spanned).
- */
-const WINDOW_MARGIN_MS = 500;
-/** The reads across a short window: about this many, so a tight window is read densely. */
-const DENSE_READS = 3;
-/** No two dense reads closer than this, nor further apart than that (a mean lag of half of it). */
-const MIN_DENSE_GAP_MS = 500;
-const MAX_DENSE_GAP_MS = 1_500;
-/**
- * A long window (a long run, or a wide spread) is read at the pace the step's request budget
- * sustains for one run, not faster: DENSE_READS more than one read per this.
- */
-const SUSTAINED_GAP_MS = 60_000 / _budget_js__WEBPACK_IMPORTED_MODULE_0__/* .BUDGET_PER_MINUTE */ .D3;
-/**
- * The window of the run's expected end. `startedByMs` is when the run was first seen started (not
- * PENDING): the end comes no later than that plus the longest duration, whether Hex counts a run's
- * time from its trigger or from its start.
- */
-function endWindow(history, startedByMs) {
-    const { shortestMs, longestMs, runs } = history;
-    const marginMs = WINDOW_MARGIN_MS + (longestMs - shortestMs) / (runs + 1);
-    const widthMs = longestMs - shortestMs + 2 * marginMs;
-    const gapMs = Math.max(MIN_DENSE_GAP_MS, Math.min(MAX_DENSE_GAP_MS, widthMs / DENSE_READS), widthMs / (DENSE_READS + widthMs / SUSTAINED_GAP_MS));
-    return { fromMs: shortestMs - marginMs, toMs: startedByMs + longestMs + marginMs, gapMs };
-}
-/**
- * Polls from the project's history, once it is known (`history()` is undefined until then, or
- * for good): sparse far from the expected end, dense across the window where earlier runs ended,
- * then gaps that grow again if the run outlasts them. The blind schedule bounds every gap, so an
- * early failure is seen as soon as without history and no gap is longer than poll-interval.
- */
-function historySchedule(blind, history) {
-    let startedSeenMs;
-    return {
-        delayMs(readsDone, elapsedMs, last) {
-            const blindMs = blind.delayMs(readsDone, elapsedMs, last);
-            if (startedSeenMs === undefined && last !== undefined && last.status !== 'PENDING')
-                startedSeenMs = elapsedMs;
-            const known = history();
-            if (known === undefined)
-                return blindMs;
-            // While the run is PENDING, it has not started: its end is no earlier than now + longest.
-            const window = endWindow(known, startedSeenMs ?? elapsedMs);
-            let delayMs;
-            // Sparse: the read that would fall inside the window lands on its start instead.
-            if (elapsedMs < window.fromMs)
-                delayMs = Math.max(window.fromMs - elapsedMs, window.gapMs);
-            else if (elapsedMs < window.toMs)
-                delayMs = window.gapMs;
-            // Outlasting the history: each gap as long as the time since the window closed.
-            else
-                delayMs = Math.max(window.gapMs, elapsedMs - window.toMs);
-            return Math.min(blindMs, delayMs);
-        }
-    };
 }
 
 
@@ -34111,6 +34159,7 @@ function stopWording(by, words = _words_js__WEBPACK_IMPORTED_MODULE_0__/* .RUNNE
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   C9: () => (/* binding */ hexSession),
+  Zg: () => (/* binding */ pacingOptions),
   Fo: () => (/* binding */ runPlan)
 });
 
@@ -34217,20 +34266,18 @@ class HexSession {
     }
 }
 
-// EXTERNAL MODULE: ./src/runs/schedule.ts
-var schedule = __nccwpck_require__(3973);
 ;// CONCATENATED MODULE: ./src/step/plan.ts
 /** The settings turned into what the lower layers take: a Hex session, and each run's plan. */
-
 
 
 /**
  * Hex at api-url with the token, on the runtime's clock, until `deadline`; each request gets at
  * most `requestTimeoutMs` (request-timeout unless a step has less time), and is logged to debug.
- * With a `budget`, the reads wait their turn in it, and it hears what Hex says of its rate limit.
+ * With a `pacing`, the reads wait their turn in it (a cancel counts without waiting), and it hears
+ * what Hex says of its rate limit.
  */
 function hexSession(settings, runtime, io, bounds) {
-    const { budget } = bounds;
+    const { pacing } = bounds;
     return new HexSession({
         client: new client/* HexClient */.VY({
             apiBase: settings.apiBase,
@@ -34239,11 +34286,11 @@ function hexSession(settings, runtime, io, bounds) {
             now: runtime.now,
             requestTimeoutMs: bounds.requestTimeoutMs,
             onDebug: io.debug,
-            onRateLimit: budget && ((notice) => budget.observe(notice))
+            onRateLimit: pacing && ((notice) => pacing.observe(notice))
         }),
         clock: runtime,
         deadline: bounds.deadline,
-        pacer: budget
+        pacer: pacing?.pacer
     });
 }
 /** The RunProject body: only what the user set differently from Hex's own defaults is implied. */
@@ -34262,13 +34309,16 @@ function runRequest(settings) {
         request.notifications = settings.notifications;
     return request;
 }
+/** What the inputs decide about the step's pacing. */
+function pacingOptions(settings) {
+    return { pollIntervalMs: settings.pollIntervalMs };
+}
 /** What the inputs decide about each run, for the run's own logic. */
 function runPlan(settings) {
     return {
         request: runRequest(settings),
         apiBase: settings.apiBase,
         wait: settings.wait,
-        schedule: (0,schedule/* blindSchedule */.Jm)(settings.pollIntervalMs),
         history: settings.history,
         cancelOnTimeout: settings.cancelOnTimeout,
         cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel

@@ -28090,7 +28090,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9361:
+/***/ 5678:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29151,7 +29151,12 @@ function unexpectedMessage(error) {
     return `Unexpected error: ${errorMessage(error)}`;
 }
 
-;// CONCATENATED MODULE: ./src/runs/budget.ts
+;// CONCATENATED MODULE: ./src/runs/pacing/constants.ts
+/**
+ * Every number of the step's pacing, in one place: how fast the step may read from Hex (the
+ * request budget) and when each run's status reads go out (the schedule). The schedule's long-window
+ * pace is derived from the budget's rate here, so neither file reaches into the other for it.
+ */
 /**
  * Hex's default limit for reads (status, run lists, project lists) is 30 a minute per user
  * (sources say 30 or 60; 30 is planned for). A bucket of 6 that refills 24 a minute lets at most
@@ -29162,6 +29167,32 @@ const BUDGET_CAPACITY = 6;
 const BUDGET_PER_MINUTE = 24;
 /** A 429 halves the refill (Hex's limit is lower than planned, or another job shares it), to this at least. */
 const BUDGET_MIN_PER_MINUTE = 6;
+/**
+ * The first status read goes out as soon as the trigger is answered and the next one 250 ms later,
+ * so a run that ends in a second is noticed in about a second; each later gap doubles up to
+ * poll-interval, so a long run costs about `duration / poll-interval` reads.
+ */
+const FIRST_POLL_DELAY_MS = 250;
+const POLL_DELAY_GROWTH = 2;
+/**
+ * The window in which earlier runs ended is widened on each side by this, for the time between
+ * the trigger and Hex's start of the run, plus one gap between two of the history's durations
+ * (the next run may fall just outside what the last ones spanned).
+ */
+const WINDOW_MARGIN_MS = 500;
+/** The reads across a short window: about this many, so a tight window is read densely. */
+const DENSE_READS = 3;
+/** No two dense reads closer than this, nor further apart than that (a mean lag of half of it). */
+const MIN_DENSE_GAP_MS = 500;
+const MAX_DENSE_GAP_MS = 1_500;
+/**
+ * A long window (a long run, or a wide spread) is read at the pace the step's request budget
+ * sustains for one run, not faster: DENSE_READS more than one read per this.
+ */
+const SUSTAINED_GAP_MS = 60_000 / BUDGET_PER_MINUTE;
+
+;// CONCATENATED MODULE: ./src/runs/pacing/budget.ts
+
 /**
  * One request budget for a whole step: a token bucket that every read of every run draws from, so
  * the step stays within Hex's rate limit whatever max-parallel is. When reads wait, the next token
@@ -29291,6 +29322,79 @@ class RequestBudget {
         }
     }
 }
+
+;// CONCATENATED MODULE: ./src/runs/pacing/schedule.ts
+
+/** The wait before status read number `readsDone + 1`, knowing nothing of the run. */
+function nextPollDelay(readsDone, intervalMs) {
+    return Math.min(intervalMs, FIRST_POLL_DELAY_MS * POLL_DELAY_GROWTH ** readsDone);
+}
+/** Fast first reads, then every `intervalMs`: for a run whose length nothing predicts. */
+function blindSchedule(intervalMs) {
+    return { delayMs: (readsDone) => nextPollDelay(readsDone, intervalMs) };
+}
+/**
+ * The window of the run's expected end. `startedByMs` is when the run was first seen started (not
+ * PENDING): the end comes no later than that plus the longest duration, whether Hex counts a run's
+ * time from its trigger or from its start.
+ */
+function endWindow(history, startedByMs) {
+    const { shortestMs, longestMs, runs } = history;
+    const marginMs = WINDOW_MARGIN_MS + (longestMs - shortestMs) / (runs + 1);
+    const widthMs = longestMs - shortestMs + 2 * marginMs;
+    const gapMs = Math.max(MIN_DENSE_GAP_MS, Math.min(MAX_DENSE_GAP_MS, widthMs / DENSE_READS), widthMs / (DENSE_READS + widthMs / SUSTAINED_GAP_MS));
+    return { fromMs: shortestMs - marginMs, toMs: startedByMs + longestMs + marginMs, gapMs };
+}
+/**
+ * Polls from the project's history, once it is known (`history()` is undefined until then, or
+ * for good): sparse far from the expected end, dense across the window where earlier runs ended,
+ * then gaps that grow again if the run outlasts them. The blind schedule bounds every gap, so an
+ * early failure is seen as soon as without history and no gap is longer than poll-interval.
+ */
+function historySchedule(blind, history) {
+    let startedSeenMs;
+    return {
+        delayMs(readsDone, elapsedMs, last) {
+            const blindMs = blind.delayMs(readsDone, elapsedMs, last);
+            if (startedSeenMs === undefined && last !== undefined && last.status !== 'PENDING')
+                startedSeenMs = elapsedMs;
+            const known = history();
+            if (known === undefined)
+                return blindMs;
+            // While the run is PENDING, it has not started: its end is no earlier than now + longest.
+            const window = endWindow(known, startedSeenMs ?? elapsedMs);
+            let delayMs;
+            // Sparse: the read that would fall inside the window lands on its start instead.
+            if (elapsedMs < window.fromMs)
+                delayMs = Math.max(window.fromMs - elapsedMs, window.gapMs);
+            else if (elapsedMs < window.toMs)
+                delayMs = window.gapMs;
+            // Outlasting the history: each gap as long as the time since the window closed.
+            else
+                delayMs = Math.max(window.gapMs, elapsedMs - window.toMs);
+            return Math.min(blindMs, delayMs);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/runs/pacing/index.ts
+
+
+/**
+ * The default pacing: one request budget for every read of the step (runs/pacing/budget.ts,
+ * within Hex's 30 reads a minute whatever max-parallel), and each run's reads from its project's
+ * history once it is known (runs/pacing/schedule.ts). Every optional read is wanted.
+ */
+const stepPacing = (clock, options) => {
+    const budget = new RequestBudget(clock);
+    const blind = blindSchedule(options.pollIntervalMs);
+    return {
+        pacer: budget,
+        observe: (notice) => budget.observe(notice),
+        schedule: (run) => historySchedule(blind, run.history),
+        wants: () => true
+    };
+};
 
 ;// CONCATENATED MODULE: ./src/runs/run-many.ts
 /**
@@ -29535,6 +29639,74 @@ async function cancelRun(session, projectId, runId, budgetMs) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/runs/facts.ts
+/** The facts of a run just started (or found), `startedAt` on the session's clock. */
+function factsOf(triggered, startedAt) {
+    return {
+        projectId: triggered.projectId,
+        runId: triggered.runId,
+        runUrl: triggered.runUrl,
+        statusUrl: triggered.runStatusUrl,
+        traceId: triggered.traceId,
+        projectVersion: triggered.projectVersion,
+        startedAt: new Date(startedAt).toISOString()
+    };
+}
+/** What a status read tells about the run. */
+function learnFrom(run, state) {
+    if (state.runUrl)
+        run.runUrl = state.runUrl;
+    if (state.projectVersion)
+        run.projectVersion = state.projectVersion;
+    if (state.startTime)
+        run.startedAt = state.startTime;
+    if (state.endTime)
+        run.endedAt = state.endTime;
+    if (state.elapsedMs !== undefined && state.endTime)
+        run.elapsedMs = state.elapsedMs;
+}
+/**
+ * The step is done with the run at `seenAt` (started at `startedAt`, both on the session's
+ * clock); Hex's own end time wins unless the step gave up.
+ */
+function endAt(run, seenAt, startedAt, gaveUp) {
+    run.endedAt = gaveUp
+        ? new Date(seenAt).toISOString()
+        : (run.endedAt ?? new Date(seenAt).toISOString());
+    run.elapsedMs = gaveUp ? seenAt - startedAt : (run.elapsedMs ?? seenAt - startedAt);
+}
+
+;// CONCATENATED MODULE: ./src/runs/grace.ts
+/**
+ * A request in flight when the workflow is cancelled gets this long to finish: a trigger that
+ * completes can then be cancelled by its run id, where an abandoned one might leave a run behind.
+ */
+const SHUTDOWN_GRACE_MS = 3_000;
+/**
+ * Sends a request that `stop` abandons only `graceMs` after it aborts, counted on the clock. Once
+ * the request is over, the grace is dropped: no timer is left behind. Without `stop`, nothing
+ * abandons it.
+ */
+async function withGrace(clock, stop, graceMs, send) {
+    if (stop === undefined)
+        return send(undefined);
+    const over = new AbortController();
+    const grace = new AbortController();
+    const expire = () => {
+        void clock.sleep(graceMs, over.signal).then(() => {
+            if (!over.signal.aborted)
+                grace.abort();
+        });
+    };
+    stop.addEventListener('abort', expire, { once: true, signal: over.signal });
+    try {
+        return await send(grace.signal);
+    }
+    finally {
+        over.abort();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/runs/history.ts
 
 
@@ -29627,81 +29799,47 @@ function unreadable(error) {
     return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-;// CONCATENATED MODULE: ./src/runs/schedule.ts
+;// CONCATENATED MODULE: ./src/runs/history-alongside.ts
 
 /**
- * The first status read goes out as soon as the trigger is answered and the next one 250 ms later,
- * so a run that ends in a second is noticed in about a second; each later gap doubles up to
- * poll-interval, so a long run costs about `duration / poll-interval` reads.
+ * The project's history, read alongside a run's wait: the wait's schedule asks `history()` for
+ * what is known so far, and `end()` abandons the read once the wait is over. It never delays the
+ * wait; its outcome goes out as an event (`history` or `no-history`), if it comes in time.
  */
-const FIRST_POLL_DELAY_MS = 250;
-const POLL_DELAY_GROWTH = 2;
-/** The wait before status read number `readsDone + 1`, knowing nothing of the run. */
-function nextPollDelay(readsDone, intervalMs) {
-    return Math.min(intervalMs, FIRST_POLL_DELAY_MS * POLL_DELAY_GROWTH ** readsDone);
-}
-/** Fast first reads, then every `intervalMs`: for a run whose length nothing predicts. */
-function blindSchedule(intervalMs) {
-    return { delayMs: (readsDone) => nextPollDelay(readsDone, intervalMs) };
-}
-/**
- * The window in which earlier runs ended is widened on each side by this, for the time between
- * the trigger and Hex's start of the run, plus one gap between two of the history's durations
- * (the next run may fall just outside what the last ones spanned).
- */
-const WINDOW_MARGIN_MS = 500;
-/** The reads across a short window: about this many, so a tight window is read densely. */
-const DENSE_READS = 3;
-/** No two dense reads closer than this, nor further apart than that (a mean lag of half of it). */
-const MIN_DENSE_GAP_MS = 500;
-const MAX_DENSE_GAP_MS = 1_500;
-/**
- * A long window (a long run, or a wide spread) is read at the pace the step's request budget
- * sustains for one run, not faster: DENSE_READS more than one read per this.
- */
-const SUSTAINED_GAP_MS = 60_000 / BUDGET_PER_MINUTE;
-/**
- * The window of the run's expected end. `startedByMs` is when the run was first seen started (not
- * PENDING): the end comes no later than that plus the longest duration, whether Hex counts a run's
- * time from its trigger or from its start.
- */
-function endWindow(history, startedByMs) {
-    const { shortestMs, longestMs, runs } = history;
-    const marginMs = WINDOW_MARGIN_MS + (longestMs - shortestMs) / (runs + 1);
-    const widthMs = longestMs - shortestMs + 2 * marginMs;
-    const gapMs = Math.max(MIN_DENSE_GAP_MS, Math.min(MAX_DENSE_GAP_MS, widthMs / DENSE_READS), widthMs / (DENSE_READS + widthMs / SUSTAINED_GAP_MS));
-    return { fromMs: shortestMs - marginMs, toMs: startedByMs + longestMs + marginMs, gapMs };
-}
-/**
- * Polls from the project's history, once it is known (`history()` is undefined until then, or
- * for good): sparse far from the expected end, dense across the window where earlier runs ended,
- * then gaps that grow again if the run outlasts them. The blind schedule bounds every gap, so an
- * early failure is seen as soon as without history and no gap is longer than poll-interval.
- */
-function historySchedule(blind, history) {
-    let startedSeenMs;
-    return {
-        delayMs(readsDone, elapsedMs, last) {
-            const blindMs = blind.delayMs(readsDone, elapsedMs, last);
-            if (startedSeenMs === undefined && last !== undefined && last.status !== 'PENDING')
-                startedSeenMs = elapsedMs;
-            const known = history();
-            if (known === undefined)
-                return blindMs;
-            // While the run is PENDING, it has not started: its end is no earlier than now + longest.
-            const window = endWindow(known, startedSeenMs ?? elapsedMs);
-            let delayMs;
-            // Sparse: the read that would fall inside the window lands on its start instead.
-            if (elapsedMs < window.fromMs)
-                delayMs = Math.max(window.fromMs - elapsedMs, window.gapMs);
-            else if (elapsedMs < window.toMs)
-                delayMs = window.gapMs;
-            // Outlasting the history: each gap as long as the time since the window closed.
-            else
-                delayMs = Math.max(window.gapMs, elapsedMs - window.toMs);
-            return Math.min(blindMs, delayMs);
-        }
-    };
+class HistoryAlongside {
+    known;
+    stop = new AbortController();
+    done;
+    /** Starts the read at once, on `session` (stopped by its signal, or by `end()`). */
+    constructor(session, projectId, { run, startedAt, emit }) {
+        const { signal } = this.stop;
+        const stops = session.signal ? AbortSignal.any([session.signal, signal]) : signal;
+        this.done = readHistory(session.with({ signal: stops }), projectId).then((read) => {
+            if (read.kind === 'known') {
+                this.known = read.history;
+                run.usualMs = read.history.usualMs;
+            }
+            // The run ended first: the usual duration is still worth reporting, the rest is not.
+            if (signal.aborted)
+                return;
+            if (read.kind === 'unknown') {
+                emit({ type: 'no-history', why: read.why });
+                return;
+            }
+            emit({
+                type: 'history',
+                history: read.history,
+                expectedEndAt: startedAt + read.history.usualMs
+            });
+        });
+    }
+    /** The history once it is read and says enough; undefined until then, or for good. */
+    history = () => this.known;
+    /** The wait is over: a read still going is abandoned, and waited for. */
+    async end() {
+        this.stop.abort();
+        await this.done;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/runs/start.ts
@@ -29847,11 +29985,8 @@ async function waitForEnd(options) {
 
 
 
-/**
- * A request in flight when the workflow is cancelled gets this long to finish: a trigger that
- * completes can then be cancelled by its run id, where an abandoned one might leave a run behind.
- */
-const SHUTDOWN_GRACE_MS = 3_000;
+
+
 /**
  * One project's run from trigger (or follow) to its end. Never throws: every way it can end is a
  * RunOutcome. It knows nothing of the runner: what it has to say goes out as events.
@@ -29865,6 +30000,7 @@ function stopCause(stops) {
 class OneRun {
     target;
     plan;
+    pacing;
     stops;
     emit;
     /** The step's session, narrowed to this run's stops and reporting its retries. */
@@ -29873,12 +30009,12 @@ class OneRun {
     startedAt;
     run;
     recovered;
-    /** The project's history, once read; and the read while it goes (stopped when the wait ends). */
-    history;
+    /** The project's history, read alongside the wait (and stopped when it ends). */
     historyRead;
     constructor(options) {
         this.target = options.target;
         this.plan = options.plan;
+        this.pacing = options.pacing;
         this.stops = options.stops;
         this.emit = options.emit;
         const signals = [options.stops.workflow, options.stops.failFast].filter((s) => s !== undefined);
@@ -29915,60 +30051,30 @@ class OneRun {
             url: `${plan.apiBase}/projects/${target.projectId}/runs`,
             request: plan.request
         });
-        const triggered = await startRun({
+        // A trigger in flight gets a grace period: its run id is what lets it be cancelled.
+        const triggered = await withGrace(this.session.clock, this.signal, SHUTDOWN_GRACE_MS, (grace) => startRun({
             session: this.session,
             projectId: target.projectId,
             request: plan.request,
             apiBase: plan.apiBase,
-            // A trigger in flight gets a grace period: its run id is what lets it be cancelled.
-            requestSignal: this.signal && graceSignal(this.signal, SHUTDOWN_GRACE_MS),
+            requestSignal: grace,
             onRecovered: (message) => {
                 this.recovered = message;
                 this.emit({ type: 'recovered', message });
             }
-        });
+        }));
         // A dry run: Hex validated the request and started nothing, so there is no run to announce.
         if (plan.request.dryRun)
-            return this.outcome({ kind: 'dry-run', run: this.facts(triggered) });
+            return this.outcome({ kind: 'dry-run', run: factsOf(triggered, this.startedAt) });
         const run = this.started(triggered, false);
         if (!plan.wait)
             return this.outcome({ kind: 'not-waited', status: 'PENDING', run });
         // Read once the trigger is answered: it never delays the trigger, and a refused one costs none.
-        if (plan.history)
-            this.readHistory(run);
+        if (plan.history && this.pacing.wants('history')) {
+            const about = { run, startedAt: this.startedAt, emit: this.emit };
+            this.historyRead = new HistoryAlongside(this.session, target.projectId, about);
+        }
         return this.waitFor(run);
-    }
-    /** Reads the project's history alongside the wait; its outcome goes out as an event. */
-    readHistory(run) {
-        const stop = new AbortController();
-        const signal = this.signal ? AbortSignal.any([this.signal, stop.signal]) : stop.signal;
-        const done = readHistory(this.session.with({ signal }), this.target.projectId).then((read) => {
-            if (read.kind === 'known') {
-                this.history = read.history;
-                run.usualMs = read.history.usualMs;
-            }
-            // The run ended first: the usual duration is still worth reporting, the rest is not.
-            if (stop.signal.aborted)
-                return;
-            if (read.kind === 'unknown') {
-                this.emit({ type: 'no-history', why: read.why });
-                return;
-            }
-            this.emit({
-                type: 'history',
-                history: read.history,
-                expectedEndAt: this.startedAt + read.history.usualMs
-            });
-        });
-        this.historyRead = { done, stop };
-    }
-    /** The wait is over: a history read still going is abandoned, and waited for. */
-    async endHistoryRead() {
-        const read = this.historyRead;
-        if (read === undefined)
-            return;
-        read.stop.abort();
-        await read.done;
     }
     /** `run-id` given: follow a run started elsewhere instead of triggering one. */
     async follow(runId) {
@@ -29989,21 +30095,10 @@ class OneRun {
         return this.waitFor(run);
     }
     started(triggered, followed) {
-        this.run = this.facts(triggered);
+        this.run = factsOf(triggered, this.startedAt);
         // At once: if the step is killed later, the workflow and the post step still know the run.
         this.emit({ type: 'started', run: { ...this.run }, followed });
         return this.run;
-    }
-    facts(triggered) {
-        return {
-            projectId: triggered.projectId,
-            runId: triggered.runId,
-            runUrl: triggered.runUrl,
-            statusUrl: triggered.runStatusUrl,
-            traceId: triggered.traceId,
-            projectVersion: triggered.projectVersion,
-            startedAt: new Date(this.startedAt).toISOString()
-        };
     }
     async waitFor(run) {
         if (this.signal?.aborted)
@@ -30011,8 +30106,8 @@ class OneRun {
         let readFailure;
         let result;
         let last;
-        const blind = this.plan.schedule;
-        const schedule = this.historyRead ? historySchedule(blind, () => this.history) : blind;
+        const { historyRead } = this;
+        const schedule = this.pacing.schedule({ history: () => historyRead?.history() });
         try {
             result = await waitForEnd({
                 getState: () => this.session.getRun(this.target.projectId, run.runId),
@@ -30042,18 +30137,18 @@ class OneRun {
                 throw error;
         }
         finally {
-            await this.endHistoryRead();
+            await historyRead?.end();
         }
         const latest = result.kind === 'finished' ? result.state : result.last;
         if (latest)
             this.learn(latest);
         switch (result.kind) {
             case 'finished': {
-                this.endAt(this.session.clock.now(), false);
+                this.ended(false);
                 return this.outcome({ kind: 'ended', status: result.state.status, run });
             }
             case 'timeout': {
-                this.endAt(this.session.clock.now(), true);
+                this.ended(true);
                 const cancel = this.plan.cancelOnTimeout
                     ? await cancelRun(this.session, this.target.projectId, run.runId, CANCEL_BUDGET_MS)
                     : { kind: 'left-going' };
@@ -30071,7 +30166,7 @@ class OneRun {
     }
     /** Stopped while the run was going: cancel it, unless the inputs say to leave it. */
     async stopped(run) {
-        this.endAt(this.session.clock.now(), true);
+        this.ended(true);
         const by = stopCause(this.stops);
         this.emit({ type: 'stopping', by });
         const cancel = by === 'workflow' && !this.plan.cancelOnWorkflowCancel
@@ -30100,48 +30195,24 @@ class OneRun {
         // A bug, not an expected failure: the message is for the log, the stack for debug.
         return this.outcome({
             kind: 'failed',
-            message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+            message: `Unexpected error: ${errorMessage(error)}`,
             stack: error instanceof Error ? error.stack : undefined,
             run: this.run
         });
     }
     /** What a status read tells about the run. */
     learn(state) {
-        const { run } = this;
-        if (!run)
-            return;
-        if (state.runUrl)
-            run.runUrl = state.runUrl;
-        if (state.projectVersion)
-            run.projectVersion = state.projectVersion;
-        if (state.startTime)
-            run.startedAt = state.startTime;
-        if (state.endTime)
-            run.endedAt = state.endTime;
-        if (state.elapsedMs !== undefined && state.endTime)
-            run.elapsedMs = state.elapsedMs;
+        if (this.run)
+            learnFrom(this.run, state);
     }
-    /** The step is done with the run at `seenAt`; Hex's own end time wins unless the step gave up. */
-    endAt(seenAt, gaveUp) {
-        const { run } = this;
-        if (!run)
-            return;
-        run.endedAt = gaveUp
-            ? new Date(seenAt).toISOString()
-            : (run.endedAt ?? new Date(seenAt).toISOString());
-        run.elapsedMs = gaveUp ? seenAt - this.startedAt : (run.elapsedMs ?? seenAt - this.startedAt);
+    /** The step is done with the run now; Hex's own end time wins unless the step gave up. */
+    ended(gaveUp) {
+        if (this.run)
+            endAt(this.run, this.session.clock.now(), this.startedAt, gaveUp);
     }
     outcome(ending) {
         return { target: this.target, recovered: this.recovered, ...ending };
     }
-}
-/** Aborts `graceMs` after `signal` does. */
-function graceSignal(signal, graceMs) {
-    const controller = new AbortController();
-    signal.addEventListener('abort', () => setTimeout(() => controller.abort(), graceMs).unref(), {
-        once: true
-    });
-    return controller.signal;
 }
 
 ;// CONCATENATED MODULE: ./src/step/io.ts
@@ -30398,14 +30469,14 @@ class HexSession {
 /** The settings turned into what the lower layers take: a Hex session, and each run's plan. */
 
 
-
 /**
  * Hex at api-url with the token, on the runtime's clock, until `deadline`; each request gets at
  * most `requestTimeoutMs` (request-timeout unless a step has less time), and is logged to debug.
- * With a `budget`, the reads wait their turn in it, and it hears what Hex says of its rate limit.
+ * With a `pacing`, the reads wait their turn in it (a cancel counts without waiting), and it hears
+ * what Hex says of its rate limit.
  */
 function hexSession(settings, runtime, io, bounds) {
-    const { budget } = bounds;
+    const { pacing } = bounds;
     return new HexSession({
         client: new HexClient({
             apiBase: settings.apiBase,
@@ -30414,11 +30485,11 @@ function hexSession(settings, runtime, io, bounds) {
             now: runtime.now,
             requestTimeoutMs: bounds.requestTimeoutMs,
             onDebug: io.debug,
-            onRateLimit: budget && ((notice) => budget.observe(notice))
+            onRateLimit: pacing && ((notice) => pacing.observe(notice))
         }),
         clock: runtime,
         deadline: bounds.deadline,
-        pacer: budget
+        pacer: pacing?.pacer
     });
 }
 /** The RunProject body: only what the user set differently from Hex's own defaults is implied. */
@@ -30437,13 +30508,16 @@ function runRequest(settings) {
         request.notifications = settings.notifications;
     return request;
 }
+/** What the inputs decide about the step's pacing. */
+function pacingOptions(settings) {
+    return { pollIntervalMs: settings.pollIntervalMs };
+}
 /** What the inputs decide about each run, for the run's own logic. */
 function runPlan(settings) {
     return {
         request: runRequest(settings),
         apiBase: settings.apiBase,
         wait: settings.wait,
-        schedule: blindSchedule(settings.pollIntervalMs),
         history: settings.history,
         cancelOnTimeout: settings.cancelOnTimeout,
         cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel
@@ -30987,11 +31061,12 @@ async function step({ io, runtime, signal, services = {} }) {
     for (const warning of parsed.warnings)
         io.warning(warning, 'Check the input');
     const startedAt = runtime.now();
-    // One budget for every read of the step, whatever max-parallel: Hex's limit is per user.
+    // One pacing for every read of the step, whatever max-parallel: Hex's limit is per user.
+    const pacing = (services.pacing ?? stepPacing)(runtime, pacingOptions(settings));
     const session = hexSession(settings, runtime, io, {
         deadline: startedAt + settings.timeoutMs,
         requestTimeoutMs: settings.requestTimeoutMs,
-        budget: new RequestBudget(runtime)
+        pacing
     });
     const ended = (reports) => ({
         reports,
@@ -31018,6 +31093,7 @@ async function step({ io, runtime, signal, services = {} }) {
             target,
             plan,
             session,
+            pacing,
             stops,
             emit: (event) => {
                 if (event.type === 'started')
@@ -31186,6 +31262,7 @@ const ACTION_INPUTS = [
 
 
 
+
 /** The inputs the command line takes; api-token among them only to refuse it by name. */
 const CLI_INPUTS = ACTION_INPUTS.filter((input) => !RUNNER_ONLY_INPUTS.includes(input.name));
 /** The inputs that may be given more than once, one project each. */
@@ -31228,7 +31305,7 @@ function parseArguments(args) {
         return { ok: true, values };
     }
     catch (error) {
-        return { ok: false, error: error instanceof Error ? error.message : String(error) };
+        return { ok: false, error: errorMessage(error) };
     }
 }
 /**
@@ -31609,7 +31686,7 @@ function packageVersion(moduleUrl) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9361);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5678);
 /** The command-line program (bin/hex-run-action.js runs this bundle); see command.ts. */
 
 const stop = new AbortController();
