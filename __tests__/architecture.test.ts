@@ -129,6 +129,14 @@ describe('the layers of src/', () => {
     assert.deepEqual(packages, [])
   })
 
+  it('the pacing room is reached through its interface only', () => {
+    const inside = files
+      .filter((f) => !f.startsWith('runs/pacing/'))
+      .flatMap((f) => importsOf(f).map((i) => `${f} -> ${i.target}`))
+      .filter((edge) => /-> runs\/pacing\//.test(edge) && !edge.endsWith('-> runs/pacing/index.ts'))
+    assert.deepEqual(inside, [])
+  })
+
   it('GitHub and Hex know nothing of each other', () => {
     for (const file of files.filter((f) => /^(hex|github)\//.test(f)))
       for (const { target } of importsOf(file))
