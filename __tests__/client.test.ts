@@ -1,21 +1,32 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { createServer } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, it } from '@jest/globals'
-import { HexClient, parseRetryAfter } from '../src/hex/client.ts'
+import { afterAll, afterEach, beforeAll, describe, it } from '@jest/globals'
+import { HexClient } from '../src/hex/client.ts'
+import { HexHttp, MAX_ANSWER_BYTES, parseRetryAfter } from '../src/hex/http.ts'
 import {
   HexApiError,
   HexNetworkError,
   HexRedirectError,
-  HexResponseError
+  HexResponseError,
+  type RequestContext
 } from '../src/hex/errors.ts'
 import { readRateLimit, type RateLimitNotice } from '../src/hex/rate-limit.ts'
 import { FakeHex } from '../test/fake-hex/server.ts'
+import { VirtualClock } from '../test/runner/virtual-clock.ts'
 import { addProject, RUN_TOKEN } from './helpers/e2e.ts'
 
 let fake: FakeHex
 let client: HexClient
+
+/** Resolves once `done` holds (the stand-in sees a client go a moment after it went). */
+async function until(done: () => boolean): Promise<void> {
+  for (let tries = 0; !done(); tries++) {
+    assert.ok(tries < 500, 'in time')
+    await new Promise((resolve) => setTimeout(resolve, 2))
+  }
+}
 
 beforeAll(async () => {
   fake = await FakeHex.start()
@@ -144,23 +155,6 @@ describe('HexClient against the stand-in server', () => {
     await assert.rejects(client.getRun(projectId, run.runId), /an HTML page/)
   })
 
-  it('gives up on a hung request after its own timeout', async () => {
-    const projectId = addProject(fake)
-    fake.injectFault({
-      method: 'POST',
-      path: `/api/v1/projects/${projectId}/runs`,
-      action: { kind: 'hang' }
-    })
-    const quick = new HexClient({ apiBase: fake.apiBase, token: RUN_TOKEN, requestTimeoutMs: 200 })
-    const error = await quick.runProject(projectId, {}).catch((e: unknown) => e)
-    assert.ok(error instanceof HexNetworkError)
-    assert.equal(error.code, 'TIMEOUT')
-    assert.match(
-      error.message,
-      /no answer from http:\/\/127\.0\.0\.1:\d+ \(no answer within 200ms\)/
-    )
-  })
-
   it('reports a reset connection as a network error', async () => {
     const projectId = addProject(fake)
     fake.injectFault({
@@ -171,6 +165,64 @@ describe('HexClient against the stand-in server', () => {
     const error = await client.runProject(projectId, {}).catch((e: unknown) => e)
     assert.ok(error instanceof HexNetworkError, String(error))
     assert.equal(fake.runs(projectId).length, 0)
+  })
+})
+
+describe('HexClient on a virtual clock it shares with the stand-in', () => {
+  const opened: FakeHex[] = []
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((held) => held.close()))
+  })
+
+  /** A stand-in on a virtual clock, and a client on the same clock with this time limit. */
+  async function onClock(requestTimeoutMs: number) {
+    const clock = new VirtualClock()
+    const held = await FakeHex.start({ clock })
+    opened.push(held)
+    const c = new HexClient({
+      apiBase: held.apiBase,
+      token: RUN_TOKEN,
+      requestTimeoutMs,
+      clock,
+      fetch: clock.track(globalThis.fetch)
+    })
+    return { clock, held, client: c }
+  }
+
+  it('gives up on a hung request after its own timeout, on its clock', async () => {
+    const { clock, held, client: quick } = await onClock(200)
+    const projectId = addProject(held)
+    held.injectFault({
+      method: 'POST',
+      path: `/api/v1/projects/${projectId}/runs`,
+      action: { kind: 'hang' }
+    })
+    const began = clock.now()
+    const error = await quick.runProject(projectId, {}).catch((e: unknown) => e)
+    assert.ok(error instanceof HexNetworkError)
+    assert.equal(error.code, 'TIMEOUT')
+    assert.match(
+      error.message,
+      /no answer from http:\/\/127\.0\.0\.1:\d+ \(no answer within 200ms\)/
+    )
+    // 200 ms of the clock, none of them a sleep; the stand-in saw the request go unanswered.
+    assert.equal(clock.now() - began, 200)
+    assert.deepEqual(clock.sleeps, [])
+    await until(() => held.requests[0]?.status === 'dropped')
+    assert.equal(held.runs(projectId).length, 0)
+  })
+
+  it('lifts the time limit of a request answered in time: no timer moves the clock after it', async () => {
+    const { clock, held, client: c } = await onClock(5_000)
+    const projectId = addProject(held, { lifecycle: [{ status: 'RUNNING' }] })
+    held.injectFault({ method: 'POST', action: { kind: 'delay', ms: 3_000 } })
+    const began = clock.now()
+    const run = await c.runProject(projectId, {})
+    assert.equal(clock.now() - began, 3_000, 'the answer came after the delay, in virtual time')
+    await c.getRun(projectId, run.runId)
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve))
+    assert.equal(clock.now() - began, 3_000, 'no time limit was left to fire')
+    assert.deepEqual(clock.sleeps, [])
   })
 })
 
@@ -213,6 +265,68 @@ describe('HexClient without a server', () => {
     } finally {
       await new Promise<void>((resolve) => other.close(() => resolve()))
     }
+  })
+})
+
+describe('HexHttp: an answer read as bytes', () => {
+  const context: RequestContext = { operation: 'status', projectId: 'p', host: '' }
+  /** Bytes no UTF-8 decoder would keep as they are, `size` of them (up to one over the cap). */
+  const all = Buffer.alloc(MAX_ANSWER_BYTES + 1)
+  for (let i = 0; i < all.length; i++) all[i] = (i * 7) % 256
+  const binary = (size: number) => all.subarray(0, size)
+  let server: Server
+  let apiBase: string
+  const seen: { path?: string; accept?: string; authorization?: string }[] = []
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      seen.push({
+        path: req.url,
+        accept: req.headers.accept,
+        authorization: req.headers.authorization
+      })
+      const size = Number(/\/(\d+)$/.exec(req.url ?? '')?.[1] ?? 0)
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(binary(size))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    apiBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`
+  })
+  afterAll(async () => {
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  })
+
+  it('gives the bytes as they came, up to MAX_ANSWER_BYTES', async () => {
+    const http = new HexHttp({ apiBase, token: RUN_TOKEN })
+    const call = { context, method: 'GET' as const, path: `/chart/${MAX_ANSWER_BYTES}` }
+    const bytes = await http.request({ ...call, accept: 'image/png' }, 'bytes')
+    assert.equal(bytes.byteLength, MAX_ANSWER_BYTES)
+    assert.ok(Buffer.from(bytes).equals(binary(MAX_ANSWER_BYTES)), 'every byte as sent')
+    assert.deepEqual(seen.at(-1), {
+      path: `/api/v1/chart/${MAX_ANSWER_BYTES}`,
+      accept: 'image/png',
+      authorization: `Bearer ${RUN_TOKEN}`
+    })
+    // The same answer as text is decoded, which bytes that are not UTF-8 do not survive.
+    const text = await http.request(call)
+    assert.notEqual(Buffer.from(text, 'utf8').byteLength, MAX_ANSWER_BYTES)
+    assert.equal(seen.at(-1)?.accept, 'application/json')
+  })
+
+  it('refuses an answer over MAX_ANSWER_BYTES, as bytes and as text', async () => {
+    const http = new HexHttp({ apiBase, token: RUN_TOKEN })
+    const call = { context, method: 'GET' as const, path: `/chart/${MAX_ANSWER_BYTES + 1}` }
+    const tooLarge = (e: unknown) => {
+      assert.ok(e instanceof HexResponseError, String(e))
+      assert.match(e.message, /could not be read: the answer is over 1 MiB\./)
+      return true
+    }
+    await assert.rejects(http.request(call, 'bytes'), tooLarge)
+    await assert.rejects(http.request(call), tooLarge)
+    assert.deepEqual(
+      Buffer.from(await http.request({ ...call, path: '/chart/0' }, 'bytes')),
+      Buffer.alloc(0)
+    )
   })
 })
 

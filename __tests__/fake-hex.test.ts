@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { afterEach, describe, it } from '@jest/globals'
 import { FakeHex } from '../test/fake-hex/server.ts'
 import type { FakeHexOptions, FakeProject } from '../test/fake-hex/server.ts'
+import { VirtualClock } from '../test/runner/virtual-clock.ts'
 
 const RUN_TOKEN = 'hxtw_test_run_token'
 const READ_TOKEN = 'hxtw_test_read_token'
@@ -646,6 +647,104 @@ describe('fake Hex: faults', () => {
     fake.clearFaults()
     const res = await call(fake, `/projects/${P1}/runs`, { method: 'POST' })
     assert.equal(res.status, 404)
+  })
+})
+
+describe('fake Hex: faults on a shared virtual clock', () => {
+  const auth = { authorization: `Bearer ${RUN_TOKEN}` }
+
+  async function onClock(): Promise<{ fake: FakeHex; clock: VirtualClock; fetch: typeof fetch }> {
+    const clock = new VirtualClock()
+    const fake = await start({
+      clock,
+      projects: [project(P1, { lifecycle: [{ status: 'RUNNING' }] })]
+    })
+    return { fake, clock, fetch: clock.track(globalThis.fetch) }
+  }
+
+  /** Real time, in turns of a few ms: the stand-in sees a client go a moment after it went. */
+  async function until(done: () => boolean): Promise<void> {
+    for (let tries = 0; !done(); tries++) {
+      assert.ok(tries < 500, 'in time')
+      await sleep(2)
+    }
+  }
+
+  it('delay and answer-late wait on the clock, not in real time; the log leaves the ticket out', async () => {
+    const { fake, clock, fetch } = await onClock()
+    fake.injectFault({ path: '/api/v1/users/me', action: { kind: 'delay', ms: 60_000 } })
+    fake.injectFault({ method: 'POST', action: { kind: 'answer-late', ms: 30_000 } })
+    const began = clock.now()
+    const real = performance.now()
+    const me = await fetch(`${fake.apiBase}/users/me`, { headers: auth })
+    assert.equal(me.status, 200)
+    await me.text()
+    assert.equal(clock.now() - began, 60_000)
+    const late = await fetch(`${fake.apiBase}/projects/${P1}/runs`, {
+      method: 'POST',
+      headers: auth
+    })
+    assert.equal(late.status, 201)
+    await late.text()
+    assert.equal(clock.now() - began, 90_000)
+    // The run was made as the request came, its answer held back.
+    assert.equal(fake.runs(P1)[0]?.createdAt, began + 60_000)
+    assert.ok(performance.now() - real < 5_000, 'a minute and a half of virtual time')
+    assert.deepEqual(clock.sleeps, [], "the stand-in's waits are not the client's sleeps")
+    assert.deepEqual(
+      fake.requests.map((r) => [
+        r.status,
+        clock.ticketHeader in r.headers,
+        'authorization' in r.headers
+      ]),
+      [
+        [200, false, true],
+        [201, false, true]
+      ]
+    )
+  })
+
+  it('a hang parks the request: a time limit on the same clock ends it in virtual time', async () => {
+    const { fake, clock, fetch } = await onClock()
+    fake.injectFault({ path: '/api/v1/users/me', action: { kind: 'hang' } })
+    const limit = clock.timeout(10_000)
+    const began = clock.now()
+    await assert.rejects(
+      fetch(`${fake.apiBase}/users/me`, { headers: auth, signal: limit.signal }),
+      {
+        name: 'TimeoutError'
+      }
+    )
+    assert.equal(clock.now() - began, 10_000)
+    await until(() => fake.requests[0]?.status === 'dropped')
+    // Nothing of the hang is left to move the clock.
+    await clock.sleep(5)
+    assert.equal(clock.now() - began, 10_005)
+  })
+
+  it('a delay does its work when due, on the clock, even after its client gave up', async () => {
+    const { fake, clock, fetch } = await onClock()
+    fake.injectFault({ method: 'POST', action: { kind: 'delay', ms: 5_000 } })
+    const limit = clock.timeout(1_000)
+    const began = clock.now()
+    await assert.rejects(
+      fetch(`${fake.apiBase}/projects/${P1}/runs`, {
+        method: 'POST',
+        headers: auth,
+        signal: limit.signal
+      }),
+      { name: 'TimeoutError' }
+    )
+    assert.equal(clock.now() - began, 1_000)
+    assert.equal(fake.runs(P1).length, 0)
+    await until(() => fake.requests[0]?.status === 'dropped')
+    await clock.sleep(10_000)
+    assert.equal(fake.runs(P1)[0]?.createdAt, began + 5_000)
+  })
+
+  it('takes a clock or a now, not both', async () => {
+    const clock = new VirtualClock()
+    await assert.rejects(FakeHex.start({ clock, now: clock.now }), /give now or clock, not both/)
   })
 })
 

@@ -101,14 +101,22 @@ describe('faults while polling', () => {
   it('abandons a status read that hangs after request-timeout, and reads again', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
     onPoll(projectId, { kind: 'hang' }, { skip: 1 })
+    // The stand-in holds the read on the shared clock: its time limit ends in virtual time.
     const result = await run(projectId, { 'request-timeout': '1s' })
     assert.equal(result.exitCode, 0, result.log)
     assert.equal(result.outputs.status, 'COMPLETED')
     assert.match(
       result.stdout,
-      /Reading the run status failed: no answer in time\. Trying again in/
+      /Reading the run status failed: no answer in time\. Trying again in 1\.0s/
     )
     assert.equal(methods(projectId, 'POST').length, 1)
+    const polls = methods(projectId, 'GET').filter((r) => runPathOf(projectId).test(r.path))
+    assert.deepEqual(
+      polls.slice(0, 3).map((r) => r.status),
+      [200, 'dropped', 200]
+    )
+    // Given up after its time limit (1 s), then read again after the backoff (1 s).
+    assert.equal((polls[2]?.at ?? NaN) - (polls[1]?.at ?? NaN), 2_000)
   })
 
   it('waits exactly as long as Retry-After says before the next status read', async () => {
@@ -258,6 +266,13 @@ describe('faults on the trigger: never two runs', () => {
     assert.equal(methods(projectId, 'POST').length, 1)
     assert.equal(fake.runs(projectId).length, 1)
     assert.equal(result.outputs['run-id'], fake.runs(projectId)[0]?.id)
+    // The trigger was given up at its time limit (1 s, virtual), before the answer came; the run
+    // was looked up after the first lookup delay (1 s).
+    const [trigger, lookup] = requestsFor(fake, projectId)
+    assert.equal(trigger?.status, 'dropped')
+    assert.equal(lookup?.query.runTriggerFilter, 'API')
+    assert.equal((lookup?.at ?? NaN) - (trigger?.at ?? NaN), 2_000)
+    assert.match(result.stdout, /answer to the trigger was lost \(no answer in time\)/)
   })
 
   it('a 500 with no run to be found: fails, says a run may have started, sends nothing twice', async () => {

@@ -273,11 +273,11 @@ describe('no history to poll from', () => {
 
   it('gives up on a history read that hangs after request-timeout, and polls on', async () => {
     const projectId = addProject(fake, {
-      lifecycle: [{ status: 'RUNNING', ms: 500 }, { status: 'COMPLETED' }],
+      lifecycle: [{ status: 'RUNNING', ms: 3_000 }, { status: 'COMPLETED' }],
       history: HISTORY
     })
     fake.injectFault({ method: 'GET', path: listPath(projectId), action: { kind: 'hang' } })
-    // The virtual clock stands still while a request is in flight: this one costs a real second.
+    // The stand-in holds the read on the shared clock: its time limit ends in virtual time.
     const result = await runAgainst(fake, projectId, { 'request-timeout': '1s' })
     assert.equal(result.exitCode, 0, result.log)
     assert.equal(result.outputs.status, 'COMPLETED')
@@ -286,5 +286,11 @@ describe('no history to poll from', () => {
       /^::debug::Polling without the project's run history: .*no answer within 1\.0s/m
     )
     assert.equal(historyReads(projectId)[0]?.status, 'dropped')
+    // Given up a second after it was sent, the run still going: the status reads went on.
+    const given = (historyReads(projectId)[0]?.at ?? NaN) + 1_000
+    const readsAfter = requestsFor(fake, projectId).filter(
+      (r) => r.at > given && r.path !== listPath(projectId)
+    )
+    assert.ok(readsAfter.length > 0, 'status reads after the history read was given up')
   })
 })

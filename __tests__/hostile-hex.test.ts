@@ -13,7 +13,9 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import type { InputName } from '../src/step/inputs.ts'
 import { readSettings } from '../src/step/settings.ts'
 import type { RunState } from '../src/hex/types.ts'
-import { HexClient, MAX_ANSWER_BYTES, parseRetryAfter, runPath } from '../src/hex/client.ts'
+import { HexClient } from '../src/hex/client.ts'
+import { MAX_ANSWER_BYTES, parseRetryAfter } from '../src/hex/http.ts'
+import { runPath } from '../src/hex/paths.ts'
 import { HexApiError, HexNetworkError, HexResponseError } from '../src/hex/errors.ts'
 import { findProjects, MAX_PROJECT_PAGES, ProjectNameError } from '../src/hex/projects.ts'
 import {
@@ -60,14 +62,19 @@ function client(options: { token?: string; fetch?: typeof fetch; apiBase?: strin
   return new HexClient({
     apiBase: options.apiBase ?? fake.apiBase,
     token: options.token ?? RUN_TOKEN,
-    fetch: options.fetch,
-    now: clock.now
+    fetch: clock.track(options.fetch ?? globalThis.fetch),
+    clock
   })
 }
 
 function session(timeoutMs = 600_000, apiBase?: string, c = clock): HexSession {
   return new HexSession({
-    client: new HexClient({ apiBase: apiBase ?? fake.apiBase, token: RUN_TOKEN, now: c.now }),
+    client: new HexClient({
+      apiBase: apiBase ?? fake.apiBase,
+      token: RUN_TOKEN,
+      fetch: c.track(globalThis.fetch),
+      clock: c
+    }),
     clock: c,
     deadline: c.now() + timeoutMs
   })

@@ -150,7 +150,12 @@ describe('the post step', () => {
 describe('cancelRun', () => {
   const session = () =>
     new HexSession({
-      client: new HexClient({ apiBase: fake.apiBase, token: RUN_TOKEN, now: clockOf(fake).now }),
+      client: new HexClient({
+        apiBase: fake.apiBase,
+        token: RUN_TOKEN,
+        fetch: clockOf(fake).track(globalThis.fetch),
+        clock: clockOf(fake)
+      }),
       clock: clockOf(fake),
       deadline: clockOf(fake).now() + 60_000
     })

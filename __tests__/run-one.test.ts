@@ -71,7 +71,7 @@ async function go(
       apiBase: fake.apiBase,
       token: options.token ?? RUN_TOKEN,
       fetch: options.fetch ?? clock.track(globalThis.fetch),
-      now: clock.now
+      clock
     }),
     clock,
     deadline: clock.now() + (options.timeoutMs ?? 3_600_000)

@@ -1,4 +1,7 @@
-/** The process runtime (src/lib/runtime.ts): the proxy-aware fetch and the sleep the action uses. */
+/**
+ * The process runtime (src/lib/runtime.ts): the proxy-aware fetch, and the sleep and time limits
+ * the action uses.
+ */
 import assert from 'node:assert/strict'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import { processRuntime } from '../src/lib/runtime.ts'
@@ -47,5 +50,17 @@ describe('processRuntime', () => {
     await processRuntime.sleep(20)
     assert.ok(processRuntime.now() - t >= 15)
     assert.ok(processRuntime.random() >= 0 && processRuntime.random() < 1)
+  })
+
+  it('gives time limits that abort with a TimeoutError when due, and none once cleared', async () => {
+    const due = processRuntime.timeout(20)
+    const cleared = processRuntime.timeout(20)
+    cleared.clear()
+    const started = Date.now()
+    await new Promise((resolve) => due.signal.addEventListener('abort', resolve, { once: true }))
+    assert.ok(Date.now() - started >= 15)
+    assert.equal((due.signal.reason as Error).name, 'TimeoutError')
+    await processRuntime.sleep(40)
+    assert.equal(cleared.signal.aborted, false)
   })
 })

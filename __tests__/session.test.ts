@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import { HexClient } from '../src/hex/client.ts'
 import { RetriesExhaustedError, UnknownOutcomeError } from '../src/hex/retry.ts'
-import { HexSession } from '../src/hex/session.ts'
+import { HexApiError, HexNetworkError } from '../src/hex/errors.ts'
+import { HexSession, type RequestPacer } from '../src/hex/session.ts'
 import type { RetryNotice } from '../src/hex/retry.ts'
 import type { FakeHex } from '../test/fake-hex/server.ts'
 import { clockOf, startHex } from './helpers/action.ts'
@@ -24,12 +25,22 @@ afterAll(async () => {
   await fake.close()
 })
 
-function session(timeoutMs = 600_000, notices: [string, RetryNotice][] = []): HexSession {
+function session(
+  timeoutMs = 600_000,
+  notices: [string, RetryNotice][] = [],
+  pacer?: RequestPacer
+): HexSession {
   return new HexSession({
-    client: new HexClient({ apiBase: fake.apiBase, token: RUN_TOKEN, now: clock.now }),
+    client: new HexClient({
+      apiBase: fake.apiBase,
+      token: RUN_TOKEN,
+      fetch: clock.track(globalThis.fetch),
+      clock
+    }),
     clock,
     deadline: clock.now() + timeoutMs,
-    onRetry: (operation, notice) => notices.push([operation, notice])
+    onRetry: (operation, notice) => notices.push([operation, notice]),
+    pacer
   })
 }
 
@@ -129,5 +140,46 @@ describe('HexSession', () => {
     const triggered = await session().trigger(projectId, {})
     await narrowed.cancelRun(projectId, triggered.runId)
     assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
+  })
+
+  it('getRunOnce(): one attempt, its error as it was, counted by the pacer without a wait', async () => {
+    const projectId = project()
+    const { runId } = await session().trigger(projectId, {})
+    const path = `/api/v1/projects/${projectId}/runs/${runId}`
+    fake.injectFault({ method: 'GET', path, action: { kind: 'respond', status: 502 } })
+    const paced: string[] = []
+    const pacer: RequestPacer = {
+      turn: () => {
+        paced.push('turn')
+        return Promise.resolve()
+      },
+      spend: () => paced.push('spend')
+    }
+    const once = session(600_000, [], pacer)
+    const before = clock.sleeps.length
+    await assert.rejects(once.getRunOnce(projectId, runId), (error) => {
+      assert.ok(error instanceof HexApiError, String(error))
+      assert.equal(error.status, 502)
+      return true
+    })
+    assert.equal((await once.getRunOnce(projectId, runId)).status, 'RUNNING')
+    assert.deepEqual(clock.sleeps.slice(before), [], 'no retry, no wait')
+    assert.deepEqual(paced, ['spend', 'spend'])
+    assert.equal(fake.requests.filter((r) => r.path === path).length, 2)
+  })
+
+  it('getRunOnce(): a read that hangs is given up at the deadline, in virtual time', async () => {
+    const projectId = project()
+    const { runId } = await session().trigger(projectId, {})
+    const path = `/api/v1/projects/${projectId}/runs/${runId}`
+    fake.injectFault({ method: 'GET', path, action: { kind: 'hang' } })
+    const started = clock.now()
+    await assert.rejects(session(2_000).getRunOnce(projectId, runId), (error) => {
+      assert.ok(error instanceof HexNetworkError, String(error))
+      assert.equal(error.code, 'TIMEOUT')
+      assert.match(error.message, /no answer within 2\.0s/)
+      return true
+    })
+    assert.equal(clock.now() - started, 2_000)
   })
 })

@@ -30937,8 +30937,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/hex/errors.ts
 var errors = __nccwpck_require__(5282);
-// EXTERNAL MODULE: ./src/hex/client.ts + 1 modules
-var client = __nccwpck_require__(5683);
+// EXTERNAL MODULE: ./src/hex/paths.ts
+var paths = __nccwpck_require__(713);
 ;// CONCATENATED MODULE: ./src/hex/projects.ts
 
 
@@ -30967,7 +30967,7 @@ async function findProjects(session, names, onPage) {
     let page = 0;
     do {
         if (page >= MAX_PROJECT_PAGES)
-            throw fail(`Hex listed more than ${MAX_PROJECT_PAGES} pages (${MAX_PROJECT_PAGES * client/* PROJECTS_PAGE_SIZE */.fd} projects) and no end in sight. Give the project as project-id instead.`);
+            throw fail(`Hex listed more than ${MAX_PROJECT_PAGES} pages (${MAX_PROJECT_PAGES * paths/* PROJECTS_PAGE_SIZE */.fd} projects) and no end in sight. Give the project as project-id instead.`);
         if (page > 0 && session.clock.now() >= session.deadline)
             throw fail('the timeout passed while reading the pages. Give the project as project-id instead.');
         const result = await session.listProjects(label, after);
@@ -31367,6 +31367,7 @@ async function withGrace(clock, stop, graceMs, send) {
 ;// CONCATENATED MODULE: ./src/runs/history.ts
 
 
+
 /**
  * How many of the project's latest runs are read: recent enough to be the project as it is now
  * (its data grows, its code changes), enough for a spread. Only completed runs: one that errored
@@ -31453,7 +31454,7 @@ function unreadable(error) {
         return error.lastError.message;
     if (error instanceof errors/* HexError */._W)
         return error.message;
-    return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+    return (0,lib_errors/* unexpectedMessage */.x)(error);
 }
 
 ;// CONCATENATED MODULE: ./src/runs/history-alongside.ts
@@ -31500,6 +31501,7 @@ class HistoryAlongside {
 }
 
 ;// CONCATENATED MODULE: ./src/runs/start.ts
+
 
 
 
@@ -31551,7 +31553,7 @@ async function recover(options, lost, sentAt) {
             candidates = runs.filter((run) => startedSince(run, since));
         }
         catch (error) {
-            const why = error instanceof Error ? error.message : String(error);
+            const why = (0,lib_errors/* errorMessage */.g)(error);
             throw new TriggerOutcomeUnknownError(`${unknown} Looking for the run failed too: ${why} A run may have started. ${advice} ${details}`, lost.context);
         }
         if (candidates.length > 0)
@@ -31564,7 +31566,7 @@ async function recover(options, lost, sentAt) {
             projectId,
             runId: run.runId,
             runUrl: run.runUrl ?? '',
-            runStatusUrl: `${options.apiBase}${(0,client/* runPath */.t0)(projectId, run.runId)}`,
+            runStatusUrl: (0,paths/* runStatusUrl */.bj)(options.apiBase, projectId, run.runId),
             traceId: run.traceId,
             projectVersion: run.projectVersion
         };
@@ -31743,7 +31745,7 @@ class OneRun {
             projectId,
             runId,
             runUrl: state.runUrl ?? '',
-            runStatusUrl: `${this.plan.apiBase}${(0,client/* runPath */.t0)(projectId, runId)}`,
+            runStatusUrl: (0,paths/* runStatusUrl */.bj)(this.plan.apiBase, projectId, runId),
             traceId: state.traceId,
             projectVersion: state.projectVersion
         }, true);
@@ -32033,12 +32035,12 @@ function logRetry(io, what, notice) {
     io.debug(notice.error.message);
 }
 
-// EXTERNAL MODULE: ./src/step/plan.ts + 1 modules
-var step_plan = __nccwpck_require__(5254);
+// EXTERNAL MODULE: ./src/step/plan.ts + 4 modules
+var step_plan = __nccwpck_require__(8662);
 // EXTERNAL MODULE: ./src/step/report.ts
 var report = __nccwpck_require__(3578);
-// EXTERNAL MODULE: ./src/step/settings.ts + 8 modules
-var step_settings = __nccwpck_require__(1602);
+// EXTERNAL MODULE: ./src/step/settings.ts + 7 modules
+var step_settings = __nccwpck_require__(2812);
 ;// CONCATENATED MODULE: ./src/step/run-step.ts
 
 
@@ -32337,8 +32339,8 @@ async function run({ io: runner, runtime, signal, services = {} }) {
 /* harmony import */ var _runs_cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8378);
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7268);
 /* harmony import */ var _step_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(102);
-/* harmony import */ var _step_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5254);
-/* harmony import */ var _step_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1602);
+/* harmony import */ var _step_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8662);
+/* harmony import */ var _step_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2812);
 /* harmony import */ var _commit_status_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4180);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(915);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3729);
@@ -32797,6 +32799,7 @@ function githubStatuses(target, options) {
             for (let attempt = 1;; attempt++) {
                 const left = STATUS_BUDGET_MS - (clock.now() - started);
                 let failure;
+                const limit = clock.timeout(Math.max(1, Math.min(requestTimeoutMs, left)));
                 try {
                     const api = await client();
                     await api.rest.repos.createCommitStatus({
@@ -32807,12 +32810,15 @@ function githubStatuses(target, options) {
                         context: status.context,
                         description: status.description.slice(0, DESCRIPTION_LIMIT),
                         target_url: status.targetUrl,
-                        request: { signal: clock.timeout(Math.max(1, Math.min(requestTimeoutMs, left))) }
+                        request: { signal: limit.signal }
                     });
                     return { ok: true };
                 }
                 catch (error) {
-                    failure = describeFailure(error, target);
+                    failure = describeFailure(error, target, limit.signal.aborted);
+                }
+                finally {
+                    limit.clear();
                 }
                 const retry = failure.transient &&
                     attempt < MAX_ATTEMPTS &&
@@ -32825,7 +32831,7 @@ function githubStatuses(target, options) {
     };
 }
 /** What an error from Octokit (or from loading it) means for the user. */
-function describeFailure(error, { owner, repo, sha }) {
+function describeFailure(error, { owner, repo, sha }, timedOut) {
     const status = error.status;
     const said = githubMessage(error);
     const answered = (code) => `GitHub answered ${code}${said ? ` (${said})` : ''}`;
@@ -32834,8 +32840,7 @@ function describeFailure(error, { owner, repo, sha }) {
         const response = error.response;
         if (typeof status === 'number' && response !== undefined)
             return { kind: 'unavailable', transient: true, message: `${answered(status)}.` };
-        const reason = (0,errors/* errorMessage */.g)(error);
-        const timedOut = error instanceof Error && /abort|timeout/i.test(`${error.name} ${reason}`);
+        const reason = (0,errors/* errorMessage */.g)(error).replace(/\.+$/, '');
         return {
             kind: 'unavailable',
             transient: true,
@@ -32878,330 +32883,45 @@ function describeFailure(error, { owner, repo, sha }) {
 
 /***/ }),
 
-/***/ 5683:
+/***/ 190:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  VY: () => (/* binding */ HexClient),
-  fd: () => (/* binding */ PROJECTS_PAGE_SIZE),
-  t0: () => (/* binding */ runPath)
-});
-
-// UNUSED EXPORTS: MAX_ANSWER_BYTES, parseRetryAfter, runsPath
-
-// EXTERNAL MODULE: ./src/hex/errors.ts
-var errors = __nccwpck_require__(5282);
-;// CONCATENATED MODULE: ./src/hex/rate-limit.ts
-const REMAINING = ['x-ratelimit-remaining', 'ratelimit-remaining', 'x-rate-limit-remaining'];
-const RESET = ['x-ratelimit-reset', 'ratelimit-reset', 'x-rate-limit-reset'];
-/** A reset above this is a time (seconds since the epoch), below it a number of seconds from now. */
-const EPOCH_SECONDS_FROM = 1_000_000_000;
-/** No window is longer than a day: a reset further away is not believed. */
-const MAX_RESET_MS = 24 * 60 * 60 * 1000;
-function firstNumber(headers, names) {
-    for (const name of names) {
-        const text = headers.get(name)?.trim();
-        // A whole number only: a list (`30;w=60`, draft 7's RateLimit header) or a word is ignored.
-        if (text !== undefined && /^\d+(?:\.\d+)?$/.test(text))
-            return Number(text);
-    }
-    return undefined;
-}
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VW: () => (/* binding */ requireString),
+/* harmony export */   eB: () => (/* binding */ asObject),
+/* harmony export */   hD: () => (/* binding */ quote),
+/* harmony export */   l4: () => (/* binding */ requireId),
+/* harmony export */   p3: () => (/* binding */ optionalVersion),
+/* harmony export */   qF: () => (/* binding */ parseJson),
+/* harmony export */   s: () => (/* binding */ sameId),
+/* harmony export */   sx: () => (/* binding */ optionalString),
+/* harmony export */   xz: () => (/* binding */ readRunState)
+/* harmony export */ });
+/* unused harmony exports describeBody, optionalTimestamp */
+/* harmony import */ var _lib_ids_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(829);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5282);
 /**
- * The rate-limit part of an answer, or undefined when it says nothing about it. `retryAfterMs` is
- * the answer's Retry-After, already read (a 429's wait).
+ * Reading Hex's answers: what a field must be before the action believes it. Nothing from Hex is
+ * taken as it came: an ID must be a UUID (it goes into later request paths), an answer about
+ * another run or project is refused, and what is only shown (a version, a time) is dropped when it
+ * is not what it claims.
  */
-function readRateLimit(operation, status, headers, retryAfterMs, nowMs) {
-    const remaining = firstNumber(headers, REMAINING);
-    const reset = firstNumber(headers, RESET);
-    let resetInMs;
-    if (reset !== undefined) {
-        const ms = reset >= EPOCH_SECONDS_FROM ? reset * 1000 - nowMs : reset * 1000;
-        if (ms >= 0 && ms <= MAX_RESET_MS)
-            resetInMs = Math.round(ms);
-    }
-    const notice = { operation };
-    if (remaining !== undefined)
-        notice.remaining = Math.floor(remaining);
-    if (resetInMs !== undefined)
-        notice.resetInMs = resetInMs;
-    if (status === 429)
-        notice.limited = { retryAfterMs };
-    return Object.keys(notice).length > 1 ? notice : undefined;
-}
-
-// EXTERNAL MODULE: ./src/lib/duration.ts
-var duration = __nccwpck_require__(2543);
-;// CONCATENATED MODULE: ./src/hex/client.ts
 
 
-
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-/**
- * The largest answer read, counted after decompression: Hex's answers are a few KiB (a page of
- * 100 projects is the largest). A larger one, or a compression bomb, is cut off, not buffered.
- */
-const MAX_ANSWER_BYTES = 1024 * 1024;
-/** Run and project IDs are UUIDs; anything else from Hex never goes into a request path. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A project version as Hex gives it: a number or a short plain word. */
 const VERSION = /^[\w.+-]{1,64}$/;
 /** A timestamp as Hex gives it (ISO 8601), e.g. 2026-11-29T12:00:00.000Z. */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
-/** Hex's largest page (PageSize): fewer requests to find a project by name. */
-const PROJECTS_PAGE_SIZE = 100;
-/**
- * The Hex API calls the action makes. It never imports @actions/core: what it has to say
- * goes through onDebug or a typed error whose message tells the user what to do.
- */
-class HexClient {
-    apiBase;
-    host;
-    token;
-    fetchImpl;
-    userAgent;
-    requestTimeoutMs;
-    onDebug;
-    onRateLimit;
-    now;
-    constructor(options) {
-        this.apiBase = options.apiBase.replace(/\/+$/, '');
-        this.host = new URL(this.apiBase).origin;
-        this.token = options.token;
-        this.fetchImpl = options.fetch ?? globalThis.fetch;
-        this.userAgent = options.userAgent ?? 'hex-run-action';
-        this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-        this.onDebug = options.onDebug ?? (() => { });
-        this.onRateLimit = options.onRateLimit;
-        this.now = options.now ?? Date.now;
+/** The body as JSON, or a HexResponseError that says what came instead. */
+function parseJson(text, context) {
+    try {
+        return JSON.parse(text);
     }
-    /** `POST /projects/{projectId}/runs` (RunProject). */
-    async runProject(projectId, request, options = {}) {
-        const context = this.context('trigger', projectId);
-        const json = await this.request(context, 'POST', runsPath(projectId), options, request);
-        const o = asObject(json, context);
-        const runId = requireId(o, 'runId', context);
-        sameId(o, 'projectId', projectId, 'project', context);
-        return {
-            projectId,
-            runId,
-            runUrl: requireString(o, 'runUrl', context),
-            runStatusUrl: optionalString(o.runStatusUrl) ?? `${this.apiBase}${runPath(projectId, runId)}`,
-            traceId: optionalString(o.traceId),
-            projectVersion: optionalVersion(o.projectVersion)
-        };
-    }
-    /** `GET /projects/{projectId}/runs/{runId}` (GetRunStatus). */
-    async getRun(projectId, runId, options = {}) {
-        const context = this.context('status', projectId, runId);
-        const json = await this.request(context, 'GET', runPath(projectId, runId), options);
-        return this.runState(asObject(json, context), projectId, runId, context);
-    }
-    /**
-     * `GET /projects/{projectId}/runs` (GetProjectRuns), newest first: API-triggered runs only, to
-     * find a run whose trigger answer was lost.
-     */
-    listApiRuns(projectId, limit, options = {}) {
-        return this.listRuns(projectId, { limit, trigger: 'API' }, options);
-    }
-    /** `GET /projects/{projectId}/runs` (GetProjectRuns): the runs `query` asks for, newest first. */
-    async listRuns(projectId, query, options = {}) {
-        const context = this.context('list', projectId);
-        const params = new URLSearchParams({ limit: String(query.limit) });
-        if (query.trigger !== undefined)
-            params.set('runTriggerFilter', query.trigger);
-        if (query.status !== undefined)
-            params.set('statusFilter', query.status);
-        const path = `${runsPath(projectId)}?${params.toString()}`;
-        const json = await this.request(context, 'GET', path, options);
-        const runs = asObject(json, context).runs;
-        if (!Array.isArray(runs))
-            throw new errors/* HexResponseError */.F6(context, 'the field runs is missing');
-        return runs.map((run) => {
-            const o = asObject(run, context);
-            return this.runState(o, projectId, requireId(o, 'runId', context), context);
-        });
-    }
-    /**
-     * `GET /projects` (ListProjects), one page: the projects the token's user can see, and the
-     * cursor of the next page (undefined on the last).
-     */
-    async listProjects(name, after, options = {}) {
-        const context = { operation: 'find', projectId: `'${name}'`, host: this.host };
-        const query = new URLSearchParams({ limit: String(PROJECTS_PAGE_SIZE) });
-        if (after !== undefined)
-            query.set('after', after);
-        const json = await this.request(context, 'GET', `/projects?${query.toString()}`, options);
-        const o = asObject(json, context);
-        if (!Array.isArray(o.values))
-            throw new errors/* HexResponseError */.F6(context, 'the field values is missing');
-        const projects = o.values.map((value) => {
-            const p = asObject(value, context);
-            return { id: requireId(p, 'id', context), title: optionalString(p.title) ?? '' };
-        });
-        const pagination = typeof o.pagination === 'object' && o.pagination !== null ? o.pagination : {};
-        return { projects, after: optionalString(pagination.after) };
-    }
-    runState(o, projectId, runId, context) {
-        // An answer about another run or project is never taken for this one.
-        sameId(o, 'runId', runId, 'run', context);
-        sameId(o, 'projectId', projectId, 'project', context);
-        return {
-            projectId,
-            runId,
-            status: requireString(o, 'status', context).toUpperCase(),
-            runUrl: optionalString(o.runUrl),
-            projectVersion: optionalVersion(o.projectVersion),
-            startTime: optionalTimestamp(o.startTime),
-            endTime: optionalTimestamp(o.endTime),
-            elapsedMs: typeof o.elapsedTime === 'number' && Number.isFinite(o.elapsedTime) && o.elapsedTime >= 0
-                ? o.elapsedTime
-                : undefined,
-            traceId: optionalString(o.traceId)
-        };
-    }
-    /** `DELETE /projects/{projectId}/runs/{runId}` (CancelRun); Hex answers 204 with no body. */
-    async cancelRun(projectId, runId, options = {}) {
-        const context = this.context('cancel', projectId, runId);
-        await this.request(context, 'DELETE', runPath(projectId, runId), options);
-    }
-    context(operation, projectId, runId) {
-        return { operation, projectId, runId, host: this.host };
-    }
-    async request(context, method, path, options, body) {
-        const url = `${this.apiBase}${path}`;
-        const headers = {
-            accept: 'application/json',
-            authorization: `Bearer ${this.token}`,
-            'user-agent': this.userAgent
-        };
-        if (body !== undefined)
-            headers['content-type'] = 'application/json';
-        const timeoutMs = Math.min(this.requestTimeoutMs, options.timeoutMs ?? Infinity);
-        const timeout = AbortSignal.timeout(timeoutMs);
-        const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-        const started = this.now();
-        let response;
-        try {
-            response = await this.fetchImpl(url, {
-                method,
-                headers,
-                body: body === undefined ? undefined : JSON.stringify(body),
-                signal,
-                // The token must go to the configured host only: a redirect is reported, never followed.
-                redirect: 'manual'
-            });
-        }
-        catch (error) {
-            throw networkError(context, error, timeout.aborted, timeoutMs);
-        }
-        let text;
-        try {
-            text = await readCapped(response, MAX_ANSWER_BYTES);
-        }
-        catch (error) {
-            // The status line arrived: an error status is known even if its body is lost or too large.
-            if (response.status >= 400)
-                text = '';
-            else if (error instanceof AnswerTooLargeError)
-                throw new errors/* HexResponseError */.F6(context, `the answer is over ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`);
-            else
-                throw networkError(context, error, timeout.aborted, timeoutMs);
-        }
-        this.onDebug(`${method} ${url} -> ${response.status} in ${Math.round(this.now() - started)}ms`);
-        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.now());
-        const limit = readRateLimit(context.operation, response.status, response.headers, retryAfterMs, this.now());
-        if (limit !== undefined)
-            this.onRateLimit?.(limit);
-        if (response.status >= 300 && response.status < 400) {
-            const location = response.headers.get('location') ?? 'an unnamed location';
-            throw new errors/* HexRedirectError */.OG(context, response.status, location);
-        }
-        if (!response.ok) {
-            throw new errors/* HexApiError */.Y5(context, response.status, response.statusText, (0,errors/* parseErrorBody */.kW)(text), retryAfterMs);
-        }
-        if (method === 'DELETE')
-            return undefined;
-        try {
-            return JSON.parse(text);
-        }
-        catch {
-            throw new errors/* HexResponseError */.F6(context, `expected JSON, got ${describeBody(text)}`);
-        }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexResponseError */ .F6(context, `expected JSON, got ${describeBody(text)}`);
     }
 }
-/** Refuses what is not a UUID: nothing else goes into a request path (defence in depth). */
-function pathId(id, what) {
-    if (!UUID.test(id))
-        throw new TypeError(`A ${what} ID must be a UUID, got ${quote(id)}`);
-    return id;
-}
-function runsPath(projectId) {
-    return `/projects/${pathId(projectId, 'project')}/runs`;
-}
-function runPath(projectId, runId) {
-    return `${runsPath(projectId)}/${pathId(runId, 'run')}`;
-}
-/** Over MAX_ANSWER_BYTES: the rest of the answer is not read. */
-class AnswerTooLargeError extends Error {
-}
-/**
- * The body as text, read chunk by chunk (after decompression) and abandoned past `maxBytes`, so a
- * huge answer or a compression bomb never fills memory.
- */
-async function readCapped(response, maxBytes) {
-    if (response.body === null)
-        return '';
-    const reader = response.body.getReader();
-    const chunks = [];
-    let total = 0;
-    for (;;) {
-        const { done, value } = await reader.read();
-        if (done)
-            break;
-        total += value.byteLength;
-        if (total > maxBytes) {
-            await reader.cancel().catch(() => undefined);
-            throw new AnswerTooLargeError(`over ${maxBytes} bytes`);
-        }
-        chunks.push(value);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
-/**
- * Retry-After is either delta-seconds or an HTTP date (RFC 9110 10.2.3), IMF-fixdate only:
- * anything else (`-5`, `1.5`, which Date.parse would take for dates) is ignored.
- */
-function parseRetryAfter(value, nowMs) {
-    if (value === null)
-        return undefined;
-    const text = value.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    if (!IMF_FIXDATE.test(text))
-        return undefined;
-    const date = Date.parse(text);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
-function networkError(context, error, timedOut, timeoutMs) {
-    if (timedOut)
-        return new errors/* HexNetworkError */.u5(context, 'TIMEOUT', `no answer within ${(0,duration/* formatDuration */.a3)(timeoutMs)}`);
-    if (error instanceof Error && error.name === 'AbortError')
-        return new errors/* HexNetworkError */.u5(context, 'ABORTED', 'the request was aborted');
-    const cause = error instanceof Error ? error.cause : undefined;
-    // fetch throws a TypeError with no cause before any connection is made (an invalid header
-    // value, a malformed URL): the request was never sent.
-    const code = typeof cause?.code === 'string'
-        ? cause.code
-        : error instanceof TypeError && cause === undefined
-            ? 'INVALID_REQUEST'
-            : 'UNKNOWN';
-    const detail = cause instanceof Error ? cause.message : String(error);
-    return new errors/* HexNetworkError */.u5(context, code, detail);
-}
+/** A body that is not what was expected, in a few words for a message. */
 function describeBody(text) {
     const trimmed = text.trim();
     if (trimmed === '')
@@ -33212,7 +32932,7 @@ function describeBody(text) {
 }
 function asObject(json, context) {
     if (typeof json !== 'object' || json === null || Array.isArray(json))
-        throw new errors/* HexResponseError */.F6(context, 'expected a JSON object');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexResponseError */ .F6(context, 'expected a JSON object');
     return json;
 }
 function optionalString(value) {
@@ -33221,7 +32941,7 @@ function optionalString(value) {
 function requireString(o, field, context) {
     const value = optionalString(o[field]);
     if (value === undefined)
-        throw new errors/* HexResponseError */.F6(context, `the field ${field} is missing`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexResponseError */ .F6(context, `the field ${field} is missing`);
     return value;
 }
 /** A value from Hex for a message: quoted, and cut short. */
@@ -33232,8 +32952,8 @@ function quote(value) {
 /** A UUID field, or a HexResponseError: an ID from Hex goes into later request paths. */
 function requireId(o, field, context) {
     const value = requireString(o, field, context);
-    if (!UUID.test(value))
-        throw new errors/* HexResponseError */.F6(context, `the field ${field} is not a UUID: ${quote(value)}`);
+    if (!(0,_lib_ids_js__WEBPACK_IMPORTED_MODULE_0__/* .isUuid */ .O)(value))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexResponseError */ .F6(context, `the field ${field} is not a UUID: ${quote(value)}`);
     return value;
 }
 /** An ID field, when present, must name what was asked about. */
@@ -33241,10 +32961,10 @@ function sameId(o, field, expected, what, context) {
     const value = o[field];
     if (value === undefined || value === null)
         return;
-    if (typeof value !== 'string' || !UUID.test(value))
-        throw new errors/* HexResponseError */.F6(context, `the field ${field} is not a UUID: ${quote(value)}`);
+    if (typeof value !== 'string' || !(0,_lib_ids_js__WEBPACK_IMPORTED_MODULE_0__/* .isUuid */ .O)(value))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexResponseError */ .F6(context, `the field ${field} is not a UUID: ${quote(value)}`);
     if (value.toLowerCase() !== expected.toLowerCase())
-        throw new errors/* HexResponseError */.F6(context, `Hex answered about ${what} ${quote(value)}, not ${expected}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexResponseError */ .F6(context, `Hex answered about ${what} ${quote(value)}, not ${expected}`);
 }
 /** projectVersion is an integer in the trigger's answer and a string in the status answer. */
 function optionalVersion(value) {
@@ -33257,6 +32977,25 @@ function optionalTimestamp(value) {
     if (typeof value !== 'string' || !TIMESTAMP.test(value))
         return undefined;
     return Number.isNaN(Date.parse(value)) ? undefined : value;
+}
+/** A run's state as GetRunStatus and GetProjectRuns give it, about this run of this project only. */
+function readRunState(o, projectId, runId, context) {
+    // An answer about another run or project is never taken for this one.
+    sameId(o, 'runId', runId, 'run', context);
+    sameId(o, 'projectId', projectId, 'project', context);
+    return {
+        projectId,
+        runId,
+        status: requireString(o, 'status', context).toUpperCase(),
+        runUrl: optionalString(o.runUrl),
+        projectVersion: optionalVersion(o.projectVersion),
+        startTime: optionalTimestamp(o.startTime),
+        endTime: optionalTimestamp(o.endTime),
+        elapsedMs: typeof o.elapsedTime === 'number' && Number.isFinite(o.elapsedTime) && o.elapsedTime >= 0
+            ? o.elapsedTime
+            : undefined,
+        traceId: optionalString(o.traceId)
+    };
 }
 
 
@@ -33454,6 +33193,69 @@ function explainStatus(context, status, statusText, body) {
             return `Hex answered ${status}${text} when asked to ${DOING[operation]} project ${projectId}.${said}${trace}`;
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 713:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ki: () => (/* binding */ runsPath),
+/* harmony export */   bj: () => (/* binding */ runStatusUrl),
+/* harmony export */   fd: () => (/* binding */ PROJECTS_PAGE_SIZE),
+/* harmony export */   mM: () => (/* binding */ projectsPath),
+/* harmony export */   t0: () => (/* binding */ runPath),
+/* harmony export */   u8: () => (/* binding */ runsListPath)
+/* harmony export */ });
+/* unused harmony export pathId */
+/* harmony import */ var _lib_ids_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(829);
+/* harmony import */ var _answers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(190);
+/**
+ * Where each Hex endpoint is: the request paths under the API base, and a run's status URL. Only
+ * UUIDs go into a path, whoever gave them (an input, or Hex itself).
+ */
+
+
+/** Hex's largest page (PageSize): fewer requests to find a project by name. */
+const PROJECTS_PAGE_SIZE = 100;
+/** Refuses what is not a UUID: nothing else goes into a request path (defence in depth). */
+function pathId(id, what) {
+    if (!(0,_lib_ids_js__WEBPACK_IMPORTED_MODULE_0__/* .isUuid */ .O)(id))
+        throw new TypeError(`A ${what} ID must be a UUID, got ${(0,_answers_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(id)}`);
+    return id;
+}
+/** `/projects/{projectId}/runs`: RunProject (POST) and GetProjectRuns (GET). */
+function runsPath(projectId) {
+    return `/projects/${pathId(projectId, 'project')}/runs`;
+}
+/** `/projects/{projectId}/runs/{runId}`: GetRunStatus (GET) and CancelRun (DELETE). */
+function runPath(projectId, runId) {
+    return `${runsPath(projectId)}/${pathId(runId, 'run')}`;
+}
+/** GetProjectRuns with the query's limit and filters. */
+function runsListPath(projectId, query) {
+    const params = new URLSearchParams({ limit: String(query.limit) });
+    if (query.trigger !== undefined)
+        params.set('runTriggerFilter', query.trigger);
+    if (query.status !== undefined)
+        params.set('statusFilter', query.status);
+    return `${runsPath(projectId)}?${params.toString()}`;
+}
+/** ListProjects, one page of PROJECTS_PAGE_SIZE, after the cursor `after` (none: the first). */
+function projectsPath(after) {
+    const query = new URLSearchParams({ limit: String(PROJECTS_PAGE_SIZE) });
+    if (after !== undefined)
+        query.set('after', after);
+    return `/projects?${query.toString()}`;
+}
+/**
+ * A run's status URL (GetRunStatus) under `apiBase`: the one Hex gives with a trigger, made the
+ * same way where Hex gave none, or the run was found or given rather than started.
+ */
+function runStatusUrl(apiBase, projectId, runId) {
+    return `${apiBase}${runPath(projectId, runId)}`;
 }
 
 
@@ -33779,6 +33581,32 @@ function unexpectedMessage(error) {
 
 /***/ }),
 
+/***/ 829:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ uuidInside),
+/* harmony export */   O: () => (/* binding */ isUuid)
+/* harmony export */ });
+/**
+ * Hex's project and run IDs are UUIDs. The one check, used for inputs (project-id, run-id) and for
+ * what Hex answers before an ID goes into a request path.
+ */
+const UUID_TEXT = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const UUID = new RegExp(`^${UUID_TEXT}$`, 'i');
+const UUID_INSIDE = new RegExp(UUID_TEXT, 'i');
+/** Whether `text` is a UUID, whole, in any case. */
+function isUuid(text) {
+    return UUID.test(text);
+}
+/** The first UUID inside `text` (a pasted URL, say), lower-cased; undefined when there is none. */
+function uuidInside(text) {
+    return UUID_INSIDE.exec(text)?.[0].toLowerCase();
+}
+
+
+/***/ }),
+
 /***/ 4954:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -33865,7 +33693,12 @@ const processRuntime = {
     now: () => Date.now(),
     sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
     random: Math.random,
-    timeout: (ms) => AbortSignal.timeout(ms)
+    timeout: (ms) => {
+        const controller = new AbortController();
+        // As AbortSignal.timeout's, the timer keeps no process alive; unlike it, it can be cleared.
+        const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), ms).unref();
+        return { signal: controller.signal, clear: () => clearTimeout(timer) };
+    }
 };
 
 
@@ -33965,7 +33798,9 @@ function safeText(text, secrets = []) {
 /* harmony export */   Z_: () => (/* binding */ CANCEL_BUDGET_ON_SIGNAL_MS)
 /* harmony export */ });
 /* harmony import */ var _hex_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5282);
-/* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8895);
+/* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8895);
+/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+
 
 
 /**
@@ -33984,13 +33819,14 @@ async function cancelRun(session, projectId, runId, budgetMs) {
         return { kind: 'cancelled' };
     }
     catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = (0,_lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .g)(error);
         // Hex answers 422 to a cancel of a run that has ended: find out whether that is what happened.
         if (error instanceof _hex_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HexApiError */ .Y5 && error.status === 422) {
-            const state = await session.client
-                .getRun(projectId, runId, { timeoutMs: budgetMs })
+            const state = await session
+                .within(budgetMs)
+                .getRunOnce(projectId, runId)
                 .catch(() => undefined);
-            if (state && (0,_hex_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isTerminalStatus */ .TQ)(state.status))
+            if (state && (0,_hex_types_js__WEBPACK_IMPORTED_MODULE_2__/* .isTerminalStatus */ .TQ)(state.status))
                 return { kind: 'already-ended', status: state.status };
         }
         return { kind: 'failed', error: message };
@@ -34152,7 +33988,7 @@ function stopWording(by, words = _words_js__WEBPACK_IMPORTED_MODULE_0__/* .RUNNE
 
 /***/ }),
 
-/***/ 5254:
+/***/ 8662:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34165,8 +34001,325 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: runRequest
 
-// EXTERNAL MODULE: ./src/hex/client.ts + 1 modules
-var client = __nccwpck_require__(5683);
+// EXTERNAL MODULE: ./src/hex/answers.ts
+var answers = __nccwpck_require__(190);
+// EXTERNAL MODULE: ./src/hex/errors.ts
+var errors = __nccwpck_require__(5282);
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
+// EXTERNAL MODULE: ./src/lib/runtime.ts + 1 modules
+var runtime = __nccwpck_require__(9231);
+;// CONCATENATED MODULE: ./src/hex/rate-limit.ts
+const REMAINING = ['x-ratelimit-remaining', 'ratelimit-remaining', 'x-rate-limit-remaining'];
+const RESET = ['x-ratelimit-reset', 'ratelimit-reset', 'x-rate-limit-reset'];
+/** A reset above this is a time (seconds since the epoch), below it a number of seconds from now. */
+const EPOCH_SECONDS_FROM = 1_000_000_000;
+/** No window is longer than a day: a reset further away is not believed. */
+const MAX_RESET_MS = 24 * 60 * 60 * 1000;
+function firstNumber(headers, names) {
+    for (const name of names) {
+        const text = headers.get(name)?.trim();
+        // A whole number only: a list (`30;w=60`, draft 7's RateLimit header) or a word is ignored.
+        if (text !== undefined && /^\d+(?:\.\d+)?$/.test(text))
+            return Number(text);
+    }
+    return undefined;
+}
+/**
+ * The rate-limit part of an answer, or undefined when it says nothing about it. `retryAfterMs` is
+ * the answer's Retry-After, already read (a 429's wait).
+ */
+function readRateLimit(operation, status, headers, retryAfterMs, nowMs) {
+    const remaining = firstNumber(headers, REMAINING);
+    const reset = firstNumber(headers, RESET);
+    let resetInMs;
+    if (reset !== undefined) {
+        const ms = reset >= EPOCH_SECONDS_FROM ? reset * 1000 - nowMs : reset * 1000;
+        if (ms >= 0 && ms <= MAX_RESET_MS)
+            resetInMs = Math.round(ms);
+    }
+    const notice = { operation };
+    if (remaining !== undefined)
+        notice.remaining = Math.floor(remaining);
+    if (resetInMs !== undefined)
+        notice.resetInMs = resetInMs;
+    if (status === 429)
+        notice.limited = { retryAfterMs };
+    return Object.keys(notice).length > 1 ? notice : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/hex/http.ts
+/**
+ * One HTTP request to Hex: the URL and headers (the token goes to the API base only, and a redirect
+ * is reported, never followed), the request's time limit on the injected clock, what a failure to
+ * get an answer was, Retry-After and the rate-limit headers, and a body read that stops at a cap.
+ * No retries here: hex/session.ts decides what is sent again.
+ */
+
+
+
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * The largest answer read, counted after decompression: Hex's answers are a few KiB (a page of
+ * 100 projects is the largest). A larger one, or a compression bomb, is cut off, not buffered.
+ */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+/** Requests to Hex at one API base, with one token. */
+class HexHttp {
+    apiBase;
+    /** The API base's origin, for messages. */
+    host;
+    token;
+    fetchImpl;
+    userAgent;
+    requestTimeoutMs;
+    onDebug;
+    onRateLimit;
+    clock;
+    constructor(options) {
+        this.apiBase = options.apiBase.replace(/\/+$/, '');
+        this.host = new URL(this.apiBase).origin;
+        this.token = options.token;
+        this.fetchImpl = options.fetch ?? globalThis.fetch;
+        this.userAgent = options.userAgent ?? 'hex-run-action';
+        this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+        this.onDebug = options.onDebug ?? (() => { });
+        this.onRateLimit = options.onRateLimit;
+        this.clock = options.clock ?? runtime/* processRuntime */.q;
+    }
+    async request(call, as = 'text') {
+        const timeoutMs = Math.min(this.requestTimeoutMs, call.timeoutMs ?? Infinity);
+        const limit = this.clock.timeout(timeoutMs);
+        try {
+            const bytes = await this.send(call, limit.signal, timeoutMs);
+            return as === 'bytes' ? bytes : textOf(bytes);
+        }
+        finally {
+            // Answered or not, the limit goes: no timer outlives its request.
+            limit.clear();
+        }
+    }
+    async send(call, limit, timeoutMs) {
+        const { context, method, body } = call;
+        const url = `${this.apiBase}${call.path}`;
+        const headers = {
+            accept: call.accept ?? 'application/json',
+            authorization: `Bearer ${this.token}`,
+            'user-agent': this.userAgent
+        };
+        if (body !== undefined)
+            headers['content-type'] = 'application/json';
+        const signal = call.signal ? AbortSignal.any([call.signal, limit]) : limit;
+        const started = this.clock.now();
+        let response;
+        try {
+            response = await this.fetchImpl(url, {
+                method,
+                headers,
+                body: body === undefined ? undefined : JSON.stringify(body),
+                signal,
+                // The token must go to the configured host only: a redirect is reported, never followed.
+                redirect: 'manual'
+            });
+        }
+        catch (error) {
+            throw networkError(context, error, limit.aborted, timeoutMs);
+        }
+        let answer;
+        try {
+            answer = await readCapped(response, MAX_ANSWER_BYTES);
+        }
+        catch (error) {
+            // The status line arrived: an error status is known even if its body is lost or too large.
+            if (response.status >= 400)
+                answer = new Uint8Array(0);
+            else if (error instanceof AnswerTooLargeError)
+                throw new errors/* HexResponseError */.F6(context, `the answer is over ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`);
+            else
+                throw networkError(context, error, limit.aborted, timeoutMs);
+        }
+        this.onDebug(`${method} ${url} -> ${response.status} in ${Math.round(this.clock.now() - started)}ms`);
+        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.clock.now());
+        const rate = readRateLimit(context.operation, response.status, response.headers, retryAfterMs, this.clock.now());
+        if (rate !== undefined)
+            this.onRateLimit?.(rate);
+        if (response.status >= 300 && response.status < 400) {
+            const location = response.headers.get('location') ?? 'an unnamed location';
+            throw new errors/* HexRedirectError */.OG(context, response.status, location);
+        }
+        if (!response.ok) {
+            throw new errors/* HexApiError */.Y5(context, response.status, response.statusText, (0,errors/* parseErrorBody */.kW)(textOf(answer)), retryAfterMs);
+        }
+        return answer;
+    }
+}
+/** Over MAX_ANSWER_BYTES: the rest of the answer is not read. */
+class AnswerTooLargeError extends Error {
+}
+/**
+ * The body's bytes, read chunk by chunk (after decompression) and abandoned past `maxBytes`, so a
+ * huge answer or a compression bomb never fills memory.
+ */
+async function readCapped(response, maxBytes) {
+    if (response.body === null)
+        return new Uint8Array(0);
+    const reader = response.body.getReader();
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        total += value.byteLength;
+        if (total > maxBytes) {
+            await reader.cancel().catch(() => undefined);
+            throw new AnswerTooLargeError(`over ${maxBytes} bytes`);
+        }
+        chunks.push(value);
+    }
+    const bytes = new Uint8Array(total);
+    let at = 0;
+    for (const chunk of chunks) {
+        bytes.set(chunk, at);
+        at += chunk.byteLength;
+    }
+    return bytes;
+}
+/** The bytes as UTF-8 text, as they came (a byte order mark kept, a bad sequence replaced). */
+function textOf(bytes) {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+/**
+ * Retry-After is either delta-seconds or an HTTP date (RFC 9110 10.2.3), IMF-fixdate only:
+ * anything else (`-5`, `1.5`, which Date.parse would take for dates) is ignored.
+ */
+function parseRetryAfter(value, nowMs) {
+    if (value === null)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    if (!IMF_FIXDATE.test(text))
+        return undefined;
+    const date = Date.parse(text);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+/** What a request that got no answer met: its time limit, an abort, or a failed connection. */
+function networkError(context, error, timedOut, timeoutMs) {
+    if (timedOut)
+        return new errors/* HexNetworkError */.u5(context, 'TIMEOUT', `no answer within ${(0,duration/* formatDuration */.a3)(timeoutMs)}`);
+    if (error instanceof Error && error.name === 'AbortError')
+        return new errors/* HexNetworkError */.u5(context, 'ABORTED', 'the request was aborted');
+    const cause = error instanceof Error ? error.cause : undefined;
+    // fetch throws a TypeError with no cause before any connection is made (an invalid header
+    // value, a malformed URL): the request was never sent.
+    const code = typeof cause?.code === 'string'
+        ? cause.code
+        : error instanceof TypeError && cause === undefined
+            ? 'INVALID_REQUEST'
+            : 'UNKNOWN';
+    const detail = cause instanceof Error ? cause.message : String(error);
+    return new errors/* HexNetworkError */.u5(context, code, detail);
+}
+
+// EXTERNAL MODULE: ./src/hex/paths.ts
+var paths = __nccwpck_require__(713);
+;// CONCATENATED MODULE: ./src/hex/client.ts
+
+
+
+
+/**
+ * The Hex API calls the action makes, one request each (hex/http.ts), their answers read and
+ * checked (hex/answers.ts). It never imports @actions/core: what it has to say goes through
+ * onDebug or a typed error whose message tells the user what to do.
+ */
+class HexClient {
+    http;
+    constructor(options) {
+        this.http = new HexHttp(options);
+    }
+    /** `POST /projects/{projectId}/runs` (RunProject). */
+    async runProject(projectId, request, options = {}) {
+        const context = this.context('trigger', projectId);
+        const o = await this.json(context, 'POST', (0,paths/* runsPath */.Ki)(projectId), options, request);
+        const runId = (0,answers/* requireId */.l4)(o, 'runId', context);
+        (0,answers/* sameId */.s)(o, 'projectId', projectId, 'project', context);
+        return {
+            projectId,
+            runId,
+            runUrl: (0,answers/* requireString */.VW)(o, 'runUrl', context),
+            runStatusUrl: (0,answers/* optionalString */.sx)(o.runStatusUrl) ?? (0,paths/* runStatusUrl */.bj)(this.http.apiBase, projectId, runId),
+            traceId: (0,answers/* optionalString */.sx)(o.traceId),
+            projectVersion: (0,answers/* optionalVersion */.p3)(o.projectVersion)
+        };
+    }
+    /** `GET /projects/{projectId}/runs/{runId}` (GetRunStatus). */
+    async getRun(projectId, runId, options = {}) {
+        const context = this.context('status', projectId, runId);
+        const o = await this.json(context, 'GET', (0,paths/* runPath */.t0)(projectId, runId), options);
+        return (0,answers/* readRunState */.xz)(o, projectId, runId, context);
+    }
+    /**
+     * `GET /projects/{projectId}/runs` (GetProjectRuns), newest first: API-triggered runs only, to
+     * find a run whose trigger answer was lost.
+     */
+    listApiRuns(projectId, limit, options = {}) {
+        return this.listRuns(projectId, { limit, trigger: 'API' }, options);
+    }
+    /** `GET /projects/{projectId}/runs` (GetProjectRuns): the runs `query` asks for, newest first. */
+    async listRuns(projectId, query, options = {}) {
+        const context = this.context('list', projectId);
+        const { runs } = await this.json(context, 'GET', (0,paths/* runsListPath */.u8)(projectId, query), options);
+        if (!Array.isArray(runs))
+            throw new errors/* HexResponseError */.F6(context, 'the field runs is missing');
+        return runs.map((run) => {
+            const o = (0,answers/* asObject */.eB)(run, context);
+            return (0,answers/* readRunState */.xz)(o, projectId, (0,answers/* requireId */.l4)(o, 'runId', context), context);
+        });
+    }
+    /**
+     * `GET /projects` (ListProjects), one page: the projects the token's user can see, and the
+     * cursor of the next page (undefined on the last).
+     */
+    async listProjects(name, after, options = {}) {
+        const context = {
+            operation: 'find',
+            projectId: `'${name}'`,
+            host: this.http.host
+        };
+        const o = await this.json(context, 'GET', (0,paths/* projectsPath */.mM)(after), options);
+        if (!Array.isArray(o.values))
+            throw new errors/* HexResponseError */.F6(context, 'the field values is missing');
+        const projects = o.values.map((value) => {
+            const p = (0,answers/* asObject */.eB)(value, context);
+            return { id: (0,answers/* requireId */.l4)(p, 'id', context), title: (0,answers/* optionalString */.sx)(p.title) ?? '' };
+        });
+        const pagination = typeof o.pagination === 'object' && o.pagination !== null ? o.pagination : {};
+        return { projects, after: (0,answers/* optionalString */.sx)(pagination.after) };
+    }
+    /** `DELETE /projects/{projectId}/runs/{runId}` (CancelRun); Hex answers 204 with no body. */
+    async cancelRun(projectId, runId, options = {}) {
+        const context = this.context('cancel', projectId, runId);
+        await this.http.request({
+            context,
+            method: 'DELETE',
+            path: (0,paths/* runPath */.t0)(projectId, runId),
+            ...options
+        });
+    }
+    context(operation, projectId, runId) {
+        return { operation, projectId, runId, host: this.http.host };
+    }
+    /** A request whose answer is a JSON object. */
+    async json(context, method, path, options, body) {
+        const text = await this.http.request({ context, method, path, body, ...options });
+        return (0,answers/* asObject */.eB)((0,answers/* parseJson */.qF)(text, context), context);
+    }
+}
+
 // EXTERNAL MODULE: ./src/hex/retry.ts
 var retry = __nccwpck_require__(543);
 ;// CONCATENATED MODULE: ./src/hex/session.ts
@@ -34215,6 +34368,14 @@ class HexSession {
     getRun(projectId, runId) {
         return this.retry(retry/* readVerdict */.wk, 'turn', () => this.client.getRun(projectId, runId, { signal: this.signal }));
     }
+    /**
+     * GetRunStatus, once: no retry, and no wait for its turn (it counts, as a cancel does). The read
+     * after a cancel Hex refused, to learn whether the run had ended; it fits in what is left before
+     * the deadline.
+     */
+    getRunOnce(projectId, runId) {
+        return this.paced('spend', () => this.client.getRun(projectId, runId, { signal: this.signal, timeoutMs: this.leftMs() }))();
+    }
     /** GetProjectRuns, API-triggered runs only, newest first. */
     listApiRuns(projectId, limit) {
         return this.listRuns(projectId, { limit, trigger: 'API' });
@@ -34238,22 +34399,28 @@ class HexSession {
     }
     /** CancelRun. Each attempt fits in what is left before the deadline: one hung DELETE must not outlast it. */
     cancelRun(projectId, runId) {
-        return this.retry(retry/* readVerdict */.wk, 'spend', () => this.client.cancelRun(projectId, runId, {
-            timeoutMs: Math.max(1, this.deadline - this.clock.now())
-        }));
+        return this.retry(retry/* readVerdict */.wk, 'spend', () => this.client.cancelRun(projectId, runId, { timeoutMs: this.leftMs() }));
+    }
+    /** What is left before the deadline, for one request's time limit (at least 1 ms). */
+    leftMs() {
+        return Math.max(1, this.deadline - this.clock.now());
+    }
+    /** `attempt`, meeting the pacer as `pacing` says, each time it is made. */
+    paced(pacing, attempt) {
+        const { pacer, signal } = this;
+        if (pacer === undefined || pacing === 'none')
+            return attempt;
+        return async () => {
+            if (pacing === 'spend')
+                pacer.spend();
+            else
+                await pacer.turn(this.clock.now(), signal);
+            return attempt();
+        };
     }
     retry(verdict, pacing, attempt, maxConnectAttempts) {
-        const { onRetry, pacer, signal } = this;
-        const paced = pacer === undefined || pacing === 'none'
-            ? attempt
-            : async () => {
-                if (pacing === 'spend')
-                    pacer.spend();
-                else
-                    await pacer.turn(this.clock.now(), signal);
-                return attempt();
-            };
-        return (0,retry/* withRetries */.LH)(paced, {
+        const { onRetry } = this;
+        return (0,retry/* withRetries */.LH)(this.paced(pacing, attempt), {
             verdict,
             deadline: this.deadline,
             now: this.clock.now,
@@ -34279,11 +34446,11 @@ class HexSession {
 function hexSession(settings, runtime, io, bounds) {
     const { pacing } = bounds;
     return new HexSession({
-        client: new client/* HexClient */.VY({
+        client: new HexClient({
             apiBase: settings.apiBase,
             token: settings.apiToken,
             fetch: runtime.fetch,
-            now: runtime.now,
+            clock: runtime,
             requestTimeoutMs: bounds.requestTimeoutMs,
             onDebug: io.debug,
             onRateLimit: pacing && ((notice) => pacing.observe(notice))
@@ -34536,7 +34703,7 @@ function failureText(report) {
 
 /***/ }),
 
-/***/ 1602:
+/***/ 2812:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34550,23 +34717,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/lib/duration.ts
 var lib_duration = __nccwpck_require__(2543);
-;// CONCATENATED MODULE: ./src/lib/ids.ts
-/**
- * Hex's project and run IDs are UUIDs. The one check, used for inputs (project-id, run-id) and for
- * what Hex answers before an ID goes into a request path.
- */
-const UUID_TEXT = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const UUID = new RegExp(`^${UUID_TEXT}$`, 'i');
-const UUID_INSIDE = new RegExp(UUID_TEXT, 'i');
-/** Whether `text` is a UUID, whole, in any case. */
-function isUuid(text) {
-    return UUID.test(text);
-}
-/** The first UUID inside `text` (a pasted URL, say), lower-cased; undefined when there is none. */
-function uuidInside(text) {
-    return UUID_INSIDE.exec(text)?.[0].toLowerCase();
-}
-
+// EXTERNAL MODULE: ./src/lib/ids.ts
+var ids = __nccwpck_require__(829);
 ;// CONCATENATED MODULE: ./src/lib/tokens.ts
 /**
  * A token as an HTTP header can carry it: printable ASCII, no white space. A token pasted with a
@@ -34625,9 +34777,9 @@ function parseCount(name, value, errors, words) {
     return 1;
 }
 function parseProjectId(value, errors, words) {
-    if (isUuid(value))
+    if ((0,ids/* isUuid */.O)(value))
         return value.toLowerCase();
-    const inside = uuidInside(value);
+    const inside = (0,ids/* uuidInside */.A)(value);
     const hint = inside ? ` Did you mean '${inside}'?` : '';
     errors.push(`${words.input(step_inputs/* Input */.pd.ProjectId)} must be a project UUID such as 5a8591dd-4039-49df-9202-96385ba3eff8 (found after /hex/ in the project's URL), got '${value}'.${hint}`);
     return value;
@@ -35002,7 +35154,7 @@ function readSettings(getInput, env, readFile, words = step_words/* RUNNER_WORDS
     const notifications = parseNotifications(read(step_inputs/* Input */.pd.Notifications), errors, words);
     const dryRun = bool(step_inputs/* Input */.pd.DryRun);
     if (runId !== undefined) {
-        if (!isUuid(runId))
+        if (!(0,ids/* isUuid */.O)(runId))
             errors.push(`${input(step_inputs/* Input */.pd.RunId)} must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
         if (projectIds.length + projectNames.length > 1)
             errors.push(`${input(step_inputs/* Input */.pd.RunId)} names one run, of one project: give a single project.`);

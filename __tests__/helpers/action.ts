@@ -11,10 +11,15 @@ import { VirtualClock } from '../../test/runner/virtual-clock.ts'
 
 const clocks = new WeakMap<FakeHex, VirtualClock>()
 
-/** A stand-in server on a virtual clock of its own, which the action run against it shares. */
-export async function startHex(options: Omit<FakeHexOptions, 'now'> = {}): Promise<FakeHex> {
+/**
+ * A stand-in server on a virtual clock of its own, which the action run against it shares: its
+ * slow answers and hangs wait on that clock too.
+ */
+export async function startHex(
+  options: Omit<FakeHexOptions, 'now' | 'clock'> = {}
+): Promise<FakeHex> {
   const clock = new VirtualClock()
-  const fake = await FakeHex.start({ ...options, now: clock.now })
+  const fake = await FakeHex.start({ ...options, clock })
   clocks.set(fake, clock)
   return fake
 }

@@ -28090,7 +28090,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5678:
+/***/ 4036:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28149,7 +28149,12 @@ const processRuntime = {
     now: () => Date.now(),
     sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
     random: Math.random,
-    timeout: (ms) => AbortSignal.timeout(ms)
+    timeout: (ms) => {
+        const controller = new AbortController();
+        // As AbortSignal.timeout's, the timer keeps no process alive; unlike it, it can be cleared.
+        const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), ms).unref();
+        return { signal: controller.signal, clear: () => clearTimeout(timer) };
+    }
 };
 
 ;// CONCATENATED MODULE: ./src/step/inputs.ts
@@ -28702,313 +28707,46 @@ function explainStatus(context, status, statusText, body) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/hex/rate-limit.ts
-const REMAINING = ['x-ratelimit-remaining', 'ratelimit-remaining', 'x-rate-limit-remaining'];
-const RESET = ['x-ratelimit-reset', 'ratelimit-reset', 'x-rate-limit-reset'];
-/** A reset above this is a time (seconds since the epoch), below it a number of seconds from now. */
-const EPOCH_SECONDS_FROM = 1_000_000_000;
-/** No window is longer than a day: a reset further away is not believed. */
-const MAX_RESET_MS = 24 * 60 * 60 * 1000;
-function firstNumber(headers, names) {
-    for (const name of names) {
-        const text = headers.get(name)?.trim();
-        // A whole number only: a list (`30;w=60`, draft 7's RateLimit header) or a word is ignored.
-        if (text !== undefined && /^\d+(?:\.\d+)?$/.test(text))
-            return Number(text);
-    }
-    return undefined;
-}
+;// CONCATENATED MODULE: ./src/lib/ids.ts
 /**
- * The rate-limit part of an answer, or undefined when it says nothing about it. `retryAfterMs` is
- * the answer's Retry-After, already read (a 429's wait).
+ * Hex's project and run IDs are UUIDs. The one check, used for inputs (project-id, run-id) and for
+ * what Hex answers before an ID goes into a request path.
  */
-function readRateLimit(operation, status, headers, retryAfterMs, nowMs) {
-    const remaining = firstNumber(headers, REMAINING);
-    const reset = firstNumber(headers, RESET);
-    let resetInMs;
-    if (reset !== undefined) {
-        const ms = reset >= EPOCH_SECONDS_FROM ? reset * 1000 - nowMs : reset * 1000;
-        if (ms >= 0 && ms <= MAX_RESET_MS)
-            resetInMs = Math.round(ms);
-    }
-    const notice = { operation };
-    if (remaining !== undefined)
-        notice.remaining = Math.floor(remaining);
-    if (resetInMs !== undefined)
-        notice.resetInMs = resetInMs;
-    if (status === 429)
-        notice.limited = { retryAfterMs };
-    return Object.keys(notice).length > 1 ? notice : undefined;
+const UUID_TEXT = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const UUID = new RegExp(`^${UUID_TEXT}$`, 'i');
+const UUID_INSIDE = new RegExp(UUID_TEXT, 'i');
+/** Whether `text` is a UUID, whole, in any case. */
+function isUuid(text) {
+    return UUID.test(text);
+}
+/** The first UUID inside `text` (a pasted URL, say), lower-cased; undefined when there is none. */
+function uuidInside(text) {
+    return UUID_INSIDE.exec(text)?.[0].toLowerCase();
 }
 
-;// CONCATENATED MODULE: ./src/hex/client.ts
-
-
-
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+;// CONCATENATED MODULE: ./src/hex/answers.ts
 /**
- * The largest answer read, counted after decompression: Hex's answers are a few KiB (a page of
- * 100 projects is the largest). A larger one, or a compression bomb, is cut off, not buffered.
+ * Reading Hex's answers: what a field must be before the action believes it. Nothing from Hex is
+ * taken as it came: an ID must be a UUID (it goes into later request paths), an answer about
+ * another run or project is refused, and what is only shown (a version, a time) is dropped when it
+ * is not what it claims.
  */
-const MAX_ANSWER_BYTES = 1024 * 1024;
-/** Run and project IDs are UUIDs; anything else from Hex never goes into a request path. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+
 /** A project version as Hex gives it: a number or a short plain word. */
 const VERSION = /^[\w.+-]{1,64}$/;
 /** A timestamp as Hex gives it (ISO 8601), e.g. 2026-11-29T12:00:00.000Z. */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
-/** Hex's largest page (PageSize): fewer requests to find a project by name. */
-const PROJECTS_PAGE_SIZE = 100;
-/**
- * The Hex API calls the action makes. It never imports @actions/core: what it has to say
- * goes through onDebug or a typed error whose message tells the user what to do.
- */
-class HexClient {
-    apiBase;
-    host;
-    token;
-    fetchImpl;
-    userAgent;
-    requestTimeoutMs;
-    onDebug;
-    onRateLimit;
-    now;
-    constructor(options) {
-        this.apiBase = options.apiBase.replace(/\/+$/, '');
-        this.host = new URL(this.apiBase).origin;
-        this.token = options.token;
-        this.fetchImpl = options.fetch ?? globalThis.fetch;
-        this.userAgent = options.userAgent ?? 'hex-run-action';
-        this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-        this.onDebug = options.onDebug ?? (() => { });
-        this.onRateLimit = options.onRateLimit;
-        this.now = options.now ?? Date.now;
+/** The body as JSON, or a HexResponseError that says what came instead. */
+function parseJson(text, context) {
+    try {
+        return JSON.parse(text);
     }
-    /** `POST /projects/{projectId}/runs` (RunProject). */
-    async runProject(projectId, request, options = {}) {
-        const context = this.context('trigger', projectId);
-        const json = await this.request(context, 'POST', runsPath(projectId), options, request);
-        const o = asObject(json, context);
-        const runId = requireId(o, 'runId', context);
-        sameId(o, 'projectId', projectId, 'project', context);
-        return {
-            projectId,
-            runId,
-            runUrl: requireString(o, 'runUrl', context),
-            runStatusUrl: optionalString(o.runStatusUrl) ?? `${this.apiBase}${runPath(projectId, runId)}`,
-            traceId: optionalString(o.traceId),
-            projectVersion: optionalVersion(o.projectVersion)
-        };
-    }
-    /** `GET /projects/{projectId}/runs/{runId}` (GetRunStatus). */
-    async getRun(projectId, runId, options = {}) {
-        const context = this.context('status', projectId, runId);
-        const json = await this.request(context, 'GET', runPath(projectId, runId), options);
-        return this.runState(asObject(json, context), projectId, runId, context);
-    }
-    /**
-     * `GET /projects/{projectId}/runs` (GetProjectRuns), newest first: API-triggered runs only, to
-     * find a run whose trigger answer was lost.
-     */
-    listApiRuns(projectId, limit, options = {}) {
-        return this.listRuns(projectId, { limit, trigger: 'API' }, options);
-    }
-    /** `GET /projects/{projectId}/runs` (GetProjectRuns): the runs `query` asks for, newest first. */
-    async listRuns(projectId, query, options = {}) {
-        const context = this.context('list', projectId);
-        const params = new URLSearchParams({ limit: String(query.limit) });
-        if (query.trigger !== undefined)
-            params.set('runTriggerFilter', query.trigger);
-        if (query.status !== undefined)
-            params.set('statusFilter', query.status);
-        const path = `${runsPath(projectId)}?${params.toString()}`;
-        const json = await this.request(context, 'GET', path, options);
-        const runs = asObject(json, context).runs;
-        if (!Array.isArray(runs))
-            throw new HexResponseError(context, 'the field runs is missing');
-        return runs.map((run) => {
-            const o = asObject(run, context);
-            return this.runState(o, projectId, requireId(o, 'runId', context), context);
-        });
-    }
-    /**
-     * `GET /projects` (ListProjects), one page: the projects the token's user can see, and the
-     * cursor of the next page (undefined on the last).
-     */
-    async listProjects(name, after, options = {}) {
-        const context = { operation: 'find', projectId: `'${name}'`, host: this.host };
-        const query = new URLSearchParams({ limit: String(PROJECTS_PAGE_SIZE) });
-        if (after !== undefined)
-            query.set('after', after);
-        const json = await this.request(context, 'GET', `/projects?${query.toString()}`, options);
-        const o = asObject(json, context);
-        if (!Array.isArray(o.values))
-            throw new HexResponseError(context, 'the field values is missing');
-        const projects = o.values.map((value) => {
-            const p = asObject(value, context);
-            return { id: requireId(p, 'id', context), title: optionalString(p.title) ?? '' };
-        });
-        const pagination = typeof o.pagination === 'object' && o.pagination !== null ? o.pagination : {};
-        return { projects, after: optionalString(pagination.after) };
-    }
-    runState(o, projectId, runId, context) {
-        // An answer about another run or project is never taken for this one.
-        sameId(o, 'runId', runId, 'run', context);
-        sameId(o, 'projectId', projectId, 'project', context);
-        return {
-            projectId,
-            runId,
-            status: requireString(o, 'status', context).toUpperCase(),
-            runUrl: optionalString(o.runUrl),
-            projectVersion: optionalVersion(o.projectVersion),
-            startTime: optionalTimestamp(o.startTime),
-            endTime: optionalTimestamp(o.endTime),
-            elapsedMs: typeof o.elapsedTime === 'number' && Number.isFinite(o.elapsedTime) && o.elapsedTime >= 0
-                ? o.elapsedTime
-                : undefined,
-            traceId: optionalString(o.traceId)
-        };
-    }
-    /** `DELETE /projects/{projectId}/runs/{runId}` (CancelRun); Hex answers 204 with no body. */
-    async cancelRun(projectId, runId, options = {}) {
-        const context = this.context('cancel', projectId, runId);
-        await this.request(context, 'DELETE', runPath(projectId, runId), options);
-    }
-    context(operation, projectId, runId) {
-        return { operation, projectId, runId, host: this.host };
-    }
-    async request(context, method, path, options, body) {
-        const url = `${this.apiBase}${path}`;
-        const headers = {
-            accept: 'application/json',
-            authorization: `Bearer ${this.token}`,
-            'user-agent': this.userAgent
-        };
-        if (body !== undefined)
-            headers['content-type'] = 'application/json';
-        const timeoutMs = Math.min(this.requestTimeoutMs, options.timeoutMs ?? Infinity);
-        const timeout = AbortSignal.timeout(timeoutMs);
-        const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-        const started = this.now();
-        let response;
-        try {
-            response = await this.fetchImpl(url, {
-                method,
-                headers,
-                body: body === undefined ? undefined : JSON.stringify(body),
-                signal,
-                // The token must go to the configured host only: a redirect is reported, never followed.
-                redirect: 'manual'
-            });
-        }
-        catch (error) {
-            throw networkError(context, error, timeout.aborted, timeoutMs);
-        }
-        let text;
-        try {
-            text = await readCapped(response, MAX_ANSWER_BYTES);
-        }
-        catch (error) {
-            // The status line arrived: an error status is known even if its body is lost or too large.
-            if (response.status >= 400)
-                text = '';
-            else if (error instanceof AnswerTooLargeError)
-                throw new HexResponseError(context, `the answer is over ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`);
-            else
-                throw networkError(context, error, timeout.aborted, timeoutMs);
-        }
-        this.onDebug(`${method} ${url} -> ${response.status} in ${Math.round(this.now() - started)}ms`);
-        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.now());
-        const limit = readRateLimit(context.operation, response.status, response.headers, retryAfterMs, this.now());
-        if (limit !== undefined)
-            this.onRateLimit?.(limit);
-        if (response.status >= 300 && response.status < 400) {
-            const location = response.headers.get('location') ?? 'an unnamed location';
-            throw new HexRedirectError(context, response.status, location);
-        }
-        if (!response.ok) {
-            throw new HexApiError(context, response.status, response.statusText, parseErrorBody(text), retryAfterMs);
-        }
-        if (method === 'DELETE')
-            return undefined;
-        try {
-            return JSON.parse(text);
-        }
-        catch {
-            throw new HexResponseError(context, `expected JSON, got ${describeBody(text)}`);
-        }
+    catch {
+        throw new HexResponseError(context, `expected JSON, got ${describeBody(text)}`);
     }
 }
-/** Refuses what is not a UUID: nothing else goes into a request path (defence in depth). */
-function pathId(id, what) {
-    if (!UUID.test(id))
-        throw new TypeError(`A ${what} ID must be a UUID, got ${quote(id)}`);
-    return id;
-}
-function runsPath(projectId) {
-    return `/projects/${pathId(projectId, 'project')}/runs`;
-}
-function runPath(projectId, runId) {
-    return `${runsPath(projectId)}/${pathId(runId, 'run')}`;
-}
-/** Over MAX_ANSWER_BYTES: the rest of the answer is not read. */
-class AnswerTooLargeError extends Error {
-}
-/**
- * The body as text, read chunk by chunk (after decompression) and abandoned past `maxBytes`, so a
- * huge answer or a compression bomb never fills memory.
- */
-async function readCapped(response, maxBytes) {
-    if (response.body === null)
-        return '';
-    const reader = response.body.getReader();
-    const chunks = [];
-    let total = 0;
-    for (;;) {
-        const { done, value } = await reader.read();
-        if (done)
-            break;
-        total += value.byteLength;
-        if (total > maxBytes) {
-            await reader.cancel().catch(() => undefined);
-            throw new AnswerTooLargeError(`over ${maxBytes} bytes`);
-        }
-        chunks.push(value);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
-/**
- * Retry-After is either delta-seconds or an HTTP date (RFC 9110 10.2.3), IMF-fixdate only:
- * anything else (`-5`, `1.5`, which Date.parse would take for dates) is ignored.
- */
-function parseRetryAfter(value, nowMs) {
-    if (value === null)
-        return undefined;
-    const text = value.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    if (!IMF_FIXDATE.test(text))
-        return undefined;
-    const date = Date.parse(text);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
-function networkError(context, error, timedOut, timeoutMs) {
-    if (timedOut)
-        return new HexNetworkError(context, 'TIMEOUT', `no answer within ${formatDuration(timeoutMs)}`);
-    if (error instanceof Error && error.name === 'AbortError')
-        return new HexNetworkError(context, 'ABORTED', 'the request was aborted');
-    const cause = error instanceof Error ? error.cause : undefined;
-    // fetch throws a TypeError with no cause before any connection is made (an invalid header
-    // value, a malformed URL): the request was never sent.
-    const code = typeof cause?.code === 'string'
-        ? cause.code
-        : error instanceof TypeError && cause === undefined
-            ? 'INVALID_REQUEST'
-            : 'UNKNOWN';
-    const detail = cause instanceof Error ? cause.message : String(error);
-    return new HexNetworkError(context, code, detail);
-}
+/** A body that is not what was expected, in a few words for a message. */
 function describeBody(text) {
     const trimmed = text.trim();
     if (trimmed === '')
@@ -29039,7 +28777,7 @@ function quote(value) {
 /** A UUID field, or a HexResponseError: an ID from Hex goes into later request paths. */
 function requireId(o, field, context) {
     const value = requireString(o, field, context);
-    if (!UUID.test(value))
+    if (!isUuid(value))
         throw new HexResponseError(context, `the field ${field} is not a UUID: ${quote(value)}`);
     return value;
 }
@@ -29048,7 +28786,7 @@ function sameId(o, field, expected, what, context) {
     const value = o[field];
     if (value === undefined || value === null)
         return;
-    if (typeof value !== 'string' || !UUID.test(value))
+    if (typeof value !== 'string' || !isUuid(value))
         throw new HexResponseError(context, `the field ${field} is not a UUID: ${quote(value)}`);
     if (value.toLowerCase() !== expected.toLowerCase())
         throw new HexResponseError(context, `Hex answered about ${what} ${quote(value)}, not ${expected}`);
@@ -29064,6 +28802,72 @@ function optionalTimestamp(value) {
     if (typeof value !== 'string' || !TIMESTAMP.test(value))
         return undefined;
     return Number.isNaN(Date.parse(value)) ? undefined : value;
+}
+/** A run's state as GetRunStatus and GetProjectRuns give it, about this run of this project only. */
+function readRunState(o, projectId, runId, context) {
+    // An answer about another run or project is never taken for this one.
+    sameId(o, 'runId', runId, 'run', context);
+    sameId(o, 'projectId', projectId, 'project', context);
+    return {
+        projectId,
+        runId,
+        status: requireString(o, 'status', context).toUpperCase(),
+        runUrl: optionalString(o.runUrl),
+        projectVersion: optionalVersion(o.projectVersion),
+        startTime: optionalTimestamp(o.startTime),
+        endTime: optionalTimestamp(o.endTime),
+        elapsedMs: typeof o.elapsedTime === 'number' && Number.isFinite(o.elapsedTime) && o.elapsedTime >= 0
+            ? o.elapsedTime
+            : undefined,
+        traceId: optionalString(o.traceId)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/hex/paths.ts
+/**
+ * Where each Hex endpoint is: the request paths under the API base, and a run's status URL. Only
+ * UUIDs go into a path, whoever gave them (an input, or Hex itself).
+ */
+
+
+/** Hex's largest page (PageSize): fewer requests to find a project by name. */
+const PROJECTS_PAGE_SIZE = 100;
+/** Refuses what is not a UUID: nothing else goes into a request path (defence in depth). */
+function pathId(id, what) {
+    if (!isUuid(id))
+        throw new TypeError(`A ${what} ID must be a UUID, got ${quote(id)}`);
+    return id;
+}
+/** `/projects/{projectId}/runs`: RunProject (POST) and GetProjectRuns (GET). */
+function runsPath(projectId) {
+    return `/projects/${pathId(projectId, 'project')}/runs`;
+}
+/** `/projects/{projectId}/runs/{runId}`: GetRunStatus (GET) and CancelRun (DELETE). */
+function runPath(projectId, runId) {
+    return `${runsPath(projectId)}/${pathId(runId, 'run')}`;
+}
+/** GetProjectRuns with the query's limit and filters. */
+function runsListPath(projectId, query) {
+    const params = new URLSearchParams({ limit: String(query.limit) });
+    if (query.trigger !== undefined)
+        params.set('runTriggerFilter', query.trigger);
+    if (query.status !== undefined)
+        params.set('statusFilter', query.status);
+    return `${runsPath(projectId)}?${params.toString()}`;
+}
+/** ListProjects, one page of PROJECTS_PAGE_SIZE, after the cursor `after` (none: the first). */
+function projectsPath(after) {
+    const query = new URLSearchParams({ limit: String(PROJECTS_PAGE_SIZE) });
+    if (after !== undefined)
+        query.set('after', after);
+    return `/projects?${query.toString()}`;
+}
+/**
+ * A run's status URL (GetRunStatus) under `apiBase`: the one Hex gives with a trigger, made the
+ * same way where Hex gave none, or the run was found or given rather than started.
+ */
+function runStatusUrl(apiBase, projectId, runId) {
+    return `${apiBase}${runPath(projectId, runId)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/hex/projects.ts
@@ -29610,6 +29414,7 @@ function isTerminalStatus(status) {
 ;// CONCATENATED MODULE: ./src/runs/cancel.ts
 
 
+
 /**
  * A cancel must fit in the time left: on a workflow cancel the runner kills the process 10 s
  * after its first signal, so retries get a few seconds, not the step's timeout.
@@ -29626,11 +29431,12 @@ async function cancelRun(session, projectId, runId, budgetMs) {
         return { kind: 'cancelled' };
     }
     catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         // Hex answers 422 to a cancel of a run that has ended: find out whether that is what happened.
         if (error instanceof HexApiError && error.status === 422) {
-            const state = await session.client
-                .getRun(projectId, runId, { timeoutMs: budgetMs })
+            const state = await session
+                .within(budgetMs)
+                .getRunOnce(projectId, runId)
                 .catch(() => undefined);
             if (state && isTerminalStatus(state.status))
                 return { kind: 'already-ended', status: state.status };
@@ -29708,6 +29514,7 @@ async function withGrace(clock, stop, graceMs, send) {
 }
 
 ;// CONCATENATED MODULE: ./src/runs/history.ts
+
 
 
 /**
@@ -29796,7 +29603,7 @@ function unreadable(error) {
         return error.lastError.message;
     if (error instanceof HexError)
         return error.message;
-    return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+    return unexpectedMessage(error);
 }
 
 ;// CONCATENATED MODULE: ./src/runs/history-alongside.ts
@@ -29843,6 +29650,7 @@ class HistoryAlongside {
 }
 
 ;// CONCATENATED MODULE: ./src/runs/start.ts
+
 
 
 
@@ -29894,7 +29702,7 @@ async function recover(options, lost, sentAt) {
             candidates = runs.filter((run) => startedSince(run, since));
         }
         catch (error) {
-            const why = error instanceof Error ? error.message : String(error);
+            const why = errorMessage(error);
             throw new TriggerOutcomeUnknownError(`${unknown} Looking for the run failed too: ${why} A run may have started. ${advice} ${details}`, lost.context);
         }
         if (candidates.length > 0)
@@ -29907,7 +29715,7 @@ async function recover(options, lost, sentAt) {
             projectId,
             runId: run.runId,
             runUrl: run.runUrl ?? '',
-            runStatusUrl: `${options.apiBase}${runPath(projectId, run.runId)}`,
+            runStatusUrl: runStatusUrl(options.apiBase, projectId, run.runId),
             traceId: run.traceId,
             projectVersion: run.projectVersion
         };
@@ -30084,7 +29892,7 @@ class OneRun {
             projectId,
             runId,
             runUrl: state.runUrl ?? '',
-            runStatusUrl: `${this.plan.apiBase}${runPath(projectId, runId)}`,
+            runStatusUrl: runStatusUrl(this.plan.apiBase, projectId, runId),
             traceId: state.traceId,
             projectVersion: state.projectVersion
         }, true);
@@ -30368,6 +30176,315 @@ function logRetry(io, what, notice) {
     io.debug(notice.error.message);
 }
 
+;// CONCATENATED MODULE: ./src/hex/rate-limit.ts
+const REMAINING = ['x-ratelimit-remaining', 'ratelimit-remaining', 'x-rate-limit-remaining'];
+const RESET = ['x-ratelimit-reset', 'ratelimit-reset', 'x-rate-limit-reset'];
+/** A reset above this is a time (seconds since the epoch), below it a number of seconds from now. */
+const EPOCH_SECONDS_FROM = 1_000_000_000;
+/** No window is longer than a day: a reset further away is not believed. */
+const MAX_RESET_MS = 24 * 60 * 60 * 1000;
+function firstNumber(headers, names) {
+    for (const name of names) {
+        const text = headers.get(name)?.trim();
+        // A whole number only: a list (`30;w=60`, draft 7's RateLimit header) or a word is ignored.
+        if (text !== undefined && /^\d+(?:\.\d+)?$/.test(text))
+            return Number(text);
+    }
+    return undefined;
+}
+/**
+ * The rate-limit part of an answer, or undefined when it says nothing about it. `retryAfterMs` is
+ * the answer's Retry-After, already read (a 429's wait).
+ */
+function readRateLimit(operation, status, headers, retryAfterMs, nowMs) {
+    const remaining = firstNumber(headers, REMAINING);
+    const reset = firstNumber(headers, RESET);
+    let resetInMs;
+    if (reset !== undefined) {
+        const ms = reset >= EPOCH_SECONDS_FROM ? reset * 1000 - nowMs : reset * 1000;
+        if (ms >= 0 && ms <= MAX_RESET_MS)
+            resetInMs = Math.round(ms);
+    }
+    const notice = { operation };
+    if (remaining !== undefined)
+        notice.remaining = Math.floor(remaining);
+    if (resetInMs !== undefined)
+        notice.resetInMs = resetInMs;
+    if (status === 429)
+        notice.limited = { retryAfterMs };
+    return Object.keys(notice).length > 1 ? notice : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/hex/http.ts
+/**
+ * One HTTP request to Hex: the URL and headers (the token goes to the API base only, and a redirect
+ * is reported, never followed), the request's time limit on the injected clock, what a failure to
+ * get an answer was, Retry-After and the rate-limit headers, and a body read that stops at a cap.
+ * No retries here: hex/session.ts decides what is sent again.
+ */
+
+
+
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * The largest answer read, counted after decompression: Hex's answers are a few KiB (a page of
+ * 100 projects is the largest). A larger one, or a compression bomb, is cut off, not buffered.
+ */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+/** Requests to Hex at one API base, with one token. */
+class HexHttp {
+    apiBase;
+    /** The API base's origin, for messages. */
+    host;
+    token;
+    fetchImpl;
+    userAgent;
+    requestTimeoutMs;
+    onDebug;
+    onRateLimit;
+    clock;
+    constructor(options) {
+        this.apiBase = options.apiBase.replace(/\/+$/, '');
+        this.host = new URL(this.apiBase).origin;
+        this.token = options.token;
+        this.fetchImpl = options.fetch ?? globalThis.fetch;
+        this.userAgent = options.userAgent ?? 'hex-run-action';
+        this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+        this.onDebug = options.onDebug ?? (() => { });
+        this.onRateLimit = options.onRateLimit;
+        this.clock = options.clock ?? processRuntime;
+    }
+    async request(call, as = 'text') {
+        const timeoutMs = Math.min(this.requestTimeoutMs, call.timeoutMs ?? Infinity);
+        const limit = this.clock.timeout(timeoutMs);
+        try {
+            const bytes = await this.send(call, limit.signal, timeoutMs);
+            return as === 'bytes' ? bytes : textOf(bytes);
+        }
+        finally {
+            // Answered or not, the limit goes: no timer outlives its request.
+            limit.clear();
+        }
+    }
+    async send(call, limit, timeoutMs) {
+        const { context, method, body } = call;
+        const url = `${this.apiBase}${call.path}`;
+        const headers = {
+            accept: call.accept ?? 'application/json',
+            authorization: `Bearer ${this.token}`,
+            'user-agent': this.userAgent
+        };
+        if (body !== undefined)
+            headers['content-type'] = 'application/json';
+        const signal = call.signal ? AbortSignal.any([call.signal, limit]) : limit;
+        const started = this.clock.now();
+        let response;
+        try {
+            response = await this.fetchImpl(url, {
+                method,
+                headers,
+                body: body === undefined ? undefined : JSON.stringify(body),
+                signal,
+                // The token must go to the configured host only: a redirect is reported, never followed.
+                redirect: 'manual'
+            });
+        }
+        catch (error) {
+            throw networkError(context, error, limit.aborted, timeoutMs);
+        }
+        let answer;
+        try {
+            answer = await readCapped(response, MAX_ANSWER_BYTES);
+        }
+        catch (error) {
+            // The status line arrived: an error status is known even if its body is lost or too large.
+            if (response.status >= 400)
+                answer = new Uint8Array(0);
+            else if (error instanceof AnswerTooLargeError)
+                throw new HexResponseError(context, `the answer is over ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`);
+            else
+                throw networkError(context, error, limit.aborted, timeoutMs);
+        }
+        this.onDebug(`${method} ${url} -> ${response.status} in ${Math.round(this.clock.now() - started)}ms`);
+        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.clock.now());
+        const rate = readRateLimit(context.operation, response.status, response.headers, retryAfterMs, this.clock.now());
+        if (rate !== undefined)
+            this.onRateLimit?.(rate);
+        if (response.status >= 300 && response.status < 400) {
+            const location = response.headers.get('location') ?? 'an unnamed location';
+            throw new HexRedirectError(context, response.status, location);
+        }
+        if (!response.ok) {
+            throw new HexApiError(context, response.status, response.statusText, parseErrorBody(textOf(answer)), retryAfterMs);
+        }
+        return answer;
+    }
+}
+/** Over MAX_ANSWER_BYTES: the rest of the answer is not read. */
+class AnswerTooLargeError extends Error {
+}
+/**
+ * The body's bytes, read chunk by chunk (after decompression) and abandoned past `maxBytes`, so a
+ * huge answer or a compression bomb never fills memory.
+ */
+async function readCapped(response, maxBytes) {
+    if (response.body === null)
+        return new Uint8Array(0);
+    const reader = response.body.getReader();
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        total += value.byteLength;
+        if (total > maxBytes) {
+            await reader.cancel().catch(() => undefined);
+            throw new AnswerTooLargeError(`over ${maxBytes} bytes`);
+        }
+        chunks.push(value);
+    }
+    const bytes = new Uint8Array(total);
+    let at = 0;
+    for (const chunk of chunks) {
+        bytes.set(chunk, at);
+        at += chunk.byteLength;
+    }
+    return bytes;
+}
+/** The bytes as UTF-8 text, as they came (a byte order mark kept, a bad sequence replaced). */
+function textOf(bytes) {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+/**
+ * Retry-After is either delta-seconds or an HTTP date (RFC 9110 10.2.3), IMF-fixdate only:
+ * anything else (`-5`, `1.5`, which Date.parse would take for dates) is ignored.
+ */
+function parseRetryAfter(value, nowMs) {
+    if (value === null)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    if (!IMF_FIXDATE.test(text))
+        return undefined;
+    const date = Date.parse(text);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+/** What a request that got no answer met: its time limit, an abort, or a failed connection. */
+function networkError(context, error, timedOut, timeoutMs) {
+    if (timedOut)
+        return new HexNetworkError(context, 'TIMEOUT', `no answer within ${formatDuration(timeoutMs)}`);
+    if (error instanceof Error && error.name === 'AbortError')
+        return new HexNetworkError(context, 'ABORTED', 'the request was aborted');
+    const cause = error instanceof Error ? error.cause : undefined;
+    // fetch throws a TypeError with no cause before any connection is made (an invalid header
+    // value, a malformed URL): the request was never sent.
+    const code = typeof cause?.code === 'string'
+        ? cause.code
+        : error instanceof TypeError && cause === undefined
+            ? 'INVALID_REQUEST'
+            : 'UNKNOWN';
+    const detail = cause instanceof Error ? cause.message : String(error);
+    return new HexNetworkError(context, code, detail);
+}
+
+;// CONCATENATED MODULE: ./src/hex/client.ts
+
+
+
+
+/**
+ * The Hex API calls the action makes, one request each (hex/http.ts), their answers read and
+ * checked (hex/answers.ts). It never imports @actions/core: what it has to say goes through
+ * onDebug or a typed error whose message tells the user what to do.
+ */
+class HexClient {
+    http;
+    constructor(options) {
+        this.http = new HexHttp(options);
+    }
+    /** `POST /projects/{projectId}/runs` (RunProject). */
+    async runProject(projectId, request, options = {}) {
+        const context = this.context('trigger', projectId);
+        const o = await this.json(context, 'POST', runsPath(projectId), options, request);
+        const runId = requireId(o, 'runId', context);
+        sameId(o, 'projectId', projectId, 'project', context);
+        return {
+            projectId,
+            runId,
+            runUrl: requireString(o, 'runUrl', context),
+            runStatusUrl: optionalString(o.runStatusUrl) ?? runStatusUrl(this.http.apiBase, projectId, runId),
+            traceId: optionalString(o.traceId),
+            projectVersion: optionalVersion(o.projectVersion)
+        };
+    }
+    /** `GET /projects/{projectId}/runs/{runId}` (GetRunStatus). */
+    async getRun(projectId, runId, options = {}) {
+        const context = this.context('status', projectId, runId);
+        const o = await this.json(context, 'GET', runPath(projectId, runId), options);
+        return readRunState(o, projectId, runId, context);
+    }
+    /**
+     * `GET /projects/{projectId}/runs` (GetProjectRuns), newest first: API-triggered runs only, to
+     * find a run whose trigger answer was lost.
+     */
+    listApiRuns(projectId, limit, options = {}) {
+        return this.listRuns(projectId, { limit, trigger: 'API' }, options);
+    }
+    /** `GET /projects/{projectId}/runs` (GetProjectRuns): the runs `query` asks for, newest first. */
+    async listRuns(projectId, query, options = {}) {
+        const context = this.context('list', projectId);
+        const { runs } = await this.json(context, 'GET', runsListPath(projectId, query), options);
+        if (!Array.isArray(runs))
+            throw new HexResponseError(context, 'the field runs is missing');
+        return runs.map((run) => {
+            const o = asObject(run, context);
+            return readRunState(o, projectId, requireId(o, 'runId', context), context);
+        });
+    }
+    /**
+     * `GET /projects` (ListProjects), one page: the projects the token's user can see, and the
+     * cursor of the next page (undefined on the last).
+     */
+    async listProjects(name, after, options = {}) {
+        const context = {
+            operation: 'find',
+            projectId: `'${name}'`,
+            host: this.http.host
+        };
+        const o = await this.json(context, 'GET', projectsPath(after), options);
+        if (!Array.isArray(o.values))
+            throw new HexResponseError(context, 'the field values is missing');
+        const projects = o.values.map((value) => {
+            const p = asObject(value, context);
+            return { id: requireId(p, 'id', context), title: optionalString(p.title) ?? '' };
+        });
+        const pagination = typeof o.pagination === 'object' && o.pagination !== null ? o.pagination : {};
+        return { projects, after: optionalString(pagination.after) };
+    }
+    /** `DELETE /projects/{projectId}/runs/{runId}` (CancelRun); Hex answers 204 with no body. */
+    async cancelRun(projectId, runId, options = {}) {
+        const context = this.context('cancel', projectId, runId);
+        await this.http.request({
+            context,
+            method: 'DELETE',
+            path: runPath(projectId, runId),
+            ...options
+        });
+    }
+    context(operation, projectId, runId) {
+        return { operation, projectId, runId, host: this.http.host };
+    }
+    /** A request whose answer is a JSON object. */
+    async json(context, method, path, options, body) {
+        const text = await this.http.request({ context, method, path, body, ...options });
+        return asObject(parseJson(text, context), context);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/hex/session.ts
 
 /**
@@ -30414,6 +30531,14 @@ class HexSession {
     getRun(projectId, runId) {
         return this.retry(readVerdict, 'turn', () => this.client.getRun(projectId, runId, { signal: this.signal }));
     }
+    /**
+     * GetRunStatus, once: no retry, and no wait for its turn (it counts, as a cancel does). The read
+     * after a cancel Hex refused, to learn whether the run had ended; it fits in what is left before
+     * the deadline.
+     */
+    getRunOnce(projectId, runId) {
+        return this.paced('spend', () => this.client.getRun(projectId, runId, { signal: this.signal, timeoutMs: this.leftMs() }))();
+    }
     /** GetProjectRuns, API-triggered runs only, newest first. */
     listApiRuns(projectId, limit) {
         return this.listRuns(projectId, { limit, trigger: 'API' });
@@ -30437,22 +30562,28 @@ class HexSession {
     }
     /** CancelRun. Each attempt fits in what is left before the deadline: one hung DELETE must not outlast it. */
     cancelRun(projectId, runId) {
-        return this.retry(readVerdict, 'spend', () => this.client.cancelRun(projectId, runId, {
-            timeoutMs: Math.max(1, this.deadline - this.clock.now())
-        }));
+        return this.retry(readVerdict, 'spend', () => this.client.cancelRun(projectId, runId, { timeoutMs: this.leftMs() }));
+    }
+    /** What is left before the deadline, for one request's time limit (at least 1 ms). */
+    leftMs() {
+        return Math.max(1, this.deadline - this.clock.now());
+    }
+    /** `attempt`, meeting the pacer as `pacing` says, each time it is made. */
+    paced(pacing, attempt) {
+        const { pacer, signal } = this;
+        if (pacer === undefined || pacing === 'none')
+            return attempt;
+        return async () => {
+            if (pacing === 'spend')
+                pacer.spend();
+            else
+                await pacer.turn(this.clock.now(), signal);
+            return attempt();
+        };
     }
     retry(verdict, pacing, attempt, maxConnectAttempts) {
-        const { onRetry, pacer, signal } = this;
-        const paced = pacer === undefined || pacing === 'none'
-            ? attempt
-            : async () => {
-                if (pacing === 'spend')
-                    pacer.spend();
-                else
-                    await pacer.turn(this.clock.now(), signal);
-                return attempt();
-            };
-        return withRetries(paced, {
+        const { onRetry } = this;
+        return withRetries(this.paced(pacing, attempt), {
             verdict,
             deadline: this.deadline,
             now: this.clock.now,
@@ -30482,7 +30613,7 @@ function hexSession(settings, runtime, io, bounds) {
             apiBase: settings.apiBase,
             token: settings.apiToken,
             fetch: runtime.fetch,
-            now: runtime.now,
+            clock: runtime,
             requestTimeoutMs: bounds.requestTimeoutMs,
             onDebug: io.debug,
             onRateLimit: pacing && ((notice) => pacing.observe(notice))
@@ -30522,23 +30653,6 @@ function runPlan(settings) {
         cancelOnTimeout: settings.cancelOnTimeout,
         cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel
     };
-}
-
-;// CONCATENATED MODULE: ./src/lib/ids.ts
-/**
- * Hex's project and run IDs are UUIDs. The one check, used for inputs (project-id, run-id) and for
- * what Hex answers before an ID goes into a request path.
- */
-const UUID_TEXT = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const ids_UUID = new RegExp(`^${UUID_TEXT}$`, 'i');
-const UUID_INSIDE = new RegExp(UUID_TEXT, 'i');
-/** Whether `text` is a UUID, whole, in any case. */
-function isUuid(text) {
-    return ids_UUID.test(text);
-}
-/** The first UUID inside `text` (a pasted URL, say), lower-cased; undefined when there is none. */
-function uuidInside(text) {
-    return UUID_INSIDE.exec(text)?.[0].toLowerCase();
 }
 
 ;// CONCATENATED MODULE: ./src/lib/tokens.ts
@@ -31686,7 +31800,7 @@ function packageVersion(moduleUrl) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5678);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4036);
 /** The command-line program (bin/hex-run-action.js runs this bundle); see command.ts. */
 
 const stop = new AbortController();

@@ -84,7 +84,7 @@ export async function simulate(
   const clock = new VirtualClock()
   const ids = runs.map((_, i) => simulatedProjectId(i + 1))
   const fake = await FakeHex.start({
-    now: clock.now,
+    clock,
     maxRunningKernels: 1000,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     projects: runs.map((run, i) => ({

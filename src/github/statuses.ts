@@ -71,6 +71,7 @@ export function githubStatuses(target: StatusTarget, options: StatusesOptions): 
       for (let attempt = 1; ; attempt++) {
         const left = STATUS_BUDGET_MS - (clock.now() - started)
         let failure: StatusFailure & { transient: boolean }
+        const limit = clock.timeout(Math.max(1, Math.min(requestTimeoutMs, left)))
         try {
           const api = await client()
           await api.rest.repos.createCommitStatus({
@@ -81,11 +82,13 @@ export function githubStatuses(target: StatusTarget, options: StatusesOptions): 
             context: status.context,
             description: status.description.slice(0, DESCRIPTION_LIMIT),
             target_url: status.targetUrl,
-            request: { signal: clock.timeout(Math.max(1, Math.min(requestTimeoutMs, left))) }
+            request: { signal: limit.signal }
           })
           return { ok: true }
         } catch (error) {
-          failure = describeFailure(error, target)
+          failure = describeFailure(error, target, limit.signal.aborted)
+        } finally {
+          limit.clear()
         }
         const retry =
           failure.transient &&
@@ -101,7 +104,8 @@ export function githubStatuses(target: StatusTarget, options: StatusesOptions): 
 /** What an error from Octokit (or from loading it) means for the user. */
 function describeFailure(
   error: unknown,
-  { owner, repo, sha }: StatusTarget
+  { owner, repo, sha }: StatusTarget,
+  timedOut: boolean
 ): StatusFailure & { transient: boolean } {
   const status = (error as { status?: unknown }).status
   const said = githubMessage(error)
@@ -111,8 +115,7 @@ function describeFailure(
     const response = (error as { response?: unknown }).response
     if (typeof status === 'number' && response !== undefined)
       return { kind: 'unavailable', transient: true, message: `${answered(status)}.` }
-    const reason = errorMessage(error)
-    const timedOut = error instanceof Error && /abort|timeout/i.test(`${error.name} ${reason}`)
+    const reason = errorMessage(error).replace(/\.+$/, '')
     return {
       kind: 'unavailable',
       transient: true,

@@ -1,6 +1,7 @@
-import { PROJECTS_PAGE_SIZE, type ProjectSummary } from './client.ts'
 import { HexError } from './errors.ts'
+import { PROJECTS_PAGE_SIZE } from './paths.ts'
 import type { HexSession } from './session.ts'
+import type { ProjectSummary } from './types.ts'
 
 /** A project title that matched none, or several, of the projects the token can see. */
 export class ProjectNameError extends HexError {}

@@ -1,5 +1,5 @@
 import type { Clock } from '../lib/runtime.ts'
-import type { HexClient, ProjectSummary, RunsQuery } from './client.ts'
+import type { HexClient } from './client.ts'
 import type { Operation } from './errors.ts'
 import {
   MAX_CONNECT_ATTEMPTS,
@@ -9,7 +9,7 @@ import {
   type RetryNotice,
   type Verdict
 } from './retry.ts'
-import type { RunProjectRequest, RunState, TriggeredRun } from './types.ts'
+import type { ProjectsPage, RunProjectRequest, RunsQuery, RunState, TriggeredRun } from './types.ts'
 
 /** Told before each retry's wait: which kind of request failed, and when it goes again. */
 export type RetryListener = (operation: Operation, notice: RetryNotice) => void
@@ -50,7 +50,7 @@ export interface SessionOptions {
  * (`with`) for a run's own stop signal or a cancel's budget.
  */
 export class HexSession {
-  readonly client: HexClient
+  private readonly client: HexClient
   readonly clock: Clock
   readonly deadline: number
   readonly signal?: AbortSignal
@@ -94,6 +94,17 @@ export class HexSession {
     )
   }
 
+  /**
+   * GetRunStatus, once: no retry, and no wait for its turn (it counts, as a cancel does). The read
+   * after a cancel Hex refused, to learn whether the run had ended; it fits in what is left before
+   * the deadline.
+   */
+  getRunOnce(projectId: string, runId: string): Promise<RunState> {
+    return this.paced('spend', () =>
+      this.client.getRun(projectId, runId, { signal: this.signal, timeoutMs: this.leftMs() })
+    )()
+  }
+
   /** GetProjectRuns, API-triggered runs only, newest first. */
   listApiRuns(projectId: string, limit: number): Promise<RunState[]> {
     return this.listRuns(projectId, { limit, trigger: 'API' })
@@ -107,10 +118,7 @@ export class HexSession {
   }
 
   /** ListProjects, one page. */
-  listProjects(
-    name: string,
-    after: string | undefined
-  ): Promise<{ projects: ProjectSummary[]; after?: string }> {
+  listProjects(name: string, after: string | undefined): Promise<ProjectsPage> {
     return this.retry(readVerdict, 'turn', () =>
       this.client.listProjects(name, after, { signal: this.signal })
     )
@@ -138,10 +146,24 @@ export class HexSession {
   /** CancelRun. Each attempt fits in what is left before the deadline: one hung DELETE must not outlast it. */
   cancelRun(projectId: string, runId: string): Promise<void> {
     return this.retry(readVerdict, 'spend', () =>
-      this.client.cancelRun(projectId, runId, {
-        timeoutMs: Math.max(1, this.deadline - this.clock.now())
-      })
+      this.client.cancelRun(projectId, runId, { timeoutMs: this.leftMs() })
     )
+  }
+
+  /** What is left before the deadline, for one request's time limit (at least 1 ms). */
+  private leftMs(): number {
+    return Math.max(1, this.deadline - this.clock.now())
+  }
+
+  /** `attempt`, meeting the pacer as `pacing` says, each time it is made. */
+  private paced<T>(pacing: Pacing, attempt: () => Promise<T>): () => Promise<T> {
+    const { pacer, signal } = this
+    if (pacer === undefined || pacing === 'none') return attempt
+    return async () => {
+      if (pacing === 'spend') pacer.spend()
+      else await pacer.turn(this.clock.now(), signal)
+      return attempt()
+    }
   }
 
   private retry<T>(
@@ -150,16 +172,8 @@ export class HexSession {
     attempt: () => Promise<T>,
     maxConnectAttempts?: number
   ): Promise<T> {
-    const { onRetry, pacer, signal } = this
-    const paced =
-      pacer === undefined || pacing === 'none'
-        ? attempt
-        : async () => {
-            if (pacing === 'spend') pacer.spend()
-            else await pacer.turn(this.clock.now(), signal)
-            return attempt()
-          }
-    return withRetries(paced, {
+    const { onRetry } = this
+    return withRetries(this.paced(pacing, attempt), {
       verdict,
       deadline: this.deadline,
       now: this.clock.now,

@@ -61,3 +61,24 @@ export interface RunState {
   elapsedMs?: number
   traceId?: string
 }
+
+/** Which of a project's runs GetProjectRuns lists, newest first. */
+export interface RunsQuery {
+  limit: number
+  /** Only runs started this way (runTriggerFilter). */
+  trigger?: 'API'
+  /** Only runs with this status (statusFilter). */
+  status?: 'COMPLETED'
+}
+
+/** A project as ListProjects lists it, reduced to what finding one by name needs. */
+export interface ProjectSummary {
+  id: string
+  title: string
+}
+
+/** One page of ListProjects: its projects, and the cursor of the next page (none on the last). */
+export interface ProjectsPage {
+  projects: ProjectSummary[]
+  after?: string
+}

@@ -9,8 +9,18 @@ export interface Clock {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   /** In [0, 1): the jitter of retry backoffs. */
   random: () => number
-  /** A signal that aborts `ms` from now, on this clock: every time limit (a request's) is one. */
-  timeout: (ms: number) => AbortSignal
+  /**
+   * A time limit `ms` from now, on this clock: every time limit (a request's) is one. Clear it when
+   * the work it bounds has ended, so that no timer outlives it.
+   */
+  timeout: (ms: number) => TimeLimit
+}
+
+/** A time limit on a clock: its signal aborts (a TimeoutError) when the time is up. */
+export interface TimeLimit {
+  signal: AbortSignal
+  /** Lifts the limit: its signal never aborts after this. */
+  clear: () => void
 }
 
 /** What the action needs from the process besides the runner: injected so tests control it. */
@@ -58,5 +68,13 @@ export const processRuntime: Runtime = {
   now: () => Date.now(),
   sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined),
   random: Math.random,
-  timeout: (ms) => AbortSignal.timeout(ms)
+  timeout: (ms) => {
+    const controller = new AbortController()
+    // As AbortSignal.timeout's, the timer keeps no process alive; unlike it, it can be cleared.
+    const timer = setTimeout(
+      () => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')),
+      ms
+    ).unref()
+    return { signal: controller.signal, clear: () => clearTimeout(timer) }
+  }
 }

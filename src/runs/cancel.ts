@@ -1,6 +1,7 @@
 import { HexApiError } from '../hex/errors.ts'
 import type { HexSession } from '../hex/session.ts'
 import { isTerminalStatus } from '../hex/types.ts'
+import { errorMessage } from '../lib/errors.ts'
 import type { CancelOutcome } from './types.ts'
 
 /**
@@ -24,11 +25,12 @@ export async function cancelRun(
     await session.within(budgetMs).cancelRun(projectId, runId)
     return { kind: 'cancelled' }
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
+    const message = errorMessage(error)
     // Hex answers 422 to a cancel of a run that has ended: find out whether that is what happened.
     if (error instanceof HexApiError && error.status === 422) {
-      const state = await session.client
-        .getRun(projectId, runId, { timeoutMs: budgetMs })
+      const state = await session
+        .within(budgetMs)
+        .getRunOnce(projectId, runId)
         .catch(() => undefined)
       if (state && isTerminalStatus(state.status))
         return { kind: 'already-ended', status: state.status }

@@ -2,6 +2,7 @@ import { HexApiError, HexError } from '../hex/errors.ts'
 import { RetriesExhaustedError } from '../hex/retry.ts'
 import type { HexSession } from '../hex/session.ts'
 import type { RunState } from '../hex/types.ts'
+import { unexpectedMessage } from '../lib/errors.ts'
 
 /**
  * How many of the project's latest runs are read: recent enough to be the project as it is now
@@ -102,5 +103,5 @@ function unreadable(error: unknown): string {
   // One attempt: a retryable failure comes wrapped, with the attempt's own error inside.
   if (error instanceof RetriesExhaustedError) return error.lastError.message
   if (error instanceof HexError) return error.message
-  return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`
+  return unexpectedMessage(error)
 }

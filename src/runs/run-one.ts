@@ -1,5 +1,5 @@
-import { runPath } from '../hex/client.ts'
 import { HexError } from '../hex/errors.ts'
+import { runStatusUrl } from '../hex/paths.ts'
 import { RetriesExhaustedError } from '../hex/retry.ts'
 import type { HexSession } from '../hex/session.ts'
 import type { RunState, TriggeredRun } from '../hex/types.ts'
@@ -139,7 +139,7 @@ class OneRun {
         projectId,
         runId,
         runUrl: state.runUrl ?? '',
-        runStatusUrl: `${this.plan.apiBase}${runPath(projectId, runId)}`,
+        runStatusUrl: runStatusUrl(this.plan.apiBase, projectId, runId),
         traceId: state.traceId,
         projectVersion: state.projectVersion
       },

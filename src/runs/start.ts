@@ -1,9 +1,10 @@
-import { runPath } from '../hex/client.ts'
 import { HexError, HexNetworkError } from '../hex/errors.ts'
+import { runStatusUrl } from '../hex/paths.ts'
 import { triggerVerdict, UnknownOutcomeError } from '../hex/retry.ts'
 import type { HexSession } from '../hex/session.ts'
 import type { RunProjectRequest, RunState, TriggeredRun } from '../hex/types.ts'
 import { formatDuration } from '../lib/duration.ts'
+import { errorMessage } from '../lib/errors.ts'
 
 export interface StartOptions {
   /** Retries stop at its deadline; its signal means no further attempt starts, no wait goes on. */
@@ -70,7 +71,7 @@ async function recover(
       const runs = await session.within(LOOKUP_BUDGET_MS, signal).listApiRuns(projectId, 25)
       candidates = runs.filter((run) => startedSince(run, since))
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error)
+      const why = errorMessage(error)
       throw new TriggerOutcomeUnknownError(
         `${unknown} Looking for the run failed too: ${why} A run may have started. ${advice} ${details}`,
         lost.context
@@ -87,7 +88,7 @@ async function recover(
       projectId,
       runId: run.runId,
       runUrl: run.runUrl ?? '',
-      runStatusUrl: `${options.apiBase}${runPath(projectId, run.runId)}`,
+      runStatusUrl: runStatusUrl(options.apiBase, projectId, run.runId),
       traceId: run.traceId,
       projectVersion: run.projectVersion
     }

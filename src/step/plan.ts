@@ -26,7 +26,7 @@ export function hexSession(
       apiBase: settings.apiBase,
       token: settings.apiToken,
       fetch: runtime.fetch,
-      now: runtime.now,
+      clock: runtime,
       requestTimeoutMs: bounds.requestTimeoutMs,
       onDebug: io.debug,
       onRateLimit: pacing && ((notice) => pacing.observe(notice))

@@ -11,6 +11,7 @@ import type { Reply } from './replies.ts'
 import { route } from './routes.ts'
 import { HexState } from './state.ts'
 import type {
+  FakeHexClock,
   FakeHexOptions,
   FakeProject,
   FakeRun,
@@ -37,10 +38,11 @@ function newTraceId(): string {
   return randomBytes(16).toString('hex')
 }
 
-function headersOf(raw: IncomingHttpHeaders): Record<string, string> {
+function headersOf(raw: IncomingHttpHeaders, leaveOut: string | undefined): Record<string, string> {
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(raw)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
+    if (value !== undefined && name !== leaveOut)
+      headers[name] = Array.isArray(value) ? value.join(', ') : value
   }
   return headers
 }
@@ -67,14 +69,22 @@ export class FakeHex {
   readonly #state: HexState
   readonly #faults = new FaultQueue()
   readonly #closing = new AbortController()
+  readonly #clock: FakeHexClock | undefined
   #records: RecordedRequest[] = []
 
-  private constructor(server: Server, state: HexState, origin: string) {
+  private constructor(
+    server: Server,
+    state: HexState,
+    origin: string,
+    clock: FakeHexClock | undefined
+  ) {
     this.#server = server
     this.#state = state
+    this.#clock = clock
     this.origin = origin
     this.apiBase = `${origin}/api/v1`
     state.origin = origin
+    clock?.serve(origin)
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       void this.#handle(req, res)
     })
@@ -91,7 +101,7 @@ export class FakeHex {
       })
     })
     const { port } = server.address() as AddressInfo
-    return new FakeHex(server, state, `http://127.0.0.1:${port}`)
+    return new FakeHex(server, state, `http://127.0.0.1:${port}`, options.clock)
   }
 
   /** Adds a project, or replaces the one with the same id. */
@@ -149,7 +159,7 @@ export class FakeHex {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
-      headers: headersOf(req.headers),
+      headers: headersOf(req.headers, this.#clock?.ticketHeader),
       body: undefined,
       at: this.#state.now(),
       status: 'pending'
@@ -172,23 +182,22 @@ export class FakeHex {
         return this.#answer(res, record, this.#process(req, url, body))
       case 'respond':
         return this.#send(res, record, action)
-      case 'delay':
-        try {
-          await sleep(action.ms, undefined, { signal: this.#closing.signal })
-        } catch {
-          return // closing: the socket is being destroyed
-        }
+      case 'delay': {
+        // The work is done after the wait even if the client left meanwhile.
+        const until = this.#state.now() + action.ms
+        const waited =
+          (await this.#hold(req, res, action.ms, 'left')) ||
+          (await this.#hold(req, res, Math.max(0, until - this.#state.now()), 'closing'))
+        if (!waited) return
         return this.#answer(res, record, this.#process(req, url, body))
+      }
       case 'answer-late': {
         const processed = this.#process(req, url, body)
-        try {
-          await sleep(action.ms, undefined, { signal: this.#closing.signal })
-        } catch {
-          return // closing: the socket is being destroyed
-        }
+        if (!(await this.#hold(req, res, action.ms, 'left'))) return
         return this.#answer(res, record, processed)
       }
       case 'hang':
+        await this.#hold(req, res, undefined, 'left')
         return
       case 'reset':
         record.status = 'dropped'
@@ -207,6 +216,38 @@ export class FakeHex {
         })
       case 'html':
         return this.#send(res, record, { status: 200, body: MAINTENANCE_PAGE })
+    }
+  }
+
+  /**
+   * A fault's wait of `ms` (none: for good): on the shared clock, else in real time (where a hang
+   * needs no wait: the socket just stays open). It ends early when the server closes, or (`left`)
+   * when the client has gone, and only then holds the request parked on the clock: a wait past
+   * the client's going holds no request. True when it ran its course.
+   */
+  async #hold(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ms: number | undefined,
+    until: 'closing' | 'left'
+  ): Promise<boolean> {
+    const gone = new AbortController()
+    if (until === 'left') {
+      if (res.destroyed) gone.abort()
+      else res.once('close', () => gone.abort())
+    }
+    const signal = AbortSignal.any([this.#closing.signal, gone.signal])
+    if (this.#clock !== undefined) {
+      const ticket = until === 'left' ? req.headers[this.#clock.ticketHeader] : undefined
+      await this.#clock.park(typeof ticket === 'string' ? ticket : undefined, ms, signal)
+      return !signal.aborted
+    }
+    if (ms === undefined) return false
+    try {
+      await sleep(ms, undefined, { signal })
+      return true
+    } catch {
+      return false // closing (the socket is being destroyed), or the client left
     }
   }
 

@@ -40,7 +40,9 @@ export class HexState {
     this.maxRunningKernels = options.maxRunningKernels ?? DEFAULT_MAX_RUNNING_KERNELS
     this.workspace = options.workspace ?? 'acme'
     this.statusOverride = options.statusOverride
-    this.now = options.now ?? realNow
+    if (options.now !== undefined && options.clock !== undefined)
+      throw new Error('fake-hex: give now or clock, not both')
+    this.now = options.clock?.now ?? options.now ?? realNow
     this.rateLimiter = options.rateLimit && new RateLimiter(options.rateLimit)
     const projects = options.projects ?? [{ id: DEFAULT_PROJECT_ID, title: 'Demo project' }]
     for (const project of projects) this.addProject(project)

@@ -93,6 +93,30 @@ export interface FakeHexOptions {
    * a fake clock passes the same clock here, so runs move on as the action's waits pass.
    */
   now?: () => number
+  /**
+   * A virtual clock to share with the client under test, in place of `now`: the server's time,
+   * and what its delay, hang and answer-late faults wait on, so that a client's time limit on the
+   * same clock ends in virtual time. Without one, those faults wait in real time.
+   */
+  clock?: FakeHexClock
+}
+
+/**
+ * What the stand-in needs of a virtual clock it shares with a client (test/runner/virtual-clock.ts):
+ * the client's requests made through the clock carry a ticket, with which the stand-in parks a
+ * request it holds, so that the clock does not wait for its answer to move on.
+ */
+export interface FakeHexClock {
+  now: () => number
+  /** The request header that holds a request's ticket; the request log leaves it out. */
+  readonly ticketHeader: string
+  /** Requests to `origin` (the stand-in's) carry their ticket from now on. */
+  serve: (origin: string) => void
+  /**
+   * Waits `ms` on the clock (no `ms`: until `signal` aborts), or less if `signal` aborts, with the
+   * request holding `ticket` parked meanwhile.
+   */
+  park: (ticket: string | undefined, ms: number | undefined, signal: AbortSignal) => Promise<void>
 }
 
 export type FaultAction =
