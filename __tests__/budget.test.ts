@@ -1,11 +1,13 @@
 /**
- * The step's request budget (src/runs/pacing/budget.ts) on its own, then in whole steps of the action:
- * eight runs at once against a stand-in that enforces Hex's limit, and a 429 that holds every run.
+ * The read planner (src/runs/pacing/): the token's window as one step sees it (window.ts), the
+ * step's reads paced to its part of it (budget.ts), then whole steps of the action, one alone and
+ * many jobs on one token, against a stand-in that enforces Hex's window.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from '@jest/globals'
 import { RequestBudget } from '../src/runs/pacing/budget.ts'
-import { BUDGET_CAPACITY } from '../src/runs/pacing/constants.ts'
+import { holdLine } from '../src/step/plan.ts'
+import { simulateJobs } from '../scripts/bench/jobs.ts'
 import { maxInWindow, simulate, spreadHistory } from '../scripts/bench/simulate.ts'
 import { VirtualClock } from '../test/runner/virtual-clock.ts'
 
@@ -21,22 +23,32 @@ async function grants(clock: VirtualClock, budget: RequestBudget, count: number)
   return at
 }
 
-describe('RequestBudget', () => {
-  it('lets a burst of 6 through at once, then one every 2.5 s', async () => {
+/** A budget that has sent `reads` reads, all now. */
+async function sent(clock: VirtualClock, reads: number, budget = new RequestBudget(clock)) {
+  for (let i = 0; i < reads; i++) await budget.turn(clock.now())
+  return budget
+}
+
+describe('RequestBudget, a step alone on its token', () => {
+  it("sends a short step's reads at once, and never more than 27 in any 60 s", async () => {
     const clock = new VirtualClock()
-    const budget = new RequestBudget(clock)
-    assert.deepEqual(await grants(clock, budget, 9), [0, 0, 0, 0, 0, 0, 2_500, 5_000, 7_500])
-    // Never more than 30 in any 60 s however many ask: 30 exactly with both ends counted.
+    const at = await grants(clock, new RequestBudget(clock), 21)
+    assert.deepEqual(at, Array(21).fill(0), 'twenty reads wait for nothing')
+    // However many ask: most of the window at once, then one every fair gap, 27 in any 60 s.
     const clock2 = new VirtualClock()
-    const at = await grants(clock2, new RequestBudget(clock2), 100)
-    assert.equal(maxInWindow(at, 60_000), 29)
-    assert.equal(maxInWindow(at, 60_001), 30)
+    const many = await grants(clock2, new RequestBudget(clock2), 100)
+    const most = maxInWindow(many, 60_000)
+    assert.ok(most <= 27 && most >= 25, String(most))
+    const later = many.slice(21)
+    assert.ok(
+      later.every((t, i) => i === 0 || t - (later[i - 1] as number) >= 60_000 / 27 - 1),
+      later.join(', ')
+    )
   })
 
   it('gives the next turn to the most overdue read', async () => {
     const clock = new VirtualClock()
-    const budget = new RequestBudget(clock, 1, 60)
-    await budget.turn(clock.now()) // the bucket is empty now
+    const budget = await sent(clock, 27)
     const order: string[] = []
     const now = clock.now()
     await Promise.all([
@@ -48,54 +60,182 @@ describe('RequestBudget', () => {
     assert.deepEqual(order, ['due 5 s ago', 'due 5 s ago, asked later', 'due 1 s ago', 'due now'])
   })
 
-  it('lets a read whose run stopped leave the queue, and stops waiting when none is left', async () => {
+  it('lets a read whose run stopped leave the queue', async () => {
     const clock = new VirtualClock()
-    const budget = new RequestBudget(clock, 1, 1)
-    await budget.turn(clock.now())
+    const budget = await sent(clock, 27)
     const stop = new AbortController()
     const waiting = budget.turn(clock.now(), stop.signal)
     assert.equal(budget.waiting, 1)
     stop.abort()
     await waiting
     assert.equal(budget.waiting, 0)
-    // The next token is a minute away; nothing waits for it, so no sleep is left behind.
-    await new Promise((resolve) => setImmediate(resolve))
-    assert.equal(clock.now(), Date.UTC(2026, 10, 29, 12, 0, 0))
   })
 
-  it('counts a cancel without holding it, and the reads after it pay it back', async () => {
+  it('counts a cancel without holding it', async () => {
     const clock = new VirtualClock()
-    const budget = new RequestBudget(clock)
-    for (let i = 0; i < BUDGET_CAPACITY + 2; i++) budget.spend()
-    assert.deepEqual(await grants(clock, budget, 1), [7_500])
+    const budget = await sent(clock, 3)
+    const t = clock.now()
+    budget.spend()
+    assert.equal(clock.now(), t)
+    assert.equal(budget.window.readsSince(0), 4)
   })
 
-  it("follows Hex's remaining count, and waits out a window it says is spent", async () => {
+  it('lets no read wait past its deadline, whatever Hex said', async () => {
     const clock = new VirtualClock()
-    const budget = new RequestBudget(clock)
-    budget.observe({ operation: 'status', remaining: 2 })
-    assert.deepEqual(await grants(clock, budget, 3), [0, 0, 2_500])
-    budget.observe({ operation: 'status', remaining: 0, resetInMs: 20_000 })
-    assert.deepEqual(await grants(clock, budget, 2), [20_000, 20_000])
-  })
-
-  it('holds every read for a 429, halves its pace, and leaves the trigger limit apart', async () => {
-    const clock = new VirtualClock()
-    const budget = new RequestBudget(clock)
-    budget.observe({ operation: 'trigger', limited: { retryAfterMs: 60_000 } })
-    assert.deepEqual(await grants(clock, budget, 1), [0])
-    budget.observe({ operation: 'status', limited: { retryAfterMs: 10_000 } })
-    assert.equal(budget.perMinute, 12)
-    // Held for 10 s; by then 2 tokens have come back at the halved pace, then one every 5 s.
-    assert.deepEqual(await grants(clock, budget, 4), [10_000, 10_000, 15_000, 20_000])
-    budget.observe({ operation: 'list', limited: {} })
-    budget.observe({ operation: 'list', limited: {} })
-    budget.observe({ operation: 'list', limited: {} })
-    assert.equal(budget.perMinute, 6)
+    const budget = await sent(clock, 1)
+    budget.observe({ operation: 'status', remaining: 0, resetInMs: 50_000 })
+    const start = clock.now()
+    await budget.turn(clock.now(), undefined, start + 3_000)
+    assert.equal(clock.now() - start, 3_000)
   })
 })
 
-/** Eight projects with ±10 % histories around 90 s, runs ending across 81 s to 99 s. */
+describe('RequestBudget, a token other jobs share', () => {
+  it("learns from Hex's remaining count how many jobs read, and spreads its reads to its part", async () => {
+    const clock = new VirtualClock()
+    const budget = await sent(clock, 2)
+    // 16 reads of the window are gone, 2 of them this step's: about 8 jobs read with the token.
+    budget.observe({ operation: 'status', remaining: 14, resetInMs: 50_000 })
+    assert.equal(Math.round(budget.window.sharers), 8)
+    assert.equal(budget.window.allowance, 3)
+    const at = await grants(clock, budget, 2)
+    // One a fair gap (20 s) after the last; then, with no word from Hex since, the estimate has
+    // fallen by a fifth in those 20 s, and the gap with it.
+    assert.deepEqual(at, [20_000, 35_000])
+  })
+
+  it("holds every read for a 429, and learns the others' part of the window from it", async () => {
+    const clock = new VirtualClock()
+    const budget = await sent(clock, 5)
+    const start = clock.now()
+    budget.observe({ operation: 'status', limited: { retryAfterMs: 30_000 } })
+    // No headers: the window was full, and 5 of its 30 reads (the 429 among them) were this step's.
+    assert.equal(budget.window.sharers, 6)
+    await budget.turn(clock.now())
+    // Its part is 4 reads a window, and it sent 5 at the window's start: the next read waits for
+    // them to age out, past the hold.
+    assert.equal(clock.now() - start, 60_000)
+    // The trigger has a limit of its own: its 429 holds no read.
+    const other = new RequestBudget(clock)
+    other.observe({ operation: 'trigger', limited: { retryAfterMs: 60_000 } })
+    const t = clock.now()
+    await other.turn(clock.now())
+    assert.equal(clock.now(), t)
+  })
+
+  it('spreads the jobs held together after the reset, instead of all reading at it', async () => {
+    const resumes = await Promise.all(
+      [0.05, 0.35, 0.65, 0.95].map(async (draw) => {
+        const clock = new VirtualClock()
+        clock.random = () => draw
+        const budget = await sent(clock, 2)
+        clock.time += 30_000
+        budget.observe({ operation: 'status', limited: { retryAfterMs: 40_000 } })
+        const start = clock.now()
+        await budget.turn(clock.now())
+        return clock.now() - start
+      })
+    )
+    assert.ok(resumes.every((ms) => ms >= 40_000))
+    assert.equal(new Set(resumes).size, 4, resumes.join(', '))
+    assert.ok(Math.max(...resumes) - Math.min(...resumes) >= 5_000, resumes.join(', '))
+  })
+
+  it('believes the others left only slowly: half of them a minute', async () => {
+    const clock = new VirtualClock()
+    const budget = await sent(clock, 1)
+    budget.observe({ operation: 'status', remaining: 22, resetInMs: 59_000 })
+    assert.equal(Math.round(budget.window.sharers), 8)
+    // A fresh window: this step seems alone, but the estimate falls by half a minute at most.
+    clock.time += 60_000
+    await budget.turn(clock.now())
+    budget.observe({ operation: 'status', remaining: 29, resetInMs: 59_000 })
+    assert.equal(Math.round(budget.window.sharers), 4)
+  })
+
+  it('is not fooled by headers that lie', async () => {
+    const clock = new VirtualClock()
+    const held: number[] = []
+    const budget = new RequestBudget(clock, (hold) => held.push(hold.until - clock.now()))
+    await budget.turn(clock.now())
+    // A reset a year away holds for one window at most.
+    budget.observe({ operation: 'status', remaining: 0, resetInMs: 365 * 24 * 3_600_000 })
+    assert.deepEqual(held, [60_000])
+    // Remaining above any limit: a higher limit, not a negative number of other jobs.
+    const other = await sent(clock, 1, new RequestBudget(clock))
+    other.observe({ operation: 'status', remaining: 5_000, resetInMs: 30_000 })
+    assert.equal(other.window.sharers, 1)
+    // Remaining rising, then falling again: no storm, never more than the allowance in 60 s.
+    const at: number[] = []
+    for (let i = 0; i < 40; i++) {
+      other.observe({ operation: 'status', remaining: i % 2 === 0 ? 29 : 1, resetInMs: 30_000 })
+      await other.turn(clock.now())
+      at.push(clock.now())
+    }
+    assert.ok(maxInWindow(at, 60_000) <= other.window.allowance + 1)
+  })
+})
+
+describe('the hold line', () => {
+  it('says until when the token is spent and how many other jobs seem to share it', () => {
+    const until = Date.UTC(2026, 11, 3, 12, 4, 30, 200)
+    assert.equal(
+      holdLine({ until, sharers: 7.6 }),
+      "Hex's read limit for this token is spent until 12:04:31 UTC; 7 other jobs seem to share it."
+    )
+    assert.equal(
+      holdLine({ until, sharers: 1.2 }),
+      "Hex's read limit for this token is spent until 12:04:31 UTC."
+    )
+  })
+})
+
+describe('many jobs on one token (one window, one virtual clock)', () => {
+  const eight = { jobs: 8, durationMs: (job: number) => 75_000 + job * 700 }
+
+  it('eight jobs with rate-limit headers: one run each, at most two reads refused', async () => {
+    const sim = await simulateJobs({ ...eight, rateLimit: { perMinute: 30, headers: true } })
+    for (const job of sim.jobs) {
+      assert.equal(job.result.exitCode, 0, job.result.log)
+      assert.equal(job.runs, 1)
+      // Seen well within a minute of its end, not after the next window.
+      assert.ok(job.exitLagMs < 30_000, String(job.exitLagMs))
+    }
+    assert.ok(sim.limited <= 2, `${sim.limited} reads answered 429`)
+  })
+
+  it('eight jobs with no headers: at most one 429 per job per window, one hold line each', async () => {
+    const sim = await simulateJobs({ ...eight, rateLimit: { perMinute: 30 } })
+    const windows = Math.ceil((75_000 + 8 * 700 + 30_000) / 60_000)
+    for (const job of sim.jobs) {
+      assert.equal(job.result.exitCode, 0, job.result.log)
+      assert.equal(job.runs, 1)
+      const limited = job.result.log.match(/-> 429/g)?.length ?? 0
+      assert.ok(limited <= windows, `${limited} 429s`)
+      const holds = job.result.log.match(/^Hex's read limit for this token is spent until .*$/gm)
+      assert.equal(holds?.length, limited, job.result.log)
+      assert.match(holds?.[0] ?? '', /\d+ other jobs seem to share it\.$/)
+    }
+  })
+
+  it('thirty jobs past the kernel limit: every one completes with exactly one run', async () => {
+    for (const headers of [true, false]) {
+      const sim = await simulateJobs({
+        jobs: 30,
+        durationMs: (job) => 20_000 + job * 100,
+        rateLimit: { perMinute: 30, headers },
+        maxRunningKernels: 25
+      })
+      for (const job of sim.jobs) {
+        assert.equal(job.result.exitCode, 0, job.result.log)
+        assert.equal(job.runs, 1)
+        assert.ok(job.exitLagMs < 75_000, String(job.exitLagMs))
+      }
+    }
+  })
+})
+
+/** Eight runs of one step, ending across 81 to 99 s. */
 function eightRuns() {
   return Array.from({ length: 8 }, (_, i) => ({
     durationMs: 81_000 + i * 2_500,

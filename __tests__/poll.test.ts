@@ -43,12 +43,15 @@ function options(clock: VirtualClock, getState: () => Promise<RunState>): WaitOp
 }
 
 describe('nextPollDelay', () => {
-  it('starts quickly and doubles up to the poll interval', () => {
-    const delays = Array.from({ length: 8 }, (_, i) => nextPollDelay(i, 5_000))
-    assert.deepEqual(delays, [250, 500, 1_000, 2_000, 4_000, 5_000, 5_000, 5_000])
+  it('waits as long as the run has gone, from 150 ms up to the poll interval', () => {
+    const delays = [0, 100, 150, 300, 600, 2_400, 4_800, 40_000].map((elapsed) =>
+      nextPollDelay(elapsed, 5_000)
+    )
+    assert.deepEqual(delays, [150, 150, 150, 300, 600, 2_400, 4_800, 5_000])
   })
   it('never exceeds a short interval', () => {
-    assert.equal(nextPollDelay(0, 200), 200)
+    assert.equal(nextPollDelay(0, 100), 100)
+    assert.equal(nextPollDelay(10_000, 200), 200)
   })
 })
 
@@ -70,12 +73,14 @@ describe('waitForEnd', () => {
     assert.deepEqual(seen, [
       ['PENDING', true],
       ['PENDING', false],
+      ['PENDING', false],
       ['RUNNING', true],
+      ['RUNNING', false],
       ['RUNNING', false],
       ['COMPLETED', true]
     ])
-    // Reads at 0, 250, 750, 1750, 3750 ms.
-    assert.deepEqual(clock.sleeps, [250, 500, 1_000, 2_000])
+    // Reads at 0, 150, 300, 600, 1200, 2400 and 4800 ms: each gap as long as the run has gone.
+    assert.deepEqual(clock.sleeps, [150, 150, 300, 600, 1_200, 2_400])
   })
 
   for (const status of ['ERRORED', 'KILLED', 'UNABLE_TO_ALLOCATE_KERNEL']) {
@@ -90,7 +95,16 @@ describe('waitForEnd', () => {
     })
   }
 
-  it('notices a half-second run within a second', async () => {
+  it('notices a 0.3 s run within 150 ms of its end, a half-second run within a second', async () => {
+    const quick = new VirtualClock()
+    const short = scriptedRun(quick, [
+      ['RUNNING', 0],
+      ['COMPLETED', 300]
+    ])
+    const t0 = quick.now()
+    await waitForEnd(options(quick, short.getState))
+    assert.ok(quick.now() - t0 <= 450, `noticed after ${quick.now() - t0} ms`)
+
     const clock = new VirtualClock()
     const run = scriptedRun(clock, [
       ['RUNNING', 0],
@@ -108,7 +122,8 @@ describe('waitForEnd', () => {
       ['COMPLETED', 3_600_000 - 1]
     ])
     await waitForEnd({ ...options(clock, run.getState), deadline: clock.now() + 2 * 3_600_000 })
-    assert.ok(run.reads() <= 3_600_000 / 5_000 + 6, `${run.reads()} reads`)
+    // The quick first reads (0 to 4.8 s) cost eight more than one per poll-interval.
+    assert.ok(run.reads() <= 3_600_000 / 5_000 + 8, `${run.reads()} reads`)
   })
 
   it('times out at the deadline with one last read exactly on it', async () => {
@@ -296,13 +311,14 @@ describe('historySchedule', () => {
     const history = usual(60_000, 0.1)
     const window = endWindow(history, 0)
     const { reads, gaps } = await follow(fromHistory(history), 100_000)
-    const before = reads.filter((t) => t < window.fromMs)
+    // (The read that lands on the window's start, to the millisecond, is the window's.)
+    const before = reads.filter((t) => t < window.fromMs - 1)
     // Before the window: the blind schedule (its quick first reads, then poll-interval).
     assert.deepEqual(
       before,
       [
-        0, 250, 750, 1_750, 3_750, 7_750, 12_750, 17_750, 22_750, 27_750, 32_750, 37_750, 42_750,
-        47_750, 52_750
+        0, 150, 300, 600, 1_200, 2_400, 4_800, 9_600, 14_600, 19_600, 24_600, 29_600, 34_600,
+        39_600, 44_600, 49_600
       ]
     )
     // Across the window (from a read at most one dense gap before it): one every dense gap.

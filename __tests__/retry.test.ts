@@ -188,6 +188,39 @@ describe('withRetries', () => {
     assert.deepEqual(clock.sleeps, [])
   })
 
+  it('spreads the triggers Hex refused together (429, 503) across 5 s past their Retry-After', async () => {
+    const waits: number[] = []
+    for (const [status, draw] of [
+      [429, 0],
+      [429, 0.5],
+      [503, 0.99]
+    ] as const) {
+      const clock = new VirtualClock()
+      const f = failing([api(status, 20_000)])
+      await withRetries(f.attempt, {
+        verdict: triggerVerdict,
+        deadline: clock.now() + 600_000,
+        now: clock.now,
+        sleep: clock.sleep,
+        random: () => draw
+      })
+      assert.equal(f.calls(), 2)
+      waits.push(...clock.sleeps)
+    }
+    assert.deepEqual(waits, [20_000, 22_500, 24_950])
+    // A read's Retry-After is kept to the letter: the read planner spreads reads after a hold.
+    const clock = new VirtualClock()
+    const f = failing([api(429, 20_000)])
+    await withRetries(f.attempt, {
+      verdict: readVerdict,
+      deadline: clock.now() + 600_000,
+      now: clock.now,
+      sleep: clock.sleep,
+      random: () => 0.99
+    })
+    assert.deepEqual(clock.sleeps, [20_000])
+  })
+
   it('gives an unreachable host a few attempts when asked to, not the whole timeout', async () => {
     const clock = new VirtualClock()
     const f = failing(Array.from({ length: 100 }, () => net('ECONNREFUSED')))

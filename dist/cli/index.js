@@ -28090,7 +28090,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4036:
+/***/ 4179:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28957,27 +28957,44 @@ function unexpectedMessage(error) {
 
 ;// CONCATENATED MODULE: ./src/runs/pacing/constants.ts
 /**
- * Every number of the step's pacing, in one place: how fast the step may read from Hex (the
- * request budget) and when each run's status reads go out (the schedule). The schedule's long-window
- * pace is derived from the budget's rate here, so neither file reaches into the other for it.
+ * Every number of the step's pacing, in one place: what is known of the token's read window at
+ * Hex (runs/pacing/window.ts), how the step's reads share it (budget.ts) and when each run's
+ * status reads go out (schedule.ts).
  */
 /**
- * Hex's default limit for reads (status, run lists, project lists) is 30 a minute per user
- * (sources say 30 or 60; 30 is planned for). A bucket of 6 that refills 24 a minute lets at most
- * 6 + 24 = 30 requests through in any 60 s: a burst of 6 covers a run's quick first reads and its
- * history read, and 24 a minute is two runs polling every 5 s without waiting.
+ * Hex's limit for reads is per token: a window of about 30 reads (sources say 30 or 60; 30 is
+ * planned for, and a higher one is learnt from Hex's headers) that opens with its first read and
+ * refuses reads until WINDOW_MS after it. Every job with the same token shares it.
  */
-const BUDGET_CAPACITY = 6;
-const BUDGET_PER_MINUTE = 24;
-/** A 429 halves the refill (Hex's limit is lower than planned, or another job shares it), to this at least. */
-const BUDGET_MIN_PER_MINUTE = 6;
+const READ_LIMIT = 30;
+const WINDOW_MS = 60_000;
+/** The part of the window a step plans to use, of its fair share: some is left for the unplanned. */
+const READ_SHARE = 0.9;
+/** A step alone on its token spreads its reads once it has sent this part of its allowance. */
+const SPREAD_FROM = 0.8;
+/** A step that sent no read for this long, none waiting, may burst again. */
+const QUIET_MS = 15_000;
+/** From this many jobs (estimated), the token is shared: reads are spread across the window. */
+const SHARED_FROM = 1.5;
+/** No estimate above this: 30 jobs on one token already get a read a minute each. */
+const MAX_SHARERS = 60;
+/** How fast the estimate of jobs sharing the token falls when they leave: by half each minute. */
+const SHARERS_HALF_LIFE_MS = 60_000;
+/** A 429 that says neither Retry-After nor reset holds reads this long. */
+const UNTOLD_HOLD_MS = 15_000;
+/** No hold is longer than one window, whatever an answer says. */
+const MAX_HOLD_MS = WINDOW_MS;
+/** After a hold, the step's first read waits a random part of its fair gap, up to this. */
+const MAX_HERD_SPREAD_MS = 30_000;
 /**
- * The first status read goes out as soon as the trigger is answered and the next one 250 ms later,
- * so a run that ends in a second is noticed in about a second; each later gap doubles up to
- * poll-interval, so a long run costs about `duration / poll-interval` reads.
+ * The first status read goes out as soon as the trigger is answered. Knowing nothing of the run,
+ * each later gap is as long as the run has gone so far (times POLL_DELAY_GROWTH), at least
+ * FIRST_POLL_DELAY_MS and at most poll-interval: a run that has gone 40 s is unlikely to end in the
+ * next 200 ms, one that has gone 0.3 s may well. A 0.3 s run is seen within 150 ms of its end, a
+ * long run costs about `duration / poll-interval` reads.
  */
-const FIRST_POLL_DELAY_MS = 250;
-const POLL_DELAY_GROWTH = 2;
+const FIRST_POLL_DELAY_MS = 150;
+const POLL_DELAY_GROWTH = 1;
 /**
  * The window in which earlier runs ended is widened on each side by this, for the time between
  * the trigger and Hex's start of the run, plus one gap between two of the history's durations
@@ -28990,54 +29007,173 @@ const DENSE_READS = 3;
 const MIN_DENSE_GAP_MS = 500;
 const MAX_DENSE_GAP_MS = 1_500;
 /**
- * A long window (a long run, or a wide spread) is read at the pace the step's request budget
- * sustains for one run, not faster: DENSE_READS more than one read per this.
+ * A long window (a long run, or a wide spread) is read at the pace a step alone on its token
+ * sustains for two runs, not faster: DENSE_READS more than one read per this.
  */
-const SUSTAINED_GAP_MS = 60_000 / BUDGET_PER_MINUTE;
+const SUSTAINED_GAP_MS = 2_500;
+
+;// CONCATENATED MODULE: ./src/runs/pacing/window.ts
+
+/**
+ * What this step knows of its token's read window at Hex. Hex counts reads per token, not per
+ * step: every job of a matrix and every workflow with the same secret draws from one window of
+ * about 30 reads, which opens with its first read and refuses reads (429) until 60 s after it.
+ * The step sees only its own reads and Hex's answers; from those it estimates how many jobs share
+ * the token (`sharers`), and so its fair part of the window (`allowance`):
+ *
+ * - with rate-limit headers, the reads the window has used against the ones this step sent in it;
+ * - with none, a 429 says the window is full: the reads this step sent in it are its part of it.
+ *
+ * The estimate rises at once and falls by half a minute at most (`SHARERS_HALF_LIFE_MS`), so a
+ * window that has just opened, where every job seems alone, does not make every job read at once.
+ */
+class TokenWindow {
+    /** When this step's reads went out: the last WINDOW_MS of them. */
+    own = [];
+    limit = READ_LIMIT;
+    estimate = 1;
+    /** When the estimate was last set: it decays from then (or from a 429's next window). */
+    estimatedAt;
+    /** No read goes before this: a 429, or a window Hex says is spent. */
+    heldUntil = 0;
+    clock;
+    onHold;
+    constructor(clock, onHold) {
+        this.clock = clock;
+        this.estimatedAt = clock.now();
+        this.onHold = onHold;
+    }
+    /** How many jobs seem to share the token, this step included (1: alone). */
+    get sharers() {
+        const now = this.clock.now();
+        const decay = 0.5 ** (Math.max(0, now - this.estimatedAt) / SHARERS_HALF_LIFE_MS);
+        return Math.max(1, this.estimate * decay);
+    }
+    /** Whether other jobs seem to read with this token too. */
+    get shared() {
+        return this.sharers >= SHARED_FROM;
+    }
+    /** The reads this step may send in any WINDOW_MS: its fair part of the token's window. */
+    get allowance() {
+        return Math.max(1, Math.floor((this.limit * READ_SHARE) / this.sharers));
+    }
+    /** One of this step's reads went out (or is going out) now. */
+    record(at = this.clock.now()) {
+        this.own.push(at);
+        this.prune(at);
+    }
+    /** This step's reads since `from`. */
+    readsSince(from) {
+        return this.own.filter((at) => at >= from).length;
+    }
+    /** When this step's last read went out, if any is in the window still. */
+    get lastRead() {
+        return this.own.at(-1);
+    }
+    /**
+     * The `count`-th most recent read of this step's last window, if it sent that many: when it
+     * ages out, one more read fits in the allowance.
+     */
+    recent(count) {
+        this.prune(this.clock.now());
+        return this.own.length >= count ? this.own[this.own.length - count] : undefined;
+    }
+    /** What an answer said of the token's limit. A trigger's is RunProject's own limit: ignored. */
+    observe(notice) {
+        if (notice.operation === 'trigger')
+            return;
+        const now = this.clock.now();
+        // A reset beyond one window is not believed: Hex's windows are a minute long.
+        const resetAt = notice.resetInMs !== undefined ? now + Math.min(notice.resetInMs, WINDOW_MS) : undefined;
+        const windowFrom = (resetAt ?? now) - WINDOW_MS;
+        const mine = Math.max(1, this.readsSince(windowFrom));
+        if (notice.remaining !== undefined) {
+            // Remaining above the limit planned for: the limit is higher (Hex's sources say 30 or 60).
+            if (notice.remaining + mine > this.limit)
+                this.limit = notice.remaining + mine;
+            this.learn((this.limit - notice.remaining) / mine);
+            if (notice.remaining <= 0 && resetAt !== undefined)
+                this.hold(resetAt);
+        }
+        if (notice.limited !== undefined) {
+            const waitMs = notice.limited.retryAfterMs ?? notice.resetInMs ?? UNTOLD_HOLD_MS;
+            const until = now + Math.min(Math.max(0, waitMs), MAX_HOLD_MS);
+            // The window is full: this step's reads since it opened were its part of it.
+            if (notice.remaining === undefined) {
+                // Retry-After is in whole seconds, rounded up: the window may have opened a second sooner.
+                const opened = Math.min(now, until - WINDOW_MS - 1_000);
+                this.learn(this.limit / Math.max(1, this.readsSince(opened)));
+                // Without headers, nothing says the others left until a window passes with no 429: the
+                // estimate holds through the next window.
+                this.estimatedAt = until + WINDOW_MS;
+            }
+            this.hold(until);
+        }
+    }
+    learn(sharers) {
+        const now = this.clock.now();
+        const bounded = Math.min(MAX_SHARERS, Math.max(1, sharers));
+        const current = this.sharers;
+        // Up at once; down no faster than the decay (a fresh window makes every job look alone).
+        this.estimate = bounded > current ? bounded : current;
+        this.estimatedAt = now;
+    }
+    hold(until) {
+        if (until <= this.heldUntil)
+            return;
+        const fresh = until - Math.max(this.heldUntil, this.clock.now()) > 1_000;
+        this.heldUntil = until;
+        if (fresh)
+            this.onHold?.({ until, sharers: this.sharers });
+    }
+    prune(now) {
+        while (this.own.length > 0 && this.own[0] <= now - WINDOW_MS)
+            this.own.shift();
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/runs/pacing/budget.ts
 
+
 /**
- * One request budget for a whole step: a token bucket that every read of every run draws from, so
- * the step stays within Hex's rate limit whatever max-parallel is. When reads wait, the next token
- * goes to the one that is most overdue (wanted the earliest). Hex's own word overrides the bucket:
- * the requests it says are left, a window that has run out until its reset, and a 429's
- * Retry-After, which holds every read of the step, not only the one that got it.
+ * The step's reads, paced to its part of the token's read window (runs/pacing/window.ts). A step
+ * alone on its token sends what it wants while it stays well within the window, so a short step
+ * never waits; past two thirds of its allowance, or when other jobs share the token, its reads are spread
+ * one fair gap apart (a minute over its allowance). When Hex holds reads (a 429, a spent window),
+ * the step's first read after the hold waits a random part of that gap, so that the jobs which
+ * were held together do not all read at the reset. When reads wait, the next turn goes to the
+ * most overdue; none waits past its deadline.
  */
 class RequestBudget {
-    capacity;
-    perMs;
-    tokens;
-    updatedAt;
-    /** No read goes before this (a 429, or a window Hex says is spent). */
-    heldUntil = 0;
+    window;
+    clock;
     waiters = [];
     seq = 0;
     pumping = false;
-    /** Cuts the pump's sleep short: a hold changed, or the last waiter left. */
+    /** Cuts the pump's sleep short: a hold changed, or a waiter left. */
     wake;
-    clock;
-    constructor(clock, capacity = BUDGET_CAPACITY, perMinute = BUDGET_PER_MINUTE) {
+    /** The hold the herd delay was drawn for, and the time the step's reads resume after it. */
+    herd = { heldUntil: 0, resumeAt: 0 };
+    /** The step has once sent most of its allowance: it spreads its reads from then on. */
+    spreading = false;
+    constructor(clock, onHold) {
         this.clock = clock;
-        this.capacity = capacity;
-        this.perMs = perMinute / 60_000;
-        this.tokens = capacity;
-        this.updatedAt = clock.now();
+        this.window = new TokenWindow(clock, onHold);
     }
     /** Reads waiting for a turn now. */
     get waiting() {
         return this.waiters.length;
     }
-    /** The refill, in requests a minute (lower after a 429). */
-    get perMinute() {
-        return this.perMs * 60_000;
+    /** The gap between two reads of a step that spreads them: a window over its allowance. */
+    get fairGapMs() {
+        return WINDOW_MS / this.window.allowance;
     }
-    turn(dueAt, signal) {
+    turn(dueAt, signal, until = Infinity) {
         if (signal?.aborted)
             return Promise.resolve();
-        this.refill();
-        if (this.waiters.length === 0 && this.tokens >= 1 && this.clock.now() >= this.heldUntil) {
-            this.tokens -= 1;
+        const now = this.clock.now();
+        if (this.waiters.length === 0 && (this.nextSlot(now) <= now || until <= now)) {
+            this.window.record(now);
             return Promise.resolve();
         }
         return new Promise((resolve) => {
@@ -29045,12 +29181,12 @@ class RequestBudget {
                 const i = this.waiters.indexOf(waiter);
                 if (i >= 0)
                     this.waiters.splice(i, 1);
-                if (this.waiters.length === 0)
-                    this.wake?.abort();
+                this.wake?.abort();
                 resolve();
             };
             const waiter = {
                 dueAt,
+                until,
                 seq: this.seq++,
                 grant: () => {
                     signal?.removeEventListener('abort', leave);
@@ -29061,62 +29197,82 @@ class RequestBudget {
             // Most overdue first: the earliest wanted, then the first to ask.
             const at = this.waiters.findIndex((w) => w.dueAt > dueAt);
             this.waiters.splice(at < 0 ? this.waiters.length : at, 0, waiter);
+            this.wake?.abort();
             void this.pump();
         });
     }
+    /** A request that must not wait (a cancel): it goes now, and counts. */
     spend() {
-        this.refill();
-        // May go below zero: the reads after it wait until it is paid back.
-        this.tokens -= 1;
+        this.window.record();
     }
-    /** What an answer said about Hex's limit. A trigger's is its own limit's, not the reads'. */
+    /** What an answer said about Hex's limit. */
     observe(notice) {
-        if (notice.operation === 'trigger')
-            return;
-        this.refill();
-        const now = this.clock.now();
-        if (notice.remaining !== undefined) {
-            this.tokens = Math.min(this.tokens, notice.remaining);
-            if (notice.remaining <= 0 && notice.resetInMs !== undefined)
-                this.hold(now + notice.resetInMs);
+        const before = this.window.heldUntil;
+        this.window.observe(notice);
+        if (this.window.heldUntil !== before)
+            this.wake?.abort();
+    }
+    /** The earliest time the step's next read may go out, from `now`. */
+    nextSlot(now) {
+        const window = this.window;
+        const scarce = this.scarce(now);
+        let slot = now;
+        if (window.heldUntil > now)
+            slot = this.afterHold(window.heldUntil);
+        const allowance = window.allowance;
+        // Never more than the allowance in any window: the oldest of them must age out first.
+        const oldest = window.recent(allowance);
+        if (oldest !== undefined)
+            slot = Math.max(slot, oldest + WINDOW_MS);
+        const last = window.lastRead;
+        if (last !== undefined && scarce)
+            slot = Math.max(slot, last + this.fairGapMs);
+        return slot;
+    }
+    /**
+     * Whether reads are scarce: other jobs share the token, or the step has sent most of its part
+     * of the window (and from then on, while it keeps reading: a step that needs that many reads
+     * goes on needing them).
+     * Then reads are spread a fair gap apart, and go only where they can pay.
+     */
+    scarce(now = this.clock.now()) {
+        const window = this.window;
+        if (window.readsSince(now - WINDOW_MS) >= window.allowance * SPREAD_FROM)
+            this.spreading = true;
+        // Until it goes quiet: runs that wait for their likely end may spend what they saved at once.
+        const last = window.lastRead;
+        if (this.waiters.length === 0 && (last === undefined || now - last >= QUIET_MS))
+            this.spreading = false;
+        return this.spreading || window.shared;
+    }
+    /** When reads resume after a hold: at its end, plus a random part of the fair gap (once per hold). */
+    afterHold(heldUntil) {
+        if (this.herd.heldUntil !== heldUntil) {
+            const spreadMs = Math.min(MAX_HERD_SPREAD_MS, this.fairGapMs);
+            this.herd = { heldUntil, resumeAt: heldUntil + Math.round(this.clock.random() * spreadMs) };
         }
-        if (notice.limited !== undefined) {
-            this.tokens = Math.min(this.tokens, 0);
-            this.perMs = Math.max(BUDGET_MIN_PER_MINUTE / 60_000, this.perMs / 2);
-            const waitMs = notice.limited.retryAfterMs ?? notice.resetInMs;
-            if (waitMs !== undefined)
-                this.hold(now + waitMs);
-        }
+        return this.herd.resumeAt;
     }
-    hold(until) {
-        if (until <= this.heldUntil)
-            return;
-        this.heldUntil = until;
-        this.wake?.abort();
-    }
-    refill() {
-        const now = this.clock.now();
-        this.tokens = Math.min(this.capacity, this.tokens + (now - this.updatedAt) * this.perMs);
-        this.updatedAt = now;
-    }
-    /** Hands out tokens to the waiters, one at a time, as they become free. */
+    /** Hands out turns to the waiters, one at a time, as the window allows. */
     async pump() {
         if (this.pumping)
             return;
         this.pumping = true;
         try {
             while (this.waiters.length > 0) {
-                this.refill();
                 const now = this.clock.now();
-                const waitMs = Math.max(this.heldUntil - now, this.tokens >= 1 ? 0 : (1 - this.tokens) / this.perMs);
-                if (waitMs > 0) {
+                const slot = this.nextSlot(now);
+                // One whose deadline has come goes first: it must not wait past it.
+                const late = this.waiters.findIndex((w) => w.until <= now);
+                if (late < 0 && slot > now) {
+                    const until = Math.min(slot, ...this.waiters.map((w) => w.until));
                     const wake = new AbortController();
                     this.wake = wake;
-                    await this.clock.sleep(Math.ceil(waitMs), wake.signal);
+                    await this.clock.sleep(Math.max(1, Math.ceil(until - now)), wake.signal);
                     continue;
                 }
-                this.tokens -= 1;
-                const next = this.waiters.shift();
+                const [next] = this.waiters.splice(late < 0 ? 0 : late, 1);
+                this.window.record(now);
                 next.grant();
             }
         }
@@ -29129,13 +29285,14 @@ class RequestBudget {
 
 ;// CONCATENATED MODULE: ./src/runs/pacing/schedule.ts
 
-/** The wait before status read number `readsDone + 1`, knowing nothing of the run. */
-function nextPollDelay(readsDone, intervalMs) {
-    return Math.min(intervalMs, FIRST_POLL_DELAY_MS * POLL_DELAY_GROWTH ** readsDone);
+const PLENTY = { dear: false, runs: 1, allowance: Infinity };
+/** The wait before the next status read, `elapsedMs` after the trigger, knowing nothing of the run. */
+function nextPollDelay(elapsedMs, intervalMs) {
+    return Math.min(intervalMs, Math.max(FIRST_POLL_DELAY_MS, elapsedMs * POLL_DELAY_GROWTH));
 }
-/** Fast first reads, then every `intervalMs`: for a run whose length nothing predicts. */
+/** Fast first reads, then gaps that grow with the run, up to `intervalMs`: nothing predicts its end. */
 function blindSchedule(intervalMs) {
-    return { delayMs: (readsDone) => nextPollDelay(readsDone, intervalMs) };
+    return { delayMs: (_readsDone, elapsedMs) => nextPollDelay(elapsedMs, intervalMs) };
 }
 /**
  * The window of the run's expected end. `startedByMs` is when the run was first seen started (not
@@ -29153,9 +29310,11 @@ function endWindow(history, startedByMs) {
  * Polls from the project's history, once it is known (`history()` is undefined until then, or
  * for good): sparse far from the expected end, dense across the window where earlier runs ended,
  * then gaps that grow again if the run outlasts them. The blind schedule bounds every gap, so an
- * early failure is seen as soon as without history and no gap is longer than poll-interval.
+ * early failure is seen as soon as without history and no gap is longer than poll-interval,
+ * except while reads are dear (`pace`): then nothing is read before the window, and the reads
+ * across it are shared out between the step's runs.
  */
-function historySchedule(blind, history) {
+function historySchedule(blind, history, pace = () => PLENTY) {
     let startedSeenMs;
     return {
         delayMs(readsDone, elapsedMs, last) {
@@ -29167,15 +29326,25 @@ function historySchedule(blind, history) {
                 return blindMs;
             // While the run is PENDING, it has not started: its end is no earlier than now + longest.
             const window = endWindow(known, startedSeenMs ?? elapsedMs);
+            const { dear, runs, allowance } = pace();
+            // Dear reads are shared out across the window: the step's runs, a minute's allowance.
+            const gapMs = dear
+                ? Math.max(window.gapMs, ((window.toMs - window.fromMs) * runs) / allowance)
+                : window.gapMs;
             let delayMs;
             // Sparse: the read that would fall inside the window lands on its start instead.
-            if (elapsedMs < window.fromMs)
-                delayMs = Math.max(window.fromMs - elapsedMs, window.gapMs);
+            if (elapsedMs < window.fromMs) {
+                delayMs = Math.max(window.fromMs - elapsedMs, gapMs);
+                // Dear reads go where the end is likely, none before it: an early failure is seen later,
+                // the usual end sooner.
+                if (dear)
+                    return delayMs;
+            }
             else if (elapsedMs < window.toMs)
-                delayMs = window.gapMs;
+                delayMs = gapMs;
             // Outlasting the history: each gap as long as the time since the window closed.
             else
-                delayMs = Math.max(window.gapMs, elapsedMs - window.toMs);
+                delayMs = Math.max(gapMs, elapsedMs - window.toMs);
             return Math.min(blindMs, delayMs);
         }
     };
@@ -29184,19 +29353,41 @@ function historySchedule(blind, history) {
 ;// CONCATENATED MODULE: ./src/runs/pacing/index.ts
 
 
+
 /**
- * The default pacing: one request budget for every read of the step (runs/pacing/budget.ts,
- * within Hex's 30 reads a minute whatever max-parallel), and each run's reads from its project's
- * history once it is known (runs/pacing/schedule.ts). Every optional read is wanted.
+ * The default pacing: the step's reads share its token's read window with whatever other jobs use
+ * the token (runs/pacing/window.ts, budget.ts), and each run's reads follow its project's history
+ * once it is known (schedule.ts), sparser where the end is unlikely while the token is shared. The
+ * history read is sent only while it can still pay: not while Hex holds reads, nor when the step's
+ * part of the window is a read or two.
  */
 const stepPacing = (clock, options) => {
-    const budget = new RequestBudget(clock);
+    const budget = new RequestBudget(clock, options.onHold);
     const blind = blindSchedule(options.pollIntervalMs);
+    const window = budget.window;
+    const readsPerRun = WINDOW_MS / options.pollIntervalMs;
+    let waiting = 0;
+    const pace = () => {
+        const allowance = window.allowance;
+        const runs = Math.max(1, waiting);
+        return { dear: budget.scarce() || runs * readsPerRun > allowance, runs, allowance };
+    };
     return {
         pacer: budget,
         observe: (notice) => budget.observe(notice),
-        schedule: (run) => historySchedule(blind, run.history),
-        wants: () => true
+        schedule: (run) => {
+            waiting += 1;
+            let done = false;
+            return {
+                ...historySchedule(blind, run.history, pace),
+                done: () => {
+                    if (!done)
+                        waiting -= 1;
+                    done = true;
+                }
+            };
+        },
+        wants: () => window.heldUntil <= clock.now() && window.allowance > 2
     };
 };
 
@@ -29269,12 +29460,14 @@ function triggerVerdict(error) {
             return {
                 kind: 'retry',
                 afterMs: error.retryAfterMs,
+                spreadMs: TRIGGER_SPREAD_MS,
                 reason: 'Hex is rate limiting runs (429)'
             };
         if (error.status === 503)
             return {
                 kind: 'retry',
                 afterMs: error.retryAfterMs,
+                spreadMs: TRIGGER_SPREAD_MS,
                 reason: 'Hex is at its limit of running kernels (503); no run was created'
             };
         if (error.status >= 500)
@@ -29304,6 +29497,12 @@ const DEFAULT_BACKOFF = { baseMs: 1_000, capMs: 15_000 };
  * whole timeout. Once a run is going, status reads ride out an outage until the timeout instead.
  */
 const MAX_CONNECT_ATTEMPTS = 5;
+/**
+ * A trigger Hex refused for its limits (20 a minute, 25 running kernels per token) goes again a
+ * random part of this after its Retry-After: the jobs of a matrix refused together come back
+ * spread, never as a storm at one instant.
+ */
+const TRIGGER_SPREAD_MS = 5_000;
 /** No retry goes out sooner than this, whatever the jitter or Retry-After says (`0`). */
 const MIN_RETRY_DELAY_MS = 1_000;
 /** The longest wait a Node timer can hold; a longer one would fire at once. */
@@ -29371,7 +29570,7 @@ async function withRetries(attempt, options) {
             // Hex's own word, so an attempt it would push past the deadline is not made at all.
             // Every wait is at least MIN_RETRY_DELAY_MS (Retry-After: 0 included) and fits in a timer.
             const delayMs = Math.min(MAX_TIMER_MS, v.afterMs !== undefined
-                ? Math.max(MIN_RETRY_DELAY_MS, v.afterMs)
+                ? Math.max(MIN_RETRY_DELAY_MS, v.afterMs) + Math.round(random() * (v.spreadMs ?? 0))
                 : Math.min(backoffDelay(attempts - 1, backoff, random), left));
             const why = connectFailures >= (options.maxConnectAttempts ?? Infinity)
                 ? 'unreachable'
@@ -29761,6 +29960,14 @@ function startCutShort(error) {
  * and the timeout bounds it. Errors from getState propagate.
  */
 async function waitForEnd(options) {
+    try {
+        return await readUntilEnd(options);
+    }
+    finally {
+        options.schedule.done?.();
+    }
+}
+async function readUntilEnd(options) {
     const { getState, clock, startedAt, deadline, schedule, signal, onState } = options;
     let last;
     let reads = 0;
@@ -29784,6 +29991,7 @@ async function waitForEnd(options) {
 }
 
 ;// CONCATENATED MODULE: ./src/runs/run-one.ts
+
 
 
 
@@ -29877,12 +30085,10 @@ class OneRun {
         const run = this.started(triggered, false);
         if (!plan.wait)
             return this.outcome({ kind: 'not-waited', status: 'PENDING', run });
-        // Read once the trigger is answered: it never delays the trigger, and a refused one costs none.
-        if (plan.history && this.pacing.wants('history')) {
-            const about = { run, startedAt: this.startedAt, emit: this.emit };
-            this.historyRead = new HistoryAlongside(this.session, target.projectId, about);
-        }
-        return this.waitFor(run);
+        // Read once the first status read says the run goes on: it never delays the trigger or that
+        // read, a refused trigger or a run that is already over costs none, and the pacing, which has
+        // heard by then how crowded the token is, may decline it.
+        return this.waitFor(run, plan.history);
     }
     /** `run-id` given: follow a run started elsewhere instead of triggering one. */
     async follow(runId) {
@@ -29908,14 +30114,20 @@ class OneRun {
         this.emit({ type: 'started', run: { ...this.run }, followed });
         return this.run;
     }
-    async waitFor(run) {
+    /** The project's history, alongside the wait, if the pacing wants it now. */
+    readHistory(run) {
+        if (!this.pacing.wants('history'))
+            return;
+        const about = { run, startedAt: this.startedAt, emit: this.emit };
+        this.historyRead = new HistoryAlongside(this.session, this.target.projectId, about);
+    }
+    async waitFor(run, history = false) {
         if (this.signal?.aborted)
             return this.stopped(run);
         let readFailure;
         let result;
         let last;
-        const { historyRead } = this;
-        const schedule = this.pacing.schedule({ history: () => historyRead?.history() });
+        const schedule = this.pacing.schedule({ history: () => this.historyRead?.history() });
         try {
             result = await waitForEnd({
                 getState: () => this.session.getRun(this.target.projectId, run.runId),
@@ -29924,9 +30136,11 @@ class OneRun {
                 deadline: this.session.deadline,
                 schedule,
                 signal: this.signal,
-                onState: (state, { elapsedMs, changed }) => {
+                onState: (state, { elapsedMs, changed, reads }) => {
                     last = state;
                     this.emit({ type: 'state', state, elapsedMs, changed });
+                    if (history && reads === 1 && !isTerminalStatus(state.status))
+                        this.readHistory(run);
                 }
             });
         }
@@ -29945,7 +30159,7 @@ class OneRun {
                 throw error;
         }
         finally {
-            await historyRead?.end();
+            await this.historyRead?.end();
         }
         const latest = result.kind === 'finished' ? result.state : result.last;
         if (latest)
@@ -30577,7 +30791,7 @@ class HexSession {
             if (pacing === 'spend')
                 pacer.spend();
             else
-                await pacer.turn(this.clock.now(), signal);
+                await pacer.turn(this.clock.now(), signal, this.deadline);
             return attempt();
         };
     }
@@ -30639,9 +30853,21 @@ function runRequest(settings) {
         request.notifications = settings.notifications;
     return request;
 }
-/** What the inputs decide about the step's pacing. */
-function pacingOptions(settings) {
-    return { pollIntervalMs: settings.pollIntervalMs };
+/** What the inputs decide about the step's pacing; a hold of Hex's read limit is told in one line. */
+function pacingOptions(settings, io) {
+    return { pollIntervalMs: settings.pollIntervalMs, onHold: (hold) => io.info(holdLine(hold)) };
+}
+/**
+ * "Hex's read limit for this token is spent until 12:04:31 UTC; 7 other jobs seem to share it.":
+ * once per hold, not once per read that waits.
+ */
+function holdLine(hold) {
+    const until = new Date(Math.ceil(hold.until / 1000) * 1000).toISOString().slice(11, 19);
+    const others = Math.round(hold.sharers) - 1;
+    const sharing = others >= 1
+        ? `; ${others} other job${others === 1 ? '' : 's'} seem${others === 1 ? 's' : ''} to share it`
+        : '';
+    return `Hex's read limit for this token is spent until ${until} UTC${sharing}.`;
 }
 /** What the inputs decide about each run, for the run's own logic. */
 function runPlan(settings) {
@@ -31176,7 +31402,7 @@ async function step({ io, runtime, signal, services = {} }) {
         io.warning(warning, 'Check the input');
     const startedAt = runtime.now();
     // One pacing for every read of the step, whatever max-parallel: Hex's limit is per user.
-    const pacing = (services.pacing ?? stepPacing)(runtime, pacingOptions(settings));
+    const pacing = (services.pacing ?? stepPacing)(runtime, pacingOptions(settings, io));
     const session = hexSession(settings, runtime, io, {
         deadline: startedAt + settings.timeoutMs,
         requestTimeoutMs: settings.requestTimeoutMs,
@@ -31800,7 +32026,7 @@ function packageVersion(moduleUrl) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4036);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4179);
 /** The command-line program (bin/hex-run-action.js runs this bundle); see command.ts. */
 
 const stop = new AbortController();

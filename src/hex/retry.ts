@@ -12,8 +12,11 @@ import {
  * reads and cancels are idempotent, a trigger is not (a second POST could start a second run).
  */
 export type Verdict =
-  /** Send it again, after `afterMs` exactly if Hex said when (Retry-After). */
-  | { kind: 'retry'; afterMs?: number; reason: string }
+  /**
+   * Send it again, after `afterMs` if Hex said when (Retry-After), plus a random part of `spreadMs`
+   * (the jobs that Hex refused together do not all come back at the same moment).
+   */
+  | { kind: 'retry'; afterMs?: number; spreadMs?: number; reason: string }
   /** A trigger whose outcome is unknown: Hex may have started a run. Never sent again blindly. */
   | { kind: 'unknown-outcome'; reason: string }
   | { kind: 'fatal' }
@@ -57,12 +60,14 @@ export function triggerVerdict(error: unknown): Verdict {
       return {
         kind: 'retry',
         afterMs: error.retryAfterMs,
+        spreadMs: TRIGGER_SPREAD_MS,
         reason: 'Hex is rate limiting runs (429)'
       }
     if (error.status === 503)
       return {
         kind: 'retry',
         afterMs: error.retryAfterMs,
+        spreadMs: TRIGGER_SPREAD_MS,
         reason: 'Hex is at its limit of running kernels (503); no run was created'
       }
     if (error.status >= 500) return { kind: 'unknown-outcome', reason: statusReason(error) }
@@ -100,6 +105,13 @@ export const DEFAULT_BACKOFF: Backoff = { baseMs: 1_000, capMs: 15_000 }
  * whole timeout. Once a run is going, status reads ride out an outage until the timeout instead.
  */
 export const MAX_CONNECT_ATTEMPTS = 5
+
+/**
+ * A trigger Hex refused for its limits (20 a minute, 25 running kernels per token) goes again a
+ * random part of this after its Retry-After: the jobs of a matrix refused together come back
+ * spread, never as a storm at one instant.
+ */
+export const TRIGGER_SPREAD_MS = 5_000
 
 /** No retry goes out sooner than this, whatever the jitter or Retry-After says (`0`). */
 export const MIN_RETRY_DELAY_MS = 1_000
@@ -197,7 +209,7 @@ export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOp
       const delayMs = Math.min(
         MAX_TIMER_MS,
         v.afterMs !== undefined
-          ? Math.max(MIN_RETRY_DELAY_MS, v.afterMs)
+          ? Math.max(MIN_RETRY_DELAY_MS, v.afterMs) + Math.round(random() * (v.spreadMs ?? 0))
           : Math.min(backoffDelay(attempts - 1, backoff, random), left)
       )
       const why =

@@ -21,9 +21,10 @@ export type RetryListener = (operation: Operation, notice: RetryNotice) => void
 export interface RequestPacer {
   /**
    * Resolves when a request wanted at `dueAt` (on the session's clock) may go: at once, or when
-   * its turn comes. Resolves early when the signal aborts.
+   * its turn comes, and at `until` (the session's deadline) at the latest, whatever an answer
+   * said of the limit. Resolves early when the signal aborts.
    */
-  turn: (dueAt: number, signal?: AbortSignal) => Promise<void>
+  turn: (dueAt: number, signal?: AbortSignal, until?: number) => Promise<void>
   /** A request that must not wait (a cancel racing the runner's kill) goes now, and counts. */
   spend: () => void
 }
@@ -161,7 +162,7 @@ export class HexSession {
     if (pacer === undefined || pacing === 'none') return attempt
     return async () => {
       if (pacing === 'spend') pacer.spend()
-      else await pacer.turn(this.clock.now(), signal)
+      else await pacer.turn(this.clock.now(), signal, this.deadline)
       return attempt()
     }
   }

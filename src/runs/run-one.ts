@@ -2,7 +2,7 @@ import { HexError } from '../hex/errors.ts'
 import { runStatusUrl } from '../hex/paths.ts'
 import { RetriesExhaustedError } from '../hex/retry.ts'
 import type { HexSession } from '../hex/session.ts'
-import type { RunState, TriggeredRun } from '../hex/types.ts'
+import { isTerminalStatus, type RunState, type TriggeredRun } from '../hex/types.ts'
 import { formatDuration } from '../lib/duration.ts'
 import { errorMessage } from '../lib/errors.ts'
 import { CANCEL_BUDGET_MS, CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from './cancel.ts'
@@ -122,12 +122,10 @@ class OneRun {
       return this.outcome({ kind: 'dry-run', run: factsOf(triggered, this.startedAt) })
     const run = this.started(triggered, false)
     if (!plan.wait) return this.outcome({ kind: 'not-waited', status: 'PENDING', run })
-    // Read once the trigger is answered: it never delays the trigger, and a refused one costs none.
-    if (plan.history && this.pacing.wants('history')) {
-      const about = { run, startedAt: this.startedAt, emit: this.emit }
-      this.historyRead = new HistoryAlongside(this.session, target.projectId, about)
-    }
-    return this.waitFor(run)
+    // Read once the first status read says the run goes on: it never delays the trigger or that
+    // read, a refused trigger or a run that is already over costs none, and the pacing, which has
+    // heard by then how crowded the token is, may decline it.
+    return this.waitFor(run, plan.history)
   }
 
   /** `run-id` given: follow a run started elsewhere instead of triggering one. */
@@ -159,13 +157,19 @@ class OneRun {
     return this.run
   }
 
-  private async waitFor(run: RunFacts): Promise<RunOutcome> {
+  /** The project's history, alongside the wait, if the pacing wants it now. */
+  private readHistory(run: RunFacts): void {
+    if (!this.pacing.wants('history')) return
+    const about = { run, startedAt: this.startedAt, emit: this.emit }
+    this.historyRead = new HistoryAlongside(this.session, this.target.projectId, about)
+  }
+
+  private async waitFor(run: RunFacts, history = false): Promise<RunOutcome> {
     if (this.signal?.aborted) return this.stopped(run)
     let readFailure: string | undefined
     let result: WaitResult
     let last: RunState | undefined
-    const { historyRead } = this
-    const schedule = this.pacing.schedule({ history: () => historyRead?.history() })
+    const schedule = this.pacing.schedule({ history: () => this.historyRead?.history() })
     try {
       result = await waitForEnd({
         getState: () => this.session.getRun(this.target.projectId, run.runId),
@@ -174,9 +178,10 @@ class OneRun {
         deadline: this.session.deadline,
         schedule,
         signal: this.signal,
-        onState: (state, { elapsedMs, changed }) => {
+        onState: (state, { elapsedMs, changed, reads }) => {
           last = state
           this.emit({ type: 'state', state, elapsedMs, changed })
+          if (history && reads === 1 && !isTerminalStatus(state.status)) this.readHistory(run)
         }
       })
     } catch (error) {
@@ -190,7 +195,7 @@ class OneRun {
         result = { kind: 'timeout', last, reads: 0 }
       } else throw error
     } finally {
-      await historyRead?.end()
+      await this.historyRead?.end()
     }
     const latest = result.kind === 'finished' ? result.state : result.last
     if (latest) this.learn(latest)

@@ -35,6 +35,14 @@ export type WaitResult =
  * and the timeout bounds it. Errors from getState propagate.
  */
 export async function waitForEnd(options: WaitOptions): Promise<WaitResult> {
+  try {
+    return await readUntilEnd(options)
+  } finally {
+    options.schedule.done?.()
+  }
+}
+
+async function readUntilEnd(options: WaitOptions): Promise<WaitResult> {
   const { getState, clock, startedAt, deadline, schedule, signal, onState } = options
   let last: RunState | undefined
   let reads = 0

@@ -3,7 +3,7 @@ import { HexClient } from '../hex/client.ts'
 import { HexSession } from '../hex/session.ts'
 import type { RunProjectRequest } from '../hex/types.ts'
 import type { Runtime } from '../lib/runtime.ts'
-import type { Pacing, PacingOptions } from '../runs/pacing/index.ts'
+import type { Hold, Pacing, PacingOptions } from '../runs/pacing/index.ts'
 import type { RunPlan } from '../runs/types.ts'
 import type { StepIO } from './io.ts'
 import type { Settings } from './settings.ts'
@@ -50,9 +50,23 @@ export function runRequest(settings: Settings): RunProjectRequest {
   return request
 }
 
-/** What the inputs decide about the step's pacing. */
-export function pacingOptions(settings: Settings): PacingOptions {
-  return { pollIntervalMs: settings.pollIntervalMs }
+/** What the inputs decide about the step's pacing; a hold of Hex's read limit is told in one line. */
+export function pacingOptions(settings: Settings, io: Pick<StepIO, 'info'>): PacingOptions {
+  return { pollIntervalMs: settings.pollIntervalMs, onHold: (hold) => io.info(holdLine(hold)) }
+}
+
+/**
+ * "Hex's read limit for this token is spent until 12:04:31 UTC; 7 other jobs seem to share it.":
+ * once per hold, not once per read that waits.
+ */
+export function holdLine(hold: Hold): string {
+  const until = new Date(Math.ceil(hold.until / 1000) * 1000).toISOString().slice(11, 19)
+  const others = Math.round(hold.sharers) - 1
+  const sharing =
+    others >= 1
+      ? `; ${others} other job${others === 1 ? '' : 's'} seem${others === 1 ? 's' : ''} to share it`
+      : ''
+  return `Hex's read limit for this token is spent until ${until} UTC${sharing}.`
 }
 
 /** What the inputs decide about each run, for the run's own logic. */

@@ -95,7 +95,7 @@ async function step({ io, runtime, signal, services = {} }: StepOptions): Promis
   for (const warning of parsed.warnings) io.warning(warning, 'Check the input')
   const startedAt = runtime.now()
   // One pacing for every read of the step, whatever max-parallel: Hex's limit is per user.
-  const pacing = (services.pacing ?? stepPacing)(runtime, pacingOptions(settings))
+  const pacing = (services.pacing ?? stepPacing)(runtime, pacingOptions(settings, io))
   const session = hexSession(settings, runtime, io, {
     deadline: startedAt + settings.timeoutMs,
     requestTimeoutMs: settings.requestTimeoutMs,

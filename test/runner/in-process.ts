@@ -31,6 +31,11 @@ export interface InProcessOptions {
   snapshotWhen?: RegExp
   /** The summary file cannot be written. */
   summaryFails?: boolean
+  /**
+   * The step's own randomness (jitter), on the shared clock: several jobs simulated on one clock
+   * each draw their own, as separate processes would. Default: the clock's, a constant.
+   */
+  random?: () => number
 }
 
 const DEFAULTS = runnerDefaults()
@@ -118,7 +123,7 @@ export async function runInProcess(
     fetch: clock.track(globalThis.fetch),
     now: clock.now,
     sleep: clock.sleep,
-    random: clock.random,
+    random: options.random ?? clock.random,
     timeout: clock.timeout
   }
   const services = { statuses: githubStatuses }

@@ -1,27 +1,44 @@
 /**
- * Every number of the step's pacing, in one place: how fast the step may read from Hex (the
- * request budget) and when each run's status reads go out (the schedule). The schedule's long-window
- * pace is derived from the budget's rate here, so neither file reaches into the other for it.
+ * Every number of the step's pacing, in one place: what is known of the token's read window at
+ * Hex (runs/pacing/window.ts), how the step's reads share it (budget.ts) and when each run's
+ * status reads go out (schedule.ts).
  */
 
 /**
- * Hex's default limit for reads (status, run lists, project lists) is 30 a minute per user
- * (sources say 30 or 60; 30 is planned for). A bucket of 6 that refills 24 a minute lets at most
- * 6 + 24 = 30 requests through in any 60 s: a burst of 6 covers a run's quick first reads and its
- * history read, and 24 a minute is two runs polling every 5 s without waiting.
+ * Hex's limit for reads is per token: a window of about 30 reads (sources say 30 or 60; 30 is
+ * planned for, and a higher one is learnt from Hex's headers) that opens with its first read and
+ * refuses reads until WINDOW_MS after it. Every job with the same token shares it.
  */
-export const BUDGET_CAPACITY = 6
-export const BUDGET_PER_MINUTE = 24
-/** A 429 halves the refill (Hex's limit is lower than planned, or another job shares it), to this at least. */
-export const BUDGET_MIN_PER_MINUTE = 6
+export const READ_LIMIT = 30
+export const WINDOW_MS = 60_000
+/** The part of the window a step plans to use, of its fair share: some is left for the unplanned. */
+export const READ_SHARE = 0.9
+/** A step alone on its token spreads its reads once it has sent this part of its allowance. */
+export const SPREAD_FROM = 0.8
+/** A step that sent no read for this long, none waiting, may burst again. */
+export const QUIET_MS = 15_000
+/** From this many jobs (estimated), the token is shared: reads are spread across the window. */
+export const SHARED_FROM = 1.5
+/** No estimate above this: 30 jobs on one token already get a read a minute each. */
+export const MAX_SHARERS = 60
+/** How fast the estimate of jobs sharing the token falls when they leave: by half each minute. */
+export const SHARERS_HALF_LIFE_MS = 60_000
+/** A 429 that says neither Retry-After nor reset holds reads this long. */
+export const UNTOLD_HOLD_MS = 15_000
+/** No hold is longer than one window, whatever an answer says. */
+export const MAX_HOLD_MS = WINDOW_MS
+/** After a hold, the step's first read waits a random part of its fair gap, up to this. */
+export const MAX_HERD_SPREAD_MS = 30_000
 
 /**
- * The first status read goes out as soon as the trigger is answered and the next one 250 ms later,
- * so a run that ends in a second is noticed in about a second; each later gap doubles up to
- * poll-interval, so a long run costs about `duration / poll-interval` reads.
+ * The first status read goes out as soon as the trigger is answered. Knowing nothing of the run,
+ * each later gap is as long as the run has gone so far (times POLL_DELAY_GROWTH), at least
+ * FIRST_POLL_DELAY_MS and at most poll-interval: a run that has gone 40 s is unlikely to end in the
+ * next 200 ms, one that has gone 0.3 s may well. A 0.3 s run is seen within 150 ms of its end, a
+ * long run costs about `duration / poll-interval` reads.
  */
-export const FIRST_POLL_DELAY_MS = 250
-export const POLL_DELAY_GROWTH = 2
+export const FIRST_POLL_DELAY_MS = 150
+export const POLL_DELAY_GROWTH = 1
 
 /**
  * The window in which earlier runs ended is widened on each side by this, for the time between
@@ -35,7 +52,7 @@ export const DENSE_READS = 3
 export const MIN_DENSE_GAP_MS = 500
 export const MAX_DENSE_GAP_MS = 1_500
 /**
- * A long window (a long run, or a wide spread) is read at the pace the step's request budget
- * sustains for one run, not faster: DENSE_READS more than one read per this.
+ * A long window (a long run, or a wide spread) is read at the pace a step alone on its token
+ * sustains for two runs, not faster: DENSE_READS more than one read per this.
  */
-export const SUSTAINED_GAP_MS = 60_000 / BUDGET_PER_MINUTE
+export const SUSTAINED_GAP_MS = 2_500

@@ -9,9 +9,12 @@ import type { RequestPacer } from '../../hex/session.ts'
 import type { Clock } from '../../lib/runtime.ts'
 import type { RunHistory } from '../history.ts'
 import { RequestBudget } from './budget.ts'
-import { blindSchedule, historySchedule, type PollSchedule } from './schedule.ts'
+import { WINDOW_MS } from './constants.ts'
+import { blindSchedule, historySchedule, type PollSchedule, type ReadPace } from './schedule.ts'
+import type { Hold } from './window.ts'
 
 export type { PollSchedule } from './schedule.ts'
+export type { Hold } from './window.ts'
 
 /** A read a run may do without: it is sent only if the pacing wants it. */
 export type OptionalRead = 'history'
@@ -33,25 +36,47 @@ export interface Pacing {
 
 /** What the inputs decide about pacing. */
 export interface PacingOptions {
-  /** The longest gap between two status reads of a run (poll-interval). */
+  /** The longest gap between two status reads of a run (poll-interval), while reads are plenty. */
   pollIntervalMs: number
+  /** Hex holds every read of the token for a while: told once per hold, for the log. */
+  onHold?: (hold: Hold) => void
 }
 
 /** Makes a step's pacing on the step's clock: the default is `stepPacing`. */
 export type PacingFactory = (clock: Clock, options: PacingOptions) => Pacing
 
 /**
- * The default pacing: one request budget for every read of the step (runs/pacing/budget.ts,
- * within Hex's 30 reads a minute whatever max-parallel), and each run's reads from its project's
- * history once it is known (runs/pacing/schedule.ts). Every optional read is wanted.
+ * The default pacing: the step's reads share its token's read window with whatever other jobs use
+ * the token (runs/pacing/window.ts, budget.ts), and each run's reads follow its project's history
+ * once it is known (schedule.ts), sparser where the end is unlikely while the token is shared. The
+ * history read is sent only while it can still pay: not while Hex holds reads, nor when the step's
+ * part of the window is a read or two.
  */
 export const stepPacing: PacingFactory = (clock, options) => {
-  const budget = new RequestBudget(clock)
+  const budget = new RequestBudget(clock, options.onHold)
   const blind = blindSchedule(options.pollIntervalMs)
+  const window = budget.window
+  const readsPerRun = WINDOW_MS / options.pollIntervalMs
+  let waiting = 0
+  const pace = (): ReadPace => {
+    const allowance = window.allowance
+    const runs = Math.max(1, waiting)
+    return { dear: budget.scarce() || runs * readsPerRun > allowance, runs, allowance }
+  }
   return {
     pacer: budget,
     observe: (notice) => budget.observe(notice),
-    schedule: (run) => historySchedule(blind, run.history),
-    wants: () => true
+    schedule: (run) => {
+      waiting += 1
+      let done = false
+      return {
+        ...historySchedule(blind, run.history, pace),
+        done: () => {
+          if (!done) waiting -= 1
+          done = true
+        }
+      }
+    },
+    wants: () => window.heldUntil <= clock.now() && window.allowance > 2
   }
 }

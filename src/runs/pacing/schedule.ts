@@ -20,16 +20,30 @@ export interface PollSchedule {
    * `last` is what the read before it said.
    */
   delayMs: (readsDone: number, elapsedMs: number, last?: RunState) => number
+  /** The run's wait is over: its reads no longer share the step's part of the window. */
+  done?: () => void
 }
 
-/** The wait before status read number `readsDone + 1`, knowing nothing of the run. */
-export function nextPollDelay(readsDone: number, intervalMs: number): number {
-  return Math.min(intervalMs, FIRST_POLL_DELAY_MS * POLL_DELAY_GROWTH ** readsDone)
+/** How dear the step's reads are now, for a schedule to spend them where they pay. */
+export interface ReadPace {
+  /** Reads are fewer than the step's runs would take: a shared token, or many runs at once. */
+  dear: boolean
+  /** Runs of the step waiting now, this one included. */
+  runs: number
+  /** The reads the step may send in any 60 s. */
+  allowance: number
 }
 
-/** Fast first reads, then every `intervalMs`: for a run whose length nothing predicts. */
+const PLENTY: ReadPace = { dear: false, runs: 1, allowance: Infinity }
+
+/** The wait before the next status read, `elapsedMs` after the trigger, knowing nothing of the run. */
+export function nextPollDelay(elapsedMs: number, intervalMs: number): number {
+  return Math.min(intervalMs, Math.max(FIRST_POLL_DELAY_MS, elapsedMs * POLL_DELAY_GROWTH))
+}
+
+/** Fast first reads, then gaps that grow with the run, up to `intervalMs`: nothing predicts its end. */
 export function blindSchedule(intervalMs: number): PollSchedule {
-  return { delayMs: (readsDone) => nextPollDelay(readsDone, intervalMs) }
+  return { delayMs: (_readsDone, elapsedMs) => nextPollDelay(elapsedMs, intervalMs) }
 }
 
 /** Where, counted from the trigger, the run is expected to end, and how densely it is read there. */
@@ -60,11 +74,14 @@ export function endWindow(history: RunHistory, startedByMs: number): EndWindow {
  * Polls from the project's history, once it is known (`history()` is undefined until then, or
  * for good): sparse far from the expected end, dense across the window where earlier runs ended,
  * then gaps that grow again if the run outlasts them. The blind schedule bounds every gap, so an
- * early failure is seen as soon as without history and no gap is longer than poll-interval.
+ * early failure is seen as soon as without history and no gap is longer than poll-interval,
+ * except while reads are dear (`pace`): then nothing is read before the window, and the reads
+ * across it are shared out between the step's runs.
  */
 export function historySchedule(
   blind: PollSchedule,
-  history: () => RunHistory | undefined
+  history: () => RunHistory | undefined,
+  pace: () => ReadPace = () => PLENTY
 ): PollSchedule {
   let startedSeenMs: number | undefined
   return {
@@ -76,12 +93,21 @@ export function historySchedule(
       if (known === undefined) return blindMs
       // While the run is PENDING, it has not started: its end is no earlier than now + longest.
       const window = endWindow(known, startedSeenMs ?? elapsedMs)
+      const { dear, runs, allowance } = pace()
+      // Dear reads are shared out across the window: the step's runs, a minute's allowance.
+      const gapMs = dear
+        ? Math.max(window.gapMs, ((window.toMs - window.fromMs) * runs) / allowance)
+        : window.gapMs
       let delayMs: number
       // Sparse: the read that would fall inside the window lands on its start instead.
-      if (elapsedMs < window.fromMs) delayMs = Math.max(window.fromMs - elapsedMs, window.gapMs)
-      else if (elapsedMs < window.toMs) delayMs = window.gapMs
+      if (elapsedMs < window.fromMs) {
+        delayMs = Math.max(window.fromMs - elapsedMs, gapMs)
+        // Dear reads go where the end is likely, none before it: an early failure is seen later,
+        // the usual end sooner.
+        if (dear) return delayMs
+      } else if (elapsedMs < window.toMs) delayMs = gapMs
       // Outlasting the history: each gap as long as the time since the window closed.
-      else delayMs = Math.max(window.gapMs, elapsedMs - window.toMs)
+      else delayMs = Math.max(gapMs, elapsedMs - window.toMs)
       return Math.min(blindMs, delayMs)
     }
   }
