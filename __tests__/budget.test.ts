@@ -268,6 +268,32 @@ describe('one budget for a whole step', () => {
     assert.ok(step.maxReadsPerMinute <= 12, String(step.maxReadsPerMinute))
   })
 
+  it('stops waiting, says why and cancels the run, when Hex asks to wait past the timeout', async () => {
+    const id = '0bec51a0-0000-4000-8000-000000000001'
+    const step = await simulate([{ durationMs: 600_000 }], {
+      inputs: { timeout: '30s', history: 'false' },
+      faults: [
+        {
+          method: 'GET',
+          path: new RegExp(`^/api/v1/projects/${id}/runs/[^/]+$`),
+          skip: 2,
+          action: { kind: 'respond', status: 429, headers: { 'retry-after': '3600' } }
+        }
+      ]
+    })
+    assert.notEqual(step.result.exitCode, 0)
+    assert.equal(step.result.outputs.status, 'TIMEOUT', step.result.log)
+    const t0 = step.requests[0]?.at ?? NaN
+    const last = step.requests.at(-1)
+    assert.equal(last?.method, 'DELETE', 'the run was cancelled')
+    assert.ok((last?.at ?? Infinity) - t0 <= 30_000 + 1_000, 'no wait for the hour Hex asked')
+    assert.match(
+      step.result.log,
+      /Hex answered 429.*asked to wait 1h.*before the next read: past the timeout/
+    )
+    assert.equal(step.limited, 1, 'one read refused, no storm')
+  })
+
   it('holds every run of the step for a 429, not only the one that got it', async () => {
     const runs = [
       { durationMs: 60_000, history: spreadHistory(60_000, 0.1) },

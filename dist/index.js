@@ -31995,9 +31995,11 @@ class OneRun {
             // Status reads failed until the deadline: that is a timeout, with the reads' failure as cause.
             else if (error instanceof retry/* RetriesExhaustedError */.i5 && error.why === 'deadline') {
                 readFailure =
-                    error.attempts > 1
-                        ? `Status reads failed for the last ${(0,duration/* formatDuration */.a3)(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
-                        : `The status read at the deadline failed: ${error.lastError.message}`;
+                    error.retryAfterMs !== undefined
+                        ? `${error.lastError.message.replace(/\.$/, '')}, and asked to wait ${(0,duration/* formatDuration */.a3)(error.retryAfterMs)} before the next read: past the timeout, so the step stopped waiting.`
+                        : error.attempts > 1
+                            ? `Status reads failed for the last ${(0,duration/* formatDuration */.a3)(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
+                            : `The status read at the deadline failed: ${error.lastError.message}`;
                 result = { kind: 'timeout', last, reads: 0 };
             }
             else
@@ -33581,13 +33583,16 @@ class RetriesExhaustedError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .H
     attempts;
     failingForMs;
     why;
-    constructor(lastError, attempts, failingForMs, why) {
+    /** Hex asked to wait this long (Retry-After), past the deadline: why no attempt was made. */
+    retryAfterMs;
+    constructor(lastError, attempts, failingForMs, why, retryAfterMs) {
         const tally = attempts > 1 ? ` (${attempts} attempts over ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(failingForMs)} failed)` : '';
         super(`${lastError.message}${tally}`, lastError.context);
         this.lastError = lastError;
         this.attempts = attempts;
         this.failingForMs = failingForMs;
         this.why = why;
+        this.retryAfterMs = retryAfterMs;
     }
 }
 /** A trigger that may have started a run; the caller looks for it instead of sending again. */
@@ -33637,8 +33642,10 @@ async function withRetries(attempt, options) {
                 : left <= 0 || delayMs > left
                     ? 'deadline'
                     : undefined;
-            if (why)
-                throw new RetriesExhaustedError(error, attempts, now() - firstTry, why);
+            if (why) {
+                const pastDeadline = why === 'deadline' && v.afterMs !== undefined ? v.afterMs : undefined;
+                throw new RetriesExhaustedError(error, attempts, now() - firstTry, why, pastDeadline);
+            }
             onRetry?.({ attempt: attempts, delayMs, reason: v.reason, error });
             await sleep(delayMs, signal);
             if (signal?.aborted)
@@ -34793,8 +34800,11 @@ function toReport(outcome, context) {
             report.status = ActionStatus.Timeout;
             const lastStatus = outcome.lastStatus ? ` (last status ${outcome.lastStatus})` : '';
             report.message = `Hex run ${runId} did not finish within the timeout of ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(context.timeoutMs)}${lastStatus}.`;
-            if (outcome.readFailure)
+            if (outcome.readFailure) {
                 notes.push(outcome.readFailure);
+                // Why the reads stopped belongs in the annotation too: it is what to act on.
+                report.message += ` ${outcome.readFailure}`;
+            }
             notes.push((0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelWording */ .v)(outcome.cancel, runId, 'cancel-on-timeout').note);
             break;
         }

@@ -28404,8 +28404,11 @@ function toReport(outcome, context) {
             report.status = ActionStatus.Timeout;
             const lastStatus = outcome.lastStatus ? ` (last status ${outcome.lastStatus})` : '';
             report.message = `Hex run ${runId} did not finish within the timeout of ${formatDuration(context.timeoutMs)}${lastStatus}.`;
-            if (outcome.readFailure)
+            if (outcome.readFailure) {
                 notes.push(outcome.readFailure);
+                // Why the reads stopped belongs in the annotation too: it is what to act on.
+                report.message += ` ${outcome.readFailure}`;
+            }
             notes.push(cancelWording(outcome.cancel, runId, 'cancel-on-timeout').note);
             break;
         }
@@ -29521,13 +29524,16 @@ class RetriesExhaustedError extends HexError {
     attempts;
     failingForMs;
     why;
-    constructor(lastError, attempts, failingForMs, why) {
+    /** Hex asked to wait this long (Retry-After), past the deadline: why no attempt was made. */
+    retryAfterMs;
+    constructor(lastError, attempts, failingForMs, why, retryAfterMs) {
         const tally = attempts > 1 ? ` (${attempts} attempts over ${formatDuration(failingForMs)} failed)` : '';
         super(`${lastError.message}${tally}`, lastError.context);
         this.lastError = lastError;
         this.attempts = attempts;
         this.failingForMs = failingForMs;
         this.why = why;
+        this.retryAfterMs = retryAfterMs;
     }
 }
 /** A trigger that may have started a run; the caller looks for it instead of sending again. */
@@ -29577,8 +29583,10 @@ async function withRetries(attempt, options) {
                 : left <= 0 || delayMs > left
                     ? 'deadline'
                     : undefined;
-            if (why)
-                throw new RetriesExhaustedError(error, attempts, now() - firstTry, why);
+            if (why) {
+                const pastDeadline = why === 'deadline' && v.afterMs !== undefined ? v.afterMs : undefined;
+                throw new RetriesExhaustedError(error, attempts, now() - firstTry, why, pastDeadline);
+            }
             onRetry?.({ attempt: attempts, delayMs, reason: v.reason, error });
             await sleep(delayMs, signal);
             if (signal?.aborted)
@@ -30150,9 +30158,11 @@ class OneRun {
             // Status reads failed until the deadline: that is a timeout, with the reads' failure as cause.
             else if (error instanceof RetriesExhaustedError && error.why === 'deadline') {
                 readFailure =
-                    error.attempts > 1
-                        ? `Status reads failed for the last ${formatDuration(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
-                        : `The status read at the deadline failed: ${error.lastError.message}`;
+                    error.retryAfterMs !== undefined
+                        ? `${error.lastError.message.replace(/\.$/, '')}, and asked to wait ${formatDuration(error.retryAfterMs)} before the next read: past the timeout, so the step stopped waiting.`
+                        : error.attempts > 1
+                            ? `Status reads failed for the last ${formatDuration(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
+                            : `The status read at the deadline failed: ${error.lastError.message}`;
                 result = { kind: 'timeout', last, reads: 0 };
             }
             else

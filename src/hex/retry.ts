@@ -155,11 +155,14 @@ export class RetriesExhaustedError extends HexError {
   readonly attempts: number
   readonly failingForMs: number
   readonly why: 'deadline' | 'unreachable'
+  /** Hex asked to wait this long (Retry-After), past the deadline: why no attempt was made. */
+  readonly retryAfterMs?: number
   constructor(
     lastError: HexError,
     attempts: number,
     failingForMs: number,
-    why: 'deadline' | 'unreachable'
+    why: 'deadline' | 'unreachable',
+    retryAfterMs?: number
   ) {
     const tally =
       attempts > 1 ? ` (${attempts} attempts over ${formatDuration(failingForMs)} failed)` : ''
@@ -168,6 +171,7 @@ export class RetriesExhaustedError extends HexError {
     this.attempts = attempts
     this.failingForMs = failingForMs
     this.why = why
+    this.retryAfterMs = retryAfterMs
   }
 }
 
@@ -218,7 +222,10 @@ export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOp
           : left <= 0 || delayMs > left
             ? 'deadline'
             : undefined
-      if (why) throw new RetriesExhaustedError(error, attempts, now() - firstTry, why)
+      if (why) {
+        const pastDeadline = why === 'deadline' && v.afterMs !== undefined ? v.afterMs : undefined
+        throw new RetriesExhaustedError(error, attempts, now() - firstTry, why, pastDeadline)
+      }
       onRetry?.({ attempt: attempts, delayMs, reason: v.reason, error })
       await sleep(delayMs, signal)
       if (signal?.aborted) throw error

@@ -189,9 +189,11 @@ class OneRun {
       // Status reads failed until the deadline: that is a timeout, with the reads' failure as cause.
       else if (error instanceof RetriesExhaustedError && error.why === 'deadline') {
         readFailure =
-          error.attempts > 1
-            ? `Status reads failed for the last ${formatDuration(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
-            : `The status read at the deadline failed: ${error.lastError.message}`
+          error.retryAfterMs !== undefined
+            ? `${error.lastError.message.replace(/\.$/, '')}, and asked to wait ${formatDuration(error.retryAfterMs)} before the next read: past the timeout, so the step stopped waiting.`
+            : error.attempts > 1
+              ? `Status reads failed for the last ${formatDuration(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
+              : `The status read at the deadline failed: ${error.lastError.message}`
         result = { kind: 'timeout', last, reads: 0 }
       } else throw error
     } finally {

@@ -90,7 +90,11 @@ export function toReport(outcome: RunOutcome, context: ReportContext): RunReport
       report.status = ActionStatus.Timeout
       const lastStatus = outcome.lastStatus ? ` (last status ${outcome.lastStatus})` : ''
       report.message = `Hex run ${runId} did not finish within the timeout of ${formatDuration(context.timeoutMs)}${lastStatus}.`
-      if (outcome.readFailure) notes.push(outcome.readFailure)
+      if (outcome.readFailure) {
+        notes.push(outcome.readFailure)
+        // Why the reads stopped belongs in the annotation too: it is what to act on.
+        report.message += ` ${outcome.readFailure}`
+      }
       notes.push(cancelWording(outcome.cancel, runId, 'cancel-on-timeout').note)
       break
     }
