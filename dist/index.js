@@ -31045,8 +31045,11 @@ const SHARERS_HALF_LIFE_MS = 60_000;
 const UNTOLD_HOLD_MS = 15_000;
 /** No hold is longer than one window, whatever an answer says. */
 const MAX_HOLD_MS = WINDOW_MS;
-/** After a hold, the step's first read waits a random part of its fair gap, up to this. */
-const MAX_HERD_SPREAD_MS = 30_000;
+/**
+ * After a hold, the step's first read waits a random part of its fair gap, up to this: the jobs held
+ * together come back spread, yet within seconds of the reset (a burst within the window is no harm).
+ */
+const MAX_HERD_SPREAD_MS = 10_000;
 /**
  * The first status read goes out as soon as the trigger is answered. Knowing nothing of the run,
  * each later gap is as long as the run has gone so far (times POLL_DELAY_GROWTH), at least

@@ -12,7 +12,9 @@
  * A second table follows: polling simulated on a virtual clock (scripts/bench/polling.ts), with a
  * project history of known spread and without, and several runs sharing a step's request budget
  * (~15 s; ~5 s with --quick).
- *   --polling                       the polling table only
+ * A third: the read planner's rows (scripts/bench/token.ts), many jobs on one token and one
+ * step's short runs, simulated the same way against a stand-in that enforces the token's window.
+ *   --polling                       the polling and read-planner tables only
  * It prints and asserts nothing about timing; it exits 1 when a run it started did not complete.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -21,6 +23,7 @@ import { arch, cpus, platform, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { pollingTable } from './bench/polling.ts'
+import { tokenTable } from './bench/token.ts'
 import { now } from '../test/fake-hex/clock.ts'
 import { FakeHex, type FakeRun, type RecordedRequest } from '../test/fake-hex/server.ts'
 import { readActionYml, ROOT } from '../test/runner/action-yml.ts'
@@ -38,8 +41,8 @@ import { measureStatuses, renderStatusTable } from './bench/statuses.ts'
 const TOKEN = 'hxtw_test_run_token'
 const REFERENCE_SOURCE = join(ROOT, 'scripts', 'bench', 'reference-client.ts')
 const POLL_INTERVAL_S = 5
-/** The status-request budget of a run of D seconds: D / poll-interval + 6. */
-const REQUEST_BOUND_EXTRA = 6
+/** The status-request budget of a run of D seconds: D / poll-interval + 8 (the quick first reads). */
+const REQUEST_BOUND_EXTRA = 8
 
 type Candidate = 'action' | 'reference' | 'bare'
 
@@ -603,6 +606,7 @@ async function main(): Promise<number> {
   const quick = values.quick === true
   if (values.polling === true) {
     console.log(await pollingTable(quick))
+    console.log(`\n${await tokenTable(quick)}`)
     return 0
   }
   const rounds = quick ? 5 : 15
@@ -665,6 +669,7 @@ async function main(): Promise<number> {
   console.log(renderTable(rounds, startup, runs, durationsS, parallel))
   log('Polling, simulated …')
   console.log(`\n${await pollingTable(quick)}`)
+  console.log(`\n${await tokenTable(quick)}`)
   console.log(`\n${renderStatusTable(statuses)}`)
   log(`\nWall time: ${((now() - wallStart) / 1000).toFixed(1)} s`)
   return 0

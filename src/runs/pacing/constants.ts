@@ -27,8 +27,11 @@ export const SHARERS_HALF_LIFE_MS = 60_000
 export const UNTOLD_HOLD_MS = 15_000
 /** No hold is longer than one window, whatever an answer says. */
 export const MAX_HOLD_MS = WINDOW_MS
-/** After a hold, the step's first read waits a random part of its fair gap, up to this. */
-export const MAX_HERD_SPREAD_MS = 30_000
+/**
+ * After a hold, the step's first read waits a random part of its fair gap, up to this: the jobs held
+ * together come back spread, yet within seconds of the reset (a burst within the window is no harm).
+ */
+export const MAX_HERD_SPREAD_MS = 10_000
 
 /**
  * The first status read goes out as soon as the trigger is answered. Knowing nothing of the run,
