@@ -216,6 +216,17 @@ describe('many jobs on one token (one window, one virtual clock)', () => {
       assert.equal(holds?.length, limited, job.result.log)
       assert.match(holds?.[0] ?? '', /\d+ other jobs seem to share it\.$/)
     }
+    // A herd at the reset: the jobs held until it come back spread, not in one instant.
+    const refused = sim.requests.filter((r) => r.status === 429)
+    const reset = Math.max(...refused.map((r) => r.at))
+    const firstAfter = sim.jobs.map((_, job) => {
+      const id = `0bec51a0-0000-4000-8000-${(job + 1).toString(16).padStart(12, '0')}`
+      return sim.requests.find((r) => r.method === 'GET' && r.path.includes(id) && r.at > reset)?.at
+    })
+    const times = firstAfter.filter((t) => t !== undefined)
+    assert.ok(times.length >= 6, String(times.length))
+    assert.ok(new Set(times).size === times.length, 'no two jobs read at the same instant')
+    assert.ok(Math.max(...times) - Math.min(...times) >= 3_000, times.join(', '))
   })
 
   it('thirty jobs past the kernel limit: every one completes with exactly one run', async () => {

@@ -31280,9 +31280,8 @@ class RequestBudget {
     nextSlot(now) {
         const window = this.window;
         const scarce = this.scarce(now);
-        let slot = now;
-        if (window.heldUntil > now)
-            slot = this.afterHold(window.heldUntil);
+        // Held, or just out of a hold: not before this step's own moment after it (drawn once a hold).
+        let slot = Math.max(now, this.afterHold(window.heldUntil));
         const allowance = window.allowance;
         // Never more than the allowance in any window: the oldest of them must age out first.
         const oldest = window.recent(allowance);
@@ -31311,6 +31310,8 @@ class RequestBudget {
     }
     /** When reads resume after a hold: at its end, plus a random part of the fair gap (once per hold). */
     afterHold(heldUntil) {
+        if (heldUntil === 0)
+            return 0;
         if (this.herd.heldUntil !== heldUntil) {
             const spreadMs = Math.min(MAX_HERD_SPREAD_MS, this.fairGapMs);
             this.herd = { heldUntil, resumeAt: heldUntil + Math.round(this.clock.random() * spreadMs) };

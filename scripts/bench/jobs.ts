@@ -6,7 +6,7 @@
  * reads in any 60 s. npm run bench -- --polling prints rows from this; the tests of the read
  * planner run it too. (npm run bench -- --matrix measures the same with real processes.)
  */
-import { FakeHex, type FakeRateLimit } from '../../test/fake-hex/server.ts'
+import { FakeHex, type FakeRateLimit, type RecordedRequest } from '../../test/fake-hex/server.ts'
 import { runInProcess } from '../../test/runner/in-process.ts'
 import type { ActionResult } from '../../test/runner/run-action.ts'
 import { VirtualClock } from '../../test/runner/virtual-clock.ts'
@@ -52,6 +52,8 @@ export interface JobsFigures {
   /** The most reads of the token in any 60 s. */
   maxReadsPerMinute: number
   reads: number
+  /** Every request the stand-in saw, of every job. */
+  requests: RecordedRequest[]
 }
 
 /** A small seeded PRNG (mulberry32): each job's randomness, reproducible. */
@@ -131,7 +133,8 @@ export async function simulateJobs(options: JobsOptions): Promise<JobsFigures> {
         reads.map((r) => r.at - t0),
         60_000
       ),
-      reads: reads.length
+      reads: reads.length,
+      requests
     }
   } finally {
     await fake.close()

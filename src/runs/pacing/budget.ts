@@ -97,8 +97,8 @@ export class RequestBudget implements RequestPacer {
   nextSlot(now: number): number {
     const window = this.window
     const scarce = this.scarce(now)
-    let slot = now
-    if (window.heldUntil > now) slot = this.afterHold(window.heldUntil)
+    // Held, or just out of a hold: not before this step's own moment after it (drawn once a hold).
+    let slot = Math.max(now, this.afterHold(window.heldUntil))
     const allowance = window.allowance
     // Never more than the allowance in any window: the oldest of them must age out first.
     const oldest = window.recent(allowance)
@@ -126,6 +126,7 @@ export class RequestBudget implements RequestPacer {
 
   /** When reads resume after a hold: at its end, plus a random part of the fair gap (once per hold). */
   private afterHold(heldUntil: number): number {
+    if (heldUntil === 0) return 0
     if (this.herd.heldUntil !== heldUntil) {
       const spreadMs = Math.min(MAX_HERD_SPREAD_MS, this.fairGapMs)
       this.herd = { heldUntil, resumeAt: heldUntil + Math.round(this.clock.random() * spreadMs) }
