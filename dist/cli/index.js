@@ -28971,6 +28971,8 @@ function unexpectedMessage(error) {
  */
 const READ_LIMIT = 30;
 const WINDOW_MS = 60_000;
+/** No limit above this is believed, whatever a header says: Hex documents 30 or 60. */
+const MAX_LIMIT = 600;
 /** The part of the window a step plans to use, of its fair share: some is left for the unplanned. */
 const READ_SHARE = 0.9;
 /** A step alone on its token spreads its reads once it has sent this part of its allowance. */
@@ -29093,9 +29095,12 @@ class TokenWindow {
         const resetAt = notice.resetInMs !== undefined ? now + Math.min(notice.resetInMs, WINDOW_MS) : undefined;
         const windowFrom = (resetAt ?? now) - WINDOW_MS;
         const mine = Math.max(1, this.readsSince(windowFrom));
+        // The limit Hex names, within reason (a lie of millions would make every job look alone).
+        if (notice.limit !== undefined && notice.limit <= MAX_LIMIT)
+            this.limit = notice.limit;
         if (notice.remaining !== undefined) {
             // Remaining above the limit planned for: the limit is higher (Hex's sources say 30 or 60).
-            if (notice.remaining + mine > this.limit)
+            if (notice.remaining + mine > this.limit && notice.remaining + mine <= MAX_LIMIT)
                 this.limit = notice.remaining + mine;
             this.learn((this.limit - notice.remaining) / mine);
             if (notice.remaining <= 0 && resetAt !== undefined)
@@ -30405,28 +30410,53 @@ function logRetry(io, what, notice) {
 }
 
 ;// CONCATENATED MODULE: ./src/hex/rate-limit.ts
+const LIMIT = ['x-ratelimit-limit', 'ratelimit-limit', 'x-rate-limit-limit'];
 const REMAINING = ['x-ratelimit-remaining', 'ratelimit-remaining', 'x-rate-limit-remaining'];
 const RESET = ['x-ratelimit-reset', 'ratelimit-reset', 'x-rate-limit-reset'];
 /** A reset above this is a time (seconds since the epoch), below it a number of seconds from now. */
 const EPOCH_SECONDS_FROM = 1_000_000_000;
 /** No window is longer than a day: a reset further away is not believed. */
 const MAX_RESET_MS = 24 * 60 * 60 * 1000;
+/** A whole number (or decimal) of at most 15 digits: longer is no count anyone means. */
+const NUMBER = /^\d{1,15}(?:\.\d+)?$/;
+function asNumber(text) {
+    const trimmed = text?.trim();
+    return trimmed !== undefined && NUMBER.test(trimmed) ? Number(trimmed) : undefined;
+}
 function firstNumber(headers, names) {
     for (const name of names) {
-        const text = headers.get(name)?.trim();
-        // A whole number only: a list (`30;w=60`, draft 7's RateLimit header) or a word is ignored.
-        if (text !== undefined && /^\d+(?:\.\d+)?$/.test(text))
-            return Number(text);
+        // A whole number only: a list (`30;w=60`) or a word is ignored.
+        const value = asNumber(headers.get(name) ?? undefined);
+        if (value !== undefined)
+            return value;
     }
     return undefined;
+}
+/** The parameters of a header's first item: `a=1, b=2` or `"name";a=1;b=2`. */
+function parameters(text) {
+    const found = new Map();
+    if (text === null)
+        return found;
+    // Structured fields: items split by commas, parameters by semicolons; the older draft: commas.
+    const structured = /^\s*"[^"]*"\s*;/.test(text);
+    const parts = structured ? (text.split(',')[0] ?? '').split(';').slice(1) : text.split(',');
+    for (const part of parts) {
+        const [key, value] = part.split('=', 2);
+        if (key !== undefined && value !== undefined)
+            found.set(key.trim().toLowerCase(), value.trim());
+    }
+    return found;
 }
 /**
  * The rate-limit part of an answer, or undefined when it says nothing about it. `retryAfterMs` is
  * the answer's Retry-After, already read (a 429's wait).
  */
 function readRateLimit(operation, status, headers, retryAfterMs, nowMs) {
-    const remaining = firstNumber(headers, REMAINING);
-    const reset = firstNumber(headers, RESET);
+    const combined = parameters(headers.get('ratelimit'));
+    const policy = parameters(headers.get('ratelimit-policy'));
+    const limit = firstNumber(headers, LIMIT) ?? asNumber(combined.get('limit')) ?? asNumber(policy.get('q'));
+    const remaining = firstNumber(headers, REMAINING) ?? asNumber(combined.get('remaining') ?? combined.get('r'));
+    const reset = firstNumber(headers, RESET) ?? asNumber(combined.get('reset') ?? combined.get('t'));
     let resetInMs;
     if (reset !== undefined) {
         const ms = reset >= EPOCH_SECONDS_FROM ? reset * 1000 - nowMs : reset * 1000;
@@ -30434,6 +30464,8 @@ function readRateLimit(operation, status, headers, retryAfterMs, nowMs) {
             resetInMs = Math.round(ms);
     }
     const notice = { operation };
+    if (limit !== undefined && limit >= 1)
+        notice.limit = Math.floor(limit);
     if (remaining !== undefined)
         notice.remaining = Math.floor(remaining);
     if (resetInMs !== undefined)

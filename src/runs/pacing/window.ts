@@ -2,6 +2,7 @@ import type { RateLimitNotice } from '../../hex/rate-limit.ts'
 import type { Clock } from '../../lib/runtime.ts'
 import {
   MAX_HOLD_MS,
+  MAX_LIMIT,
   MAX_SHARERS,
   READ_LIMIT,
   READ_SHARE,
@@ -99,9 +100,12 @@ export class TokenWindow {
       notice.resetInMs !== undefined ? now + Math.min(notice.resetInMs, WINDOW_MS) : undefined
     const windowFrom = (resetAt ?? now) - WINDOW_MS
     const mine = Math.max(1, this.readsSince(windowFrom))
+    // The limit Hex names, within reason (a lie of millions would make every job look alone).
+    if (notice.limit !== undefined && notice.limit <= MAX_LIMIT) this.limit = notice.limit
     if (notice.remaining !== undefined) {
       // Remaining above the limit planned for: the limit is higher (Hex's sources say 30 or 60).
-      if (notice.remaining + mine > this.limit) this.limit = notice.remaining + mine
+      if (notice.remaining + mine > this.limit && notice.remaining + mine <= MAX_LIMIT)
+        this.limit = notice.remaining + mine
       this.learn((this.limit - notice.remaining) / mine)
       if (notice.remaining <= 0 && resetAt !== undefined) this.hold(resetAt)
     }
