@@ -33513,6 +33513,11 @@ function readVerdict(error) {
         return { kind: 'retry', reason: 'the answer could not be read' };
     return { kind: 'fatal' };
 }
+/** The answers to a trigger with which Hex certainly started no run, and what they mean. */
+const TRIGGER_REFUSED = {
+    429: 'Hex is rate limiting runs (429)',
+    503: 'Hex is at its limit of running kernels (503); no run was created'
+};
 /**
  * POST .../runs: sent again only where Hex certainly started no run: the connection was never
  * made, Hex answered 429 (rate limited), or 503 (the workspace is at its limit of running
@@ -33527,19 +33532,13 @@ function triggerVerdict(error) {
             : { kind: 'retry', reason: networkReason(error) };
     }
     if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexApiError */ .Y5) {
-        if (error.status === 429)
+        const refused = TRIGGER_REFUSED[error.status];
+        if (refused !== undefined)
             return {
                 kind: 'retry',
                 afterMs: error.retryAfterMs,
                 spreadMs: TRIGGER_SPREAD_MS,
-                reason: 'Hex is rate limiting runs (429)'
-            };
-        if (error.status === 503)
-            return {
-                kind: 'retry',
-                afterMs: error.retryAfterMs,
-                spreadMs: TRIGGER_SPREAD_MS,
-                reason: 'Hex is at its limit of running kernels (503); no run was created'
+                reason: refused
             };
         if (error.status >= 500)
             return { kind: 'unknown-outcome', reason: statusReason(error) };

@@ -43,6 +43,12 @@ export function readVerdict(error: unknown): Verdict {
   return { kind: 'fatal' }
 }
 
+/** The answers to a trigger with which Hex certainly started no run, and what they mean. */
+const TRIGGER_REFUSED: Record<number, string> = {
+  429: 'Hex is rate limiting runs (429)',
+  503: 'Hex is at its limit of running kernels (503); no run was created'
+}
+
 /**
  * POST .../runs: sent again only where Hex certainly started no run: the connection was never
  * made, Hex answered 429 (rate limited), or 503 (the workspace is at its limit of running
@@ -56,19 +62,13 @@ export function triggerVerdict(error: unknown): Verdict {
       : { kind: 'retry', reason: networkReason(error) }
   }
   if (error instanceof HexApiError) {
-    if (error.status === 429)
+    const refused = TRIGGER_REFUSED[error.status]
+    if (refused !== undefined)
       return {
         kind: 'retry',
         afterMs: error.retryAfterMs,
         spreadMs: TRIGGER_SPREAD_MS,
-        reason: 'Hex is rate limiting runs (429)'
-      }
-    if (error.status === 503)
-      return {
-        kind: 'retry',
-        afterMs: error.retryAfterMs,
-        spreadMs: TRIGGER_SPREAD_MS,
-        reason: 'Hex is at its limit of running kernels (503); no run was created'
+        reason: refused
       }
     if (error.status >= 500) return { kind: 'unknown-outcome', reason: statusReason(error) }
     return { kind: 'fatal' }
