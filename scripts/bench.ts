@@ -15,17 +15,38 @@
  * A third: the read planner's rows (scripts/bench/token.ts), many jobs on one token and one
  * step's short runs, simulated the same way against a stand-in that enforces the token's window.
  *   --polling                       the polling and read-planner tables only
+ *   node scripts/bench.ts --matrix  a workflow matrix on one token (scripts/bench/matrix.ts):
+ *                                   N action processes, one token, one stand-in with Hex's
+ *                                   per-token limits; N = 1, 4, 8, 16, 30, each with X-RateLimit-*
+ *                                   headers and with none (~20 min; 30 node processes at once)
+ *   --jobs 1,4,8                    the matrix's rows (numbers of jobs)
+ *   --run-seconds 75                the runs' length: one for every row, or one per --jobs entry;
+ *                                   default 75 s, 20 s for rows of 30 jobs or more
+ *   --headers x-ratelimit,none      the stand-in's header modes (x-ratelimit, ratelimit,
+ *                                   ratelimit-policy, none), one row each per number of jobs
  * It prints and asserts nothing about timing; it exits 1 when a run it started did not complete.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { stripTypeScriptTypes } from 'node:module'
-import { arch, cpus, platform, tmpdir } from 'node:os'
+import { arch, availableParallelism, cpus, loadavg, platform, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import {
+  DEFAULT_HEADER_MODES,
+  DEFAULT_JOBS,
+  defaultRunSeconds,
+  measureMatrix,
+  renderMatrixTable
+} from './bench/matrix.ts'
 import { pollingTable } from './bench/polling.ts'
 import { tokenTable } from './bench/token.ts'
 import { now } from '../test/fake-hex/clock.ts'
-import { FakeHex, type FakeRun, type RecordedRequest } from '../test/fake-hex/server.ts'
+import {
+  FakeHex,
+  type FakeRun,
+  type RateHeaderMode,
+  type RecordedRequest
+} from '../test/fake-hex/server.ts'
 import { readActionYml, ROOT } from '../test/runner/action-yml.ts'
 import {
   ACTION_ENTRY,
@@ -596,9 +617,14 @@ async function main(): Promise<number> {
       quick: { type: 'boolean', default: false },
       durations: { type: 'string' },
       statuses: { type: 'boolean', default: false },
-      polling: { type: 'boolean', default: false }
+      polling: { type: 'boolean', default: false },
+      matrix: { type: 'boolean', default: false },
+      jobs: { type: 'string' },
+      'run-seconds': { type: 'string' },
+      headers: { type: 'string' }
     }
   })
+  if (values.matrix === true) return matrix(values.jobs, values['run-seconds'], values.headers)
   if (values.statuses === true) {
     console.log(renderStatusTable(await measureStatuses(values.quick === true ? 5 : 15)))
     return 0
@@ -673,6 +699,81 @@ async function main(): Promise<number> {
   console.log(`\n${renderStatusTable(statuses)}`)
   log(`\nWall time: ${((now() - wallStart) / 1000).toFixed(1)} s`)
   return 0
+}
+
+const HEADER_MODES: readonly RateHeaderMode[] = [
+  'x-ratelimit',
+  'ratelimit',
+  'ratelimit-policy',
+  'none'
+]
+
+/** A comma-separated list of numbers, each `ok`; undefined if any is not. */
+function numbers(text: string, ok: (n: number) => boolean): number[] | undefined {
+  const list = text.split(',').map((part) => Number(part.trim()))
+  return list.length > 0 && list.every((n) => Number.isFinite(n) && ok(n)) ? list : undefined
+}
+
+const load = (averages: number[]): string => averages.map((l) => l.toFixed(2)).join(' ')
+
+/** --matrix: N actions on one token against one stand-in with Hex's limits, for each N. */
+async function matrix(
+  jobsText: string | undefined,
+  secondsText: string | undefined,
+  headersText: string | undefined
+): Promise<number> {
+  const jobs =
+    jobsText === undefined ? DEFAULT_JOBS : numbers(jobsText, (n) => Number.isInteger(n) && n > 0)
+  if (jobs === undefined) {
+    console.error(`bad --jobs '${jobsText ?? ''}': give whole numbers of jobs, e.g. 1,4,8`)
+    return 1
+  }
+  const seconds = secondsText === undefined ? undefined : numbers(secondsText, (n) => n > 0)
+  if (
+    secondsText !== undefined &&
+    (seconds === undefined || (seconds.length !== 1 && seconds.length !== jobs.length))
+  ) {
+    console.error(
+      `bad --run-seconds '${secondsText}': give one length in seconds, or one per --jobs entry`
+    )
+    return 1
+  }
+  const runSeconds = (n: number): number =>
+    seconds === undefined
+      ? defaultRunSeconds(n)
+      : ((seconds.length === 1 ? seconds[0] : seconds[jobs.indexOf(n)]) as number)
+  const headers = (headersText?.split(',').map((h) => h.trim()) ??
+    DEFAULT_HEADER_MODES) as RateHeaderMode[]
+  if (headers.some((h) => !HEADER_MODES.includes(h))) {
+    console.error(`bad --headers '${headersText ?? ''}': give some of ${HEADER_MODES.join(', ')}`)
+    return 1
+  }
+  try {
+    statSync(ACTION_ENTRY)
+  } catch {
+    console.error('dist/index.js is missing: run npm run bundle first.')
+    return 1
+  }
+  workDir = mkdtempSync(join(tmpdir(), 'hex-run-action-bench-'))
+  const log = (message: string): void => void process.stderr.write(`${message}\n`)
+  const wallStart = now()
+  const loadAtStart = loadavg()
+  const rows = await measureMatrix({ workDir, jobs, runSeconds, headers, log })
+  const cpu = cpus()
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+  const flags = process.argv.slice(2).join(' ')
+  console.log(`Command: \`npm run bench -- ${flags}\`  `)
+  console.log(`Date: ${date}  `)
+  console.log(
+    `Machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores (nproc ${availableParallelism()}), load average ${load(loadAtStart)} at the start and ${load(loadavg())} at the end, Node ${process.version} (${platform()} ${arch()})\n`
+  )
+  console.log(renderMatrixTable(rows))
+  log(`\nWall time: ${((now() - wallStart) / 1000).toFixed(1)} s`)
+  const failures = rows.flatMap((row) => row.failures)
+  if (failures.length === 0) return 0
+  console.error(`bench: ${failures.length} job(s) did not complete with exactly one run:`)
+  for (const message of failures) console.error(`  - ${message}`)
+  return 1
 }
 
 function report(): number {

@@ -91,9 +91,11 @@ export function route(state: HexState, request: Unrouted): Reply {
       token !== undefined && Object.hasOwn(state.tokens, token) ? state.tokens[token] : undefined
     if (token === undefined || scope === undefined) return unauthorized(state)
     const ctx: RequestContext = { ...request, token, scope, params }
-    // RunProject has a limit of its own (`hex-run-kernel`); every other route counts here.
+    // RunProject has a limit of its own (`hex-run-kernel`); every other route counts as a read.
     const rate =
-      candidate.handler === runProject ? undefined : state.rateLimiter?.take(token, ctx.t)
+      candidate.handler === runProject
+        ? state.limits?.trigger(token, ctx.t)
+        : (state.limits?.read(token, ctx.t) ?? state.rateLimiter?.take(token, ctx.t))
     if (rate?.limited === true)
       return {
         ...codeError(429, 'TOO_MANY_REQUESTS', 'Rate limit exceeded'),

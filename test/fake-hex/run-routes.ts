@@ -64,6 +64,16 @@ export function projectRun(state: HexState, run: Run, t: number, traceId: string
   }
 }
 
+/** RunProject at the limit of running kernels: Hex's SERVICE_UNAVAILABLE error; no run is created. */
+function kernelsFull(limit: number): Reply {
+  return codeError(
+    503,
+    'SERVICE_UNAVAILABLE',
+    `You have reached the limit of running kernels (${limit}); ` +
+      'wait for a run to finish and try again'
+  )
+}
+
 export function runProject(state: HexState, ctx: RequestContext): Reply {
   const projectId = ctx.params.projectId ?? ''
   const project = state.projects.get(projectId)
@@ -99,14 +109,12 @@ export function runProject(state: HexState, ctx: RequestContext): Reply {
   // run"). What Hex answers for one is undocumented; the fake answers 201 with a run that is
   // COMPLETED from the start, so a client that polls it finishes at once. It takes no kernel.
   const dryRun = body.dryRun === true
-  if (!dryRun && state.runningKernels(ctx.t) >= state.maxRunningKernels) {
-    return codeError(
-      503,
-      'SERVICE_UNAVAILABLE',
-      `You have reached the limit of running kernels (${state.maxRunningKernels}); ` +
-        'wait for a run to finish and try again'
-    )
-  }
+  if (!dryRun && state.runningKernels(ctx.t) >= state.maxRunningKernels)
+    return kernelsFull(state.maxRunningKernels)
+  // The limits mode: Hex's 25 running kernels are per user, here per token.
+  const perToken = state.limits?.kernelsPerToken
+  if (!dryRun && perToken !== undefined && state.runningKernels(ctx.t, ctx.token) >= perToken)
+    return kernelsFull(perToken)
   const notifications =
     body.notifications === undefined ? undefined : notificationRecipients(body.notifications)
   const run = new Run({
@@ -117,6 +125,7 @@ export function runProject(state: HexState, ctx: RequestContext): Reply {
     createdAt: ctx.t,
     dryRun,
     body: ctx.body.kind === 'json' ? ctx.body.value : undefined,
+    token: ctx.token,
     ...(notifications === undefined ? {} : { notifications })
   })
   state.runs.push(run)

@@ -55,6 +55,8 @@ export interface RunInit {
   trigger?: RunTrigger
   /** Seeded as the project's history. */
   past?: boolean
+  /** The token that started it; none for a run of the history. */
+  token?: string
 }
 
 /** A run's state; its status is a function of time, so nothing needs to tick. */
@@ -68,6 +70,7 @@ export class Run {
   readonly notifications: unknown[] | undefined
   readonly trigger: RunTrigger
   readonly past: boolean
+  readonly token: string | undefined
   readonly #phases: Phase[]
   #cancelledAt: number | undefined
 
@@ -81,6 +84,7 @@ export class Run {
     this.notifications = init.notifications
     this.trigger = init.trigger ?? 'API'
     this.past = init.past ?? false
+    this.token = init.token
     this.#phases = toPhases(init.lifecycle)
   }
 
@@ -134,6 +138,7 @@ export class Run {
       trigger: this.trigger,
       past: this.past
     }
+    if (this.token !== undefined) run.token = this.token
     const startedAt = this.startedAt(t)
     if (startedAt !== undefined) run.startedAt = startedAt
     const terminalAt = this.terminalAt(t)

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { now as realNow } from './clock.ts'
 import { DEFAULT_PROJECT_ID, toRecord } from './projects.ts'
 import type { ProjectRecord } from './projects.ts'
+import { Limits } from './limits.ts'
 import { RateLimiter } from './rate-limit.ts'
 import { isTerminal, Run } from './runs.ts'
 import type { FakeHexOptions, FakeProject, StatusOverride, TokenScope } from './types.ts'
@@ -29,6 +30,8 @@ export class HexState {
   readonly now: () => number
   statusOverride: StatusOverride | undefined
   readonly rateLimiter: RateLimiter | undefined
+  /** The limits mode: per-token reads, triggers and kernels; undefined when off. */
+  readonly limits: Limits | undefined
   origin = ''
   readonly projects = new Map<string, ProjectRecord>()
   readonly runs: Run[] = []
@@ -37,13 +40,19 @@ export class HexState {
     this.tokens = { ...(options.tokens ?? DEFAULT_TOKENS) }
     this.unauthorizedStyle = options.unauthorizedStyle ?? 'text'
     this.legacyShapes = options.legacyShapes ?? false
-    this.maxRunningKernels = options.maxRunningKernels ?? DEFAULT_MAX_RUNNING_KERNELS
+    // The limits mode counts kernels per token; a server-wide cap is then only one asked for.
+    this.maxRunningKernels =
+      options.maxRunningKernels ??
+      (options.limits === undefined ? DEFAULT_MAX_RUNNING_KERNELS : Infinity)
     this.workspace = options.workspace ?? 'acme'
     this.statusOverride = options.statusOverride
     if (options.now !== undefined && options.clock !== undefined)
       throw new Error('fake-hex: give now or clock, not both')
     this.now = options.clock?.now ?? options.now ?? realNow
+    if (options.rateLimit !== undefined && options.limits !== undefined)
+      throw new Error('fake-hex: give rateLimit or limits, not both')
     this.rateLimiter = options.rateLimit && new RateLimiter(options.rateLimit)
+    this.limits = options.limits && new Limits(options.limits)
     const projects = options.projects ?? [{ id: DEFAULT_PROJECT_ID, title: 'Demo project' }]
     for (const project of projects) this.addProject(project)
   }
@@ -82,8 +91,11 @@ export class HexState {
     this.runs.splice(0, this.runs.length, ...past, ...others)
   }
 
-  runningKernels(t: number): number {
-    return this.runs.filter((run) => !isTerminal(run.statusAt(t))).length
+  /** Runs not yet ended at `t`: all of them, or those `token` started. */
+  runningKernels(t: number, token?: string): number {
+    return this.runs.filter(
+      (run) => (token === undefined || run.token === token) && !isTerminal(run.statusAt(t))
+    ).length
   }
 
   findRun(projectId: string, runId: string): Run | undefined {

@@ -64,6 +64,53 @@ export interface FakeRateLimit {
   headers?: boolean
 }
 
+/**
+ * Which rate-limit headers the limits mode sends with each answer (FakeLimits.headers):
+ * - `x-ratelimit`: X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset (epoch seconds);
+ * - `ratelimit`: the IETF draft's three fields up to draft 06, RateLimit-Limit, RateLimit-Remaining
+ *   and RateLimit-Reset (seconds from now);
+ * - `ratelimit-policy`: the draft's pair from draft 08 on, `RateLimit: "hex-api";r=12;t=40` and
+ *   `RateLimit-Policy: "hex-api";q=30;w=60` (Structured Fields: a policy name, its remaining
+ *   quota, the seconds to its reset, its quota and window);
+ * - `none`: no headers but a 429's Retry-After.
+ */
+export type RateHeaderMode = 'x-ratelimit' | 'ratelimit' | 'ratelimit-policy' | 'none'
+
+/**
+ * A fault of the limits mode: the rate-limit headers lie, while the limits are enforced as
+ * before and a 429's Retry-After stays true.
+ * - `negative`: the remaining count and the reset are negative;
+ * - `huge`: the limit, the remaining count and the reset are 9007199254740991000;
+ * - `reset-past`: the reset is an hour ago, as epoch seconds, whatever the mode;
+ * - `reset-year`: the reset is a year away (epoch seconds or seconds from now, as the mode writes it);
+ * - `remaining-rising`: the remaining count goes up by one with each request (1, 2, 3 …), past the
+ *   limit and through the 429s.
+ */
+export type HeaderLie = 'negative' | 'huge' | 'reset-past' | 'reset-year' | 'remaining-rising'
+
+/**
+ * Hex's per-token limits as its API overview and reference document them, all per token and all
+ * on the stand-in's clock:
+ * - reads (every route but RunProject): a window of 60 s opens with the token's first read; past
+ *   `readsPerMinute` in it, 429 with a Retry-After of the seconds until the window ends;
+ * - RunProject: a window of its own, the same way, past `triggersPerMinute` (429, no run created);
+ * - at most `kernelsPerToken` runs of the token not yet ended: RunProject answers 503 (Hex's
+ *   SERVICE_UNAVAILABLE error) and creates no run.
+ * Every key is optional; `limits: {}` is Hex as documented, with X-RateLimit-* headers.
+ */
+export interface FakeLimits {
+  /** Default 30 (the `hex-api` group of Hex's reference). */
+  readsPerMinute?: number
+  /** Default 20 (Hex's mid-2025 reference: 20 a minute). */
+  triggersPerMinute?: number
+  /** Default 25 (Hex's API overview). */
+  kernelsPerToken?: number
+  /** Default `x-ratelimit`. */
+  headers?: RateHeaderMode
+  /** Default none: the headers tell the truth. Needs headers other than `none`. */
+  lie?: HeaderLie
+}
+
 /** Rewrites the status a run reports (GetRunStatus, GetProjectRuns); undefined keeps it. */
 export type StatusOverride = (run: FakeRun) => string | undefined
 
@@ -79,7 +126,10 @@ export interface FakeHexOptions {
    * {traceId, invalid, notFound} list for input parameters that do not fit.
    */
   legacyShapes?: boolean
-  /** Non-terminal runs allowed at once across the server; default 25, as Hex documents. */
+  /**
+   * Non-terminal runs allowed at once across the server; default 25, as Hex documents, or no
+   * limit with `limits` (which limits them per token).
+   */
   maxRunningKernels?: number
   /** Default: one published project, DEFAULT_PROJECT_ID. An empty array means none. */
   projects?: FakeProject[]
@@ -88,6 +138,11 @@ export interface FakeHexOptions {
   statusOverride?: StatusOverride
   /** Default: none, every request is answered. */
   rateLimit?: FakeRateLimit
+  /**
+   * Default: off. Hex's per-token limits on reads, triggers and running kernels (FakeLimits), with
+   * rate-limit headers in a chosen mode; in place of `rateLimit`, not with it.
+   */
+  limits?: FakeLimits
   /**
    * The server's clock, ms since the epoch. Default: the real one. A test that runs the action on
    * a fake clock passes the same clock here, so runs move on as the action's waits pass.
@@ -183,4 +238,6 @@ export interface FakeRun {
   trigger: RunTrigger
   /** A run of the project's history (FakeProject.history), not one a client started. */
   past: boolean
+  /** The token that started it; absent for a run of the project's history. */
+  token?: string
 }
