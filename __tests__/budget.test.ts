@@ -112,15 +112,17 @@ describe('RequestBudget, a token other jobs share', () => {
     // No headers: the window was full, and 5 of its 30 reads (the 429 among them) were this step's.
     assert.equal(budget.window.sharers, 6)
     await budget.turn(clock.now())
-    // Its part is 4 reads a window, and it sent 5 at the window's start: the next read waits for
-    // them to age out, past the hold.
-    assert.equal(clock.now() - start, 60_000)
+    // Those 5 were in the window that the hold closes: the next read goes as it ends, plus a random
+    // part of its fair gap (15 s), 10 s at most: half of that on the virtual clock.
+    assert.equal(clock.now() - start, 35_000)
     // The trigger has a limit of its own: its 429 holds no read.
     const other = new RequestBudget(clock)
     other.observe({ operation: 'trigger', limited: { retryAfterMs: 60_000 } })
     const t = clock.now()
     await other.turn(clock.now())
     assert.equal(clock.now(), t)
+    // But it says that 20 runs started with the token in the last minute: about as many jobs read.
+    assert.equal(other.window.sharers, 20)
   })
 
   it('spreads the jobs held together after the reset, instead of all reading at it', async () => {
@@ -194,7 +196,7 @@ describe('many jobs on one token (one window, one virtual clock)', () => {
   const eight = { jobs: 8, durationMs: (job: number) => 75_000 + job * 700 }
 
   it('eight jobs with rate-limit headers: one run each, at most two reads refused', async () => {
-    const sim = await simulateJobs({ ...eight, rateLimit: { perMinute: 30, headers: true } })
+    const sim = await simulateJobs({ ...eight, limits: { headers: 'x-ratelimit' } })
     for (const job of sim.jobs) {
       assert.equal(job.result.exitCode, 0, job.result.log)
       assert.equal(job.runs, 1)
@@ -205,7 +207,7 @@ describe('many jobs on one token (one window, one virtual clock)', () => {
   })
 
   it('eight jobs with no headers: at most one 429 per job per window, one hold line each', async () => {
-    const sim = await simulateJobs({ ...eight, rateLimit: { perMinute: 30 } })
+    const sim = await simulateJobs({ ...eight, limits: { headers: 'none' } })
     const windows = Math.ceil((75_000 + 8 * 700 + 30_000) / 60_000)
     for (const job of sim.jobs) {
       assert.equal(job.result.exitCode, 0, job.result.log)
@@ -229,13 +231,37 @@ describe('many jobs on one token (one window, one virtual clock)', () => {
     assert.ok(Math.max(...times) - Math.min(...times) >= 3_000, times.join(', '))
   })
 
+  it('headers that lie: no storm, no wait past the timeout, one run each', async () => {
+    for (const lie of [
+      'negative',
+      'huge',
+      'reset-past',
+      'reset-year',
+      'remaining-rising'
+    ] as const) {
+      const sim = await simulateJobs({
+        jobs: 4,
+        durationMs: (job) => 30_000 + job * 1_000,
+        limits: { headers: 'x-ratelimit', lie },
+        inputs: { timeout: '3m' }
+      })
+      for (const job of sim.jobs) {
+        assert.equal(job.result.exitCode, 0, `${lie}: ${job.result.log}`)
+        assert.equal(job.runs, 1)
+        assert.ok(job.exitLagMs < 60_000, `${lie}: seen ${job.exitLagMs} ms after its end`)
+      }
+      // Never more than Hex's window in any 60 s, lies or not (a 429 is Hex's, not a storm).
+      assert.ok(sim.maxReadsPerMinute <= 40, `${lie}: ${sim.maxReadsPerMinute} reads in 60 s`)
+      assert.ok(sim.limited <= 4, `${lie}: ${sim.limited} reads answered 429`)
+    }
+  })
+
   it('thirty jobs past the kernel limit: every one completes with exactly one run', async () => {
     for (const headers of [true, false]) {
       const sim = await simulateJobs({
         jobs: 30,
         durationMs: (job) => 20_000 + job * 100,
-        rateLimit: { perMinute: 30, headers },
-        maxRunningKernels: 25
+        limits: { headers: headers ? 'x-ratelimit' : 'none' }
       })
       for (const job of sim.jobs) {
         assert.equal(job.result.exitCode, 0, job.result.log)

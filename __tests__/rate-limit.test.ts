@@ -42,6 +42,12 @@ describe('readRateLimit', () => {
   it('says a 429 was one, with its Retry-After, headers or none', () => {
     assert.deepEqual(read({}, 429), { operation: 'status', limited: { retryAfterMs: 20_000 } })
     assert.equal(read({}), undefined)
+    // To a trigger, a 503 is Hex's limit of running kernels; to a read, a server error.
+    assert.deepEqual(readRateLimit('trigger', 503, new Headers(), undefined, NOW), {
+      operation: 'trigger',
+      limited: { retryAfterMs: undefined, kernels: true }
+    })
+    assert.equal(read({}, 503), undefined)
   })
 
   it('believes no negative count, no reset in the past or beyond a day, no endless digits', () => {

@@ -28973,6 +28973,9 @@ const READ_LIMIT = 30;
 const WINDOW_MS = 60_000;
 /** No limit above this is believed, whatever a header says: Hex documents 30 or 60. */
 const MAX_LIMIT = 600;
+/** RunProject's own limits per token: runs started a minute, and running at once. */
+const TRIGGERS_PER_MINUTE = 20;
+const KERNELS_PER_TOKEN = 25;
 /** The part of the window a step plans to use, of its fair share: some is left for the unplanned. */
 const READ_SHARE = 0.9;
 /** A step alone on its token spreads its reads once it has sent this part of its allowance. */
@@ -29086,10 +29089,17 @@ class TokenWindow {
         this.prune(this.clock.now());
         return this.own.length >= count ? this.own[this.own.length - count] : undefined;
     }
-    /** What an answer said of the token's limit. A trigger's is RunProject's own limit: ignored. */
+    /**
+     * What an answer said of the token's limit. A trigger's is RunProject's own limit, which holds
+     * no read; but a trigger refused for it says that many runs started (20 a minute) or are
+     * running (25 kernels) with this token: about as many jobs will read with it.
+     */
     observe(notice) {
-        if (notice.operation === 'trigger')
+        if (notice.operation === 'trigger') {
+            if (notice.limited !== undefined)
+                this.learn(notice.limited.kernels ? KERNELS_PER_TOKEN : TRIGGERS_PER_MINUTE);
             return;
+        }
         const now = this.clock.now();
         // A reset beyond one window is not believed: Hex's windows are a minute long.
         const resetAt = notice.resetInMs !== undefined ? now + Math.min(notice.resetInMs, WINDOW_MS) : undefined;
@@ -29231,11 +29241,13 @@ class RequestBudget {
         let slot = Math.max(now, this.afterHold(window.heldUntil));
         const allowance = window.allowance;
         // Never more than the allowance in any window: the oldest of them must age out first.
+        // Reads before the last hold's end were in a window that closed at it: they count no more.
+        const held = window.heldUntil;
         const oldest = window.recent(allowance);
-        if (oldest !== undefined)
+        if (oldest !== undefined && oldest >= held)
             slot = Math.max(slot, oldest + WINDOW_MS);
         const last = window.lastRead;
-        if (last !== undefined && scarce)
+        if (last !== undefined && last >= held && scarce)
             slot = Math.max(slot, last + this.fairGapMs);
         return slot;
     }
@@ -30471,6 +30483,8 @@ function readRateLimit(operation, status, headers, retryAfterMs, nowMs) {
         notice.resetInMs = resetInMs;
     if (status === 429)
         notice.limited = { retryAfterMs };
+    if (status === 503 && operation === 'trigger')
+        notice.limited = { retryAfterMs, kernels: true };
     return Object.keys(notice).length > 1 ? notice : undefined;
 }
 

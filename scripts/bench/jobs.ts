@@ -6,7 +6,7 @@
  * reads in any 60 s. npm run bench -- --polling prints rows from this; the tests of the read
  * planner run it too. (npm run bench -- --matrix measures the same with real processes.)
  */
-import { FakeHex, type FakeRateLimit, type RecordedRequest } from '../../test/fake-hex/server.ts'
+import { FakeHex, type FakeLimits, type RecordedRequest } from '../../test/fake-hex/server.ts'
 import { runInProcess } from '../../test/runner/in-process.ts'
 import type { ActionResult } from '../../test/runner/run-action.ts'
 import { VirtualClock } from '../../test/runner/virtual-clock.ts'
@@ -18,10 +18,11 @@ export interface JobsOptions {
   jobs: number
   /** Each job's run, from its trigger to its end: one number for all, or one per job. */
   durationMs: number | ((job: number) => number)
-  /** The token's read window at the stand-in: 30 reads, with or without rate-limit headers. */
-  rateLimit?: FakeRateLimit
-  /** Hex's limit of running kernels (a job beyond it is refused with 503 and tries again). */
-  maxRunningKernels?: number
+  /**
+   * Hex's per-token limits at the stand-in (default its defaults: 30 reads a window, 20 triggers
+   * a minute, 25 running kernels, X-RateLimit-* headers); `headers: 'none'` for 429s alone.
+   */
+  limits?: FakeLimits
   /** When each job starts, from the first (default: all at once). */
   startMs?: (job: number) => number
   /** The seed of the jobs' randomness: the same seed, the same figures. */
@@ -78,8 +79,7 @@ export async function simulateJobs(options: JobsOptions): Promise<JobsFigures> {
     typeof options.durationMs === 'number' ? options.durationMs : options.durationMs(job)
   const fake = await FakeHex.start({
     clock,
-    maxRunningKernels: options.maxRunningKernels ?? 1000,
-    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    limits: options.limits ?? {},
     projects: ids.map((id, job) => ({
       id,
       lifecycle: [{ status: 'RUNNING', ms: duration(job) }, { status: 'COMPLETED' }],

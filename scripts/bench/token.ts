@@ -23,33 +23,32 @@ interface Case {
 const EIGHT = { jobs: 8, durationMs: (job: number) => 75_000 + job * 700 }
 const THIRTY = {
   jobs: 30,
-  durationMs: (job: number) => 20_000 + job * 100,
-  maxRunningKernels: 25
+  durationMs: (job: number) => 20_000 + job * 100
 }
 
 const CASES: Case[] = [
   {
     name: '8 jobs, one token, ~75 s runs, rate-limit headers',
-    options: { ...EIGHT, rateLimit: { perMinute: 30, headers: true } },
+    options: { ...EIGHT, limits: { headers: 'x-ratelimit' } },
     meanTargetMs: 12_000,
     limited: { total: 2 }
   },
   {
     name: '8 jobs, one token, ~75 s runs, no headers (429 and Retry-After only)',
-    options: { ...EIGHT, rateLimit: { perMinute: 30 } },
+    options: { ...EIGHT, limits: { headers: 'none' } },
     meanTargetMs: 20_000,
     limited: { perJobWindow: 1 }
   },
   {
     name: '30 jobs, one token, 20 s runs (past 25 kernels), headers',
-    options: { ...THIRTY, rateLimit: { perMinute: 30, headers: true } },
+    options: { ...THIRTY, limits: { headers: 'x-ratelimit' } },
     meanTargetMs: 30_000,
     worstTargetMs: 75_000,
     limited: { total: Infinity }
   },
   {
     name: '30 jobs, one token, 20 s runs (past 25 kernels), no headers',
-    options: { ...THIRTY, rateLimit: { perMinute: 30 } },
+    options: { ...THIRTY, limits: { headers: 'none' } },
     meanTargetMs: 30_000,
     worstTargetMs: 75_000,
     limited: { total: Infinity }

@@ -17,8 +17,11 @@ export interface RateLimitNotice {
   remaining?: number
   /** How long until Hex's window starts again. */
   resetInMs?: number
-  /** Hex answered 429: the wait it asked for (Retry-After), when it gave one. */
-  limited?: { retryAfterMs?: number }
+  /**
+   * Hex answered 429 (or, to a trigger, 503: its running kernels are at their limit): the wait it
+   * asked for (Retry-After), when it gave one.
+   */
+  limited?: { retryAfterMs?: number; kernels?: true }
 }
 
 const LIMIT = ['x-ratelimit-limit', 'ratelimit-limit', 'x-rate-limit-limit']
@@ -87,5 +90,6 @@ export function readRateLimit(
   if (remaining !== undefined) notice.remaining = Math.floor(remaining)
   if (resetInMs !== undefined) notice.resetInMs = resetInMs
   if (status === 429) notice.limited = { retryAfterMs }
+  if (status === 503 && operation === 'trigger') notice.limited = { retryAfterMs, kernels: true }
   return Object.keys(notice).length > 1 ? notice : undefined
 }

@@ -101,10 +101,12 @@ export class RequestBudget implements RequestPacer {
     let slot = Math.max(now, this.afterHold(window.heldUntil))
     const allowance = window.allowance
     // Never more than the allowance in any window: the oldest of them must age out first.
+    // Reads before the last hold's end were in a window that closed at it: they count no more.
+    const held = window.heldUntil
     const oldest = window.recent(allowance)
-    if (oldest !== undefined) slot = Math.max(slot, oldest + WINDOW_MS)
+    if (oldest !== undefined && oldest >= held) slot = Math.max(slot, oldest + WINDOW_MS)
     const last = window.lastRead
-    if (last !== undefined && scarce) slot = Math.max(slot, last + this.fairGapMs)
+    if (last !== undefined && last >= held && scarce) slot = Math.max(slot, last + this.fairGapMs)
     return slot
   }
 

@@ -13,6 +13,9 @@ export const READ_LIMIT = 30
 export const WINDOW_MS = 60_000
 /** No limit above this is believed, whatever a header says: Hex documents 30 or 60. */
 export const MAX_LIMIT = 600
+/** RunProject's own limits per token: runs started a minute, and running at once. */
+export const TRIGGERS_PER_MINUTE = 20
+export const KERNELS_PER_TOKEN = 25
 /** The part of the window a step plans to use, of its fair share: some is left for the unplanned. */
 export const READ_SHARE = 0.9
 /** A step alone on its token spreads its reads once it has sent this part of its allowance. */

@@ -2,12 +2,14 @@ import type { RateLimitNotice } from '../../hex/rate-limit.ts'
 import type { Clock } from '../../lib/runtime.ts'
 import {
   MAX_HOLD_MS,
+  KERNELS_PER_TOKEN,
   MAX_LIMIT,
   MAX_SHARERS,
   READ_LIMIT,
   READ_SHARE,
   SHARED_FROM,
   SHARERS_HALF_LIFE_MS,
+  TRIGGERS_PER_MINUTE,
   UNTOLD_HOLD_MS,
   WINDOW_MS
 } from './constants.ts'
@@ -91,9 +93,17 @@ export class TokenWindow {
     return this.own.length >= count ? this.own[this.own.length - count] : undefined
   }
 
-  /** What an answer said of the token's limit. A trigger's is RunProject's own limit: ignored. */
+  /**
+   * What an answer said of the token's limit. A trigger's is RunProject's own limit, which holds
+   * no read; but a trigger refused for it says that many runs started (20 a minute) or are
+   * running (25 kernels) with this token: about as many jobs will read with it.
+   */
   observe(notice: RateLimitNotice): void {
-    if (notice.operation === 'trigger') return
+    if (notice.operation === 'trigger') {
+      if (notice.limited !== undefined)
+        this.learn(notice.limited.kernels ? KERNELS_PER_TOKEN : TRIGGERS_PER_MINUTE)
+      return
+    }
     const now = this.clock.now()
     // A reset beyond one window is not believed: Hex's windows are a minute long.
     const resetAt =
