@@ -31029,6 +31029,8 @@ var lib_errors = __nccwpck_require__(7268);
  */
 const READ_LIMIT = 30;
 const WINDOW_MS = 60_000;
+/** Resets and Retry-After are whole seconds: a window's start is known to a second at best. */
+const RESET_ROUNDING_MS = 1_000;
 /** No limit above this is believed, whatever a header says: Hex documents 30 or 60. */
 const MAX_LIMIT = 600;
 /** RunProject's own limits per token: runs started a minute, and running at once. */
@@ -31161,7 +31163,8 @@ class TokenWindow {
         const now = this.clock.now();
         // A reset beyond one window is not believed: Hex's windows are a minute long.
         const resetAt = notice.resetInMs !== undefined ? now + Math.min(notice.resetInMs, WINDOW_MS) : undefined;
-        const windowFrom = (resetAt ?? now) - WINDOW_MS;
+        // Resets are in whole seconds, rounded up: the window may have opened a second sooner.
+        const windowFrom = (resetAt ?? now) - WINDOW_MS - RESET_ROUNDING_MS;
         const mine = Math.max(1, this.readsSince(windowFrom));
         // The limit Hex names, within reason (a lie of millions would make every job look alone).
         if (notice.limit !== undefined && notice.limit <= MAX_LIMIT)
@@ -31179,8 +31182,8 @@ class TokenWindow {
             const until = now + Math.min(Math.max(0, waitMs), MAX_HOLD_MS);
             // The window is full: this step's reads since it opened were its part of it.
             if (notice.remaining === undefined) {
-                // Retry-After is in whole seconds, rounded up: the window may have opened a second sooner.
-                const opened = Math.min(now, until - WINDOW_MS - 1_000);
+                // Retry-After is in whole seconds, rounded up too.
+                const opened = Math.min(now, until - WINDOW_MS - RESET_ROUNDING_MS);
                 this.learn(this.limit / Math.max(1, this.readsSince(opened)));
                 // Without headers, nothing says the others left until a window passes with no 429: the
                 // estimate holds through the next window.

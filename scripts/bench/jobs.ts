@@ -71,7 +71,8 @@ export function seeded(seed: number): () => number {
 
 /** Runs `jobs` steps at once on one token and one clock. */
 export async function simulateJobs(options: JobsOptions): Promise<JobsFigures> {
-  const clock = new VirtualClock()
+  // Not on a whole second: Hex's resets are whole seconds, and a step must not trust them to the ms.
+  const clock = new VirtualClock(Date.UTC(2026, 10, 29, 12, 0, 0, 437))
   const t0 = clock.now()
   const count = options.jobs
   const ids = Array.from({ length: count }, (_, i) => simulatedProjectId(i + 1))

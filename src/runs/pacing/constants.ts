@@ -11,6 +11,8 @@
  */
 export const READ_LIMIT = 30
 export const WINDOW_MS = 60_000
+/** Resets and Retry-After are whole seconds: a window's start is known to a second at best. */
+export const RESET_ROUNDING_MS = 1_000
 /** No limit above this is believed, whatever a header says: Hex documents 30 or 60. */
 export const MAX_LIMIT = 600
 /** RunProject's own limits per token: runs started a minute, and running at once. */

@@ -7,6 +7,7 @@ import {
   MAX_SHARERS,
   READ_LIMIT,
   READ_SHARE,
+  RESET_ROUNDING_MS,
   SHARED_FROM,
   SHARERS_HALF_LIFE_MS,
   TRIGGERS_PER_MINUTE,
@@ -108,7 +109,8 @@ export class TokenWindow {
     // A reset beyond one window is not believed: Hex's windows are a minute long.
     const resetAt =
       notice.resetInMs !== undefined ? now + Math.min(notice.resetInMs, WINDOW_MS) : undefined
-    const windowFrom = (resetAt ?? now) - WINDOW_MS
+    // Resets are in whole seconds, rounded up: the window may have opened a second sooner.
+    const windowFrom = (resetAt ?? now) - WINDOW_MS - RESET_ROUNDING_MS
     const mine = Math.max(1, this.readsSince(windowFrom))
     // The limit Hex names, within reason (a lie of millions would make every job look alone).
     if (notice.limit !== undefined && notice.limit <= MAX_LIMIT) this.limit = notice.limit
@@ -124,8 +126,8 @@ export class TokenWindow {
       const until = now + Math.min(Math.max(0, waitMs), MAX_HOLD_MS)
       // The window is full: this step's reads since it opened were its part of it.
       if (notice.remaining === undefined) {
-        // Retry-After is in whole seconds, rounded up: the window may have opened a second sooner.
-        const opened = Math.min(now, until - WINDOW_MS - 1_000)
+        // Retry-After is in whole seconds, rounded up too.
+        const opened = Math.min(now, until - WINDOW_MS - RESET_ROUNDING_MS)
         this.learn(this.limit / Math.max(1, this.readsSince(opened)))
         // Without headers, nothing says the others left until a window passes with no 429: the
         // estimate holds through the next window.
