@@ -7,10 +7,10 @@
  */
 import assert from 'node:assert/strict'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
-import type { LedgerEntry } from '../src/action/ledger.ts'
-import { FakeGitHub } from '../test/fake-github/server.ts'
-import { FakeHex, type LifecycleStep } from '../test/fake-hex/server.ts'
-import type { ActionResult, RunActionOptions } from '../test/runner/run-action.ts'
+import type { LedgerEntry } from '../../src/action/ledger.ts'
+import { FakeGitHub } from '../../test/fake-github/server.ts'
+import { FakeHex, type LifecycleStep } from '../../test/fake-hex/server.ts'
+import type { ActionResult, RunActionOptions } from '../../test/runner/run-action.ts'
 import {
   addProject,
   assertNoToken,
@@ -20,7 +20,7 @@ import {
   runAgainst,
   signalWhen,
   until
-} from './helpers/e2e.ts'
+} from '../helpers/e2e.ts'
 
 const FOREVER: LifecycleStep[] = [{ status: 'RUNNING' }]
 

@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
-import { ROOT, RUNNER_GITHUB_TOKEN } from '../test/runner/action-yml.ts'
-import { runAction, type ActionResult } from '../test/runner/run-action.ts'
-import { assertNoStackTrace, assertNoToken, RUN_TOKEN } from './helpers/e2e.ts'
+import { ROOT, RUNNER_GITHUB_TOKEN } from '../../test/runner/action-yml.ts'
+import { runAction, type ActionResult } from '../../test/runner/run-action.ts'
+import { assertNoStackTrace, assertNoToken, RUN_TOKEN } from '../helpers/e2e.ts'
 
 const MAX_RSS_PRELOAD = join(ROOT, 'scripts', 'bench', 'max-rss.js')
 /** What the issue allows a hostile answer to add to a plain run's peak memory. */
