@@ -168,6 +168,24 @@ describe('.github/dependabot.yml', () => {
   })
 })
 
+describe("CI's TypeScript tests job", () => {
+  it('checks the format, lints, and runs both test runs: npm test and npm run test:slow', () => {
+    const job = workflows.get('ci.yml')?.jobs['test-typescript']
+    assert.ok(job, 'ci.yml has the test-typescript job')
+    const runs = job.steps.map((s) => s.run?.trim()).filter((r) => r !== undefined)
+    assert.deepEqual(runs, [
+      'npm ci',
+      'npm run format:check',
+      'npm run lint',
+      'npm test',
+      'npm run test:slow'
+    ])
+    // The slow tests run even when npm test failed, so one push shows every failure.
+    const slow = job.steps.find((s) => s.run?.trim() === 'npm run test:slow')
+    assert.equal(slow?.if, '${{ !cancelled() }}')
+  })
+})
+
 describe("CI's `uses: ./` job", () => {
   const job = workflows.get('ci.yml')?.jobs['test-action']
   assert.ok(job, 'ci.yml has the test-action job')
