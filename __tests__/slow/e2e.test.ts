@@ -3,8 +3,8 @@
  * variables, the GITHUB_OUTPUT, GITHUB_STATE and GITHUB_STEP_SUMMARY files), against the stand-in
  * Hex server on real time. Only what a real process shows is tested here: the bundle itself, the
  * runner's signals, a main step killed outright and the post step after it, and a proxy taken from
- * the process's environment. Everything else runs in process on a virtual clock (action.test.ts,
- * faults.test.ts, several.test.ts, proxy.test.ts).
+ * the process's environment. Everything else runs in process on a virtual clock, in __tests__/
+ * (action.test.ts, faults.test.ts, several.test.ts, proxy.test.ts).
  */
 import assert from 'node:assert/strict'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'

@@ -1,8 +1,8 @@
 /**
  * Hostile answers against the bundled action in a real process, for what only a process shows:
  * its peak memory under huge and compressed answers, and the stdout the runner itself parses for
- * workflow commands. The in-process tests of the same classes are hostile-hex.test.ts and
- * hostile-text.test.ts.
+ * workflow commands. The in-process tests of the same classes are ../hostile-hex.test.ts and
+ * ../hostile-text.test.ts.
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
