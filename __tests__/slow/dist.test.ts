@@ -32,5 +32,6 @@ describe('dist/', () => {
     } finally {
       rmSync(out, { recursive: true, force: true })
     }
-  })
+    // A safety net, not an assertion: ncc takes a minute or more on a busy 2-core machine.
+  }, 300_000)
 })
