@@ -2,25 +2,23 @@
  * The command-line tool against the stand-in Hex server: the same core as the action, with
  * plain-text output and exit codes.
  *
- * What only a process shows runs as one: the bundled program (bin/hex-run-action.js, bundled in
- * dist/cli/) is spawned for its exit codes and for Ctrl-C. Everything else (options, the token
- * rule, usage, the output) runs the command's source in process (src/cli/command.ts `main`), on
- * the stand-in's virtual clock.
+ * The command's source runs in process (src/cli/command.ts `main`, whose return is the exit code),
+ * on the stand-in's virtual clock: options, the token rule, usage, the output, exit codes and a
+ * stop. What only a process shows (bin/hex-run-action.js and its bundle in dist/cli/, the version
+ * read beside it, Ctrl-C) is slow/cli-bundle.test.ts.
  */
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import { Input, RUNNER_ONLY_INPUTS } from '../src/step/inputs.ts'
 import { main } from '../src/cli/command.ts'
 import { Terminal } from '../src/cli/terminal.ts'
-import { FakeHex } from '../test/fake-hex/server.ts'
+import type { FakeHex } from '../test/fake-hex/server.ts'
 import { readActionYml, ROOT } from '../test/runner/action-yml.ts'
 import { clockOf, startHex } from './helpers/action.ts'
-import { addProject, requestsFor, RUN_TOKEN, until } from './helpers/e2e.ts'
+import { addProject, requestsFor, RUN_TOKEN } from './helpers/e2e.ts'
 
-const BIN = join(ROOT, 'bin/hex-run-action.js')
 const VERSION = (
   JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
 ).version
@@ -28,39 +26,17 @@ const QUICK = [{ status: 'RUNNING', ms: 300 }, { status: 'COMPLETED' }]
 const FAILING = [{ status: 'RUNNING', ms: 200 }, { status: 'ERRORED' }]
 
 interface CliResult {
-  code: number | null
+  code: number
   stdout: string
   stderr: string
 }
 
-/** The bundled program in a process of its own, as a user runs it. */
-function cli(
-  args: string[],
-  env: Record<string, string> = { HEX_API_TOKEN: RUN_TOKEN },
-  onSpawn?: (child: ChildProcess) => void
-): Promise<CliResult> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
-  onSpawn?.(child)
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
-}
-
-/** For the spawned program: a stand-in on real time. */
-let fake: FakeHex
-/** For the command in process: a stand-in on the virtual clock the command shares. */
+/** A stand-in on the virtual clock the command shares. */
 let hex: FakeHex
 beforeAll(async () => {
-  fake = await FakeHex.start()
   hex = await startHex()
 })
 afterAll(async () => {
-  await fake.close()
   await hex.close()
 })
 
@@ -100,75 +76,6 @@ async function command(
   )
   return { code, stdout, stderr }
 }
-
-describe('hex-run-action as a program (spawned: exit codes and Ctrl-C)', () => {
-  it.concurrent('runs a project, prints the result and exits 0', async () => {
-    const projectId = addProject(fake, { lifecycle: QUICK, params: { region: 'string' } })
-    const result = await cli([
-      '--project-id',
-      projectId,
-      '--api-url',
-      fake.apiBase,
-      '--input-params',
-      '{"region": "emea"}'
-    ])
-    assert.equal(result.code, 0, result.stdout + result.stderr)
-    const [run] = fake.runs(projectId)
-    assert.match(result.stdout, /Run is COMPLETED/)
-    assert.match(
-      result.stdout,
-      new RegExp(`^COMPLETED  ${projectId}  \\d+s  http.*${run?.id}$`, 'm')
-    )
-    assert.equal(result.stderr, '')
-    assert.deepEqual(requestsFor(fake, projectId)[0]?.body, {
-      inputParams: { region: 'emea' },
-      updatePublishedResults: false,
-      useCachedSqlResults: true
-    })
-    assert.ok(!(result.stdout + result.stderr).includes(RUN_TOKEN))
-  })
-
-  it.concurrent('exits 1 when a run fails, with the error on stderr', async () => {
-    const projectId = addProject(fake, { lifecycle: FAILING })
-    const result = await cli(['--project-id', projectId, '--api-url', fake.apiBase])
-    assert.equal(result.code, 1)
-    assert.match(result.stderr, /^error: Hex run .* ended ERRORED/m)
-    assert.match(result.stdout, new RegExp(`^ERRORED  ${projectId}`, 'm'))
-  })
-
-  it.concurrent(
-    'answers --version from package.json, and no arguments with usage and 2',
-    async () => {
-      const version = await cli(['--version'])
-      assert.deepEqual(version, { code: 0, stdout: `hex-run-action ${VERSION}\n`, stderr: '' })
-      const none = await cli([])
-      assert.equal(none.code, 2)
-      assert.equal(none.stdout, '')
-      assert.match(none.stderr, /^Usage: hex-run-action /)
-    }
-  )
-
-  it.concurrent('Ctrl-C cancels the run in Hex and exits 130', async () => {
-    const projectId = addProject(fake, { lifecycle: [{ status: 'RUNNING' }] })
-    const result = await cli(
-      ['--project-id', projectId, '--api-url', fake.apiBase],
-      { HEX_API_TOKEN: RUN_TOKEN },
-      (child) => {
-        void until(
-          () => requestsFor(fake, projectId).some((r) => r.method === 'GET'),
-          'the run to be polled'
-        ).then(() => child.kill('SIGINT'))
-      }
-    )
-    assert.equal(result.code, 130, result.stdout + result.stderr)
-    assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
-    assert.equal(requestsFor(fake, projectId).filter((r) => r.method === 'DELETE').length, 1)
-    assert.match(result.stdout, /^CANCELLED/m)
-    // In the command line's words: interrupted, not a cancelled workflow.
-    assert.match(result.stderr, /^error: Interrupted while Hex run \S+ was going\./m)
-    assert.doesNotMatch(result.stdout + result.stderr, /workflow/i)
-  })
-})
 
 // One virtual clock for all of these: they run one after another, never concurrently.
 describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
@@ -411,6 +318,19 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
       updatePublishedResults: false,
       useCachedSqlResults: true
     })
+    assert.ok(!(result.stdout + result.stderr).includes(RUN_TOKEN))
+  })
+
+  it('exits 1 when a run fails, with the error on stderr and the result on stdout', async () => {
+    const projectId = addProject(hex, { lifecycle: FAILING })
+    const result = await command(['--project-id', projectId, '--api-url', hex.apiBase])
+    assert.equal(result.code, 1, result.stdout + result.stderr)
+    const [run] = hex.runs(projectId)
+    assert.match(result.stderr, new RegExp(`^error: Hex run ${run?.id} .*ended ERRORED`, 'm'))
+    assert.match(
+      result.stdout,
+      new RegExp(`\\n\\nERRORED  ${projectId}  \\d+s  http\\S*${run?.id}\\n$`)
+    )
   })
 
   it('--verbose logs every request and the body of the trigger', async () => {

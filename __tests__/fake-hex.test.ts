@@ -564,7 +564,7 @@ describe('fake Hex: faults', () => {
     assert.equal(fake.requests[0]?.status, 'dropped')
   })
 
-  it('hang is given up by the client and close() still returns promptly', async () => {
+  it('hang is given up by the client, and close() ends a request still hanging', async () => {
     const fake = await FakeHex.start()
     toClose.push(fake)
     fake.injectFault({ path: '/api/v1/users/me', times: Infinity, action: { kind: 'hang' } })
@@ -572,11 +572,10 @@ describe('fake Hex: faults', () => {
     await assert.rejects(aborted, { name: 'TimeoutError' })
     const open = call(fake, '/users/me')
     const openResult = assert.rejects(open)
-    await sleep(20)
-    assert.equal(fake.requests[1]?.status, 'pending')
-    const began = performance.now()
+    // Until the stand-in holds the second request (however long the machine takes to send it).
+    while (fake.requests[1]?.status !== 'pending') await sleep(2)
+    // A hang never answers: close() must end it rather than wait for it (Jest's timeout otherwise).
     await fake.close()
-    assert.ok(performance.now() - began < 500)
     await openResult
     assert.deepEqual(
       fake.requests.map((r) => r.status),

@@ -4,7 +4,7 @@
  * Hex (how many triggers, which retries, whether a cancel was sent) as well as what the workflow
  * gets. Backoffs, Retry-After waits and lookups take no real time; the server's recorded request
  * times are on the same virtual clock. What needs a real process (signals, a killed step) is in
- * e2e.test.ts.
+ * slow/e2e.test.ts.
  */
 import assert from 'node:assert/strict'
 import { createServer, type IncomingHttpHeaders } from 'node:http'

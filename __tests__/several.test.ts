@@ -5,7 +5,7 @@
  * process on a virtual clock that the stand-in Hex server shares, so the server's recorded times
  * (createdAt, terminalAt, a request's `at`) are on the step's own clock. Each test asserts what
  * reached the stand-in as well as what the workflow gets. (The post step after a main step killed
- * outright needs a real process: __tests__/e2e.test.ts.)
+ * outright needs a real process: __tests__/slow/e2e.test.ts.)
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'

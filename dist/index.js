@@ -33890,6 +33890,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   q: () => (/* binding */ processRuntime)
 });
 
+// UNUSED EXPORTS: proxyAwareFetch
+
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -33899,13 +33901,20 @@ var undici = __nccwpck_require__(6752);
 
 /**
  * fetch through undici's EnvHttpProxyAgent, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY as
- * the runner does (Node's global fetch ignores them). It is the undici that @actions/core already
- * bundles, so it costs no second copy, and Node's own fetch is never loaded.
+ * the runner does (Node's global fetch ignores them), read from `env` (the process's environment,
+ * or a test's) the way undici reads them: the lower-case name first, no proxy when none is set. It
+ * is the undici that @actions/core already bundles, so it costs no second copy, and Node's own
+ * fetch is never loaded. The agent is made at the first request, so a step that sends none makes
+ * none.
  */
-function proxyAwareFetch() {
+function proxyAwareFetch(env) {
     let dispatcher;
     return (input, init) => {
-        dispatcher ??= quietly(() => new undici/* EnvHttpProxyAgent */.J2());
+        dispatcher ??= quietly(() => new undici/* EnvHttpProxyAgent */.J2({
+            httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
+            httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+            noProxy: env.no_proxy ?? env.NO_PROXY ?? ''
+        }));
         return (0,undici/* fetch */.hd)(input, {
             ...init,
             dispatcher
@@ -33933,7 +33942,7 @@ function quietly(make) {
 }
 const processRuntime = {
     env: process.env,
-    fetch: proxyAwareFetch(),
+    fetch: proxyAwareFetch(process.env),
     now: () => Date.now(),
     sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
     random: Math.random,

@@ -31,13 +31,23 @@ export interface Runtime extends Clock {
 
 /**
  * fetch through undici's EnvHttpProxyAgent, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY as
- * the runner does (Node's global fetch ignores them). It is the undici that @actions/core already
- * bundles, so it costs no second copy, and Node's own fetch is never loaded.
+ * the runner does (Node's global fetch ignores them), read from `env` (the process's environment,
+ * or a test's) the way undici reads them: the lower-case name first, no proxy when none is set. It
+ * is the undici that @actions/core already bundles, so it costs no second copy, and Node's own
+ * fetch is never loaded. The agent is made at the first request, so a step that sends none makes
+ * none.
  */
-function proxyAwareFetch(): typeof fetch {
+export function proxyAwareFetch(env: NodeJS.ProcessEnv): typeof fetch {
   let dispatcher: EnvHttpProxyAgent | undefined
   return (input, init) => {
-    dispatcher ??= quietly(() => new EnvHttpProxyAgent())
+    dispatcher ??= quietly(
+      () =>
+        new EnvHttpProxyAgent({
+          httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
+          httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+          noProxy: env.no_proxy ?? env.NO_PROXY ?? ''
+        })
+    )
     return undiciFetch(input as string, {
       ...(init as Parameters<typeof undiciFetch>[1]),
       dispatcher
@@ -64,7 +74,7 @@ function quietly<T>(make: () => T): T {
 
 export const processRuntime: Runtime = {
   env: process.env,
-  fetch: proxyAwareFetch(),
+  fetch: proxyAwareFetch(process.env),
   now: () => Date.now(),
   sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined),
   random: Math.random,

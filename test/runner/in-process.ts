@@ -19,6 +19,11 @@ export interface InProcessOptions {
   inputs?: Record<string, string>
   /** The environment the action reads (HEX_API_TOKEN). */
   env?: Record<string, string>
+  /**
+   * The action's fetch, which the clock tracks: Node's global fetch unless given (the process's
+   * proxy-aware one, say, `proxyAwareFetch(env)`).
+   */
+  fetch?: typeof fetch
   /** State saved by a main step: runs the post step with it. */
   state?: Record<string, string>
   clock?: VirtualClock
@@ -120,7 +125,7 @@ export async function runInProcess(
   })
   const runtime: Runtime = {
     env: options.env ?? {},
-    fetch: clock.track(globalThis.fetch),
+    fetch: clock.track(options.fetch ?? globalThis.fetch),
     now: clock.now,
     sleep: clock.sleep,
     random: options.random ?? clock.random,

@@ -1,8 +1,8 @@
 /**
  * Hostile answers against the bundled action in a real process, for what only a process shows:
  * its peak memory under huge and compressed answers, and the stdout the runner itself parses for
- * workflow commands. The in-process tests of the same classes are hostile-hex.test.ts and
- * hostile-text.test.ts.
+ * workflow commands. The in-process tests of the same classes are ../hostile-hex.test.ts and
+ * ../hostile-text.test.ts.
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
-import { ROOT, RUNNER_GITHUB_TOKEN } from '../test/runner/action-yml.ts'
-import { runAction, type ActionResult } from '../test/runner/run-action.ts'
-import { assertNoStackTrace, assertNoToken, RUN_TOKEN } from './helpers/e2e.ts'
+import { ROOT, RUNNER_GITHUB_TOKEN } from '../../test/runner/action-yml.ts'
+import { runAction, type ActionResult } from '../../test/runner/run-action.ts'
+import { assertNoStackTrace, assertNoToken, RUN_TOKEN } from '../helpers/e2e.ts'
 
 const MAX_RSS_PRELOAD = join(ROOT, 'scripts', 'bench', 'max-rss.js')
 /** What the issue allows a hostile answer to add to a plain run's peak memory. */

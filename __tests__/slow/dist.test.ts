@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from '@jest/globals'
 import { promisify } from 'node:util'
-import { ROOT } from '../test/runner/action-yml.ts'
+import { ROOT } from '../../test/runner/action-yml.ts'
 
 /** Every file below dir, as paths relative to it. */
 function files(dir: string): string[] {
@@ -32,5 +32,6 @@ describe('dist/', () => {
     } finally {
       rmSync(out, { recursive: true, force: true })
     }
-  })
+    // A safety net, not an assertion: ncc takes a minute or more on a busy 2-core machine.
+  }, 300_000)
 })

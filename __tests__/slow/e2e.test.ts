@@ -2,15 +2,17 @@
  * End-to-end: the bundled dist/index.js, run as a runner runs it (a Node 24 process, INPUT_*
  * variables, the GITHUB_OUTPUT, GITHUB_STATE and GITHUB_STEP_SUMMARY files), against the stand-in
  * Hex server on real time. Only what a real process shows is tested here: the bundle itself, the
- * runner's signals, a main step killed outright and the post step after it. Everything else runs
- * in process on a virtual clock (action.test.ts, faults.test.ts, several.test.ts).
+ * runner's signals, a main step killed outright and the post step after it, and a proxy taken from
+ * the process's environment. Everything else runs in process on a virtual clock, in __tests__/
+ * (action.test.ts, faults.test.ts, several.test.ts, proxy.test.ts).
  */
 import assert from 'node:assert/strict'
 import { afterAll, beforeAll, describe, it } from '@jest/globals'
-import type { LedgerEntry } from '../src/action/ledger.ts'
-import { FakeGitHub } from '../test/fake-github/server.ts'
-import { FakeHex, type LifecycleStep } from '../test/fake-hex/server.ts'
-import type { ActionResult, RunActionOptions } from '../test/runner/run-action.ts'
+import type { LedgerEntry } from '../../src/action/ledger.ts'
+import { FakeGitHub } from '../../test/fake-github/server.ts'
+import { FakeHex, type LifecycleStep } from '../../test/fake-hex/server.ts'
+import { ForwardProxy } from '../../test/runner/forward-proxy.ts'
+import type { ActionResult, RunActionOptions } from '../../test/runner/run-action.ts'
 import {
   addProject,
   assertNoToken,
@@ -20,7 +22,7 @@ import {
   runAgainst,
   signalWhen,
   until
-} from './helpers/e2e.ts'
+} from '../helpers/e2e.ts'
 
 const FOREVER: LifecycleStep[] = [{ status: 'RUNNING' }]
 
@@ -286,6 +288,57 @@ describe('commit statuses from the bundle (Octokit loaded from its own chunk)', 
         assert.equal(fake.runs(projectId)[0]?.status, 'KILLED')
       } finally {
         await github.close()
+      }
+    }
+  )
+})
+
+describe("a proxy from the runner's environment", () => {
+  it.concurrent(
+    "sends Hex's requests and the commit statuses through HTTP_PROXY, each token inside its tunnel",
+    async () => {
+      const token = 'ghs_e2e_proxy_github_token_0123456789'
+      const sha = '9'.repeat(40)
+      const proxy = await ForwardProxy.start()
+      const github = await FakeGitHub.start({ token })
+      try {
+        const projectId = addProject(fake, {
+          lifecycle: [{ status: 'RUNNING', ms: 300 }, { status: 'COMPLETED' }]
+        })
+        const result = await run(
+          projectId,
+          { 'commit-status': 'true', 'github-token': token },
+          {
+            env: {
+              HTTP_PROXY: proxy.url,
+              GITHUB_REPOSITORY: 'acme/data',
+              GITHUB_API_URL: github.apiUrl,
+              GITHUB_EVENT_NAME: 'push',
+              GITHUB_SHA: sha
+            }
+          }
+        )
+        assert.equal(result.exitCode, 0, result.log)
+        assert.equal(result.outputs.status, 'COMPLETED')
+        assertNoToken(result, token)
+        assert.deepEqual(
+          github.on(sha).map(([, state]) => state),
+          ['pending', 'success']
+        )
+        const hosts = new Set(
+          proxy.seen.map((s) => (s.method === 'CONNECT' ? s.target : new URL(s.target).host))
+        )
+        assert.deepEqual(
+          [...hosts].sort(),
+          [new URL(fake.origin).host, new URL(github.apiUrl).host].sort(),
+          "Hex's requests and the statuses went through the proxy"
+        )
+        for (const s of proxy.seen)
+          for (const secret of [token, RUN_TOKEN])
+            assert.ok(!JSON.stringify(s.headers).includes(secret), 'a token reached the proxy')
+      } finally {
+        await github.close()
+        await proxy.close()
       }
     }
   )
