@@ -40,14 +40,14 @@ const CASES: Case[] = [
     limited: { perJobWindow: 1 }
   },
   {
-    name: '30 jobs, one token, 20 s runs (past 25 kernels), headers',
+    name: '30 jobs, one token, 20 s runs (past 20 triggers a minute), headers',
     options: { ...THIRTY, limits: { headers: 'x-ratelimit' } },
     meanTargetMs: 30_000,
     worstTargetMs: 75_000,
     limited: { total: Infinity }
   },
   {
-    name: '30 jobs, one token, 20 s runs (past 25 kernels), no headers',
+    name: '30 jobs, one token, 20 s runs (past 20 triggers a minute), no headers',
     options: { ...THIRTY, limits: { headers: 'none' } },
     meanTargetMs: 30_000,
     worstTargetMs: 75_000,
