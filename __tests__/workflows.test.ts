@@ -100,6 +100,8 @@ describe('.github/workflows', () => {
     assert.deepEqual(writes.sort(), [
       'codeql-analysis.yml (workflow) security-events',
       'contract.yml report issues',
+      'release.yml attest attestations',
+      'release.yml attest id-token',
       'release.yml move-major-tag contents'
     ])
   })

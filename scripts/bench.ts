@@ -24,9 +24,21 @@
  *                                   default 75 s, 20 s for rows of 30 jobs or more
  *   --headers x-ratelimit,none      the stand-in's header modes (x-ratelimit, ratelimit,
  *                                   ratelimit-policy, none), one row each per number of jobs
+ *   node scripts/bench.ts --soak [minutes]  only memory on a long wait (scripts/bench/soak.ts): the
+ *                                   action polls a run that never ends for that many real minutes
+ *                                   (default 25), its RSS read every 10 s; prints RSS at minute 2,
+ *                                   at the end, the growth in between and the peak
  * It prints and asserts nothing about timing; it exits 1 when a run it started did not complete.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { stripTypeScriptTypes } from 'node:module'
 import { arch, availableParallelism, cpus, loadavg, platform, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -57,6 +69,7 @@ import {
   type Exited,
   type Launched
 } from './bench/launch.ts'
+import { measureSoak, renderSoak, SOAK_DEFAULT_MINUTES } from './bench/soak.ts'
 import { measureStatuses, renderStatusTable } from './bench/statuses.ts'
 
 const TOKEN = 'hxtw_test_run_token'
@@ -612,7 +625,7 @@ async function cleanUp(): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
       durations: { type: 'string' },
@@ -621,10 +634,33 @@ async function main(): Promise<number> {
       matrix: { type: 'boolean', default: false },
       jobs: { type: 'string' },
       'run-seconds': { type: 'string' },
-      headers: { type: 'string' }
-    }
+      headers: { type: 'string' },
+      soak: { type: 'boolean', default: false }
+    },
+    // Only --soak takes one: its minutes.
+    allowPositionals: true
   })
+  if (positionals.length > 0 && (values.soak !== true || positionals.length > 1)) {
+    console.error(`unexpected argument '${positionals.join(' ')}': only --soak takes one (minutes)`)
+    return 1
+  }
   if (values.matrix === true) return matrix(values.jobs, values['run-seconds'], values.headers)
+  if (values.soak === true) {
+    const minutes = positionals[0] === undefined ? SOAK_DEFAULT_MINUTES : Number(positionals[0])
+    if (!Number.isFinite(minutes) || minutes < 3) {
+      console.error(`bad --soak minutes '${positionals[0] ?? ''}': give 3 or more, e.g. --soak 25`)
+      return 1
+    }
+    if (!existsSync(ACTION_ENTRY)) {
+      console.error('dist/index.js is missing: run npm run bundle first.')
+      return 1
+    }
+    process.stderr.write(`Soak: the action waits on a run that never ends for ${minutes} min …\n`)
+    const wallStart = now()
+    console.log(renderSoak(await measureSoak(minutes, (line) => process.stderr.write(`${line}\n`))))
+    process.stderr.write(`\nWall time: ${((now() - wallStart) / 1000).toFixed(1)} s\n`)
+    return 0
+  }
   if (values.statuses === true) {
     console.log(renderStatusTable(await measureStatuses(values.quick === true ? 5 : 15)))
     return 0

@@ -7,10 +7,14 @@
  * output as its command line, byte for byte, in about 60 % of the time of two `ncc build` runs
  * (the second build reuses the first one's warm compiler). ncc type-checks src/ alone, through
  * src/tsconfig.json; tests and scripts are type-checked by `npm run lint`.
+ *
+ * The JavaScript files come out ASCII only (scripts/ascii-only.ts): a character past U+007F would
+ * make Node hold the whole bundle as a two-byte string, decoded from UTF-8 at every start.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
+import { asciiOnly } from './ascii-only.ts'
 
 const root = resolve(import.meta.dirname, '..')
 const out = resolve(process.argv[2] ?? join(root, 'dist'))
@@ -44,7 +48,8 @@ for (const { entry, dir } of BUNDLES) {
   ]
   for (const [name, source, mode] of files) {
     const path = join(out, dir, name)
+    const text = name.endsWith('.js') ? asciiOnly(source.toString(), join(dir, name)) : source
     mkdirSync(dirname(path), { recursive: true })
-    writeFileSync(path, source, mode === undefined ? undefined : { mode })
+    writeFileSync(path, text, mode === undefined ? undefined : { mode })
   }
 }

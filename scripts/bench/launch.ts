@@ -16,6 +16,8 @@ const MAX_RSS_PRELOAD = join(ROOT, 'scripts', 'bench', 'max-rss.js')
 /** A child process with the bench's clock readings (ms since the epoch, as the stand-in's). */
 export interface Launched {
   spawnedAt: number
+  /** The child's process id (undefined if it could not be spawned): to read its memory as it runs. */
+  pid: number | undefined
   done: Promise<Exited>
 }
 
@@ -77,7 +79,7 @@ export function launch(
       resolve(exited)
     })
   })
-  return { spawnedAt, done }
+  return { spawnedAt, pid: child.pid, done }
 }
 
 function readFileOrEmpty(file: string): string {

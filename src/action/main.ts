@@ -8,7 +8,6 @@ import { statusReporter, type ActionServices } from './commit-status.ts'
 import { Output, State } from './constants.ts'
 import { safeIO, type ActionIO } from './io.ts'
 import { RunLedger } from './ledger.ts'
-import { publish } from './publish.ts'
 
 export type { ActionServices } from './commit-status.ts'
 
@@ -66,6 +65,9 @@ export async function run({
     }
   })
   try {
+    // Imported once the runs are over (a chunk of its own): the outputs, the job summary's
+    // rendering and the annotations are no part of the start-up before the first request.
+    const { publish } = await import('./publish.ts')
     await publish(io, result, { secrets: io.secrets() })
   } catch (error) {
     // The last resort (the output file may be what failed): the reason, never a stack trace.

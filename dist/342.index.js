@@ -1,0 +1,444 @@
+export const id = 342;
+export const ids = [342];
+export const modules = {
+
+/***/ 5342:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  publish: () => (/* binding */ publish)
+});
+
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __webpack_require__(7268);
+// EXTERNAL MODULE: ./src/step/result.ts
+var step_result = __webpack_require__(5821);
+// EXTERNAL MODULE: ./src/action/constants.ts
+var constants = __webpack_require__(915);
+;// CONCATENATED MODULE: ./src/action/outputs.ts
+
+
+function seconds(ms) {
+    return ms === undefined ? undefined : Math.round(ms / 1000);
+}
+/** One run's entry in the `runs` output, from its report. */
+function runsEntry({ target, run, status }) {
+    return {
+        projectId: target.projectId,
+        ...(target.projectName !== undefined ? { projectName: target.projectName } : {}),
+        runId: run?.runId ?? null,
+        runUrl: run?.runUrl ?? null,
+        status,
+        elapsedSeconds: seconds(run?.elapsedMs) ?? null,
+        usualSeconds: seconds(run?.usualMs) ?? null
+    };
+}
+/**
+ * Every output, always: an unknown value is an empty string, so `steps.x.outputs.y` exists. The
+ * outputs that name one run are that run's when there is one, and empty for a group; `status` is
+ * the worst of the runs' (one check, `status == 'COMPLETED'`, tells whether all completed), and
+ * `elapsed-seconds` the run's, or the step's wait for a group; `runs` lists every run.
+ */
+function stepOutputs(result) {
+    const { reports } = result;
+    const only = (0,step_result/* isGroup */.IZ)(result) ? undefined : reports[0];
+    const run = only?.run;
+    const elapsedMs = only === undefined ? result.elapsedMs : run?.elapsedMs;
+    return {
+        [constants/* Output */.k.RunId]: run?.runId ?? '',
+        [constants/* Output */.k.RunUrl]: run?.runUrl ?? '',
+        [constants/* Output */.k.StatusUrl]: run?.statusUrl ?? '',
+        [constants/* Output */.k.Status]: (0,step_result/* worstStatus */.A4)(reports.map((r) => r.status)),
+        [constants/* Output */.k.ElapsedSeconds]: String(seconds(elapsedMs) ?? ''),
+        [constants/* Output */.k.UsualSeconds]: String(seconds(run?.usualMs) ?? ''),
+        [constants/* Output */.k.StartedAt]: run?.startedAt ?? '',
+        [constants/* Output */.k.EndedAt]: run?.endedAt ?? '',
+        [constants/* Output */.k.TraceId]: run?.traceId ?? '',
+        [constants/* Output */.k.ProjectVersion]: run?.projectVersion ?? '',
+        [constants/* Output */.k.Runs]: JSON.stringify(reports.map(runsEntry))
+    };
+}
+
+// EXTERNAL MODULE: ./src/action/summary.ts + 1 modules
+var summary = __webpack_require__(9310);
+;// CONCATENATED MODULE: ./src/action/publish.ts
+
+
+
+
+/**
+ * Outputs, the job summary and the annotations, for one run or several: the one place a step's
+ * result reaches the runner, on every path.
+ */
+async function publish(io, result, context = {}) {
+    for (const [name, value] of Object.entries(stepOutputs(result)))
+        io.setOutput(name, value);
+    // A summary that cannot be written never hides the result.
+    try {
+        await io.writeSummary((0,summary/* renderStepSummary */.PV)(result, { apiBase: result.apiBase, secrets: context.secrets }));
+    }
+    catch (error) {
+        io.warning(`Could not write the job summary: ${(0,errors/* errorMessage */.g)(error)}`);
+    }
+    for (const { level, text, title } of (0,step_result/* conclusions */.fy)(result))
+        if (level === 'error')
+            io.fail(text, title);
+        else
+            io.warning(text, title);
+    const tally = (0,step_result/* groupTally */.YW)(result);
+    if (tally !== undefined)
+        io.info(tally);
+}
+
+
+/***/ }),
+
+/***/ 9310:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  PV: () => (/* binding */ renderStepSummary),
+  g5: () => (/* reexport */ summaryText)
+});
+
+// UNUSED EXPORTS: MAX_PARAMS_JSON, linkable
+
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __webpack_require__(2543);
+// EXTERNAL MODULE: ./src/lib/safe-text.ts
+var safe_text = __webpack_require__(484);
+// EXTERNAL MODULE: ./src/step/report.ts
+var report = __webpack_require__(3578);
+// EXTERNAL MODULE: ./src/step/result.ts
+var result = __webpack_require__(5821);
+;// CONCATENATED MODULE: ./src/action/markdown.ts
+/**
+ * Markdown for the job summary from text that may hold anything (Hex's answers, echoed inputs):
+ * secrets redacted first, then kept on one line and inert: no HTML, no emphasis, no links but
+ * the ones the summary means, no mention of anyone.
+ */
+
+/** One piece of text from Hex or the user is cut here: the summary stays well under GitHub's 1 MiB. */
+const MAX_CELL = 4096;
+/** The input-parameters block is cut here, with a note saying so. */
+const MAX_PARAMS_JSON = 64 * 1024;
+/** Text from Hex or the user goes into a Markdown table: keep it on one line and inert. */
+function cell(raw) {
+    const text = raw.length > MAX_CELL ? `${raw.slice(0, MAX_CELL)}\u2026 (cut)` : raw;
+    return ((0,safe_text/* stripControls */.$Y)(text)
+        // Markdown first: a Hex message about __init__ must not turn bold. Before the entities below,
+        // whose # and & it would otherwise break.
+        .replace(/[\\`*_[\]~#]/g, '\\$&')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '&#124;')
+        .replace(/\n/g, ' ')
+        // GitHub links bare URLs and www. names in text; an entity (the same text to a reader) in
+        // place of the `:` of `://` and the `.` of `www.` keeps Hex's text from becoming a link.
+        .replace(/:\/\//g, '&#58;//')
+        .replace(/\b(www)\./gi, '$1&#46;'));
+}
+function code(text) {
+    return `<code>${cell(text)}</code>`;
+}
+/**
+ * Whether a URL from Hex may be a link: https to the api-url's host or to a Hex host
+ * (hex.tech and its subdomains), or the api-url's own origin exactly (a stand-in on loopback).
+ */
+function linkable(url, apiBase) {
+    let target;
+    try {
+        target = new URL(url);
+    }
+    catch {
+        return false;
+    }
+    if (target.username !== '' || target.password !== '')
+        return false;
+    let api;
+    try {
+        api = apiBase === undefined ? undefined : new URL(apiBase);
+    }
+    catch {
+        api = undefined;
+    }
+    if (api !== undefined && target.origin === api.origin)
+        return true;
+    if (target.protocol !== 'https:')
+        return false;
+    const host = target.hostname.toLowerCase();
+    return host === 'hex.tech' || host.endsWith('.hex.tech') || host === api?.hostname.toLowerCase();
+}
+function markdown_link(url, text, view) {
+    // Only links to Hex (or the api-url's host) are rendered as links; anything else is text.
+    if (!linkable(url, view.apiBase))
+        return cell(url);
+    const safe = url.replace(/[\s()<>|[\]`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return `[${cell(text)}](${safe})`;
+}
+/** Every string in a report with the secrets redacted: done first, before any escaping. */
+function redacted(value, secrets) {
+    if (secrets.length === 0)
+        return value;
+    if (typeof value === 'string')
+        return (0,safe_text/* redact */.E$)(value, secrets);
+    if (Array.isArray(value))
+        return value.map((v) => redacted(v, secrets));
+    if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+        const copy = {};
+        for (const [k, v] of Object.entries(value))
+            copy[k] = redacted(v, secrets);
+        return copy;
+    }
+    return value;
+}
+/** One line of text (e.g. the post step's) for the summary: secrets redacted, then escaped. */
+function summaryText(text, secrets = []) {
+    return cell((0,safe_text/* redact */.E$)(text, secrets));
+}
+function fence(body) {
+    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+    const ticks = '`'.repeat(longest + 1);
+    return `${ticks}json\n${body}\n${ticks}`;
+}
+
+;// CONCATENATED MODULE: ./src/action/summary.ts
+
+
+
+
+
+
+/** How each status is shown: a marker a reader spots at a glance, and a headline. */
+const LOOKS = {
+    COMPLETED: { marker: '\u2705', headline: 'Hex run completed' },
+    ERRORED: { marker: '\u274C', headline: 'Hex run errored' },
+    KILLED: { marker: '\uD83D\uDED1', headline: 'Hex run was killed' },
+    UNABLE_TO_ALLOCATE_KERNEL: {
+        marker: '\u274C',
+        headline: 'Hex could not allocate a kernel for the run'
+    },
+    PENDING: { marker: '\u23F3', headline: 'Hex run started' },
+    RUNNING: { marker: '\u23F3', headline: 'Hex run started' },
+    [report/* ActionStatus */.VI.Timeout]: { marker: '\u23F1\uFE0F', headline: 'Hex run timed out' },
+    [report/* ActionStatus */.VI.Cancelled]: { marker: '\uD83D\uDEAB', headline: 'Hex run cancelled' },
+    [report/* ActionStatus */.VI.DryRun]: { marker: '\uD83E\uDDEA', headline: 'Hex dry run accepted' },
+    [report/* ActionStatus */.VI.Error]: { marker: '\u274C', headline: 'Hex run failed' }
+};
+/**
+ * The job summary of a step, as GitHub-flavoured Markdown: a headline, then one run's details or
+ * a row per run, what the reader should know (each line naming its project when there are
+ * several), and the input parameters sent. Every piece of text is redacted, then escaped.
+ */
+function renderStepSummary(given, view = {}) {
+    const secrets = view.secrets ?? [];
+    // Input parameters are redacted as JSON text (below): a deep object is not walked here.
+    const reports = given.reports.map((r) => redacted(r, secrets));
+    const viewId = given.viewId === undefined ? undefined : (0,safe_text/* redact */.E$)(given.viewId, secrets);
+    const group = (0,result/* isGroup */.IZ)(given);
+    const lines = group ? runsTable(reports, view) : runTable(reports[0], viewId, view);
+    lines.push('');
+    for (const r of reports) {
+        const label = group ? `**${cell((0,report/* projectLabel */.QZ)(r))}**: ` : '';
+        if (r.message && group)
+            lines.push(`- ${label}${cell(r.message)}`);
+        else if (r.message)
+            lines.push(`> ${cell(r.message)}`, '');
+        for (const note of r.notes)
+            lines.push(`- ${label}${cell(note)}`);
+    }
+    if (lines.at(-1) !== '')
+        lines.push('');
+    lines.push(...paramsBlock(given.inputParams, secrets));
+    return lines.join('\n');
+}
+/** One run: its status heads a table of its facts. */
+function runTable(report, viewId, view) {
+    const { marker, headline } = look(report.status);
+    const run = report.run ?? {};
+    const rows = [['Project', code(report.target.projectId)]];
+    if (run.runUrl)
+        rows.push(['Run', markdown_link(run.runUrl, 'Open the run in Hex', view)]);
+    if (run.runId)
+        rows.push(['Run ID', code(run.runId)]);
+    if (run.projectVersion)
+        rows.push(['Project version', cell(run.projectVersion)]);
+    if (run.startedAt)
+        rows.push(['Started', cell(run.startedAt)]);
+    if (run.endedAt)
+        rows.push(['Ended', cell(run.endedAt)]);
+    if (run.elapsedMs !== undefined)
+        rows.push(['Duration', durationCell(run)]);
+    if (run.traceId)
+        rows.push(['Trace ID', code(run.traceId)]);
+    if (viewId)
+        rows.push(['Saved view', code(viewId)]);
+    // The status heads the table: a Markdown table needs a header row, and an empty one shows as a
+    // blank strip.
+    return [
+        `### ${marker} ${headline}`,
+        '',
+        `| Status | ${marker} ${cell(report.status)} |`,
+        '| :-- | :-- |',
+        ...rows.map(([name, value]) => `| ${name} | ${value} |`)
+    ];
+}
+/** Several runs: a row each, the worst status on top. */
+function runsTable(reports, view) {
+    const { marker } = look((0,result/* worstStatus */.A4)(reports.map((r) => r.status)));
+    const ok = reports.filter((r) => r.succeeded).length;
+    const headline = ok === reports.length
+        ? `${reports.length} Hex runs succeeded`
+        : `${reports.length - ok} of ${reports.length} Hex runs did not succeed`;
+    const lines = [
+        `### ${marker} ${headline}`,
+        '',
+        '| Project | Run | Status | Duration |',
+        '| :-- | :-- | :-- | :-- |'
+    ];
+    for (const r of reports) {
+        const { projectId, projectName } = r.target;
+        const project = projectName ? `${cell(projectName)} ${code(projectId)}` : code(projectId);
+        const run = r.run?.runUrl ? markdown_link(r.run.runUrl, r.run.runId, view) : '\u2013';
+        const duration = r.run?.elapsedMs !== undefined ? durationCell(r.run) : '\u2013';
+        lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`);
+    }
+    return lines;
+}
+/** The run's duration, next to the usual one when the history is known; a slow run stands out. */
+function durationCell(run) {
+    const took = cell((0,duration/* formatDuration */.a3)(run.elapsedMs ?? 0));
+    if (run.usualMs === undefined)
+        return took;
+    const usual = `(usually ${cell((0,duration/* formatDuration */.a3)(run.usualMs))})`;
+    return (0,report/* slowerThanUsual */.Mw)(run) ? `\u26A0\uFE0F **${took}** ${usual}` : `${took} ${usual}`;
+}
+function look(status) {
+    // An unknown status is Hex's text: escaped like any other.
+    // (A plain status word, SOME_THING, is inert as it is: GitHub does not emphasise within a word.)
+    const shown = /^[A-Z0-9]+(?:_[A-Z0-9]+)*$/.test(status) ? status : cell(status);
+    return LOOKS[status] ?? { marker: '\u2754', headline: `Hex run ended ${shown}` };
+}
+function paramsBlock(inputParams, secrets) {
+    const count = Object.keys(inputParams).length;
+    // None were sent: nothing to show.
+    if (count === 0)
+        return [];
+    let json;
+    let note;
+    try {
+        json = (0,safe_text/* redact */.E$)(JSON.stringify(inputParams, null, 2), secrets);
+    }
+    catch {
+        // Nested too deep to write out (a RangeError), or otherwise not JSON.
+        json = '{}';
+        note = 'The input parameters could not be shown: they are nested too deeply.';
+    }
+    if (json.length > MAX_PARAMS_JSON) {
+        note = `The input parameters are cut at ${MAX_PARAMS_JSON / 1024} KiB of their ${Math.ceil(json.length / 1024)} KiB.`;
+        json = `${json.slice(0, MAX_PARAMS_JSON)}\n\u2026`;
+    }
+    return [
+        '<details>',
+        `<summary>Input parameters (${count})</summary>`,
+        '',
+        ...(note === undefined ? [] : [`*${note}*`, '']),
+        // A fence longer than any backtick run in the JSON keeps the block closed.
+        fence((0,safe_text/* stripControls */.$Y)(json)),
+        '',
+        '</details>',
+        ''
+    ];
+}
+
+
+/***/ }),
+
+/***/ 5821:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   A4: () => (/* binding */ worstStatus),
+/* harmony export */   IZ: () => (/* binding */ isGroup),
+/* harmony export */   YW: () => (/* binding */ groupTally),
+/* harmony export */   fy: () => (/* binding */ conclusions)
+/* harmony export */ });
+/* unused harmony export stepSucceeded */
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(769);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3578);
+
+
+/** Several projects were given: outputs, summary and log speak of the group. */
+function isGroup(result) {
+    return result.reports.length > 1;
+}
+/** Whether the step succeeds: every input read, and every run's report says so. */
+function stepSucceeded(result) {
+    return result.inputErrors === undefined && result.reports.every((r) => r.succeeded);
+}
+/**
+ * How bad each status is, worst first: the `status` of a step with several runs is the worst of
+ * theirs, so one check (`status == 'COMPLETED'`) tells whether all completed.
+ */
+const SEVERITY = [
+    _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Error,
+    _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Timeout,
+    'UNABLE_TO_ALLOCATE_KERNEL',
+    'ERRORED',
+    'KILLED',
+    _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Cancelled,
+    'RUNNING',
+    'PENDING',
+    _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.DryRun,
+    'COMPLETED'
+];
+function worstStatus(statuses) {
+    // A status this list does not know ranks just above COMPLETED's neighbours: never "better".
+    const rank = (s) => SEVERITY.includes(s) ? SEVERITY.indexOf(s) : SEVERITY.indexOf('RUNNING');
+    return statuses.reduce((worst, s) => (rank(s) < rank(worst) ? s : worst), 'COMPLETED');
+}
+/**
+ * What the step says at its end, for either edge to show: each input that did not read, then each
+ * run's failure (an error) or what its reader should know (a warning); with several runs, each
+ * line names its project. A run fail-fast stopped is a consequence, not a second cause: a warning.
+ */
+function conclusions(result) {
+    if (result.inputErrors !== undefined)
+        return result.inputErrors.map((text) => ({ level: 'error', text, title: 'Invalid input' }));
+    const group = isGroup(result);
+    const said = [];
+    for (const report of result.reports) {
+        if (!report.message)
+            continue;
+        const label = group ? `[${(0,_report_js__WEBPACK_IMPORTED_MODULE_1__/* .projectLabel */ .QZ)(report)}] ` : '';
+        const title = report.run ? `Hex run ${report.status}` : `${_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .ACTION_NAME */ .px} failed`;
+        if (!report.succeeded && !report.stoppedByFailFast)
+            said.push({ level: 'error', text: `${label}${failureText(report)}`, title });
+        else
+            said.push({ level: 'warning', text: `${label}${report.message}`, title });
+    }
+    return said;
+}
+/** The closing line of a step with several runs: how many succeeded. */
+function groupTally(result) {
+    if (!isGroup(result))
+        return undefined;
+    const { reports } = result;
+    const failed = reports.filter((r) => !r.succeeded).length;
+    return `${reports.length - failed} of ${reports.length} Hex runs ${failed === 0 ? 'succeeded.' : `succeeded; ${failed} did not.`}`;
+}
+function failureText(report) {
+    const url = report.run?.runUrl;
+    const link = url && !report.message?.includes(url) ? ` ${url}` : '';
+    return `${report.message ?? ''}${link}`;
+}
+
+
+/***/ })
+
+};

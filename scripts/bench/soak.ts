@@ -1,0 +1,192 @@
+/**
+ * The action's memory on a long wait, for `npm run bench -- --soak [minutes]` (default 25): the
+ * bundled action (dist/index.js), started as a runner starts it with action.yml's defaults
+ * (poll-interval 5s), waits on a run of the stand-in Hex that never ends, for that many real
+ * minutes. The resident set size of the action's process is read from /proc/<pid>/status (VmRSS)
+ * every SAMPLE_EVERY_MS; at the end the step is stopped as a runner stops it (SIGINT), and the
+ * max-rss preload gives its peak.
+ *
+ * What it shows: the RSS at minute 2 (start-up and the first reads are over, V8 has optimised the
+ * HTTP parser), at the end, the growth in between and the peak. A step that keeps something per
+ * read (records of every poll, timers, listeners, connections, log text) grows with the wait;
+ * one that does not stays flat. Each figure is the median of the samples of one minute, so that a
+ * single garbage collection does not move it. Linux only (/proc). It prints; it asserts nothing.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { now } from '../../test/fake-hex/clock.ts'
+import { FakeHex } from '../../test/fake-hex/server.ts'
+import { readActionYml } from '../../test/runner/action-yml.ts'
+import { launchAction, median, type Exited } from './launch.ts'
+
+export const SOAK_DEFAULT_MINUTES = 25
+/** How often the RSS is read. */
+const SAMPLE_EVERY_MS = 10_000
+/** Where the baseline is taken: start-up and the first quick reads are long over by then. */
+const BASELINE_MINUTE = 2
+/** The growth after BASELINE_MINUTE that issue 18 allows. */
+const GROWTH_TARGET_MIB = 3
+const TOKEN = 'hxtw_test_run_token'
+const PROJECT_ID = '0bec0000-0000-4000-8000-00000000500a'
+
+export interface RssSample {
+  /** Since the action was spawned. */
+  atMs: number
+  rssKiB: number
+}
+
+export interface SoakResult {
+  minutes: number
+  pollInterval: string
+  samples: RssSample[]
+  /** Status reads the stand-in answered, and how many of them in the last minute. */
+  statusReads: number
+  statusReadsLastMinute: number
+  /** The process's own peak (the max-rss preload), from its exit. */
+  maxRssKiB: number | undefined
+  exited: Exited
+}
+
+/** VmRSS of a live process, in KiB; undefined once it is gone. */
+function rssOf(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]
+    return kib === undefined ? undefined : Number(kib)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Runs the soak. `progress` is told once a minute. Throws when the action stops before the time
+ * is up, or when its memory cannot be read.
+ */
+export async function measureSoak(
+  minutes: number,
+  progress: (line: string) => void
+): Promise<SoakResult> {
+  const durationMs = minutes * 60_000
+  const fake = await FakeHex.start({
+    projects: [{ id: PROJECT_ID, lifecycle: [{ status: 'RUNNING' }] }]
+  })
+  const dir = mkdtempSync(join(tmpdir(), 'hex-run-action-bench-soak-'))
+  const statusPath = `/api/v1/projects/${PROJECT_ID}/runs/`
+  const statusReads = (since = 0): number =>
+    fake.requests.filter(
+      (r) => r.method === 'GET' && r.path.startsWith(statusPath) && r.at >= since
+    ).length
+  const pollInterval = readActionYml().inputs['poll-interval']?.default ?? '?'
+  try {
+    const launched = launchAction({
+      dir,
+      inputs: {
+        'project-id': PROJECT_ID,
+        'api-token': TOKEN,
+        'api-url': fake.apiBase,
+        // Far beyond the soak: the step is still waiting when it is stopped.
+        timeout: `${minutes + 10}m`
+      },
+      measureRss: true,
+      killAfterMs: durationMs + 120_000
+    })
+    const pid = launched.pid
+    if (pid === undefined) throw new Error('the action could not be started')
+    let gone: Exited | undefined
+    void launched.done.then((exited) => (gone = exited))
+
+    const samples: RssSample[] = []
+    let nextMinute = 1
+    while (now() - launched.spawnedAt < durationMs) {
+      const wakeAt = launched.spawnedAt + (samples.length + 1) * SAMPLE_EVERY_MS
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, wakeAt - now())))
+      const rssKiB = rssOf(pid)
+      if (gone !== undefined || rssKiB === undefined) {
+        const log = (gone ?? (await launched.done)).log.trim().split('\n').slice(-8).join('\n  ')
+        throw new Error(
+          `the action stopped after ${seconds(now() - launched.spawnedAt)}:\n  ${log}`
+        )
+      }
+      const atMs = now() - launched.spawnedAt
+      samples.push({ atMs, rssKiB })
+      if (atMs >= nextMinute * 60_000) {
+        progress(
+          `soak: minute ${nextMinute} of ${minutes}, RSS ${mib(rssKiB)}, ${statusReads()} status reads`
+        )
+        nextMinute++
+      }
+    }
+    const lastMinuteFrom = now() - 60_000
+    // As a runner stops a step: the action cancels the run and exits.
+    process.kill(pid, 'SIGINT')
+    const exited = await launched.done
+    return {
+      minutes,
+      pollInterval,
+      samples,
+      statusReads: statusReads(),
+      statusReadsLastMinute: statusReads(lastMinuteFrom),
+      maxRssKiB: exited.maxRssKiB,
+      exited
+    }
+  } finally {
+    await fake.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** The median RSS of the samples of the minute that ends at `endMs`. */
+function minuteMedian(samples: RssSample[], endMs: number): number {
+  return median(
+    samples.filter((s) => s.atMs > endMs - 60_000 && s.atMs <= endMs).map((s) => s.rssKiB)
+  )
+}
+
+export function renderSoak(result: SoakResult): string {
+  const { samples, minutes } = result
+  const baselineMs = BASELINE_MINUTE * 60_000
+  const endMs = samples.at(-1)?.atMs ?? NaN
+  const atBaseline = minuteMedian(samples, baselineMs)
+  const atEnd = minuteMedian(samples, endMs)
+  const growthMiB = (atEnd - atBaseline) / 1024
+  const after = samples.filter((s) => s.atMs > baselineMs).map((s) => s.rssKiB)
+  const peakSample = Math.max(...samples.map((s) => s.rssKiB))
+  const rows = [
+    [
+      `RSS at minute ${BASELINE_MINUTE}`,
+      mib(atBaseline),
+      `median of the ${SAMPLE_EVERY_MS / 1000} s samples of minute ${BASELINE_MINUTE}`
+    ],
+    [
+      `RSS at the end (minute ${minutes})`,
+      mib(atEnd),
+      `median of the samples of the last minute; after minute ${BASELINE_MINUTE} the samples ranged ${mib(Math.min(...after))} to ${mib(Math.max(...after))}`
+    ],
+    [
+      `Growth after minute ${BASELINE_MINUTE}`,
+      `${growthMiB >= 0 ? '+' : '−'}${Math.abs(growthMiB).toFixed(1)} MiB`,
+      `target ≤ ${GROWTH_TARGET_MIB} MiB: ${growthMiB <= GROWTH_TARGET_MIB ? '**met**' : '**not met**'}`
+    ],
+    [
+      'Peak RSS',
+      mib(Math.max(peakSample, result.maxRssKiB ?? 0)),
+      `largest sample ${mib(peakSample)}; the process's own peak (max RSS at exit, the stop included) ${result.maxRssKiB === undefined ? '–' : mib(result.maxRssKiB)}`
+    ],
+    [
+      'Status reads',
+      String(result.statusReads),
+      `${result.statusReadsLastMinute} in the last minute, still polling when stopped; the step then exited ${result.exited.signal ?? String(result.exited.code)} after SIGINT`
+    ]
+  ]
+  const header = [
+    `Soak: ${minutes} min waiting on a run that never ends (poll-interval ${result.pollInterval}, ${samples.length} samples)`,
+    'hex-run-action',
+    'Notes'
+  ]
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
+}
+
+const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`
+const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`
