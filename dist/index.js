@@ -32267,8 +32267,8 @@ function logRetry(io, what, notice) {
     io.debug(notice.error.message);
 }
 
-// EXTERNAL MODULE: ./src/step/plan.ts + 4 modules
-var step_plan = __nccwpck_require__(8662);
+// EXTERNAL MODULE: ./src/step/plan.ts + 5 modules
+var step_plan = __nccwpck_require__(412);
 // EXTERNAL MODULE: ./src/step/report.ts
 var report = __nccwpck_require__(3578);
 // EXTERNAL MODULE: ./src/step/settings.ts + 7 modules
@@ -33766,7 +33766,7 @@ function stopWording(by, words = _words_js__WEBPACK_IMPORTED_MODULE_0__/* .RUNNE
 
 /***/ }),
 
-/***/ 8662:
+/***/ 412:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33787,6 +33787,30 @@ var errors = __nccwpck_require__(5282);
 var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/lib/runtime.ts + 1 modules
 var runtime = __nccwpck_require__(9231);
+;// CONCATENATED MODULE: ./src/lib/signals.ts
+/**
+ * Aborts with `first`'s reason when it aborts, or `second`'s; if both already have, `first`'s (as
+ * AbortSignal.any([first, second]) would).
+ */
+function linkedSignal(first, second) {
+    const controller = new AbortController();
+    const onFirst = () => controller.abort(first.reason);
+    const onSecond = () => controller.abort(second.reason);
+    const release = () => {
+        first.removeEventListener('abort', onFirst);
+        second.removeEventListener('abort', onSecond);
+    };
+    if (first.aborted)
+        onFirst();
+    else if (second.aborted)
+        onSecond();
+    else {
+        first.addEventListener('abort', onFirst, { once: true });
+        second.addEventListener('abort', onSecond, { once: true });
+    }
+    return { signal: controller.signal, release };
+}
+
 ;// CONCATENATED MODULE: ./src/hex/rate-limit.ts
 const LIMIT = ['x-ratelimit-limit', 'ratelimit-limit', 'x-rate-limit-limit'];
 const REMAINING = ['x-ratelimit-remaining', 'ratelimit-remaining', 'x-rate-limit-remaining'];
@@ -33866,6 +33890,7 @@ function readRateLimit(operation, status, headers, retryAfterMs, nowMs) {
 
 
 
+
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /**
  * The largest answer read, counted after decompression: Hex's answers are a few KiB (a page of
@@ -33898,16 +33923,20 @@ class HexHttp {
     async request(call, as = 'text') {
         const timeoutMs = Math.min(this.requestTimeoutMs, call.timeoutMs ?? Infinity);
         const limit = this.clock.timeout(timeoutMs);
+        // The stop signal lives as long as the step: what links it to this request goes with it.
+        const linked = call.signal ? linkedSignal(call.signal, limit.signal) : undefined;
         try {
-            const bytes = await this.send(call, limit.signal, timeoutMs);
+            const bytes = await this.send(call, linked?.signal ?? limit.signal, limit.signal, timeoutMs);
             return as === 'bytes' ? bytes : textOf(bytes);
         }
         finally {
-            // Answered or not, the limit goes: no timer outlives its request.
+            // Answered or not, the limit goes: no timer or listener outlives its request.
             limit.clear();
+            linked?.release();
         }
     }
-    async send(call, limit, timeoutMs) {
+    /** `signal` abandons the request (the stop or the limit); `limit` tells a timeout. */
+    async send(call, signal, limit, timeoutMs) {
         const { context, method, body } = call;
         const url = `${this.apiBase}${call.path}`;
         const headers = {
@@ -33917,7 +33946,6 @@ class HexHttp {
         };
         if (body !== undefined)
             headers['content-type'] = 'application/json';
-        const signal = call.signal ? AbortSignal.any([call.signal, limit]) : limit;
         const started = this.clock.now();
         let response;
         try {

@@ -28090,7 +28090,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4179:
+/***/ 2460:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30430,6 +30430,30 @@ function logRetry(io, what, notice) {
     io.debug(notice.error.message);
 }
 
+;// CONCATENATED MODULE: ./src/lib/signals.ts
+/**
+ * Aborts with `first`'s reason when it aborts, or `second`'s; if both already have, `first`'s (as
+ * AbortSignal.any([first, second]) would).
+ */
+function linkedSignal(first, second) {
+    const controller = new AbortController();
+    const onFirst = () => controller.abort(first.reason);
+    const onSecond = () => controller.abort(second.reason);
+    const release = () => {
+        first.removeEventListener('abort', onFirst);
+        second.removeEventListener('abort', onSecond);
+    };
+    if (first.aborted)
+        onFirst();
+    else if (second.aborted)
+        onSecond();
+    else {
+        first.addEventListener('abort', onFirst, { once: true });
+        second.addEventListener('abort', onSecond, { once: true });
+    }
+    return { signal: controller.signal, release };
+}
+
 ;// CONCATENATED MODULE: ./src/hex/rate-limit.ts
 const LIMIT = ['x-ratelimit-limit', 'ratelimit-limit', 'x-rate-limit-limit'];
 const REMAINING = ['x-ratelimit-remaining', 'ratelimit-remaining', 'x-rate-limit-remaining'];
@@ -30509,6 +30533,7 @@ function readRateLimit(operation, status, headers, retryAfterMs, nowMs) {
 
 
 
+
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /**
  * The largest answer read, counted after decompression: Hex's answers are a few KiB (a page of
@@ -30541,16 +30566,20 @@ class HexHttp {
     async request(call, as = 'text') {
         const timeoutMs = Math.min(this.requestTimeoutMs, call.timeoutMs ?? Infinity);
         const limit = this.clock.timeout(timeoutMs);
+        // The stop signal lives as long as the step: what links it to this request goes with it.
+        const linked = call.signal ? linkedSignal(call.signal, limit.signal) : undefined;
         try {
-            const bytes = await this.send(call, limit.signal, timeoutMs);
+            const bytes = await this.send(call, linked?.signal ?? limit.signal, limit.signal, timeoutMs);
             return as === 'bytes' ? bytes : textOf(bytes);
         }
         finally {
-            // Answered or not, the limit goes: no timer outlives its request.
+            // Answered or not, the limit goes: no timer or listener outlives its request.
             limit.clear();
+            linked?.release();
         }
     }
-    async send(call, limit, timeoutMs) {
+    /** `signal` abandons the request (the stop or the limit); `limit` tells a timeout. */
+    async send(call, signal, limit, timeoutMs) {
         const { context, method, body } = call;
         const url = `${this.apiBase}${call.path}`;
         const headers = {
@@ -30560,7 +30589,6 @@ class HexHttp {
         };
         if (body !== undefined)
             headers['content-type'] = 'application/json';
-        const signal = call.signal ? AbortSignal.any([call.signal, limit]) : limit;
         const started = this.clock.now();
         let response;
         try {
@@ -32095,7 +32123,7 @@ function packageVersion(moduleUrl) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4179);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2460);
 /** The command-line program (bin/hex-run-action.js runs this bundle); see command.ts. */
 
 const stop = new AbortController();

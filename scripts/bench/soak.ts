@@ -2,15 +2,19 @@
  * The action's memory on a long wait, for `npm run bench -- --soak [minutes]` (default 25): the
  * bundled action (dist/index.js), started as a runner starts it with action.yml's defaults
  * (poll-interval 5s), waits on a run of the stand-in Hex that never ends, for that many real
- * minutes. The resident set size of the action's process is read from /proc/<pid>/status (VmRSS)
- * every SAMPLE_EVERY_MS; at the end the step is stopped as a runner stops it (SIGINT), and the
- * max-rss preload gives its peak.
+ * minutes. The resident set size of the action's process is read from /proc/<pid>/status (VmRSS,
+ * and its two parts RssAnon and RssFile) every SAMPLE_EVERY_MS; at the end the step is stopped as
+ * a runner stops it (SIGINT), and the max-rss preload gives its peak.
  *
  * What it shows: the RSS at minute 2 (start-up and the first reads are over, V8 has optimised the
  * HTTP parser), at the end, the growth in between and the peak. A step that keeps something per
  * read (records of every poll, timers, listeners, connections, log text) grows with the wait;
  * one that does not stays flat. Each figure is the median of the samples of one minute, so that a
- * single garbage collection does not move it. Linux only (/proc). It prints; it asserts nothing.
+ * single garbage collection does not move it. RssAnon is the process's own memory (heaps, compiled
+ * code), where a leak shows; RssFile is pages of files it maps (the node binary's code, paged in
+ * as new code paths run, such as the optimising compiler minutes in), which the kernel may also
+ * drop again when memory is short: VmRSS is their sum, so both are shown. Linux only (/proc). It
+ * prints; it asserts nothing.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -33,7 +37,10 @@ const PROJECT_ID = '0bec0000-0000-4000-8000-00000000500a'
 export interface RssSample {
   /** Since the action was spawned. */
   atMs: number
+  /** VmRSS, RssAnon and RssFile, in KiB. */
   rssKiB: number
+  anonKiB: number
+  fileKiB: number
 }
 
 export interface SoakResult {
@@ -48,15 +55,21 @@ export interface SoakResult {
   exited: Exited
 }
 
-/** VmRSS of a live process, in KiB; undefined once it is gone. */
-function rssOf(pid: number): number | undefined {
+/** VmRSS and its parts of a live process, in KiB; undefined once it is gone. */
+function rssOf(pid: number): Omit<RssSample, 'atMs'> | undefined {
+  let status: string
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-    const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]
-    return kib === undefined ? undefined : Number(kib)
+    status = readFileSync(`/proc/${pid}/status`, 'utf8')
   } catch {
     return undefined
   }
+  const field = (name: string): number | undefined => {
+    const kib = new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1]
+    return kib === undefined ? undefined : Number(kib)
+  }
+  const [rssKiB, anonKiB, fileKiB] = [field('VmRSS'), field('RssAnon'), field('RssFile')]
+  if (rssKiB === undefined || anonKiB === undefined || fileKiB === undefined) return undefined
+  return { rssKiB, anonKiB, fileKiB }
 }
 
 /**
@@ -101,18 +114,18 @@ export async function measureSoak(
     while (now() - launched.spawnedAt < durationMs) {
       const wakeAt = launched.spawnedAt + (samples.length + 1) * SAMPLE_EVERY_MS
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, wakeAt - now())))
-      const rssKiB = rssOf(pid)
-      if (gone !== undefined || rssKiB === undefined) {
+      const rss = rssOf(pid)
+      if (gone !== undefined || rss === undefined) {
         const log = (gone ?? (await launched.done)).log.trim().split('\n').slice(-8).join('\n  ')
         throw new Error(
           `the action stopped after ${seconds(now() - launched.spawnedAt)}:\n  ${log}`
         )
       }
       const atMs = now() - launched.spawnedAt
-      samples.push({ atMs, rssKiB })
+      samples.push({ atMs, ...rss })
       if (atMs >= nextMinute * 60_000) {
         progress(
-          `soak: minute ${nextMinute} of ${minutes}, RSS ${mib(rssKiB)}, ${statusReads()} status reads`
+          `soak: minute ${nextMinute} of ${minutes}, RSS ${mib(rss.rssKiB)} (anon ${mib(rss.anonKiB)}, file ${mib(rss.fileKiB)}), ${statusReads()} status reads`
         )
         nextMinute++
       }
@@ -136,37 +149,45 @@ export async function measureSoak(
   }
 }
 
-/** The median RSS of the samples of the minute that ends at `endMs`. */
-function minuteMedian(samples: RssSample[], endMs: number): number {
+type Part = 'rssKiB' | 'anonKiB' | 'fileKiB'
+
+/** The median of one part of the samples of the minute that ends at `endMs`. */
+function minuteMedian(samples: RssSample[], endMs: number, part: Part): number {
   return median(
-    samples.filter((s) => s.atMs > endMs - 60_000 && s.atMs <= endMs).map((s) => s.rssKiB)
+    samples.filter((s) => s.atMs > endMs - 60_000 && s.atMs <= endMs).map((s) => s[part])
   )
 }
+
+const signed = (mibs: number): string => `${mibs >= 0 ? '+' : '−'}${Math.abs(mibs).toFixed(1)} MiB`
 
 export function renderSoak(result: SoakResult): string {
   const { samples, minutes } = result
   const baselineMs = BASELINE_MINUTE * 60_000
   const endMs = samples.at(-1)?.atMs ?? NaN
-  const atBaseline = minuteMedian(samples, baselineMs)
-  const atEnd = minuteMedian(samples, endMs)
-  const growthMiB = (atEnd - atBaseline) / 1024
-  const after = samples.filter((s) => s.atMs > baselineMs).map((s) => s.rssKiB)
+  const at = (ms: number, part: Part): number => minuteMedian(samples, ms, part)
+  const growth = (part: Part): number => (at(endMs, part) - at(baselineMs, part)) / 1024
+  const after = samples.filter((s) => s.atMs > baselineMs)
+  const range = (part: Part): string =>
+    `${mib(Math.min(...after.map((s) => s[part])))} to ${mib(Math.max(...after.map((s) => s[part])))}`
+  const parts = (ms: number): string =>
+    `anon ${mib(at(ms, 'anonKiB'))}, file ${mib(at(ms, 'fileKiB'))}`
   const peakSample = Math.max(...samples.map((s) => s.rssKiB))
+  const growthMiB = growth('rssKiB')
   const rows = [
     [
       `RSS at minute ${BASELINE_MINUTE}`,
-      mib(atBaseline),
-      `median of the ${SAMPLE_EVERY_MS / 1000} s samples of minute ${BASELINE_MINUTE}`
+      mib(at(baselineMs, 'rssKiB')),
+      `${parts(baselineMs)}; each figure the median of the ${SAMPLE_EVERY_MS / 1000} s samples of one minute`
     ],
     [
       `RSS at the end (minute ${minutes})`,
-      mib(atEnd),
-      `median of the samples of the last minute; after minute ${BASELINE_MINUTE} the samples ranged ${mib(Math.min(...after))} to ${mib(Math.max(...after))}`
+      mib(at(endMs, 'rssKiB')),
+      `${parts(endMs)}; after minute ${BASELINE_MINUTE} the samples ranged ${range('rssKiB')} (anon ${range('anonKiB')})`
     ],
     [
       `Growth after minute ${BASELINE_MINUTE}`,
-      `${growthMiB >= 0 ? '+' : '−'}${Math.abs(growthMiB).toFixed(1)} MiB`,
-      `target ≤ ${GROWTH_TARGET_MIB} MiB: ${growthMiB <= GROWTH_TARGET_MIB ? '**met**' : '**not met**'}`
+      signed(growthMiB),
+      `target ≤ ${GROWTH_TARGET_MIB} MiB: ${growthMiB <= GROWTH_TARGET_MIB ? '**met**' : '**not met**'}; anon ${signed(growth('anonKiB'))} (the process's own memory), file ${signed(growth('fileKiB'))} (pages of the node binary and other mapped files)`
     ],
     [
       'Peak RSS',

@@ -6,6 +6,7 @@
  */
 import { formatDuration } from '../lib/duration.ts'
 import { processRuntime, type Clock } from '../lib/runtime.ts'
+import { linkedSignal } from '../lib/signals.ts'
 import {
   HexApiError,
   HexNetworkError,
@@ -97,16 +98,25 @@ export class HexHttp {
   async request(call: HexCall, as: 'text' | 'bytes' = 'text'): Promise<string | Uint8Array> {
     const timeoutMs = Math.min(this.requestTimeoutMs, call.timeoutMs ?? Infinity)
     const limit = this.clock.timeout(timeoutMs)
+    // The stop signal lives as long as the step: what links it to this request goes with it.
+    const linked = call.signal ? linkedSignal(call.signal, limit.signal) : undefined
     try {
-      const bytes = await this.send(call, limit.signal, timeoutMs)
+      const bytes = await this.send(call, linked?.signal ?? limit.signal, limit.signal, timeoutMs)
       return as === 'bytes' ? bytes : textOf(bytes)
     } finally {
-      // Answered or not, the limit goes: no timer outlives its request.
+      // Answered or not, the limit goes: no timer or listener outlives its request.
       limit.clear()
+      linked?.release()
     }
   }
 
-  private async send(call: HexCall, limit: AbortSignal, timeoutMs: number): Promise<Uint8Array> {
+  /** `signal` abandons the request (the stop or the limit); `limit` tells a timeout. */
+  private async send(
+    call: HexCall,
+    signal: AbortSignal,
+    limit: AbortSignal,
+    timeoutMs: number
+  ): Promise<Uint8Array> {
     const { context, method, body } = call
     const url = `${this.apiBase}${call.path}`
     const headers: Record<string, string> = {
@@ -115,7 +125,6 @@ export class HexHttp {
       'user-agent': this.userAgent
     }
     if (body !== undefined) headers['content-type'] = 'application/json'
-    const signal = call.signal ? AbortSignal.any([call.signal, limit]) : limit
     const started = this.clock.now()
     let response: Response
     try {
