@@ -8,7 +8,12 @@ import { describe, it } from '@jest/globals'
 import { RequestBudget } from '../src/runs/pacing/budget.ts'
 import { holdLine } from '../src/step/plan.ts'
 import { simulateJobs } from '../scripts/bench/jobs.ts'
-import { maxInWindow, simulate, spreadHistory } from '../scripts/bench/simulate.ts'
+import {
+  maxInWindow,
+  simulate,
+  simulatedProjectId,
+  spreadHistory
+} from '../scripts/bench/simulate.ts'
 import { VirtualClock } from '../test/runner/virtual-clock.ts'
 
 /** Asks for `count` turns at once; returns when each was granted, from now. */
@@ -222,7 +227,7 @@ describe('many jobs on one token (one window, one virtual clock)', () => {
     const refused = sim.requests.filter((r) => r.status === 429)
     const reset = Math.max(...refused.map((r) => r.at))
     const firstAfter = sim.jobs.map((_, job) => {
-      const id = `0bec51a0-0000-4000-8000-${(job + 1).toString(16).padStart(12, '0')}`
+      const id = simulatedProjectId(job + 1)
       return sim.requests.find((r) => r.method === 'GET' && r.path.includes(id) && r.at > reset)?.at
     })
     const times = firstAfter.filter((t) => t !== undefined)
@@ -306,7 +311,7 @@ describe('one budget for a whole step', () => {
   })
 
   it('stops waiting, says why and cancels the run, when Hex asks to wait past the timeout', async () => {
-    const id = '0bec51a0-0000-4000-8000-000000000001'
+    const id = simulatedProjectId(1)
     const step = await simulate([{ durationMs: 600_000 }], {
       inputs: { timeout: '30s', history: 'false' },
       faults: [
@@ -336,7 +341,7 @@ describe('one budget for a whole step', () => {
       { durationMs: 60_000, history: spreadHistory(60_000, 0.1) },
       { durationMs: 60_000, history: spreadHistory(60_000, 0.1) }
     ]
-    const first = `/api/v1/projects/${'0bec51a0-0000-4000-8000-000000000001'}/runs/`
+    const first = `/api/v1/projects/${simulatedProjectId(1)}/runs/`
     const step = await simulate(runs, {
       inputs: { 'max-parallel': '2' },
       faults: [

@@ -624,6 +624,13 @@ async function cleanUp(): Promise<void> {
   if (workDir !== '') rmSync(workDir, { recursive: true, force: true })
 }
 
+/** dist/index.js is not built: says so. Every measure of the bundled action needs it. */
+function bundleMissing(): boolean {
+  if (existsSync(ACTION_ENTRY)) return false
+  console.error('dist/index.js is missing: run npm run bundle first.')
+  return true
+}
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     options: {
@@ -651,10 +658,7 @@ async function main(): Promise<number> {
       console.error(`bad --soak minutes '${positionals[0] ?? ''}': give 3 or more, e.g. --soak 25`)
       return 1
     }
-    if (!existsSync(ACTION_ENTRY)) {
-      console.error('dist/index.js is missing: run npm run bundle first.')
-      return 1
-    }
+    if (bundleMissing()) return 1
     process.stderr.write(`Soak: the action waits on a run that never ends for ${minutes} min …\n`)
     const wallStart = now()
     console.log(renderSoak(await measureSoak(minutes, (line) => process.stderr.write(`${line}\n`))))
@@ -684,12 +688,7 @@ async function main(): Promise<number> {
   }
   const wallStart = now()
 
-  try {
-    statSync(ACTION_ENTRY)
-  } catch {
-    console.error('dist/index.js is missing: run npm run bundle first.')
-    return 1
-  }
+  if (bundleMissing()) return 1
   workDir = mkdtempSync(join(tmpdir(), 'hex-run-action-bench-'))
   // The reference runs as the plain JavaScript its types strip to, as the action runs bundled
   // JavaScript: a .ts entry would make Node load its type stripper into the process measured.
@@ -784,12 +783,7 @@ async function matrix(
     console.error(`bad --headers '${headersText ?? ''}': give some of ${HEADER_MODES.join(', ')}`)
     return 1
   }
-  try {
-    statSync(ACTION_ENTRY)
-  } catch {
-    console.error('dist/index.js is missing: run npm run bundle first.')
-    return 1
-  }
+  if (bundleMissing()) return 1
   workDir = mkdtempSync(join(tmpdir(), 'hex-run-action-bench-'))
   const log = (message: string): void => void process.stderr.write(`${message}\n`)
   const wallStart = now()

@@ -10,7 +10,7 @@ import { FakeHex, type FakeLimits, type RecordedRequest } from '../../test/fake-
 import { runInProcess } from '../../test/runner/in-process.ts'
 import type { ActionResult } from '../../test/runner/run-action.ts'
 import { VirtualClock } from '../../test/runner/virtual-clock.ts'
-import { maxInWindow, simulatedProjectId } from './simulate.ts'
+import { maxInWindow, sawEnd, simulatedProjectId } from './simulate.ts'
 
 const TOKEN = 'hxtw_test_run_token'
 
@@ -114,7 +114,10 @@ export async function simulateJobs(options: JobsOptions): Promise<JobsFigures> {
       const run = runs[0]
       const endedAt = run?.terminalAt ?? NaN
       const path = `/api/v1/projects/${id}/runs/${run?.id ?? ''}`
-      const seen = reads.find((r) => r.path === path && r.at >= endedAt && r.status === 200)
+      const seen = sawEnd(
+        reads.filter((r) => r.path === path),
+        endedAt
+      )
       return {
         lagMs: seen === undefined ? NaN : seen.at - endedAt,
         exitLagMs: (ended[job] as number) - endedAt,

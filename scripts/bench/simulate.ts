@@ -76,6 +76,14 @@ export function maxInWindow(times: number[], windowMs: number): number {
   return most
 }
 
+/** The first status read at or after a run's end that Hex answered (a 429 saw nothing). */
+export function sawEnd(
+  statusReads: RecordedRequest[],
+  endedAt: number
+): RecordedRequest | undefined {
+  return statusReads.find((r) => r.at >= endedAt && r.status === 200)
+}
+
 /** Runs one step of the action over `runs` (one project each, all in one step). */
 export async function simulate(
   runs: SimulatedRun[],
@@ -115,7 +123,7 @@ export async function simulate(
       const path = `/api/v1/projects/${projectId}/runs/${ran?.id ?? ''}`
       const statusReads = reads.filter((r) => r.path === path)
       const endedAt = ran?.terminalAt ?? NaN
-      const seen = statusReads.find((r) => r.at >= endedAt)
+      const seen = sawEnd(statusReads, endedAt)
       return {
         projectId,
         durationMs: run.durationMs,

@@ -6,7 +6,7 @@
  * (npm run bench -- --matrix measures matrices with real processes.)
  */
 import { simulateJobs, type JobsOptions } from './jobs.ts'
-import { simulate, spreadHistory } from './simulate.ts'
+import { simulate } from './simulate.ts'
 
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
 const met = (ok: boolean): string => (ok ? '**met**' : '**not met**')
@@ -99,7 +99,8 @@ export async function tokenTable(quick: boolean): Promise<string> {
     ])
   }
 
-  // One step alone on its token: three short runs, a quick one, and eight with history.
+  // One step alone on its token: three short runs and a quick one (eight runs with history are
+  // the polling table's last row, with their target).
   const three = await simulate(
     [1_500, 1_500, 1_500].map((durationMs) => ({ durationMs })),
     { inputs: { 'max-parallel': '3' } }
@@ -121,28 +122,6 @@ export async function tokenTable(quick: boolean): Promise<string> {
     String(quickRun.maxReadsPerMinute),
     `≤ 0.15 s ${met(quickLag <= 150)}`
   ])
-  const lags: number[] = []
-  let mostEight = 0
-  for (let k = 0; k < (quick ? 2 : 5); k++) {
-    const sim = await simulate(
-      Array.from({ length: 8 }, (_, i) => ({
-        durationMs: 90_000 * (0.9 + 0.2 * (((i + k / 5) / 8) % 1)),
-        history: spreadHistory(90_000, 0.1)
-      })),
-      { inputs: { 'max-parallel': '8', 'poll-interval': '5s' } }
-    )
-    lags.push(...sim.runs.map((run) => run.lagMs))
-    mostEight = Math.max(mostEight, sim.maxReadsPerMinute)
-  }
-  const eightMean = lags.reduce((sum, lag) => sum + lag, 0) / lags.length
-  rows.push([
-    'One step, 8 runs with history (81–99 s, ±10 % around 90 s)',
-    `mean lag ${s(eightMean)}`,
-    '0',
-    String(mostEight),
-    `≤ 3.00 s ${met(eightMean <= 3_000)}; ≤ 30 in any 60 s ${met(mostEight <= 30)}`
-  ])
-
   const header = [
     'Read planner (simulated; lag = run end → step exit, or → the read that saw it)',
     'lag',

@@ -140,9 +140,8 @@ export class TokenWindow {
   private learn(sharers: number): void {
     const now = this.clock.now()
     const bounded = Math.min(MAX_SHARERS, Math.max(1, sharers))
-    const current = this.sharers
     // Up at once; down no faster than the decay (a fresh window makes every job look alone).
-    this.estimate = bounded > current ? bounded : current
+    this.estimate = Math.max(bounded, this.sharers)
     this.estimatedAt = now
   }
 
