@@ -31195,9 +31195,8 @@ class TokenWindow {
     learn(sharers) {
         const now = this.clock.now();
         const bounded = Math.min(MAX_SHARERS, Math.max(1, sharers));
-        const current = this.sharers;
         // Up at once; down no faster than the decay (a fresh window makes every job look alone).
-        this.estimate = bounded > current ? bounded : current;
+        this.estimate = Math.max(bounded, this.sharers);
         this.estimatedAt = now;
     }
     hold(until) {
