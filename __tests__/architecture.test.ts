@@ -129,6 +129,27 @@ describe('the layers of src/', () => {
     assert.deepEqual(packages, [])
   })
 
+  it("the command line's bundle carries no @actions or Octokit package; the action's names every package it carries", () => {
+    // An entry starts after a blank line: a package's name, then its license's SPDX id.
+    const listed = (file: string): string[] =>
+      [
+        ...readFileSync(join(ROOT, file), 'utf8').matchAll(
+          /(?:^|\n\n)((?:@[a-z0-9-]+\/)?[a-z0-9][a-z0-9._-]*)\n[A-Za-z0-9.+-]+\n/g
+        )
+      ].map((m) => m[1] as string)
+    const cli = listed('dist/cli/licenses.txt')
+    assert.deepEqual(
+      cli.filter((name) => /^@(actions|octokit)\//.test(name)),
+      []
+    )
+    assert.ok(cli.includes('undici'), cli.join(', '))
+    // What only the runner's toolkit writes: the post step's state file.
+    assert.doesNotMatch(readFileSync(join(ROOT, 'dist/cli/index.js'), 'utf8'), /GITHUB_STATE/)
+    const action = listed('dist/licenses.txt')
+    for (const name of ['@actions/core', '@actions/github', '@octokit/core', 'undici'])
+      assert.ok(action.includes(name), `dist/licenses.txt lists ${name}: ${action.join(', ')}`)
+  })
+
   it('the pacing room is reached through its interface only', () => {
     const inside = files
       .filter((f) => !f.startsWith('runs/pacing/'))

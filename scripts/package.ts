@@ -15,6 +15,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { asciiOnly } from './ascii-only.ts'
+import { licensesText, type NccStats } from './licenses.ts'
 
 const root = resolve(import.meta.dirname, '..')
 const out = resolve(process.argv[2] ?? join(root, 'dist'))
@@ -26,7 +27,7 @@ interface NccAsset {
 type Ncc = (
   entry: string,
   options: { license: string; quiet: boolean }
-) => Promise<{ code: string; assets: Record<string, NccAsset> }>
+) => Promise<{ code: string; assets: Record<string, NccAsset>; stats: NccStats }>
 const ncc = createRequire(import.meta.url)('@vercel/ncc') as Ncc
 
 /** What is built, and where under the output folder. */
@@ -37,12 +38,16 @@ export const BUNDLES = [
 
 rmSync(out, { recursive: true, force: true })
 for (const { entry, dir } of BUNDLES) {
-  const { code, assets } = await ncc(join(root, entry), { license: 'licenses.txt', quiet: true })
+  const { code, assets, stats } = await ncc(join(root, entry), {
+    license: 'licenses.txt',
+    quiet: true
+  })
   const files: [string, string | Buffer, number?][] = [
     ['index.js', code],
     ...Object.entries(assets).map(([name, a]): [string, string | Buffer, number?] => [
       name,
-      a.source,
+      // ncc's own keeps the last chunk's packages only (scripts/licenses.ts).
+      name === 'licenses.txt' ? licensesText(stats) : a.source,
       a.permissions
     ])
   ]
