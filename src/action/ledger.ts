@@ -30,7 +30,13 @@ export class RunLedger {
     this.io = io
   }
 
+  /**
+   * A run started (or found). A project's earlier run is settled by it: the step starts a project
+   * again only once its run ended UNABLE_TO_ALLOCATE_KERNEL (retry-unallocated).
+   */
   open(projectId: string, runId: string): void {
+    for (const entry of this.entries)
+      if (entry.projectId === projectId && entry.fate === 'open') entry.fate = 'settled'
     this.entries.push({ projectId, runId, fate: 'open' })
     this.save()
   }
