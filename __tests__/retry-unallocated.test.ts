@@ -114,6 +114,17 @@ describe('retry-unallocated: the waits', () => {
 })
 
 describe('retry-unallocated: the runs', () => {
+  it("draws each wait's jitter from the step's own random source", async () => {
+    const waits = []
+    for (const random of [() => 0, () => 0.5]) {
+      const projectId = addProject(fake, { unallocated: { runs: 1 } })
+      const result = await runAgainst(fake, projectId, { 'retry-unallocated': '1' }, { random })
+      waits.push(/Starting attempt 2 of 2 in (\S+) /.exec(result.log)?.[1])
+    }
+    // Two jobs of a matrix that met the same full workspace trigger again 7.5 s apart.
+    assert.deepEqual(waits, ['15.0s', '22.5s'])
+  })
+
   it('starts the run again after each UNABLE_TO_ALLOCATE_KERNEL until it completes; the outputs are the last run', async () => {
     const projectId = addProject(fake, { unallocated: { runs: 2 }, lifecycle: QUICK })
     const result = await runAgainst(fake, projectId, { 'retry-unallocated': '3' })
