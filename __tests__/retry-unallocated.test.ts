@@ -252,6 +252,25 @@ describe('retry-unallocated: the runs', () => {
     assert.equal(requestsFor(fake, projectId).filter((r) => r.method === 'DELETE').length, 0)
   })
 
+  it('a later trigger Hex refuses: ERROR, the earlier attempt listed and settled, no third trigger', async () => {
+    const projectId = addProject(fake, { unallocated: { runs: 3 } })
+    fake.injectFault({
+      method: 'POST',
+      path: `/api/v1/projects/${projectId}/runs`,
+      skip: 1,
+      action: { kind: 'respond', status: 422, body: { reason: 'Project is not published' } }
+    })
+    const result = await runAgainst(fake, projectId, { 'retry-unallocated': '3' })
+    assert.equal(result.exitCode, 1)
+    assert.equal(result.outputs.status, 'ERROR')
+    assert.equal(triggers(projectId).length, 2)
+    const [first] = fake.runs(projectId)
+    assert.match(plain(result.summary), new RegExp(`Attempt 1 of 4: Hex run ${first?.id} ended`))
+    assert.deepEqual(JSON.parse(result.stateValues.runs ?? '[]'), [
+      { projectId, runId: first?.id, fate: 'settled' }
+    ])
+  })
+
   it('the post step after a kill during a later attempt cancels that attempt', async () => {
     const projectId = addProject(fake, { unallocated: { runs: 1 }, lifecycle: FOREVER })
     const main = await runAgainst(

@@ -46,6 +46,8 @@ export class RunLedger {
    * anything else is settled (ended, cancelled, or left going on purpose).
    */
   close(outcome: RunOutcome): void {
+    // retry-unallocated: the earlier attempts had ended, whatever became of the last.
+    for (const earlier of outcome.attempts?.earlier ?? []) this.set(earlier.runId, 'settled')
     const run = 'run' in outcome ? outcome.run : undefined
     if (run === undefined) return
     const cancelFailed =
