@@ -475,6 +475,23 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
     })
   }
 
+  it('--retry-unallocated starts a run Hex found no kernel for again; out of range, sends nothing', async () => {
+    const projectId = addProject(hex, { unallocated: { runs: 1 }, lifecycle: QUICK })
+    const args = ['--project-id', projectId, '--api-url', hex.apiBase]
+    const bad = await command([...args, '--retry-unallocated', '7'])
+    assert.equal(bad.code, 1)
+    assert.match(
+      bad.stderr,
+      /^error: --retry-unallocated must be a whole number from 0 to 5, got '7'\.$/m
+    )
+    assert.deepEqual(requestsFor(hex, projectId), [])
+    const result = await command([...args, '--retry-unallocated', '1'])
+    assert.equal(result.code, 0)
+    assert.match(result.stdout, /Starting attempt 2 of 2 in 22\.5s \(--retry-unallocated\)\./)
+    assert.match(result.stdout, /^COMPLETED {2}\S+ {2}0s/m)
+    assert.equal(requestsFor(hex, projectId).filter((r) => r.method === 'POST').length, 2)
+  })
+
   it('masks each secret it is given, an empty one masking nothing', () => {
     let out = ''
     const io = new Terminal({}, false, { out: (t) => (out += t), err: (t) => (out += t) })

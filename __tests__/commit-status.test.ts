@@ -98,6 +98,21 @@ describe('commit statuses', () => {
     assert.match(result.log, new RegExp(`Commit status hex/${projectId} on aaaaaaa: success`))
   })
 
+  it("retry-unallocated: pending through every attempt, then the last run's end, linking to it", async () => {
+    const projectId = addProject(fake, { unallocated: { runs: 1 } })
+    const result = await withStatuses(projectId, { 'retry-unallocated': '1' })
+    assert.equal(result.exitCode, 0)
+    assert.deepEqual(
+      github.on(PUSH_SHA).map(([, state, description]) => [state, description]),
+      [
+        ['pending', 'Hex run started'],
+        ['pending', 'Hex run started (attempt 2)'],
+        ['success', 'COMPLETED in 150ms']
+      ]
+    )
+    assert.equal(github.statuses.at(-1)?.target_url, result.outputs['run-url'])
+  })
+
   it("pull_request: on the pull request's head, not the merge commit; ERRORED is failure", async () => {
     const projectId = addProject(fake, { lifecycle: ERRORED })
     const result = await withStatuses(projectId, {}, 'pull_request')

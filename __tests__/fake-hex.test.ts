@@ -166,6 +166,27 @@ describe('fake Hex: run lifecycle', () => {
     assert.equal(endB.last.elapsedTime, 10)
   })
 
+  it("ends a project's first `unallocated.runs` runs UNABLE_TO_ALLOCATE_KERNEL, dry runs aside", async () => {
+    const clock = new VirtualClock()
+    const lifecycle = [{ status: 'RUNNING', ms: 10 }, { status: 'COMPLETED' }]
+    const fake = await start({
+      clock,
+      projects: [project(P1, { lifecycle, unallocated: { runs: 2, pendingMs: 30_000 } })]
+    })
+    await trigger(fake, P1, { dryRun: true })
+    for (let i = 0; i < 3; i++) await trigger(fake, P1)
+    await clock.sleep(30_000)
+    const runs = fake.runs(P1).filter((r) => !r.dryRun)
+    assert.deepEqual(
+      runs.map((r) => [r.status, (r.terminalAt ?? 0) - r.createdAt]),
+      [
+        ['UNABLE_TO_ALLOCATE_KERNEL', 30_000],
+        ['UNABLE_TO_ALLOCATE_KERNEL', 30_000],
+        ['COMPLETED', 10]
+      ]
+    )
+  })
+
   it('never ends a lifecycle whose last step is RUNNING', async () => {
     const lifecycle = [{ status: 'PENDING', ms: 10 }, { status: 'RUNNING' }]
     const fake = await start({ projects: [project(P1, { lifecycle })] })

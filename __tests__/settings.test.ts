@@ -44,6 +44,7 @@ describe('readSettings', () => {
       cancelOnTimeout: true,
       cancelOnWorkflowCancel: true,
       failOnRunFailure: true,
+      retryUnallocated: 0,
       updatePublishedResults: false,
       useCachedSqlResults: true,
       dryRun: false,

@@ -17,14 +17,29 @@ var errors = __webpack_require__(7268);
 var step_result = __webpack_require__(5821);
 // EXTERNAL MODULE: ./src/action/constants.ts
 var constants = __webpack_require__(915);
+// EXTERNAL MODULE: ./src/runs/attempts.ts + 7 modules
+var runs_attempts = __webpack_require__(2106);
 ;// CONCATENATED MODULE: ./src/action/outputs.ts
+
 
 
 function seconds(ms) {
     return ms === undefined ? undefined : Math.round(ms / 1000);
 }
 /** One run's entry in the `runs` output, from its report. */
-function runsEntry({ target, run, status }) {
+function runsEntry({ target, run, status, attempts }) {
+    const attempt = (facts, i, end) => ({
+        attempt: i + 1,
+        runId: facts.runId,
+        runUrl: facts.runUrl,
+        status: end,
+        elapsedSeconds: seconds(facts.elapsedMs) ?? null
+    });
+    const all = attempts &&
+        run && [
+        ...attempts.earlier.map((facts, i) => attempt(facts, i, runs_attempts/* UNALLOCATED */.vC)),
+        attempt(run, attempts.earlier.length, status)
+    ];
     return {
         projectId: target.projectId,
         ...(target.projectName !== undefined ? { projectName: target.projectName } : {}),
@@ -32,7 +47,8 @@ function runsEntry({ target, run, status }) {
         runUrl: run?.runUrl ?? null,
         status,
         elapsedSeconds: seconds(run?.elapsedMs) ?? null,
-        usualSeconds: seconds(run?.usualMs) ?? null
+        usualSeconds: seconds(run?.usualMs) ?? null,
+        ...(all ? { attempts: all } : {})
     };
 }
 /**
@@ -266,6 +282,8 @@ function runTable(report, viewId, view) {
         rows.push(['Run', markdown_link(run.runUrl, 'Open the run in Hex', view)]);
     if (run.runId)
         rows.push(['Run ID', code(run.runId)]);
+    if (report.attempts)
+        rows.push(['Attempts', attemptsCell(report.attempts, view)]);
     if (run.projectVersion)
         rows.push(['Project version', cell(run.projectVersion)]);
     if (run.startedAt)
@@ -309,6 +327,11 @@ function runsTable(reports, view) {
         lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`);
     }
     return lines;
+}
+/** retry-unallocated: how many runs it took, each earlier one linked ("3: 1, 2 got no kernel"). */
+function attemptsCell({ earlier }, view) {
+    const links = earlier.map((run, i) => run.runUrl ? markdown_link(run.runUrl, String(i + 1), view) : i + 1);
+    return `${earlier.length + 1}: ${links.join(', ')} ended UNABLE_TO_ALLOCATE_KERNEL`;
 }
 /** The run's duration, next to the usual one when the history is known; a slow run stands out. */
 function durationCell(run) {

@@ -310,6 +310,8 @@ function runTable(report, viewId, view) {
         rows.push(['Run', markdown_link(run.runUrl, 'Open the run in Hex', view)]);
     if (run.runId)
         rows.push(['Run ID', code(run.runId)]);
+    if (report.attempts)
+        rows.push(['Attempts', attemptsCell(report.attempts, view)]);
     if (run.projectVersion)
         rows.push(['Project version', cell(run.projectVersion)]);
     if (run.startedAt)
@@ -353,6 +355,11 @@ function runsTable(reports, view) {
         lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`);
     }
     return lines;
+}
+/** retry-unallocated: how many runs it took, each earlier one linked ("3: 1, 2 got no kernel"). */
+function attemptsCell({ earlier }, view) {
+    const links = earlier.map((run, i) => run.runUrl ? markdown_link(run.runUrl, String(i + 1), view) : i + 1);
+    return `${earlier.length + 1}: ${links.join(', ')} ended UNABLE_TO_ALLOCATE_KERNEL`;
 }
 /** The run's duration, next to the usual one when the history is known; a slow run stands out. */
 function durationCell(run) {

@@ -28449,7 +28449,9 @@ class CommitStatusReporter {
         this.send(context, {
             state: 'pending',
             context,
-            description: followed ? 'Waiting for the Hex run' : 'Hex run started',
+            description: followed
+                ? 'Waiting for the Hex run'
+                : `Hex run started${run.attempt ? ` (attempt ${run.attempt})` : ''}`,
             targetUrl
         });
     }
@@ -30889,7 +30891,14 @@ class RunLedger {
     constructor(io) {
         this.io = io;
     }
+    /**
+     * A run started (or found). A project's earlier run is settled by it: the step starts a project
+     * again only once its run ended UNABLE_TO_ALLOCATE_KERNEL (retry-unallocated).
+     */
     open(projectId, runId) {
+        for (const entry of this.entries)
+            if (entry.projectId === projectId && entry.fate === 'open')
+                entry.fate = 'settled';
         this.entries.push({ projectId, runId, fate: 'open' });
         this.save();
     }
@@ -30898,6 +30907,9 @@ class RunLedger {
      * anything else is settled (ended, cancelled, or left going on purpose).
      */
     close(outcome) {
+        // retry-unallocated: the earlier attempts had ended, whatever became of the last.
+        for (const earlier of outcome.attempts?.earlier ?? [])
+            this.set(earlier.runId, 'settled');
         const run = 'run' in outcome ? outcome.run : undefined;
         if (run === undefined)
             return;
@@ -30926,7 +30938,7 @@ function readLedger(text) {
 
 /***/ }),
 
-/***/ 3303:
+/***/ 3954:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31016,6 +31028,8 @@ function describe(p) {
 
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var lib_errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./src/runs/attempts.ts + 7 modules
+var attempts = __nccwpck_require__(2106);
 ;// CONCATENATED MODULE: ./src/runs/pacing/constants.ts
 /**
  * Every number of the step's pacing, in one place: what is known of the token's read window at
@@ -31504,609 +31518,6 @@ async function runMany(targets, options, run) {
     return outcomes;
 }
 
-// EXTERNAL MODULE: ./src/hex/retry.ts
-var retry = __nccwpck_require__(543);
-// EXTERNAL MODULE: ./src/hex/types.ts
-var types = __nccwpck_require__(8895);
-// EXTERNAL MODULE: ./src/lib/duration.ts
-var duration = __nccwpck_require__(2543);
-// EXTERNAL MODULE: ./src/runs/cancel.ts
-var runs_cancel = __nccwpck_require__(8378);
-;// CONCATENATED MODULE: ./src/runs/facts.ts
-/** The facts of a run just started (or found), `startedAt` on the session's clock. */
-function factsOf(triggered, startedAt) {
-    return {
-        projectId: triggered.projectId,
-        runId: triggered.runId,
-        runUrl: triggered.runUrl,
-        statusUrl: triggered.runStatusUrl,
-        traceId: triggered.traceId,
-        projectVersion: triggered.projectVersion,
-        startedAt: new Date(startedAt).toISOString()
-    };
-}
-/** What a status read tells about the run. */
-function learnFrom(run, state) {
-    if (state.runUrl)
-        run.runUrl = state.runUrl;
-    if (state.projectVersion)
-        run.projectVersion = state.projectVersion;
-    if (state.startTime)
-        run.startedAt = state.startTime;
-    if (state.endTime)
-        run.endedAt = state.endTime;
-    if (state.elapsedMs !== undefined && state.endTime)
-        run.elapsedMs = state.elapsedMs;
-}
-/**
- * The step is done with the run at `seenAt` (started at `startedAt`, both on the session's
- * clock); Hex's own end time wins unless the step gave up.
- */
-function endAt(run, seenAt, startedAt, gaveUp) {
-    run.endedAt = gaveUp
-        ? new Date(seenAt).toISOString()
-        : (run.endedAt ?? new Date(seenAt).toISOString());
-    run.elapsedMs = gaveUp ? seenAt - startedAt : (run.elapsedMs ?? seenAt - startedAt);
-}
-
-;// CONCATENATED MODULE: ./src/runs/grace.ts
-/**
- * A request in flight when the workflow is cancelled gets this long to finish: a trigger that
- * completes can then be cancelled by its run id, where an abandoned one might leave a run behind.
- */
-const SHUTDOWN_GRACE_MS = 3_000;
-/**
- * Sends a request that `stop` abandons only `graceMs` after it aborts, counted on the clock. Once
- * the request is over, the grace is dropped: no timer is left behind. Without `stop`, nothing
- * abandons it.
- */
-async function withGrace(clock, stop, graceMs, send) {
-    if (stop === undefined)
-        return send(undefined);
-    const over = new AbortController();
-    const grace = new AbortController();
-    const expire = () => {
-        void clock.sleep(graceMs, over.signal).then(() => {
-            if (!over.signal.aborted)
-                grace.abort();
-        });
-    };
-    stop.addEventListener('abort', expire, { once: true, signal: over.signal });
-    try {
-        return await send(grace.signal);
-    }
-    finally {
-        over.abort();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/runs/history.ts
-
-
-
-/**
- * How many of the project's latest runs are read: recent enough to be the project as it is now
- * (its data grows, its code changes), enough for a spread. Only completed runs: one that errored
- * or was cancelled stopped part-way, and says nothing of how long a whole run takes. Only
- * API-triggered runs: the runs this action and other CI start, with the same kind of request;
- * scheduled runs and app refreshes may run with other inputs and other caching.
- */
-const HISTORY_RUNS = 20;
-/** Fewer completed runs than this predict nothing. */
-const MIN_HISTORY_RUNS = 3;
-/** A duration further from the median than this many deviations is set aside (a cold cache). */
-const OUTLIER_DEVIATIONS = 3;
-/** The median absolute deviation times this estimates a standard deviation. */
-const MAD_SCALE = 1.4826;
-/**
- * One read of the project's recent runs. It is an extra, so it is never sent again: an answer that
- * fails (or is late, the run over first) leaves the polling as it would be without it. Never
- * throws: a history that cannot be read, or says too little, is `unknown`, with the reason.
- */
-async function readHistory(session, projectId) {
-    let runs;
-    try {
-        // A deadline of now: one attempt, no retry.
-        runs = await session.with({ deadline: session.clock.now() }).listRuns(projectId, {
-            limit: HISTORY_RUNS,
-            trigger: 'API',
-            status: 'COMPLETED'
-        });
-    }
-    catch (error) {
-        return { kind: 'unknown', why: unreadable(error) };
-    }
-    // Hex filters on status, and is checked: a run that did not complete is no measure.
-    const durations = runs
-        .filter((run) => run.status === 'COMPLETED')
-        .map(durationOf)
-        .filter((ms) => ms !== undefined);
-    return summarize(durations);
-}
-/** A run's duration: Hex's own count, else from its start and end times. */
-function durationOf(run) {
-    if (run.elapsedMs !== undefined && run.elapsedMs > 0)
-        return run.elapsedMs;
-    if (run.startTime === undefined || run.endTime === undefined)
-        return undefined;
-    const ms = Date.parse(run.endTime) - Date.parse(run.startTime);
-    return Number.isFinite(ms) && ms > 0 ? ms : undefined;
-}
-/** The usual duration and the spread of `durations`, or why they predict nothing. */
-function summarize(durations) {
-    if (durations.length < MIN_HISTORY_RUNS)
-        return {
-            kind: 'unknown',
-            why: `the project has ${durations.length} completed API-triggered run${durations.length === 1 ? '' : 's'} with a duration, and ${MIN_HISTORY_RUNS} are needed`
-        };
-    const usualMs = median(durations);
-    const deviation = MAD_SCALE * median(durations.map((ms) => Math.abs(ms - usualMs)));
-    const near = durations.filter((ms) => Math.abs(ms - usualMs) <= OUTLIER_DEVIATIONS * deviation);
-    const kept = near.length > 0 ? near : durations;
-    return {
-        kind: 'known',
-        history: {
-            runs: durations.length,
-            usualMs,
-            shortestMs: Math.min(...kept),
-            longestMs: Math.max(...kept)
-        }
-    };
-}
-function median(values) {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 === 1
-        ? sorted[mid]
-        : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-function unreadable(error) {
-    if (error instanceof errors/* HexApiError */.Y5 && error.status === 403)
-        return 'Hex refused to list the project\'s runs (403 Forbidden): the token may lack a scope this needs ("Run projects" or "Read projects")';
-    if (error instanceof errors/* HexApiError */.Y5 && error.status === 404)
-        return "Hex found no list of the project's runs (404 Not Found)";
-    // One attempt: a retryable failure comes wrapped, with the attempt's own error inside.
-    if (error instanceof retry/* RetriesExhaustedError */.i5)
-        return error.lastError.message;
-    if (error instanceof errors/* HexError */._W)
-        return error.message;
-    return (0,lib_errors/* unexpectedMessage */.x)(error);
-}
-
-;// CONCATENATED MODULE: ./src/runs/history-alongside.ts
-
-/**
- * The project's history, read alongside a run's wait: the wait's schedule asks `history()` for
- * what is known so far, and `end()` abandons the read once the wait is over. It never delays the
- * wait; its outcome goes out as an event (`history` or `no-history`), if it comes in time.
- */
-class HistoryAlongside {
-    known;
-    stop = new AbortController();
-    done;
-    /** Starts the read at once, on `session` (stopped by its signal, or by `end()`). */
-    constructor(session, projectId, { run, startedAt, emit }) {
-        const { signal } = this.stop;
-        const stops = session.signal ? AbortSignal.any([session.signal, signal]) : signal;
-        this.done = readHistory(session.with({ signal: stops }), projectId).then((read) => {
-            if (read.kind === 'known') {
-                this.known = read.history;
-                run.usualMs = read.history.usualMs;
-            }
-            // The run ended first: the usual duration is still worth reporting, the rest is not.
-            if (signal.aborted)
-                return;
-            if (read.kind === 'unknown') {
-                emit({ type: 'no-history', why: read.why });
-                return;
-            }
-            emit({
-                type: 'history',
-                history: read.history,
-                expectedEndAt: startedAt + read.history.usualMs
-            });
-        });
-    }
-    /** The history once it is read and says enough; undefined until then, or for good. */
-    history = () => this.known;
-    /** The wait is over: a read still going is abandoned, and waited for. */
-    async end() {
-        this.stop.abort();
-        await this.done;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/runs/start.ts
-
-
-
-
-
-/**
- * Runs in Hex whose start falls this long before the trigger was sent still count as its run:
- * the runner's clock and Hex's may disagree by a few seconds.
- */
-const CLOCK_SKEW_MS = 60_000;
-/** Hex may take a moment to list a run it has just created: look this many times, this far apart. */
-const LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000];
-/** One look, retries included. */
-const LOOKUP_BUDGET_MS = 10_000;
-/** The trigger could not be confirmed and no run could be matched to it. */
-class TriggerOutcomeUnknownError extends errors/* HexError */._W {
-}
-/**
- * Starts one run, never two. The trigger is sent again only where Hex certainly started no run
- * (connection never made, 429, 503 at the kernel limit). Where the outcome is unknown, the run is
- * looked for among the project's API-triggered runs and followed if exactly one matches.
- */
-async function startRun(options) {
-    const { session, projectId, request, requestSignal } = options;
-    const sentAt = session.clock.now();
-    try {
-        return await session.trigger(projectId, request, requestSignal);
-    }
-    catch (error) {
-        if (!(error instanceof retry/* UnknownOutcomeError */.rk) || session.signal?.aborted)
-            throw error;
-        return await recover(options, error, sentAt);
-    }
-}
-async function recover(options, lost, sentAt) {
-    const { session, projectId } = options;
-    const { signal } = session;
-    const since = new Date(sentAt - CLOCK_SKEW_MS);
-    const sinceText = new Date(sentAt).toISOString();
-    const unknown = `Hex's answer to the trigger was lost (${lost.reason}), so whether it started a run is unknown.`;
-    const advice = "The trigger was not sent again, so that this step never starts a second run. Check the project's runs in Hex before running this job again.";
-    const details = `The trigger's error: ${lost.original.message}`;
-    let candidates = [];
-    for (const delayMs of LOOKUP_DELAYS_MS) {
-        await session.clock.sleep(delayMs, signal);
-        if (signal?.aborted)
-            throw lost.original;
-        try {
-            const runs = await session.within(LOOKUP_BUDGET_MS, signal).listApiRuns(projectId, 25);
-            candidates = runs.filter((run) => startedSince(run, since));
-        }
-        catch (error) {
-            const why = (0,lib_errors/* errorMessage */.g)(error);
-            throw new TriggerOutcomeUnknownError(`${unknown} Looking for the run failed too: ${why} A run may have started. ${advice} ${details}`, lost.context);
-        }
-        if (candidates.length > 0)
-            break;
-    }
-    if (candidates.length === 1) {
-        const run = candidates[0];
-        options.onRecovered(`${unknown} Run ${run.runId} (${run.status}) is the only API-triggered run of project ${projectId} since ${sinceText}: following it instead of triggering again.`);
-        return {
-            projectId,
-            runId: run.runId,
-            runUrl: run.runUrl ?? '',
-            runStatusUrl: (0,paths/* runStatusUrl */.bj)(options.apiBase, projectId, run.runId),
-            traceId: run.traceId,
-            projectVersion: run.projectVersion
-        };
-    }
-    if (candidates.length === 0)
-        throw new TriggerOutcomeUnknownError(`${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${(0,duration/* formatDuration */.a3)(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} ${details}`, lost.context);
-    const list = candidates.map((run) => `${run.runId} (${run.status}) ${run.runUrl ?? ''}`.trim());
-    throw new TriggerOutcomeUnknownError(`${unknown} ${candidates.length} API-triggered runs of project ${projectId} started since ${sinceText}, so the action cannot tell which one is its own: ${list.join('; ')}. ${advice} ${details}`, lost.context);
-}
-function startedSince(run, since) {
-    // A run Hex has not started yet has no start time: it is new.
-    if (!run.startTime)
-        return run.status === 'PENDING';
-    const started = Date.parse(run.startTime);
-    return !Number.isNaN(started) && started >= since.getTime();
-}
-/**
- * A stop (workflow cancel, fail-fast) cut the start short with this error: did Hex certainly start
- * no run (a 429, a 503 at the kernel limit, a connection never made), or may it have (an answer
- * lost, a trigger abandoned in flight after its grace)? Undefined: Hex refused the trigger for a
- * reason of its own (401, 422...), which is a failure, not a stop.
- */
-function startCutShort(error) {
-    if (error instanceof retry/* UnknownOutcomeError */.rk)
-        return 'maybe-run';
-    if (error instanceof errors/* HexNetworkError */.u5 && error.code === 'ABORTED')
-        return 'maybe-run';
-    switch ((0,retry/* triggerVerdict */.gX)(error).kind) {
-        case 'retry':
-            return 'no-run';
-        case 'unknown-outcome':
-            return 'maybe-run';
-        case 'fatal':
-            return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/runs/wait.ts
-
-/**
- * Reads the run's state until it is terminal, the timeout passes or the signal aborts. A status
- * Hex may add later and this action does not know is treated as not terminal: the wait goes on
- * and the timeout bounds it. Errors from getState propagate.
- */
-async function waitForEnd(options) {
-    try {
-        return await readUntilEnd(options);
-    }
-    finally {
-        options.schedule.done?.();
-    }
-}
-async function readUntilEnd(options) {
-    const { getState, clock, startedAt, deadline, schedule, signal, onState } = options;
-    let last;
-    let reads = 0;
-    for (;;) {
-        if (signal?.aborted)
-            return { kind: 'aborted', last, reads };
-        const state = await getState();
-        reads += 1;
-        const changed = state.status !== last?.status;
-        last = state;
-        const elapsedMs = clock.now() - startedAt;
-        onState?.(state, { elapsedMs, changed, reads });
-        if ((0,types/* isTerminalStatus */.TQ)(state.status))
-            return { kind: 'finished', state, reads };
-        const remaining = deadline - clock.now();
-        if (remaining <= 0)
-            return { kind: 'timeout', last, reads };
-        // The last read lands on the deadline, so a run that ends just in time is still seen.
-        await clock.sleep(Math.min(schedule.delayMs(reads - 1, elapsedMs, state), remaining), signal);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/runs/run-one.ts
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * One project's run from trigger (or follow) to its end. Never throws: every way it can end is a
- * RunOutcome. It knows nothing of the runner: what it has to say goes out as events.
- */
-function runOne(options) {
-    return new OneRun(options).go();
-}
-function stopCause(stops) {
-    return stops.workflow?.aborted ? 'workflow' : 'fail-fast';
-}
-class OneRun {
-    target;
-    plan;
-    pacing;
-    stops;
-    emit;
-    /** The step's session, narrowed to this run's stops and reporting its retries. */
-    session;
-    /** When this run was started (or followed): times count from it. */
-    startedAt;
-    run;
-    recovered;
-    /** The project's history, read alongside the wait (and stopped when it ends). */
-    historyRead;
-    constructor(options) {
-        this.target = options.target;
-        this.plan = options.plan;
-        this.pacing = options.pacing;
-        this.stops = options.stops;
-        this.emit = options.emit;
-        const signals = [options.stops.workflow, options.stops.failFast].filter((s) => s !== undefined);
-        this.session = options.session.with({
-            signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
-            onRetry: (operation, notice) => {
-                if (operation === 'trigger' || operation === 'status')
-                    this.emit({ type: 'retry', what: operation, notice });
-            }
-        });
-        // A run that waited for its turn (max-parallel) counts its time from now, not the step's start.
-        this.startedAt = options.session.clock.now();
-    }
-    async go() {
-        // Stopped before its turn came (fail-fast, or the workflow was cancelled): nothing is sent.
-        if (this.signal?.aborted)
-            return this.outcome({ kind: 'stopped', by: stopCause(this.stops), phase: 'before-start' });
-        try {
-            return await (this.target.runId !== undefined
-                ? this.follow(this.target.runId)
-                : this.trigger());
-        }
-        catch (error) {
-            return this.failed(error);
-        }
-    }
-    get signal() {
-        return this.session.signal;
-    }
-    async trigger() {
-        const { plan, target } = this;
-        this.emit({
-            type: 'sending',
-            url: `${plan.apiBase}/projects/${target.projectId}/runs`,
-            request: plan.request
-        });
-        // A trigger in flight gets a grace period: its run id is what lets it be cancelled.
-        const triggered = await withGrace(this.session.clock, this.signal, SHUTDOWN_GRACE_MS, (grace) => startRun({
-            session: this.session,
-            projectId: target.projectId,
-            request: plan.request,
-            apiBase: plan.apiBase,
-            requestSignal: grace,
-            onRecovered: (message) => {
-                this.recovered = message;
-                this.emit({ type: 'recovered', message });
-            }
-        }));
-        // A dry run: Hex validated the request and started nothing, so there is no run to announce.
-        if (plan.request.dryRun)
-            return this.outcome({ kind: 'dry-run', run: factsOf(triggered, this.startedAt) });
-        const run = this.started(triggered, false);
-        if (!plan.wait)
-            return this.outcome({ kind: 'not-waited', status: 'PENDING', run });
-        // Read once the first status read says the run goes on: it never delays the trigger or that
-        // read, a refused trigger or a run that is already over costs none, and the pacing, which has
-        // heard by then how crowded the token is, may decline it.
-        return this.waitFor(run, plan.history);
-    }
-    /** `run-id` given: follow a run started elsewhere instead of triggering one. */
-    async follow(runId) {
-        const { projectId } = this.target;
-        const state = await this.session.getRun(projectId, runId);
-        const run = this.started({
-            projectId,
-            runId,
-            runUrl: state.runUrl ?? '',
-            runStatusUrl: (0,paths/* runStatusUrl */.bj)(this.plan.apiBase, projectId, runId),
-            traceId: state.traceId,
-            projectVersion: state.projectVersion
-        }, true);
-        if (!this.plan.wait) {
-            this.learn(state);
-            return this.outcome({ kind: 'not-waited', status: state.status, run });
-        }
-        return this.waitFor(run);
-    }
-    started(triggered, followed) {
-        this.run = factsOf(triggered, this.startedAt);
-        // At once: if the step is killed later, the workflow and the post step still know the run.
-        this.emit({ type: 'started', run: { ...this.run }, followed });
-        return this.run;
-    }
-    /** The project's history, alongside the wait, if the pacing wants it now. */
-    readHistory(run) {
-        if (!this.pacing.wants('history'))
-            return;
-        const about = { run, startedAt: this.startedAt, emit: this.emit };
-        this.historyRead = new HistoryAlongside(this.session, this.target.projectId, about);
-    }
-    async waitFor(run, history = false) {
-        if (this.signal?.aborted)
-            return this.stopped(run);
-        let readFailure;
-        let result;
-        let last;
-        const schedule = this.pacing.schedule({ history: () => this.historyRead?.history() });
-        try {
-            result = await waitForEnd({
-                getState: () => this.session.getRun(this.target.projectId, run.runId),
-                clock: this.session.clock,
-                startedAt: this.startedAt,
-                deadline: this.session.deadline,
-                schedule,
-                signal: this.signal,
-                onState: (state, { elapsedMs, changed, reads }) => {
-                    last = state;
-                    this.emit({ type: 'state', state, elapsedMs, changed });
-                    if (history && reads === 1 && !(0,types/* isTerminalStatus */.TQ)(state.status))
-                        this.readHistory(run);
-                }
-            });
-        }
-        catch (error) {
-            if (this.signal?.aborted)
-                result = { kind: 'aborted', last, reads: 0 };
-            // Status reads failed until the deadline: that is a timeout, with the reads' failure as cause.
-            else if (error instanceof retry/* RetriesExhaustedError */.i5 && error.why === 'deadline') {
-                readFailure =
-                    error.retryAfterMs !== undefined
-                        ? `${error.lastError.message.replace(/\.$/, '')}, and asked to wait ${(0,duration/* formatDuration */.a3)(error.retryAfterMs)} before the next read: past the timeout, so the step stopped waiting.`
-                        : error.attempts > 1
-                            ? `Status reads failed for the last ${(0,duration/* formatDuration */.a3)(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
-                            : `The status read at the deadline failed: ${error.lastError.message}`;
-                result = { kind: 'timeout', last, reads: 0 };
-            }
-            else
-                throw error;
-        }
-        finally {
-            await this.historyRead?.end();
-        }
-        const latest = result.kind === 'finished' ? result.state : result.last;
-        if (latest)
-            this.learn(latest);
-        switch (result.kind) {
-            case 'finished': {
-                this.ended(false);
-                return this.outcome({ kind: 'ended', status: result.state.status, run });
-            }
-            case 'timeout': {
-                this.ended(true);
-                const cancel = this.plan.cancelOnTimeout
-                    ? await (0,runs_cancel/* cancelRun */.Su)(this.session, this.target.projectId, run.runId, runs_cancel/* CANCEL_BUDGET_MS */.W3)
-                    : { kind: 'left-going' };
-                return this.outcome({
-                    kind: 'timed-out',
-                    run,
-                    lastStatus: result.last?.status,
-                    readFailure,
-                    cancel
-                });
-            }
-            case 'aborted':
-                return this.stopped(run);
-        }
-    }
-    /** Stopped while the run was going: cancel it, unless the inputs say to leave it. */
-    async stopped(run) {
-        this.ended(true);
-        const by = stopCause(this.stops);
-        this.emit({ type: 'stopping', by });
-        const cancel = by === 'workflow' && !this.plan.cancelOnWorkflowCancel
-            ? { kind: 'left-going' }
-            : await (0,runs_cancel/* cancelRun */.Su)(this.session, this.target.projectId, run.runId, runs_cancel/* CANCEL_BUDGET_ON_SIGNAL_MS */.Z_);
-        return this.outcome({ kind: 'stopped', by, phase: 'going', run, cancel });
-    }
-    /** An error that ended the run early: Hex's, or a bug. */
-    failed(error) {
-        if (this.signal?.aborted && this.run === undefined) {
-            const by = stopCause(this.stops);
-            // Following a run started elsewhere: nothing of ours was started, nothing is left to cancel.
-            if (this.target.runId !== undefined)
-                return this.outcome({ kind: 'stopped', by, phase: 'before-start' });
-            // Stopped while starting: whether a run may exist decides what the reader is told.
-            const cut = startCutShort(error);
-            if (cut !== undefined)
-                return this.outcome({
-                    kind: 'stopped',
-                    by,
-                    phase: cut === 'no-run' ? 'before-start' : 'starting'
-                });
-        }
-        if (error instanceof errors/* HexError */._W)
-            return this.outcome({ kind: 'failed', message: error.message, run: this.run });
-        // A bug, not an expected failure: the message is for the log, the stack for debug.
-        return this.outcome({
-            kind: 'failed',
-            message: `Unexpected error: ${(0,lib_errors/* errorMessage */.g)(error)}`,
-            stack: error instanceof Error ? error.stack : undefined,
-            run: this.run
-        });
-    }
-    /** What a status read tells about the run. */
-    learn(state) {
-        if (this.run)
-            learnFrom(this.run, state);
-    }
-    /** The step is done with the run now; Hex's own end time wins unless the step gave up. */
-    ended(gaveUp) {
-        if (this.run)
-            endAt(this.run, this.session.clock.now(), this.startedAt, gaveUp);
-    }
-    outcome(ending) {
-        return { target: this.target, recovered: this.recovered, ...ending };
-    }
-}
-
 // EXTERNAL MODULE: ./src/step/inputs.ts
 var inputs = __nccwpck_require__(769);
 ;// CONCATENATED MODULE: ./src/step/io.ts
@@ -32122,8 +31533,14 @@ function labelled(io, label) {
     };
 }
 
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
+// EXTERNAL MODULE: ./src/step/attempt-words.ts
+var attempt_words = __nccwpck_require__(2927);
 // EXTERNAL MODULE: ./src/step/outcome-words.ts
 var outcome_words = __nccwpck_require__(102);
+// EXTERNAL MODULE: ./src/hex/types.ts
+var types = __nccwpck_require__(8895);
 ;// CONCATENATED MODULE: ./src/step/progress.ts
 
 
@@ -32167,6 +31584,7 @@ var step_words = __nccwpck_require__(2843);
 
 
 
+
 const RETRYING = { trigger: 'Starting the run', status: 'Reading the run status' };
 function narrator(io, target) {
     let eta;
@@ -32190,7 +31608,11 @@ function narrator(io, target) {
                         io.info(`Following Hex run ${run.runId}, started elsewhere: ${run.runUrl}`);
                         return;
                     }
-                    const version = run.projectVersion ? ` (project version ${run.projectVersion})` : '';
+                    const about = [
+                        run.attempt && `attempt ${run.attempt}`,
+                        run.projectVersion && `project version ${run.projectVersion}`
+                    ].filter(Boolean);
+                    const version = about.length > 0 ? ` (${about.join(', ')})` : '';
                     io.info(`Started Hex run ${run.runId}${version}: ${run.runUrl}`);
                     return;
                 }
@@ -32214,6 +31636,12 @@ function narrator(io, target) {
                 case 'stopping':
                     if (event.by === 'workflow')
                         io.info(words.stopping);
+                    return;
+                case 'retrying':
+                    io.info((0,attempt_words/* retryingLine */.Fq)(event, words));
+                    return;
+                case 'retry-dropped':
+                    io.info((0,attempt_words/* droppedSentence */.E1)(event.dropped, event.attempt, words));
                     return;
             }
         },
@@ -32351,7 +31779,7 @@ async function step({ io, runtime, signal, services = {} }) {
     const reportOf = (outcome) => (0,report/* toReport */.cG)(outcome, { ...settings, words });
     const start = async (target, stops) => {
         const narrate = narrator(group ? labelled(io, target.projectName ?? target.projectId) : io, target);
-        const outcome = await runOne({
+        const outcome = await (0,attempts/* runAttempts */.iQ)({
             target,
             plan,
             session,
@@ -33242,7 +32670,7 @@ function isTerminalStatus(status) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _action_constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
 /* harmony import */ var _action_io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3729);
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3303);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3954);
 /* harmony import */ var _github_statuses_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(382);
 /* harmony import */ var _lib_runtime_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9231);
 
@@ -33566,6 +32994,740 @@ function safeText(text, secrets = []) {
 
 /***/ }),
 
+/***/ 2106:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  vC: () => (/* binding */ UNALLOCATED),
+  iQ: () => (/* binding */ runAttempts)
+});
+
+// UNUSED EXPORTS: FIRST_RETRY_DELAY_MS, MAX_NOMINAL_DELAY_MS, MIN_ATTEMPT_MS, retryDelay
+
+// EXTERNAL MODULE: ./src/hex/errors.ts
+var errors = __nccwpck_require__(5282);
+// EXTERNAL MODULE: ./src/hex/paths.ts
+var paths = __nccwpck_require__(713);
+// EXTERNAL MODULE: ./src/hex/retry.ts
+var retry = __nccwpck_require__(543);
+// EXTERNAL MODULE: ./src/hex/types.ts
+var types = __nccwpck_require__(8895);
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var lib_errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./src/runs/cancel.ts
+var runs_cancel = __nccwpck_require__(8378);
+;// CONCATENATED MODULE: ./src/runs/facts.ts
+/** The facts of a run just started (or found), `startedAt` on the session's clock. */
+function factsOf(triggered, startedAt) {
+    return {
+        projectId: triggered.projectId,
+        runId: triggered.runId,
+        runUrl: triggered.runUrl,
+        statusUrl: triggered.runStatusUrl,
+        traceId: triggered.traceId,
+        projectVersion: triggered.projectVersion,
+        startedAt: new Date(startedAt).toISOString()
+    };
+}
+/** What a status read tells about the run. */
+function learnFrom(run, state) {
+    if (state.runUrl)
+        run.runUrl = state.runUrl;
+    if (state.projectVersion)
+        run.projectVersion = state.projectVersion;
+    if (state.startTime)
+        run.startedAt = state.startTime;
+    if (state.endTime)
+        run.endedAt = state.endTime;
+    if (state.elapsedMs !== undefined && state.endTime)
+        run.elapsedMs = state.elapsedMs;
+}
+/**
+ * The step is done with the run at `seenAt` (started at `startedAt`, both on the session's
+ * clock); Hex's own end time wins unless the step gave up.
+ */
+function endAt(run, seenAt, startedAt, gaveUp) {
+    run.endedAt = gaveUp
+        ? new Date(seenAt).toISOString()
+        : (run.endedAt ?? new Date(seenAt).toISOString());
+    run.elapsedMs = gaveUp ? seenAt - startedAt : (run.elapsedMs ?? seenAt - startedAt);
+}
+
+;// CONCATENATED MODULE: ./src/runs/grace.ts
+/**
+ * A request in flight when the workflow is cancelled gets this long to finish: a trigger that
+ * completes can then be cancelled by its run id, where an abandoned one might leave a run behind.
+ */
+const SHUTDOWN_GRACE_MS = 3_000;
+/**
+ * Sends a request that `stop` abandons only `graceMs` after it aborts, counted on the clock. Once
+ * the request is over, the grace is dropped: no timer is left behind. Without `stop`, nothing
+ * abandons it.
+ */
+async function withGrace(clock, stop, graceMs, send) {
+    if (stop === undefined)
+        return send(undefined);
+    const over = new AbortController();
+    const grace = new AbortController();
+    const expire = () => {
+        void clock.sleep(graceMs, over.signal).then(() => {
+            if (!over.signal.aborted)
+                grace.abort();
+        });
+    };
+    stop.addEventListener('abort', expire, { once: true, signal: over.signal });
+    try {
+        return await send(grace.signal);
+    }
+    finally {
+        over.abort();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runs/history.ts
+
+
+
+/**
+ * How many of the project's latest runs are read: recent enough to be the project as it is now
+ * (its data grows, its code changes), enough for a spread. Only completed runs: one that errored
+ * or was cancelled stopped part-way, and says nothing of how long a whole run takes. Only
+ * API-triggered runs: the runs this action and other CI start, with the same kind of request;
+ * scheduled runs and app refreshes may run with other inputs and other caching.
+ */
+const HISTORY_RUNS = 20;
+/** Fewer completed runs than this predict nothing. */
+const MIN_HISTORY_RUNS = 3;
+/** A duration further from the median than this many deviations is set aside (a cold cache). */
+const OUTLIER_DEVIATIONS = 3;
+/** The median absolute deviation times this estimates a standard deviation. */
+const MAD_SCALE = 1.4826;
+/**
+ * One read of the project's recent runs. It is an extra, so it is never sent again: an answer that
+ * fails (or is late, the run over first) leaves the polling as it would be without it. Never
+ * throws: a history that cannot be read, or says too little, is `unknown`, with the reason.
+ */
+async function readHistory(session, projectId) {
+    let runs;
+    try {
+        // A deadline of now: one attempt, no retry.
+        runs = await session.with({ deadline: session.clock.now() }).listRuns(projectId, {
+            limit: HISTORY_RUNS,
+            trigger: 'API',
+            status: 'COMPLETED'
+        });
+    }
+    catch (error) {
+        return { kind: 'unknown', why: unreadable(error) };
+    }
+    // Hex filters on status, and is checked: a run that did not complete is no measure.
+    const durations = runs
+        .filter((run) => run.status === 'COMPLETED')
+        .map(durationOf)
+        .filter((ms) => ms !== undefined);
+    return summarize(durations);
+}
+/** A run's duration: Hex's own count, else from its start and end times. */
+function durationOf(run) {
+    if (run.elapsedMs !== undefined && run.elapsedMs > 0)
+        return run.elapsedMs;
+    if (run.startTime === undefined || run.endTime === undefined)
+        return undefined;
+    const ms = Date.parse(run.endTime) - Date.parse(run.startTime);
+    return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+/** The usual duration and the spread of `durations`, or why they predict nothing. */
+function summarize(durations) {
+    if (durations.length < MIN_HISTORY_RUNS)
+        return {
+            kind: 'unknown',
+            why: `the project has ${durations.length} completed API-triggered run${durations.length === 1 ? '' : 's'} with a duration, and ${MIN_HISTORY_RUNS} are needed`
+        };
+    const usualMs = median(durations);
+    const deviation = MAD_SCALE * median(durations.map((ms) => Math.abs(ms - usualMs)));
+    const near = durations.filter((ms) => Math.abs(ms - usualMs) <= OUTLIER_DEVIATIONS * deviation);
+    const kept = near.length > 0 ? near : durations;
+    return {
+        kind: 'known',
+        history: {
+            runs: durations.length,
+            usualMs,
+            shortestMs: Math.min(...kept),
+            longestMs: Math.max(...kept)
+        }
+    };
+}
+function median(values) {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1
+        ? sorted[mid]
+        : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+function unreadable(error) {
+    if (error instanceof errors/* HexApiError */.Y5 && error.status === 403)
+        return 'Hex refused to list the project\'s runs (403 Forbidden): the token may lack a scope this needs ("Run projects" or "Read projects")';
+    if (error instanceof errors/* HexApiError */.Y5 && error.status === 404)
+        return "Hex found no list of the project's runs (404 Not Found)";
+    // One attempt: a retryable failure comes wrapped, with the attempt's own error inside.
+    if (error instanceof retry/* RetriesExhaustedError */.i5)
+        return error.lastError.message;
+    if (error instanceof errors/* HexError */._W)
+        return error.message;
+    return (0,lib_errors/* unexpectedMessage */.x)(error);
+}
+
+;// CONCATENATED MODULE: ./src/runs/history-alongside.ts
+
+/**
+ * The project's history, read alongside a run's wait: the wait's schedule asks `history()` for
+ * what is known so far, and `end()` abandons the read once the wait is over. It never delays the
+ * wait; its outcome goes out as an event (`history` or `no-history`), if it comes in time.
+ */
+class HistoryAlongside {
+    known;
+    stop = new AbortController();
+    done;
+    /** Starts the read at once, on `session` (stopped by its signal, or by `end()`). */
+    constructor(session, projectId, { run, startedAt, emit }) {
+        const { signal } = this.stop;
+        const stops = session.signal ? AbortSignal.any([session.signal, signal]) : signal;
+        this.done = readHistory(session.with({ signal: stops }), projectId).then((read) => {
+            if (read.kind === 'known') {
+                this.known = read.history;
+                run.usualMs = read.history.usualMs;
+            }
+            // The run ended first: the usual duration is still worth reporting, the rest is not.
+            if (signal.aborted)
+                return;
+            if (read.kind === 'unknown') {
+                emit({ type: 'no-history', why: read.why });
+                return;
+            }
+            emit({
+                type: 'history',
+                history: read.history,
+                expectedEndAt: startedAt + read.history.usualMs
+            });
+        });
+    }
+    /** The history once it is read and says enough; undefined until then, or for good. */
+    history = () => this.known;
+    /** The wait is over: a read still going is abandoned, and waited for. */
+    async end() {
+        this.stop.abort();
+        await this.done;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runs/start.ts
+
+
+
+
+
+/**
+ * Runs in Hex whose start falls this long before the trigger was sent still count as its run:
+ * the runner's clock and Hex's may disagree by a few seconds.
+ */
+const CLOCK_SKEW_MS = 60_000;
+/** Hex may take a moment to list a run it has just created: look this many times, this far apart. */
+const LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000];
+/** One look, retries included. */
+const LOOKUP_BUDGET_MS = 10_000;
+/** The trigger could not be confirmed and no run could be matched to it. */
+class TriggerOutcomeUnknownError extends errors/* HexError */._W {
+}
+/**
+ * Starts one run, never two. The trigger is sent again only where Hex certainly started no run
+ * (connection never made, 429, 503 at the kernel limit). Where the outcome is unknown, the run is
+ * looked for among the project's API-triggered runs and followed if exactly one matches.
+ */
+async function startRun(options) {
+    const { session, projectId, request, requestSignal } = options;
+    const sentAt = session.clock.now();
+    try {
+        return await session.trigger(projectId, request, requestSignal);
+    }
+    catch (error) {
+        if (!(error instanceof retry/* UnknownOutcomeError */.rk) || session.signal?.aborted)
+            throw error;
+        return await recover(options, error, sentAt);
+    }
+}
+async function recover(options, lost, sentAt) {
+    const { session, projectId } = options;
+    const { signal } = session;
+    const since = new Date(sentAt - CLOCK_SKEW_MS);
+    const sinceText = new Date(sentAt).toISOString();
+    const unknown = `Hex's answer to the trigger was lost (${lost.reason}), so whether it started a run is unknown.`;
+    const advice = "The trigger was not sent again, so that this step never starts a second run. Check the project's runs in Hex before running this job again.";
+    const details = `The trigger's error: ${lost.original.message}`;
+    let candidates = [];
+    for (const delayMs of LOOKUP_DELAYS_MS) {
+        await session.clock.sleep(delayMs, signal);
+        if (signal?.aborted)
+            throw lost.original;
+        try {
+            const runs = await session.within(LOOKUP_BUDGET_MS, signal).listApiRuns(projectId, 25);
+            candidates = runs.filter((run) => startedSince(run, since) && !options.earlier?.includes(run.runId));
+        }
+        catch (error) {
+            const why = (0,lib_errors/* errorMessage */.g)(error);
+            throw new TriggerOutcomeUnknownError(`${unknown} Looking for the run failed too: ${why} A run may have started. ${advice} ${details}`, lost.context);
+        }
+        if (candidates.length > 0)
+            break;
+    }
+    if (candidates.length === 1) {
+        const run = candidates[0];
+        options.onRecovered(`${unknown} Run ${run.runId} (${run.status}) is the only API-triggered run of project ${projectId} since ${sinceText}: following it instead of triggering again.`);
+        return {
+            projectId,
+            runId: run.runId,
+            runUrl: run.runUrl ?? '',
+            runStatusUrl: (0,paths/* runStatusUrl */.bj)(options.apiBase, projectId, run.runId),
+            traceId: run.traceId,
+            projectVersion: run.projectVersion
+        };
+    }
+    if (candidates.length === 0)
+        throw new TriggerOutcomeUnknownError(`${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${(0,duration/* formatDuration */.a3)(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} ${details}`, lost.context);
+    const list = candidates.map((run) => `${run.runId} (${run.status}) ${run.runUrl ?? ''}`.trim());
+    throw new TriggerOutcomeUnknownError(`${unknown} ${candidates.length} API-triggered runs of project ${projectId} started since ${sinceText}, so the action cannot tell which one is its own: ${list.join('; ')}. ${advice} ${details}`, lost.context);
+}
+function startedSince(run, since) {
+    // A run Hex has not started yet has no start time: it is new.
+    if (!run.startTime)
+        return run.status === 'PENDING';
+    const started = Date.parse(run.startTime);
+    return !Number.isNaN(started) && started >= since.getTime();
+}
+/**
+ * A stop (workflow cancel, fail-fast) cut the start short with this error: did Hex certainly start
+ * no run (a 429, a 503 at the kernel limit, a connection never made), or may it have (an answer
+ * lost, a trigger abandoned in flight after its grace)? Undefined: Hex refused the trigger for a
+ * reason of its own (401, 422...), which is a failure, not a stop.
+ */
+function startCutShort(error) {
+    if (error instanceof retry/* UnknownOutcomeError */.rk)
+        return 'maybe-run';
+    if (error instanceof errors/* HexNetworkError */.u5 && error.code === 'ABORTED')
+        return 'maybe-run';
+    switch ((0,retry/* triggerVerdict */.gX)(error).kind) {
+        case 'retry':
+            return 'no-run';
+        case 'unknown-outcome':
+            return 'maybe-run';
+        case 'fatal':
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runs/wait.ts
+
+/**
+ * Reads the run's state until it is terminal, the timeout passes or the signal aborts. A status
+ * Hex may add later and this action does not know is treated as not terminal: the wait goes on
+ * and the timeout bounds it. Errors from getState propagate.
+ */
+async function waitForEnd(options) {
+    try {
+        return await readUntilEnd(options);
+    }
+    finally {
+        options.schedule.done?.();
+    }
+}
+async function readUntilEnd(options) {
+    const { getState, clock, startedAt, deadline, schedule, signal, onState } = options;
+    let last;
+    let reads = 0;
+    for (;;) {
+        if (signal?.aborted)
+            return { kind: 'aborted', last, reads };
+        const state = await getState();
+        reads += 1;
+        const changed = state.status !== last?.status;
+        last = state;
+        const elapsedMs = clock.now() - startedAt;
+        onState?.(state, { elapsedMs, changed, reads });
+        if ((0,types/* isTerminalStatus */.TQ)(state.status))
+            return { kind: 'finished', state, reads };
+        const remaining = deadline - clock.now();
+        if (remaining <= 0)
+            return { kind: 'timeout', last, reads };
+        // The last read lands on the deadline, so a run that ends just in time is still seen.
+        await clock.sleep(Math.min(schedule.delayMs(reads - 1, elapsedMs, state), remaining), signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runs/run-one.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * One project's run from trigger (or follow) to its end. Never throws: every way it can end is a
+ * RunOutcome. It knows nothing of the runner: what it has to say goes out as events.
+ */
+function runOne(options) {
+    return new OneRun(options).go();
+}
+/** What stopped a run: the workflow's cancel wins over fail-fast. */
+function stopCause(stops) {
+    return stops.workflow?.aborted ? 'workflow' : 'fail-fast';
+}
+class OneRun {
+    target;
+    plan;
+    pacing;
+    stops;
+    emit;
+    earlier;
+    /** The step's session, narrowed to this run's stops and reporting its retries. */
+    session;
+    /** When this run was started (or followed): times count from it. */
+    startedAt;
+    run;
+    recovered;
+    /** The project's history, read alongside the wait (and stopped when it ends). */
+    historyRead;
+    constructor(options) {
+        this.target = options.target;
+        this.plan = options.plan;
+        this.pacing = options.pacing;
+        this.stops = options.stops;
+        this.emit = options.emit;
+        this.earlier = options.earlier;
+        const signals = [options.stops.workflow, options.stops.failFast].filter((s) => s !== undefined);
+        this.session = options.session.with({
+            signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
+            onRetry: (operation, notice) => {
+                if (operation === 'trigger' || operation === 'status')
+                    this.emit({ type: 'retry', what: operation, notice });
+            }
+        });
+        // A run that waited for its turn (max-parallel) counts its time from now, not the step's start.
+        this.startedAt = options.session.clock.now();
+    }
+    async go() {
+        // Stopped before its turn came (fail-fast, or the workflow was cancelled): nothing is sent.
+        if (this.signal?.aborted)
+            return this.outcome({ kind: 'stopped', by: stopCause(this.stops), phase: 'before-start' });
+        try {
+            return await (this.target.runId !== undefined
+                ? this.follow(this.target.runId)
+                : this.trigger());
+        }
+        catch (error) {
+            return this.failed(error);
+        }
+    }
+    get signal() {
+        return this.session.signal;
+    }
+    async trigger() {
+        const { plan, target } = this;
+        this.emit({
+            type: 'sending',
+            url: `${plan.apiBase}/projects/${target.projectId}/runs`,
+            request: plan.request
+        });
+        // A trigger in flight gets a grace period: its run id is what lets it be cancelled.
+        const triggered = await withGrace(this.session.clock, this.signal, SHUTDOWN_GRACE_MS, (grace) => startRun({
+            session: this.session,
+            projectId: target.projectId,
+            request: plan.request,
+            apiBase: plan.apiBase,
+            requestSignal: grace,
+            earlier: this.earlier,
+            onRecovered: (message) => {
+                this.recovered = message;
+                this.emit({ type: 'recovered', message });
+            }
+        }));
+        // A dry run: Hex validated the request and started nothing, so there is no run to announce.
+        if (plan.request.dryRun)
+            return this.outcome({ kind: 'dry-run', run: factsOf(triggered, this.startedAt) });
+        const run = this.started(triggered, false);
+        if (!plan.wait)
+            return this.outcome({ kind: 'not-waited', status: 'PENDING', run });
+        // Read once the first status read says the run goes on: it never delays the trigger or that
+        // read, a refused trigger or a run that is already over costs none, and the pacing, which has
+        // heard by then how crowded the token is, may decline it.
+        return this.waitFor(run, plan.history);
+    }
+    /** `run-id` given: follow a run started elsewhere instead of triggering one. */
+    async follow(runId) {
+        const { projectId } = this.target;
+        const state = await this.session.getRun(projectId, runId);
+        const run = this.started({
+            projectId,
+            runId,
+            runUrl: state.runUrl ?? '',
+            runStatusUrl: (0,paths/* runStatusUrl */.bj)(this.plan.apiBase, projectId, runId),
+            traceId: state.traceId,
+            projectVersion: state.projectVersion
+        }, true);
+        if (!this.plan.wait) {
+            this.learn(state);
+            return this.outcome({ kind: 'not-waited', status: state.status, run });
+        }
+        return this.waitFor(run);
+    }
+    started(triggered, followed) {
+        this.run = factsOf(triggered, this.startedAt);
+        // At once: if the step is killed later, the workflow and the post step still know the run.
+        this.emit({ type: 'started', run: { ...this.run }, followed });
+        return this.run;
+    }
+    /** The project's history, alongside the wait, if the pacing wants it now. */
+    readHistory(run) {
+        if (!this.pacing.wants('history'))
+            return;
+        const about = { run, startedAt: this.startedAt, emit: this.emit };
+        this.historyRead = new HistoryAlongside(this.session, this.target.projectId, about);
+    }
+    async waitFor(run, history = false) {
+        if (this.signal?.aborted)
+            return this.stopped(run);
+        let readFailure;
+        let result;
+        let last;
+        const schedule = this.pacing.schedule({ history: () => this.historyRead?.history() });
+        try {
+            result = await waitForEnd({
+                getState: () => this.session.getRun(this.target.projectId, run.runId),
+                clock: this.session.clock,
+                startedAt: this.startedAt,
+                deadline: this.session.deadline,
+                schedule,
+                signal: this.signal,
+                onState: (state, { elapsedMs, changed, reads }) => {
+                    last = state;
+                    this.emit({ type: 'state', state, elapsedMs, changed });
+                    if (history && reads === 1 && !(0,types/* isTerminalStatus */.TQ)(state.status))
+                        this.readHistory(run);
+                }
+            });
+        }
+        catch (error) {
+            if (this.signal?.aborted)
+                result = { kind: 'aborted', last, reads: 0 };
+            // Status reads failed until the deadline: that is a timeout, with the reads' failure as cause.
+            else if (error instanceof retry/* RetriesExhaustedError */.i5 && error.why === 'deadline') {
+                readFailure =
+                    error.retryAfterMs !== undefined
+                        ? `${error.lastError.message.replace(/\.$/, '')}, and asked to wait ${(0,duration/* formatDuration */.a3)(error.retryAfterMs)} before the next read: past the timeout, so the step stopped waiting.`
+                        : error.attempts > 1
+                            ? `Status reads failed for the last ${(0,duration/* formatDuration */.a3)(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
+                            : `The status read at the deadline failed: ${error.lastError.message}`;
+                result = { kind: 'timeout', last, reads: 0 };
+            }
+            else
+                throw error;
+        }
+        finally {
+            await this.historyRead?.end();
+        }
+        const latest = result.kind === 'finished' ? result.state : result.last;
+        if (latest)
+            this.learn(latest);
+        switch (result.kind) {
+            case 'finished': {
+                this.ended(false);
+                return this.outcome({ kind: 'ended', status: result.state.status, run });
+            }
+            case 'timeout': {
+                this.ended(true);
+                const cancel = this.plan.cancelOnTimeout
+                    ? await (0,runs_cancel/* cancelRun */.Su)(this.session, this.target.projectId, run.runId, runs_cancel/* CANCEL_BUDGET_MS */.W3)
+                    : { kind: 'left-going' };
+                return this.outcome({
+                    kind: 'timed-out',
+                    run,
+                    lastStatus: result.last?.status,
+                    readFailure,
+                    cancel
+                });
+            }
+            case 'aborted':
+                return this.stopped(run);
+        }
+    }
+    /** Stopped while the run was going: cancel it, unless the inputs say to leave it. */
+    async stopped(run) {
+        this.ended(true);
+        const by = stopCause(this.stops);
+        this.emit({ type: 'stopping', by });
+        const cancel = by === 'workflow' && !this.plan.cancelOnWorkflowCancel
+            ? { kind: 'left-going' }
+            : await (0,runs_cancel/* cancelRun */.Su)(this.session, this.target.projectId, run.runId, runs_cancel/* CANCEL_BUDGET_ON_SIGNAL_MS */.Z_);
+        return this.outcome({ kind: 'stopped', by, phase: 'going', run, cancel });
+    }
+    /** An error that ended the run early: Hex's, or a bug. */
+    failed(error) {
+        if (this.signal?.aborted && this.run === undefined) {
+            const by = stopCause(this.stops);
+            // Following a run started elsewhere: nothing of ours was started, nothing is left to cancel.
+            if (this.target.runId !== undefined)
+                return this.outcome({ kind: 'stopped', by, phase: 'before-start' });
+            // Stopped while starting: whether a run may exist decides what the reader is told.
+            const cut = startCutShort(error);
+            if (cut !== undefined)
+                return this.outcome({
+                    kind: 'stopped',
+                    by,
+                    phase: cut === 'no-run' ? 'before-start' : 'starting'
+                });
+        }
+        if (error instanceof errors/* HexError */._W)
+            return this.outcome({ kind: 'failed', message: error.message, run: this.run });
+        // A bug, not an expected failure: the message is for the log, the stack for debug.
+        return this.outcome({
+            kind: 'failed',
+            message: `Unexpected error: ${(0,lib_errors/* errorMessage */.g)(error)}`,
+            stack: error instanceof Error ? error.stack : undefined,
+            run: this.run
+        });
+    }
+    /** What a status read tells about the run. */
+    learn(state) {
+        if (this.run)
+            learnFrom(this.run, state);
+    }
+    /** The step is done with the run now; Hex's own end time wins unless the step gave up. */
+    ended(gaveUp) {
+        if (this.run)
+            endAt(this.run, this.session.clock.now(), this.startedAt, gaveUp);
+    }
+    outcome(ending) {
+        return { target: this.target, recovered: this.recovered, ...ending };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runs/attempts.ts
+
+const UNALLOCATED = 'UNABLE_TO_ALLOCATE_KERNEL';
+/**
+ * The wait before the first new run, and the longest nominal wait (each doubles the one before).
+ * Hex runs at most 25 kernels at once per user: a kernel frees when one of those runs ends, which
+ * takes tens of seconds to minutes, so a retry much sooner than 15 s mostly meets the same full
+ * workspace; and if it is still full, the shortage is a longer one, so the waits double (15\u201330 s,
+ * 30\u201360 s, 60\u2013120 s, 120\u2013240 s, 150\u2013300 s: at most 12.5 minutes for five, a fifth of the default
+ * timeout).
+ */
+const FIRST_RETRY_DELAY_MS = 20_000;
+const MAX_NOMINAL_DELAY_MS = 200_000;
+/**
+ * Each wait is its nominal value times a factor drawn from [0.75, 1.5): the jobs of a matrix that
+ * met the same full workspace do not all trigger again in the same second (RunProject allows 20 a
+ * minute per token, shared by every job on it), but spread over a window as wide as half the wait.
+ */
+const JITTER_FROM = 0.75;
+const JITTER_WIDTH = 0.75;
+/** The least time a new run is given after its wait: a trigger, a kernel and a few reads. */
+const MIN_ATTEMPT_MS = 30_000;
+/** The wait before attempt `attempt` (2 for the first new run), with `random()` in [0, 1). */
+function retryDelay(attempt, random) {
+    const nominal = Math.min(FIRST_RETRY_DELAY_MS * 2 ** (attempt - 2), MAX_NOMINAL_DELAY_MS);
+    return Math.round(nominal * (JITTER_FROM + JITTER_WIDTH * random()));
+}
+/**
+ * One project's run as runOne does it, started again while it ends UNABLE_TO_ALLOCATE_KERNEL and
+ * `plan.retryUnallocated` allows. The outcome is the last attempt's, with every attempt in its
+ * `attempts`. Each attempt is announced as runOne announces a run (`started`), so the edge's
+ * observers know every run that may need cancelling; a stop (workflow cancel, fail-fast) during a
+ * wait ends it at once, with nothing going and nothing more triggered. Never throws.
+ */
+async function runAttempts(options) {
+    const { plan, session, stops } = options;
+    const allowed = (plan.retryUnallocated ?? 0) + 1;
+    // Nothing started here (run-id), or no end seen (wait: false, dry-run): nothing to start again.
+    if (allowed === 1 || options.target.runId !== undefined || !plan.wait || plan.request.dryRun)
+        return runOne(options);
+    const signals = [stops.workflow, stops.failFast].filter((s) => s !== undefined);
+    const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+    const { clock } = session;
+    const earlier = [];
+    /** The project's history, read (or found unreadable) by an earlier attempt: never read twice. */
+    let history;
+    for (let attempt = 1;; attempt++) {
+        const outcome = await runOne({
+            ...options,
+            earlier: earlier.map((run) => run.runId),
+            plan: history === undefined ? plan : { ...plan, history: false },
+            pacing: {
+                schedule: (run) => options.pacing.schedule({ history: () => history?.known ?? run.history() }),
+                wants: (read) => options.pacing.wants(read)
+            },
+            emit: (event) => {
+                if (event.type === 'history')
+                    history = { known: event.history };
+                if (event.type === 'no-history')
+                    history ??= {};
+                if (event.type !== 'started' || attempt === 1)
+                    return options.emit(event);
+                event.run.attempt = attempt;
+                options.emit(event);
+                // The new run's expected end, from the history an earlier attempt read.
+                if (history?.known)
+                    options.emit({
+                        type: 'history',
+                        history: history.known,
+                        expectedEndAt: clock.now() + history.known.usualMs
+                    });
+            }
+        });
+        const run = 'run' in outcome ? outcome.run : undefined;
+        if (run && attempt > 1)
+            run.attempt = attempt;
+        if (run && history?.known)
+            run.usualMs ??= history.known.usualMs;
+        const done = (dropped) => ({
+            ...outcome,
+            attempts: { earlier, allowed, ...(dropped ? { dropped } : {}) }
+        });
+        if (run === undefined || outcome.kind !== 'ended' || outcome.status !== UNALLOCATED)
+            return done();
+        if (attempt === allowed)
+            return done();
+        const next = attempt + 1;
+        const delayMs = retryDelay(next, clock.random);
+        const drop = (dropped) => {
+            options.emit({ type: 'retry-dropped', previous: run, attempt: next, dropped });
+            return done(dropped);
+        };
+        // No new run that could not end in time: the step ends now, with the time left unspent.
+        const leftMs = session.deadline - clock.now();
+        if (delayMs + Math.max(MIN_ATTEMPT_MS, run.usualMs ?? 0) > leftMs)
+            return drop({ by: 'timeout', delayMs, leftMs });
+        if (!signal?.aborted) {
+            options.emit({ type: 'retrying', previous: run, attempt: next, allowed, delayMs });
+            await clock.sleep(delayMs, signal);
+        }
+        if (signal?.aborted)
+            return drop({ by: stopCause(stops), delayMs });
+        earlier.push(run);
+    }
+}
+
+
+/***/ }),
+
 /***/ 8378:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -33613,6 +33775,64 @@ async function cancelRun(session, projectId, runId, budgetMs) {
 
 /***/ }),
 
+/***/ 2927:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E1: () => (/* binding */ droppedSentence),
+/* harmony export */   Fq: () => (/* binding */ retryingLine),
+/* harmony export */   R5: () => (/* binding */ attemptNotes)
+/* harmony export */ });
+/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _runs_attempts_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2106);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(769);
+/* harmony import */ var _outcome_words_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(102);
+/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2843);
+/**
+ * retry-unallocated in words: the log line before each new run, why no further one was started,
+ * and the notes that list every attempt (report.ts adds them; the summary and the command line
+ * show them).
+ */
+
+
+
+
+
+/** "Hex run \u2026 ended UNABLE_TO_ALLOCATE_KERNEL: \u2026. Starting attempt 2 of 4 in 22.5s (\u2026)." */
+function retryingLine(event, words = _words_js__WEBPACK_IMPORTED_MODULE_4__/* .RUNNER_WORDS */ .B) {
+    const { previous, attempt, allowed, delayMs } = event;
+    return `Hex run ${previous.runId} ended ${_runs_attempts_js__WEBPACK_IMPORTED_MODULE_1__/* .UNALLOCATED */ .vC}: Hex found no kernel for it, so it did no work. Starting attempt ${attempt} of ${allowed} in ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(delayMs)} (${words.ref(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd.RetryUnallocated)}).`;
+}
+/** Why attempt `attempt` was not started, as a sentence. */
+function droppedSentence(dropped, attempt, words = _words_js__WEBPACK_IMPORTED_MODULE_4__/* .RUNNER_WORDS */ .B) {
+    const wait = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(dropped.delayMs);
+    if (dropped.by === 'timeout')
+        return `Attempt ${attempt} was not started: its ${wait} wait and a new run would not end within the ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(dropped.leftMs)} left before the timeout.`;
+    return `${(0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_3__/* .stopWording */ .l)(dropped.by, words).sentence} during the ${wait} wait before attempt ${attempt}: no further run was started.`;
+}
+/**
+ * Every attempt of the run, for the report's notes; `byFailFast` when fail-fast stopped a wait for
+ * a new run: the run's end is then a consequence, not a failure of its own.
+ */
+function attemptNotes(outcome, words = _words_js__WEBPACK_IMPORTED_MODULE_4__/* .RUNNER_WORDS */ .B) {
+    const notes = [];
+    if (outcome.attempts === undefined)
+        return { notes, byFailFast: false };
+    const { earlier, allowed, dropped } = outcome.attempts;
+    const last = earlier.length + 1;
+    earlier.forEach((run, i) => notes.push(`Attempt ${i + 1} of ${allowed}: Hex run ${run.runId} ended ${_runs_attempts_js__WEBPACK_IMPORTED_MODULE_1__/* .UNALLOCATED */ .vC}.`));
+    if (earlier.length > 0)
+        notes.push(`Attempt ${last} of ${allowed} is the run reported here.`);
+    if (dropped !== undefined)
+        notes.push(droppedSentence(dropped, last + 1, words));
+    else if (outcome.kind === 'ended' && outcome.status === _runs_attempts_js__WEBPACK_IMPORTED_MODULE_1__/* .UNALLOCATED */ .vC && allowed > 1)
+        notes.push(`All ${allowed} attempts ended ${_runs_attempts_js__WEBPACK_IMPORTED_MODULE_1__/* .UNALLOCATED */ .vC} (${words.ref(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd.RetryUnallocated)} is ${allowed - 1}).`);
+    return { notes, byFailFast: dropped?.by === 'fail-fast' };
+}
+
+
+/***/ }),
+
 /***/ 769:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -33644,6 +33864,7 @@ const Input = {
     CancelOnTimeout: 'cancel-on-timeout',
     CancelOnWorkflowCancel: 'cancel-on-workflow-cancel',
     FailOnRunFailure: 'fail-on-run-failure',
+    RetryUnallocated: 'retry-unallocated',
     UpdatePublishedResults: 'update-published-results',
     UseCachedSqlResults: 'use-cached-sql-results',
     DryRun: 'dry-run',
@@ -33673,6 +33894,7 @@ const Defaults = {
     [Input.CancelOnTimeout]: 'true',
     [Input.CancelOnWorkflowCancel]: 'true',
     [Input.FailOnRunFailure]: 'true',
+    [Input.RetryUnallocated]: '0',
     [Input.UpdatePublishedResults]: 'false',
     [Input.UseCachedSqlResults]: 'true',
     [Input.DryRun]: 'false',
@@ -34334,7 +34556,8 @@ function runPlan(settings) {
         wait: settings.wait,
         history: settings.history,
         cancelOnTimeout: settings.cancelOnTimeout,
-        cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel
+        cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel,
+        retryUnallocated: settings.retryUnallocated
     };
 }
 
@@ -34352,8 +34575,10 @@ function runPlan(settings) {
 /* harmony export */ });
 /* unused harmony export SLOW_FACTOR */
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
-/* harmony import */ var _outcome_words_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(102);
-/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2843);
+/* harmony import */ var _attempt_words_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2927);
+/* harmony import */ var _outcome_words_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(102);
+/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2843);
+
 
 
 
@@ -34378,7 +34603,7 @@ function toReport(outcome, context) {
     const run = 'run' in outcome ? outcome.run : undefined;
     const report = { target, run, status: ActionStatus.Error, succeeded: false, notes: [] };
     const { notes } = report;
-    const words = context.words ?? _words_js__WEBPACK_IMPORTED_MODULE_2__/* .RUNNER_WORDS */ .B;
+    const words = context.words ?? _words_js__WEBPACK_IMPORTED_MODULE_3__/* .RUNNER_WORDS */ .B;
     if (outcome.recovered)
         notes.push(outcome.recovered);
     if (target.runId !== undefined && run)
@@ -34418,7 +34643,7 @@ function toReport(outcome, context) {
                 // Why the reads stopped belongs in the annotation too: it is what to act on.
                 report.message += ` ${outcome.readFailure}`;
             }
-            notes.push((0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelWording */ .v)(outcome.cancel, runId, 'cancel-on-timeout').note);
+            notes.push((0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_2__/* .cancelWording */ .v)(outcome.cancel, runId, 'cancel-on-timeout').note);
             break;
         }
         case 'stopped':
@@ -34431,18 +34656,24 @@ function toReport(outcome, context) {
                         : 'Not started: another run failed, and fail-fast is on.';
             }
             else if (outcome.phase === 'starting') {
-                report.message = `${(0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .stopWording */ .l)(outcome.by, words).sentence} while the run was being started; Hex may have started it. Check the project in Hex.`;
+                report.message = `${(0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_2__/* .stopWording */ .l)(outcome.by, words).sentence} while the run was being started; Hex may have started it. Check the project in Hex.`;
             }
             else {
-                report.message = `${(0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .stopWording */ .l)(outcome.by, words).sentence} while Hex run ${runId} was going.`;
+                report.message = `${(0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_2__/* .stopWording */ .l)(outcome.by, words).sentence} while Hex run ${runId} was going.`;
                 if (outcome.cancel)
-                    notes.push((0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelWording */ .v)(outcome.cancel, runId, 'cancel-on-workflow-cancel').note);
+                    notes.push((0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_2__/* .cancelWording */ .v)(outcome.cancel, runId, 'cancel-on-workflow-cancel').note);
             }
             break;
         case 'failed':
             report.message = outcome.message;
             break;
     }
+    const retried = (0,_attempt_words_js__WEBPACK_IMPORTED_MODULE_1__/* .attemptNotes */ .R5)(outcome, words);
+    notes.push(...retried.notes);
+    if (retried.byFailFast)
+        report.stoppedByFailFast = true;
+    if (outcome.attempts?.earlier.length)
+        report.attempts = outcome.attempts;
     if (run !== undefined && slowerThanUsual(run))
         notes.push(`${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(run.elapsedMs ?? 0)} is more than twice the usual ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(run.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`);
     return report;
@@ -34537,11 +34768,18 @@ function lines(value) {
         .map((line) => line.trim())
         .filter((line) => line !== '');
 }
-function parseCount(name, value, errors, words) {
-    if (/^[1-9]\d*$/.test(value))
-        return Number(value);
-    errors.push(`${words.input(name)} must be a whole number of at least 1, got '${value}'.`);
-    return 1;
+/**
+ * A whole number from `min` (default 1) up to `max` (none by default); out of range, or not a
+ * whole number, it is an error that names the allowed values, and `min` stands in.
+ */
+function parseCount(name, value, errors, words, range = {}) {
+    const { min = 1, max } = range;
+    const count = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (count >= min && (max === undefined || count <= max))
+        return count;
+    const allowed = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+    errors.push(`${words.input(name)} must be a whole number ${allowed}, got '${value}'.`);
+    return min;
 }
 function parseProjectId(value, errors, words) {
     if ((0,ids/* isUuid */.O)(value))
@@ -34828,6 +35066,12 @@ const MIN_POLL_INTERVAL_MS = 1_000;
 const MAX_TIMEOUT_MS = 120 * 60 * 60 * 1000;
 /** A bare timeout this short (2 minutes as seconds) was more likely meant as minutes. */
 const MINUTES_LIKELY_MS = 120_000;
+/**
+ * retry-unallocated: at most six runs of a project per step, so a matrix of eight jobs stays under
+ * the 60 triggers an hour of Hex's mid-2025 reference, and the waits (runs/attempts.ts) add up to
+ * some ten minutes, well within the default timeout.
+ */
+const RETRY_RANGE = { min: 0, max: 5 };
 /** Below this, a slow but healthy answer would be abandoned. */
 const MIN_REQUEST_TIMEOUT_MS = 1_000;
 /** The token, from api-token or else HEX_API_TOKEN. Read first so it can be masked at once. */
@@ -34920,6 +35164,8 @@ function readSettings(getInput, env, readFile, words = step_words/* RUNNER_WORDS
     }
     const notifications = parseNotifications(read(step_inputs/* Input */.pd.Notifications), errors, words);
     const dryRun = bool(step_inputs/* Input */.pd.DryRun);
+    const retry = read(step_inputs/* Input */.pd.RetryUnallocated);
+    const retryUnallocated = parseCount(step_inputs/* Input */.pd.RetryUnallocated, retry, errors, words, RETRY_RANGE);
     if (runId !== undefined) {
         if (!(0,ids/* isUuid */.O)(runId))
             errors.push(`${input(step_inputs/* Input */.pd.RunId)} must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
@@ -34929,11 +35175,17 @@ function readSettings(getInput, env, readFile, words = step_words/* RUNNER_WORDS
             Object.keys(inputParams).length > 0 && step_inputs/* Input */.pd.InputParams,
             viewId !== undefined && step_inputs/* Input */.pd.ViewId,
             notifications !== undefined && step_inputs/* Input */.pd.Notifications,
-            dryRun && step_inputs/* Input */.pd.DryRun
+            dryRun && step_inputs/* Input */.pd.DryRun,
+            retryUnallocated > 0 && step_inputs/* Input */.pd.RetryUnallocated
         ].filter((name) => name !== false);
         if (started.length > 0)
             errors.push(`${input(step_inputs/* Input */.pd.RunId)} waits for a run that has already started, so ${started.map(ref).join(', ')} cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`);
     }
+    const wait = bool(step_inputs/* Input */.pd.Wait);
+    // No run whose end the step sees, nothing to start again: a warning, as the step can do the rest
+    // (a workflow may switch wait or dry-run by an expression), but no one must think retries are on.
+    if (retryUnallocated > 0 && runId === undefined && (dryRun || !wait))
+        warnings.push(`${input(step_inputs/* Input */.pd.RetryUnallocated)} has no effect with ${words.setting(dryRun ? step_inputs/* Input */.pd.DryRun : step_inputs/* Input */.pd.Wait, dryRun)}: the step does not see the run end, so it cannot start it again.`);
     const maxParallel = parseCount(step_inputs/* Input */.pd.MaxParallel, read(step_inputs/* Input */.pd.MaxParallel), errors, words);
     const commitStatus = readStatusSettings(read, bool(step_inputs/* Input */.pd.CommitStatus), env, errors, readFile, words);
     const settings = {
@@ -34949,10 +35201,11 @@ function readSettings(getInput, env, readFile, words = step_words/* RUNNER_WORDS
         history: bool(step_inputs/* Input */.pd.History),
         requestTimeoutMs,
         apiBase,
-        wait: bool(step_inputs/* Input */.pd.Wait),
+        wait,
         cancelOnTimeout: bool(step_inputs/* Input */.pd.CancelOnTimeout),
         cancelOnWorkflowCancel: bool(step_inputs/* Input */.pd.CancelOnWorkflowCancel),
         failOnRunFailure: bool(step_inputs/* Input */.pd.FailOnRunFailure),
+        retryUnallocated,
         updatePublishedResults: bool(step_inputs/* Input */.pd.UpdatePublishedResults),
         useCachedSqlResults: bool(step_inputs/* Input */.pd.UseCachedSqlResults),
         dryRun,

@@ -28090,7 +28090,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2460:
+/***/ 3404:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28185,6 +28185,7 @@ const Input = {
     CancelOnTimeout: 'cancel-on-timeout',
     CancelOnWorkflowCancel: 'cancel-on-workflow-cancel',
     FailOnRunFailure: 'fail-on-run-failure',
+    RetryUnallocated: 'retry-unallocated',
     UpdatePublishedResults: 'update-published-results',
     UseCachedSqlResults: 'use-cached-sql-results',
     DryRun: 'dry-run',
@@ -28214,6 +28215,7 @@ const Defaults = {
     [Input.CancelOnTimeout]: 'true',
     [Input.CancelOnWorkflowCancel]: 'true',
     [Input.FailOnRunFailure]: 'true',
+    [Input.RetryUnallocated]: '0',
     [Input.UpdatePublishedResults]: 'false',
     [Input.UseCachedSqlResults]: 'true',
     [Input.DryRun]: 'false',
@@ -28290,247 +28292,6 @@ function formatDuration(ms) {
     const m = Math.floor((totalSeconds % 3_600) / 60);
     const s = totalSeconds % 60;
     return h > 0 ? `${h}h ${m}m ${s}s` : `${m}m ${s}s`;
-}
-
-;// CONCATENATED MODULE: ./src/step/words.ts
-
-/** The runner's words: inputs as a workflow's `with:` names them. */
-const RUNNER_WORDS = {
-    input: (name) => `Input '${name}'`,
-    inputs: (names) => `Inputs '${names.join("' and '")}'`,
-    ref: (name) => `'${name}'`,
-    setting: (name, value) => `${name} is ${value}`,
-    stopped: 'the workflow was cancelled',
-    stopping: 'The runner asked the step to stop: the workflow was cancelled.',
-    noToken: `Input '${Input.ApiToken}' is empty and ${TOKEN_ENV} is not set: pass a Hex API token from a secret, as api-token: \${{ secrets.HEX_API_TOKEN }} or in env as ${TOKEN_ENV}.`
-};
-/** The sentence with its first letter upper-cased: "The workflow was cancelled", "Interrupted". */
-function sentence(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-;// CONCATENATED MODULE: ./src/step/outcome-words.ts
-
-/** `input` is the input that said to leave the run going (cancel-on-timeout, \u2026). */
-function cancelWording(cancel, runId, input) {
-    switch (cancel.kind) {
-        case 'cancelled':
-            return {
-                line: { text: `Cancelled Hex run ${runId}.`, warning: false },
-                note: 'The run was cancelled in Hex.',
-                short: 'cancelled in Hex'
-            };
-        case 'already-ended':
-            return {
-                line: {
-                    text: `Hex run ${runId} had already ended ${cancel.status}; nothing to cancel.`,
-                    warning: false
-                },
-                note: `The run had already ended ${cancel.status} when it was to be cancelled.`,
-                short: `it had ended ${cancel.status}`
-            };
-        case 'failed':
-            return {
-                line: { text: `Could not cancel Hex run ${runId}: ${cancel.error}`, warning: true },
-                note: `Cancelling the run in Hex failed: ${cancel.error}`,
-                short: 'cancelling it failed'
-            };
-        case 'left-going':
-            return {
-                note: `${input} is false: the run was left going in Hex.`,
-                short: 'left going in Hex'
-            };
-    }
-}
-function stopWording(by, words = RUNNER_WORDS) {
-    return by === 'workflow'
-        ? { sentence: sentence(words.stopped), short: words.stopped }
-        : {
-            sentence: 'Another run failed and fail-fast is on: stopped',
-            short: 'another run failed (fail-fast)'
-        };
-}
-
-;// CONCATENATED MODULE: ./src/step/report.ts
-
-
-
-/**
- * Statuses the action reports besides Hex's own: the action stopped waiting (TIMEOUT), the workflow
- * was cancelled (CANCELLED), Hex only validated the request (DRY_RUN), or the action failed before
- * it learned the run's status (ERROR).
- */
-const ActionStatus = {
-    Timeout: 'TIMEOUT',
-    Cancelled: 'CANCELLED',
-    DryRun: 'DRY_RUN',
-    Error: 'ERROR'
-};
-/** The project's name for a reader: its title when given by title, else its ID. */
-function projectLabel(report) {
-    return report.target.projectName ?? report.target.projectId;
-}
-/** Puts an outcome into words: status, whether the step succeeds, the message and the notes. */
-function toReport(outcome, context) {
-    const { target } = outcome;
-    const run = 'run' in outcome ? outcome.run : undefined;
-    const report = { target, run, status: ActionStatus.Error, succeeded: false, notes: [] };
-    const { notes } = report;
-    const words = context.words ?? RUNNER_WORDS;
-    if (outcome.recovered)
-        notes.push(outcome.recovered);
-    if (target.runId !== undefined && run)
-        notes.push('run-id was given: the step followed a run started elsewhere.');
-    const runId = run?.runId ?? '';
-    switch (outcome.kind) {
-        case 'ended': {
-            report.status = outcome.status;
-            const took = formatDuration(outcome.run.elapsedMs ?? 0);
-            if (outcome.status === 'COMPLETED') {
-                report.succeeded = true;
-                break;
-            }
-            report.succeeded = !context.failOnRunFailure;
-            report.message = `Hex run ${runId} ended ${outcome.status} after ${took}.${statusAdvice(outcome.status)}`;
-            if (!context.failOnRunFailure)
-                notes.push('fail-on-run-failure is false: the step succeeds anyway.');
-            break;
-        }
-        case 'dry-run':
-            report.status = ActionStatus.DryRun;
-            report.succeeded = true;
-            notes.push('dry-run is true: Hex validated the request and started no run.');
-            break;
-        case 'not-waited':
-            report.status = outcome.status;
-            report.succeeded = true;
-            if (target.runId === undefined)
-                notes.push('wait is false: the step did not wait for the run to finish.');
-            break;
-        case 'timed-out': {
-            report.status = ActionStatus.Timeout;
-            const lastStatus = outcome.lastStatus ? ` (last status ${outcome.lastStatus})` : '';
-            report.message = `Hex run ${runId} did not finish within the timeout of ${formatDuration(context.timeoutMs)}${lastStatus}.`;
-            if (outcome.readFailure) {
-                notes.push(outcome.readFailure);
-                // Why the reads stopped belongs in the annotation too: it is what to act on.
-                report.message += ` ${outcome.readFailure}`;
-            }
-            notes.push(cancelWording(outcome.cancel, runId, 'cancel-on-timeout').note);
-            break;
-        }
-        case 'stopped':
-            report.status = ActionStatus.Cancelled;
-            report.stoppedByFailFast = outcome.by === 'fail-fast';
-            if (outcome.phase === 'before-start') {
-                report.message =
-                    outcome.by === 'workflow'
-                        ? `Not started: ${words.stopped} first.`
-                        : 'Not started: another run failed, and fail-fast is on.';
-            }
-            else if (outcome.phase === 'starting') {
-                report.message = `${stopWording(outcome.by, words).sentence} while the run was being started; Hex may have started it. Check the project in Hex.`;
-            }
-            else {
-                report.message = `${stopWording(outcome.by, words).sentence} while Hex run ${runId} was going.`;
-                if (outcome.cancel)
-                    notes.push(cancelWording(outcome.cancel, runId, 'cancel-on-workflow-cancel').note);
-            }
-            break;
-        case 'failed':
-            report.message = outcome.message;
-            break;
-    }
-    if (run !== undefined && slowerThanUsual(run))
-        notes.push(`${formatDuration(run.elapsedMs ?? 0)} is more than twice the usual ${formatDuration(run.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`);
-    return report;
-}
-/** A run that took more than this many times its usual duration is called out. */
-const SLOW_FACTOR = 2;
-/** Whether the run took more than twice as long as the project's runs usually do. */
-function slowerThanUsual(run) {
-    const { elapsedMs, usualMs } = run;
-    return elapsedMs !== undefined && usualMs !== undefined && elapsedMs > SLOW_FACTOR * usualMs;
-}
-function statusAdvice(status) {
-    switch (status) {
-        case 'ERRORED':
-            return ' A cell failed: open the run in Hex to see which.';
-        case 'KILLED':
-            return ' The run was cancelled in Hex.';
-        case 'UNABLE_TO_ALLOCATE_KERNEL':
-            return ' Hex could not start a kernel for it; the workspace may be at its limit of running kernels. Try again later.';
-        default:
-            return '';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/step/result.ts
-
-
-/** Several projects were given: outputs, summary and log speak of the group. */
-function isGroup(result) {
-    return result.reports.length > 1;
-}
-/** Whether the step succeeds: every input read, and every run's report says so. */
-function stepSucceeded(result) {
-    return result.inputErrors === undefined && result.reports.every((r) => r.succeeded);
-}
-/**
- * How bad each status is, worst first: the `status` of a step with several runs is the worst of
- * theirs, so one check (`status == 'COMPLETED'`) tells whether all completed.
- */
-const SEVERITY = [
-    ActionStatus.Error,
-    ActionStatus.Timeout,
-    'UNABLE_TO_ALLOCATE_KERNEL',
-    'ERRORED',
-    'KILLED',
-    ActionStatus.Cancelled,
-    'RUNNING',
-    'PENDING',
-    ActionStatus.DryRun,
-    'COMPLETED'
-];
-function worstStatus(statuses) {
-    // A status this list does not know ranks just above COMPLETED's neighbours: never "better".
-    const rank = (s) => SEVERITY.includes(s) ? SEVERITY.indexOf(s) : SEVERITY.indexOf('RUNNING');
-    return statuses.reduce((worst, s) => (rank(s) < rank(worst) ? s : worst), 'COMPLETED');
-}
-/**
- * What the step says at its end, for either edge to show: each input that did not read, then each
- * run's failure (an error) or what its reader should know (a warning); with several runs, each
- * line names its project. A run fail-fast stopped is a consequence, not a second cause: a warning.
- */
-function conclusions(result) {
-    if (result.inputErrors !== undefined)
-        return result.inputErrors.map((text) => ({ level: 'error', text, title: 'Invalid input' }));
-    const group = isGroup(result);
-    const said = [];
-    for (const report of result.reports) {
-        if (!report.message)
-            continue;
-        const label = group ? `[${projectLabel(report)}] ` : '';
-        const title = report.run ? `Hex run ${report.status}` : `${ACTION_NAME} failed`;
-        if (!report.succeeded && !report.stoppedByFailFast)
-            said.push({ level: 'error', text: `${label}${failureText(report)}`, title });
-        else
-            said.push({ level: 'warning', text: `${label}${report.message}`, title });
-    }
-    return said;
-}
-/** The closing line of a step with several runs: how many succeeded. */
-function groupTally(result) {
-    if (!isGroup(result))
-        return undefined;
-    const { reports } = result;
-    const failed = reports.filter((r) => !r.succeeded).length;
-    return `${reports.length - failed} of ${reports.length} Hex runs ${failed === 0 ? 'succeeded.' : `succeeded; ${failed} did not.`}`;
-}
-function failureText(report) {
-    const url = report.run?.runUrl;
-    const link = url && !report.message?.includes(url) ? ` ${url}` : '';
-    return `${report.message ?? ''}${link}`;
 }
 
 ;// CONCATENATED MODULE: ./src/hex/errors.ts
@@ -28880,6 +28641,1240 @@ function runStatusUrl(apiBase, projectId, runId) {
     return `${apiBase}${runPath(projectId, runId)}`;
 }
 
+;// CONCATENATED MODULE: ./src/hex/retry.ts
+
+
+/** Statuses that say "not now" rather than "no": rate limit, server error, gateway, overload. */
+const RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
+function statusReason(error) {
+    return `Hex answered ${error.status}`;
+}
+/** GET and DELETE: anything transient is retried. */
+function readVerdict(error) {
+    if (error instanceof HexNetworkError)
+        return error.code === 'ABORTED'
+            ? { kind: 'fatal' }
+            : { kind: 'retry', reason: networkReason(error) };
+    if (error instanceof HexApiError)
+        return RETRYABLE_STATUSES.includes(error.status)
+            ? { kind: 'retry', afterMs: error.retryAfterMs, reason: statusReason(error) }
+            : { kind: 'fatal' };
+    if (error instanceof HexResponseError)
+        return { kind: 'retry', reason: 'the answer could not be read' };
+    return { kind: 'fatal' };
+}
+/** The answers to a trigger with which Hex certainly started no run, and what they mean. */
+const TRIGGER_REFUSED = {
+    429: 'Hex is rate limiting runs (429)',
+    503: 'Hex is at its limit of running kernels (503); no run was created'
+};
+/**
+ * POST .../runs: sent again only where Hex certainly started no run: the connection was never
+ * made, Hex answered 429 (rate limited), or 503 (the workspace is at its limit of running
+ * kernels; Hex documents that no run is created then).
+ */
+function triggerVerdict(error) {
+    if (error instanceof HexNetworkError) {
+        if (error.code === 'ABORTED')
+            return { kind: 'fatal' };
+        return error.requestSent
+            ? { kind: 'unknown-outcome', reason: networkReason(error) }
+            : { kind: 'retry', reason: networkReason(error) };
+    }
+    if (error instanceof HexApiError) {
+        const refused = TRIGGER_REFUSED[error.status];
+        if (refused !== undefined)
+            return {
+                kind: 'retry',
+                afterMs: error.retryAfterMs,
+                spreadMs: TRIGGER_SPREAD_MS,
+                reason: refused
+            };
+        if (error.status >= 500)
+            return { kind: 'unknown-outcome', reason: statusReason(error) };
+        return { kind: 'fatal' };
+    }
+    if (error instanceof HexRedirectError)
+        return { kind: 'fatal' };
+    if (error instanceof HexResponseError)
+        return {
+            kind: 'unknown-outcome',
+            reason: 'Hex accepted the trigger but its answer could not be read'
+        };
+    return { kind: 'fatal' };
+}
+function networkReason(error) {
+    return error.code === 'TIMEOUT' ? 'no answer in time' : `connection failed (${error.code})`;
+}
+/**
+ * 1 s doubling to 15 s: long enough for a gateway to recover, short enough that a run which ends
+ * during an outage is seen soon after it.
+ */
+const DEFAULT_BACKOFF = { baseMs: 1_000, capMs: 15_000 };
+/**
+ * A trigger whose connection cannot be made at all (refused, DNS, TLS) gets this many attempts,
+ * about 15 s at most: Hex is unreachable, and the user should hear so in seconds, not after the
+ * whole timeout. Once a run is going, status reads ride out an outage until the timeout instead.
+ */
+const MAX_CONNECT_ATTEMPTS = 5;
+/**
+ * A trigger Hex refused for its limits (20 a minute, 25 running kernels per token) goes again a
+ * random part of this after its Retry-After: the jobs of a matrix refused together come back
+ * spread, never as a storm at one instant.
+ */
+const TRIGGER_SPREAD_MS = 5_000;
+/** No retry goes out sooner than this, whatever the jitter or Retry-After says (`0`). */
+const MIN_RETRY_DELAY_MS = 1_000;
+/** The longest wait a Node timer can hold; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * Capped exponential backoff with jitter: a random wait between MIN_RETRY_DELAY_MS and the cap,
+ * so a storm of failures never turns into a storm of requests, and the waits still grow.
+ */
+function backoffDelay(retry, backoff, random) {
+    const cap = Math.min(backoff.capMs, backoff.baseMs * 2 ** retry);
+    return Math.round(MIN_RETRY_DELAY_MS + random() * Math.max(0, cap - MIN_RETRY_DELAY_MS));
+}
+/** Retries ran out: the deadline came, or Hex stayed unreachable. Carries the last error. */
+class RetriesExhaustedError extends HexError {
+    lastError;
+    attempts;
+    failingForMs;
+    why;
+    /** Hex asked to wait this long (Retry-After), past the deadline: why no attempt was made. */
+    retryAfterMs;
+    constructor(lastError, attempts, failingForMs, why, retryAfterMs) {
+        const tally = attempts > 1 ? ` (${attempts} attempts over ${formatDuration(failingForMs)} failed)` : '';
+        super(`${lastError.message}${tally}`, lastError.context);
+        this.lastError = lastError;
+        this.attempts = attempts;
+        this.failingForMs = failingForMs;
+        this.why = why;
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+/** A trigger that may have started a run; the caller looks for it instead of sending again. */
+class UnknownOutcomeError extends HexError {
+    original;
+    reason;
+    constructor(original, reason) {
+        super(original.message, original.context);
+        this.original = original;
+        this.reason = reason;
+    }
+}
+/**
+ * Runs `attempt` until it succeeds, a failure is not worth retrying, the deadline passes, or the
+ * signal aborts. Throws the last error as it was (fatal), RetriesExhaustedError, or
+ * UnknownOutcomeError.
+ */
+async function withRetries(attempt, options) {
+    const { verdict, deadline, now, sleep, signal, onRetry } = options;
+    const random = options.random ?? Math.random;
+    const backoff = options.backoff ?? DEFAULT_BACKOFF;
+    const firstTry = now();
+    let connectFailures = 0;
+    for (let attempts = 1;; attempts++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            if (!(error instanceof HexError) || signal?.aborted)
+                throw error;
+            const v = verdict(error);
+            if (v.kind === 'fatal')
+                throw error;
+            if (v.kind === 'unknown-outcome')
+                throw new UnknownOutcomeError(error, v.reason);
+            if (error instanceof HexNetworkError && !error.requestSent)
+                connectFailures++;
+            const left = deadline - now();
+            // A backoff is cut short so that the last attempt lands on the deadline; a Retry-After is
+            // Hex's own word, so an attempt it would push past the deadline is not made at all.
+            // Every wait is at least MIN_RETRY_DELAY_MS (Retry-After: 0 included) and fits in a timer.
+            const delayMs = Math.min(MAX_TIMER_MS, v.afterMs !== undefined
+                ? Math.max(MIN_RETRY_DELAY_MS, v.afterMs) + Math.round(random() * (v.spreadMs ?? 0))
+                : Math.min(backoffDelay(attempts - 1, backoff, random), left));
+            const why = connectFailures >= (options.maxConnectAttempts ?? Infinity)
+                ? 'unreachable'
+                : left <= 0 || delayMs > left
+                    ? 'deadline'
+                    : undefined;
+            if (why) {
+                const pastDeadline = why === 'deadline' && v.afterMs !== undefined ? v.afterMs : undefined;
+                throw new RetriesExhaustedError(error, attempts, now() - firstTry, why, pastDeadline);
+            }
+            onRetry?.({ attempt: attempts, delayMs, reason: v.reason, error });
+            await sleep(delayMs, signal);
+            if (signal?.aborted)
+                throw error;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/hex/types.ts
+/** Run statuses as Hex reports them (the same six in every published version of the API). */
+const RUN_STATUSES = [
+    'PENDING',
+    'RUNNING',
+    'COMPLETED',
+    'ERRORED',
+    'KILLED',
+    'UNABLE_TO_ALLOCATE_KERNEL'
+];
+const TERMINAL_STATUSES = [
+    'COMPLETED',
+    'ERRORED',
+    'KILLED',
+    'UNABLE_TO_ALLOCATE_KERNEL'
+];
+function isKnownStatus(status) {
+    return RUN_STATUSES.includes(status);
+}
+function isTerminalStatus(status) {
+    return TERMINAL_STATUSES.includes(status);
+}
+
+;// CONCATENATED MODULE: ./src/lib/errors.ts
+/** What a thrown value says, for a message: an Error's message, anything else as text. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** A bug's message for the reader, in the words every edge uses; the stack goes to debug only. */
+function unexpectedMessage(error) {
+    return `Unexpected error: ${errorMessage(error)}`;
+}
+
+;// CONCATENATED MODULE: ./src/runs/cancel.ts
+
+
+
+/**
+ * A cancel must fit in the time left: on a workflow cancel the runner kills the process 10 s
+ * after its first signal, so retries get a few seconds, not the step's timeout.
+ */
+const CANCEL_BUDGET_ON_SIGNAL_MS = 5_000;
+const CANCEL_BUDGET_MS = 20_000;
+/**
+ * Cancels the run in Hex (DELETE), retrying what is transient within the budget; nothing stops
+ * it early, since it is what a stop asks for.
+ */
+async function cancelRun(session, projectId, runId, budgetMs) {
+    try {
+        await session.within(budgetMs).cancelRun(projectId, runId);
+        return { kind: 'cancelled' };
+    }
+    catch (error) {
+        const message = errorMessage(error);
+        // Hex answers 422 to a cancel of a run that has ended: find out whether that is what happened.
+        if (error instanceof HexApiError && error.status === 422) {
+            const state = await session
+                .within(budgetMs)
+                .getRunOnce(projectId, runId)
+                .catch(() => undefined);
+            if (state && isTerminalStatus(state.status))
+                return { kind: 'already-ended', status: state.status };
+        }
+        return { kind: 'failed', error: message };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runs/facts.ts
+/** The facts of a run just started (or found), `startedAt` on the session's clock. */
+function factsOf(triggered, startedAt) {
+    return {
+        projectId: triggered.projectId,
+        runId: triggered.runId,
+        runUrl: triggered.runUrl,
+        statusUrl: triggered.runStatusUrl,
+        traceId: triggered.traceId,
+        projectVersion: triggered.projectVersion,
+        startedAt: new Date(startedAt).toISOString()
+    };
+}
+/** What a status read tells about the run. */
+function learnFrom(run, state) {
+    if (state.runUrl)
+        run.runUrl = state.runUrl;
+    if (state.projectVersion)
+        run.projectVersion = state.projectVersion;
+    if (state.startTime)
+        run.startedAt = state.startTime;
+    if (state.endTime)
+        run.endedAt = state.endTime;
+    if (state.elapsedMs !== undefined && state.endTime)
+        run.elapsedMs = state.elapsedMs;
+}
+/**
+ * The step is done with the run at `seenAt` (started at `startedAt`, both on the session's
+ * clock); Hex's own end time wins unless the step gave up.
+ */
+function endAt(run, seenAt, startedAt, gaveUp) {
+    run.endedAt = gaveUp
+        ? new Date(seenAt).toISOString()
+        : (run.endedAt ?? new Date(seenAt).toISOString());
+    run.elapsedMs = gaveUp ? seenAt - startedAt : (run.elapsedMs ?? seenAt - startedAt);
+}
+
+;// CONCATENATED MODULE: ./src/runs/grace.ts
+/**
+ * A request in flight when the workflow is cancelled gets this long to finish: a trigger that
+ * completes can then be cancelled by its run id, where an abandoned one might leave a run behind.
+ */
+const SHUTDOWN_GRACE_MS = 3_000;
+/**
+ * Sends a request that `stop` abandons only `graceMs` after it aborts, counted on the clock. Once
+ * the request is over, the grace is dropped: no timer is left behind. Without `stop`, nothing
+ * abandons it.
+ */
+async function withGrace(clock, stop, graceMs, send) {
+    if (stop === undefined)
+        return send(undefined);
+    const over = new AbortController();
+    const grace = new AbortController();
+    const expire = () => {
+        void clock.sleep(graceMs, over.signal).then(() => {
+            if (!over.signal.aborted)
+                grace.abort();
+        });
+    };
+    stop.addEventListener('abort', expire, { once: true, signal: over.signal });
+    try {
+        return await send(grace.signal);
+    }
+    finally {
+        over.abort();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runs/history.ts
+
+
+
+/**
+ * How many of the project's latest runs are read: recent enough to be the project as it is now
+ * (its data grows, its code changes), enough for a spread. Only completed runs: one that errored
+ * or was cancelled stopped part-way, and says nothing of how long a whole run takes. Only
+ * API-triggered runs: the runs this action and other CI start, with the same kind of request;
+ * scheduled runs and app refreshes may run with other inputs and other caching.
+ */
+const HISTORY_RUNS = 20;
+/** Fewer completed runs than this predict nothing. */
+const MIN_HISTORY_RUNS = 3;
+/** A duration further from the median than this many deviations is set aside (a cold cache). */
+const OUTLIER_DEVIATIONS = 3;
+/** The median absolute deviation times this estimates a standard deviation. */
+const MAD_SCALE = 1.4826;
+/**
+ * One read of the project's recent runs. It is an extra, so it is never sent again: an answer that
+ * fails (or is late, the run over first) leaves the polling as it would be without it. Never
+ * throws: a history that cannot be read, or says too little, is `unknown`, with the reason.
+ */
+async function readHistory(session, projectId) {
+    let runs;
+    try {
+        // A deadline of now: one attempt, no retry.
+        runs = await session.with({ deadline: session.clock.now() }).listRuns(projectId, {
+            limit: HISTORY_RUNS,
+            trigger: 'API',
+            status: 'COMPLETED'
+        });
+    }
+    catch (error) {
+        return { kind: 'unknown', why: unreadable(error) };
+    }
+    // Hex filters on status, and is checked: a run that did not complete is no measure.
+    const durations = runs
+        .filter((run) => run.status === 'COMPLETED')
+        .map(durationOf)
+        .filter((ms) => ms !== undefined);
+    return summarize(durations);
+}
+/** A run's duration: Hex's own count, else from its start and end times. */
+function durationOf(run) {
+    if (run.elapsedMs !== undefined && run.elapsedMs > 0)
+        return run.elapsedMs;
+    if (run.startTime === undefined || run.endTime === undefined)
+        return undefined;
+    const ms = Date.parse(run.endTime) - Date.parse(run.startTime);
+    return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+/** The usual duration and the spread of `durations`, or why they predict nothing. */
+function summarize(durations) {
+    if (durations.length < MIN_HISTORY_RUNS)
+        return {
+            kind: 'unknown',
+            why: `the project has ${durations.length} completed API-triggered run${durations.length === 1 ? '' : 's'} with a duration, and ${MIN_HISTORY_RUNS} are needed`
+        };
+    const usualMs = median(durations);
+    const deviation = MAD_SCALE * median(durations.map((ms) => Math.abs(ms - usualMs)));
+    const near = durations.filter((ms) => Math.abs(ms - usualMs) <= OUTLIER_DEVIATIONS * deviation);
+    const kept = near.length > 0 ? near : durations;
+    return {
+        kind: 'known',
+        history: {
+            runs: durations.length,
+            usualMs,
+            shortestMs: Math.min(...kept),
+            longestMs: Math.max(...kept)
+        }
+    };
+}
+function median(values) {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1
+        ? sorted[mid]
+        : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+function unreadable(error) {
+    if (error instanceof HexApiError && error.status === 403)
+        return 'Hex refused to list the project\'s runs (403 Forbidden): the token may lack a scope this needs ("Run projects" or "Read projects")';
+    if (error instanceof HexApiError && error.status === 404)
+        return "Hex found no list of the project's runs (404 Not Found)";
+    // One attempt: a retryable failure comes wrapped, with the attempt's own error inside.
+    if (error instanceof RetriesExhaustedError)
+        return error.lastError.message;
+    if (error instanceof HexError)
+        return error.message;
+    return unexpectedMessage(error);
+}
+
+;// CONCATENATED MODULE: ./src/runs/history-alongside.ts
+
+/**
+ * The project's history, read alongside a run's wait: the wait's schedule asks `history()` for
+ * what is known so far, and `end()` abandons the read once the wait is over. It never delays the
+ * wait; its outcome goes out as an event (`history` or `no-history`), if it comes in time.
+ */
+class HistoryAlongside {
+    known;
+    stop = new AbortController();
+    done;
+    /** Starts the read at once, on `session` (stopped by its signal, or by `end()`). */
+    constructor(session, projectId, { run, startedAt, emit }) {
+        const { signal } = this.stop;
+        const stops = session.signal ? AbortSignal.any([session.signal, signal]) : signal;
+        this.done = readHistory(session.with({ signal: stops }), projectId).then((read) => {
+            if (read.kind === 'known') {
+                this.known = read.history;
+                run.usualMs = read.history.usualMs;
+            }
+            // The run ended first: the usual duration is still worth reporting, the rest is not.
+            if (signal.aborted)
+                return;
+            if (read.kind === 'unknown') {
+                emit({ type: 'no-history', why: read.why });
+                return;
+            }
+            emit({
+                type: 'history',
+                history: read.history,
+                expectedEndAt: startedAt + read.history.usualMs
+            });
+        });
+    }
+    /** The history once it is read and says enough; undefined until then, or for good. */
+    history = () => this.known;
+    /** The wait is over: a read still going is abandoned, and waited for. */
+    async end() {
+        this.stop.abort();
+        await this.done;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runs/start.ts
+
+
+
+
+
+/**
+ * Runs in Hex whose start falls this long before the trigger was sent still count as its run:
+ * the runner's clock and Hex's may disagree by a few seconds.
+ */
+const CLOCK_SKEW_MS = 60_000;
+/** Hex may take a moment to list a run it has just created: look this many times, this far apart. */
+const LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000];
+/** One look, retries included. */
+const LOOKUP_BUDGET_MS = 10_000;
+/** The trigger could not be confirmed and no run could be matched to it. */
+class TriggerOutcomeUnknownError extends HexError {
+}
+/**
+ * Starts one run, never two. The trigger is sent again only where Hex certainly started no run
+ * (connection never made, 429, 503 at the kernel limit). Where the outcome is unknown, the run is
+ * looked for among the project's API-triggered runs and followed if exactly one matches.
+ */
+async function startRun(options) {
+    const { session, projectId, request, requestSignal } = options;
+    const sentAt = session.clock.now();
+    try {
+        return await session.trigger(projectId, request, requestSignal);
+    }
+    catch (error) {
+        if (!(error instanceof UnknownOutcomeError) || session.signal?.aborted)
+            throw error;
+        return await recover(options, error, sentAt);
+    }
+}
+async function recover(options, lost, sentAt) {
+    const { session, projectId } = options;
+    const { signal } = session;
+    const since = new Date(sentAt - CLOCK_SKEW_MS);
+    const sinceText = new Date(sentAt).toISOString();
+    const unknown = `Hex's answer to the trigger was lost (${lost.reason}), so whether it started a run is unknown.`;
+    const advice = "The trigger was not sent again, so that this step never starts a second run. Check the project's runs in Hex before running this job again.";
+    const details = `The trigger's error: ${lost.original.message}`;
+    let candidates = [];
+    for (const delayMs of LOOKUP_DELAYS_MS) {
+        await session.clock.sleep(delayMs, signal);
+        if (signal?.aborted)
+            throw lost.original;
+        try {
+            const runs = await session.within(LOOKUP_BUDGET_MS, signal).listApiRuns(projectId, 25);
+            candidates = runs.filter((run) => startedSince(run, since) && !options.earlier?.includes(run.runId));
+        }
+        catch (error) {
+            const why = errorMessage(error);
+            throw new TriggerOutcomeUnknownError(`${unknown} Looking for the run failed too: ${why} A run may have started. ${advice} ${details}`, lost.context);
+        }
+        if (candidates.length > 0)
+            break;
+    }
+    if (candidates.length === 1) {
+        const run = candidates[0];
+        options.onRecovered(`${unknown} Run ${run.runId} (${run.status}) is the only API-triggered run of project ${projectId} since ${sinceText}: following it instead of triggering again.`);
+        return {
+            projectId,
+            runId: run.runId,
+            runUrl: run.runUrl ?? '',
+            runStatusUrl: runStatusUrl(options.apiBase, projectId, run.runId),
+            traceId: run.traceId,
+            projectVersion: run.projectVersion
+        };
+    }
+    if (candidates.length === 0)
+        throw new TriggerOutcomeUnknownError(`${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${formatDuration(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} ${details}`, lost.context);
+    const list = candidates.map((run) => `${run.runId} (${run.status}) ${run.runUrl ?? ''}`.trim());
+    throw new TriggerOutcomeUnknownError(`${unknown} ${candidates.length} API-triggered runs of project ${projectId} started since ${sinceText}, so the action cannot tell which one is its own: ${list.join('; ')}. ${advice} ${details}`, lost.context);
+}
+function startedSince(run, since) {
+    // A run Hex has not started yet has no start time: it is new.
+    if (!run.startTime)
+        return run.status === 'PENDING';
+    const started = Date.parse(run.startTime);
+    return !Number.isNaN(started) && started >= since.getTime();
+}
+/**
+ * A stop (workflow cancel, fail-fast) cut the start short with this error: did Hex certainly start
+ * no run (a 429, a 503 at the kernel limit, a connection never made), or may it have (an answer
+ * lost, a trigger abandoned in flight after its grace)? Undefined: Hex refused the trigger for a
+ * reason of its own (401, 422...), which is a failure, not a stop.
+ */
+function startCutShort(error) {
+    if (error instanceof UnknownOutcomeError)
+        return 'maybe-run';
+    if (error instanceof HexNetworkError && error.code === 'ABORTED')
+        return 'maybe-run';
+    switch (triggerVerdict(error).kind) {
+        case 'retry':
+            return 'no-run';
+        case 'unknown-outcome':
+            return 'maybe-run';
+        case 'fatal':
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runs/wait.ts
+
+/**
+ * Reads the run's state until it is terminal, the timeout passes or the signal aborts. A status
+ * Hex may add later and this action does not know is treated as not terminal: the wait goes on
+ * and the timeout bounds it. Errors from getState propagate.
+ */
+async function waitForEnd(options) {
+    try {
+        return await readUntilEnd(options);
+    }
+    finally {
+        options.schedule.done?.();
+    }
+}
+async function readUntilEnd(options) {
+    const { getState, clock, startedAt, deadline, schedule, signal, onState } = options;
+    let last;
+    let reads = 0;
+    for (;;) {
+        if (signal?.aborted)
+            return { kind: 'aborted', last, reads };
+        const state = await getState();
+        reads += 1;
+        const changed = state.status !== last?.status;
+        last = state;
+        const elapsedMs = clock.now() - startedAt;
+        onState?.(state, { elapsedMs, changed, reads });
+        if (isTerminalStatus(state.status))
+            return { kind: 'finished', state, reads };
+        const remaining = deadline - clock.now();
+        if (remaining <= 0)
+            return { kind: 'timeout', last, reads };
+        // The last read lands on the deadline, so a run that ends just in time is still seen.
+        await clock.sleep(Math.min(schedule.delayMs(reads - 1, elapsedMs, state), remaining), signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runs/run-one.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * One project's run from trigger (or follow) to its end. Never throws: every way it can end is a
+ * RunOutcome. It knows nothing of the runner: what it has to say goes out as events.
+ */
+function runOne(options) {
+    return new OneRun(options).go();
+}
+/** What stopped a run: the workflow's cancel wins over fail-fast. */
+function stopCause(stops) {
+    return stops.workflow?.aborted ? 'workflow' : 'fail-fast';
+}
+class OneRun {
+    target;
+    plan;
+    pacing;
+    stops;
+    emit;
+    earlier;
+    /** The step's session, narrowed to this run's stops and reporting its retries. */
+    session;
+    /** When this run was started (or followed): times count from it. */
+    startedAt;
+    run;
+    recovered;
+    /** The project's history, read alongside the wait (and stopped when it ends). */
+    historyRead;
+    constructor(options) {
+        this.target = options.target;
+        this.plan = options.plan;
+        this.pacing = options.pacing;
+        this.stops = options.stops;
+        this.emit = options.emit;
+        this.earlier = options.earlier;
+        const signals = [options.stops.workflow, options.stops.failFast].filter((s) => s !== undefined);
+        this.session = options.session.with({
+            signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
+            onRetry: (operation, notice) => {
+                if (operation === 'trigger' || operation === 'status')
+                    this.emit({ type: 'retry', what: operation, notice });
+            }
+        });
+        // A run that waited for its turn (max-parallel) counts its time from now, not the step's start.
+        this.startedAt = options.session.clock.now();
+    }
+    async go() {
+        // Stopped before its turn came (fail-fast, or the workflow was cancelled): nothing is sent.
+        if (this.signal?.aborted)
+            return this.outcome({ kind: 'stopped', by: stopCause(this.stops), phase: 'before-start' });
+        try {
+            return await (this.target.runId !== undefined
+                ? this.follow(this.target.runId)
+                : this.trigger());
+        }
+        catch (error) {
+            return this.failed(error);
+        }
+    }
+    get signal() {
+        return this.session.signal;
+    }
+    async trigger() {
+        const { plan, target } = this;
+        this.emit({
+            type: 'sending',
+            url: `${plan.apiBase}/projects/${target.projectId}/runs`,
+            request: plan.request
+        });
+        // A trigger in flight gets a grace period: its run id is what lets it be cancelled.
+        const triggered = await withGrace(this.session.clock, this.signal, SHUTDOWN_GRACE_MS, (grace) => startRun({
+            session: this.session,
+            projectId: target.projectId,
+            request: plan.request,
+            apiBase: plan.apiBase,
+            requestSignal: grace,
+            earlier: this.earlier,
+            onRecovered: (message) => {
+                this.recovered = message;
+                this.emit({ type: 'recovered', message });
+            }
+        }));
+        // A dry run: Hex validated the request and started nothing, so there is no run to announce.
+        if (plan.request.dryRun)
+            return this.outcome({ kind: 'dry-run', run: factsOf(triggered, this.startedAt) });
+        const run = this.started(triggered, false);
+        if (!plan.wait)
+            return this.outcome({ kind: 'not-waited', status: 'PENDING', run });
+        // Read once the first status read says the run goes on: it never delays the trigger or that
+        // read, a refused trigger or a run that is already over costs none, and the pacing, which has
+        // heard by then how crowded the token is, may decline it.
+        return this.waitFor(run, plan.history);
+    }
+    /** `run-id` given: follow a run started elsewhere instead of triggering one. */
+    async follow(runId) {
+        const { projectId } = this.target;
+        const state = await this.session.getRun(projectId, runId);
+        const run = this.started({
+            projectId,
+            runId,
+            runUrl: state.runUrl ?? '',
+            runStatusUrl: runStatusUrl(this.plan.apiBase, projectId, runId),
+            traceId: state.traceId,
+            projectVersion: state.projectVersion
+        }, true);
+        if (!this.plan.wait) {
+            this.learn(state);
+            return this.outcome({ kind: 'not-waited', status: state.status, run });
+        }
+        return this.waitFor(run);
+    }
+    started(triggered, followed) {
+        this.run = factsOf(triggered, this.startedAt);
+        // At once: if the step is killed later, the workflow and the post step still know the run.
+        this.emit({ type: 'started', run: { ...this.run }, followed });
+        return this.run;
+    }
+    /** The project's history, alongside the wait, if the pacing wants it now. */
+    readHistory(run) {
+        if (!this.pacing.wants('history'))
+            return;
+        const about = { run, startedAt: this.startedAt, emit: this.emit };
+        this.historyRead = new HistoryAlongside(this.session, this.target.projectId, about);
+    }
+    async waitFor(run, history = false) {
+        if (this.signal?.aborted)
+            return this.stopped(run);
+        let readFailure;
+        let result;
+        let last;
+        const schedule = this.pacing.schedule({ history: () => this.historyRead?.history() });
+        try {
+            result = await waitForEnd({
+                getState: () => this.session.getRun(this.target.projectId, run.runId),
+                clock: this.session.clock,
+                startedAt: this.startedAt,
+                deadline: this.session.deadline,
+                schedule,
+                signal: this.signal,
+                onState: (state, { elapsedMs, changed, reads }) => {
+                    last = state;
+                    this.emit({ type: 'state', state, elapsedMs, changed });
+                    if (history && reads === 1 && !isTerminalStatus(state.status))
+                        this.readHistory(run);
+                }
+            });
+        }
+        catch (error) {
+            if (this.signal?.aborted)
+                result = { kind: 'aborted', last, reads: 0 };
+            // Status reads failed until the deadline: that is a timeout, with the reads' failure as cause.
+            else if (error instanceof RetriesExhaustedError && error.why === 'deadline') {
+                readFailure =
+                    error.retryAfterMs !== undefined
+                        ? `${error.lastError.message.replace(/\.$/, '')}, and asked to wait ${formatDuration(error.retryAfterMs)} before the next read: past the timeout, so the step stopped waiting.`
+                        : error.attempts > 1
+                            ? `Status reads failed for the last ${formatDuration(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
+                            : `The status read at the deadline failed: ${error.lastError.message}`;
+                result = { kind: 'timeout', last, reads: 0 };
+            }
+            else
+                throw error;
+        }
+        finally {
+            await this.historyRead?.end();
+        }
+        const latest = result.kind === 'finished' ? result.state : result.last;
+        if (latest)
+            this.learn(latest);
+        switch (result.kind) {
+            case 'finished': {
+                this.ended(false);
+                return this.outcome({ kind: 'ended', status: result.state.status, run });
+            }
+            case 'timeout': {
+                this.ended(true);
+                const cancel = this.plan.cancelOnTimeout
+                    ? await cancelRun(this.session, this.target.projectId, run.runId, CANCEL_BUDGET_MS)
+                    : { kind: 'left-going' };
+                return this.outcome({
+                    kind: 'timed-out',
+                    run,
+                    lastStatus: result.last?.status,
+                    readFailure,
+                    cancel
+                });
+            }
+            case 'aborted':
+                return this.stopped(run);
+        }
+    }
+    /** Stopped while the run was going: cancel it, unless the inputs say to leave it. */
+    async stopped(run) {
+        this.ended(true);
+        const by = stopCause(this.stops);
+        this.emit({ type: 'stopping', by });
+        const cancel = by === 'workflow' && !this.plan.cancelOnWorkflowCancel
+            ? { kind: 'left-going' }
+            : await cancelRun(this.session, this.target.projectId, run.runId, CANCEL_BUDGET_ON_SIGNAL_MS);
+        return this.outcome({ kind: 'stopped', by, phase: 'going', run, cancel });
+    }
+    /** An error that ended the run early: Hex's, or a bug. */
+    failed(error) {
+        if (this.signal?.aborted && this.run === undefined) {
+            const by = stopCause(this.stops);
+            // Following a run started elsewhere: nothing of ours was started, nothing is left to cancel.
+            if (this.target.runId !== undefined)
+                return this.outcome({ kind: 'stopped', by, phase: 'before-start' });
+            // Stopped while starting: whether a run may exist decides what the reader is told.
+            const cut = startCutShort(error);
+            if (cut !== undefined)
+                return this.outcome({
+                    kind: 'stopped',
+                    by,
+                    phase: cut === 'no-run' ? 'before-start' : 'starting'
+                });
+        }
+        if (error instanceof HexError)
+            return this.outcome({ kind: 'failed', message: error.message, run: this.run });
+        // A bug, not an expected failure: the message is for the log, the stack for debug.
+        return this.outcome({
+            kind: 'failed',
+            message: `Unexpected error: ${errorMessage(error)}`,
+            stack: error instanceof Error ? error.stack : undefined,
+            run: this.run
+        });
+    }
+    /** What a status read tells about the run. */
+    learn(state) {
+        if (this.run)
+            learnFrom(this.run, state);
+    }
+    /** The step is done with the run now; Hex's own end time wins unless the step gave up. */
+    ended(gaveUp) {
+        if (this.run)
+            endAt(this.run, this.session.clock.now(), this.startedAt, gaveUp);
+    }
+    outcome(ending) {
+        return { target: this.target, recovered: this.recovered, ...ending };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runs/attempts.ts
+
+const UNALLOCATED = 'UNABLE_TO_ALLOCATE_KERNEL';
+/**
+ * The wait before the first new run, and the longest nominal wait (each doubles the one before).
+ * Hex runs at most 25 kernels at once per user: a kernel frees when one of those runs ends, which
+ * takes tens of seconds to minutes, so a retry much sooner than 15 s mostly meets the same full
+ * workspace; and if it is still full, the shortage is a longer one, so the waits double (15\u201330 s,
+ * 30\u201360 s, 60\u2013120 s, 120\u2013240 s, 150\u2013300 s: at most 12.5 minutes for five, a fifth of the default
+ * timeout).
+ */
+const FIRST_RETRY_DELAY_MS = 20_000;
+const MAX_NOMINAL_DELAY_MS = 200_000;
+/**
+ * Each wait is its nominal value times a factor drawn from [0.75, 1.5): the jobs of a matrix that
+ * met the same full workspace do not all trigger again in the same second (RunProject allows 20 a
+ * minute per token, shared by every job on it), but spread over a window as wide as half the wait.
+ */
+const JITTER_FROM = 0.75;
+const JITTER_WIDTH = 0.75;
+/** The least time a new run is given after its wait: a trigger, a kernel and a few reads. */
+const MIN_ATTEMPT_MS = 30_000;
+/** The wait before attempt `attempt` (2 for the first new run), with `random()` in [0, 1). */
+function retryDelay(attempt, random) {
+    const nominal = Math.min(FIRST_RETRY_DELAY_MS * 2 ** (attempt - 2), MAX_NOMINAL_DELAY_MS);
+    return Math.round(nominal * (JITTER_FROM + JITTER_WIDTH * random()));
+}
+/**
+ * One project's run as runOne does it, started again while it ends UNABLE_TO_ALLOCATE_KERNEL and
+ * `plan.retryUnallocated` allows. The outcome is the last attempt's, with every attempt in its
+ * `attempts`. Each attempt is announced as runOne announces a run (`started`), so the edge's
+ * observers know every run that may need cancelling; a stop (workflow cancel, fail-fast) during a
+ * wait ends it at once, with nothing going and nothing more triggered. Never throws.
+ */
+async function runAttempts(options) {
+    const { plan, session, stops } = options;
+    const allowed = (plan.retryUnallocated ?? 0) + 1;
+    // Nothing started here (run-id), or no end seen (wait: false, dry-run): nothing to start again.
+    if (allowed === 1 || options.target.runId !== undefined || !plan.wait || plan.request.dryRun)
+        return runOne(options);
+    const signals = [stops.workflow, stops.failFast].filter((s) => s !== undefined);
+    const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+    const { clock } = session;
+    const earlier = [];
+    /** The project's history, read (or found unreadable) by an earlier attempt: never read twice. */
+    let history;
+    for (let attempt = 1;; attempt++) {
+        const outcome = await runOne({
+            ...options,
+            earlier: earlier.map((run) => run.runId),
+            plan: history === undefined ? plan : { ...plan, history: false },
+            pacing: {
+                schedule: (run) => options.pacing.schedule({ history: () => history?.known ?? run.history() }),
+                wants: (read) => options.pacing.wants(read)
+            },
+            emit: (event) => {
+                if (event.type === 'history')
+                    history = { known: event.history };
+                if (event.type === 'no-history')
+                    history ??= {};
+                if (event.type !== 'started' || attempt === 1)
+                    return options.emit(event);
+                event.run.attempt = attempt;
+                options.emit(event);
+                // The new run's expected end, from the history an earlier attempt read.
+                if (history?.known)
+                    options.emit({
+                        type: 'history',
+                        history: history.known,
+                        expectedEndAt: clock.now() + history.known.usualMs
+                    });
+            }
+        });
+        const run = 'run' in outcome ? outcome.run : undefined;
+        if (run && attempt > 1)
+            run.attempt = attempt;
+        if (run && history?.known)
+            run.usualMs ??= history.known.usualMs;
+        const done = (dropped) => ({
+            ...outcome,
+            attempts: { earlier, allowed, ...(dropped ? { dropped } : {}) }
+        });
+        if (run === undefined || outcome.kind !== 'ended' || outcome.status !== UNALLOCATED)
+            return done();
+        if (attempt === allowed)
+            return done();
+        const next = attempt + 1;
+        const delayMs = retryDelay(next, clock.random);
+        const drop = (dropped) => {
+            options.emit({ type: 'retry-dropped', previous: run, attempt: next, dropped });
+            return done(dropped);
+        };
+        // No new run that could not end in time: the step ends now, with the time left unspent.
+        const leftMs = session.deadline - clock.now();
+        if (delayMs + Math.max(MIN_ATTEMPT_MS, run.usualMs ?? 0) > leftMs)
+            return drop({ by: 'timeout', delayMs, leftMs });
+        if (!signal?.aborted) {
+            options.emit({ type: 'retrying', previous: run, attempt: next, allowed, delayMs });
+            await clock.sleep(delayMs, signal);
+        }
+        if (signal?.aborted)
+            return drop({ by: stopCause(stops), delayMs });
+        earlier.push(run);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/step/words.ts
+
+/** The runner's words: inputs as a workflow's `with:` names them. */
+const RUNNER_WORDS = {
+    input: (name) => `Input '${name}'`,
+    inputs: (names) => `Inputs '${names.join("' and '")}'`,
+    ref: (name) => `'${name}'`,
+    setting: (name, value) => `${name} is ${value}`,
+    stopped: 'the workflow was cancelled',
+    stopping: 'The runner asked the step to stop: the workflow was cancelled.',
+    noToken: `Input '${Input.ApiToken}' is empty and ${TOKEN_ENV} is not set: pass a Hex API token from a secret, as api-token: \${{ secrets.HEX_API_TOKEN }} or in env as ${TOKEN_ENV}.`
+};
+/** The sentence with its first letter upper-cased: "The workflow was cancelled", "Interrupted". */
+function sentence(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/step/outcome-words.ts
+
+/** `input` is the input that said to leave the run going (cancel-on-timeout, \u2026). */
+function cancelWording(cancel, runId, input) {
+    switch (cancel.kind) {
+        case 'cancelled':
+            return {
+                line: { text: `Cancelled Hex run ${runId}.`, warning: false },
+                note: 'The run was cancelled in Hex.',
+                short: 'cancelled in Hex'
+            };
+        case 'already-ended':
+            return {
+                line: {
+                    text: `Hex run ${runId} had already ended ${cancel.status}; nothing to cancel.`,
+                    warning: false
+                },
+                note: `The run had already ended ${cancel.status} when it was to be cancelled.`,
+                short: `it had ended ${cancel.status}`
+            };
+        case 'failed':
+            return {
+                line: { text: `Could not cancel Hex run ${runId}: ${cancel.error}`, warning: true },
+                note: `Cancelling the run in Hex failed: ${cancel.error}`,
+                short: 'cancelling it failed'
+            };
+        case 'left-going':
+            return {
+                note: `${input} is false: the run was left going in Hex.`,
+                short: 'left going in Hex'
+            };
+    }
+}
+function stopWording(by, words = RUNNER_WORDS) {
+    return by === 'workflow'
+        ? { sentence: sentence(words.stopped), short: words.stopped }
+        : {
+            sentence: 'Another run failed and fail-fast is on: stopped',
+            short: 'another run failed (fail-fast)'
+        };
+}
+
+;// CONCATENATED MODULE: ./src/step/attempt-words.ts
+/**
+ * retry-unallocated in words: the log line before each new run, why no further one was started,
+ * and the notes that list every attempt (report.ts adds them; the summary and the command line
+ * show them).
+ */
+
+
+
+
+
+/** "Hex run \u2026 ended UNABLE_TO_ALLOCATE_KERNEL: \u2026. Starting attempt 2 of 4 in 22.5s (\u2026)." */
+function retryingLine(event, words = RUNNER_WORDS) {
+    const { previous, attempt, allowed, delayMs } = event;
+    return `Hex run ${previous.runId} ended ${UNALLOCATED}: Hex found no kernel for it, so it did no work. Starting attempt ${attempt} of ${allowed} in ${formatDuration(delayMs)} (${words.ref(Input.RetryUnallocated)}).`;
+}
+/** Why attempt `attempt` was not started, as a sentence. */
+function droppedSentence(dropped, attempt, words = RUNNER_WORDS) {
+    const wait = formatDuration(dropped.delayMs);
+    if (dropped.by === 'timeout')
+        return `Attempt ${attempt} was not started: its ${wait} wait and a new run would not end within the ${formatDuration(dropped.leftMs)} left before the timeout.`;
+    return `${stopWording(dropped.by, words).sentence} during the ${wait} wait before attempt ${attempt}: no further run was started.`;
+}
+/**
+ * Every attempt of the run, for the report's notes; `byFailFast` when fail-fast stopped a wait for
+ * a new run: the run's end is then a consequence, not a failure of its own.
+ */
+function attemptNotes(outcome, words = RUNNER_WORDS) {
+    const notes = [];
+    if (outcome.attempts === undefined)
+        return { notes, byFailFast: false };
+    const { earlier, allowed, dropped } = outcome.attempts;
+    const last = earlier.length + 1;
+    earlier.forEach((run, i) => notes.push(`Attempt ${i + 1} of ${allowed}: Hex run ${run.runId} ended ${UNALLOCATED}.`));
+    if (earlier.length > 0)
+        notes.push(`Attempt ${last} of ${allowed} is the run reported here.`);
+    if (dropped !== undefined)
+        notes.push(droppedSentence(dropped, last + 1, words));
+    else if (outcome.kind === 'ended' && outcome.status === UNALLOCATED && allowed > 1)
+        notes.push(`All ${allowed} attempts ended ${UNALLOCATED} (${words.ref(Input.RetryUnallocated)} is ${allowed - 1}).`);
+    return { notes, byFailFast: dropped?.by === 'fail-fast' };
+}
+
+;// CONCATENATED MODULE: ./src/step/report.ts
+
+
+
+
+/**
+ * Statuses the action reports besides Hex's own: the action stopped waiting (TIMEOUT), the workflow
+ * was cancelled (CANCELLED), Hex only validated the request (DRY_RUN), or the action failed before
+ * it learned the run's status (ERROR).
+ */
+const ActionStatus = {
+    Timeout: 'TIMEOUT',
+    Cancelled: 'CANCELLED',
+    DryRun: 'DRY_RUN',
+    Error: 'ERROR'
+};
+/** The project's name for a reader: its title when given by title, else its ID. */
+function projectLabel(report) {
+    return report.target.projectName ?? report.target.projectId;
+}
+/** Puts an outcome into words: status, whether the step succeeds, the message and the notes. */
+function toReport(outcome, context) {
+    const { target } = outcome;
+    const run = 'run' in outcome ? outcome.run : undefined;
+    const report = { target, run, status: ActionStatus.Error, succeeded: false, notes: [] };
+    const { notes } = report;
+    const words = context.words ?? RUNNER_WORDS;
+    if (outcome.recovered)
+        notes.push(outcome.recovered);
+    if (target.runId !== undefined && run)
+        notes.push('run-id was given: the step followed a run started elsewhere.');
+    const runId = run?.runId ?? '';
+    switch (outcome.kind) {
+        case 'ended': {
+            report.status = outcome.status;
+            const took = formatDuration(outcome.run.elapsedMs ?? 0);
+            if (outcome.status === 'COMPLETED') {
+                report.succeeded = true;
+                break;
+            }
+            report.succeeded = !context.failOnRunFailure;
+            report.message = `Hex run ${runId} ended ${outcome.status} after ${took}.${statusAdvice(outcome.status)}`;
+            if (!context.failOnRunFailure)
+                notes.push('fail-on-run-failure is false: the step succeeds anyway.');
+            break;
+        }
+        case 'dry-run':
+            report.status = ActionStatus.DryRun;
+            report.succeeded = true;
+            notes.push('dry-run is true: Hex validated the request and started no run.');
+            break;
+        case 'not-waited':
+            report.status = outcome.status;
+            report.succeeded = true;
+            if (target.runId === undefined)
+                notes.push('wait is false: the step did not wait for the run to finish.');
+            break;
+        case 'timed-out': {
+            report.status = ActionStatus.Timeout;
+            const lastStatus = outcome.lastStatus ? ` (last status ${outcome.lastStatus})` : '';
+            report.message = `Hex run ${runId} did not finish within the timeout of ${formatDuration(context.timeoutMs)}${lastStatus}.`;
+            if (outcome.readFailure) {
+                notes.push(outcome.readFailure);
+                // Why the reads stopped belongs in the annotation too: it is what to act on.
+                report.message += ` ${outcome.readFailure}`;
+            }
+            notes.push(cancelWording(outcome.cancel, runId, 'cancel-on-timeout').note);
+            break;
+        }
+        case 'stopped':
+            report.status = ActionStatus.Cancelled;
+            report.stoppedByFailFast = outcome.by === 'fail-fast';
+            if (outcome.phase === 'before-start') {
+                report.message =
+                    outcome.by === 'workflow'
+                        ? `Not started: ${words.stopped} first.`
+                        : 'Not started: another run failed, and fail-fast is on.';
+            }
+            else if (outcome.phase === 'starting') {
+                report.message = `${stopWording(outcome.by, words).sentence} while the run was being started; Hex may have started it. Check the project in Hex.`;
+            }
+            else {
+                report.message = `${stopWording(outcome.by, words).sentence} while Hex run ${runId} was going.`;
+                if (outcome.cancel)
+                    notes.push(cancelWording(outcome.cancel, runId, 'cancel-on-workflow-cancel').note);
+            }
+            break;
+        case 'failed':
+            report.message = outcome.message;
+            break;
+    }
+    const retried = attemptNotes(outcome, words);
+    notes.push(...retried.notes);
+    if (retried.byFailFast)
+        report.stoppedByFailFast = true;
+    if (outcome.attempts?.earlier.length)
+        report.attempts = outcome.attempts;
+    if (run !== undefined && slowerThanUsual(run))
+        notes.push(`${formatDuration(run.elapsedMs ?? 0)} is more than twice the usual ${formatDuration(run.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`);
+    return report;
+}
+/** A run that took more than this many times its usual duration is called out. */
+const SLOW_FACTOR = 2;
+/** Whether the run took more than twice as long as the project's runs usually do. */
+function slowerThanUsual(run) {
+    const { elapsedMs, usualMs } = run;
+    return elapsedMs !== undefined && usualMs !== undefined && elapsedMs > SLOW_FACTOR * usualMs;
+}
+function statusAdvice(status) {
+    switch (status) {
+        case 'ERRORED':
+            return ' A cell failed: open the run in Hex to see which.';
+        case 'KILLED':
+            return ' The run was cancelled in Hex.';
+        case 'UNABLE_TO_ALLOCATE_KERNEL':
+            return ' Hex could not start a kernel for it; the workspace may be at its limit of running kernels. Try again later.';
+        default:
+            return '';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/step/result.ts
+
+
+/** Several projects were given: outputs, summary and log speak of the group. */
+function isGroup(result) {
+    return result.reports.length > 1;
+}
+/** Whether the step succeeds: every input read, and every run's report says so. */
+function stepSucceeded(result) {
+    return result.inputErrors === undefined && result.reports.every((r) => r.succeeded);
+}
+/**
+ * How bad each status is, worst first: the `status` of a step with several runs is the worst of
+ * theirs, so one check (`status == 'COMPLETED'`) tells whether all completed.
+ */
+const SEVERITY = [
+    ActionStatus.Error,
+    ActionStatus.Timeout,
+    'UNABLE_TO_ALLOCATE_KERNEL',
+    'ERRORED',
+    'KILLED',
+    ActionStatus.Cancelled,
+    'RUNNING',
+    'PENDING',
+    ActionStatus.DryRun,
+    'COMPLETED'
+];
+function worstStatus(statuses) {
+    // A status this list does not know ranks just above COMPLETED's neighbours: never "better".
+    const rank = (s) => SEVERITY.includes(s) ? SEVERITY.indexOf(s) : SEVERITY.indexOf('RUNNING');
+    return statuses.reduce((worst, s) => (rank(s) < rank(worst) ? s : worst), 'COMPLETED');
+}
+/**
+ * What the step says at its end, for either edge to show: each input that did not read, then each
+ * run's failure (an error) or what its reader should know (a warning); with several runs, each
+ * line names its project. A run fail-fast stopped is a consequence, not a second cause: a warning.
+ */
+function conclusions(result) {
+    if (result.inputErrors !== undefined)
+        return result.inputErrors.map((text) => ({ level: 'error', text, title: 'Invalid input' }));
+    const group = isGroup(result);
+    const said = [];
+    for (const report of result.reports) {
+        if (!report.message)
+            continue;
+        const label = group ? `[${projectLabel(report)}] ` : '';
+        const title = report.run ? `Hex run ${report.status}` : `${ACTION_NAME} failed`;
+        if (!report.succeeded && !report.stoppedByFailFast)
+            said.push({ level: 'error', text: `${label}${failureText(report)}`, title });
+        else
+            said.push({ level: 'warning', text: `${label}${report.message}`, title });
+    }
+    return said;
+}
+/** The closing line of a step with several runs: how many succeeded. */
+function groupTally(result) {
+    if (!isGroup(result))
+        return undefined;
+    const { reports } = result;
+    const failed = reports.filter((r) => !r.succeeded).length;
+    return `${reports.length - failed} of ${reports.length} Hex runs ${failed === 0 ? 'succeeded.' : `succeeded; ${failed} did not.`}`;
+}
+function failureText(report) {
+    const url = report.run?.runUrl;
+    const link = url && !report.message?.includes(url) ? ` ${url}` : '';
+    return `${report.message ?? ''}${link}`;
+}
+
 ;// CONCATENATED MODULE: ./src/hex/projects.ts
 
 
@@ -28953,16 +29948,6 @@ function normalise(title) {
 }
 function describe(p) {
     return `'${p.title}' (${p.id})`;
-}
-
-;// CONCATENATED MODULE: ./src/lib/errors.ts
-/** What a thrown value says, for a message: an Error's message, anything else as text. */
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-/** A bug's message for the reader, in the words every edge uses; the stack goes to debug only. */
-function unexpectedMessage(error) {
-    return `Unexpected error: ${errorMessage(error)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/runs/pacing/constants.ts
@@ -29453,829 +30438,6 @@ async function runMany(targets, options, run) {
     return outcomes;
 }
 
-;// CONCATENATED MODULE: ./src/hex/retry.ts
-
-
-/** Statuses that say "not now" rather than "no": rate limit, server error, gateway, overload. */
-const RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
-function statusReason(error) {
-    return `Hex answered ${error.status}`;
-}
-/** GET and DELETE: anything transient is retried. */
-function readVerdict(error) {
-    if (error instanceof HexNetworkError)
-        return error.code === 'ABORTED'
-            ? { kind: 'fatal' }
-            : { kind: 'retry', reason: networkReason(error) };
-    if (error instanceof HexApiError)
-        return RETRYABLE_STATUSES.includes(error.status)
-            ? { kind: 'retry', afterMs: error.retryAfterMs, reason: statusReason(error) }
-            : { kind: 'fatal' };
-    if (error instanceof HexResponseError)
-        return { kind: 'retry', reason: 'the answer could not be read' };
-    return { kind: 'fatal' };
-}
-/** The answers to a trigger with which Hex certainly started no run, and what they mean. */
-const TRIGGER_REFUSED = {
-    429: 'Hex is rate limiting runs (429)',
-    503: 'Hex is at its limit of running kernels (503); no run was created'
-};
-/**
- * POST .../runs: sent again only where Hex certainly started no run: the connection was never
- * made, Hex answered 429 (rate limited), or 503 (the workspace is at its limit of running
- * kernels; Hex documents that no run is created then).
- */
-function triggerVerdict(error) {
-    if (error instanceof HexNetworkError) {
-        if (error.code === 'ABORTED')
-            return { kind: 'fatal' };
-        return error.requestSent
-            ? { kind: 'unknown-outcome', reason: networkReason(error) }
-            : { kind: 'retry', reason: networkReason(error) };
-    }
-    if (error instanceof HexApiError) {
-        const refused = TRIGGER_REFUSED[error.status];
-        if (refused !== undefined)
-            return {
-                kind: 'retry',
-                afterMs: error.retryAfterMs,
-                spreadMs: TRIGGER_SPREAD_MS,
-                reason: refused
-            };
-        if (error.status >= 500)
-            return { kind: 'unknown-outcome', reason: statusReason(error) };
-        return { kind: 'fatal' };
-    }
-    if (error instanceof HexRedirectError)
-        return { kind: 'fatal' };
-    if (error instanceof HexResponseError)
-        return {
-            kind: 'unknown-outcome',
-            reason: 'Hex accepted the trigger but its answer could not be read'
-        };
-    return { kind: 'fatal' };
-}
-function networkReason(error) {
-    return error.code === 'TIMEOUT' ? 'no answer in time' : `connection failed (${error.code})`;
-}
-/**
- * 1 s doubling to 15 s: long enough for a gateway to recover, short enough that a run which ends
- * during an outage is seen soon after it.
- */
-const DEFAULT_BACKOFF = { baseMs: 1_000, capMs: 15_000 };
-/**
- * A trigger whose connection cannot be made at all (refused, DNS, TLS) gets this many attempts,
- * about 15 s at most: Hex is unreachable, and the user should hear so in seconds, not after the
- * whole timeout. Once a run is going, status reads ride out an outage until the timeout instead.
- */
-const MAX_CONNECT_ATTEMPTS = 5;
-/**
- * A trigger Hex refused for its limits (20 a minute, 25 running kernels per token) goes again a
- * random part of this after its Retry-After: the jobs of a matrix refused together come back
- * spread, never as a storm at one instant.
- */
-const TRIGGER_SPREAD_MS = 5_000;
-/** No retry goes out sooner than this, whatever the jitter or Retry-After says (`0`). */
-const MIN_RETRY_DELAY_MS = 1_000;
-/** The longest wait a Node timer can hold; a longer one would fire at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-/**
- * Capped exponential backoff with jitter: a random wait between MIN_RETRY_DELAY_MS and the cap,
- * so a storm of failures never turns into a storm of requests, and the waits still grow.
- */
-function backoffDelay(retry, backoff, random) {
-    const cap = Math.min(backoff.capMs, backoff.baseMs * 2 ** retry);
-    return Math.round(MIN_RETRY_DELAY_MS + random() * Math.max(0, cap - MIN_RETRY_DELAY_MS));
-}
-/** Retries ran out: the deadline came, or Hex stayed unreachable. Carries the last error. */
-class RetriesExhaustedError extends HexError {
-    lastError;
-    attempts;
-    failingForMs;
-    why;
-    /** Hex asked to wait this long (Retry-After), past the deadline: why no attempt was made. */
-    retryAfterMs;
-    constructor(lastError, attempts, failingForMs, why, retryAfterMs) {
-        const tally = attempts > 1 ? ` (${attempts} attempts over ${formatDuration(failingForMs)} failed)` : '';
-        super(`${lastError.message}${tally}`, lastError.context);
-        this.lastError = lastError;
-        this.attempts = attempts;
-        this.failingForMs = failingForMs;
-        this.why = why;
-        this.retryAfterMs = retryAfterMs;
-    }
-}
-/** A trigger that may have started a run; the caller looks for it instead of sending again. */
-class UnknownOutcomeError extends HexError {
-    original;
-    reason;
-    constructor(original, reason) {
-        super(original.message, original.context);
-        this.original = original;
-        this.reason = reason;
-    }
-}
-/**
- * Runs `attempt` until it succeeds, a failure is not worth retrying, the deadline passes, or the
- * signal aborts. Throws the last error as it was (fatal), RetriesExhaustedError, or
- * UnknownOutcomeError.
- */
-async function withRetries(attempt, options) {
-    const { verdict, deadline, now, sleep, signal, onRetry } = options;
-    const random = options.random ?? Math.random;
-    const backoff = options.backoff ?? DEFAULT_BACKOFF;
-    const firstTry = now();
-    let connectFailures = 0;
-    for (let attempts = 1;; attempts++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            if (!(error instanceof HexError) || signal?.aborted)
-                throw error;
-            const v = verdict(error);
-            if (v.kind === 'fatal')
-                throw error;
-            if (v.kind === 'unknown-outcome')
-                throw new UnknownOutcomeError(error, v.reason);
-            if (error instanceof HexNetworkError && !error.requestSent)
-                connectFailures++;
-            const left = deadline - now();
-            // A backoff is cut short so that the last attempt lands on the deadline; a Retry-After is
-            // Hex's own word, so an attempt it would push past the deadline is not made at all.
-            // Every wait is at least MIN_RETRY_DELAY_MS (Retry-After: 0 included) and fits in a timer.
-            const delayMs = Math.min(MAX_TIMER_MS, v.afterMs !== undefined
-                ? Math.max(MIN_RETRY_DELAY_MS, v.afterMs) + Math.round(random() * (v.spreadMs ?? 0))
-                : Math.min(backoffDelay(attempts - 1, backoff, random), left));
-            const why = connectFailures >= (options.maxConnectAttempts ?? Infinity)
-                ? 'unreachable'
-                : left <= 0 || delayMs > left
-                    ? 'deadline'
-                    : undefined;
-            if (why) {
-                const pastDeadline = why === 'deadline' && v.afterMs !== undefined ? v.afterMs : undefined;
-                throw new RetriesExhaustedError(error, attempts, now() - firstTry, why, pastDeadline);
-            }
-            onRetry?.({ attempt: attempts, delayMs, reason: v.reason, error });
-            await sleep(delayMs, signal);
-            if (signal?.aborted)
-                throw error;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/hex/types.ts
-/** Run statuses as Hex reports them (the same six in every published version of the API). */
-const RUN_STATUSES = [
-    'PENDING',
-    'RUNNING',
-    'COMPLETED',
-    'ERRORED',
-    'KILLED',
-    'UNABLE_TO_ALLOCATE_KERNEL'
-];
-const TERMINAL_STATUSES = [
-    'COMPLETED',
-    'ERRORED',
-    'KILLED',
-    'UNABLE_TO_ALLOCATE_KERNEL'
-];
-function isKnownStatus(status) {
-    return RUN_STATUSES.includes(status);
-}
-function isTerminalStatus(status) {
-    return TERMINAL_STATUSES.includes(status);
-}
-
-;// CONCATENATED MODULE: ./src/runs/cancel.ts
-
-
-
-/**
- * A cancel must fit in the time left: on a workflow cancel the runner kills the process 10 s
- * after its first signal, so retries get a few seconds, not the step's timeout.
- */
-const CANCEL_BUDGET_ON_SIGNAL_MS = 5_000;
-const CANCEL_BUDGET_MS = 20_000;
-/**
- * Cancels the run in Hex (DELETE), retrying what is transient within the budget; nothing stops
- * it early, since it is what a stop asks for.
- */
-async function cancelRun(session, projectId, runId, budgetMs) {
-    try {
-        await session.within(budgetMs).cancelRun(projectId, runId);
-        return { kind: 'cancelled' };
-    }
-    catch (error) {
-        const message = errorMessage(error);
-        // Hex answers 422 to a cancel of a run that has ended: find out whether that is what happened.
-        if (error instanceof HexApiError && error.status === 422) {
-            const state = await session
-                .within(budgetMs)
-                .getRunOnce(projectId, runId)
-                .catch(() => undefined);
-            if (state && isTerminalStatus(state.status))
-                return { kind: 'already-ended', status: state.status };
-        }
-        return { kind: 'failed', error: message };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/runs/facts.ts
-/** The facts of a run just started (or found), `startedAt` on the session's clock. */
-function factsOf(triggered, startedAt) {
-    return {
-        projectId: triggered.projectId,
-        runId: triggered.runId,
-        runUrl: triggered.runUrl,
-        statusUrl: triggered.runStatusUrl,
-        traceId: triggered.traceId,
-        projectVersion: triggered.projectVersion,
-        startedAt: new Date(startedAt).toISOString()
-    };
-}
-/** What a status read tells about the run. */
-function learnFrom(run, state) {
-    if (state.runUrl)
-        run.runUrl = state.runUrl;
-    if (state.projectVersion)
-        run.projectVersion = state.projectVersion;
-    if (state.startTime)
-        run.startedAt = state.startTime;
-    if (state.endTime)
-        run.endedAt = state.endTime;
-    if (state.elapsedMs !== undefined && state.endTime)
-        run.elapsedMs = state.elapsedMs;
-}
-/**
- * The step is done with the run at `seenAt` (started at `startedAt`, both on the session's
- * clock); Hex's own end time wins unless the step gave up.
- */
-function endAt(run, seenAt, startedAt, gaveUp) {
-    run.endedAt = gaveUp
-        ? new Date(seenAt).toISOString()
-        : (run.endedAt ?? new Date(seenAt).toISOString());
-    run.elapsedMs = gaveUp ? seenAt - startedAt : (run.elapsedMs ?? seenAt - startedAt);
-}
-
-;// CONCATENATED MODULE: ./src/runs/grace.ts
-/**
- * A request in flight when the workflow is cancelled gets this long to finish: a trigger that
- * completes can then be cancelled by its run id, where an abandoned one might leave a run behind.
- */
-const SHUTDOWN_GRACE_MS = 3_000;
-/**
- * Sends a request that `stop` abandons only `graceMs` after it aborts, counted on the clock. Once
- * the request is over, the grace is dropped: no timer is left behind. Without `stop`, nothing
- * abandons it.
- */
-async function withGrace(clock, stop, graceMs, send) {
-    if (stop === undefined)
-        return send(undefined);
-    const over = new AbortController();
-    const grace = new AbortController();
-    const expire = () => {
-        void clock.sleep(graceMs, over.signal).then(() => {
-            if (!over.signal.aborted)
-                grace.abort();
-        });
-    };
-    stop.addEventListener('abort', expire, { once: true, signal: over.signal });
-    try {
-        return await send(grace.signal);
-    }
-    finally {
-        over.abort();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/runs/history.ts
-
-
-
-/**
- * How many of the project's latest runs are read: recent enough to be the project as it is now
- * (its data grows, its code changes), enough for a spread. Only completed runs: one that errored
- * or was cancelled stopped part-way, and says nothing of how long a whole run takes. Only
- * API-triggered runs: the runs this action and other CI start, with the same kind of request;
- * scheduled runs and app refreshes may run with other inputs and other caching.
- */
-const HISTORY_RUNS = 20;
-/** Fewer completed runs than this predict nothing. */
-const MIN_HISTORY_RUNS = 3;
-/** A duration further from the median than this many deviations is set aside (a cold cache). */
-const OUTLIER_DEVIATIONS = 3;
-/** The median absolute deviation times this estimates a standard deviation. */
-const MAD_SCALE = 1.4826;
-/**
- * One read of the project's recent runs. It is an extra, so it is never sent again: an answer that
- * fails (or is late, the run over first) leaves the polling as it would be without it. Never
- * throws: a history that cannot be read, or says too little, is `unknown`, with the reason.
- */
-async function readHistory(session, projectId) {
-    let runs;
-    try {
-        // A deadline of now: one attempt, no retry.
-        runs = await session.with({ deadline: session.clock.now() }).listRuns(projectId, {
-            limit: HISTORY_RUNS,
-            trigger: 'API',
-            status: 'COMPLETED'
-        });
-    }
-    catch (error) {
-        return { kind: 'unknown', why: unreadable(error) };
-    }
-    // Hex filters on status, and is checked: a run that did not complete is no measure.
-    const durations = runs
-        .filter((run) => run.status === 'COMPLETED')
-        .map(durationOf)
-        .filter((ms) => ms !== undefined);
-    return summarize(durations);
-}
-/** A run's duration: Hex's own count, else from its start and end times. */
-function durationOf(run) {
-    if (run.elapsedMs !== undefined && run.elapsedMs > 0)
-        return run.elapsedMs;
-    if (run.startTime === undefined || run.endTime === undefined)
-        return undefined;
-    const ms = Date.parse(run.endTime) - Date.parse(run.startTime);
-    return Number.isFinite(ms) && ms > 0 ? ms : undefined;
-}
-/** The usual duration and the spread of `durations`, or why they predict nothing. */
-function summarize(durations) {
-    if (durations.length < MIN_HISTORY_RUNS)
-        return {
-            kind: 'unknown',
-            why: `the project has ${durations.length} completed API-triggered run${durations.length === 1 ? '' : 's'} with a duration, and ${MIN_HISTORY_RUNS} are needed`
-        };
-    const usualMs = median(durations);
-    const deviation = MAD_SCALE * median(durations.map((ms) => Math.abs(ms - usualMs)));
-    const near = durations.filter((ms) => Math.abs(ms - usualMs) <= OUTLIER_DEVIATIONS * deviation);
-    const kept = near.length > 0 ? near : durations;
-    return {
-        kind: 'known',
-        history: {
-            runs: durations.length,
-            usualMs,
-            shortestMs: Math.min(...kept),
-            longestMs: Math.max(...kept)
-        }
-    };
-}
-function median(values) {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 === 1
-        ? sorted[mid]
-        : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-function unreadable(error) {
-    if (error instanceof HexApiError && error.status === 403)
-        return 'Hex refused to list the project\'s runs (403 Forbidden): the token may lack a scope this needs ("Run projects" or "Read projects")';
-    if (error instanceof HexApiError && error.status === 404)
-        return "Hex found no list of the project's runs (404 Not Found)";
-    // One attempt: a retryable failure comes wrapped, with the attempt's own error inside.
-    if (error instanceof RetriesExhaustedError)
-        return error.lastError.message;
-    if (error instanceof HexError)
-        return error.message;
-    return unexpectedMessage(error);
-}
-
-;// CONCATENATED MODULE: ./src/runs/history-alongside.ts
-
-/**
- * The project's history, read alongside a run's wait: the wait's schedule asks `history()` for
- * what is known so far, and `end()` abandons the read once the wait is over. It never delays the
- * wait; its outcome goes out as an event (`history` or `no-history`), if it comes in time.
- */
-class HistoryAlongside {
-    known;
-    stop = new AbortController();
-    done;
-    /** Starts the read at once, on `session` (stopped by its signal, or by `end()`). */
-    constructor(session, projectId, { run, startedAt, emit }) {
-        const { signal } = this.stop;
-        const stops = session.signal ? AbortSignal.any([session.signal, signal]) : signal;
-        this.done = readHistory(session.with({ signal: stops }), projectId).then((read) => {
-            if (read.kind === 'known') {
-                this.known = read.history;
-                run.usualMs = read.history.usualMs;
-            }
-            // The run ended first: the usual duration is still worth reporting, the rest is not.
-            if (signal.aborted)
-                return;
-            if (read.kind === 'unknown') {
-                emit({ type: 'no-history', why: read.why });
-                return;
-            }
-            emit({
-                type: 'history',
-                history: read.history,
-                expectedEndAt: startedAt + read.history.usualMs
-            });
-        });
-    }
-    /** The history once it is read and says enough; undefined until then, or for good. */
-    history = () => this.known;
-    /** The wait is over: a read still going is abandoned, and waited for. */
-    async end() {
-        this.stop.abort();
-        await this.done;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/runs/start.ts
-
-
-
-
-
-/**
- * Runs in Hex whose start falls this long before the trigger was sent still count as its run:
- * the runner's clock and Hex's may disagree by a few seconds.
- */
-const CLOCK_SKEW_MS = 60_000;
-/** Hex may take a moment to list a run it has just created: look this many times, this far apart. */
-const LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000];
-/** One look, retries included. */
-const LOOKUP_BUDGET_MS = 10_000;
-/** The trigger could not be confirmed and no run could be matched to it. */
-class TriggerOutcomeUnknownError extends HexError {
-}
-/**
- * Starts one run, never two. The trigger is sent again only where Hex certainly started no run
- * (connection never made, 429, 503 at the kernel limit). Where the outcome is unknown, the run is
- * looked for among the project's API-triggered runs and followed if exactly one matches.
- */
-async function startRun(options) {
-    const { session, projectId, request, requestSignal } = options;
-    const sentAt = session.clock.now();
-    try {
-        return await session.trigger(projectId, request, requestSignal);
-    }
-    catch (error) {
-        if (!(error instanceof UnknownOutcomeError) || session.signal?.aborted)
-            throw error;
-        return await recover(options, error, sentAt);
-    }
-}
-async function recover(options, lost, sentAt) {
-    const { session, projectId } = options;
-    const { signal } = session;
-    const since = new Date(sentAt - CLOCK_SKEW_MS);
-    const sinceText = new Date(sentAt).toISOString();
-    const unknown = `Hex's answer to the trigger was lost (${lost.reason}), so whether it started a run is unknown.`;
-    const advice = "The trigger was not sent again, so that this step never starts a second run. Check the project's runs in Hex before running this job again.";
-    const details = `The trigger's error: ${lost.original.message}`;
-    let candidates = [];
-    for (const delayMs of LOOKUP_DELAYS_MS) {
-        await session.clock.sleep(delayMs, signal);
-        if (signal?.aborted)
-            throw lost.original;
-        try {
-            const runs = await session.within(LOOKUP_BUDGET_MS, signal).listApiRuns(projectId, 25);
-            candidates = runs.filter((run) => startedSince(run, since));
-        }
-        catch (error) {
-            const why = errorMessage(error);
-            throw new TriggerOutcomeUnknownError(`${unknown} Looking for the run failed too: ${why} A run may have started. ${advice} ${details}`, lost.context);
-        }
-        if (candidates.length > 0)
-            break;
-    }
-    if (candidates.length === 1) {
-        const run = candidates[0];
-        options.onRecovered(`${unknown} Run ${run.runId} (${run.status}) is the only API-triggered run of project ${projectId} since ${sinceText}: following it instead of triggering again.`);
-        return {
-            projectId,
-            runId: run.runId,
-            runUrl: run.runUrl ?? '',
-            runStatusUrl: runStatusUrl(options.apiBase, projectId, run.runId),
-            traceId: run.traceId,
-            projectVersion: run.projectVersion
-        };
-    }
-    if (candidates.length === 0)
-        throw new TriggerOutcomeUnknownError(`${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${formatDuration(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} ${details}`, lost.context);
-    const list = candidates.map((run) => `${run.runId} (${run.status}) ${run.runUrl ?? ''}`.trim());
-    throw new TriggerOutcomeUnknownError(`${unknown} ${candidates.length} API-triggered runs of project ${projectId} started since ${sinceText}, so the action cannot tell which one is its own: ${list.join('; ')}. ${advice} ${details}`, lost.context);
-}
-function startedSince(run, since) {
-    // A run Hex has not started yet has no start time: it is new.
-    if (!run.startTime)
-        return run.status === 'PENDING';
-    const started = Date.parse(run.startTime);
-    return !Number.isNaN(started) && started >= since.getTime();
-}
-/**
- * A stop (workflow cancel, fail-fast) cut the start short with this error: did Hex certainly start
- * no run (a 429, a 503 at the kernel limit, a connection never made), or may it have (an answer
- * lost, a trigger abandoned in flight after its grace)? Undefined: Hex refused the trigger for a
- * reason of its own (401, 422...), which is a failure, not a stop.
- */
-function startCutShort(error) {
-    if (error instanceof UnknownOutcomeError)
-        return 'maybe-run';
-    if (error instanceof HexNetworkError && error.code === 'ABORTED')
-        return 'maybe-run';
-    switch (triggerVerdict(error).kind) {
-        case 'retry':
-            return 'no-run';
-        case 'unknown-outcome':
-            return 'maybe-run';
-        case 'fatal':
-            return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/runs/wait.ts
-
-/**
- * Reads the run's state until it is terminal, the timeout passes or the signal aborts. A status
- * Hex may add later and this action does not know is treated as not terminal: the wait goes on
- * and the timeout bounds it. Errors from getState propagate.
- */
-async function waitForEnd(options) {
-    try {
-        return await readUntilEnd(options);
-    }
-    finally {
-        options.schedule.done?.();
-    }
-}
-async function readUntilEnd(options) {
-    const { getState, clock, startedAt, deadline, schedule, signal, onState } = options;
-    let last;
-    let reads = 0;
-    for (;;) {
-        if (signal?.aborted)
-            return { kind: 'aborted', last, reads };
-        const state = await getState();
-        reads += 1;
-        const changed = state.status !== last?.status;
-        last = state;
-        const elapsedMs = clock.now() - startedAt;
-        onState?.(state, { elapsedMs, changed, reads });
-        if (isTerminalStatus(state.status))
-            return { kind: 'finished', state, reads };
-        const remaining = deadline - clock.now();
-        if (remaining <= 0)
-            return { kind: 'timeout', last, reads };
-        // The last read lands on the deadline, so a run that ends just in time is still seen.
-        await clock.sleep(Math.min(schedule.delayMs(reads - 1, elapsedMs, state), remaining), signal);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/runs/run-one.ts
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * One project's run from trigger (or follow) to its end. Never throws: every way it can end is a
- * RunOutcome. It knows nothing of the runner: what it has to say goes out as events.
- */
-function runOne(options) {
-    return new OneRun(options).go();
-}
-function stopCause(stops) {
-    return stops.workflow?.aborted ? 'workflow' : 'fail-fast';
-}
-class OneRun {
-    target;
-    plan;
-    pacing;
-    stops;
-    emit;
-    /** The step's session, narrowed to this run's stops and reporting its retries. */
-    session;
-    /** When this run was started (or followed): times count from it. */
-    startedAt;
-    run;
-    recovered;
-    /** The project's history, read alongside the wait (and stopped when it ends). */
-    historyRead;
-    constructor(options) {
-        this.target = options.target;
-        this.plan = options.plan;
-        this.pacing = options.pacing;
-        this.stops = options.stops;
-        this.emit = options.emit;
-        const signals = [options.stops.workflow, options.stops.failFast].filter((s) => s !== undefined);
-        this.session = options.session.with({
-            signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
-            onRetry: (operation, notice) => {
-                if (operation === 'trigger' || operation === 'status')
-                    this.emit({ type: 'retry', what: operation, notice });
-            }
-        });
-        // A run that waited for its turn (max-parallel) counts its time from now, not the step's start.
-        this.startedAt = options.session.clock.now();
-    }
-    async go() {
-        // Stopped before its turn came (fail-fast, or the workflow was cancelled): nothing is sent.
-        if (this.signal?.aborted)
-            return this.outcome({ kind: 'stopped', by: stopCause(this.stops), phase: 'before-start' });
-        try {
-            return await (this.target.runId !== undefined
-                ? this.follow(this.target.runId)
-                : this.trigger());
-        }
-        catch (error) {
-            return this.failed(error);
-        }
-    }
-    get signal() {
-        return this.session.signal;
-    }
-    async trigger() {
-        const { plan, target } = this;
-        this.emit({
-            type: 'sending',
-            url: `${plan.apiBase}/projects/${target.projectId}/runs`,
-            request: plan.request
-        });
-        // A trigger in flight gets a grace period: its run id is what lets it be cancelled.
-        const triggered = await withGrace(this.session.clock, this.signal, SHUTDOWN_GRACE_MS, (grace) => startRun({
-            session: this.session,
-            projectId: target.projectId,
-            request: plan.request,
-            apiBase: plan.apiBase,
-            requestSignal: grace,
-            onRecovered: (message) => {
-                this.recovered = message;
-                this.emit({ type: 'recovered', message });
-            }
-        }));
-        // A dry run: Hex validated the request and started nothing, so there is no run to announce.
-        if (plan.request.dryRun)
-            return this.outcome({ kind: 'dry-run', run: factsOf(triggered, this.startedAt) });
-        const run = this.started(triggered, false);
-        if (!plan.wait)
-            return this.outcome({ kind: 'not-waited', status: 'PENDING', run });
-        // Read once the first status read says the run goes on: it never delays the trigger or that
-        // read, a refused trigger or a run that is already over costs none, and the pacing, which has
-        // heard by then how crowded the token is, may decline it.
-        return this.waitFor(run, plan.history);
-    }
-    /** `run-id` given: follow a run started elsewhere instead of triggering one. */
-    async follow(runId) {
-        const { projectId } = this.target;
-        const state = await this.session.getRun(projectId, runId);
-        const run = this.started({
-            projectId,
-            runId,
-            runUrl: state.runUrl ?? '',
-            runStatusUrl: runStatusUrl(this.plan.apiBase, projectId, runId),
-            traceId: state.traceId,
-            projectVersion: state.projectVersion
-        }, true);
-        if (!this.plan.wait) {
-            this.learn(state);
-            return this.outcome({ kind: 'not-waited', status: state.status, run });
-        }
-        return this.waitFor(run);
-    }
-    started(triggered, followed) {
-        this.run = factsOf(triggered, this.startedAt);
-        // At once: if the step is killed later, the workflow and the post step still know the run.
-        this.emit({ type: 'started', run: { ...this.run }, followed });
-        return this.run;
-    }
-    /** The project's history, alongside the wait, if the pacing wants it now. */
-    readHistory(run) {
-        if (!this.pacing.wants('history'))
-            return;
-        const about = { run, startedAt: this.startedAt, emit: this.emit };
-        this.historyRead = new HistoryAlongside(this.session, this.target.projectId, about);
-    }
-    async waitFor(run, history = false) {
-        if (this.signal?.aborted)
-            return this.stopped(run);
-        let readFailure;
-        let result;
-        let last;
-        const schedule = this.pacing.schedule({ history: () => this.historyRead?.history() });
-        try {
-            result = await waitForEnd({
-                getState: () => this.session.getRun(this.target.projectId, run.runId),
-                clock: this.session.clock,
-                startedAt: this.startedAt,
-                deadline: this.session.deadline,
-                schedule,
-                signal: this.signal,
-                onState: (state, { elapsedMs, changed, reads }) => {
-                    last = state;
-                    this.emit({ type: 'state', state, elapsedMs, changed });
-                    if (history && reads === 1 && !isTerminalStatus(state.status))
-                        this.readHistory(run);
-                }
-            });
-        }
-        catch (error) {
-            if (this.signal?.aborted)
-                result = { kind: 'aborted', last, reads: 0 };
-            // Status reads failed until the deadline: that is a timeout, with the reads' failure as cause.
-            else if (error instanceof RetriesExhaustedError && error.why === 'deadline') {
-                readFailure =
-                    error.retryAfterMs !== undefined
-                        ? `${error.lastError.message.replace(/\.$/, '')}, and asked to wait ${formatDuration(error.retryAfterMs)} before the next read: past the timeout, so the step stopped waiting.`
-                        : error.attempts > 1
-                            ? `Status reads failed for the last ${formatDuration(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
-                            : `The status read at the deadline failed: ${error.lastError.message}`;
-                result = { kind: 'timeout', last, reads: 0 };
-            }
-            else
-                throw error;
-        }
-        finally {
-            await this.historyRead?.end();
-        }
-        const latest = result.kind === 'finished' ? result.state : result.last;
-        if (latest)
-            this.learn(latest);
-        switch (result.kind) {
-            case 'finished': {
-                this.ended(false);
-                return this.outcome({ kind: 'ended', status: result.state.status, run });
-            }
-            case 'timeout': {
-                this.ended(true);
-                const cancel = this.plan.cancelOnTimeout
-                    ? await cancelRun(this.session, this.target.projectId, run.runId, CANCEL_BUDGET_MS)
-                    : { kind: 'left-going' };
-                return this.outcome({
-                    kind: 'timed-out',
-                    run,
-                    lastStatus: result.last?.status,
-                    readFailure,
-                    cancel
-                });
-            }
-            case 'aborted':
-                return this.stopped(run);
-        }
-    }
-    /** Stopped while the run was going: cancel it, unless the inputs say to leave it. */
-    async stopped(run) {
-        this.ended(true);
-        const by = stopCause(this.stops);
-        this.emit({ type: 'stopping', by });
-        const cancel = by === 'workflow' && !this.plan.cancelOnWorkflowCancel
-            ? { kind: 'left-going' }
-            : await cancelRun(this.session, this.target.projectId, run.runId, CANCEL_BUDGET_ON_SIGNAL_MS);
-        return this.outcome({ kind: 'stopped', by, phase: 'going', run, cancel });
-    }
-    /** An error that ended the run early: Hex's, or a bug. */
-    failed(error) {
-        if (this.signal?.aborted && this.run === undefined) {
-            const by = stopCause(this.stops);
-            // Following a run started elsewhere: nothing of ours was started, nothing is left to cancel.
-            if (this.target.runId !== undefined)
-                return this.outcome({ kind: 'stopped', by, phase: 'before-start' });
-            // Stopped while starting: whether a run may exist decides what the reader is told.
-            const cut = startCutShort(error);
-            if (cut !== undefined)
-                return this.outcome({
-                    kind: 'stopped',
-                    by,
-                    phase: cut === 'no-run' ? 'before-start' : 'starting'
-                });
-        }
-        if (error instanceof HexError)
-            return this.outcome({ kind: 'failed', message: error.message, run: this.run });
-        // A bug, not an expected failure: the message is for the log, the stack for debug.
-        return this.outcome({
-            kind: 'failed',
-            message: `Unexpected error: ${errorMessage(error)}`,
-            stack: error instanceof Error ? error.stack : undefined,
-            run: this.run
-        });
-    }
-    /** What a status read tells about the run. */
-    learn(state) {
-        if (this.run)
-            learnFrom(this.run, state);
-    }
-    /** The step is done with the run now; Hex's own end time wins unless the step gave up. */
-    ended(gaveUp) {
-        if (this.run)
-            endAt(this.run, this.session.clock.now(), this.startedAt, gaveUp);
-    }
-    outcome(ending) {
-        return { target: this.target, recovered: this.recovered, ...ending };
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/step/io.ts
 /** Each line a run logs starts with its project, so interleaved runs stay readable. */
 function labelled(io, label) {
@@ -30330,6 +30492,7 @@ function progressLogger(sink, heartbeatMs = HEARTBEAT_MS, eta = () => undefined)
 
 
 
+
 const RETRYING = { trigger: 'Starting the run', status: 'Reading the run status' };
 function narrator(io, target) {
     let eta;
@@ -30353,7 +30516,11 @@ function narrator(io, target) {
                         io.info(`Following Hex run ${run.runId}, started elsewhere: ${run.runUrl}`);
                         return;
                     }
-                    const version = run.projectVersion ? ` (project version ${run.projectVersion})` : '';
+                    const about = [
+                        run.attempt && `attempt ${run.attempt}`,
+                        run.projectVersion && `project version ${run.projectVersion}`
+                    ].filter(Boolean);
+                    const version = about.length > 0 ? ` (${about.join(', ')})` : '';
                     io.info(`Started Hex run ${run.runId}${version}: ${run.runUrl}`);
                     return;
                 }
@@ -30377,6 +30544,12 @@ function narrator(io, target) {
                 case 'stopping':
                     if (event.by === 'workflow')
                         io.info(words.stopping);
+                    return;
+                case 'retrying':
+                    io.info(retryingLine(event, words));
+                    return;
+                case 'retry-dropped':
+                    io.info(droppedSentence(event.dropped, event.attempt, words));
                     return;
             }
         },
@@ -30973,7 +31146,8 @@ function runPlan(settings) {
         wait: settings.wait,
         history: settings.history,
         cancelOnTimeout: settings.cancelOnTimeout,
-        cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel
+        cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel,
+        retryUnallocated: settings.retryUnallocated
     };
 }
 
@@ -31022,11 +31196,18 @@ function lines(value) {
         .map((line) => line.trim())
         .filter((line) => line !== '');
 }
-function parseCount(name, value, errors, words) {
-    if (/^[1-9]\d*$/.test(value))
-        return Number(value);
-    errors.push(`${words.input(name)} must be a whole number of at least 1, got '${value}'.`);
-    return 1;
+/**
+ * A whole number from `min` (default 1) up to `max` (none by default); out of range, or not a
+ * whole number, it is an error that names the allowed values, and `min` stands in.
+ */
+function parseCount(name, value, errors, words, range = {}) {
+    const { min = 1, max } = range;
+    const count = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (count >= min && (max === undefined || count <= max))
+        return count;
+    const allowed = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+    errors.push(`${words.input(name)} must be a whole number ${allowed}, got '${value}'.`);
+    return min;
 }
 function parseProjectId(value, errors, words) {
     if (isUuid(value))
@@ -31311,6 +31492,12 @@ const MIN_POLL_INTERVAL_MS = 1_000;
 const MAX_TIMEOUT_MS = 120 * 60 * 60 * 1000;
 /** A bare timeout this short (2 minutes as seconds) was more likely meant as minutes. */
 const MINUTES_LIKELY_MS = 120_000;
+/**
+ * retry-unallocated: at most six runs of a project per step, so a matrix of eight jobs stays under
+ * the 60 triggers an hour of Hex's mid-2025 reference, and the waits (runs/attempts.ts) add up to
+ * some ten minutes, well within the default timeout.
+ */
+const RETRY_RANGE = { min: 0, max: 5 };
 /** Below this, a slow but healthy answer would be abandoned. */
 const MIN_REQUEST_TIMEOUT_MS = 1_000;
 /** The token, from api-token or else HEX_API_TOKEN. Read first so it can be masked at once. */
@@ -31403,6 +31590,8 @@ function readSettings(getInput, env, readFile, words = RUNNER_WORDS) {
     }
     const notifications = parseNotifications(read(Input.Notifications), errors, words);
     const dryRun = bool(Input.DryRun);
+    const retry = read(Input.RetryUnallocated);
+    const retryUnallocated = parseCount(Input.RetryUnallocated, retry, errors, words, RETRY_RANGE);
     if (runId !== undefined) {
         if (!isUuid(runId))
             errors.push(`${input(Input.RunId)} must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
@@ -31412,11 +31601,17 @@ function readSettings(getInput, env, readFile, words = RUNNER_WORDS) {
             Object.keys(inputParams).length > 0 && Input.InputParams,
             viewId !== undefined && Input.ViewId,
             notifications !== undefined && Input.Notifications,
-            dryRun && Input.DryRun
+            dryRun && Input.DryRun,
+            retryUnallocated > 0 && Input.RetryUnallocated
         ].filter((name) => name !== false);
         if (started.length > 0)
             errors.push(`${input(Input.RunId)} waits for a run that has already started, so ${started.map(ref).join(', ')} cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`);
     }
+    const wait = bool(Input.Wait);
+    // No run whose end the step sees, nothing to start again: a warning, as the step can do the rest
+    // (a workflow may switch wait or dry-run by an expression), but no one must think retries are on.
+    if (retryUnallocated > 0 && runId === undefined && (dryRun || !wait))
+        warnings.push(`${input(Input.RetryUnallocated)} has no effect with ${words.setting(dryRun ? Input.DryRun : Input.Wait, dryRun)}: the step does not see the run end, so it cannot start it again.`);
     const maxParallel = parseCount(Input.MaxParallel, read(Input.MaxParallel), errors, words);
     const commitStatus = readStatusSettings(read, bool(Input.CommitStatus), env, errors, readFile, words);
     const settings = {
@@ -31432,10 +31627,11 @@ function readSettings(getInput, env, readFile, words = RUNNER_WORDS) {
         history: bool(Input.History),
         requestTimeoutMs,
         apiBase,
-        wait: bool(Input.Wait),
+        wait,
         cancelOnTimeout: bool(Input.CancelOnTimeout),
         cancelOnWorkflowCancel: bool(Input.CancelOnWorkflowCancel),
         failOnRunFailure: bool(Input.FailOnRunFailure),
+        retryUnallocated,
         updatePublishedResults: bool(Input.UpdatePublishedResults),
         useCachedSqlResults: bool(Input.UseCachedSqlResults),
         dryRun,
@@ -31525,7 +31721,7 @@ async function step({ io, runtime, signal, services = {} }) {
     const reportOf = (outcome) => toReport(outcome, { ...settings, words });
     const start = async (target, stops) => {
         const narrate = narrator(group ? labelled(io, target.projectName ?? target.projectId) : io, target);
-        const outcome = await runOne({
+        const outcome = await runAttempts({
             target,
             plan,
             session,
@@ -31639,6 +31835,11 @@ const ACTION_INPUTS = [
         name: 'fail-on-run-failure',
         default: 'true',
         summary: 'Fail the step unless the run ends COMPLETED.'
+    },
+    {
+        name: 'retry-unallocated',
+        default: '0',
+        summary: 'How many times to start again a run that ended UNABLE_TO_ALLOCATE_KERNEL (0 to 5).'
     },
     {
         name: 'update-published-results',
@@ -31814,7 +32015,8 @@ const PLACEHOLDER = {
     [Input.ApiUrl]: '<url>',
     [Input.ViewId]: '<uuid>',
     [Input.Notifications]: '<json>',
-    [Input.MaxParallel]: '<n>'
+    [Input.MaxParallel]: '<n>',
+    [Input.RetryUnallocated]: '<n>'
 };
 /**
  * Where action.yml's first sentence speaks of a workflow and its steps, what the option does on
@@ -32122,7 +32324,7 @@ function packageVersion(moduleUrl) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2460);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3404);
 /** The command-line program (bin/hex-run-action.js runs this bundle); see command.ts. */
 
 const stop = new AbortController();

@@ -112,7 +112,9 @@ export class CommitStatusReporter {
     this.send(context, {
       state: 'pending',
       context,
-      description: followed ? 'Waiting for the Hex run' : 'Hex run started',
+      description: followed
+        ? 'Waiting for the Hex run'
+        : `Hex run started${run.attempt ? ` (attempt ${run.attempt})` : ''}`,
       targetUrl
     })
   }

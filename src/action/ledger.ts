@@ -30,7 +30,13 @@ export class RunLedger {
     this.io = io
   }
 
+  /**
+   * A run started (or found). A project's earlier run is settled by it: the step starts a project
+   * again only once its run ended UNABLE_TO_ALLOCATE_KERNEL (retry-unallocated).
+   */
   open(projectId: string, runId: string): void {
+    for (const entry of this.entries)
+      if (entry.projectId === projectId && entry.fate === 'open') entry.fate = 'settled'
     this.entries.push({ projectId, runId, fate: 'open' })
     this.save()
   }
@@ -40,6 +46,8 @@ export class RunLedger {
    * anything else is settled (ended, cancelled, or left going on purpose).
    */
   close(outcome: RunOutcome): void {
+    // retry-unallocated: the earlier attempts had ended, whatever became of the last.
+    for (const earlier of outcome.attempts?.earlier ?? []) this.set(earlier.runId, 'settled')
     const run = 'run' in outcome ? outcome.run : undefined
     if (run === undefined) return
     const cancelFailed =

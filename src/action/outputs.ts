@@ -1,4 +1,6 @@
 import { Output, type OutputName } from './constants.ts'
+import { UNALLOCATED } from '../runs/attempts.ts'
+import type { RunFacts } from '../runs/types.ts'
 import type { RunReport } from '../step/report.ts'
 import { isGroup, worstStatus, type StepResult } from '../step/result.ts'
 
@@ -12,6 +14,20 @@ export interface RunSummaryEntry {
   elapsedSeconds: number | null
   /** The median of the project's history, in whole seconds; null when it was not read. */
   usualSeconds: number | null
+  /**
+   * retry-unallocated started the project more than once: every run, oldest first, the last being
+   * the entry's own. Absent when it was started once.
+   */
+  attempts?: AttemptEntry[]
+}
+
+/** One run of a project that retry-unallocated started more than once. */
+export interface AttemptEntry {
+  attempt: number
+  runId: string
+  runUrl: string
+  status: string
+  elapsedSeconds: number | null
 }
 
 function seconds(ms: number | undefined): number | undefined {
@@ -19,7 +35,19 @@ function seconds(ms: number | undefined): number | undefined {
 }
 
 /** One run's entry in the `runs` output, from its report. */
-export function runsEntry({ target, run, status }: RunReport): RunSummaryEntry {
+export function runsEntry({ target, run, status, attempts }: RunReport): RunSummaryEntry {
+  const attempt = (facts: RunFacts, i: number, end: string): AttemptEntry => ({
+    attempt: i + 1,
+    runId: facts.runId,
+    runUrl: facts.runUrl,
+    status: end,
+    elapsedSeconds: seconds(facts.elapsedMs) ?? null
+  })
+  const all = attempts &&
+    run && [
+      ...attempts.earlier.map((facts, i) => attempt(facts, i, UNALLOCATED)),
+      attempt(run, attempts.earlier.length, status)
+    ]
   return {
     projectId: target.projectId,
     ...(target.projectName !== undefined ? { projectName: target.projectName } : {}),
@@ -27,7 +55,8 @@ export function runsEntry({ target, run, status }: RunReport): RunSummaryEntry {
     runUrl: run?.runUrl ?? null,
     status,
     elapsedSeconds: seconds(run?.elapsedMs) ?? null,
-    usualSeconds: seconds(run?.usualMs) ?? null
+    usualSeconds: seconds(run?.usualMs) ?? null,
+    ...(all ? { attempts: all } : {})
   }
 }
 

@@ -1,6 +1,6 @@
 import { formatDuration } from '../lib/duration.ts'
 import { redact, stripControls } from '../lib/safe-text.ts'
-import type { RunFacts } from '../runs/types.ts'
+import type { Attempts, RunFacts } from '../runs/types.ts'
 import { ActionStatus, projectLabel, slowerThanUsual, type RunReport } from '../step/report.ts'
 import { isGroup, worstStatus, type StepResult } from '../step/result.ts'
 import { cell, code, fence, link, MAX_PARAMS_JSON, redacted, type SummaryView } from './markdown.ts'
@@ -55,6 +55,7 @@ function runTable(report: RunReport, viewId: string | undefined, view: SummaryVi
   const rows: [string, string][] = [['Project', code(report.target.projectId)]]
   if (run.runUrl) rows.push(['Run', link(run.runUrl, 'Open the run in Hex', view)])
   if (run.runId) rows.push(['Run ID', code(run.runId)])
+  if (report.attempts) rows.push(['Attempts', attemptsCell(report.attempts, view)])
   if (run.projectVersion) rows.push(['Project version', cell(run.projectVersion)])
   if (run.startedAt) rows.push(['Started', cell(run.startedAt)])
   if (run.endedAt) rows.push(['Ended', cell(run.endedAt)])
@@ -94,6 +95,14 @@ function runsTable(reports: RunReport[], view: SummaryView): string[] {
     lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`)
   }
   return lines
+}
+
+/** retry-unallocated: how many runs it took, each earlier one linked ("3: 1, 2 got no kernel"). */
+function attemptsCell({ earlier }: Attempts, view: SummaryView): string {
+  const links = earlier.map((run, i) =>
+    run.runUrl ? link(run.runUrl, String(i + 1), view) : i + 1
+  )
+  return `${earlier.length + 1}: ${links.join(', ')} ended UNABLE_TO_ALLOCATE_KERNEL`
 }
 
 /** The run's duration, next to the usual one when the history is known; a slow run stands out. */

@@ -24,7 +24,8 @@ const PLACEHOLDER: Partial<Record<InputName, string>> = {
   [Input.ApiUrl]: '<url>',
   [Input.ViewId]: '<uuid>',
   [Input.Notifications]: '<json>',
-  [Input.MaxParallel]: '<n>'
+  [Input.MaxParallel]: '<n>',
+  [Input.RetryUnallocated]: '<n>'
 }
 
 /**

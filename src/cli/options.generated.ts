@@ -69,6 +69,11 @@ export const ACTION_INPUTS: readonly InputSummary[] = [
     summary: 'Fail the step unless the run ends COMPLETED.'
   },
   {
+    name: 'retry-unallocated',
+    default: '0',
+    summary: 'How many times to start again a run that ended UNABLE_TO_ALLOCATE_KERNEL (0 to 5).'
+  },
+  {
     name: 'update-published-results',
     default: 'false',
     summary:

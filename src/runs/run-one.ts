@@ -32,6 +32,8 @@ export interface RunOneOptions {
   pacing: Pick<Pacing, 'schedule' | 'wants'>
   stops: Stops
   emit: RunEvents
+  /** The project's runs this step started before (runs/attempts.ts): not this trigger's. */
+  earlier?: readonly string[]
 }
 
 /**
@@ -42,7 +44,8 @@ export function runOne(options: RunOneOptions): Promise<RunOutcome> {
   return new OneRun(options).go()
 }
 
-function stopCause(stops: Stops): StopCause {
+/** What stopped a run: the workflow's cancel wins over fail-fast. */
+export function stopCause(stops: Stops): StopCause {
   return stops.workflow?.aborted ? 'workflow' : 'fail-fast'
 }
 
@@ -52,6 +55,7 @@ class OneRun {
   private readonly pacing: Pick<Pacing, 'schedule' | 'wants'>
   private readonly stops: Stops
   private readonly emit: RunEvents
+  private readonly earlier?: readonly string[]
   /** The step's session, narrowed to this run's stops and reporting its retries. */
   private readonly session: HexSession
   /** When this run was started (or followed): times count from it. */
@@ -67,6 +71,7 @@ class OneRun {
     this.pacing = options.pacing
     this.stops = options.stops
     this.emit = options.emit
+    this.earlier = options.earlier
     const signals = [options.stops.workflow, options.stops.failFast].filter((s) => s !== undefined)
     this.session = options.session.with({
       signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
@@ -111,6 +116,7 @@ class OneRun {
         request: plan.request,
         apiBase: plan.apiBase,
         requestSignal: grace,
+        earlier: this.earlier,
         onRecovered: (message) => {
           this.recovered = message
           this.emit({ type: 'recovered', message })

@@ -19,6 +19,8 @@ export interface StartOptions {
   requestSignal?: AbortSignal
   /** Said when the run was found after the trigger's answer was lost. */
   onRecovered: (message: string) => void
+  /** Runs of the project the step started before (retry-unallocated): never taken for this one. */
+  earlier?: readonly string[]
 }
 
 /**
@@ -69,7 +71,9 @@ async function recover(
     if (signal?.aborted) throw lost.original
     try {
       const runs = await session.within(LOOKUP_BUDGET_MS, signal).listApiRuns(projectId, 25)
-      candidates = runs.filter((run) => startedSince(run, since))
+      candidates = runs.filter(
+        (run) => startedSince(run, since) && !options.earlier?.includes(run.runId)
+      )
     } catch (error) {
       const why = errorMessage(error)
       throw new TriggerOutcomeUnknownError(

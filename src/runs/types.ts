@@ -26,6 +26,8 @@ export interface RunPlan {
   history?: boolean
   cancelOnTimeout: boolean
   cancelOnWorkflowCancel: boolean
+  /** Start a run that ended UNABLE_TO_ALLOCATE_KERNEL again, up to this many times (runs/attempts.ts). */
+  retryUnallocated?: number
 }
 
 /** Who stops a run early: the runner (the workflow was cancelled) or fail-fast (another run failed). */
@@ -52,7 +54,23 @@ export interface RunFacts {
   elapsedMs?: number
   /** How long the project's runs usually take (the median of its history), when it is known. */
   usualMs?: number
+  /** Which start of the project this run is, when retry-unallocated started it again: 2, 3… */
+  attempt?: number
 }
+
+/** retry-unallocated: the runs of a project before its last, and why no further one followed. */
+export interface Attempts {
+  /** The earlier runs, oldest first: each ended UNABLE_TO_ALLOCATE_KERNEL. */
+  earlier: RunFacts[]
+  /** How many runs the input allowed in all (retry-unallocated + 1). */
+  allowed: number
+  /** The last run ended UNABLE_TO_ALLOCATE_KERNEL with retries left, yet none followed: why. */
+  dropped?: RetryDropped
+}
+
+/** No further attempt: its wait and a run would not fit before the timeout, or a stop came. */
+export type RetryDropped =
+  { by: 'timeout'; delayMs: number; leftMs: number } | { by: StopCause; delayMs: number }
 
 /** What became of a cancel the run's end called for. */
 export type CancelOutcome =
@@ -68,6 +86,8 @@ export type RunOutcome = {
   target: RunTarget
   /** The run's trigger answer was lost and the run was found among the project's runs: why. */
   recovered?: string
+  /** retry-unallocated above 0 and the run started: its attempts (the outcome is the last's). */
+  attempts?: Attempts
 } & (
   | /** Hex reports an end status: COMPLETED, ERRORED, KILLED, UNABLE_TO_ALLOCATE_KERNEL. */
     { kind: 'ended'; status: string; run: RunFacts }
@@ -113,5 +133,9 @@ export type RunEvent =
   | { type: 'retry'; what: 'trigger' | 'status'; notice: RetryNotice }
   /** The wait was stopped; a cancel may follow. */
   | { type: 'stopping'; by: StopCause }
+  /** The run ended UNABLE_TO_ALLOCATE_KERNEL: attempt `attempt` of `allowed` starts after `delayMs`. */
+  | { type: 'retrying'; previous: RunFacts; attempt: number; allowed: number; delayMs: number }
+  /** Retries were left, but the next attempt is not started (RetryDropped says why). */
+  | { type: 'retry-dropped'; previous: RunFacts; attempt: number; dropped: RetryDropped }
 
 export type RunEvents = (event: RunEvent) => void

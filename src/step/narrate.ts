@@ -1,6 +1,7 @@
 import type { RetryNotice } from '../hex/retry.ts'
 import { formatDuration } from '../lib/duration.ts'
 import type { CancelOutcome, RunEvent, RunOutcome, RunTarget } from '../runs/types.ts'
+import { droppedSentence, retryingLine } from './attempt-words.ts'
 import { cancelWording } from './outcome-words.ts'
 import { Input } from './inputs.ts'
 import type { StepIO } from './io.ts'
@@ -41,7 +42,11 @@ export function narrator(io: StepIO, target: RunTarget): Narrator {
             io.info(`Following Hex run ${run.runId}, started elsewhere: ${run.runUrl}`)
             return
           }
-          const version = run.projectVersion ? ` (project version ${run.projectVersion})` : ''
+          const about = [
+            run.attempt && `attempt ${run.attempt}`,
+            run.projectVersion && `project version ${run.projectVersion}`
+          ].filter(Boolean)
+          const version = about.length > 0 ? ` (${about.join(', ')})` : ''
           io.info(`Started Hex run ${run.runId}${version}: ${run.runUrl}`)
           return
         }
@@ -66,6 +71,12 @@ export function narrator(io: StepIO, target: RunTarget): Narrator {
           return
         case 'stopping':
           if (event.by === 'workflow') io.info(words.stopping)
+          return
+        case 'retrying':
+          io.info(retryingLine(event, words))
+          return
+        case 'retry-dropped':
+          io.info(droppedSentence(event.dropped, event.attempt, words))
           return
       }
     },

@@ -20,10 +20,23 @@ export function lines(value: string): string[] {
     .filter((line) => line !== '')
 }
 
-export function parseCount(name: InputName, value: string, errors: string[], words: Words): number {
-  if (/^[1-9]\d*$/.test(value)) return Number(value)
-  errors.push(`${words.input(name)} must be a whole number of at least 1, got '${value}'.`)
-  return 1
+/**
+ * A whole number from `min` (default 1) up to `max` (none by default); out of range, or not a
+ * whole number, it is an error that names the allowed values, and `min` stands in.
+ */
+export function parseCount(
+  name: InputName,
+  value: string,
+  errors: string[],
+  words: Words,
+  range: { min?: number; max?: number } = {}
+): number {
+  const { min = 1, max } = range
+  const count = /^\d+$/.test(value) ? Number(value) : Number.NaN
+  if (count >= min && (max === undefined || count <= max)) return count
+  const allowed = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`
+  errors.push(`${words.input(name)} must be a whole number ${allowed}, got '${value}'.`)
+  return min
 }
 
 export function parseProjectId(value: string, errors: string[], words: Words): string {

@@ -1,5 +1,6 @@
 import { formatDuration } from '../lib/duration.ts'
-import type { RunFacts, RunOutcome, RunTarget } from '../runs/types.ts'
+import type { Attempts, RunFacts, RunOutcome, RunTarget } from '../runs/types.ts'
+import { attemptNotes } from './attempt-words.ts'
 import { cancelWording, stopWording } from './outcome-words.ts'
 import { RUNNER_WORDS, type Words } from './words.ts'
 
@@ -35,6 +36,8 @@ export interface RunReport {
   notes: string[]
   /** Stopped (or never started) because another run failed and fail-fast is on. */
   stoppedByFailFast?: boolean
+  /** retry-unallocated started the project more than once: every attempt before `run`. */
+  attempts?: Attempts
 }
 
 /** The project's name for a reader: its title when given by title, else its ID. */
@@ -118,6 +121,10 @@ export function toReport(outcome: RunOutcome, context: ReportContext): RunReport
       report.message = outcome.message
       break
   }
+  const retried = attemptNotes(outcome, words)
+  notes.push(...retried.notes)
+  if (retried.byFailFast) report.stoppedByFailFast = true
+  if (outcome.attempts?.earlier.length) report.attempts = outcome.attempts
   if (run !== undefined && slowerThanUsual(run))
     notes.push(
       `${formatDuration(run.elapsedMs ?? 0)} is more than twice the usual ${formatDuration(run.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`

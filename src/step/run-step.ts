@@ -3,9 +3,9 @@ import { findProjects } from '../hex/projects.ts'
 import type { HexSession } from '../hex/session.ts'
 import { unexpectedMessage } from '../lib/errors.ts'
 import type { Runtime } from '../lib/runtime.ts'
+import { runAttempts } from '../runs/attempts.ts'
 import { stepPacing, type PacingFactory } from '../runs/pacing/index.ts'
 import { runMany } from '../runs/run-many.ts'
-import { runOne } from '../runs/run-one.ts'
 import type { RunFacts, RunOutcome, RunTarget, Stops } from '../runs/types.ts'
 import { Input } from './inputs.ts'
 import { labelled, type StepIO } from './io.ts'
@@ -126,7 +126,7 @@ async function step({ io, runtime, signal, services = {} }: StepOptions): Promis
       group ? labelled(io, target.projectName ?? target.projectId) : io,
       target
     )
-    const outcome = await runOne({
+    const outcome = await runAttempts({
       target,
       plan,
       session,

@@ -53,6 +53,8 @@ export interface Settings {
   /** Cancel the run when the workflow is cancelled or the step is stopped. */
   cancelOnWorkflowCancel: boolean
   failOnRunFailure: boolean
+  /** Start a run that ended UNABLE_TO_ALLOCATE_KERNEL again, up to this many times (0 to 5). */
+  retryUnallocated: number
   updatePublishedResults: boolean
   useCachedSqlResults: boolean
   dryRun: boolean
@@ -81,6 +83,12 @@ const MIN_POLL_INTERVAL_MS = 1_000
 const MAX_TIMEOUT_MS = 120 * 60 * 60 * 1000
 /** A bare timeout this short (2 minutes as seconds) was more likely meant as minutes. */
 const MINUTES_LIKELY_MS = 120_000
+/**
+ * retry-unallocated: at most six runs of a project per step, so a matrix of eight jobs stays under
+ * the 60 triggers an hour of Hex's mid-2025 reference, and the waits (runs/attempts.ts) add up to
+ * some ten minutes, well within the default timeout.
+ */
+const RETRY_RANGE = { min: 0, max: 5 }
 /** Below this, a slow but healthy answer would be abandoned. */
 const MIN_REQUEST_TIMEOUT_MS = 1_000
 
@@ -197,6 +205,8 @@ export function readSettings(
   }
   const notifications = parseNotifications(read(Input.Notifications), errors, words)
   const dryRun = bool(Input.DryRun)
+  const retry = read(Input.RetryUnallocated)
+  const retryUnallocated = parseCount(Input.RetryUnallocated, retry, errors, words, RETRY_RANGE)
   if (runId !== undefined) {
     if (!isUuid(runId))
       errors.push(
@@ -208,13 +218,21 @@ export function readSettings(
       Object.keys(inputParams).length > 0 && Input.InputParams,
       viewId !== undefined && Input.ViewId,
       notifications !== undefined && Input.Notifications,
-      dryRun && Input.DryRun
+      dryRun && Input.DryRun,
+      retryUnallocated > 0 && Input.RetryUnallocated
     ].filter((name) => name !== false)
     if (started.length > 0)
       errors.push(
         `${input(Input.RunId)} waits for a run that has already started, so ${started.map(ref).join(', ')} cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`
       )
   }
+  const wait = bool(Input.Wait)
+  // No run whose end the step sees, nothing to start again: a warning, as the step can do the rest
+  // (a workflow may switch wait or dry-run by an expression), but no one must think retries are on.
+  if (retryUnallocated > 0 && runId === undefined && (dryRun || !wait))
+    warnings.push(
+      `${input(Input.RetryUnallocated)} has no effect with ${words.setting(dryRun ? Input.DryRun : Input.Wait, dryRun)}: the step does not see the run end, so it cannot start it again.`
+    )
   const maxParallel = parseCount(Input.MaxParallel, read(Input.MaxParallel), errors, words)
   const commitStatus = readStatusSettings(
     read,
@@ -238,10 +256,11 @@ export function readSettings(
     history: bool(Input.History),
     requestTimeoutMs,
     apiBase,
-    wait: bool(Input.Wait),
+    wait,
     cancelOnTimeout: bool(Input.CancelOnTimeout),
     cancelOnWorkflowCancel: bool(Input.CancelOnWorkflowCancel),
     failOnRunFailure: bool(Input.FailOnRunFailure),
+    retryUnallocated,
     updatePublishedResults: bool(Input.UpdatePublishedResults),
     useCachedSqlResults: bool(Input.UseCachedSqlResults),
     dryRun,

@@ -11,6 +11,7 @@ export interface ProjectRecord {
   version: number
   params: Record<string, ParamType> | undefined
   lifecycle: readonly LifecycleStep[]
+  unallocated: { runs: number; pendingMs: number }
   createdAt: number
   /** Creation order; ListProjects sorts on it and its cursors name it. */
   seq: number
@@ -29,6 +30,7 @@ export function toRecord(project: FakeProject, createdAt: number): ProjectRecord
     version: project.version ?? 1,
     params: project.params,
     lifecycle: structuredClone(lifecycle),
+    unallocated: { runs: 0, pendingMs: 50, ...project.unallocated },
     createdAt,
     seq: nextSeq++
   }
@@ -112,4 +114,13 @@ export function pageProjects(
     after: last !== undefined && end < sorted.length ? encodeCursor(last) : null,
     before: first !== undefined && start > 0 ? encodeCursor(first) : null
   }
+}
+
+/** The lifecycle of the project's next run, given how many it has had (FakeProject.unallocated). */
+export function nextLifecycle(p: ProjectRecord, started: number): readonly LifecycleStep[] {
+  if (started >= p.unallocated.runs) return p.lifecycle
+  return [
+    { status: 'PENDING', ms: p.unallocated.pendingMs },
+    { status: 'UNABLE_TO_ALLOCATE_KERNEL' }
+  ]
 }

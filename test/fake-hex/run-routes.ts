@@ -3,6 +3,7 @@ import type { RequestContext } from './context.ts'
 import { codeError, json, reasonError } from './replies.ts'
 import type { Reply } from './replies.ts'
 import { Run } from './runs.ts'
+import { nextLifecycle } from './projects.ts'
 import type { HexState } from './state.ts'
 import { checkInputParams, validateRunBody } from './validate.ts'
 import type { NotificationRequest } from './validate.ts'
@@ -121,7 +122,12 @@ export function runProject(state: HexState, ctx: RequestContext): Reply {
     id: randomUUID(),
     projectId,
     projectVersion: project.version,
-    lifecycle: dryRun ? [{ status: 'COMPLETED' }] : project.lifecycle,
+    lifecycle: dryRun
+      ? [{ status: 'COMPLETED' }]
+      : nextLifecycle(
+          project,
+          state.runs.filter((r) => r.projectId === projectId && !r.past && !r.dryRun).length
+        ),
     createdAt: ctx.t,
     dryRun,
     body: ctx.body.kind === 'json' ? ctx.body.value : undefined,

@@ -47,6 +47,12 @@ export interface FakeProject {
   /** Default: PENDING 50 ms, RUNNING 150 ms, COMPLETED. */
   lifecycle?: LifecycleStep[]
   /**
+   * Hex finds no kernel for the project's first `runs` runs (dry runs aside): each stays PENDING
+   * for `pendingMs` (default 50), then ends UNABLE_TO_ALLOCATE_KERNEL; later runs follow the
+   * lifecycle.
+   */
+  unallocated?: { runs: number; pendingMs?: number }
+  /**
    * The project's earlier runs, oldest first: the last ended an hour before the project was added,
    * each earlier one an hour before the next (well outside the look-back for a lost trigger).
    */
