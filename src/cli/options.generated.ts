@@ -21,6 +21,12 @@ export const ACTION_INPUTS: readonly InputSummary[] = [
   { name: 'project-name', default: '', summary: 'Title of the project to run instead of its ID.' },
   { name: 'run-id', default: '', summary: 'Wait for this run instead of triggering one.' },
   {
+    name: 'if-running',
+    default: 'start',
+    summary:
+      "What to do when the project already has a run PENDING or RUNNING, whatever started it (the API, Hex's scheduler, the app): start (start one anyway), wait (wait for it to end, within timeout, then start), attach (follow it and report its result instead of starting one; it is never cancelled by this step) or skip (start nothing; status SKIPPED, the step succeeds)."
+  },
+  {
     name: 'api-token',
     default: '',
     summary:

@@ -9,6 +9,7 @@ import { CANCEL_BUDGET_MS, CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from './cance
 import { endAt, factsOf, learnFrom } from './facts.ts'
 import { SHUTDOWN_GRACE_MS, withGrace } from './grace.ts'
 import { HistoryAlongside } from './history-alongside.ts'
+import { beforeTrigger, notStarted } from './in-progress.ts'
 import type { Pacing } from './pacing/index.ts'
 import { startCutShort, startRun } from './start.ts'
 import type {
@@ -98,6 +99,10 @@ class OneRun {
 
   private async trigger(): Promise<RunOutcome> {
     const { plan, target } = this
+    const { session, pacing, emit } = this
+    const found = await beforeTrigger(plan, { session, projectId: target.projectId, pacing, emit })
+    if (found.kind === 'attach') return this.follow(found.running.runId, found.state)
+    if (found.kind !== 'start') return this.outcome(notStarted(found, stopCause(this.stops)))
     this.emit({
       type: 'sending',
       url: `${plan.apiBase}/projects/${target.projectId}/runs`,
@@ -128,10 +133,10 @@ class OneRun {
     return this.waitFor(run, plan.history)
   }
 
-  /** `run-id` given: follow a run started elsewhere instead of triggering one. */
-  private async follow(runId: string): Promise<RunOutcome> {
+  /** `run-id` given, or if-running attach (its state from the list): follow a run started elsewhere. */
+  private async follow(runId: string, attached?: RunState): Promise<RunOutcome> {
     const { projectId } = this.target
-    const state = await this.session.getRun(projectId, runId)
+    const state = attached ?? (await this.session.getRun(projectId, runId))
     const run = this.started(
       {
         projectId,
@@ -141,7 +146,8 @@ class OneRun {
         traceId: state.traceId,
         projectVersion: state.projectVersion
       },
-      true
+      true,
+      attached !== undefined
     )
     if (!this.plan.wait) {
       this.learn(state)
@@ -150,8 +156,9 @@ class OneRun {
     return this.waitFor(run)
   }
 
-  private started(triggered: TriggeredRun, followed: boolean): RunFacts {
+  private started(triggered: TriggeredRun, followed: boolean, attached = false): RunFacts {
     this.run = factsOf(triggered, this.startedAt)
+    if (attached) this.run.attached = true
     // At once: if the step is killed later, the workflow and the post step still know the run.
     this.emit({ type: 'started', run: { ...this.run }, followed })
     return this.run
@@ -208,9 +215,11 @@ class OneRun {
       }
       case 'timeout': {
         this.ended(true)
-        const cancel: CancelOutcome = this.plan.cancelOnTimeout
-          ? await cancelRun(this.session, this.target.projectId, run.runId, CANCEL_BUDGET_MS)
-          : { kind: 'left-going' }
+        const cancel: CancelOutcome = run.attached
+          ? { kind: 'not-ours' }
+          : this.plan.cancelOnTimeout
+            ? await cancelRun(this.session, this.target.projectId, run.runId, CANCEL_BUDGET_MS)
+            : { kind: 'left-going' }
         return this.outcome({
           kind: 'timed-out',
           run,
@@ -229,8 +238,9 @@ class OneRun {
     this.ended(true)
     const by = stopCause(this.stops)
     this.emit({ type: 'stopping', by })
-    const cancel: CancelOutcome =
-      by === 'workflow' && !this.plan.cancelOnWorkflowCancel
+    const cancel: CancelOutcome = run.attached
+      ? { kind: 'not-ours' }
+      : by === 'workflow' && !this.plan.cancelOnWorkflowCancel
         ? { kind: 'left-going' }
         : await cancelRun(
             this.session,

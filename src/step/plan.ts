@@ -77,6 +77,7 @@ export function runPlan(settings: Settings): RunPlan {
     wait: settings.wait,
     history: settings.history,
     cancelOnTimeout: settings.cancelOnTimeout,
-    cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel
+    cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel,
+    ifRunning: settings.ifRunning
   }
 }
