@@ -12,6 +12,7 @@ import { HexApiError } from '../../src/hex/errors.ts'
 import { HexClient } from '../../src/hex/client.ts'
 import { HexSession } from '../../src/hex/session.ts'
 import { readHistory } from '../../src/runs/history.ts'
+import { findInProgress } from '../../src/runs/in-progress.ts'
 import type { RunProjectRequest } from '../../src/hex/types.ts'
 import { runInProcess } from '../../test/runner/in-process.ts'
 import { VirtualClock } from '../../test/runner/virtual-clock.ts'
@@ -254,6 +255,25 @@ describe("(b) the action's requests fit the contract (Prism mock, request valida
       })
       // Read and summed up (the example holds too few runs to predict from), not failed.
       assert.match(read.kind === 'known' ? 'known' : read.why, /known|completed API-triggered run/)
+    })
+
+    it("if-running's reads (GetProjectRuns with statusFilter PENDING, then RUNNING, every trigger)", async () => {
+      const projectId = EXAMPLE_PROJECT_ID
+      const before = prism.requests.length
+      const clock = new VirtualClock()
+      const session = new HexSession({ client: client(), clock, deadline: clock.now() + 10_000 })
+      await findInProgress(session, projectId)
+      const sent = prism.requests.slice(before).filter((r) => r.path.includes(projectId))
+      assertAccepted(sent, projectId)
+      // Prism answers the example (one RUNNING run) whatever the filter: the first read's answer
+      // is checked against its filter, so PENDING finds none and RUNNING is read next.
+      assert.deepEqual(
+        sent.map((r) => r.query),
+        [
+          { limit: '10', runTriggerFilter: 'ALL', statusFilter: 'PENDING' },
+          { limit: '10', runTriggerFilter: 'ALL', statusFilter: 'RUNNING' }
+        ]
+      )
     })
 
     it('getRun and runProject (GetRunStatus 200, RunProject 201)', async () => {
