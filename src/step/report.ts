@@ -63,10 +63,9 @@ export function toReport(outcome: RunOutcome, context: ReportContext): RunReport
   if (outcome.recovered) notes.push(outcome.recovered)
   if (target.runId !== undefined && run)
     notes.push('run-id was given: the step followed a run started elsewhere.')
-  const ifRunning = `${words.input(Input.IfRunning)} is`
   if (run?.attached)
     notes.push(
-      `${ifRunning} attach: the step attached to Hex run ${run.runId}, already in progress, and reports its result; it did not start it, so it never cancels it.`
+      `${words.input(Input.IfRunning)} is attach: the step attached to Hex run ${run.runId}, already in progress, and reports its result; it did not start it, so it never cancels it.`
     )
   const runId = run?.runId ?? ''
   switch (outcome.kind) {
@@ -125,15 +124,15 @@ export function toReport(outcome: RunOutcome, context: ReportContext): RunReport
     case 'skipped':
       report.status = ActionStatus.Skipped
       report.succeeded = true
-      report.message = `${runningWording(outcome.running)} is in progress. ${ifRunning} skip: no run was started.`
+      report.message = `${runningWording(outcome.running)} is in progress. ${words.input(Input.IfRunning)} is skip: no run was started.`
       break
     case 'wait-timed-out':
       report.status = ActionStatus.Timeout
-      report.message = `${runningWording(outcome.running)} was still in progress at the timeout of ${formatDuration(context.timeoutMs)}. ${ifRunning} wait: no run was started, and that run, which the step did not start, was left going.`
+      report.message = `${runningWording(outcome.running)} was still in progress at the timeout of ${formatDuration(context.timeoutMs)}. ${words.input(Input.IfRunning)} is wait: no run was started, and that run, which the step did not start, was left going.`
       if (outcome.readFailure) report.message += ` ${outcome.readFailure}`
       break
     case 'unchecked':
-      report.message = `Could not tell whether the project has a run in progress, so none was started: ${ifRunning} ${outcome.policy}, and a run must not start alongside one. ${outcome.why.replace(/\.?$/, '.')} Run the job again once Hex answers, or set ${words.ref(Input.IfRunning)} to start to start a run whatever is in progress.`
+      report.message = `Could not tell whether the project has a run in progress, so none was started: ${words.input(Input.IfRunning)} is ${outcome.policy}, and a run must not start alongside one. ${outcome.why.replace(/\.?$/, '.')} Run the job again once Hex answers, or set ${words.ref(Input.IfRunning)} to start to start a run whatever is in progress.`
       break
     case 'failed':
       report.message = outcome.message
