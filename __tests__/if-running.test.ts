@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import type { FakeHex, LifecycleStep, RecordedRequest } from '../test/fake-hex/server.ts'
 import type { ActionResult } from '../test/runner/run-action.ts'
 import { clockOf, runAgainst, startHex } from './helpers/action.ts'
-import { addProject, errorAnnotations, requestsFor, warningAnnotations } from './helpers/e2e.ts'
+import { main } from '../src/cli/command.ts'
+import { elsewhereSchedule } from '../src/runs/pacing/schedule.ts'
+import {
+  addProject,
+  errorAnnotations,
+  RUN_TOKEN,
+  requestsFor,
+  warningAnnotations
+} from './helpers/e2e.ts'
 
 const QUICK: LifecycleStep[] = [
   { status: 'PENDING', ms: 100 },
@@ -218,6 +226,67 @@ describe('if-running: wait', () => {
   })
 })
 
+describe('if-running: wait, when the run waited for cannot be read', () => {
+  it('fails status reads until timeout: TIMEOUT with the reason, nothing started or cancelled', async () => {
+    const { projectId, other } = busyProject()
+    fake.injectFault({
+      method: 'GET',
+      path: `/api/v1/projects/${projectId}/runs/${other.id}`,
+      times: Infinity,
+      action: { kind: 'respond', status: 502, body: 'Bad Gateway' }
+    })
+    const result = await run(projectId, { 'if-running': 'wait', timeout: '2m' })
+    fake.clearFaults()
+    const sent = requestsFor(fake, projectId)
+    assert.equal(result.outputs.status, 'TIMEOUT', result.log)
+    assert.deepEqual(triggers(sent), [])
+    assert.deepEqual(cancels(sent), [])
+    assert.match(
+      errorAnnotations(result)[0] ?? '',
+      /was still in progress at the timeout of 2m 0s\. .* The last status read of that run failed: .*502/
+    )
+  })
+
+  it('a run that vanishes (404) fails the step without starting one', async () => {
+    const { projectId, other } = busyProject()
+    fake.injectFault({
+      method: 'GET',
+      path: `/api/v1/projects/${projectId}/runs/${other.id}`,
+      times: Infinity,
+      action: {
+        kind: 'respond',
+        status: 404,
+        body: { code: 'NOT_FOUND', message: 'Run not found' }
+      }
+    })
+    const result = await run(projectId, { 'if-running': 'wait' })
+    fake.clearFaults()
+    assert.equal(result.outputs.status, 'ERROR', result.log)
+    assert.deepEqual(triggers(requestsFor(fake, projectId)), [])
+    assert.match(
+      errorAnnotations(result)[0] ?? '',
+      new RegExp(
+        `^Could not tell whether the project has a run in progress.*Hex found no run ${other.id}`
+      )
+    )
+  })
+
+  it('two steps racing on one project each start one run, never two', async () => {
+    const { projectId } = busyProject({
+      lifecycle: [{ status: 'RUNNING', ms: MINUTE }, { status: 'COMPLETED' }]
+    })
+    const results = await Promise.all([
+      run(projectId, { 'if-running': 'wait' }),
+      run(projectId, { 'if-running': 'wait' })
+    ])
+    for (const result of results) assert.equal(result.outputs.status, 'COMPLETED', result.log)
+    // The check is no lock: both saw the project idle once the other run ended, and each
+    // started its own, one each.
+    assert.equal(triggers(requestsFor(fake, projectId)).length, 2)
+    assert.notEqual(results[0]?.outputs['run-id'], results[1]?.outputs['run-id'])
+  })
+})
+
 describe('if-running: attach', () => {
   it("follows the run in progress and reports its result as the step's", async () => {
     const { projectId, other } = busyProject({
@@ -253,18 +322,24 @@ describe('if-running: attach', () => {
     const cancelled = await run(stopped.projectId, { 'if-running': 'attach' }, /^Attached to/)
     assert.equal(cancelled.outputs.status, 'CANCELLED', cancelled.log)
     assert.deepEqual(cancels(requestsFor(fake, stopped.projectId)), [])
-    // Nor the post step: the run is not in the step's ledger.
+    // Nor the post step of a main step killed while it followed the run: it is not in the ledger.
+    const killed = busyProject()
+    const main = await runAgainst(
+      fake,
+      killed.projectId,
+      { 'if-running': 'attach', timeout: '2m' },
+      { snapshotWhen: /^Attached to/ }
+    )
+    assert.ok(main.stateAt !== undefined, main.log)
     const post = await runAgainst(
       fake,
-      stopped.projectId,
+      killed.projectId,
       { 'if-running': 'attach' },
-      {
-        state: cancelled.stateValues
-      }
+      { state: main.stateAt }
     )
     assert.equal(post.exitCode, 0, post.log)
-    assert.deepEqual(cancels(requestsFor(fake, stopped.projectId)), [])
-    assert.equal(fake.runs(stopped.projectId)[0]?.status, 'RUNNING')
+    assert.deepEqual(cancels(requestsFor(fake, killed.projectId)), [])
+    assert.equal(fake.runs(killed.projectId)[0]?.status, 'RUNNING')
   })
 
   it('starts a run when none is in progress', async () => {
@@ -357,5 +432,97 @@ describe('if-running: when the runs cannot be listed', () => {
     assert.equal(result.exitCode, 1)
     assert.deepEqual(requestsFor(fake, projectId), [])
     assert.match(errorAnnotations(result).join('\n'), /Input 'if-running' is attach, but 'run-id'/)
+  })
+})
+
+describe('if-running on the command line', () => {
+  async function command(args: string[]) {
+    const clock = clockOf(fake)
+    let stdout = ''
+    let stderr = ''
+    const code = await main(
+      args,
+      { out: (text) => (stdout += text), err: (text) => (stderr += text) },
+      undefined,
+      {
+        env: { HEX_API_TOKEN: RUN_TOKEN },
+        fetch: clock.track(globalThis.fetch),
+        now: clock.now,
+        sleep: clock.sleep,
+        random: clock.random,
+        timeout: clock.timeout
+      }
+    )
+    return { code, stdout, stderr }
+  }
+
+  it('--if-running skip: exit 0, the run in progress named, nothing started', async () => {
+    const { projectId, other } = busyProject()
+    const result = await command([
+      '--project-id',
+      projectId,
+      '--api-url',
+      fake.apiBase,
+      '--if-running',
+      'skip'
+    ])
+    assert.equal(result.code, 0, result.stderr)
+    assert.deepEqual(triggers(requestsFor(fake, projectId)), [])
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `^Hex run ${other.id} \\(RUNNING, started by Hex's scheduler\\) .* is in progress\\. --if-running is skip: no run was started\\.$`,
+        'm'
+      )
+    )
+    assert.match(result.stdout, new RegExp(`^SKIPPED  ${projectId}$`, 'm'))
+    assert.equal(result.stderr, '')
+  })
+
+  it('refuses a bad --if-running, and one with --run-id, before any request', async () => {
+    const { projectId, other } = busyProject()
+    const bad = await command([
+      '--project-id',
+      projectId,
+      '--api-url',
+      fake.apiBase,
+      '--if-running',
+      'never'
+    ])
+    assert.equal(bad.code, 1)
+    assert.match(
+      bad.stderr,
+      /^error: --if-running must be one of start, wait, attach or skip, got 'never'\.$/m
+    )
+    const both = await command([
+      '--project-id',
+      projectId,
+      '--api-url',
+      fake.apiBase,
+      '--if-running',
+      'wait',
+      '--run-id',
+      other.id
+    ])
+    assert.equal(both.code, 1)
+    assert.match(
+      both.stderr,
+      /^error: --if-running is wait, but --run-id follows a run that has already started/m
+    )
+    assert.deepEqual(requestsFor(fake, projectId), [])
+  })
+})
+
+describe("the wait's schedule for another's run (runs/pacing/schedule.ts)", () => {
+  it("reads no sooner than poll-interval, a tenth of the run's age, at most a minute", () => {
+    const schedule = elsewhereSchedule(5_000)
+    const gap = (ageMs: number) => schedule.delayMs(0, ageMs)
+    assert.equal(gap(0), 5_000)
+    assert.equal(gap(30_000), 5_000)
+    assert.equal(gap(120_000), 12_000)
+    assert.equal(gap(10 * MINUTE), MINUTE)
+    assert.equal(gap(5 * 60 * MINUTE), MINUTE)
+    // A poll-interval longer than a minute is kept.
+    assert.equal(elsewhereSchedule(2 * MINUTE).delayMs(0, 60 * MINUTE), 2 * MINUTE)
   })
 })
