@@ -182,6 +182,20 @@ describe("(b) the action's requests fit the contract (Prism mock, request valida
       assert.equal(result.outputs.status, 'DRY_RUN')
     })
 
+    it('with if-running: skip (the example lists a RUNNING run, so nothing is started)', async () => {
+      const { result, sent, projectId } = await runAgainstPrism({ 'if-running': 'skip' })
+      assert.equal(result.exitCode, 0, result.log)
+      assertAccepted(sent, projectId)
+      assert.deepEqual(
+        sent.map((r) => [r.method, r.query.statusFilter, r.query.runTriggerFilter]),
+        [
+          ['GET', 'PENDING', 'ALL'],
+          ['GET', 'RUNNING', 'ALL']
+        ]
+      )
+      assert.equal(result.outputs.status, 'SKIPPED')
+    })
+
     // The action checks each notification's fields against Hex's ProjectRunNotification
     // (src/action/settings.ts parseNotifications) and passes it to Hex as given
     // (src/action/plan.ts runRequest): what it sends must fit, and this input it refuses.
