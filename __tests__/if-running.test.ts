@@ -289,8 +289,10 @@ describe('if-running: wait, when the run waited for cannot be read', () => {
 
 describe('if-running: attach', () => {
   it("follows the run in progress and reports its result as the step's", async () => {
+    // Going for five minutes already; it errs two minutes from now.
     const { projectId, other } = busyProject({
-      lifecycle: [{ status: 'RUNNING', ms: 2 * MINUTE }, { status: 'ERRORED' }]
+      lifecycle: [{ status: 'RUNNING', ms: 7 * MINUTE }, { status: 'ERRORED' }],
+      agoMs: 5 * MINUTE
     })
     const result = await run(projectId, { 'if-running': 'attach' })
     const sent = requestsFor(fake, projectId)
@@ -308,6 +310,11 @@ describe('if-running: attach', () => {
     )
     // The list's answer is the first read of it: no read of its own before the wait.
     assert.equal(lists(sent).length, 2)
+    // Its reads are spaced by its age (five minutes: poll-interval at once), not from zero: about
+    // one each 5 s for its last two minutes, as for a run of the step's own at that age.
+    assert.match(result.log, /^Run is RUNNING \(5m 0s since the trigger\)$/m)
+    const reads = sent.filter((r) => r.path.endsWith(other.id)).length
+    assert.ok(reads >= 20 && reads <= 26, `${reads} reads`)
   })
 
   it('never cancels the run it attached to: not on a timeout, not on a workflow cancel', async () => {

@@ -33,13 +33,20 @@ export const IN_PROGRESS_LIMIT = 10
  */
 const IN_PROGRESS: readonly ('PENDING' | 'RUNNING')[] = ['PENDING', 'RUNNING']
 
+/** A run to attach to: what the list said of it (no read of its own needed), and its start. */
+export interface Attached {
+  state: RunState
+  /** When it started, on the session's clock (by Hex's count of its age): its reads follow it. */
+  startedAt: number
+}
+
 /** What the check before the trigger decided. */
 export type InProgressDecision =
   /** Nothing in progress (any more): start the run. */
   | { kind: 'start' }
   | { kind: 'skip'; running: RunInProgress }
-  /** Follow this run; `state` is what the list said of it (no read of its own needed). */
-  | { kind: 'attach'; running: RunInProgress; state: RunState }
+  /** Follow this run. */
+  | ({ kind: 'attach'; running: RunInProgress } & Attached)
   /** The run waited for outlasted the step's timeout: nothing is started. */
   | { kind: 'timed-out'; running: RunInProgress; readFailure?: string }
   /** The step was stopped while it waited: nothing was started. */
@@ -90,7 +97,10 @@ export async function checkInProgress(options: InProgressOptions): Promise<InPro
     const running = inProgress(first)
     emit({ type: 'in-progress', policy, running, more: found.length - 1 })
     if (policy === 'skip') return { kind: 'skip', running }
-    if (policy === 'attach') return { kind: 'attach', running, state: first }
+    if (policy === 'attach') {
+      const now = session.clock.now()
+      return { kind: 'attach', running, state: first, startedAt: now - ageMs(first, now) }
+    }
     const ended = await waitOut(options, first, running)
     if (ended.kind !== 'start') return ended
     // It ended: another may have started meanwhile (the scheduler, a racing job), so look again.

@@ -9,7 +9,7 @@ import { CANCEL_BUDGET_MS, CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from './cance
 import { endAt, factsOf, learnFrom } from './facts.ts'
 import { SHUTDOWN_GRACE_MS, withGrace } from './grace.ts'
 import { HistoryAlongside } from './history-alongside.ts'
-import { beforeTrigger, notStarted } from './in-progress.ts'
+import { beforeTrigger, notStarted, type Attached } from './in-progress.ts'
 import type { Pacing } from './pacing/index.ts'
 import { startCutShort, startRun } from './start.ts'
 import type {
@@ -59,6 +59,8 @@ class OneRun {
   private readonly startedAt: number
   private run?: RunFacts
   private recovered?: string
+  /** An attached run's start on the session's clock: its reads are spaced by its age. */
+  private attachedAt?: number
   /** The project's history, read alongside the wait (and stopped when it ends). */
   private historyRead?: HistoryAlongside
 
@@ -98,10 +100,9 @@ class OneRun {
   }
 
   private async trigger(): Promise<RunOutcome> {
-    const { plan, target } = this
-    const { session, pacing, emit } = this
+    const { plan, target, session, pacing, emit } = this
     const found = await beforeTrigger(plan, { session, projectId: target.projectId, pacing, emit })
-    if (found.kind === 'attach') return this.follow(found.running.runId, found.state)
+    if (found.kind === 'attach') return this.follow(found.running.runId, found)
     if (found.kind !== 'start') return this.outcome(notStarted(found, stopCause(this.stops)))
     this.emit({
       type: 'sending',
@@ -134,9 +135,10 @@ class OneRun {
   }
 
   /** `run-id` given, or if-running attach (its state from the list): follow a run started elsewhere. */
-  private async follow(runId: string, attached?: RunState): Promise<RunOutcome> {
+  private async follow(runId: string, attached?: Attached): Promise<RunOutcome> {
     const { projectId } = this.target
-    const state = attached ?? (await this.session.getRun(projectId, runId))
+    const state = attached?.state ?? (await this.session.getRun(projectId, runId))
+    this.attachedAt = attached?.startedAt
     const run = this.started(
       {
         projectId,
@@ -181,7 +183,7 @@ class OneRun {
       result = await waitForEnd({
         getState: () => this.session.getRun(this.target.projectId, run.runId),
         clock: this.session.clock,
-        startedAt: this.startedAt,
+        startedAt: this.attachedAt ?? this.startedAt,
         deadline: this.session.deadline,
         schedule,
         signal: this.signal,
