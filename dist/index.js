@@ -31833,8 +31833,10 @@ async function checkInProgress(options) {
         emit({ type: 'in-progress', policy, running, more: found.length - 1 });
         if (policy === 'skip')
             return { kind: 'skip', running };
-        if (policy === 'attach')
-            return { kind: 'attach', running, state: first };
+        if (policy === 'attach') {
+            const now = session.clock.now();
+            return { kind: 'attach', running, state: first, startedAt: now - ageMs(first, now) };
+        }
         const ended = await waitOut(options, first, running);
         if (ended.kind !== 'start')
             return ended;
@@ -32079,6 +32081,8 @@ class OneRun {
     startedAt;
     run;
     recovered;
+    /** An attached run's start on the session's clock: its reads are spaced by its age. */
+    attachedAt;
     /** The project's history, read alongside the wait (and stopped when it ends). */
     historyRead;
     constructor(options) {
@@ -32115,11 +32119,10 @@ class OneRun {
         return this.session.signal;
     }
     async trigger() {
-        const { plan, target } = this;
-        const { session, pacing, emit } = this;
+        const { plan, target, session, pacing, emit } = this;
         const found = await beforeTrigger(plan, { session, projectId: target.projectId, pacing, emit });
         if (found.kind === 'attach')
-            return this.follow(found.running.runId, found.state);
+            return this.follow(found.running.runId, found);
         if (found.kind !== 'start')
             return this.outcome(notStarted(found, stopCause(this.stops)));
         this.emit({
@@ -32153,7 +32156,8 @@ class OneRun {
     /** `run-id` given, or if-running attach (its state from the list): follow a run started elsewhere. */
     async follow(runId, attached) {
         const { projectId } = this.target;
-        const state = attached ?? (await this.session.getRun(projectId, runId));
+        const state = attached?.state ?? (await this.session.getRun(projectId, runId));
+        this.attachedAt = attached?.startedAt;
         const run = this.started({
             projectId,
             runId,
@@ -32194,7 +32198,7 @@ class OneRun {
             result = await waitForEnd({
                 getState: () => this.session.getRun(this.target.projectId, run.runId),
                 clock: this.session.clock,
-                startedAt: this.startedAt,
+                startedAt: this.attachedAt ?? this.startedAt,
                 deadline: this.session.deadline,
                 schedule,
                 signal: this.signal,
