@@ -349,6 +349,20 @@ describe('if-running: attach', () => {
     assert.equal(fake.runs(killed.projectId)[0]?.status, 'RUNNING')
   })
 
+  it('with wait: false, reports the attached run as it stands and returns', async () => {
+    const { projectId, other } = busyProject()
+    const result = await run(projectId, { 'if-running': 'attach', wait: 'false' })
+    const sent = requestsFor(fake, projectId)
+    assert.equal(result.exitCode, 0, result.log)
+    assert.equal(result.outputs.status, 'RUNNING')
+    assert.equal(result.outputs['run-id'], other.id)
+    // The list said it all: no status read, no trigger.
+    assert.deepEqual(
+      sent.map((r) => r.query.statusFilter),
+      ['PENDING', 'RUNNING']
+    )
+  })
+
   it('starts a run when none is in progress', async () => {
     const projectId = addProject(fake, { lifecycle: QUICK })
     const result = await run(projectId, { 'if-running': 'attach' })
