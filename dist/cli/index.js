@@ -31883,7 +31883,7 @@ const ACTION_INPUTS = [
     {
         name: 'if-running',
         default: 'start',
-        summary: "What to do when the project already has a run PENDING or RUNNING, whatever started it (the API, Hex's scheduler, the app): start (start one anyway), wait (wait for it to end, within timeout, then start), attach (follow it and report its result instead of starting one; it is never cancelled by this step) or skip (start nothing; status SKIPPED, the step succeeds)."
+        summary: 'What to do if the project has a run in progress: start, wait, attach or skip.'
     },
     {
         name: 'api-token',
