@@ -335,6 +335,22 @@ describe("(c) the stand-in server's answers fit the contract", () => {
       assertFits('GetProjectRuns', 200, answer)
       assert.ok(((JSON.parse(answer.text) as Json).runs as unknown[]).length > 0)
     })
+    it('200 with the if-running filters, for runs of the scheduler and the app', async () => {
+      fake.startElsewhere(GOING, { trigger: 'SCHEDULED', lifecycle: [{ status: 'RUNNING' }] })
+      fake.startElsewhere(GOING, { trigger: 'APP_REFRESH', lifecycle: [{ status: 'PENDING' }] })
+      for (const status of ['PENDING', 'RUNNING']) {
+        const answer = await call(
+          fake,
+          'GET',
+          `/projects/${GOING}/runs?limit=10&runTriggerFilter=ALL&statusFilter=${status}`
+        )
+        assertFits('GetProjectRuns', 200, answer)
+        const runs = (JSON.parse(answer.text) as Json).runs as Json[]
+        assert.ok(runs.length > 0)
+        assert.ok(runs.every((run) => run.status === status))
+        assert.ok(runs.some((run) => run.runTrigger !== 'API'))
+      }
+    })
     it('400', async () => {
       assertFits('GetProjectRuns', 400, await call(fake, 'GET', `/projects/${GOING}/runs?limit=0`))
     })

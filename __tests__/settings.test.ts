@@ -3,6 +3,7 @@ import { describe, it } from '@jest/globals'
 import { Defaults, type InputName } from '../src/step/inputs.ts'
 import { parseApiUrl } from '../src/step/parse.ts'
 import { readSettings, type Settings } from '../src/step/settings.ts'
+import { CLI_WORDS } from '../src/cli/words.ts'
 
 const PROJECT = '5a8591dd-4039-49df-9202-96385ba3eff8'
 
@@ -31,6 +32,7 @@ describe('readSettings', () => {
       projectIds: [PROJECT],
       projectNames: [],
       runId: undefined,
+      ifRunning: 'start',
       maxParallel: 4,
       failFast: false,
       apiToken: 'hxtw_x',
@@ -141,6 +143,41 @@ describe('readSettings', () => {
     )
     assert.deepEqual(errors({ 'run-id': runId, 'input-params': '{"a":1}', 'dry-run': 'true' }), [
       `Input 'run-id' waits for a run that has already started, so 'input-params', 'dry-run' cannot apply: remove them.`
+    ])
+  })
+
+  it('reads if-running: one of four words, and only start with a run-id', () => {
+    assert.equal(settings({}).ifRunning, 'start')
+    for (const policy of ['start', 'wait', 'attach', 'skip'] as const)
+      assert.equal(settings({ 'if-running': policy }).ifRunning, policy)
+    for (const bad of ['Skip', 'cancel', 'true', 'wait,skip'])
+      assert.deepEqual(errors({ 'if-running': bad }), [
+        `Input 'if-running' must be one of start, wait, attach or skip, got '${bad}'.`
+      ])
+    const runId = '9d2b6f13-8e07-4c5a-b6d1-3e4f5a6b7c8d'
+    assert.equal(settings({ 'if-running': 'start', 'run-id': runId }).ifRunning, 'start')
+    assert.deepEqual(errors({ 'if-running': 'skip', 'run-id': runId }), [
+      "Input 'if-running' is skip, but 'run-id' follows a run that has already started: there is nothing to start, so nothing to skip. Remove one of them."
+    ])
+    assert.match(
+      errors({ 'if-running': 'attach', 'run-id': runId })[0] ?? '',
+      /^Input 'if-running' is attach, but 'run-id' .*nothing to attach instead of/
+    )
+    assert.match(
+      errors({ 'if-running': 'wait', 'run-id': runId })[0] ?? '',
+      /^Input 'if-running' is wait, but 'run-id' .*nothing to wait before/
+    )
+    // The command line's words: the option, not the input.
+    const all: Record<string, string> = {
+      ...Defaults,
+      'project-id': PROJECT,
+      'api-token': 'hxtw_x',
+      'if-running': 'later'
+    }
+    const cli = readSettings((name) => all[name] ?? '', {}, undefined, CLI_WORDS)
+    assert.ok(!cli.ok)
+    assert.deepEqual(cli.errors, [
+      "--if-running must be one of start, wait, attach or skip, got 'later'."
     ])
   })
 

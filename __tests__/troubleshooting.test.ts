@@ -188,7 +188,11 @@ const HEADED: Record<string, string[]> = {
     ' while the run was being started; Hex may have started it',
     'Not started: the workflow was cancelled first',
     'Not started: another run failed, and fail-fast is on',
-    ' ended '
+    ' ended ',
+    " is in progress. Input 'if-running' is skip: no run was started.",
+    ' was still in progress at the timeout of ',
+    'Could not tell whether the project has a run in progress, so none was started',
+    "Input 'if-running' is attach: the step attached to Hex run "
   ],
   'src/step/words.ts': ['the workflow was cancelled', ' is empty and HEX_API_TOKEN is not set'],
   'src/step/settings.ts': [
@@ -196,7 +200,9 @@ const HEADED: Record<string, string[]> = {
     ' seconds. If you meant minutes',
     "Inputs 'project-id' and 'project-name' cannot be used together",
     "Inputs 'view-id' and 'input-params' cannot be used together",
-    ' must be true or false'
+    ' must be true or false',
+    "Input 'if-running' must be one of start, wait, attach or skip",
+    ", but 'run-id' follows a run that has already started"
   ],
   'src/step/status-settings.ts': [
     "Input 'commit-status' is true, but ",

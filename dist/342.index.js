@@ -17,8 +17,8 @@ var errors = __webpack_require__(7268);
 var step_result = __webpack_require__(5821);
 // EXTERNAL MODULE: ./src/action/constants.ts
 var constants = __webpack_require__(915);
-// EXTERNAL MODULE: ./src/runs/attempts.ts + 7 modules
-var runs_attempts = __webpack_require__(2106);
+// EXTERNAL MODULE: ./src/runs/attempts.ts + 8 modules
+var runs_attempts = __webpack_require__(9130);
 ;// CONCATENATED MODULE: ./src/action/outputs.ts
 
 
@@ -101,6 +101,8 @@ async function publish(io, result, context = {}) {
     for (const { level, text, title } of (0,step_result/* conclusions */.fy)(result))
         if (level === 'error')
             io.fail(text, title);
+        else if (level === 'notice')
+            io.notice(text, title);
         else
             io.warning(text, title);
     const tally = (0,step_result/* groupTally */.YW)(result);
@@ -244,6 +246,7 @@ const LOOKS = {
     [report/* ActionStatus */.VI.Timeout]: { marker: '\u23F1\uFE0F', headline: 'Hex run timed out' },
     [report/* ActionStatus */.VI.Cancelled]: { marker: '\uD83D\uDEAB', headline: 'Hex run cancelled' },
     [report/* ActionStatus */.VI.DryRun]: { marker: '\uD83E\uDDEA', headline: 'Hex dry run accepted' },
+    [report/* ActionStatus */.VI.Skipped]: { marker: '\u23ED\uFE0F', headline: 'Hex run skipped: one was in progress' },
     [report/* ActionStatus */.VI.Error]: { marker: '\u274C', headline: 'Hex run failed' }
 };
 /**
@@ -418,6 +421,7 @@ const SEVERITY = [
     'RUNNING',
     'PENDING',
     _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.DryRun,
+    _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Skipped,
     'COMPLETED'
 ];
 function worstStatus(statuses) {
@@ -442,6 +446,9 @@ function conclusions(result) {
         const title = report.run ? `Hex run ${report.status}` : `${_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .ACTION_NAME */ .px} failed`;
         if (!report.succeeded && !report.stoppedByFailFast)
             said.push({ level: 'error', text: `${label}${failureText(report)}`, title });
+        // A skip is what was asked for: news, not a warning.
+        else if (report.status === _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Skipped)
+            said.push({ level: 'notice', text: `${label}${report.message}`, title: 'Hex run skipped' });
         else
             said.push({ level: 'warning', text: `${label}${report.message}`, title });
     }

@@ -99,7 +99,7 @@ function statusAfterStop(end) {
         : end === 'left-going'
             ? '; the Hex run was left going'
             : '';
-    return { state: 'error', description: `CANCELLED: ${(0,_step_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .stopWording */ .l)('workflow').short}${fate}` };
+    return { state: 'error', description: `CANCELLED: ${(0,_step_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .stopWording */ .l9)('workflow').short}${fate}` };
 }
 /** Cancels one run the main step left going, unless it should stay. Says what it did. */
 async function cleanUp({ projectId, runId, fate }, settings, session, io) {
@@ -272,6 +272,7 @@ const LOOKS = {
     [report/* ActionStatus */.VI.Timeout]: { marker: '\u23F1\uFE0F', headline: 'Hex run timed out' },
     [report/* ActionStatus */.VI.Cancelled]: { marker: '\uD83D\uDEAB', headline: 'Hex run cancelled' },
     [report/* ActionStatus */.VI.DryRun]: { marker: '\uD83E\uDDEA', headline: 'Hex dry run accepted' },
+    [report/* ActionStatus */.VI.Skipped]: { marker: '\u23ED\uFE0F', headline: 'Hex run skipped: one was in progress' },
     [report/* ActionStatus */.VI.Error]: { marker: '\u274C', headline: 'Hex run failed' }
 };
 /**
@@ -446,6 +447,7 @@ const SEVERITY = [
     'RUNNING',
     'PENDING',
     _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.DryRun,
+    _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Skipped,
     'COMPLETED'
 ];
 function worstStatus(statuses) {
@@ -470,6 +472,9 @@ function conclusions(result) {
         const title = report.run ? `Hex run ${report.status}` : `${_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .ACTION_NAME */ .px} failed`;
         if (!report.succeeded && !report.stoppedByFailFast)
             said.push({ level: 'error', text: `${label}${failureText(report)}`, title });
+        // A skip is what was asked for: news, not a warning.
+        else if (report.status === _report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Skipped)
+            said.push({ level: 'notice', text: `${label}${report.message}`, title: 'Hex run skipped' });
         else
             said.push({ level: 'warning', text: `${label}${report.message}`, title });
     }

@@ -28566,13 +28566,13 @@ function finalStatus(outcome, timeoutMs) {
         case 'timed-out':
             return {
                 state: 'error',
-                description: `TIMEOUT: not finished within ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(timeoutMs)}; ${(0,_step_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelWording */ .v)(outcome.cancel, outcome.run.runId, '').short}`
+                description: `TIMEOUT: not finished within ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(timeoutMs)}; ${(0,_step_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelWording */ .vn)(outcome.cancel, outcome.run.runId, '').short}`
             };
         case 'stopped':
             return {
                 state: 'error',
                 // The runner's words: a commit status is the runner's alone.
-                description: `CANCELLED${after}: ${(0,_step_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .stopWording */ .l)(outcome.by).short}`
+                description: `CANCELLED${after}: ${(0,_step_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .stopWording */ .l9)(outcome.by).short}`
             };
         default:
             return { state: 'error', description: `ERROR${after}: the step failed before the run ended` };
@@ -28669,7 +28669,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -30686,7 +30686,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -30694,7 +30694,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -30702,7 +30702,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -30808,6 +30808,7 @@ const coreIO = {
     info: (message) => info(message),
     debug: (message) => core_debug(message),
     warning: (message, title) => warning(message, title ? { title } : {}),
+    notice: (message, title) => notice(message, title ? { title } : {}),
     fail: (message, title) => {
         error(message, title ? { title } : {});
         process.exitCode = 1;
@@ -30853,6 +30854,7 @@ function safeIO(io) {
         info: (m) => io.info(line(m)),
         debug: (m) => io.debug(text(m)),
         warning: (m, title) => io.warning(text(m), title === undefined ? undefined : line(title)),
+        notice: (m, title) => io.notice(text(m), title === undefined ? undefined : line(title)),
         fail: (m, title) => io.fail(text(m), title === undefined ? undefined : line(title)),
         // Each line printed on purpose (the request's JSON) is split and made safe on its own.
         group: (name, lines) => io.group(line(name), lines.flatMap((l) => (0,safe_text/* safeLines */.Bv)(l, secrets))),
@@ -31028,8 +31030,8 @@ function describe(p) {
 
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var lib_errors = __nccwpck_require__(7268);
-// EXTERNAL MODULE: ./src/runs/attempts.ts + 7 modules
-var attempts = __nccwpck_require__(2106);
+// EXTERNAL MODULE: ./src/runs/attempts.ts + 8 modules
+var attempts = __nccwpck_require__(9130);
 ;// CONCATENATED MODULE: ./src/runs/pacing/constants.ts
 /**
  * Every number of the step's pacing, in one place: what is known of the token's read window at
@@ -31096,6 +31098,14 @@ const MAX_DENSE_GAP_MS = 1_500;
  * sustains for two runs, not faster: DENSE_READS more than one read per this.
  */
 const SUSTAINED_GAP_MS = 2_500;
+/**
+ * Another's run that the step waits for (if-running: wait): each gap a tenth of the run's age so
+ * far, never under poll-interval nor over a minute (unless poll-interval is longer). A run that has
+ * gone 10 minutes is read once a minute: its end is seen within a minute, at a read a minute of
+ * the token's window of about 30.
+ */
+const ELSEWHERE_GROWTH = 0.1;
+const ELSEWHERE_MAX_GAP_MS = 60_000;
 
 ;// CONCATENATED MODULE: ./src/runs/pacing/window.ts
 
@@ -31393,6 +31403,17 @@ function blindSchedule(intervalMs) {
     return { delayMs: (_readsDone, elapsedMs) => nextPollDelay(elapsedMs, intervalMs) };
 }
 /**
+ * Another's run, waited for before this step starts its own (if-running: wait): no sooner than
+ * poll-interval, and as the run ages, a gap of ELSEWHERE_GROWTH of its age, up to
+ * ELSEWHERE_MAX_GAP_MS. A long wait costs a read a minute, not one each poll-interval: the token's
+ * reads are shared by every job, and a few seconds more before a refresh starts harm nothing.
+ */
+function elsewhereSchedule(intervalMs) {
+    return {
+        delayMs: (_readsDone, elapsedMs) => Math.max(intervalMs, Math.min(ELSEWHERE_MAX_GAP_MS, elapsedMs * ELSEWHERE_GROWTH))
+    };
+}
+/**
  * The window of the run's expected end. `startedByMs` is when the run was first seen started (not
  * PENDING): the end comes no later than that plus the longest duration, whether Hex counts a run's
  * time from its trigger or from its start.
@@ -31477,7 +31498,9 @@ const stepPacing = (clock, options) => {
             waiting += 1;
             let done = false;
             return {
-                ...historySchedule(blind, run.history, pace),
+                ...(run.elsewhere
+                    ? elsewhereSchedule(options.pollIntervalMs)
+                    : historySchedule(blind, run.history, pace)),
                 done: () => {
                     if (!done)
                         waiting -= 1;
@@ -31585,6 +31608,13 @@ var step_words = __nccwpck_require__(2843);
 
 
 
+/** What each policy does about a run in progress, for the log. */
+const DOES = {
+    start: 'starting one anyway.',
+    wait: 'waiting for it to end (within the timeout) before starting one.',
+    attach: 'following it instead of starting one, and reporting its result.',
+    skip: 'starting nothing.'
+};
 const RETRYING = { trigger: 'Starting the run', status: 'Reading the run status' };
 function narrator(io, target) {
     let eta;
@@ -31605,7 +31635,8 @@ function narrator(io, target) {
                 case 'started': {
                     const { run } = event;
                     if (event.followed) {
-                        io.info(`Following Hex run ${run.runId}, started elsewhere: ${run.runUrl}`);
+                        const how = run.attached ? 'Attached to Hex run' : 'Following Hex run';
+                        io.info(`${how} ${run.runId}, started elsewhere: ${run.runUrl}`);
                         return;
                     }
                     const about = [
@@ -31642,6 +31673,20 @@ function narrator(io, target) {
                     return;
                 case 'retry-dropped':
                     io.info((0,attempt_words/* droppedSentence */.E1)(event.dropped, event.attempt, words));
+                    return;
+                case 'in-progress': {
+                    const policy = `${words.input(inputs/* Input */.pd.IfRunning)} is ${event.policy}`;
+                    const { running } = event;
+                    if (running === undefined) {
+                        io.info(`${policy}: no run of the project is PENDING or RUNNING; starting one.`);
+                        return;
+                    }
+                    const more = event.more > 0 ? ` (and ${event.more} more in progress)` : '';
+                    io.info(`${(0,outcome_words/* runningWording */.uK)(running)} is in progress${more}. ${policy}: ${DOES[event.policy]}`);
+                    return;
+                }
+                case 'in-progress-ended':
+                    io.info(`Hex run ${event.running.runId} ended ${event.status}; looking again for a run in progress before starting one.`);
                     return;
             }
         },
@@ -31683,7 +31728,7 @@ function clockTime(ms) {
     return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
 }
 function logCancel(io, runId, cancel, input) {
-    const { line } = (0,outcome_words/* cancelWording */.v)(cancel, runId, input);
+    const { line } = (0,outcome_words/* cancelWording */.vn)(cancel, runId, input);
     if (line?.warning)
         io.warning(line.text);
     else if (line)
@@ -31876,7 +31921,9 @@ async function run({ io: runner, runtime, signal, services = {} }) {
                     {
                         started: (_target, run) => {
                             // Saved at once: if the step is killed later, the workflow and the post step know it.
-                            ledger.open(run.projectId, run.runId);
+                            // An attached run is not the step's: the post step never cancels it.
+                            if (!run.attached)
+                                ledger.open(run.projectId, run.runId);
                             if (group)
                                 return;
                             io.setOutput(constants/* Output */.k.RunId, run.runId);
@@ -32093,6 +32140,8 @@ function describeFailure(error, { owner, repo, sha }, timedOut) {
 
 /** A project version as Hex gives it: a number or a short plain word. */
 const VERSION = /^[\w.+-]{1,64}$/;
+/** A run trigger as Hex names one (API, SCHEDULED, APP_REFRESH): a plain word, or dropped. */
+const TRIGGER = /^[A-Z][A-Z_]{0,31}$/;
 /** A timestamp as Hex gives it (ISO 8601), e.g. 2026-11-29T12:00:00.000Z. */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 /** The body as JSON, or a HexResponseError that says what came instead. */
@@ -32177,7 +32226,8 @@ function readRunState(o, projectId, runId, context) {
         elapsedMs: typeof o.elapsedTime === 'number' && Number.isFinite(o.elapsedTime) && o.elapsedTime >= 0
             ? o.elapsedTime
             : undefined,
-        traceId: optionalString(o.traceId)
+        traceId: optionalString(o.traceId),
+        runTrigger: typeof o.runTrigger === 'string' && TRIGGER.test(o.runTrigger) ? o.runTrigger : undefined
     };
 }
 
@@ -32994,7 +33044,7 @@ function safeText(text, secrets = []) {
 
 /***/ }),
 
-/***/ 2106:
+/***/ 9130:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33014,8 +33064,6 @@ var paths = __nccwpck_require__(713);
 var retry = __nccwpck_require__(543);
 // EXTERNAL MODULE: ./src/hex/types.ts
 var types = __nccwpck_require__(8895);
-// EXTERNAL MODULE: ./src/lib/duration.ts
-var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var lib_errors = __nccwpck_require__(7268);
 // EXTERNAL MODULE: ./src/runs/cancel.ts
@@ -33224,6 +33272,220 @@ class HistoryAlongside {
     }
 }
 
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
+;// CONCATENATED MODULE: ./src/runs/wait.ts
+
+
+/**
+ * Reads the run's state until it is terminal, the timeout passes or the signal aborts. A status
+ * Hex may add later and this action does not know is treated as not terminal: the wait goes on
+ * and the timeout bounds it. Errors from getState propagate.
+ */
+async function waitForEnd(options) {
+    try {
+        return await readUntilEnd(options);
+    }
+    finally {
+        options.schedule.done?.();
+    }
+}
+async function readUntilEnd(options) {
+    const { getState, clock, startedAt, deadline, schedule, signal, onState } = options;
+    let last;
+    let reads = 0;
+    for (;;) {
+        if (signal?.aborted)
+            return { kind: 'aborted', last, reads };
+        const state = await getState();
+        reads += 1;
+        const changed = state.status !== last?.status;
+        last = state;
+        const elapsedMs = clock.now() - startedAt;
+        onState?.(state, { elapsedMs, changed, reads });
+        if ((0,types/* isTerminalStatus */.TQ)(state.status))
+            return { kind: 'finished', state, reads };
+        const remaining = deadline - clock.now();
+        if (remaining <= 0)
+            return { kind: 'timeout', last, reads };
+        // The last read lands on the deadline, so a run that ends just in time is still seen.
+        await clock.sleep(Math.min(schedule.delayMs(reads - 1, elapsedMs, state), remaining), signal);
+    }
+}
+/** Why the status reads gave out at the deadline, for the timeout's message: what to act on. */
+function readFailureAtDeadline(error) {
+    const { lastError, retryAfterMs, attempts, failingForMs } = error;
+    if (retryAfterMs !== undefined)
+        return `${lastError.message.replace(/\.$/, '')}, and asked to wait ${(0,duration/* formatDuration */.a3)(retryAfterMs)} before the next read: past the timeout, so the step stopped waiting.`;
+    return attempts > 1
+        ? `Status reads failed for the last ${(0,duration/* formatDuration */.a3)(failingForMs)} (${attempts} attempts); the last error: ${lastError.message}`
+        : `The status read at the deadline failed: ${lastError.message}`;
+}
+
+;// CONCATENATED MODULE: ./src/runs/in-progress.ts
+/**
+ * if-running: what a run does when its project already has one in progress, looked at before the
+ * trigger. "In progress" is PENDING or RUNNING, whatever started it (the API, Hex's scheduler, the
+ * app): GitHub's concurrency groups cannot see runs started outside GitHub, so Hex is asked.
+ */
+
+
+
+
+/**
+ * Runs asked for a read: a few to name in the log; one is enough to decide. Hex's list is newest
+ * first, so the first is the latest run in progress.
+ */
+const IN_PROGRESS_LIMIT = 10;
+/**
+ * The statuses read, one a read (statusFilter takes one value), in this order: a run only moves
+ * forward (PENDING, RUNNING, an end), so one that leaves PENDING between the two reads is RUNNING
+ * at the second. Read the other way round, a run could be PENDING at the first and RUNNING at the
+ * second and be missed by both.
+ */
+const IN_PROGRESS = ['PENDING', 'RUNNING'];
+/** The plan's policy before the trigger: `start` at once (no read) when it is start. */
+function beforeTrigger(plan, options) {
+    const policy = plan.ifRunning ?? 'start';
+    if (policy === 'start')
+        return Promise.resolve({ kind: 'start' });
+    return checkInProgress({ ...options, policy });
+}
+/**
+ * Looks for a run of the project in progress and decides, by `policy`, what the run does: start,
+ * skip, attach, or (wait) wait for it to end and look again, until none is in progress or the
+ * timeout passes. Never starts anything itself, and never cancels a run: none of them is the
+ * step's. Throws only on a bug.
+ */
+async function checkInProgress(options) {
+    const { session, policy, emit } = options;
+    for (;;) {
+        let found;
+        try {
+            found = await findInProgress(session, options.projectId);
+        }
+        catch (error) {
+            if (session.signal?.aborted)
+                return { kind: 'stopped' };
+            return { kind: 'unknown', policy, why: in_progress_unreadable(error) };
+        }
+        const first = found[0];
+        if (first === undefined) {
+            emit({ type: 'in-progress', policy, more: 0 });
+            return { kind: 'start' };
+        }
+        const running = inProgress(first);
+        emit({ type: 'in-progress', policy, running, more: found.length - 1 });
+        if (policy === 'skip')
+            return { kind: 'skip', running };
+        if (policy === 'attach') {
+            const now = session.clock.now();
+            return { kind: 'attach', running, state: first, startedAt: now - ageMs(first, now) };
+        }
+        const ended = await waitOut(options, first, running);
+        if (ended.kind !== 'start')
+            return ended;
+        // It ended: another may have started meanwhile (the scheduler, a racing job), so look again.
+    }
+}
+/**
+ * The project's runs in progress, newest first, of every trigger: the PENDING ones, else the
+ * RUNNING ones. The second read is sent only when the first found none: one run decides.
+ */
+async function findInProgress(session, projectId) {
+    for (const status of IN_PROGRESS) {
+        const runs = await session.listRuns(projectId, {
+            limit: IN_PROGRESS_LIMIT,
+            // Hex's current description says every trigger is listed by default; its mid-2025 one
+            // listed API-triggered runs only. Asked for in words, a scheduled run is never missed.
+            trigger: 'ALL',
+            status
+        });
+        // Hex filters on status, and is checked: a run that has ended is no reason to wait.
+        const going = runs.filter((run) => run.status === status);
+        if (going.length > 0)
+            return going;
+    }
+    return [];
+}
+/** A decision that starts nothing, as the run's outcome. */
+function notStarted(decision, by) {
+    switch (decision.kind) {
+        case 'skip':
+            return { kind: 'skipped', running: decision.running };
+        case 'timed-out':
+            return {
+                kind: 'wait-timed-out',
+                running: decision.running,
+                readFailure: decision.readFailure
+            };
+        case 'stopped':
+            return { kind: 'stopped', by, phase: 'before-start' };
+        case 'unknown':
+            return { kind: 'unchecked', policy: decision.policy, why: decision.why };
+    }
+}
+/** Waits for `state`'s run to end; `start` once it has. */
+async function waitOut({ session, projectId, pacing, emit }, state, running) {
+    const { clock } = session;
+    let last = state;
+    try {
+        const result = await waitForEnd({
+            getState: () => session.getRun(projectId, state.runId),
+            clock,
+            // Its gaps grow with the run's age, not with this step's wait.
+            startedAt: clock.now() - ageMs(state, clock.now()),
+            deadline: session.deadline,
+            schedule: pacing.schedule({ history: () => undefined, elsewhere: true }),
+            signal: session.signal,
+            onState: (read) => {
+                last = read;
+            }
+        });
+        if (result.kind === 'aborted')
+            return { kind: 'stopped' };
+        if (result.kind === 'timeout')
+            return { kind: 'timed-out', running: inProgress(last) };
+        emit({ type: 'in-progress-ended', running, status: result.state.status });
+        return { kind: 'start' };
+    }
+    catch (error) {
+        if (session.signal?.aborted)
+            return { kind: 'stopped' };
+        if (error instanceof retry/* RetriesExhaustedError */.i5 && error.why === 'deadline')
+            return {
+                kind: 'timed-out',
+                running: inProgress(last),
+                readFailure: `The last status read of that run failed: ${error.lastError.message}`
+            };
+        return { kind: 'unknown', policy: 'wait', why: in_progress_unreadable(error) };
+    }
+}
+/** How long the run has gone, as Hex counts it (from its start, or its start time); 0 if unknown. */
+function ageMs(state, now) {
+    if (state.elapsedMs !== undefined)
+        return state.elapsedMs;
+    const started = state.startTime === undefined ? NaN : Date.parse(state.startTime);
+    return Number.isFinite(started) ? Math.max(0, now - started) : 0;
+}
+function inProgress(state) {
+    return {
+        runId: state.runId,
+        runUrl: state.runUrl ?? '',
+        status: state.status,
+        trigger: state.runTrigger,
+        startedAt: state.startTime
+    };
+}
+function in_progress_unreadable(error) {
+    // A retryable failure comes wrapped once the deadline passed: the attempt's own error says why.
+    if (error instanceof retry/* RetriesExhaustedError */.i5)
+        return error.lastError.message;
+    if (error instanceof errors/* HexError */._W)
+        return error.message;
+    return `Unexpected error: ${(0,lib_errors/* errorMessage */.g)(error)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/runs/start.ts
 
 
@@ -33328,44 +33590,6 @@ function startCutShort(error) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/runs/wait.ts
-
-/**
- * Reads the run's state until it is terminal, the timeout passes or the signal aborts. A status
- * Hex may add later and this action does not know is treated as not terminal: the wait goes on
- * and the timeout bounds it. Errors from getState propagate.
- */
-async function waitForEnd(options) {
-    try {
-        return await readUntilEnd(options);
-    }
-    finally {
-        options.schedule.done?.();
-    }
-}
-async function readUntilEnd(options) {
-    const { getState, clock, startedAt, deadline, schedule, signal, onState } = options;
-    let last;
-    let reads = 0;
-    for (;;) {
-        if (signal?.aborted)
-            return { kind: 'aborted', last, reads };
-        const state = await getState();
-        reads += 1;
-        const changed = state.status !== last?.status;
-        last = state;
-        const elapsedMs = clock.now() - startedAt;
-        onState?.(state, { elapsedMs, changed, reads });
-        if ((0,types/* isTerminalStatus */.TQ)(state.status))
-            return { kind: 'finished', state, reads };
-        const remaining = deadline - clock.now();
-        if (remaining <= 0)
-            return { kind: 'timeout', last, reads };
-        // The last read lands on the deadline, so a run that ends just in time is still seen.
-        await clock.sleep(Math.min(schedule.delayMs(reads - 1, elapsedMs, state), remaining), signal);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/runs/run-one.ts
 
 
@@ -33403,6 +33627,8 @@ class OneRun {
     startedAt;
     run;
     recovered;
+    /** An attached run's start on the session's clock: its reads are spaced by its age. */
+    attachedAt;
     /** The project's history, read alongside the wait (and stopped when it ends). */
     historyRead;
     constructor(options) {
@@ -33440,7 +33666,12 @@ class OneRun {
         return this.session.signal;
     }
     async trigger() {
-        const { plan, target } = this;
+        const { plan, target, session, pacing, emit } = this;
+        const found = await beforeTrigger(plan, { session, projectId: target.projectId, pacing, emit });
+        if (found.kind === 'attach')
+            return this.follow(found.running.runId, found);
+        if (found.kind !== 'start')
+            return this.outcome(notStarted(found, stopCause(this.stops)));
         this.emit({
             type: 'sending',
             url: `${plan.apiBase}/projects/${target.projectId}/runs`,
@@ -33470,10 +33701,11 @@ class OneRun {
         // heard by then how crowded the token is, may decline it.
         return this.waitFor(run, plan.history);
     }
-    /** `run-id` given: follow a run started elsewhere instead of triggering one. */
-    async follow(runId) {
+    /** `run-id` given, or if-running attach (its state from the list): follow a run started elsewhere. */
+    async follow(runId, attached) {
         const { projectId } = this.target;
-        const state = await this.session.getRun(projectId, runId);
+        const state = attached?.state ?? (await this.session.getRun(projectId, runId));
+        this.attachedAt = attached?.startedAt;
         const run = this.started({
             projectId,
             runId,
@@ -33481,15 +33713,17 @@ class OneRun {
             runStatusUrl: (0,paths/* runStatusUrl */.bj)(this.plan.apiBase, projectId, runId),
             traceId: state.traceId,
             projectVersion: state.projectVersion
-        }, true);
+        }, true, attached !== undefined);
         if (!this.plan.wait) {
             this.learn(state);
             return this.outcome({ kind: 'not-waited', status: state.status, run });
         }
         return this.waitFor(run);
     }
-    started(triggered, followed) {
+    started(triggered, followed, attached = false) {
         this.run = factsOf(triggered, this.startedAt);
+        if (attached)
+            this.run.attached = true;
         // At once: if the step is killed later, the workflow and the post step still know the run.
         this.emit({ type: 'started', run: { ...this.run }, followed });
         return this.run;
@@ -33512,7 +33746,7 @@ class OneRun {
             result = await waitForEnd({
                 getState: () => this.session.getRun(this.target.projectId, run.runId),
                 clock: this.session.clock,
-                startedAt: this.startedAt,
+                startedAt: this.attachedAt ?? this.startedAt,
                 deadline: this.session.deadline,
                 schedule,
                 signal: this.signal,
@@ -33529,12 +33763,7 @@ class OneRun {
                 result = { kind: 'aborted', last, reads: 0 };
             // Status reads failed until the deadline: that is a timeout, with the reads' failure as cause.
             else if (error instanceof retry/* RetriesExhaustedError */.i5 && error.why === 'deadline') {
-                readFailure =
-                    error.retryAfterMs !== undefined
-                        ? `${error.lastError.message.replace(/\.$/, '')}, and asked to wait ${(0,duration/* formatDuration */.a3)(error.retryAfterMs)} before the next read: past the timeout, so the step stopped waiting.`
-                        : error.attempts > 1
-                            ? `Status reads failed for the last ${(0,duration/* formatDuration */.a3)(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
-                            : `The status read at the deadline failed: ${error.lastError.message}`;
+                readFailure = readFailureAtDeadline(error);
                 result = { kind: 'timeout', last, reads: 0 };
             }
             else
@@ -33553,9 +33782,11 @@ class OneRun {
             }
             case 'timeout': {
                 this.ended(true);
-                const cancel = this.plan.cancelOnTimeout
-                    ? await (0,runs_cancel/* cancelRun */.Su)(this.session, this.target.projectId, run.runId, runs_cancel/* CANCEL_BUDGET_MS */.W3)
-                    : { kind: 'left-going' };
+                const cancel = run.attached
+                    ? { kind: 'not-ours' }
+                    : this.plan.cancelOnTimeout
+                        ? await (0,runs_cancel/* cancelRun */.Su)(this.session, this.target.projectId, run.runId, runs_cancel/* CANCEL_BUDGET_MS */.W3)
+                        : { kind: 'left-going' };
                 return this.outcome({
                     kind: 'timed-out',
                     run,
@@ -33573,9 +33804,11 @@ class OneRun {
         this.ended(true);
         const by = stopCause(this.stops);
         this.emit({ type: 'stopping', by });
-        const cancel = by === 'workflow' && !this.plan.cancelOnWorkflowCancel
-            ? { kind: 'left-going' }
-            : await (0,runs_cancel/* cancelRun */.Su)(this.session, this.target.projectId, run.runId, runs_cancel/* CANCEL_BUDGET_ON_SIGNAL_MS */.Z_);
+        const cancel = run.attached
+            ? { kind: 'not-ours' }
+            : by === 'workflow' && !this.plan.cancelOnWorkflowCancel
+                ? { kind: 'left-going' }
+                : await (0,runs_cancel/* cancelRun */.Su)(this.session, this.target.projectId, run.runId, runs_cancel/* CANCEL_BUDGET_ON_SIGNAL_MS */.Z_);
         return this.outcome({ kind: 'stopped', by, phase: 'going', run, cancel });
     }
     /** An error that ended the run early: Hex's, or a bug. */
@@ -33784,7 +34017,7 @@ async function cancelRun(session, projectId, runId, budgetMs) {
 /* harmony export */   R5: () => (/* binding */ attemptNotes)
 /* harmony export */ });
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
-/* harmony import */ var _runs_attempts_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2106);
+/* harmony import */ var _runs_attempts_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9130);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(769);
 /* harmony import */ var _outcome_words_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(102);
 /* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2843);
@@ -33808,7 +34041,7 @@ function droppedSentence(dropped, attempt, words = _words_js__WEBPACK_IMPORTED_M
     const wait = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(dropped.delayMs);
     if (dropped.by === 'timeout')
         return `Attempt ${attempt} was not started: its ${wait} wait and a new run would not end within the ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(dropped.leftMs)} left before the timeout.`;
-    return `${(0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_3__/* .stopWording */ .l)(dropped.by, words).sentence} during the ${wait} wait before attempt ${attempt}: no further run was started.`;
+    return `${(0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_3__/* .stopWording */ .l9)(dropped.by, words).sentence} during the ${wait} wait before attempt ${attempt}: no further run was started.`;
 }
 /**
  * Every attempt of the run, for the report's notes; `byFailFast` when fail-fast stopped a wait for
@@ -33853,6 +34086,7 @@ const Input = {
     ProjectId: 'project-id',
     ProjectName: 'project-name',
     RunId: 'run-id',
+    IfRunning: 'if-running',
     ApiToken: 'api-token',
     InputParams: 'input-params',
     Timeout: 'timeout',
@@ -33903,6 +34137,7 @@ const Defaults = {
     [Input.ProjectId]: '',
     [Input.ProjectName]: '',
     [Input.RunId]: '',
+    [Input.IfRunning]: 'start',
     [Input.MaxParallel]: '4',
     [Input.FailFast]: 'false',
     [Input.CommitStatus]: 'false',
@@ -33939,8 +34174,9 @@ function booleanValue(text) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   l: () => (/* binding */ stopWording),
-/* harmony export */   v: () => (/* binding */ cancelWording)
+/* harmony export */   l9: () => (/* binding */ stopWording),
+/* harmony export */   uK: () => (/* binding */ runningWording),
+/* harmony export */   vn: () => (/* binding */ cancelWording)
 /* harmony export */ });
 /* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2843);
 
@@ -33973,6 +34209,11 @@ function cancelWording(cancel, runId, input) {
                 note: `${input} is false: the run was left going in Hex.`,
                 short: 'left going in Hex'
             };
+        case 'not-ours':
+            return {
+                note: 'The step attached to this run and did not start it: it was left going in Hex.',
+                short: 'left going in Hex (attached)'
+            };
     }
 }
 function stopWording(by, words = _words_js__WEBPACK_IMPORTED_MODULE_0__/* .RUNNER_WORDS */ .B) {
@@ -33982,6 +34223,23 @@ function stopWording(by, words = _words_js__WEBPACK_IMPORTED_MODULE_0__/* .RUNNE
             sentence: 'Another run failed and fail-fast is on: stopped',
             short: 'another run failed (fail-fast)'
         };
+}
+/** How each trigger Hex names started a run. */
+const STARTED_BY = {
+    API: 'through the API',
+    SCHEDULED: "by Hex's scheduler",
+    APP_REFRESH: 'from the app'
+};
+/**
+ * A run found in progress (if-running), for a sentence: "Hex run 0d3f\u2026 (RUNNING, started by Hex's
+ * scheduler) https://\u2026". Its link last, so that the runner's log and annotation make it a link.
+ */
+function runningWording(running) {
+    const by = running.trigger === undefined
+        ? ''
+        : `, started ${STARTED_BY[running.trigger] ?? `by ${running.trigger}`}`;
+    const url = running.runUrl === '' ? '' : ` ${running.runUrl}`;
+    return `Hex run ${running.runId} (${running.status}${by})${url}`;
 }
 
 
@@ -34557,7 +34815,8 @@ function runPlan(settings) {
         history: settings.history,
         cancelOnTimeout: settings.cancelOnTimeout,
         cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel,
-        retryUnallocated: settings.retryUnallocated
+        retryUnallocated: settings.retryUnallocated,
+        ifRunning: settings.ifRunning
     };
 }
 
@@ -34576,8 +34835,10 @@ function runPlan(settings) {
 /* unused harmony export SLOW_FACTOR */
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
 /* harmony import */ var _attempt_words_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2927);
-/* harmony import */ var _outcome_words_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(102);
-/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2843);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(769);
+/* harmony import */ var _outcome_words_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(102);
+/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2843);
+
 
 
 
@@ -34591,7 +34852,9 @@ const ActionStatus = {
     Timeout: 'TIMEOUT',
     Cancelled: 'CANCELLED',
     DryRun: 'DRY_RUN',
-    Error: 'ERROR'
+    Error: 'ERROR',
+    /** if-running: skip found a run in progress and started none. */
+    Skipped: 'SKIPPED'
 };
 /** The project's name for a reader: its title when given by title, else its ID. */
 function projectLabel(report) {
@@ -34603,11 +34866,13 @@ function toReport(outcome, context) {
     const run = 'run' in outcome ? outcome.run : undefined;
     const report = { target, run, status: ActionStatus.Error, succeeded: false, notes: [] };
     const { notes } = report;
-    const words = context.words ?? _words_js__WEBPACK_IMPORTED_MODULE_3__/* .RUNNER_WORDS */ .B;
+    const words = context.words ?? _words_js__WEBPACK_IMPORTED_MODULE_4__/* .RUNNER_WORDS */ .B;
     if (outcome.recovered)
         notes.push(outcome.recovered);
     if (target.runId !== undefined && run)
         notes.push('run-id was given: the step followed a run started elsewhere.');
+    if (run?.attached)
+        notes.push(`${words.input(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd.IfRunning)} is attach: the step attached to Hex run ${run.runId}, already in progress, and reports its result; it did not start it, so it never cancels it.`);
     const runId = run?.runId ?? '';
     switch (outcome.kind) {
         case 'ended': {
@@ -34643,7 +34908,7 @@ function toReport(outcome, context) {
                 // Why the reads stopped belongs in the annotation too: it is what to act on.
                 report.message += ` ${outcome.readFailure}`;
             }
-            notes.push((0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_2__/* .cancelWording */ .v)(outcome.cancel, runId, 'cancel-on-timeout').note);
+            notes.push((0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_3__/* .cancelWording */ .vn)(outcome.cancel, runId, 'cancel-on-timeout').note);
             break;
         }
         case 'stopped':
@@ -34656,13 +34921,27 @@ function toReport(outcome, context) {
                         : 'Not started: another run failed, and fail-fast is on.';
             }
             else if (outcome.phase === 'starting') {
-                report.message = `${(0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_2__/* .stopWording */ .l)(outcome.by, words).sentence} while the run was being started; Hex may have started it. Check the project in Hex.`;
+                report.message = `${(0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_3__/* .stopWording */ .l9)(outcome.by, words).sentence} while the run was being started; Hex may have started it. Check the project in Hex.`;
             }
             else {
-                report.message = `${(0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_2__/* .stopWording */ .l)(outcome.by, words).sentence} while Hex run ${runId} was going.`;
+                report.message = `${(0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_3__/* .stopWording */ .l9)(outcome.by, words).sentence} while Hex run ${runId} was going.`;
                 if (outcome.cancel)
-                    notes.push((0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_2__/* .cancelWording */ .v)(outcome.cancel, runId, 'cancel-on-workflow-cancel').note);
+                    notes.push((0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_3__/* .cancelWording */ .vn)(outcome.cancel, runId, 'cancel-on-workflow-cancel').note);
             }
+            break;
+        case 'skipped':
+            report.status = ActionStatus.Skipped;
+            report.succeeded = true;
+            report.message = `${(0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_3__/* .runningWording */ .uK)(outcome.running)} is in progress. ${words.input(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd.IfRunning)} is skip: no run was started.`;
+            break;
+        case 'wait-timed-out':
+            report.status = ActionStatus.Timeout;
+            report.message = `${(0,_outcome_words_js__WEBPACK_IMPORTED_MODULE_3__/* .runningWording */ .uK)(outcome.running)} was still in progress at the timeout of ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(context.timeoutMs)}. ${words.input(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd.IfRunning)} is wait: no run was started, and that run, which the step did not start, was left going.`;
+            if (outcome.readFailure)
+                report.message += ` ${outcome.readFailure}`;
+            break;
+        case 'unchecked':
+            report.message = `Could not tell whether the project has a run in progress, so none was started: ${words.input(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd.IfRunning)} is ${outcome.policy}, and a run must not start alongside one. ${outcome.why.replace(/\.?$/, '.')} Run the job again once Hex answers, or set ${words.ref(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd.IfRunning)} to start to start a run whatever is in progress.`;
             break;
         case 'failed':
             report.message = outcome.message;
@@ -35186,12 +35465,14 @@ function readSettings(getInput, env, readFile, words = step_words/* RUNNER_WORDS
     // (a workflow may switch wait or dry-run by an expression), but no one must think retries are on.
     if (retryUnallocated > 0 && runId === undefined && (dryRun || !wait))
         warnings.push(`${input(step_inputs/* Input */.pd.RetryUnallocated)} has no effect with ${words.setting(dryRun ? step_inputs/* Input */.pd.DryRun : step_inputs/* Input */.pd.Wait, dryRun)}: the step does not see the run end, so it cannot start it again.`);
+    const ifRunning = readIfRunning(read(step_inputs/* Input */.pd.IfRunning), runId !== undefined, errors, words);
     const maxParallel = parseCount(step_inputs/* Input */.pd.MaxParallel, read(step_inputs/* Input */.pd.MaxParallel), errors, words);
     const commitStatus = readStatusSettings(read, bool(step_inputs/* Input */.pd.CommitStatus), env, errors, readFile, words);
     const settings = {
         projectIds,
         projectNames,
         runId: runId?.toLowerCase(),
+        ifRunning,
         maxParallel,
         failFast: bool(step_inputs/* Input */.pd.FailFast),
         apiToken,
@@ -35214,6 +35495,18 @@ function readSettings(getInput, env, readFile, words = step_words/* RUNNER_WORDS
         commitStatus
     };
     return errors.length > 0 ? { ok: false, errors } : { ok: true, settings, notes, warnings };
+}
+const POLICIES = ['start', 'wait', 'attach', 'skip'];
+/** if-running: one of the four words; with run-id, only start (there is nothing to start). */
+function readIfRunning(value, withRunId, errors, { input, ref }) {
+    const policy = POLICIES.find((p) => p === value);
+    if (policy === undefined) {
+        errors.push(`${input(step_inputs/* Input */.pd.IfRunning)} must be one of start, wait, attach or skip, got '${value}'.`);
+        return 'start';
+    }
+    if (policy !== 'start' && withRunId)
+        errors.push(`${input(step_inputs/* Input */.pd.IfRunning)} is ${policy}, but ${ref(step_inputs/* Input */.pd.RunId)} follows a run that has already started: there is nothing to start, so nothing to ${policy === 'wait' ? 'wait before' : policy === 'attach' ? 'attach instead of' : 'skip'}. Remove one of them.`);
+    return policy;
 }
 
 

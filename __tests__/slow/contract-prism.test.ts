@@ -12,6 +12,7 @@ import { HexApiError } from '../../src/hex/errors.ts'
 import { HexClient } from '../../src/hex/client.ts'
 import { HexSession } from '../../src/hex/session.ts'
 import { readHistory } from '../../src/runs/history.ts'
+import { findInProgress } from '../../src/runs/in-progress.ts'
 import type { RunProjectRequest } from '../../src/hex/types.ts'
 import { runInProcess } from '../../test/runner/in-process.ts'
 import { VirtualClock } from '../../test/runner/virtual-clock.ts'
@@ -181,6 +182,20 @@ describe("(b) the action's requests fit the contract (Prism mock, request valida
       assert.equal(result.outputs.status, 'DRY_RUN')
     })
 
+    it('with if-running: skip (the example lists a RUNNING run, so nothing is started)', async () => {
+      const { result, sent, projectId } = await runAgainstPrism({ 'if-running': 'skip' })
+      assert.equal(result.exitCode, 0, result.log)
+      assertAccepted(sent, projectId)
+      assert.deepEqual(
+        sent.map((r) => [r.method, r.query.statusFilter, r.query.runTriggerFilter]),
+        [
+          ['GET', 'PENDING', 'ALL'],
+          ['GET', 'RUNNING', 'ALL']
+        ]
+      )
+      assert.equal(result.outputs.status, 'SKIPPED')
+    })
+
     // The action checks each notification's fields against Hex's ProjectRunNotification
     // (src/action/settings.ts parseNotifications) and passes it to Hex as given
     // (src/action/plan.ts runRequest): what it sends must fit, and this input it refuses.
@@ -254,6 +269,25 @@ describe("(b) the action's requests fit the contract (Prism mock, request valida
       })
       // Read and summed up (the example holds too few runs to predict from), not failed.
       assert.match(read.kind === 'known' ? 'known' : read.why, /known|completed API-triggered run/)
+    })
+
+    it("if-running's reads (GetProjectRuns with statusFilter PENDING, then RUNNING, every trigger)", async () => {
+      const projectId = EXAMPLE_PROJECT_ID
+      const before = prism.requests.length
+      const clock = new VirtualClock()
+      const session = new HexSession({ client: client(), clock, deadline: clock.now() + 10_000 })
+      await findInProgress(session, projectId)
+      const sent = prism.requests.slice(before).filter((r) => r.path.includes(projectId))
+      assertAccepted(sent, projectId)
+      // Prism answers the example (one RUNNING run) whatever the filter: the first read's answer
+      // is checked against its filter, so PENDING finds none and RUNNING is read next.
+      assert.deepEqual(
+        sent.map((r) => r.query),
+        [
+          { limit: '10', runTriggerFilter: 'ALL', statusFilter: 'PENDING' },
+          { limit: '10', runTriggerFilter: 'ALL', statusFilter: 'RUNNING' }
+        ]
+      )
     })
 
     it('getRun and runProject (GetRunStatus 200, RunProject 201)', async () => {

@@ -50,7 +50,8 @@ export async function run({
           {
             started: (_target, run) => {
               // Saved at once: if the step is killed later, the workflow and the post step know it.
-              ledger.open(run.projectId, run.runId)
+              // An attached run is not the step's: the post step never cancels it.
+              if (!run.attached) ledger.open(run.projectId, run.runId)
               if (group) return
               io.setOutput(Output.RunId, run.runId)
               io.setOutput(Output.RunUrl, run.runUrl)

@@ -33,6 +33,7 @@ export async function publish(
   }
   for (const { level, text, title } of conclusions(result))
     if (level === 'error') io.fail(text, title)
+    else if (level === 'notice') io.notice(text, title)
     else io.warning(text, title)
   const tally = groupTally(result)
   if (tally !== undefined) io.info(tally)

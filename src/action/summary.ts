@@ -21,6 +21,7 @@ const LOOKS: Record<string, { marker: string; headline: string }> = {
   [ActionStatus.Timeout]: { marker: '⏱️', headline: 'Hex run timed out' },
   [ActionStatus.Cancelled]: { marker: '🚫', headline: 'Hex run cancelled' },
   [ActionStatus.DryRun]: { marker: '🧪', headline: 'Hex dry run accepted' },
+  [ActionStatus.Skipped]: { marker: '⏭️', headline: 'Hex run skipped: one was in progress' },
   [ActionStatus.Error]: { marker: '❌', headline: 'Hex run failed' }
 }
 

@@ -21,6 +21,11 @@ export const ACTION_INPUTS: readonly InputSummary[] = [
   { name: 'project-name', default: '', summary: 'Title of the project to run instead of its ID.' },
   { name: 'run-id', default: '', summary: 'Wait for this run instead of triggering one.' },
   {
+    name: 'if-running',
+    default: 'start',
+    summary: 'What to do if the project has a run in progress: start, wait, attach or skip.'
+  },
+  {
     name: 'api-token',
     default: '',
     summary:

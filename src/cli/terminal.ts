@@ -51,6 +51,7 @@ export class Terminal implements StepIO {
   printResult(result: StepResult): void {
     for (const { level, text } of conclusions(result))
       if (level === 'error') this.error(text)
+      else if (level === 'notice') this.info(text)
       else this.warning(text)
     const tally = groupTally(result)
     if (tally !== undefined) this.info(tally)

@@ -10,6 +10,8 @@ import type { RunState } from './types.ts'
 
 /** A project version as Hex gives it: a number or a short plain word. */
 const VERSION = /^[\w.+-]{1,64}$/
+/** A run trigger as Hex names one (API, SCHEDULED, APP_REFRESH): a plain word, or dropped. */
+const TRIGGER = /^[A-Z][A-Z_]{0,31}$/
 /** A timestamp as Hex gives it (ISO 8601), e.g. 2026-11-29T12:00:00.000Z. */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/
 
@@ -121,6 +123,8 @@ export function readRunState(
       typeof o.elapsedTime === 'number' && Number.isFinite(o.elapsedTime) && o.elapsedTime >= 0
         ? o.elapsedTime
         : undefined,
-    traceId: optionalString(o.traceId)
+    traceId: optionalString(o.traceId),
+    runTrigger:
+      typeof o.runTrigger === 'string' && TRIGGER.test(o.runTrigger) ? o.runTrigger : undefined
   }
 }

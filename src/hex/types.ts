@@ -60,15 +60,17 @@ export interface RunState {
   /** Run time in milliseconds, as Hex counts it; older API versions send null. */
   elapsedMs?: number
   traceId?: string
+  /** How the run was started: API, SCHEDULED (Hex's scheduler), APP_REFRESH (the app); as Hex says. */
+  runTrigger?: string
 }
 
 /** Which of a project's runs GetProjectRuns lists, newest first. */
 export interface RunsQuery {
   limit: number
-  /** Only runs started this way (runTriggerFilter). */
-  trigger?: 'API'
-  /** Only runs with this status (statusFilter). */
-  status?: 'COMPLETED'
+  /** Only runs started this way (runTriggerFilter); ALL: every way, whatever Hex's default. */
+  trigger?: 'API' | 'ALL'
+  /** Only runs with this status (statusFilter): one status a read. */
+  status?: 'COMPLETED' | 'PENDING' | 'RUNNING'
 }
 
 /** A project as ListProjects lists it, reduced to what finding one by name needs. */

@@ -3,12 +3,12 @@ import { runStatusUrl } from '../hex/paths.ts'
 import { RetriesExhaustedError } from '../hex/retry.ts'
 import type { HexSession } from '../hex/session.ts'
 import { isTerminalStatus, type RunState, type TriggeredRun } from '../hex/types.ts'
-import { formatDuration } from '../lib/duration.ts'
 import { errorMessage } from '../lib/errors.ts'
 import { CANCEL_BUDGET_MS, CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from './cancel.ts'
 import { endAt, factsOf, learnFrom } from './facts.ts'
 import { SHUTDOWN_GRACE_MS, withGrace } from './grace.ts'
 import { HistoryAlongside } from './history-alongside.ts'
+import { beforeTrigger, notStarted, type Attached } from './in-progress.ts'
 import type { Pacing } from './pacing/index.ts'
 import { startCutShort, startRun } from './start.ts'
 import type {
@@ -21,7 +21,7 @@ import type {
   StopCause,
   Stops
 } from './types.ts'
-import { waitForEnd, type WaitResult } from './wait.ts'
+import { readFailureAtDeadline, waitForEnd, type WaitResult } from './wait.ts'
 
 export interface RunOneOptions {
   target: RunTarget
@@ -62,6 +62,8 @@ class OneRun {
   private readonly startedAt: number
   private run?: RunFacts
   private recovered?: string
+  /** An attached run's start on the session's clock: its reads are spaced by its age. */
+  private attachedAt?: number
   /** The project's history, read alongside the wait (and stopped when it ends). */
   private historyRead?: HistoryAlongside
 
@@ -102,7 +104,10 @@ class OneRun {
   }
 
   private async trigger(): Promise<RunOutcome> {
-    const { plan, target } = this
+    const { plan, target, session, pacing, emit } = this
+    const found = await beforeTrigger(plan, { session, projectId: target.projectId, pacing, emit })
+    if (found.kind === 'attach') return this.follow(found.running.runId, found)
+    if (found.kind !== 'start') return this.outcome(notStarted(found, stopCause(this.stops)))
     this.emit({
       type: 'sending',
       url: `${plan.apiBase}/projects/${target.projectId}/runs`,
@@ -134,10 +139,11 @@ class OneRun {
     return this.waitFor(run, plan.history)
   }
 
-  /** `run-id` given: follow a run started elsewhere instead of triggering one. */
-  private async follow(runId: string): Promise<RunOutcome> {
+  /** `run-id` given, or if-running attach (its state from the list): follow a run started elsewhere. */
+  private async follow(runId: string, attached?: Attached): Promise<RunOutcome> {
     const { projectId } = this.target
-    const state = await this.session.getRun(projectId, runId)
+    const state = attached?.state ?? (await this.session.getRun(projectId, runId))
+    this.attachedAt = attached?.startedAt
     const run = this.started(
       {
         projectId,
@@ -147,7 +153,8 @@ class OneRun {
         traceId: state.traceId,
         projectVersion: state.projectVersion
       },
-      true
+      true,
+      attached !== undefined
     )
     if (!this.plan.wait) {
       this.learn(state)
@@ -156,8 +163,9 @@ class OneRun {
     return this.waitFor(run)
   }
 
-  private started(triggered: TriggeredRun, followed: boolean): RunFacts {
+  private started(triggered: TriggeredRun, followed: boolean, attached = false): RunFacts {
     this.run = factsOf(triggered, this.startedAt)
+    if (attached) this.run.attached = true
     // At once: if the step is killed later, the workflow and the post step still know the run.
     this.emit({ type: 'started', run: { ...this.run }, followed })
     return this.run
@@ -180,7 +188,7 @@ class OneRun {
       result = await waitForEnd({
         getState: () => this.session.getRun(this.target.projectId, run.runId),
         clock: this.session.clock,
-        startedAt: this.startedAt,
+        startedAt: this.attachedAt ?? this.startedAt,
         deadline: this.session.deadline,
         schedule,
         signal: this.signal,
@@ -194,12 +202,7 @@ class OneRun {
       if (this.signal?.aborted) result = { kind: 'aborted', last, reads: 0 }
       // Status reads failed until the deadline: that is a timeout, with the reads' failure as cause.
       else if (error instanceof RetriesExhaustedError && error.why === 'deadline') {
-        readFailure =
-          error.retryAfterMs !== undefined
-            ? `${error.lastError.message.replace(/\.$/, '')}, and asked to wait ${formatDuration(error.retryAfterMs)} before the next read: past the timeout, so the step stopped waiting.`
-            : error.attempts > 1
-              ? `Status reads failed for the last ${formatDuration(error.failingForMs)} (${error.attempts} attempts); the last error: ${error.lastError.message}`
-              : `The status read at the deadline failed: ${error.lastError.message}`
+        readFailure = readFailureAtDeadline(error)
         result = { kind: 'timeout', last, reads: 0 }
       } else throw error
     } finally {
@@ -214,9 +217,11 @@ class OneRun {
       }
       case 'timeout': {
         this.ended(true)
-        const cancel: CancelOutcome = this.plan.cancelOnTimeout
-          ? await cancelRun(this.session, this.target.projectId, run.runId, CANCEL_BUDGET_MS)
-          : { kind: 'left-going' }
+        const cancel: CancelOutcome = run.attached
+          ? { kind: 'not-ours' }
+          : this.plan.cancelOnTimeout
+            ? await cancelRun(this.session, this.target.projectId, run.runId, CANCEL_BUDGET_MS)
+            : { kind: 'left-going' }
         return this.outcome({
           kind: 'timed-out',
           run,
@@ -235,8 +240,9 @@ class OneRun {
     this.ended(true)
     const by = stopCause(this.stops)
     this.emit({ type: 'stopping', by })
-    const cancel: CancelOutcome =
-      by === 'workflow' && !this.plan.cancelOnWorkflowCancel
+    const cancel: CancelOutcome = run.attached
+      ? { kind: 'not-ours' }
+      : by === 'workflow' && !this.plan.cancelOnWorkflowCancel
         ? { kind: 'left-going' }
         : await cancelRun(
             this.session,

@@ -28,6 +28,21 @@ export interface RunPlan {
   cancelOnWorkflowCancel: boolean
   /** Start a run that ended UNABLE_TO_ALLOCATE_KERNEL again, up to this many times (runs/attempts.ts). */
   retryUnallocated?: number
+  /** What to do when the project already has a run in progress (runs/in-progress.ts); default start. */
+  ifRunning?: InProgressPolicy
+}
+
+/** if-running: start anyway, wait for the run in progress to end, follow it, or start nothing. */
+export type InProgressPolicy = 'start' | 'wait' | 'attach' | 'skip'
+
+/** A run of the project found PENDING or RUNNING before the trigger, started elsewhere. */
+export interface RunInProgress {
+  runId: string
+  runUrl: string
+  status: string
+  /** API, SCHEDULED or APP_REFRESH, as Hex said; undefined when it did not. */
+  trigger?: string
+  startedAt?: string
 }
 
 /** Who stops a run early: the runner (the workflow was cancelled) or fail-fast (another run failed). */
@@ -56,6 +71,8 @@ export interface RunFacts {
   usualMs?: number
   /** Which start of the project this run is, when retry-unallocated started it again: 2, 3… */
   attempt?: number
+  /** Found in progress and followed (if-running: attach): not this step's, so never cancelled by it. */
+  attached?: boolean
 }
 
 /** retry-unallocated: the runs of a project before its last, and why no further one followed. */
@@ -80,6 +97,8 @@ export type CancelOutcome =
   | { kind: 'failed'; error: string }
   /** The inputs said to leave it going (cancel-on-timeout or cancel-on-workflow-cancel false). */
   | { kind: 'left-going' }
+  /** The step attached to a run it did not start (if-running: attach): it is left going. */
+  | { kind: 'not-ours' }
 
 /** How one run ended, as far as this step is concerned. Never an exception. */
 export type RunOutcome = {
@@ -111,9 +130,22 @@ export type RunOutcome = {
       run?: RunFacts
       cancel?: CancelOutcome
     }
+  /** if-running skip: a run was in progress, so none was started. */
+  | { kind: 'skipped'; running: RunInProgress }
+  /** if-running wait: the run in progress outlasted the timeout; none was started, it goes on. */
+  | { kind: 'wait-timed-out'; running: RunInProgress; readFailure?: string }
+  /** if-running other than start: whether a run is in progress could not be told; none started. */
+  | { kind: 'unchecked'; policy: InProgressPolicy; why: string }
   /** Hex failed the step (its message says what to do), or a bug did (`stack` is for debug). */
   | { kind: 'failed'; message: string; stack?: string; run?: RunFacts }
 )
+
+/** An outcome without its target: how a run ended, before it is told whose. */
+export type RunEnding = RunOutcome extends infer T
+  ? T extends unknown
+    ? Omit<T, 'target' | 'recovered'>
+    : never
+  : never
 
 /** What a run reports while it goes: the action turns these into log lines and step state. */
 export type RunEvent =
@@ -131,6 +163,10 @@ export type RunEvent =
   | { type: 'state'; state: RunState; elapsedMs: number; changed: boolean }
   /** A request failed and is sent again after a wait. */
   | { type: 'retry'; what: 'trigger' | 'status'; notice: RetryNotice }
+  /** if-running: what the check before the trigger found (none: nothing in progress) and does. */
+  | { type: 'in-progress'; policy: InProgressPolicy; running?: RunInProgress; more: number }
+  /** if-running wait: the run waited for has ended (its status); the project is looked at again. */
+  | { type: 'in-progress-ended'; running: RunInProgress; status: string }
   /** The wait was stopped; a cancel may follow. */
   | { type: 'stopping'; by: StopCause }
   /** The run ended UNABLE_TO_ALLOCATE_KERNEL: attempt `attempt` of `allowed` starts after `delayMs`. */

@@ -1,4 +1,6 @@
+import type { RetriesExhaustedError } from '../hex/retry.ts'
 import { isTerminalStatus, type RunState } from '../hex/types.ts'
+import { formatDuration } from '../lib/duration.ts'
 import type { Clock } from '../lib/runtime.ts'
 import type { PollSchedule } from './pacing/index.ts'
 
@@ -60,4 +62,14 @@ async function readUntilEnd(options: WaitOptions): Promise<WaitResult> {
     // The last read lands on the deadline, so a run that ends just in time is still seen.
     await clock.sleep(Math.min(schedule.delayMs(reads - 1, elapsedMs, state), remaining), signal)
   }
+}
+
+/** Why the status reads gave out at the deadline, for the timeout's message: what to act on. */
+export function readFailureAtDeadline(error: RetriesExhaustedError): string {
+  const { lastError, retryAfterMs, attempts, failingForMs } = error
+  if (retryAfterMs !== undefined)
+    return `${lastError.message.replace(/\.$/, '')}, and asked to wait ${formatDuration(retryAfterMs)} before the next read: past the timeout, so the step stopped waiting.`
+  return attempts > 1
+    ? `Status reads failed for the last ${formatDuration(failingForMs)} (${attempts} attempts); the last error: ${lastError.message}`
+    : `The status read at the deadline failed: ${lastError.message}`
 }

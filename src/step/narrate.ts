@@ -2,7 +2,7 @@ import type { RetryNotice } from '../hex/retry.ts'
 import { formatDuration } from '../lib/duration.ts'
 import type { CancelOutcome, RunEvent, RunOutcome, RunTarget } from '../runs/types.ts'
 import { droppedSentence, retryingLine } from './attempt-words.ts'
-import { cancelWording } from './outcome-words.ts'
+import { cancelWording, runningWording } from './outcome-words.ts'
 import { Input } from './inputs.ts'
 import type { StepIO } from './io.ts'
 import { progressLogger } from './progress.ts'
@@ -13,6 +13,14 @@ export interface Narrator {
   event: (event: RunEvent) => void
   outcome: (outcome: RunOutcome) => void
 }
+
+/** What each policy does about a run in progress, for the log. */
+const DOES = {
+  start: 'starting one anyway.',
+  wait: 'waiting for it to end (within the timeout) before starting one.',
+  attach: 'following it instead of starting one, and reporting its result.',
+  skip: 'starting nothing.'
+} as const
 
 const RETRYING = { trigger: 'Starting the run', status: 'Reading the run status' } as const
 
@@ -39,7 +47,8 @@ export function narrator(io: StepIO, target: RunTarget): Narrator {
         case 'started': {
           const { run } = event
           if (event.followed) {
-            io.info(`Following Hex run ${run.runId}, started elsewhere: ${run.runUrl}`)
+            const how = run.attached ? 'Attached to Hex run' : 'Following Hex run'
+            io.info(`${how} ${run.runId}, started elsewhere: ${run.runUrl}`)
             return
           }
           const about = [
@@ -77,6 +86,24 @@ export function narrator(io: StepIO, target: RunTarget): Narrator {
           return
         case 'retry-dropped':
           io.info(droppedSentence(event.dropped, event.attempt, words))
+          return
+        case 'in-progress': {
+          const policy = `${words.input(Input.IfRunning)} is ${event.policy}`
+          const { running } = event
+          if (running === undefined) {
+            io.info(`${policy}: no run of the project is PENDING or RUNNING; starting one.`)
+            return
+          }
+          const more = event.more > 0 ? ` (and ${event.more} more in progress)` : ''
+          io.info(
+            `${runningWording(running)} is in progress${more}. ${policy}: ${DOES[event.policy]}`
+          )
+          return
+        }
+        case 'in-progress-ended':
+          io.info(
+            `Hex run ${event.running.runId} ended ${event.status}; looking again for a run in progress before starting one.`
+          )
           return
       }
     },

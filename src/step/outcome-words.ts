@@ -4,7 +4,7 @@
  * (action/commit-status.ts) and the post step (action/post.ts). Each wording comes in the lengths
  * those places need, side by side, so a change of meaning is one change here.
  */
-import type { CancelOutcome, StopCause } from '../runs/types.ts'
+import type { CancelOutcome, RunInProgress, StopCause } from '../runs/types.ts'
 import { RUNNER_WORDS, sentence, type Words } from './words.ts'
 
 /** What became of a cancel, as each place says it. */
@@ -46,6 +46,11 @@ export function cancelWording(cancel: CancelOutcome, runId: string, input: strin
         note: `${input} is false: the run was left going in Hex.`,
         short: 'left going in Hex'
       }
+    case 'not-ours':
+      return {
+        note: 'The step attached to this run and did not start it: it was left going in Hex.',
+        short: 'left going in Hex (attached)'
+      }
   }
 }
 
@@ -64,4 +69,24 @@ export function stopWording(by: StopCause, words: Words = RUNNER_WORDS): StopWor
         sentence: 'Another run failed and fail-fast is on: stopped',
         short: 'another run failed (fail-fast)'
       }
+}
+
+/** How each trigger Hex names started a run. */
+const STARTED_BY: Record<string, string> = {
+  API: 'through the API',
+  SCHEDULED: "by Hex's scheduler",
+  APP_REFRESH: 'from the app'
+}
+
+/**
+ * A run found in progress (if-running), for a sentence: "Hex run 0d3f… (RUNNING, started by Hex's
+ * scheduler) https://…". Its link last, so that the runner's log and annotation make it a link.
+ */
+export function runningWording(running: RunInProgress): string {
+  const by =
+    running.trigger === undefined
+      ? ''
+      : `, started ${STARTED_BY[running.trigger] ?? `by ${running.trigger}`}`
+  const url = running.runUrl === '' ? '' : ` ${running.runUrl}`
+  return `Hex run ${running.runId} (${running.status}${by})${url}`
 }

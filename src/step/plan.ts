@@ -78,6 +78,7 @@ export function runPlan(settings: Settings): RunPlan {
     history: settings.history,
     cancelOnTimeout: settings.cancelOnTimeout,
     cancelOnWorkflowCancel: settings.cancelOnWorkflowCancel,
-    retryUnallocated: settings.retryUnallocated
+    retryUnallocated: settings.retryUnallocated,
+    ifRunning: settings.ifRunning
   }
 }

@@ -1,7 +1,8 @@
 import { formatDuration } from '../lib/duration.ts'
 import type { Attempts, RunFacts, RunOutcome, RunTarget } from '../runs/types.ts'
 import { attemptNotes } from './attempt-words.ts'
-import { cancelWording, stopWording } from './outcome-words.ts'
+import { Input } from './inputs.ts'
+import { cancelWording, runningWording, stopWording } from './outcome-words.ts'
 import { RUNNER_WORDS, type Words } from './words.ts'
 
 /**
@@ -13,7 +14,9 @@ export const ActionStatus = {
   Timeout: 'TIMEOUT',
   Cancelled: 'CANCELLED',
   DryRun: 'DRY_RUN',
-  Error: 'ERROR'
+  Error: 'ERROR',
+  /** if-running: skip found a run in progress and started none. */
+  Skipped: 'SKIPPED'
 } as const
 
 /**
@@ -63,6 +66,10 @@ export function toReport(outcome: RunOutcome, context: ReportContext): RunReport
   if (outcome.recovered) notes.push(outcome.recovered)
   if (target.runId !== undefined && run)
     notes.push('run-id was given: the step followed a run started elsewhere.')
+  if (run?.attached)
+    notes.push(
+      `${words.input(Input.IfRunning)} is attach: the step attached to Hex run ${run.runId}, already in progress, and reports its result; it did not start it, so it never cancels it.`
+    )
   const runId = run?.runId ?? ''
   switch (outcome.kind) {
     case 'ended': {
@@ -116,6 +123,19 @@ export function toReport(outcome: RunOutcome, context: ReportContext): RunReport
         if (outcome.cancel)
           notes.push(cancelWording(outcome.cancel, runId, 'cancel-on-workflow-cancel').note)
       }
+      break
+    case 'skipped':
+      report.status = ActionStatus.Skipped
+      report.succeeded = true
+      report.message = `${runningWording(outcome.running)} is in progress. ${words.input(Input.IfRunning)} is skip: no run was started.`
+      break
+    case 'wait-timed-out':
+      report.status = ActionStatus.Timeout
+      report.message = `${runningWording(outcome.running)} was still in progress at the timeout of ${formatDuration(context.timeoutMs)}. ${words.input(Input.IfRunning)} is wait: no run was started, and that run, which the step did not start, was left going.`
+      if (outcome.readFailure) report.message += ` ${outcome.readFailure}`
+      break
+    case 'unchecked':
+      report.message = `Could not tell whether the project has a run in progress, so none was started: ${words.input(Input.IfRunning)} is ${outcome.policy}, and a run must not start alongside one. ${outcome.why.replace(/\.?$/, '.')} Run the job again once Hex answers, or set ${words.ref(Input.IfRunning)} to start to start a run whatever is in progress.`
       break
     case 'failed':
       report.message = outcome.message

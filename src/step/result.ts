@@ -41,6 +41,7 @@ const SEVERITY = [
   'RUNNING',
   'PENDING',
   ActionStatus.DryRun,
+  ActionStatus.Skipped,
   'COMPLETED'
 ]
 
@@ -53,7 +54,7 @@ export function worstStatus(statuses: string[]): string {
 
 /** One thing the step says at its end: an error (the step fails) or a warning, with its title. */
 export interface Conclusion {
-  level: 'error' | 'warning'
+  level: 'error' | 'warning' | 'notice'
   text: string
   title: string
 }
@@ -74,6 +75,9 @@ export function conclusions(result: StepResult): Conclusion[] {
     const title = report.run ? `Hex run ${report.status}` : `${ACTION_NAME} failed`
     if (!report.succeeded && !report.stoppedByFailFast)
       said.push({ level: 'error', text: `${label}${failureText(report)}`, title })
+    // A skip is what was asked for: news, not a warning.
+    else if (report.status === ActionStatus.Skipped)
+      said.push({ level: 'notice', text: `${label}${report.message}`, title: 'Hex run skipped' })
     else said.push({ level: 'warning', text: `${label}${report.message}`, title })
   }
   return said

@@ -18,6 +18,7 @@ import {
   parseProjectId
 } from './parse.ts'
 import type { FileReader } from '../github/event.ts'
+import type { InProgressPolicy } from '../runs/types.ts'
 import { readGitHubToken, readStatusSettings, type StatusSettings } from './status-settings.ts'
 import { RUNNER_WORDS, type Words } from './words.ts'
 
@@ -29,6 +30,8 @@ export interface Settings {
   projectNames: string[]
   /** Wait for this run (already started) instead of triggering one. Only with one project. */
   runId?: string
+  /** What to do when the project already has a run in progress (if-running). */
+  ifRunning: InProgressPolicy
   /** The most runs going at once when several projects are given. */
   maxParallel: number
   /** With several projects: cancel the rest when one fails. */
@@ -233,6 +236,7 @@ export function readSettings(
     warnings.push(
       `${input(Input.RetryUnallocated)} has no effect with ${words.setting(dryRun ? Input.DryRun : Input.Wait, dryRun)}: the step does not see the run end, so it cannot start it again.`
     )
+  const ifRunning = readIfRunning(read(Input.IfRunning), runId !== undefined, errors, words)
   const maxParallel = parseCount(Input.MaxParallel, read(Input.MaxParallel), errors, words)
   const commitStatus = readStatusSettings(
     read,
@@ -247,6 +251,7 @@ export function readSettings(
     projectIds,
     projectNames,
     runId: runId?.toLowerCase(),
+    ifRunning,
     maxParallel,
     failFast: bool(Input.FailFast),
     apiToken,
@@ -269,4 +274,27 @@ export function readSettings(
     commitStatus
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, settings, notes, warnings }
+}
+
+const POLICIES: readonly InProgressPolicy[] = ['start', 'wait', 'attach', 'skip']
+
+/** if-running: one of the four words; with run-id, only start (there is nothing to start). */
+function readIfRunning(
+  value: string,
+  withRunId: boolean,
+  errors: string[],
+  { input, ref }: Words
+): InProgressPolicy {
+  const policy = POLICIES.find((p) => p === value)
+  if (policy === undefined) {
+    errors.push(
+      `${input(Input.IfRunning)} must be one of start, wait, attach or skip, got '${value}'.`
+    )
+    return 'start'
+  }
+  if (policy !== 'start' && withRunId)
+    errors.push(
+      `${input(Input.IfRunning)} is ${policy}, but ${ref(Input.RunId)} follows a run that has already started: there is nothing to start, so nothing to ${policy === 'wait' ? 'wait before' : policy === 'attach' ? 'attach instead of' : 'skip'}. Remove one of them.`
+    )
+  return policy
 }

@@ -11,6 +11,7 @@ import type { Reply } from './replies.ts'
 import { route } from './routes.ts'
 import { HexState } from './state.ts'
 import type {
+  ElsewhereRun,
   FakeHexClock,
   FakeHexOptions,
   FakeProject,
@@ -107,6 +108,14 @@ export class FakeHex {
   /** Adds a project, or replaces the one with the same id. */
   addProject(project: FakeProject): void {
     this.#state.addProject(project)
+  }
+
+  /**
+   * Starts a run of `projectId` as Hex's scheduler (the default), the app or another API client
+   * would, outside the action: PENDING or RUNNING by its lifecycle, listed by GetProjectRuns.
+   */
+  startElsewhere(projectId: string, spec: ElsewhereRun = {}): FakeRun {
+    return this.#state.startElsewhere(projectId, spec).snapshot(this.#state.now())
   }
 
   setStatusOverride(override: StatusOverride | undefined): void {

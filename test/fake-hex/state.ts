@@ -5,7 +5,13 @@ import type { ProjectRecord } from './projects.ts'
 import { Limits } from './limits.ts'
 import { RateLimiter } from './rate-limit.ts'
 import { isTerminal, Run } from './runs.ts'
-import type { FakeHexOptions, FakeProject, StatusOverride, TokenScope } from './types.ts'
+import type {
+  ElsewhereRun,
+  FakeHexOptions,
+  FakeProject,
+  StatusOverride,
+  TokenScope
+} from './types.ts'
 
 export const DEFAULT_TOKENS: Readonly<Record<string, TokenScope>> = {
   hxtw_test_run_token: 'run',
@@ -89,6 +95,24 @@ export class HexState {
     })
     // Oldest first, as if they had been started one after another before the others.
     this.runs.splice(0, this.runs.length, ...past, ...others)
+  }
+
+  /** A run started outside any request (ElsewhereRun), listed and read as any other. */
+  startElsewhere(projectId: string, spec: ElsewhereRun): Run {
+    const project = this.projects.get(projectId)
+    if (project === undefined) throw new Error(`fake-hex: no project ${projectId}`)
+    const run = new Run({
+      id: randomUUID(),
+      projectId,
+      projectVersion: project.version,
+      lifecycle: spec.lifecycle ?? project.lifecycle,
+      createdAt: this.now() - (spec.agoMs ?? 0),
+      dryRun: false,
+      body: undefined,
+      trigger: spec.trigger ?? 'SCHEDULED'
+    })
+    this.runs.push(run)
+    return run
   }
 
   /** Runs not yet ended at `t`: all of them, or those `token` started. */

@@ -23,6 +23,19 @@ export interface LifecycleStep {
 /** How a run was started; GetProjectRuns filters on it. */
 export type RunTrigger = 'API' | 'SCHEDULED' | 'APP_REFRESH'
 
+/**
+ * A run started outside the action (FakeHex.startElsewhere): by Hex's scheduler, the app, or
+ * another API client, as the stand-in's clock stands; it moves through its lifecycle from then.
+ */
+export interface ElsewhereRun {
+  /** Default SCHEDULED. */
+  trigger?: RunTrigger
+  /** Default the project's. E.g. [{ status: 'RUNNING', ms: 600_000 }, { status: 'COMPLETED' }]. */
+  lifecycle?: LifecycleStep[]
+  /** Started this long before now (default 0): a run that has gone a while already. */
+  agoMs?: number
+}
+
 /** A run of the project's past: ended before the stand-in started, listed by GetProjectRuns. */
 export interface PastRun {
   /** How long it ran, from its start to its end. */

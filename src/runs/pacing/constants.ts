@@ -66,3 +66,12 @@ export const MAX_DENSE_GAP_MS = 1_500
  * sustains for two runs, not faster: DENSE_READS more than one read per this.
  */
 export const SUSTAINED_GAP_MS = 2_500
+
+/**
+ * Another's run that the step waits for (if-running: wait): each gap a tenth of the run's age so
+ * far, never under poll-interval nor over a minute (unless poll-interval is longer). A run that has
+ * gone 10 minutes is read once a minute: its end is seen within a minute, at a read a minute of
+ * the token's window of about 30.
+ */
+export const ELSEWHERE_GROWTH = 0.1
+export const ELSEWHERE_MAX_GAP_MS = 60_000

@@ -10,7 +10,13 @@ import type { Clock } from '../../lib/runtime.ts'
 import type { RunHistory } from '../history.ts'
 import { RequestBudget } from './budget.ts'
 import { WINDOW_MS } from './constants.ts'
-import { blindSchedule, historySchedule, type PollSchedule, type ReadPace } from './schedule.ts'
+import {
+  blindSchedule,
+  elsewhereSchedule,
+  historySchedule,
+  type PollSchedule,
+  type ReadPace
+} from './schedule.ts'
 import type { Hold } from './window.ts'
 
 export type { PollSchedule } from './schedule.ts'
@@ -27,9 +33,10 @@ export interface Pacing {
   observe(notice: RateLimitNotice): void
   /**
    * The schedule of one run's status reads, made when its wait begins: blind while `history()`
-   * is undefined (not read yet, not read at all, or unreadable), then from the history.
+   * is undefined (not read yet, not read at all, or unreadable), then from the history. A run
+   * `elsewhere` (started by another, waited for before this step starts its own) is read slowly.
    */
-  schedule(run: { history: () => RunHistory | undefined }): PollSchedule
+  schedule(run: { history: () => RunHistory | undefined; elsewhere?: boolean }): PollSchedule
   /** Whether an optional read is worth sending now; asked right before it would be sent. */
   wants(read: OptionalRead): boolean
 }
@@ -70,7 +77,9 @@ export const stepPacing: PacingFactory = (clock, options) => {
       waiting += 1
       let done = false
       return {
-        ...historySchedule(blind, run.history, pace),
+        ...(run.elsewhere
+          ? elsewhereSchedule(options.pollIntervalMs)
+          : historySchedule(blind, run.history, pace)),
         done: () => {
           if (!done) waiting -= 1
           done = true

@@ -2,6 +2,8 @@ import type { RunState } from '../../hex/types.ts'
 import type { RunHistory } from '../history.ts'
 import {
   DENSE_READS,
+  ELSEWHERE_GROWTH,
+  ELSEWHERE_MAX_GAP_MS,
   FIRST_POLL_DELAY_MS,
   MAX_DENSE_GAP_MS,
   MIN_DENSE_GAP_MS,
@@ -44,6 +46,19 @@ export function nextPollDelay(elapsedMs: number, intervalMs: number): number {
 /** Fast first reads, then gaps that grow with the run, up to `intervalMs`: nothing predicts its end. */
 export function blindSchedule(intervalMs: number): PollSchedule {
   return { delayMs: (_readsDone, elapsedMs) => nextPollDelay(elapsedMs, intervalMs) }
+}
+
+/**
+ * Another's run, waited for before this step starts its own (if-running: wait): no sooner than
+ * poll-interval, and as the run ages, a gap of ELSEWHERE_GROWTH of its age, up to
+ * ELSEWHERE_MAX_GAP_MS. A long wait costs a read a minute, not one each poll-interval: the token's
+ * reads are shared by every job, and a few seconds more before a refresh starts harm nothing.
+ */
+export function elsewhereSchedule(intervalMs: number): PollSchedule {
+  return {
+    delayMs: (_readsDone, elapsedMs) =>
+      Math.max(intervalMs, Math.min(ELSEWHERE_MAX_GAP_MS, elapsedMs * ELSEWHERE_GROWTH))
+  }
 }
 
 /** Where, counted from the trigger, the run is expected to end, and how densely it is read there. */
