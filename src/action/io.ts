@@ -11,6 +11,8 @@ import type { StepIO } from '../step/io.ts'
 export interface ActionIO extends StepIO {
   setSecret: (value: string) => void
   setOutput: (name: OutputName, value: string) => void
+  /** A notice annotation: something the reader should know that is no problem. */
+  notice: (message: string, title?: string) => void
   /** An error annotation; the step fails. */
   fail: (message: string, title?: string) => void
   writeSummary: (markdown: string) => Promise<void>
@@ -26,6 +28,7 @@ export const coreIO: ActionIO = {
   info: (message) => core.info(message),
   debug: (message) => core.debug(message),
   warning: (message, title) => core.warning(message, title ? { title } : {}),
+  notice: (message, title) => core.notice(message, title ? { title } : {}),
   fail: (message, title) => {
     core.error(message, title ? { title } : {})
     process.exitCode = 1
@@ -75,6 +78,7 @@ export function safeIO(io: ActionIO): SafeIO {
     info: (m) => io.info(line(m)),
     debug: (m) => io.debug(text(m)),
     warning: (m, title) => io.warning(text(m), title === undefined ? undefined : line(title)),
+    notice: (m, title) => io.notice(text(m), title === undefined ? undefined : line(title)),
     fail: (m, title) => io.fail(text(m), title === undefined ? undefined : line(title)),
     // Each line printed on purpose (the request's JSON) is split and made safe on its own.
     group: (name, lines) =>

@@ -29,7 +29,8 @@ export const Input = {
   CommitStatus: 'commit-status',
   GitHubToken: 'github-token',
   StatusContext: 'status-context',
-  Sha: 'sha'
+  Sha: 'sha',
+  PrComment: 'pr-comment'
 } as const
 export type InputName = (typeof Input)[keyof typeof Input]
 
@@ -65,7 +66,8 @@ export const Defaults = {
   [Input.FailFast]: 'false',
   [Input.CommitStatus]: 'false',
   [Input.StatusContext]: '',
-  [Input.Sha]: ''
+  [Input.Sha]: '',
+  [Input.PrComment]: 'false'
   // github-token defaults to ${{ github.token }}, an expression only the runner can fill in.
 } as const satisfies Partial<Record<InputName, string>>
 
@@ -74,7 +76,8 @@ export const RUNNER_ONLY_INPUTS: readonly InputName[] = [
   Input.CommitStatus,
   Input.GitHubToken,
   Input.StatusContext,
-  Input.Sha
+  Input.Sha,
+  Input.PrComment
 ]
 
 /** Where the token comes from when the api-token input is empty. */

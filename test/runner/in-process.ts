@@ -89,6 +89,7 @@ export class RecordingIO implements ActionIO {
   info = (message: string): void => this.line(message)
   debug = (message: string): void => this.line(command('debug', message))
   warning = (message: string, title?: string): void => this.line(command('warning', message, title))
+  notice = (message: string, title?: string): void => this.line(command('notice', message, title))
   fail = (message: string, title?: string): void => {
     this.line(command('error', message, title))
     this.exitCode = 1
