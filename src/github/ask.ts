@@ -66,12 +66,13 @@ export async function askGitHub<T>(
     }
     const retry =
       failure.transient && attempt < MAX_ATTEMPTS && deadline - clock.now() > RETRY_DELAY_MS + 1_000
-    if (!retry) {
-      const { transient: _, ...said } = failure
-      return { ok: false, failure: said }
-    }
+    if (!retry) return { ok: false, failure: withoutTransient(failure) }
     await clock.sleep(RETRY_DELAY_MS)
   }
+}
+
+function withoutTransient({ kind, message, status }: GitHubFailure): GitHubFailure {
+  return status === undefined ? { kind, message } : { kind, message, status }
 }
 
 /** What an error from Octokit (or from loading it) means for the user. */
