@@ -165,21 +165,15 @@ async function upsertComment(target, marker, body, options) {
         permission: PERMISSION,
         repository: `${owner}/${repo}`
     };
+    const send = (request) => (0,github_ask/* askGitHub */.X)(async (signal) => request((await client()).rest.issues, { signal }), ask);
     const create = async () => {
-        const created = await (0,github_ask/* askGitHub */.X)(async (signal) => {
-            const api = await client();
-            const answer = await api.rest.issues.createComment({
-                owner,
-                repo,
-                issue_number: pullRequest,
-                body,
-                request: { signal }
-            });
-            return answer.data.html_url;
-        }, ask);
+        const created = await send(async (issues, request) => {
+            const issue = { owner, repo, issue_number: pullRequest };
+            return (await issues.createComment({ ...issue, body, request })).data.html_url;
+        });
         return created.ok ? { ok: true, done: 'created', url: created.value } : created;
     };
-    const found = await findComment(client, target, marker, ask);
+    const found = await findComment(send, target, marker);
     if (!found.ok)
         return found;
     if (found.value === 'too-many')
@@ -192,18 +186,8 @@ async function upsertComment(target, marker, body, options) {
         };
     if (found.value === undefined)
         return create();
-    const id = found.value;
-    const updated = await (0,github_ask/* askGitHub */.X)(async (signal) => {
-        const api = await client();
-        const answer = await api.rest.issues.updateComment({
-            owner,
-            repo,
-            comment_id: id,
-            body,
-            request: { signal }
-        });
-        return answer.data.html_url;
-    }, ask);
+    const comment = { owner, repo, comment_id: found.value };
+    const updated = await send(async (issues, request) => (await issues.updateComment({ ...comment, body, request })).data.html_url);
     if (updated.ok)
         return { ok: true, done: 'updated', url: updated.value };
     // Deleted between the listing and the edit: a new one takes its place.
@@ -215,22 +199,15 @@ async function upsertComment(target, marker, body, options) {
  * The ID of the first comment (oldest first) whose first line is the marker; undefined when there
  * is none, 'too-many' when the listing was cut short before it ended.
  */
-async function findComment(client, { owner, repo, pullRequest }, marker, ask) {
+async function findComment(send, { owner, repo, pullRequest }, marker) {
     for (let page = 1; page <= MAX_PAGES; page++) {
-        const listed = await (0,github_ask/* askGitHub */.X)(async (signal) => {
-            const api = await client();
+        const listed = await send(async (issues, request) => {
             // The page is asked for by number: the Link header says only whether there is another,
             // and its URL is never followed (the token goes to GITHUB_API_URL's host alone).
-            const answer = await api.rest.issues.listComments({
-                owner,
-                repo,
-                issue_number: pullRequest,
-                per_page: PER_PAGE,
-                page,
-                request: { signal }
-            });
+            const issue = { owner, repo, issue_number: pullRequest, per_page: PER_PAGE, page };
+            const answer = await issues.listComments({ ...issue, request });
             return { comments: answer.data, more: /rel="next"/.test(answer.headers.link ?? '') };
-        }, ask);
+        });
         if (!listed.ok)
             return listed;
         const { comments, more } = listed.value;

@@ -10,8 +10,14 @@
  * COMMENT_BUDGET_MS, and a refusal comes back in words naming the permission to add.
  */
 import type { Clock } from '../lib/runtime.ts'
-import { askGitHub, type AskOptions, type GitHubFailure, type Permission } from './ask.ts'
-import { lazyOctokit, type GitHubApi } from './octokit.ts'
+import {
+  askGitHub,
+  type AskOptions,
+  type Asked,
+  type GitHubFailure,
+  type Permission
+} from './ask.ts'
+import { lazyOctokit, type GitHubApi, type Octokit } from './octokit.ts'
 
 /** Where the comment goes, and with which token. */
 export interface CommentTarget extends GitHubApi {
@@ -54,6 +60,11 @@ const PERMISSION: Permission = {
   unprocessable: 'GitHub did not take the comment.'
 }
 
+/** One request of the issues API, with the signal of its time limit, through askGitHub. */
+type Send = <T>(
+  request: (issues: Octokit['rest']['issues'], options: { signal: AbortSignal }) => Promise<T>
+) => Promise<Asked<T>>
+
 /** Edits the comment that starts with `marker`, or creates it; `body` must start with the marker. */
 export async function upsertComment(
   target: CommentTarget,
@@ -71,22 +82,17 @@ export async function upsertComment(
     permission: PERMISSION,
     repository: `${owner}/${repo}`
   }
+  const send: Send = (request) =>
+    askGitHub(async (signal) => request((await client()).rest.issues, { signal }), ask)
   const create = async (): Promise<CommentResult> => {
-    const created = await askGitHub(async (signal) => {
-      const api = await client()
-      const answer = await api.rest.issues.createComment({
-        owner,
-        repo,
-        issue_number: pullRequest,
-        body,
-        request: { signal }
-      })
-      return answer.data.html_url
-    }, ask)
+    const created = await send(async (issues, request) => {
+      const issue = { owner, repo, issue_number: pullRequest }
+      return (await issues.createComment({ ...issue, body, request })).data.html_url
+    })
     return created.ok ? { ok: true, done: 'created', url: created.value } : created
   }
 
-  const found = await findComment(client, target, marker, ask)
+  const found = await findComment(send, target, marker)
   if (!found.ok) return found
   if (found.value === 'too-many')
     return {
@@ -97,18 +103,11 @@ export async function upsertComment(
       }
     }
   if (found.value === undefined) return create()
-  const id = found.value
-  const updated = await askGitHub(async (signal) => {
-    const api = await client()
-    const answer = await api.rest.issues.updateComment({
-      owner,
-      repo,
-      comment_id: id,
-      body,
-      request: { signal }
-    })
-    return answer.data.html_url
-  }, ask)
+  const comment = { owner, repo, comment_id: found.value }
+  const updated = await send(
+    async (issues, request) =>
+      (await issues.updateComment({ ...comment, body, request })).data.html_url
+  )
   if (updated.ok) return { ok: true, done: 'updated', url: updated.value }
   // Deleted between the listing and the edit: a new one takes its place.
   if (updated.failure.status === 404) return create()
@@ -120,28 +119,18 @@ export async function upsertComment(
  * is none, 'too-many' when the listing was cut short before it ended.
  */
 async function findComment(
-  client: ReturnType<typeof lazyOctokit>,
+  send: Send,
   { owner, repo, pullRequest }: CommentTarget,
-  marker: string,
-  ask: AskOptions
-): Promise<
-  { ok: true; value: number | undefined | 'too-many' } | { ok: false; failure: GitHubFailure }
-> {
+  marker: string
+): Promise<Asked<number | undefined | 'too-many'>> {
   for (let page = 1; page <= MAX_PAGES; page++) {
-    const listed = await askGitHub(async (signal) => {
-      const api = await client()
+    const listed = await send(async (issues, request) => {
       // The page is asked for by number: the Link header says only whether there is another,
       // and its URL is never followed (the token goes to GITHUB_API_URL's host alone).
-      const answer = await api.rest.issues.listComments({
-        owner,
-        repo,
-        issue_number: pullRequest,
-        per_page: PER_PAGE,
-        page,
-        request: { signal }
-      })
+      const issue = { owner, repo, issue_number: pullRequest, per_page: PER_PAGE, page }
+      const answer = await issues.listComments({ ...issue, request })
       return { comments: answer.data, more: /rel="next"/.test(answer.headers.link ?? '') }
-    }, ask)
+    })
     if (!listed.ok) return listed
     const { comments, more } = listed.value
     const mine = comments.find((c) => (c.body ?? '').split('\n', 1)[0]?.trimEnd() === marker)
