@@ -335,6 +335,23 @@ describe('the budget and the token', () => {
     assert.equal(github.requests.length, 2, 'one try and one retry')
   })
 
+  it('GitHub Enterprise Server: the API under /api/v3', async () => {
+    const enterprise = await FakeGitHub.start({ token: GITHUB_TOKEN, prefix: '/api/v3' })
+    try {
+      const clock = new VirtualClock()
+      const options = { fetch: clock.track(processRuntime.fetch), clock }
+      const first = await upsertComment(target(enterprise.apiUrl), marker, `${marker}\na`, options)
+      const second = await upsertComment(target(enterprise.apiUrl), marker, `${marker}\nb`, options)
+      assert.deepEqual([first.ok && first.done, second.ok && second.done], ['created', 'updated'])
+      assert.deepEqual(
+        enterprise.comments.on(PR).map((c) => c.body),
+        [`${marker}\nb`]
+      )
+    } finally {
+      await enterprise.close()
+    }
+  })
+
   it(`past ${MAX_PAGES} pages without its marker, no comment is added`, async () => {
     for (let i = 0; i < MAX_PAGES * 100 + 1; i++) github.comments.seed(PR, `comment ${i}`)
     const clock = new VirtualClock()
