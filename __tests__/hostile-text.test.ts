@@ -257,6 +257,16 @@ describe('the job summary', () => {
     )
   })
 
+  it('mentions no one: @name and @org/team are broken by a zero-width joiner, and read the same', () => {
+    const message = 'ask @someone or @acme/owners (mail a@b.example)'
+    const summary = summaryOf({ ...base, message, projectName: '@someone' })
+    assert.doesNotMatch(summary, /@(?!\u200d)\w/)
+    assert.match(
+      summary.replaceAll('\u200d', ''),
+      /ask @someone or @acme\/owners \(mail a@b\.example\)/
+    )
+  })
+
   it('escapes an unknown status in the headline', () => {
     const md = summaryOf({
       ...base,

@@ -29,6 +29,7 @@ describe('readSettings', () => {
   it('reads the action.yml defaults into typed settings', () => {
     assert.deepEqual(settings({}), {
       commitStatus: undefined,
+      prComment: undefined,
       projectIds: [PROJECT],
       projectNames: [],
       runId: undefined,

@@ -210,14 +210,19 @@ const HEADED: Record<string, string[]> = {
     ' only applies with commit-status: true'
   ],
   'src/action/commit-status.ts': [') could not be posted: '],
-  'src/github/statuses.ts': [
-    'the token may not post commit statuses',
-    'the token cannot see the repository or may not post statuses there',
-    '? Set sha to one of its commits',
+  'src/github/statuses.ts': ['? Set sha to one of its commits'],
+  'src/github/ask.ts': [
     'the token in github-token is not valid',
     'GitHub could not be reached: ',
     'GitHub did not answer in time'
   ],
+  'src/github/comments.ts': ['GitHub did not take the comment', ' comments, and the action'],
+  'src/action/pr-comment.ts': [
+    ' could not be posted: ',
+    ' event, not a pull request: no comment is posted',
+    " event's payload has no pull_request.number"
+  ],
+  'src/action/main.ts': ['The pull-request comment could not be posted: '],
   'src/action/post.ts': [
     ' may still be going: cancelling it failed: ',
     ' may still be going; the inputs could not be read again to cancel them',

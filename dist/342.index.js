@@ -2,6 +2,121 @@ export const id = 342;
 export const ids = [342];
 export const modules = {
 
+/***/ 8037:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   EU: () => (/* binding */ fence),
+/* harmony export */   Hn: () => (/* binding */ cell),
+/* harmony export */   P0: () => (/* binding */ MAX_PARAMS_JSON),
+/* harmony export */   aY: () => (/* binding */ code),
+/* harmony export */   g5: () => (/* binding */ summaryText),
+/* harmony export */   nf: () => (/* binding */ link),
+/* harmony export */   pc: () => (/* binding */ redacted)
+/* harmony export */ });
+/* unused harmony export linkable */
+/* harmony import */ var _lib_safe_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(484);
+/**
+ * Markdown for the job summary from text that may hold anything (Hex's answers, echoed inputs):
+ * secrets redacted first, then kept on one line and inert: no HTML, no emphasis, no links but
+ * the ones the summary means, no mention of anyone. The pull-request comment is built from it too.
+ */
+
+/**
+ * Put after the `@` of a mention (`@someone`, `@org/team`): GitHub no longer sees a mention, so
+ * nobody is notified, and a reader sees the same text. A zero-width joiner: U+200D.
+ */
+const MENTION_BREAK = '\u200d';
+/** One piece of text from Hex or the user is cut here: the summary stays well under GitHub's 1 MiB. */
+const MAX_CELL = 4096;
+/** The input-parameters block is cut here, with a note saying so. */
+const MAX_PARAMS_JSON = 64 * 1024;
+/** Text from Hex or the user goes into a Markdown table: keep it on one line and inert. */
+function cell(raw) {
+    const text = raw.length > MAX_CELL ? `${raw.slice(0, MAX_CELL)}\u2026 (cut)` : raw;
+    return ((0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .stripControls */ .$Y)(text)
+        // Markdown first: a Hex message about __init__ must not turn bold. Before the entities below,
+        // whose # and & it would otherwise break.
+        .replace(/[\\`*_[\]~#]/g, '\\$&')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '&#124;')
+        .replace(/\n/g, ' ')
+        // GitHub links bare URLs and www. names in text; an entity (the same text to a reader) in
+        // place of the `:` of `://` and the `.` of `www.` keeps Hex's text from becoming a link.
+        .replace(/:\/\//g, '&#58;//')
+        .replace(/\b(www)\./gi, '$1&#46;')
+        // GitHub turns @name into a mention (a notification) in comments: a joiner breaks it.
+        .replace(/@(?=[\w-])/g, `@${MENTION_BREAK}`));
+}
+function code(text) {
+    return `<code>${cell(text)}</code>`;
+}
+/**
+ * Whether a URL from Hex may be a link: https to the api-url's host or to a Hex host
+ * (hex.tech and its subdomains), or the api-url's own origin exactly (a stand-in on loopback).
+ */
+function linkable(url, apiBase) {
+    let target;
+    try {
+        target = new URL(url);
+    }
+    catch {
+        return false;
+    }
+    if (target.username !== '' || target.password !== '')
+        return false;
+    let api;
+    try {
+        api = apiBase === undefined ? undefined : new URL(apiBase);
+    }
+    catch {
+        api = undefined;
+    }
+    if (api !== undefined && target.origin === api.origin)
+        return true;
+    if (target.protocol !== 'https:')
+        return false;
+    const host = target.hostname.toLowerCase();
+    return host === 'hex.tech' || host.endsWith('.hex.tech') || host === api?.hostname.toLowerCase();
+}
+function link(url, text, view) {
+    // Only links to Hex (or the api-url's host) are rendered as links; anything else is text.
+    if (!linkable(url, view.apiBase))
+        return cell(url);
+    const safe = url.replace(/[\s()<>|[\]`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return `[${cell(text)}](${safe})`;
+}
+/** Every string in a report with the secrets redacted: done first, before any escaping. */
+function redacted(value, secrets) {
+    if (secrets.length === 0)
+        return value;
+    if (typeof value === 'string')
+        return (0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(value, secrets);
+    if (Array.isArray(value))
+        return value.map((v) => redacted(v, secrets));
+    if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+        const copy = {};
+        for (const [k, v] of Object.entries(value))
+            copy[k] = redacted(v, secrets);
+        return copy;
+    }
+    return value;
+}
+/** One line of text (e.g. the post step's) for the summary: secrets redacted, then escaped. */
+function summaryText(text, secrets = []) {
+    return cell((0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(text, secrets));
+}
+function fence(body) {
+    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+    const ticks = '`'.repeat(longest + 1);
+    return `${ticks}json\n${body}\n${ticks}`;
+}
+
+
+/***/ }),
+
 /***/ 5342:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -77,8 +192,8 @@ function stepOutputs(result) {
     };
 }
 
-// EXTERNAL MODULE: ./src/action/summary.ts + 1 modules
-var summary = __webpack_require__(9310);
+// EXTERNAL MODULE: ./src/action/summary.ts
+var summary = __webpack_require__(8770);
 ;// CONCATENATED MODULE: ./src/action/publish.ts
 
 
@@ -113,119 +228,20 @@ async function publish(io, result, context = {}) {
 
 /***/ }),
 
-/***/ 9310:
+/***/ 8770:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  PV: () => (/* binding */ renderStepSummary),
-  g5: () => (/* reexport */ summaryText)
-});
-
-// UNUSED EXPORTS: MAX_PARAMS_JSON, linkable
-
-// EXTERNAL MODULE: ./src/lib/duration.ts
-var duration = __webpack_require__(2543);
-// EXTERNAL MODULE: ./src/lib/safe-text.ts
-var safe_text = __webpack_require__(484);
-// EXTERNAL MODULE: ./src/step/report.ts
-var report = __webpack_require__(3578);
-// EXTERNAL MODULE: ./src/step/result.ts
-var result = __webpack_require__(5821);
-;// CONCATENATED MODULE: ./src/action/markdown.ts
-/**
- * Markdown for the job summary from text that may hold anything (Hex's answers, echoed inputs):
- * secrets redacted first, then kept on one line and inert: no HTML, no emphasis, no links but
- * the ones the summary means, no mention of anyone.
- */
-
-/** One piece of text from Hex or the user is cut here: the summary stays well under GitHub's 1 MiB. */
-const MAX_CELL = 4096;
-/** The input-parameters block is cut here, with a note saying so. */
-const MAX_PARAMS_JSON = 64 * 1024;
-/** Text from Hex or the user goes into a Markdown table: keep it on one line and inert. */
-function cell(raw) {
-    const text = raw.length > MAX_CELL ? `${raw.slice(0, MAX_CELL)}\u2026 (cut)` : raw;
-    return ((0,safe_text/* stripControls */.$Y)(text)
-        // Markdown first: a Hex message about __init__ must not turn bold. Before the entities below,
-        // whose # and & it would otherwise break.
-        .replace(/[\\`*_[\]~#]/g, '\\$&')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '&#124;')
-        .replace(/\n/g, ' ')
-        // GitHub links bare URLs and www. names in text; an entity (the same text to a reader) in
-        // place of the `:` of `://` and the `.` of `www.` keeps Hex's text from becoming a link.
-        .replace(/:\/\//g, '&#58;//')
-        .replace(/\b(www)\./gi, '$1&#46;'));
-}
-function code(text) {
-    return `<code>${cell(text)}</code>`;
-}
-/**
- * Whether a URL from Hex may be a link: https to the api-url's host or to a Hex host
- * (hex.tech and its subdomains), or the api-url's own origin exactly (a stand-in on loopback).
- */
-function linkable(url, apiBase) {
-    let target;
-    try {
-        target = new URL(url);
-    }
-    catch {
-        return false;
-    }
-    if (target.username !== '' || target.password !== '')
-        return false;
-    let api;
-    try {
-        api = apiBase === undefined ? undefined : new URL(apiBase);
-    }
-    catch {
-        api = undefined;
-    }
-    if (api !== undefined && target.origin === api.origin)
-        return true;
-    if (target.protocol !== 'https:')
-        return false;
-    const host = target.hostname.toLowerCase();
-    return host === 'hex.tech' || host.endsWith('.hex.tech') || host === api?.hostname.toLowerCase();
-}
-function markdown_link(url, text, view) {
-    // Only links to Hex (or the api-url's host) are rendered as links; anything else is text.
-    if (!linkable(url, view.apiBase))
-        return cell(url);
-    const safe = url.replace(/[\s()<>|[\]`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    return `[${cell(text)}](${safe})`;
-}
-/** Every string in a report with the secrets redacted: done first, before any escaping. */
-function redacted(value, secrets) {
-    if (secrets.length === 0)
-        return value;
-    if (typeof value === 'string')
-        return (0,safe_text/* redact */.E$)(value, secrets);
-    if (Array.isArray(value))
-        return value.map((v) => redacted(v, secrets));
-    if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-        const copy = {};
-        for (const [k, v] of Object.entries(value))
-            copy[k] = redacted(v, secrets);
-        return copy;
-    }
-    return value;
-}
-/** One line of text (e.g. the post step's) for the summary: secrets redacted, then escaped. */
-function summaryText(text, secrets = []) {
-    return cell((0,safe_text/* redact */.E$)(text, secrets));
-}
-function fence(body) {
-    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-    const ticks = '`'.repeat(longest + 1);
-    return `${ticks}json\n${body}\n${ticks}`;
-}
-
-;// CONCATENATED MODULE: ./src/action/summary.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   D3: () => (/* binding */ durationCell),
+/* harmony export */   Op: () => (/* binding */ look),
+/* harmony export */   PV: () => (/* binding */ renderStepSummary),
+/* harmony export */   g5: () => (/* reexport safe */ _markdown_js__WEBPACK_IMPORTED_MODULE_3__.g5)
+/* harmony export */ });
+/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2543);
+/* harmony import */ var _lib_safe_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(484);
+/* harmony import */ var _step_report_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3578);
+/* harmony import */ var _step_result_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5821);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8037);
 
 
 
@@ -243,11 +259,11 @@ const LOOKS = {
     },
     PENDING: { marker: '\u23F3', headline: 'Hex run started' },
     RUNNING: { marker: '\u23F3', headline: 'Hex run started' },
-    [report/* ActionStatus */.VI.Timeout]: { marker: '\u23F1\uFE0F', headline: 'Hex run timed out' },
-    [report/* ActionStatus */.VI.Cancelled]: { marker: '\uD83D\uDEAB', headline: 'Hex run cancelled' },
-    [report/* ActionStatus */.VI.DryRun]: { marker: '\uD83E\uDDEA', headline: 'Hex dry run accepted' },
-    [report/* ActionStatus */.VI.Skipped]: { marker: '\u23ED\uFE0F', headline: 'Hex run skipped: one was in progress' },
-    [report/* ActionStatus */.VI.Error]: { marker: '\u274C', headline: 'Hex run failed' }
+    [_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Timeout]: { marker: '\u23F1\uFE0F', headline: 'Hex run timed out' },
+    [_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Cancelled]: { marker: '\uD83D\uDEAB', headline: 'Hex run cancelled' },
+    [_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.DryRun]: { marker: '\uD83E\uDDEA', headline: 'Hex dry run accepted' },
+    [_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Skipped]: { marker: '\u23ED\uFE0F', headline: 'Hex run skipped: one was in progress' },
+    [_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionStatus */ .VI.Error]: { marker: '\u274C', headline: 'Hex run failed' }
 };
 /**
  * The job summary of a step, as GitHub-flavoured Markdown: a headline, then one run's details or
@@ -257,19 +273,19 @@ const LOOKS = {
 function renderStepSummary(given, view = {}) {
     const secrets = view.secrets ?? [];
     // Input parameters are redacted as JSON text (below): a deep object is not walked here.
-    const reports = given.reports.map((r) => redacted(r, secrets));
-    const viewId = given.viewId === undefined ? undefined : (0,safe_text/* redact */.E$)(given.viewId, secrets);
-    const group = (0,result/* isGroup */.IZ)(given);
+    const reports = given.reports.map((r) => (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .redacted */ .pc)(r, secrets));
+    const viewId = given.viewId === undefined ? undefined : (0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E$)(given.viewId, secrets);
+    const group = (0,_step_result_js__WEBPACK_IMPORTED_MODULE_2__/* .isGroup */ .IZ)(given);
     const lines = group ? runsTable(reports, view) : runTable(reports[0], viewId, view);
     lines.push('');
     for (const r of reports) {
-        const label = group ? `**${cell((0,report/* projectLabel */.QZ)(r))}**: ` : '';
+        const label = group ? `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)((0,_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .projectLabel */ .QZ)(r))}**: ` : '';
         if (r.message && group)
-            lines.push(`- ${label}${cell(r.message)}`);
+            lines.push(`- ${label}${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(r.message)}`);
         else if (r.message)
-            lines.push(`> ${cell(r.message)}`, '');
+            lines.push(`> ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(r.message)}`, '');
         for (const note of r.notes)
-            lines.push(`- ${label}${cell(note)}`);
+            lines.push(`- ${label}${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(note)}`);
     }
     if (lines.at(-1) !== '')
         lines.push('');
@@ -280,38 +296,38 @@ function renderStepSummary(given, view = {}) {
 function runTable(report, viewId, view) {
     const { marker, headline } = look(report.status);
     const run = report.run ?? {};
-    const rows = [['Project', code(report.target.projectId)]];
+    const rows = [['Project', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(report.target.projectId)]];
     if (run.runUrl)
-        rows.push(['Run', markdown_link(run.runUrl, 'Open the run in Hex', view)]);
+        rows.push(['Run', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .link */ .nf)(run.runUrl, 'Open the run in Hex', view)]);
     if (run.runId)
-        rows.push(['Run ID', code(run.runId)]);
+        rows.push(['Run ID', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(run.runId)]);
     if (report.attempts)
         rows.push(['Attempts', attemptsCell(report.attempts, view)]);
     if (run.projectVersion)
-        rows.push(['Project version', cell(run.projectVersion)]);
+        rows.push(['Project version', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(run.projectVersion)]);
     if (run.startedAt)
-        rows.push(['Started', cell(run.startedAt)]);
+        rows.push(['Started', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(run.startedAt)]);
     if (run.endedAt)
-        rows.push(['Ended', cell(run.endedAt)]);
+        rows.push(['Ended', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(run.endedAt)]);
     if (run.elapsedMs !== undefined)
         rows.push(['Duration', durationCell(run)]);
     if (run.traceId)
-        rows.push(['Trace ID', code(run.traceId)]);
+        rows.push(['Trace ID', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(run.traceId)]);
     if (viewId)
-        rows.push(['Saved view', code(viewId)]);
+        rows.push(['Saved view', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(viewId)]);
     // The status heads the table: a Markdown table needs a header row, and an empty one shows as a
     // blank strip.
     return [
         `### ${marker} ${headline}`,
         '',
-        `| Status | ${marker} ${cell(report.status)} |`,
+        `| Status | ${marker} ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(report.status)} |`,
         '| :-- | :-- |',
         ...rows.map(([name, value]) => `| ${name} | ${value} |`)
     ];
 }
 /** Several runs: a row each, the worst status on top. */
 function runsTable(reports, view) {
-    const { marker } = look((0,result/* worstStatus */.A4)(reports.map((r) => r.status)));
+    const { marker } = look((0,_step_result_js__WEBPACK_IMPORTED_MODULE_2__/* .worstStatus */ .A4)(reports.map((r) => r.status)));
     const ok = reports.filter((r) => r.succeeded).length;
     const headline = ok === reports.length
         ? `${reports.length} Hex runs succeeded`
@@ -324,30 +340,30 @@ function runsTable(reports, view) {
     ];
     for (const r of reports) {
         const { projectId, projectName } = r.target;
-        const project = projectName ? `${cell(projectName)} ${code(projectId)}` : code(projectId);
-        const run = r.run?.runUrl ? markdown_link(r.run.runUrl, r.run.runId, view) : '\u2013';
+        const project = projectName ? `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(projectName)} ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(projectId)}` : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(projectId);
+        const run = r.run?.runUrl ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .link */ .nf)(r.run.runUrl, r.run.runId, view) : '\u2013';
         const duration = r.run?.elapsedMs !== undefined ? durationCell(r.run) : '\u2013';
-        lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`);
+        lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(r.status)} | ${duration} |`);
     }
     return lines;
 }
 /** retry-unallocated: how many runs it took, each earlier one linked ("3: 1, 2 got no kernel"). */
 function attemptsCell({ earlier }, view) {
-    const links = earlier.map((run, i) => run.runUrl ? markdown_link(run.runUrl, String(i + 1), view) : i + 1);
+    const links = earlier.map((run, i) => run.runUrl ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .link */ .nf)(run.runUrl, String(i + 1), view) : i + 1);
     return `${earlier.length + 1}: ${links.join(', ')} ended UNABLE_TO_ALLOCATE_KERNEL`;
 }
 /** The run's duration, next to the usual one when the history is known; a slow run stands out. */
 function durationCell(run) {
-    const took = cell((0,duration/* formatDuration */.a3)(run.elapsedMs ?? 0));
+    const took = (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(run.elapsedMs ?? 0));
     if (run.usualMs === undefined)
         return took;
-    const usual = `(usually ${cell((0,duration/* formatDuration */.a3)(run.usualMs))})`;
-    return (0,report/* slowerThanUsual */.Mw)(run) ? `\u26A0\uFE0F **${took}** ${usual}` : `${took} ${usual}`;
+    const usual = `(usually ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(run.usualMs))})`;
+    return (0,_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .slowerThanUsual */ .Mw)(run) ? `\u26A0\uFE0F **${took}** ${usual}` : `${took} ${usual}`;
 }
 function look(status) {
     // An unknown status is Hex's text: escaped like any other.
     // (A plain status word, SOME_THING, is inert as it is: GitHub does not emphasise within a word.)
-    const shown = /^[A-Z0-9]+(?:_[A-Z0-9]+)*$/.test(status) ? status : cell(status);
+    const shown = /^[A-Z0-9]+(?:_[A-Z0-9]+)*$/.test(status) ? status : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(status);
     return LOOKS[status] ?? { marker: '\u2754', headline: `Hex run ended ${shown}` };
 }
 function paramsBlock(inputParams, secrets) {
@@ -358,16 +374,16 @@ function paramsBlock(inputParams, secrets) {
     let json;
     let note;
     try {
-        json = (0,safe_text/* redact */.E$)(JSON.stringify(inputParams, null, 2), secrets);
+        json = (0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E$)(JSON.stringify(inputParams, null, 2), secrets);
     }
     catch {
         // Nested too deep to write out (a RangeError), or otherwise not JSON.
         json = '{}';
         note = 'The input parameters could not be shown: they are nested too deeply.';
     }
-    if (json.length > MAX_PARAMS_JSON) {
-        note = `The input parameters are cut at ${MAX_PARAMS_JSON / 1024} KiB of their ${Math.ceil(json.length / 1024)} KiB.`;
-        json = `${json.slice(0, MAX_PARAMS_JSON)}\n\u2026`;
+    if (json.length > _markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_PARAMS_JSON */ .P0) {
+        note = `The input parameters are cut at ${_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_PARAMS_JSON */ .P0 / 1024} KiB of their ${Math.ceil(json.length / 1024)} KiB.`;
+        json = `${json.slice(0, _markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_PARAMS_JSON */ .P0)}\n\u2026`;
     }
     return [
         '<details>',
@@ -375,7 +391,7 @@ function paramsBlock(inputParams, secrets) {
         '',
         ...(note === undefined ? [] : [`*${note}*`, '']),
         // A fence longer than any backtick run in the JSON keeps the block closed.
-        fence((0,safe_text/* stripControls */.$Y)(json)),
+        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .fence */ .EU)((0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .stripControls */ .$Y)(json)),
         '',
         '</details>',
         ''

@@ -31743,8 +31743,8 @@ function logRetry(io, what, notice) {
 var step_plan = __nccwpck_require__(412);
 // EXTERNAL MODULE: ./src/step/report.ts
 var report = __nccwpck_require__(3578);
-// EXTERNAL MODULE: ./src/step/settings.ts + 7 modules
-var step_settings = __nccwpck_require__(2812);
+// EXTERNAL MODULE: ./src/step/settings.ts + 5 modules
+var step_settings = __nccwpck_require__(9592);
 ;// CONCATENATED MODULE: ./src/step/run-step.ts
 
 
@@ -31955,25 +31955,175 @@ async function run({ io: runner, runtime, signal, services = {} }) {
         }
         io.fail(unexpected(error, io), `${inputs/* ACTION_NAME */.px} failed`);
     }
+    await comment(io, runtime, result);
+}
+/**
+ * pr-comment: true: the step's result on the pull request, after the outputs and the summary,
+ * which never wait on GitHub. The inputs are read again (they read the same; an input error means
+ * no comment), and the comment's code is imported only then, as publish() is.
+ */
+async function comment(io, runtime, result) {
+    try {
+        const parsed = (0,step_settings/* readSettings */.sb)(io.getInput, runtime.env);
+        const settings = parsed.ok ? parsed.settings.prComment : undefined;
+        if (settings === undefined)
+            return;
+        const { postPrComment } = await __nccwpck_require__.e(/* import() */ 574).then(__nccwpck_require__.bind(__nccwpck_require__, 2574));
+        await postPrComment(io, result, settings, runtime);
+    }
+    catch (error) {
+        io.warning(`The pull-request comment could not be posted: ${unexpected(error, io)}`, 'Pull-request comment not posted');
+    }
 }
 
 
 /***/ }),
 
-/***/ 382:
+/***/ 134:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   X: () => (/* binding */ askGitHub)
+/* harmony export */ });
+/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+/* harmony import */ var _octokit_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6702);
+/**
+ * One request to GitHub as every GitHub feature of the action sends it (a commit status, a
+ * pull-request comment): a time limit on the injected clock, one more try after a transient
+ * failure while the feature's budget allows, and GitHub's refusals put into words that say which
+ * permission to add. Never throws.
+ */
+
+
+const RETRY_DELAY_MS = 500;
+const MAX_ATTEMPTS = 2;
+/** Sends `call` (given the request's signal) until it answers, fails for good or the budget ends. */
+async function askGitHub(call, options) {
+    const { clock, deadline } = options;
+    for (let attempt = 1;; attempt++) {
+        let failure;
+        const left = deadline - clock.now();
+        const limit = clock.timeout(Math.max(1, Math.min(options.requestTimeoutMs, left)));
+        try {
+            return { ok: true, value: await call(limit.signal) };
+        }
+        catch (error) {
+            failure = describeFailure(error, options, limit.signal.aborted);
+        }
+        finally {
+            limit.clear();
+        }
+        const retry = failure.transient && attempt < MAX_ATTEMPTS && deadline - clock.now() > RETRY_DELAY_MS + 1_000;
+        if (!retry)
+            return { ok: false, failure: withoutTransient(failure) };
+        await clock.sleep(RETRY_DELAY_MS);
+    }
+}
+function withoutTransient({ kind, message, status }) {
+    return status === undefined ? { kind, message } : { kind, message, status };
+}
+/** What an error from Octokit (or from loading it) means for the user. */
+function describeFailure(error, { permission: p, repository }, timedOut) {
+    const status = error.status;
+    const said = (0,_octokit_js__WEBPACK_IMPORTED_MODULE_0__/* .githubMessage */ .h)(error);
+    const answered = (code) => `GitHub answered ${code}${said ? ` (${said})` : ''}`;
+    const give = `Give the job \`permissions: ${p.permission}\``;
+    const as = (kind, message, transient = false) => ({
+        kind,
+        message,
+        transient,
+        status: status
+    });
+    if (typeof status !== 'number' || !(error instanceof Error) || status === 500) {
+        // Octokit reports a network failure or a timeout as status 500 with no response.
+        const response = error.response;
+        if (typeof status === 'number' && response !== undefined)
+            return as('unavailable', `${answered(status)}.`, true);
+        const reason = (0,_lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .g)(error).replace(/\.+$/, '');
+        return {
+            kind: 'unavailable',
+            transient: true,
+            message: timedOut
+                ? 'GitHub did not answer in time.'
+                : `GitHub could not be reached: ${reason}.`
+        };
+    }
+    if (status === 401)
+        return as('permission', `${answered(401)}: the token in github-token is not valid.`);
+    if (status === 403 && /not accessible by integration/i.test(said))
+        return as('permission', `${answered(403)}: the token may not ${p.doing}. ${give}. On a pull request from a fork, GITHUB_TOKEN is read-only and cannot ${p.short}.`);
+    if (status === 404)
+        return as('permission', `${answered(404)} for ${repository}: the token cannot see the repository or may not ${p.doing} there. ${give} (a fine-grained token needs "${p.fineGrained}").`);
+    if (status === 422)
+        return as('rejected', `${answered(422)}: ${p.unprocessable}`);
+    if (status >= 500)
+        return as('unavailable', `${answered(status)}.`, true);
+    return as('rejected', `${answered(status)}.`);
+}
+
+
+/***/ }),
+
+/***/ 7077:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  SY: () => (/* binding */ githubStatuses)
+  $: () => (/* binding */ payloadField),
+  j: () => (/* binding */ readEvent)
 });
 
-// UNUSED EXPORTS: DESCRIPTION_LIMIT, STATUS_BUDGET_MS
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/github/event.ts
+/**
+ * The event that started the workflow, as the runner describes it: GITHUB_EVENT_NAME, the payload
+ * at GITHUB_EVENT_PATH and GITHUB_SHA. Read once, for every GitHub feature that needs it (the
+ * commit a status goes on; the pull request a comment goes on).
+ */
 
-// EXTERNAL MODULE: ./src/lib/errors.ts
-var errors = __nccwpck_require__(7268);
-;// CONCATENATED MODULE: ./src/github/octokit.ts
+const readUtf8 = (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+/** The event of this job, from the runner's variables. */
+function readEvent(env, readFile = readUtf8) {
+    return {
+        name: env.GITHUB_EVENT_NAME ?? '',
+        payload: readPayload(env.GITHUB_EVENT_PATH, readFile),
+        sha: env.GITHUB_SHA ?? ''
+    };
+}
+/** The event's payload; undefined when there is none or it does not parse. */
+function readPayload(path, readFile) {
+    if (!path)
+        return undefined;
+    try {
+        return JSON.parse(readFile(path));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** payload.a.b.c, or undefined where the path breaks off. */
+function payloadField(payload, ...path) {
+    let value = payload;
+    for (const key of path) {
+        if (typeof value !== 'object' || value === null)
+            return undefined;
+        value = value[key];
+    }
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 6702:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ lazyOctokit),
+/* harmony export */   h: () => (/* binding */ githubMessage)
+/* harmony export */ });
 /**
  * A client for `api`, made on the first call and shared by later ones. Requests go through
  * `fetch` (the proxy-aware fetch the Hex client uses too) and never follow a redirect, so the
@@ -32000,14 +32150,18 @@ function githubMessage(error) {
     return typeof message === 'string' ? message.slice(0, 200) : '';
 }
 
-;// CONCATENATED MODULE: ./src/github/statuses.ts
-/**
- * GitHub commit statuses (POST /repos/{owner}/{repo}/statuses/{sha}) through the one lazy GitHub
- * client (octokit.ts): a step that posts none (commit-status false, the default) never loads it.
- *
- * A status is a courtesy beside the Hex run: posting one never throws, never retries for longer
- * than STATUS_BUDGET_MS, and says what went wrong in words the action can show as they are.
- */
+
+/***/ }),
+
+/***/ 2681:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   SY: () => (/* binding */ githubStatuses)
+/* harmony export */ });
+/* unused harmony exports DESCRIPTION_LIMIT, STATUS_BUDGET_MS, REQUEST_TIMEOUT_MS */
+/* harmony import */ var _ask_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(134);
+/* harmony import */ var _octokit_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6702);
 
 
 /** GitHub's limit on a status's description. */
@@ -32016,98 +32170,45 @@ const DESCRIPTION_LIMIT = 140;
 const STATUS_BUDGET_MS = 6_000;
 /** One request: GitHub answers a status in well under a second. */
 const REQUEST_TIMEOUT_MS = 4_000;
-const RETRY_DELAY_MS = 500;
-const MAX_ATTEMPTS = 2;
 /** Posts statuses on one commit. */
 function githubStatuses(target, options) {
     const { clock } = options;
     const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
-    const client = lazyOctokit(target, options.fetch);
+    const client = (0,_octokit_js__WEBPACK_IMPORTED_MODULE_0__/* .lazyOctokit */ .K)(target, options.fetch);
+    const { owner, repo, sha } = target;
+    const permission = {
+        doing: 'post commit statuses',
+        short: 'post them',
+        permission: 'statuses: write',
+        fineGrained: 'Commit statuses: write',
+        unprocessable: `is ${sha} a commit of ${owner}/${repo}? Set sha to one of its commits.`
+    };
     return {
         post: async (status) => {
-            const started = clock.now();
-            for (let attempt = 1;; attempt++) {
-                const left = STATUS_BUDGET_MS - (clock.now() - started);
-                let failure;
-                const limit = clock.timeout(Math.max(1, Math.min(requestTimeoutMs, left)));
-                try {
-                    const api = await client();
-                    await api.rest.repos.createCommitStatus({
-                        owner: target.owner,
-                        repo: target.repo,
-                        sha: target.sha,
-                        state: status.state,
-                        context: status.context,
-                        description: status.description.slice(0, DESCRIPTION_LIMIT),
-                        target_url: status.targetUrl,
-                        request: { signal: limit.signal }
-                    });
-                    return { ok: true };
-                }
-                catch (error) {
-                    failure = describeFailure(error, target, limit.signal.aborted);
-                }
-                finally {
-                    limit.clear();
-                }
-                const retry = failure.transient &&
-                    attempt < MAX_ATTEMPTS &&
-                    STATUS_BUDGET_MS - (clock.now() - started) > RETRY_DELAY_MS + 1_000;
-                if (!retry)
-                    return { ok: false, failure: { kind: failure.kind, message: failure.message } };
-                await clock.sleep(RETRY_DELAY_MS);
-            }
+            const asked = await (0,_ask_js__WEBPACK_IMPORTED_MODULE_1__/* .askGitHub */ .X)(async (signal) => {
+                const api = await client();
+                await api.rest.repos.createCommitStatus({
+                    owner,
+                    repo,
+                    sha,
+                    state: status.state,
+                    context: status.context,
+                    description: status.description.slice(0, DESCRIPTION_LIMIT),
+                    target_url: status.targetUrl,
+                    request: { signal }
+                });
+            }, {
+                clock,
+                deadline: clock.now() + STATUS_BUDGET_MS,
+                requestTimeoutMs,
+                permission,
+                repository: `${owner}/${repo}`
+            });
+            if (asked.ok)
+                return { ok: true };
+            return { ok: false, failure: { kind: asked.failure.kind, message: asked.failure.message } };
         }
     };
-}
-/** What an error from Octokit (or from loading it) means for the user. */
-function describeFailure(error, { owner, repo, sha }, timedOut) {
-    const status = error.status;
-    const said = githubMessage(error);
-    const answered = (code) => `GitHub answered ${code}${said ? ` (${said})` : ''}`;
-    if (typeof status !== 'number' || !(error instanceof Error) || status === 500) {
-        // Octokit reports a network failure or a timeout as status 500 with no response.
-        const response = error.response;
-        if (typeof status === 'number' && response !== undefined)
-            return { kind: 'unavailable', transient: true, message: `${answered(status)}.` };
-        const reason = (0,errors/* errorMessage */.g)(error).replace(/\.+$/, '');
-        return {
-            kind: 'unavailable',
-            transient: true,
-            message: timedOut
-                ? 'GitHub did not answer in time.'
-                : `GitHub could not be reached: ${reason}.`
-        };
-    }
-    if (status === 401)
-        return {
-            kind: 'permission',
-            transient: false,
-            message: `${answered(401)}: the token in github-token is not valid.`
-        };
-    if (status === 403 && /not accessible by integration/i.test(said))
-        return {
-            kind: 'permission',
-            transient: false,
-            message: `${answered(403)}: the token may not post commit statuses. Give the job \`permissions: statuses: write\`. On a pull request from a fork, GITHUB_TOKEN is read-only and cannot post them.`
-        };
-    if (status === 403 || status === 429)
-        return { kind: 'rejected', transient: false, message: `${answered(status)}.` };
-    if (status === 404)
-        return {
-            kind: 'permission',
-            transient: false,
-            message: `${answered(404)} for ${owner}/${repo}: the token cannot see the repository or may not post statuses there. Give the job \`permissions: statuses: write\` (a fine-grained token needs "Commit statuses: write").`
-        };
-    if (status === 422)
-        return {
-            kind: 'rejected',
-            transient: false,
-            message: `${answered(422)}: is ${sha} a commit of ${owner}/${repo}? Set sha to one of its commits.`
-        };
-    if (status >= 500)
-        return { kind: 'unavailable', transient: true, message: `${answered(status)}.` };
-    return { kind: 'rejected', transient: false, message: `${answered(status)}.` };
 }
 
 
@@ -32721,7 +32822,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _action_constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
 /* harmony import */ var _action_io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3729);
 /* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3954);
-/* harmony import */ var _github_statuses_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(382);
+/* harmony import */ var _github_statuses_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2681);
 /* harmony import */ var _lib_runtime_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9231);
 
 
@@ -32822,6 +32923,30 @@ function errorMessage(error) {
 /** A bug's message for the reader, in the words every edge uses; the stack goes to debug only. */
 function unexpectedMessage(error) {
     return `Unexpected error: ${errorMessage(error)}`;
+}
+
+
+/***/ }),
+
+/***/ 7452:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ tokenUrlProblem)
+/* harmony export */ });
+/**
+ * Where a token may be sent: the one rule for the Hex API (api-url) and GitHub's (GITHUB_API_URL).
+ * The URL carries no credentials, query or fragment, and it is https, or plain http to this
+ * machine only (the stand-in servers of tests).
+ */
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+/** What keeps a token from going to this URL, or undefined when it may. */
+function tokenUrlProblem(url) {
+    if (url.username || url.password || url.search || url.hash)
+        return 'credentials';
+    if (url.protocol === 'https:')
+        return undefined;
+    return url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname) ? undefined : 'insecure';
 }
 
 
@@ -34066,6 +34191,80 @@ function attemptNotes(outcome, words = _words_js__WEBPACK_IMPORTED_MODULE_4__/* 
 
 /***/ }),
 
+/***/ 5261:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   PT: () => (/* binding */ readPrCommentSettings),
+/* harmony export */   m_: () => (/* binding */ PULL_REQUEST_EVENTS)
+/* harmony export */ });
+/* unused harmony export PR_COMMENT */
+/* harmony import */ var _github_event_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7077);
+/* harmony import */ var _lib_hosts_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7452);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(769);
+/**
+ * pr-comment: true, read and checked with the other inputs: GitHub's API (github-settings.ts), the
+ * pull request of the event, and what names the step's comment so that the next run of the same
+ * job finds it again (CommentKey).
+ */
+
+
+
+const PR_COMMENT = {
+    input: _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.PrComment,
+    needs: 'comment on the pull request',
+    posts: 'pull-request comments',
+    permission: 'pull-requests: write'
+};
+/** The events whose pull request gets the comment. */
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+/** pr-comment's settings; undefined when it is off or GitHub's API does not read. */
+function readPrCommentSettings(enabled, projects, env, github, eventOf) {
+    if (!enabled)
+        return undefined;
+    const api = github(PR_COMMENT);
+    if (api === undefined)
+        return undefined;
+    const event = eventOf();
+    const number = (0,_github_event_js__WEBPACK_IMPORTED_MODULE_0__/* .payloadField */ .$)(event.payload, 'pull_request', 'number');
+    const pullRequest = PULL_REQUEST_EVENTS.includes(event.name) && Number.isSafeInteger(number) && Number(number) > 0
+        ? Number(number)
+        : undefined;
+    return {
+        api,
+        event: event.name,
+        pullRequest,
+        key: {
+            workflow: (env.GITHUB_WORKFLOW_REF ?? '').replace(/@.*$/, '') || (env.GITHUB_WORKFLOW ?? ''),
+            job: env.GITHUB_JOB ?? '',
+            step: env.GITHUB_ACTION ?? '',
+            projects: [...projects].sort()
+        },
+        runUrl: runUrlOf(env)
+    };
+}
+/** GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID, when each is what it should be. */
+function runUrlOf(env) {
+    const { GITHUB_SERVER_URL: server = '', GITHUB_REPOSITORY: repository = '' } = env;
+    const runId = env.GITHUB_RUN_ID ?? '';
+    if (!/^\d+$/.test(runId) || !/^[\w.-]+\/[\w.-]+$/.test(repository))
+        return undefined;
+    try {
+        const base = new URL(server);
+        if ((0,_lib_hosts_js__WEBPACK_IMPORTED_MODULE_2__/* .tokenUrlProblem */ .o)(base) !== undefined || base.pathname !== '/')
+            return undefined;
+        const attempt = env.GITHUB_RUN_ATTEMPT ?? '';
+        const again = /^\d+$/.test(attempt) && Number(attempt) > 1 ? `/attempts/${attempt}` : '';
+        return `${base.origin}/${repository}/actions/runs/${runId}${again}`;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
 /***/ 769:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -34109,7 +34308,8 @@ const Input = {
     CommitStatus: 'commit-status',
     GitHubToken: 'github-token',
     StatusContext: 'status-context',
-    Sha: 'sha'
+    Sha: 'sha',
+    PrComment: 'pr-comment'
 };
 /**
  * The defaults declared in action.yml. The runner fills them in before the action starts; they are
@@ -34142,7 +34342,8 @@ const Defaults = {
     [Input.FailFast]: 'false',
     [Input.CommitStatus]: 'false',
     [Input.StatusContext]: '',
-    [Input.Sha]: ''
+    [Input.Sha]: '',
+    [Input.PrComment]: 'false'
     // github-token defaults to ${{ github.token }}, an expression only the runner can fill in.
 };
 /** The inputs that only mean something on a GitHub runner: the command line does not take them. */
@@ -34150,7 +34351,8 @@ const RUNNER_ONLY_INPUTS = [
     Input.CommitStatus,
     Input.GitHubToken,
     Input.StatusContext,
-    Input.Sha
+    Input.Sha,
+    Input.PrComment
 ];
 /** Where the token comes from when the api-token input is empty. */
 const TOKEN_ENV = 'HEX_API_TOKEN';
@@ -34980,7 +35182,7 @@ function statusAdvice(status) {
 
 /***/ }),
 
-/***/ 2812:
+/***/ 9592:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35009,22 +35211,8 @@ function isPrintableToken(token) {
 var step_inputs = __nccwpck_require__(769);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var lib_errors = __nccwpck_require__(7268);
-;// CONCATENATED MODULE: ./src/lib/hosts.ts
-/**
- * Where a token may be sent: the one rule for the Hex API (api-url) and GitHub's (GITHUB_API_URL).
- * The URL carries no credentials, query or fragment, and it is https, or plain http to this
- * machine only (the stand-in servers of tests).
- */
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-/** What keeps a token from going to this URL, or undefined when it may. */
-function tokenUrlProblem(url) {
-    if (url.username || url.password || url.search || url.hash)
-        return 'credentials';
-    if (url.protocol === 'https:')
-        return undefined;
-    return url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname) ? undefined : 'insecure';
-}
-
+// EXTERNAL MODULE: ./src/lib/hosts.ts
+var hosts = __nccwpck_require__(7452);
 // EXTERNAL MODULE: ./src/step/words.ts
 var step_words = __nccwpck_require__(2843);
 ;// CONCATENATED MODULE: ./src/step/parse.ts
@@ -35165,7 +35353,7 @@ function parseApiUrl(value, errors, words = step_words/* RUNNER_WORDS */.B) {
         errors.push(`${input} must be ${form}, got '${value}'.`);
         return value;
     }
-    const problem = tokenUrlProblem(url);
+    const problem = (0,hosts/* tokenUrlProblem */.o)(url);
     if (problem === 'credentials') {
         errors.push(`${input} must be ${form}, without credentials, query or fragment.`);
         return value;
@@ -35186,44 +35374,56 @@ function parseApiUrl(value, errors, words = step_words/* RUNNER_WORDS */.B) {
     return value;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/github/event.ts
-/**
- * The event that started the workflow, as the runner describes it: GITHUB_EVENT_NAME, the payload
- * at GITHUB_EVENT_PATH and GITHUB_SHA. Read once, for every GitHub feature that needs it (the
- * commit a status goes on; the pull request a comment goes on).
- */
+// EXTERNAL MODULE: ./src/github/event.ts + 1 modules
+var github_event = __nccwpck_require__(7077);
+// EXTERNAL MODULE: ./src/step/comment-settings.ts
+var comment_settings = __nccwpck_require__(5261);
+;// CONCATENATED MODULE: ./src/step/github-settings.ts
 
-const readUtf8 = (path) => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
-/** The event of this job, from the runner's variables. */
-function readEvent(env, readFile = readUtf8) {
-    return {
-        name: env.GITHUB_EVENT_NAME ?? '',
-        payload: readPayload(env.GITHUB_EVENT_PATH, readFile),
-        sha: env.GITHUB_SHA ?? ''
-    };
+
+
+const REPOSITORY = /^[\w.-]+\/[\w.-]+$/;
+/** The GitHub token, read first so that it can be masked at once. */
+function readGitHubToken(getInput) {
+    return getInput(step_inputs/* Input */.pd.GitHubToken).trim();
 }
-/** The event's payload; undefined when there is none or it does not parse. */
-function readPayload(path, readFile) {
-    if (!path)
+/**
+ * Reads GitHub's API for the features that are on: the first call checks and says every problem
+ * (in `errors`), later ones give the same answer and say nothing more.
+ */
+function gitHubApiReader(read, env, errors, words) {
+    let read_;
+    return (feature) => (read_ ??= { api: readApi(read, feature, env, errors, words) }).api;
+}
+function readApi(read, feature, env, errors, { input }) {
+    const before = errors.length;
+    const token = readGitHubToken(read);
+    if (token === '')
+        errors.push(`${input(step_inputs/* Input */.pd.GitHubToken)} is empty, and ${feature.input} needs it to ${feature.needs}: leave it out (it defaults to \${{ github.token }}) and give the job \`permissions: ${feature.permission}\`.`);
+    else if (!isPrintableToken(token))
+        errors.push(`${input(step_inputs/* Input */.pd.GitHubToken)} contains white space or a character that is not printable ASCII: pass the token alone.`);
+    const onlyInAJob = `${feature.posts} can only be posted from a GitHub Actions job`;
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    if (!REPOSITORY.test(repository))
+        errors.push(`${input(feature.input)} is true, but GITHUB_REPOSITORY is ${repository === '' ? 'not set' : `'${repository}'`}: ${onlyInAJob}.`);
+    // The runner sets it: GitHub's own API, or a GitHub Enterprise Server's /api/v3.
+    const apiUrl = (env.GITHUB_API_URL ?? '').replace(/\/+$/, '');
+    if (apiUrl === '')
+        errors.push(`${input(feature.input)} is true, but GITHUB_API_URL is not set: ${onlyInAJob}.`);
+    else if (!isApiUrl(apiUrl))
+        errors.push(`${input(feature.input)} is true, but GITHUB_API_URL is '${apiUrl}', not an https:// URL: the GitHub token is sent only over https.`);
+    if (errors.length > before)
         return undefined;
+    const [owner, repo] = repository.split('/');
+    return { apiUrl, owner, repo, token };
+}
+function isApiUrl(value) {
     try {
-        return JSON.parse(readFile(path));
+        return (0,hosts/* tokenUrlProblem */.o)(new URL(value)) === undefined;
     }
     catch {
-        return undefined;
+        return false;
     }
-}
-/** payload.a.b.c, or undefined where the path breaks off. */
-function payloadField(payload, ...path) {
-    let value = payload;
-    for (const key of path) {
-        if (typeof value !== 'object' || value === null)
-            return undefined;
-        value = value[key];
-    }
-    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/github/commit.ts
@@ -35255,7 +35455,7 @@ function commitOf(event) {
 }
 /** payload.a.b.c when it is a full SHA. */
 function field(payload, ...path) {
-    const value = payloadField(payload, ...path);
+    const value = (0,github_event/* payloadField */.$)(payload, ...path);
     return typeof value === 'string' && FULL_SHA.test(value) ? value.toLowerCase() : undefined;
 }
 
@@ -35263,19 +35463,17 @@ function field(payload, ...path) {
 
 
 
-
-
-
-const REPOSITORY = /^[\w.-]+\/[\w.-]+$/;
-/** The GitHub token, read first so that it can be masked at once. */
-function readGitHubToken(getInput) {
-    return getInput(step_inputs/* Input */.pd.GitHubToken).trim();
-}
+const COMMIT_STATUS = {
+    input: step_inputs/* Input */.pd.CommitStatus,
+    needs: 'post statuses',
+    posts: 'statuses',
+    permission: 'statuses: write'
+};
 /**
  * commit-status and what goes with it. Undefined when statuses are off; `errors` gets every
  * problem, each naming the input (or the runner's variable) and what to do.
  */
-function readStatusSettings(read, enabled, env, errors, readFile, words = step_words/* RUNNER_WORDS */.B) {
+function readStatusSettings(read, enabled, errors, github, eventOf, words = step_words/* RUNNER_WORDS */.B) {
     const { input, inputs } = words;
     const context = read(step_inputs/* Input */.pd.StatusContext);
     const sha = read(step_inputs/* Input */.pd.Sha);
@@ -35288,28 +35486,15 @@ function readStatusSettings(read, enabled, env, errors, readFile, words = step_w
         return undefined;
     }
     const before = errors.length;
-    const token = readGitHubToken(read);
-    if (token === '')
-        errors.push(`${input(step_inputs/* Input */.pd.GitHubToken)} is empty, and ${step_inputs/* Input */.pd.CommitStatus} needs it to post statuses: leave it out (it defaults to \${{ github.token }}) and give the job \`permissions: statuses: write\`.`);
-    else if (!isPrintableToken(token))
-        errors.push(`${input(step_inputs/* Input */.pd.GitHubToken)} contains white space or a character that is not printable ASCII: pass the token alone.`);
+    const api = github(COMMIT_STATUS);
     if (/[\r\n]/.test(context))
         errors.push(`${input(step_inputs/* Input */.pd.StatusContext)} must be one line, such as hex/nightly-refresh.`);
     if (sha !== '' && !FULL_SHA.test(sha))
         errors.push(`${input(step_inputs/* Input */.pd.Sha)} must be a full commit SHA (40 hexadecimal digits, or 64 in a SHA-256 repository), such as \${{ github.event.pull_request.head.sha }}, got '${sha}'.`);
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    if (!REPOSITORY.test(repository))
-        errors.push(`${input(step_inputs/* Input */.pd.CommitStatus)} is true, but GITHUB_REPOSITORY is ${repository === '' ? 'not set' : `'${repository}'`}: statuses can only be posted from a GitHub Actions job.`);
-    // The runner sets it: GitHub's own API, or a GitHub Enterprise Server's /api/v3.
-    const apiUrl = (env.GITHUB_API_URL ?? '').replace(/\/+$/, '');
-    if (apiUrl === '')
-        errors.push(`${input(step_inputs/* Input */.pd.CommitStatus)} is true, but GITHUB_API_URL is not set: statuses can only be posted from a GitHub Actions job.`);
-    else if (!isApiUrl(apiUrl))
-        errors.push(`${input(step_inputs/* Input */.pd.CommitStatus)} is true, but GITHUB_API_URL is '${apiUrl}', not an https:// URL: the GitHub token is sent only over https.`);
     let shaFrom = `the ${step_inputs/* Input */.pd.Sha} input`;
     let commit = sha.toLowerCase();
     if (sha === '') {
-        const chosen = commitOf(readEvent(env, readFile));
+        const chosen = commitOf(eventOf());
         if (chosen.ok) {
             commit = chosen.sha;
             shaFrom = chosen.from;
@@ -35317,21 +35502,15 @@ function readStatusSettings(read, enabled, env, errors, readFile, words = step_w
         else
             errors.push(`${input(step_inputs/* Input */.pd.CommitStatus)} is true, but no commit could be found to post on (${chosen.error}): give it as ${words.ref(step_inputs/* Input */.pd.Sha)}.`);
     }
-    if (errors.length > before)
+    if (errors.length > before || api === undefined)
         return undefined;
-    const [owner, repo] = repository.split('/');
-    return { target: { apiUrl, owner, repo, sha: commit, token }, shaFrom, context };
-}
-function isApiUrl(value) {
-    try {
-        return tokenUrlProblem(new URL(value)) === undefined;
-    }
-    catch {
-        return false;
-    }
+    return { target: { ...api, sha: commit }, shaFrom, context };
 }
 
 ;// CONCATENATED MODULE: ./src/step/settings.ts
+
+
+
 
 
 
@@ -35467,7 +35646,12 @@ function readSettings(getInput, env, readFile, words = step_words/* RUNNER_WORDS
         warnings.push(`${input(step_inputs/* Input */.pd.RetryUnallocated)} has no effect with ${words.setting(dryRun ? step_inputs/* Input */.pd.DryRun : step_inputs/* Input */.pd.Wait, dryRun)}: the step does not see the run end, so it cannot start it again.`);
     const ifRunning = readIfRunning(read(step_inputs/* Input */.pd.IfRunning), runId !== undefined, errors, words);
     const maxParallel = parseCount(step_inputs/* Input */.pd.MaxParallel, read(step_inputs/* Input */.pd.MaxParallel), errors, words);
-    const commitStatus = readStatusSettings(read, bool(step_inputs/* Input */.pd.CommitStatus), env, errors, readFile, words);
+    // GitHub's API and the event are read once, for every GitHub feature that is on.
+    const github = gitHubApiReader(read, env, errors, words);
+    let event;
+    const eventOf = () => (event ??= (0,github_event/* readEvent */.j)(env, readFile));
+    const commitStatus = readStatusSettings(read, bool(step_inputs/* Input */.pd.CommitStatus), errors, github, eventOf, words);
+    const prComment = (0,comment_settings/* readPrCommentSettings */.PT)(bool(step_inputs/* Input */.pd.PrComment), projectIds.length > 0 ? projectIds : projectNames, env, github, eventOf);
     const settings = {
         projectIds,
         projectNames,
@@ -35492,7 +35676,8 @@ function readSettings(getInput, env, readFile, words = step_words/* RUNNER_WORDS
         dryRun,
         viewId,
         notifications,
-        commitStatus
+        commitStatus,
+        prComment
     };
     return errors.length > 0 ? { ok: false, errors } : { ok: true, settings, notes, warnings };
 }

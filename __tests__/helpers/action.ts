@@ -2,6 +2,8 @@
  * The in-process twin of helpers/e2e.ts: the action's source run against a stand-in server that
  * shares its virtual clock, with the same checks on every path (no token, no stack trace).
  */
+import assert from 'node:assert/strict'
+import type { GitHubRequest } from '../../test/fake-github/server.ts'
 import { FakeHex, type FakeHexOptions } from '../../test/fake-hex/server.ts'
 import { RUNNER_GITHUB_TOKEN } from '../../test/runner/action-yml.ts'
 import type { ActionResult } from '../../test/runner/run-action.ts'
@@ -49,4 +51,23 @@ export async function runAgainst(
     assertNoToken(result, token)
   assertNoStackTrace(result)
   return result
+}
+
+/**
+ * Each token went to its own host only: every request to the stand-in GitHub carried the GitHub
+ * token and no Hex token, and no request to Hex since `hexBefore` carried the GitHub token.
+ */
+export function assertTokensApart(
+  github: { requests: readonly GitHubRequest[] },
+  fake: FakeHex,
+  hexBefore: number,
+  githubToken: string
+): void {
+  assert.ok(github.requests.length >= 2)
+  for (const request of github.requests) {
+    assert.equal(request.authorization, `token ${githubToken}`)
+    assert.ok(!request.body.includes(RUN_TOKEN))
+  }
+  for (const request of fake.requests.slice(hexBefore))
+    assert.ok(!JSON.stringify(request).includes(githubToken), `${request.method} ${request.path}`)
 }

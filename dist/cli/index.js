@@ -28090,7 +28090,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6503:
+/***/ 5632:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28197,7 +28197,8 @@ const Input = {
     CommitStatus: 'commit-status',
     GitHubToken: 'github-token',
     StatusContext: 'status-context',
-    Sha: 'sha'
+    Sha: 'sha',
+    PrComment: 'pr-comment'
 };
 /**
  * The defaults declared in action.yml. The runner fills them in before the action starts; they are
@@ -28230,7 +28231,8 @@ const Defaults = {
     [Input.FailFast]: 'false',
     [Input.CommitStatus]: 'false',
     [Input.StatusContext]: '',
-    [Input.Sha]: ''
+    [Input.Sha]: '',
+    [Input.PrComment]: 'false'
     // github-token defaults to ${{ github.token }}, an expression only the runner can fill in.
 };
 /** The inputs that only mean something on a GitHub runner: the command line does not take them. */
@@ -28238,7 +28240,8 @@ const RUNNER_ONLY_INPUTS = [
     Input.CommitStatus,
     Input.GitHubToken,
     Input.StatusContext,
-    Input.Sha
+    Input.Sha,
+    Input.PrComment
 ];
 /** Where the token comes from when the api-token input is empty. */
 const TOKEN_ENV = 'HEX_API_TOKEN';
@@ -31650,6 +31653,115 @@ function payloadField(payload, ...path) {
     return value;
 }
 
+;// CONCATENATED MODULE: ./src/step/comment-settings.ts
+/**
+ * pr-comment: true, read and checked with the other inputs: GitHub's API (github-settings.ts), the
+ * pull request of the event, and what names the step's comment so that the next run of the same
+ * job finds it again (CommentKey).
+ */
+
+
+
+const PR_COMMENT = {
+    input: Input.PrComment,
+    needs: 'comment on the pull request',
+    posts: 'pull-request comments',
+    permission: 'pull-requests: write'
+};
+/** The events whose pull request gets the comment. */
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+/** pr-comment's settings; undefined when it is off or GitHub's API does not read. */
+function readPrCommentSettings(enabled, projects, env, github, eventOf) {
+    if (!enabled)
+        return undefined;
+    const api = github(PR_COMMENT);
+    if (api === undefined)
+        return undefined;
+    const event = eventOf();
+    const number = payloadField(event.payload, 'pull_request', 'number');
+    const pullRequest = PULL_REQUEST_EVENTS.includes(event.name) && Number.isSafeInteger(number) && Number(number) > 0
+        ? Number(number)
+        : undefined;
+    return {
+        api,
+        event: event.name,
+        pullRequest,
+        key: {
+            workflow: (env.GITHUB_WORKFLOW_REF ?? '').replace(/@.*$/, '') || (env.GITHUB_WORKFLOW ?? ''),
+            job: env.GITHUB_JOB ?? '',
+            step: env.GITHUB_ACTION ?? '',
+            projects: [...projects].sort()
+        },
+        runUrl: runUrlOf(env)
+    };
+}
+/** GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID, when each is what it should be. */
+function runUrlOf(env) {
+    const { GITHUB_SERVER_URL: server = '', GITHUB_REPOSITORY: repository = '' } = env;
+    const runId = env.GITHUB_RUN_ID ?? '';
+    if (!/^\d+$/.test(runId) || !/^[\w.-]+\/[\w.-]+$/.test(repository))
+        return undefined;
+    try {
+        const base = new URL(server);
+        if (tokenUrlProblem(base) !== undefined || base.pathname !== '/')
+            return undefined;
+        const attempt = env.GITHUB_RUN_ATTEMPT ?? '';
+        const again = /^\d+$/.test(attempt) && Number(attempt) > 1 ? `/attempts/${attempt}` : '';
+        return `${base.origin}/${repository}/actions/runs/${runId}${again}`;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/step/github-settings.ts
+
+
+
+const REPOSITORY = /^[\w.-]+\/[\w.-]+$/;
+/** The GitHub token, read first so that it can be masked at once. */
+function github_settings_readGitHubToken(getInput) {
+    return getInput(Input.GitHubToken).trim();
+}
+/**
+ * Reads GitHub's API for the features that are on: the first call checks and says every problem
+ * (in `errors`), later ones give the same answer and say nothing more.
+ */
+function gitHubApiReader(read, env, errors, words) {
+    let read_;
+    return (feature) => (read_ ??= { api: readApi(read, feature, env, errors, words) }).api;
+}
+function readApi(read, feature, env, errors, { input }) {
+    const before = errors.length;
+    const token = github_settings_readGitHubToken(read);
+    if (token === '')
+        errors.push(`${input(Input.GitHubToken)} is empty, and ${feature.input} needs it to ${feature.needs}: leave it out (it defaults to \${{ github.token }}) and give the job \`permissions: ${feature.permission}\`.`);
+    else if (!isPrintableToken(token))
+        errors.push(`${input(Input.GitHubToken)} contains white space or a character that is not printable ASCII: pass the token alone.`);
+    const onlyInAJob = `${feature.posts} can only be posted from a GitHub Actions job`;
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    if (!REPOSITORY.test(repository))
+        errors.push(`${input(feature.input)} is true, but GITHUB_REPOSITORY is ${repository === '' ? 'not set' : `'${repository}'`}: ${onlyInAJob}.`);
+    // The runner sets it: GitHub's own API, or a GitHub Enterprise Server's /api/v3.
+    const apiUrl = (env.GITHUB_API_URL ?? '').replace(/\/+$/, '');
+    if (apiUrl === '')
+        errors.push(`${input(feature.input)} is true, but GITHUB_API_URL is not set: ${onlyInAJob}.`);
+    else if (!isApiUrl(apiUrl))
+        errors.push(`${input(feature.input)} is true, but GITHUB_API_URL is '${apiUrl}', not an https:// URL: the GitHub token is sent only over https.`);
+    if (errors.length > before)
+        return undefined;
+    const [owner, repo] = repository.split('/');
+    return { apiUrl, owner, repo, token };
+}
+function isApiUrl(value) {
+    try {
+        return tokenUrlProblem(new URL(value)) === undefined;
+    }
+    catch {
+        return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/github/commit.ts
 /**
  * Which commit a status belongs on. On a pull request GITHUB_SHA is the merge commit GitHub made
@@ -31687,19 +31799,17 @@ function field(payload, ...path) {
 
 
 
-
-
-
-const REPOSITORY = /^[\w.-]+\/[\w.-]+$/;
-/** The GitHub token, read first so that it can be masked at once. */
-function status_settings_readGitHubToken(getInput) {
-    return getInput(Input.GitHubToken).trim();
-}
+const COMMIT_STATUS = {
+    input: Input.CommitStatus,
+    needs: 'post statuses',
+    posts: 'statuses',
+    permission: 'statuses: write'
+};
 /**
  * commit-status and what goes with it. Undefined when statuses are off; `errors` gets every
  * problem, each naming the input (or the runner's variable) and what to do.
  */
-function readStatusSettings(read, enabled, env, errors, readFile, words = RUNNER_WORDS) {
+function readStatusSettings(read, enabled, errors, github, eventOf, words = RUNNER_WORDS) {
     const { input, inputs } = words;
     const context = read(Input.StatusContext);
     const sha = read(Input.Sha);
@@ -31712,28 +31822,15 @@ function readStatusSettings(read, enabled, env, errors, readFile, words = RUNNER
         return undefined;
     }
     const before = errors.length;
-    const token = status_settings_readGitHubToken(read);
-    if (token === '')
-        errors.push(`${input(Input.GitHubToken)} is empty, and ${Input.CommitStatus} needs it to post statuses: leave it out (it defaults to \${{ github.token }}) and give the job \`permissions: statuses: write\`.`);
-    else if (!isPrintableToken(token))
-        errors.push(`${input(Input.GitHubToken)} contains white space or a character that is not printable ASCII: pass the token alone.`);
+    const api = github(COMMIT_STATUS);
     if (/[\r\n]/.test(context))
         errors.push(`${input(Input.StatusContext)} must be one line, such as hex/nightly-refresh.`);
     if (sha !== '' && !FULL_SHA.test(sha))
         errors.push(`${input(Input.Sha)} must be a full commit SHA (40 hexadecimal digits, or 64 in a SHA-256 repository), such as \${{ github.event.pull_request.head.sha }}, got '${sha}'.`);
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    if (!REPOSITORY.test(repository))
-        errors.push(`${input(Input.CommitStatus)} is true, but GITHUB_REPOSITORY is ${repository === '' ? 'not set' : `'${repository}'`}: statuses can only be posted from a GitHub Actions job.`);
-    // The runner sets it: GitHub's own API, or a GitHub Enterprise Server's /api/v3.
-    const apiUrl = (env.GITHUB_API_URL ?? '').replace(/\/+$/, '');
-    if (apiUrl === '')
-        errors.push(`${input(Input.CommitStatus)} is true, but GITHUB_API_URL is not set: statuses can only be posted from a GitHub Actions job.`);
-    else if (!isApiUrl(apiUrl))
-        errors.push(`${input(Input.CommitStatus)} is true, but GITHUB_API_URL is '${apiUrl}', not an https:// URL: the GitHub token is sent only over https.`);
     let shaFrom = `the ${Input.Sha} input`;
     let commit = sha.toLowerCase();
     if (sha === '') {
-        const chosen = commitOf(readEvent(env, readFile));
+        const chosen = commitOf(eventOf());
         if (chosen.ok) {
             commit = chosen.sha;
             shaFrom = chosen.from;
@@ -31741,21 +31838,15 @@ function readStatusSettings(read, enabled, env, errors, readFile, words = RUNNER
         else
             errors.push(`${input(Input.CommitStatus)} is true, but no commit could be found to post on (${chosen.error}): give it as ${words.ref(Input.Sha)}.`);
     }
-    if (errors.length > before)
+    if (errors.length > before || api === undefined)
         return undefined;
-    const [owner, repo] = repository.split('/');
-    return { target: { apiUrl, owner, repo, sha: commit, token }, shaFrom, context };
-}
-function isApiUrl(value) {
-    try {
-        return tokenUrlProblem(new URL(value)) === undefined;
-    }
-    catch {
-        return false;
-    }
+    return { target: { ...api, sha: commit }, shaFrom, context };
 }
 
 ;// CONCATENATED MODULE: ./src/step/settings.ts
+
+
+
 
 
 
@@ -31891,7 +31982,12 @@ function readSettings(getInput, env, readFile, words = RUNNER_WORDS) {
         warnings.push(`${input(Input.RetryUnallocated)} has no effect with ${words.setting(dryRun ? Input.DryRun : Input.Wait, dryRun)}: the step does not see the run end, so it cannot start it again.`);
     const ifRunning = readIfRunning(read(Input.IfRunning), runId !== undefined, errors, words);
     const maxParallel = parseCount(Input.MaxParallel, read(Input.MaxParallel), errors, words);
-    const commitStatus = readStatusSettings(read, bool(Input.CommitStatus), env, errors, readFile, words);
+    // GitHub's API and the event are read once, for every GitHub feature that is on.
+    const github = gitHubApiReader(read, env, errors, words);
+    let event;
+    const eventOf = () => (event ??= readEvent(env, readFile));
+    const commitStatus = readStatusSettings(read, bool(Input.CommitStatus), errors, github, eventOf, words);
+    const prComment = readPrCommentSettings(bool(Input.PrComment), projectIds.length > 0 ? projectIds : projectNames, env, github, eventOf);
     const settings = {
         projectIds,
         projectNames,
@@ -31916,7 +32012,8 @@ function readSettings(getInput, env, readFile, words = RUNNER_WORDS) {
         dryRun,
         viewId,
         notifications,
-        commitStatus
+        commitStatus,
+        prComment
     };
     return errors.length > 0 ? { ok: false, errors } : { ok: true, settings, notes, warnings };
 }
@@ -32180,10 +32277,15 @@ const ACTION_INPUTS = [
     {
         name: 'github-token',
         default: '${{ github.token }}',
-        summary: "Token for GitHub's API, used only to post commit statuses."
+        summary: "Token for GitHub's API, used only for commit statuses and pr-comment."
     },
     { name: 'status-context', default: '', summary: 'Name of the commit status.' },
-    { name: 'sha', default: '', summary: 'Commit to post statuses on.' }
+    { name: 'sha', default: '', summary: 'Commit to post statuses on.' },
+    {
+        name: 'pr-comment',
+        default: 'false',
+        summary: "Post the step's result table as a comment on the pull request."
+    }
 ];
 
 ;// CONCATENATED MODULE: ./src/cli/options.ts
@@ -32344,7 +32446,7 @@ function helpText() {
         '',
         'Not taken on the command line:',
         ...entry(`--${Input.ApiToken}`, `Other users of the machine could read it in the process list: set ${TOKEN_ENV} instead.`),
-        ...entry(runnerOnly.map((input) => `--${input.name}`).join(', '), 'Commit statuses need a GitHub Actions job (its repository, event and token).'),
+        ...entry(runnerOnly.map((input) => `--${input.name}`).join(', '), 'Commit statuses and the pull-request comment need a GitHub Actions job (its repository, event and token).'),
         '',
         ...wrap('A true/false option also takes a value, as the action does: --wait false is --no-wait, --dry-run=true is --dry-run.', ''),
         ...wrap(`Ctrl-C cancels the runs in Hex (unless --no-${Input.CancelOnWorkflowCancel}) and exits ${ExitCode.Interrupted}; a second Ctrl-C exits at once.`, ''),
@@ -32622,7 +32724,7 @@ function packageVersion(moduleUrl) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6503);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5632);
 /** The command-line program (bin/hex-run-action.js runs this bundle); see command.ts. */
 
 const stop = new AbortController();

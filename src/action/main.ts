@@ -1,12 +1,13 @@
 import type { Runtime } from '../lib/runtime.ts'
 import type { RunObserver } from '../step/run-step.ts'
 import { runStep, unexpected } from '../step/run-step.ts'
-import { readTokens } from '../step/settings.ts'
+import type { StepResult } from '../step/result.ts'
+import { readSettings, readTokens } from '../step/settings.ts'
 import { ACTION_NAME } from '../step/inputs.ts'
 import { ActionStatus } from '../step/report.ts'
 import { statusReporter, type ActionServices } from './commit-status.ts'
 import { Output, State } from './constants.ts'
-import { safeIO, type ActionIO } from './io.ts'
+import { safeIO, type ActionIO, type SafeIO } from './io.ts'
 import { RunLedger } from './ledger.ts'
 
 export type { ActionServices } from './commit-status.ts'
@@ -78,5 +79,26 @@ export async function run({
       // Then only the error below tells.
     }
     io.fail(unexpected(error, io), `${ACTION_NAME} failed`)
+  }
+  await comment(io, runtime, result)
+}
+
+/**
+ * pr-comment: true: the step's result on the pull request, after the outputs and the summary,
+ * which never wait on GitHub. The inputs are read again (they read the same; an input error means
+ * no comment), and the comment's code is imported only then, as publish() is.
+ */
+async function comment(io: SafeIO, runtime: Runtime, result: StepResult): Promise<void> {
+  try {
+    const parsed = readSettings(io.getInput, runtime.env)
+    const settings = parsed.ok ? parsed.settings.prComment : undefined
+    if (settings === undefined) return
+    const { postPrComment } = await import('./pr-comment.ts')
+    await postPrComment(io, result, settings, runtime)
+  } catch (error) {
+    io.warning(
+      `The pull-request comment could not be posted: ${unexpected(error, io)}`,
+      'Pull-request comment not posted'
+    )
   }
 }

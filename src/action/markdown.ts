@@ -1,7 +1,7 @@
 /**
  * Markdown for the job summary from text that may hold anything (Hex's answers, echoed inputs):
  * secrets redacted first, then kept on one line and inert: no HTML, no emphasis, no links but
- * the ones the summary means, no mention of anyone.
+ * the ones the summary means, no mention of anyone. The pull-request comment is built from it too.
  */
 import { redact, stripControls } from '../lib/safe-text.ts'
 
@@ -12,6 +12,12 @@ export interface SummaryView {
   /** Redacted from every piece of text, before any Markdown escaping. */
   secrets?: readonly string[]
 }
+
+/**
+ * Put after the `@` of a mention (`@someone`, `@org/team`): GitHub no longer sees a mention, so
+ * nobody is notified, and a reader sees the same text. A zero-width joiner: U+200D.
+ */
+const MENTION_BREAK = '\u200d'
 
 /** One piece of text from Hex or the user is cut here: the summary stays well under GitHub's 1 MiB. */
 const MAX_CELL = 4096
@@ -35,6 +41,8 @@ export function cell(raw: string): string {
       // place of the `:` of `://` and the `.` of `www.` keeps Hex's text from becoming a link.
       .replace(/:\/\//g, '&#58;//')
       .replace(/\b(www)\./gi, '$1&#46;')
+      // GitHub turns @name into a mention (a notification) in comments: a joiner breaks it.
+      .replace(/@(?=[\w-])/g, `@${MENTION_BREAK}`)
   )
 }
 

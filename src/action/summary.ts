@@ -107,14 +107,14 @@ function attemptsCell({ earlier }: Attempts, view: SummaryView): string {
 }
 
 /** The run's duration, next to the usual one when the history is known; a slow run stands out. */
-function durationCell(run: Pick<RunFacts, 'elapsedMs' | 'usualMs'>): string {
+export function durationCell(run: Pick<RunFacts, 'elapsedMs' | 'usualMs'>): string {
   const took = cell(formatDuration(run.elapsedMs ?? 0))
   if (run.usualMs === undefined) return took
   const usual = `(usually ${cell(formatDuration(run.usualMs))})`
   return slowerThanUsual(run) ? `⚠️ **${took}** ${usual}` : `${took} ${usual}`
 }
 
-function look(status: string): { marker: string; headline: string } {
+export function look(status: string): { marker: string; headline: string } {
   // An unknown status is Hex's text: escaped like any other.
   // (A plain status word, SOME_THING, is inert as it is: GitHub does not emphasise within a word.)
   const shown = /^[A-Z0-9]+(?:_[A-Z0-9]+)*$/.test(status) ? status : cell(status)

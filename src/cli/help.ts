@@ -68,7 +68,7 @@ export function helpText(): string {
     ),
     ...entry(
       runnerOnly.map((input) => `--${input.name}`).join(', '),
-      'Commit statuses need a GitHub Actions job (its repository, event and token).'
+      'Commit statuses and the pull-request comment need a GitHub Actions job (its repository, event and token).'
     ),
     '',
     ...wrap(

@@ -124,8 +124,13 @@ export const ACTION_INPUTS: readonly InputSummary[] = [
   {
     name: 'github-token',
     default: '${{ github.token }}',
-    summary: "Token for GitHub's API, used only to post commit statuses."
+    summary: "Token for GitHub's API, used only for commit statuses and pr-comment."
   },
   { name: 'status-context', default: '', summary: 'Name of the commit status.' },
-  { name: 'sha', default: '', summary: 'Commit to post statuses on.' }
+  { name: 'sha', default: '', summary: 'Commit to post statuses on.' },
+  {
+    name: 'pr-comment',
+    default: 'false',
+    summary: "Post the step's result table as a comment on the pull request."
+  }
 ]

@@ -31,7 +31,8 @@ export const Input = {
   CommitStatus: 'commit-status',
   GitHubToken: 'github-token',
   StatusContext: 'status-context',
-  Sha: 'sha'
+  Sha: 'sha',
+  PrComment: 'pr-comment'
 } as const
 export type InputName = (typeof Input)[keyof typeof Input]
 
@@ -69,7 +70,8 @@ export const Defaults = {
   [Input.FailFast]: 'false',
   [Input.CommitStatus]: 'false',
   [Input.StatusContext]: '',
-  [Input.Sha]: ''
+  [Input.Sha]: '',
+  [Input.PrComment]: 'false'
   // github-token defaults to ${{ github.token }}, an expression only the runner can fill in.
 } as const satisfies Partial<Record<InputName, string>>
 
@@ -78,7 +80,8 @@ export const RUNNER_ONLY_INPUTS: readonly InputName[] = [
   Input.CommitStatus,
   Input.GitHubToken,
   Input.StatusContext,
-  Input.Sha
+  Input.Sha,
+  Input.PrComment
 ]
 
 /** Where the token comes from when the api-token input is empty. */

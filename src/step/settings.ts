@@ -17,9 +17,11 @@ import {
   parseNotifications,
   parseProjectId
 } from './parse.ts'
-import type { FileReader } from '../github/event.ts'
+import { readEvent, type FileReader, type GitHubEvent } from '../github/event.ts'
 import type { InProgressPolicy } from '../runs/types.ts'
-import { readGitHubToken, readStatusSettings, type StatusSettings } from './status-settings.ts'
+import { readPrCommentSettings, type PrCommentSettings } from './comment-settings.ts'
+import { gitHubApiReader, readGitHubToken } from './github-settings.ts'
+import { readStatusSettings, type StatusSettings } from './status-settings.ts'
 import { RUNNER_WORDS, type Words } from './words.ts'
 
 /** Everything the action was asked to do, read and checked once before any request. */
@@ -67,6 +69,8 @@ export interface Settings {
   notifications?: Record<string, unknown>[]
   /** commit-status: true: where each run's GitHub commit status goes. */
   commitStatus?: StatusSettings
+  /** pr-comment: true: where the step's comment goes and what names it. */
+  prComment?: PrCommentSettings
 }
 
 export type SettingsResult =
@@ -238,13 +242,24 @@ export function readSettings(
     )
   const ifRunning = readIfRunning(read(Input.IfRunning), runId !== undefined, errors, words)
   const maxParallel = parseCount(Input.MaxParallel, read(Input.MaxParallel), errors, words)
+  // GitHub's API and the event are read once, for every GitHub feature that is on.
+  const github = gitHubApiReader(read, env, errors, words)
+  let event: GitHubEvent | undefined
+  const eventOf = () => (event ??= readEvent(env, readFile))
   const commitStatus = readStatusSettings(
     read,
     bool(Input.CommitStatus),
-    env,
     errors,
-    readFile,
+    github,
+    eventOf,
     words
+  )
+  const prComment = readPrCommentSettings(
+    bool(Input.PrComment),
+    projectIds.length > 0 ? projectIds : projectNames,
+    env,
+    github,
+    eventOf
   )
 
   const settings: Settings = {
@@ -271,7 +286,8 @@ export function readSettings(
     dryRun,
     viewId,
     notifications,
-    commitStatus
+    commitStatus,
+    prComment
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, settings, notes, warnings }
 }
