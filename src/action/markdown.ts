@@ -35,6 +35,8 @@ export function cell(raw: string): string {
       // place of the `:` of `://` and the `.` of `www.` keeps Hex's text from becoming a link.
       .replace(/:\/\//g, '&#58;//')
       .replace(/\b(www)\./gi, '$1&#46;')
+      // No one is mentioned (or notified) by a title or a message: `@name` stays text.
+      .replace(/@/g, '&#64;')
   )
 }
 

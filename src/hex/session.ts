@@ -9,7 +9,14 @@ import {
   type RetryNotice,
   type Verdict
 } from './retry.ts'
-import type { ProjectsPage, RunProjectRequest, RunsQuery, RunState, TriggeredRun } from './types.ts'
+import type {
+  ProjectInfo,
+  ProjectsPage,
+  RunProjectRequest,
+  RunsQuery,
+  RunState,
+  TriggeredRun
+} from './types.ts'
 
 /** Told before each retry's wait: which kind of request failed, and when it goes again. */
 export type RetryListener = (operation: Operation, notice: RetryNotice) => void
@@ -115,6 +122,13 @@ export class HexSession {
   listRuns(projectId: string, query: RunsQuery): Promise<RunState[]> {
     return this.retry(readVerdict, 'turn', () =>
       this.client.listRuns(projectId, query, { signal: this.signal })
+    )
+  }
+
+  /** GetProject; each attempt gets at most `timeoutMs` (a read that must not hold the step up). */
+  getProject(projectId: string, timeoutMs?: number): Promise<ProjectInfo> {
+    return this.retry(readVerdict, 'turn', () =>
+      this.client.getProject(projectId, { signal: this.signal, timeoutMs })
     )
   }
 

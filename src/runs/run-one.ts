@@ -11,6 +11,7 @@ import { SHUTDOWN_GRACE_MS, withGrace } from './grace.ts'
 import { HistoryAlongside } from './history-alongside.ts'
 import type { Pacing } from './pacing/index.ts'
 import { startCutShort, startRun } from './start.ts'
+import { titleAlongside } from './title.ts'
 import type {
   CancelOutcome,
   RunEvents,
@@ -60,6 +61,8 @@ class OneRun {
   private recovered?: string
   /** The project's history, read alongside the wait (and stopped when it ends). */
   private historyRead?: HistoryAlongside
+  /** The title, read alongside: in the outcome's facts if it came (within TITLE_READ_MS). */
+  private titleRead?: Promise<void>
 
   constructor(options: RunOneOptions) {
     this.target = options.target
@@ -89,6 +92,8 @@ class OneRun {
         : this.trigger())
     } catch (error) {
       return this.failed(error)
+    } finally {
+      await this.titleRead
     }
   }
 
@@ -152,9 +157,18 @@ class OneRun {
 
   private started(triggered: TriggeredRun, followed: boolean): RunFacts {
     this.run = factsOf(triggered, this.startedAt)
+    if (this.target.projectTitle !== undefined) this.run.projectTitle = this.target.projectTitle
     // At once: if the step is killed later, the workflow and the post step still know the run.
     this.emit({ type: 'started', run: { ...this.run }, followed })
+    this.readTitle(this.run)
     return this.run
+  }
+
+  /** The title, unless the project list gave it, if the pacing wants it now: after the trigger. */
+  private readTitle(run: RunFacts): void {
+    if (run.projectTitle !== undefined) return
+    if (this.pacing.wants('title')) this.titleRead = titleAlongside(this.session, run, this.emit)
+    else this.emit({ type: 'no-title', why: "Hex's reads are scarce for this token just now" })
   }
 
   /** The project's history, alongside the wait, if the pacing wants it now. */

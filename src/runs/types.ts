@@ -7,6 +7,8 @@ export interface RunTarget {
   projectId: string
   /** The title it was given by (project-name). */
   projectName?: string
+  /** Its title in Hex, when the project list gave it (project-name). */
+  projectTitle?: string
   /** Follow this run, started elsewhere, instead of triggering one. */
   runId?: string
 }
@@ -52,6 +54,12 @@ export interface RunFacts {
   elapsedMs?: number
   /** How long the project's runs usually take (the median of its history), when it is known. */
   usualMs?: number
+  /** The project's title in Hex (from the project list, or GetProject), when it is known. */
+  projectTitle?: string
+  /** How long the run waited for a kernel, from Hex's state events, when they tell. */
+  queuedMs?: number
+  /** How long the run ran (RUNNING to its end), from Hex's state events, when they tell. */
+  runMs?: number
 }
 
 /** What became of a cancel the run's end called for. */
@@ -107,6 +115,10 @@ export type RunEvent =
   | { type: 'history'; history: RunHistory; expectedEndAt: number }
   /** No history to poll from (it could not be read, or says too little): why. */
   | { type: 'no-history'; why: string }
+  /** The project's title was read (GetProject). */
+  | { type: 'title'; title: string }
+  /** The title could not be read, or was not: the project's ID stands in for it; why. */
+  | { type: 'no-title'; why: string }
   /** Each status read; `changed` on the first and on every change. */
   | { type: 'state'; state: RunState; elapsedMs: number; changed: boolean }
   /** A request failed and is sent again after a wait. */

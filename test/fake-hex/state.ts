@@ -5,7 +5,13 @@ import type { ProjectRecord } from './projects.ts'
 import { Limits } from './limits.ts'
 import { RateLimiter } from './rate-limit.ts'
 import { isTerminal, Run } from './runs.ts'
-import type { FakeHexOptions, FakeProject, StatusOverride, TokenScope } from './types.ts'
+import type {
+  FakeHexOptions,
+  FakeProject,
+  StateEventsMode,
+  StatusOverride,
+  TokenScope
+} from './types.ts'
 
 export const DEFAULT_TOKENS: Readonly<Record<string, TokenScope>> = {
   hxtw_test_run_token: 'run',
@@ -29,6 +35,7 @@ export class HexState {
   /** The server's clock: run phases, request times and creation times all read it. */
   readonly now: () => number
   statusOverride: StatusOverride | undefined
+  stateEvents: StateEventsMode
   readonly rateLimiter: RateLimiter | undefined
   /** The limits mode: per-token reads, triggers and kernels; undefined when off. */
   readonly limits: Limits | undefined
@@ -46,6 +53,7 @@ export class HexState {
       (options.limits === undefined ? DEFAULT_MAX_RUNNING_KERNELS : Infinity)
     this.workspace = options.workspace ?? 'acme'
     this.statusOverride = options.statusOverride
+    this.stateEvents = options.stateEvents ?? 'normal'
     if (options.now !== undefined && options.clock !== undefined)
       throw new Error('fake-hex: give now or clock, not both')
     this.now = options.clock?.now ?? options.now ?? realNow

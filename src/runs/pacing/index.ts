@@ -16,8 +16,11 @@ import type { Hold } from './window.ts'
 export type { PollSchedule } from './schedule.ts'
 export type { Hold } from './window.ts'
 
-/** A read a run may do without: it is sent only if the pacing wants it. */
-export type OptionalRead = 'history'
+/**
+ * A read a run may do without: it is sent only if the pacing wants it. `history`: the project's
+ * recent runs, to poll around the expected end; `title`: the project's title, for the reader.
+ */
+export type OptionalRead = 'history' | 'title'
 
 /** One step's pacing: made once per step, shared by every run of it. */
 export interface Pacing {
@@ -49,8 +52,9 @@ export type PacingFactory = (clock: Clock, options: PacingOptions) => Pacing
  * The default pacing: the step's reads share its token's read window with whatever other jobs use
  * the token (runs/pacing/window.ts, budget.ts), and each run's reads follow its project's history
  * once it is known (schedule.ts), sparser where the end is unlikely while the token is shared. The
- * history read is sent only while it can still pay: not while Hex holds reads, nor when the step's
- * part of the window is a read or two.
+ * optional reads (the history, the title: one each per run) are sent only while they cannot cost
+ * a status read its turn: not while Hex holds reads, nor when the step's part of the window is a
+ * read or two. Then the polling goes blind, and the project's ID stands in for its title.
  */
 export const stepPacing: PacingFactory = (clock, options) => {
   const budget = new RequestBudget(clock, options.onHold)
