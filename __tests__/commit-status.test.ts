@@ -84,12 +84,17 @@ const FOREVER = [{ status: 'RUNNING' }]
 
 describe('commit statuses', () => {
   it('push: pending with the run link, then success, on GITHUB_SHA', async () => {
-    const projectId = addProject(fake)
+    const projectId = addProject(fake, { title: 'Nightly refresh' })
     const result = await withStatuses(projectId)
     assert.equal(result.exitCode, 0)
+    // The title (GetProject's, read while the run went) and the times from the state events.
     assert.deepEqual(github.on(PUSH_SHA), [
       [`hex/${projectId}`, 'pending', 'Hex run started'],
-      [`hex/${projectId}`, 'success', 'COMPLETED in 150ms']
+      [
+        `hex/${projectId}`,
+        'success',
+        'Nightly refresh: COMPLETED in 150ms (queued 50ms, ran 150ms)'
+      ]
     ])
     const [pending, success] = github.statuses
     assert.equal(pending?.target_url, result.outputs['run-url'])
@@ -107,7 +112,7 @@ describe('commit statuses', () => {
       github.on(HEAD_SHA).map(([, state, description]) => [state, description]),
       [
         ['pending', 'Hex run started'],
-        ['failure', 'ERRORED after 2.0s']
+        ['failure', `Project ${projectId.slice(0, 8)}: ERRORED after 2.0s (ran 2.0s)`]
       ]
     )
   })
@@ -120,7 +125,10 @@ describe('commit statuses', () => {
       github.on(RUN_HEAD_SHA).map(([, state, description]) => [state, description]),
       [
         ['pending', 'Hex run started'],
-        ['error', 'TIMEOUT: not finished within 30.0s; cancelled in Hex']
+        [
+          'error',
+          `Project ${projectId.slice(0, 8)}: TIMEOUT: not finished within 30.0s; cancelled in Hex`
+        ]
       ]
     )
   })
@@ -177,7 +185,11 @@ describe('commit statuses', () => {
     assert.deepEqual(github.on(PUSH_SHA), [
       [`hex/${projectId}`, 'pending', 'Hex run started'],
       [`hex/${projectId}`, 'pending', 'Waiting for the Hex run'],
-      [`hex/${projectId}`, 'success', 'COMPLETED in 5.0s']
+      [
+        `hex/${projectId}`,
+        'success',
+        `Project ${projectId.slice(0, 8)}: COMPLETED in 5.0s (ran 5.0s)`
+      ]
     ])
   })
 
@@ -190,7 +202,10 @@ describe('commit statuses', () => {
       github.on(PUSH_SHA).map(([, state, d]) => [state, d]),
       [
         ['pending', 'Hex run started'],
-        ['error', 'CANCELLED after 0ms: the workflow was cancelled']
+        [
+          'error',
+          `Project ${projectId.slice(0, 8)}: CANCELLED after 0ms: the workflow was cancelled`
+        ]
       ]
     )
   })

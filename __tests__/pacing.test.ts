@@ -100,8 +100,14 @@ describe('a pacing passed in through the step', () => {
       [9_000]
     )
     assert.equal(pacing.schedules(), 1)
-    // Asked before the history read, which it declined: none was sent, though history is on.
-    assert.deepEqual(pacing.asked, ['history'])
+    // Asked before the title's read (after the trigger) and the history read, which it declined:
+    // neither was sent, though history is on; the project's ID stands in for its title.
+    assert.deepEqual(pacing.asked, ['title', 'history'])
+    assert.equal(result.reports[0]?.run?.projectTitle, undefined)
+    assert.match(
+      io.stdout,
+      /The project's title was not read \(its ID stands in for it\): Hex's reads are scarce/
+    )
     const run = fake.runs(projectId).find((r) => !r.past)
     const [trigger, ...reads] = requestsFor(fake, projectId)
     assert.equal(trigger?.method, 'POST')

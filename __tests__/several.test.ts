@@ -18,6 +18,7 @@ import {
   addProject,
   assertNoStackTrace,
   errorAnnotations,
+  isTitleRead,
   warningAnnotations,
   READ_TOKEN,
   requestsFor,
@@ -51,6 +52,9 @@ interface RunsEntry {
   status: string
   elapsedSeconds: number | null
   usualSeconds: number | null
+  projectTitle?: string
+  queuedSeconds: number | null
+  runSeconds: number | null
 }
 
 let fake: FakeHex
@@ -119,7 +123,8 @@ describe('several projects in one step', () => {
       const gets = methods(id, 'GET')
       const history = gets.filter((get) => get.path === `/api/v1/projects/${id}/runs`)
       assert.equal(history.length, 1, `one history read for ${id}`)
-      for (const get of gets.filter((g) => !history.includes(g)))
+      assert.equal(gets.filter(isTitleRead).length, 1, `one title read for ${id}`)
+      for (const get of gets.filter((g) => !history.includes(g) && !isTitleRead(g)))
         assert.equal(get.path, runPath(id, runId))
     }
     assert.equal(onlyRun(first).status, 'COMPLETED')
@@ -137,11 +142,17 @@ describe('several projects in one step', () => {
       assert.deepEqual(Object.keys(entry).sort(), [
         'elapsedSeconds',
         'projectId',
+        'projectTitle',
+        'queuedSeconds',
         'runId',
+        'runSeconds',
         'runUrl',
         'status',
         'usualSeconds'
       ])
+      // Each run's title, read with GetProject; its times, from the state events.
+      assert.equal(entry.projectTitle, `Project ${entry.projectId.slice(0, 8)}`)
+      assert.equal(typeof entry.runSeconds, 'number')
       // The stand-in's projects have no history here.
       assert.equal(entry.usualSeconds, null)
       assert.equal(entry.runId, record.id)
@@ -164,7 +175,7 @@ describe('several projects in one step', () => {
     // One error, about the failing project.
     const errors = errorAnnotations(result)
     assert.equal(errors.length, 1, result.log)
-    assert.ok(errors[0]?.startsWith(`[${failing}] `), errors[0])
+    assert.ok(errors[0]?.startsWith(`[Project ${failing.slice(0, 8)}] `), errors[0])
     assert.match(errors[0] ?? '', new RegExp(`${onlyRun(failing).id} ended ERRORED`))
     assert.match(result.stdout, /^::error title=Hex run ERRORED::/m)
     assert.match(result.stdout, /^2 of 3 Hex runs succeeded; 1 did not\.$/m)
@@ -173,11 +184,15 @@ describe('several projects in one step', () => {
     const s = result.summary
     assert.equal(s.match(/^\| Project \| Run \| Status \| Duration \|$/gm)?.length, 1, s)
     assert.match(s, /^### ❌ 1 of 3 Hex runs did not succeed$/m)
-    const rows = s.split('\n').filter((line) => line.startsWith('| <code>'))
+    const rows = s
+      .split('\n')
+      .filter((line) => line.startsWith('| Project ') && line.includes('<code>'))
     assert.equal(rows.length, 3, s)
     for (const [i, id] of ids.entries()) {
       const runId = onlyRun(id).id
-      assert.ok(rows[i]?.startsWith(`| <code>${id}</code> | [${runId}](`), rows[i])
+      // The title GetProject gave, then the ID.
+      const project = `Project ${id.slice(0, 8)} <code>${id}</code>`
+      assert.ok(rows[i]?.startsWith(`| ${project} | [${runId}](`), rows[i])
       assert.match(rows[i] ?? '', i === 1 ? /\| ❌ ERRORED \|/ : /\| ✅ COMPLETED \|/)
     }
 
@@ -191,7 +206,10 @@ describe('several projects in one step', () => {
       for (const line of plainLines(result).filter((l) => l.includes(runId)))
         assert.ok(line.startsWith(tag), `unprefixed line about ${id}: ${line}`)
     }
-    assert.ok(result.stdout.includes(`[${first}] Hex run ${onlyRun(first).id} COMPLETED in`))
+    const title = `Project ${first.slice(0, 8)}`
+    assert.ok(
+      result.stdout.includes(`[${first}] Hex run ${onlyRun(first).id} of '${title}' COMPLETED in`)
+    )
   })
 
   it('fail-fast: true cancels the runs still going when one fails', async () => {
@@ -229,7 +247,8 @@ describe('several projects in one step', () => {
     // One cause, one error: the runs fail-fast stopped are warnings.
     const errors = errorAnnotations(result)
     assert.equal(errors.length, 1, result.log)
-    assert.ok(errors[0]?.startsWith(`[${failing}]`))
+    // Labelled with the project's title, which GetProject gave.
+    assert.ok(errors[0]?.startsWith(`[Project ${failing.slice(0, 8)}]`), errors[0])
     assert.equal(
       warningAnnotations(result).filter((w) => /fail-fast is on: stopped/.test(w)).length,
       2
@@ -357,8 +376,9 @@ describe('run-id: a run started elsewhere', () => {
     assert.equal(methods(projectId, 'POST').length, 1, 'one trigger in all')
     assert.equal(fake.runs(projectId).length, 1)
     const bySecond = requestsFor(fake, projectId).slice(sentByFirst)
-    assert.ok(bySecond.length >= 2, 'the second step polled')
-    for (const request of bySecond) {
+    assert.equal(bySecond.filter(isTitleRead).length, 1, 'one title read')
+    assert.ok(bySecond.length >= 3, 'the second step polled')
+    for (const request of bySecond.filter((r) => !isTitleRead(r))) {
       assert.equal(request.method, 'GET')
       assert.equal(request.path, runPath(projectId, runId))
     }
@@ -390,7 +410,8 @@ describe('run-id: a run started elsewhere', () => {
     assert.equal(result.outputs['run-id'], runId)
     assert.match(errorAnnotations(result)[0] ?? '', new RegExp(`${runId} ended ERRORED`))
     const sent = requestsFor(fake, projectId).slice(sentBefore)
-    assert.ok(sent.length >= 1 && sent.length <= 2, `${sent.length} requests`)
+    // One status read (two at most), and the title's.
+    assert.ok(sent.length >= 2 && sent.length <= 3, `${sent.length} requests`)
     for (const request of sent) assert.equal(request.method, 'GET')
     // Its duration and end are Hex's (150 ms, ended before the step began), not the step's.
     assert.equal(result.outputs['elapsed-seconds'], '0')
