@@ -5,12 +5,12 @@
  * contradictory leave the times empty; they never fail a step.
  */
 import assert from 'node:assert/strict'
-import { afterAll, afterEach, beforeAll, describe, it } from '@jest/globals'
+import { afterEach, describe, it } from '@jest/globals'
 import { readStatusEvents } from '../src/hex/answers.ts'
 import { phasesOf } from '../src/runs/phases.ts'
-import type { FakeHex, LifecycleStep, StateEventsMode } from '../test/fake-hex/server.ts'
+import type { LifecycleStep, StateEventsMode } from '../test/fake-hex/server.ts'
 import type { ActionResult } from '../test/runner/run-action.ts'
-import { runAgainst, startHex } from './helpers/action.ts'
+import { hexForTests, runAgainst } from './helpers/action.ts'
 import { addProject, errorAnnotations, requestsFor } from './helpers/e2e.ts'
 
 /** Three minutes and two seconds waiting for a kernel, then eight seconds' work. */
@@ -20,15 +20,9 @@ const QUEUED: LifecycleStep[] = [
   { status: 'COMPLETED' }
 ]
 
-let fake: FakeHex
-beforeAll(async () => {
-  fake = await startHex()
-})
-afterAll(async () => {
-  await fake.close()
-})
+const hex = hexForTests()
 afterEach(() => {
-  fake.setStateEvents('normal')
+  hex().setStateEvents('normal')
 })
 
 const entryOf = (result: ActionResult) =>
@@ -36,11 +30,11 @@ const entryOf = (result: ActionResult) =>
 
 describe('queued and run time', () => {
   it('a run that waited for a kernel: the log, the summary and the outputs say how long', async () => {
-    const projectId = addProject(fake, { lifecycle: QUEUED })
-    const result = await runAgainst(fake, projectId)
+    const projectId = addProject(hex(), { lifecycle: QUEUED })
+    const result = await runAgainst(hex(), projectId)
     assert.equal(result.exitCode, 0, result.log)
     // Every status read asked for the events.
-    const reads = requestsFor(fake, projectId).filter((r) => r.path.includes('/runs/'))
+    const reads = requestsFor(hex(), projectId).filter((r) => r.path.includes('/runs/'))
     assert.ok(reads.length > 1)
     assert.ok(reads.every((r) => r.headers['enable-expanded-stats'] === 'true'))
 
@@ -57,14 +51,14 @@ describe('queued and run time', () => {
   })
 
   it('a run that errored: its times too, and the step fails as before', async () => {
-    const projectId = addProject(fake, {
+    const projectId = addProject(hex(), {
       lifecycle: [
         { status: 'PENDING', ms: 5_000 },
         { status: 'RUNNING', ms: 2_000 },
         { status: 'ERRORED' }
       ]
     })
-    const result = await runAgainst(fake, projectId)
+    const result = await runAgainst(hex(), projectId)
     assert.equal(result.exitCode, 1, result.log)
     assert.equal(result.outputs.status, 'ERRORED')
     assert.equal(result.outputs['queued-seconds'], '5')
@@ -77,10 +71,10 @@ describe('queued and run time', () => {
   })
 
   it('a run Hex could not allocate a kernel for: queued until its end, no run time', async () => {
-    const projectId = addProject(fake, {
+    const projectId = addProject(hex(), {
       lifecycle: [{ status: 'PENDING', ms: 30_000 }, { status: 'UNABLE_TO_ALLOCATE_KERNEL' }]
     })
-    const result = await runAgainst(fake, projectId)
+    const result = await runAgainst(hex(), projectId)
     assert.equal(result.exitCode, 1, result.log)
     assert.equal(result.outputs['queued-seconds'], '30')
     assert.equal(result.outputs['run-seconds'], '')
@@ -88,10 +82,10 @@ describe('queued and run time', () => {
   })
 
   it('a run that timed out while running: how long it queued; no run time yet', async () => {
-    const projectId = addProject(fake, {
+    const projectId = addProject(hex(), {
       lifecycle: [{ status: 'PENDING', ms: 4_000 }, { status: 'RUNNING' }]
     })
-    const result = await runAgainst(fake, projectId, { timeout: '30s' })
+    const result = await runAgainst(hex(), projectId, { timeout: '30s' })
     assert.equal(result.outputs.status, 'TIMEOUT')
     assert.equal(result.outputs['queued-seconds'], '4')
     assert.equal(result.outputs['run-seconds'], '')
@@ -99,9 +93,9 @@ describe('queued and run time', () => {
   })
 
   it('Hex gave no events: the fields stay empty, nothing else changes', async () => {
-    fake.setStateEvents('omitted')
-    const projectId = addProject(fake, { lifecycle: QUEUED })
-    const result = await runAgainst(fake, projectId)
+    hex().setStateEvents('omitted')
+    const projectId = addProject(hex(), { lifecycle: QUEUED })
+    const result = await runAgainst(hex(), projectId)
     assert.equal(result.exitCode, 0, result.log)
     assert.equal(result.outputs['queued-seconds'], '')
     assert.equal(result.outputs['run-seconds'], '')
@@ -118,9 +112,9 @@ describe('queued and run time', () => {
     'contradictory'
   ] as const) {
     it(`events that say nothing (${mode}): empty fields, never an error`, async () => {
-      fake.setStateEvents(mode)
-      const projectId = addProject(fake, { lifecycle: QUEUED })
-      const result = await runAgainst(fake, projectId)
+      hex().setStateEvents(mode)
+      const projectId = addProject(hex(), { lifecycle: QUEUED })
+      const result = await runAgainst(hex(), projectId)
       assert.equal(result.exitCode, 0, result.log)
       assert.equal(result.outputs.status, 'COMPLETED')
       assert.equal(result.outputs['queued-seconds'], '')
@@ -131,9 +125,9 @@ describe('queued and run time', () => {
 
   for (const mode of ['unknown-types', 'duplicates', 'out-of-order'] as StateEventsMode[]) {
     it(`events among others, twice or in any order (${mode}): the same times`, async () => {
-      fake.setStateEvents(mode)
-      const projectId = addProject(fake, { lifecycle: QUEUED })
-      const result = await runAgainst(fake, projectId)
+      hex().setStateEvents(mode)
+      const projectId = addProject(hex(), { lifecycle: QUEUED })
+      const result = await runAgainst(hex(), projectId)
       assert.equal(result.exitCode, 0, result.log)
       assert.equal(result.outputs['queued-seconds'], '182')
       assert.equal(result.outputs['run-seconds'], '8')
@@ -143,7 +137,7 @@ describe('queued and run time', () => {
 
 describe('the history, where its runs carry state events', () => {
   it("takes each run's run time, not its wait for a kernel", async () => {
-    const projectId = addProject(fake, {
+    const projectId = addProject(hex(), {
       lifecycle: [{ status: 'RUNNING', ms: 20_000 }, { status: 'COMPLETED' }]
     })
     // Hex documents no way to ask GetProjectRuns for the events; an answer that has them anyway
@@ -166,16 +160,10 @@ describe('the history, where its runs carry state events', () => {
         { type: 'STATUS_CHANGED', value: 'COMPLETED', timestamp: at(120) }
       ]
     }))
-    fake.injectFault({
-      method: 'GET',
-      path: `/api/v1/projects/${projectId}/runs`,
-      action: {
-        kind: 'respond',
-        status: 200,
-        body: { runs, nextPage: null, previousPage: null, traceId: 't' }
-      }
-    })
-    const result = await runAgainst(fake, projectId)
+    const body = { runs, nextPage: null, previousPage: null, traceId: 't' }
+    const path = `/api/v1/projects/${projectId}/runs`
+    hex().injectFault({ method: 'GET', path, action: { kind: 'respond', status: 200, body } })
+    const result = await runAgainst(hex(), projectId)
     assert.equal(result.exitCode, 0, result.log)
     assert.equal(result.outputs['usual-seconds'], '20')
     assert.match(result.stdout, /completed API-triggered runs usually took 20\.0s/)

@@ -6,11 +6,11 @@
  * A title is Hex's text: it reaches the log, the outputs and the summary inert.
  */
 import assert from 'node:assert/strict'
-import { afterAll, beforeAll, describe, it } from '@jest/globals'
+import { describe, it } from '@jest/globals'
 import { titled } from '../src/action/status-title.ts'
-import type { FakeHex, FaultAction, LifecycleStep } from '../test/fake-hex/server.ts'
+import type { FaultAction, LifecycleStep } from '../test/fake-hex/server.ts'
 import type { ActionResult } from '../test/runner/run-action.ts'
-import { clockOf, runAgainst, startHex } from './helpers/action.ts'
+import { clockOf, hexForTests, runAgainst, startHex } from './helpers/action.ts'
 import { addProject, isTitleRead, requestsFor, runRequestsFor } from './helpers/e2e.ts'
 
 const QUICK: LifecycleStep[] = [
@@ -19,15 +19,9 @@ const QUICK: LifecycleStep[] = [
   { status: 'COMPLETED' }
 ]
 
-let fake: FakeHex
-beforeAll(async () => {
-  fake = await startHex()
-})
-afterAll(async () => {
-  await fake.close()
-})
+const hex = hexForTests()
 
-const titleReads = (projectId: string) => requestsFor(fake, projectId).filter(isTitleRead)
+const titleReads = (projectId: string) => requestsFor(hex(), projectId).filter(isTitleRead)
 const debugLines = (result: ActionResult) =>
   [...result.stdout.matchAll(/^::debug::(.*)$/gm)].map((m) => m[1] ?? '')
 
@@ -49,11 +43,11 @@ function assertUntitled(result: ActionResult, projectId: string, why: RegExp): v
 
 describe('the title of a project given by ID', () => {
   it('is read once with GetProject after the trigger, and shown everywhere', async () => {
-    const projectId = addProject(fake, { lifecycle: QUICK, title: 'Weekly revenue' })
-    const result = await runAgainst(fake, projectId)
+    const projectId = addProject(hex(), { lifecycle: QUICK, title: 'Weekly revenue' })
+    const result = await runAgainst(hex(), projectId)
     assert.equal(result.exitCode, 0, result.log)
     // The trigger first (start-up is measured to it); one title read, sent after it.
-    const [trigger] = requestsFor(fake, projectId)
+    const [trigger] = requestsFor(hex(), projectId)
     assert.equal(trigger?.method, 'POST')
     assert.equal(titleReads(projectId).length, 1)
     assert.ok((titleReads(projectId)[0]?.at ?? -1) >= (trigger?.at ?? Infinity))
@@ -86,66 +80,66 @@ describe('the title of a project given by ID', () => {
     ['a reset connection', { kind: 'reset' }, /connect|socket|closed|terminated|fetch failed/i]
   ] as Array<[string, FaultAction, RegExp]>) {
     it(`answered ${label}: the ID stands in, with one debug line; no second try`, async () => {
-      const projectId = addProject(fake, { lifecycle: QUICK, title: 'Never shown' })
-      fake.injectFault({ method: 'GET', path: `/api/v1/projects/${projectId}`, action })
-      const result = await runAgainst(fake, projectId)
+      const projectId = addProject(hex(), { lifecycle: QUICK, title: 'Never shown' })
+      hex().injectFault({ method: 'GET', path: `/api/v1/projects/${projectId}`, action })
+      const result = await runAgainst(hex(), projectId)
       assertUntitled(result, projectId, why)
       assert.equal(titleReads(projectId).length, 1, 'sent once, never again')
     })
   }
 
   it('that hangs: given up after 3 s, without holding up the run or its reads', async () => {
-    const projectId = addProject(fake, {
+    const projectId = addProject(hex(), {
       lifecycle: [{ status: 'RUNNING', ms: 10_000 }, { status: 'COMPLETED' }],
       title: 'Never shown'
     })
-    fake.injectFault({
+    hex().injectFault({
       method: 'GET',
       path: `/api/v1/projects/${projectId}`,
       action: { kind: 'hang' }
     })
-    const result = await runAgainst(fake, projectId)
+    const result = await runAgainst(hex(), projectId)
     assertUntitled(result, projectId, /no answer within 3\.0s/)
     assert.equal(titleReads(projectId)[0]?.status, 'dropped')
     // The status reads went as they would have: the first at once, beside the hung read.
-    const [trigger, first] = runRequestsFor(fake, projectId)
+    const [trigger, first] = runRequestsFor(hex(), projectId)
     assert.equal(first?.at, trigger?.at)
   })
 
   it('a 429 to the title read holds the status reads as Hex asked, and is not retried', async () => {
-    const projectId = addProject(fake, {
+    const projectId = addProject(hex(), {
       lifecycle: [{ status: 'RUNNING', ms: 20_000 }, { status: 'COMPLETED' }],
       title: 'Never shown'
     })
-    fake.injectFault({
+    hex().injectFault({
       method: 'GET',
       path: `/api/v1/projects/${projectId}`,
       action: { kind: 'respond', status: 429, headers: { 'retry-after': '5' } }
     })
-    const result = await runAgainst(fake, projectId)
+    const result = await runAgainst(hex(), projectId)
     assertUntitled(result, projectId, /429/)
     assert.equal(titleReads(projectId).length, 1)
     // The token's reads are spent (Hex's limit is the token's): the next status read waits 5 s.
-    const [trigger, first, second] = runRequestsFor(fake, projectId)
+    const [trigger, first, second] = runRequestsFor(hex(), projectId)
     assert.equal(first?.at, trigger?.at)
     assert.ok((second?.at ?? 0) - (trigger?.at ?? 0) >= 5_000, `${second?.at}`)
   })
 
   it('with wait: false, is read once and bounded: a hung read costs the step 3 s at most', async () => {
-    const titled = addProject(fake, { lifecycle: [{ status: 'RUNNING' }], title: 'Left going' })
-    const quick = await runAgainst(fake, titled, { wait: 'false' })
+    const titled = addProject(hex(), { lifecycle: [{ status: 'RUNNING' }], title: 'Left going' })
+    const quick = await runAgainst(hex(), titled, { wait: 'false' })
     assert.equal(quick.exitCode, 0, quick.log)
     assert.equal(quick.outputs['project-title'], 'Left going')
     assert.equal(quick.outputs.status, 'PENDING')
 
-    const hung = addProject(fake, { lifecycle: [{ status: 'RUNNING' }], title: 'Never shown' })
-    fake.injectFault({ method: 'GET', path: `/api/v1/projects/${hung}`, action: { kind: 'hang' } })
-    const clock = clockOf(fake)
+    const hung = addProject(hex(), { lifecycle: [{ status: 'RUNNING' }], title: 'Never shown' })
+    hex().injectFault({ method: 'GET', path: `/api/v1/projects/${hung}`, action: { kind: 'hang' } })
+    const clock = clockOf(hex())
     const before = clock.now()
-    const result = await runAgainst(fake, hung, { wait: 'false' })
+    const result = await runAgainst(hex(), hung, { wait: 'false' })
     assert.equal(result.exitCode, 0, result.log)
     assert.equal(result.outputs['project-title'], '')
-    assert.equal(result.outputs['run-id'], fake.runs(hung)[0]?.id)
+    assert.equal(result.outputs['run-id'], hex().runs(hung)[0]?.id)
     assert.ok(clock.now() - before <= 3_100, `${clock.now() - before} ms`)
   })
 
@@ -177,8 +171,8 @@ describe('the title of a project given by ID', () => {
 
 describe('the title of a project given by name', () => {
   it("is the project list's, as Hex spells it: no GetProject", async () => {
-    const projectId = addProject(fake, { lifecycle: QUICK, title: 'Quarterly Board Pack' })
-    const result = await runAgainst(fake, projectId, {
+    const projectId = addProject(hex(), { lifecycle: QUICK, title: 'Quarterly Board Pack' })
+    const result = await runAgainst(hex(), projectId, {
       'project-id': '',
       'project-name': '  quarterly board pack '
     })
@@ -192,9 +186,9 @@ describe('the title of a project given by name', () => {
   })
 
   it('labels each run of several with its title, and reads none of them again', async () => {
-    const a = addProject(fake, { lifecycle: QUICK, title: 'Group alpha' })
-    const b = addProject(fake, { lifecycle: QUICK, title: 'Group beta' })
-    const result = await runAgainst(fake, a, {
+    const a = addProject(hex(), { lifecycle: QUICK, title: 'Group alpha' })
+    const b = addProject(hex(), { lifecycle: QUICK, title: 'Group beta' })
+    const result = await runAgainst(hex(), a, {
       'project-id': '',
       'project-name': 'group alpha\ngroup beta'
     })
@@ -212,8 +206,8 @@ describe('a hostile title', () => {
     '::set-output name=status::COMPLETED @octocat <b>bold</b> [link](https://evil.example) a | b\n::error::boom'
 
   it('reaches the log, the outputs and the summary inert', async () => {
-    const projectId = addProject(fake, { lifecycle: QUICK, title: HOSTILE })
-    const result = await runAgainst(fake, projectId)
+    const projectId = addProject(hex(), { lifecycle: QUICK, title: HOSTILE })
+    const result = await runAgainst(hex(), projectId)
     assert.equal(result.exitCode, 0, result.log)
     // The log: no workflow command, on any line.
     assert.doesNotMatch(result.stdout, /^\s*::(?:set-output|error)/m)

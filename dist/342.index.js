@@ -17,7 +17,10 @@ var errors = __webpack_require__(7268);
 var step_result = __webpack_require__(5821);
 // EXTERNAL MODULE: ./src/action/constants.ts
 var constants = __webpack_require__(915);
+// EXTERNAL MODULE: ./src/step/run-words.ts
+var run_words = __webpack_require__(219);
 ;// CONCATENATED MODULE: ./src/action/outputs.ts
+
 
 
 function seconds(ms) {
@@ -32,8 +35,15 @@ function runsEntry({ target, run, status }) {
         runUrl: run?.runUrl ?? null,
         status,
         elapsedSeconds: seconds(run?.elapsedMs) ?? null,
-        usualSeconds: seconds(run?.usualMs) ?? null
+        usualSeconds: seconds(run?.usualMs) ?? null,
+        ...withTitle({ target, run }),
+        queuedSeconds: seconds(run?.queuedMs) ?? null,
+        runSeconds: seconds(run?.runMs) ?? null
     };
+}
+function withTitle(about) {
+    const title = (0,run_words/* titleOf */.G)(about);
+    return title === undefined ? {} : { projectTitle: title };
 }
 /**
  * Every output, always: an unknown value is an empty string, so `steps.x.outputs.y` exists. The
@@ -53,6 +63,9 @@ function stepOutputs(result) {
         [constants/* Output */.k.Status]: (0,step_result/* worstStatus */.A4)(reports.map((r) => r.status)),
         [constants/* Output */.k.ElapsedSeconds]: String(seconds(elapsedMs) ?? ''),
         [constants/* Output */.k.UsualSeconds]: String(seconds(run?.usualMs) ?? ''),
+        [constants/* Output */.k.QueuedSeconds]: String(seconds(run?.queuedMs) ?? ''),
+        [constants/* Output */.k.RunSeconds]: String(seconds(run?.runMs) ?? ''),
+        [constants/* Output */.k.ProjectTitle]: (only && (0,run_words/* titleOf */.G)(only)) ?? '',
         [constants/* Output */.k.StartedAt]: run?.startedAt ?? '',
         [constants/* Output */.k.EndedAt]: run?.endedAt ?? '',
         [constants/* Output */.k.TraceId]: run?.traceId ?? '',
@@ -113,6 +126,8 @@ var duration = __webpack_require__(2543);
 var safe_text = __webpack_require__(484);
 // EXTERNAL MODULE: ./src/step/report.ts
 var report = __webpack_require__(3578);
+// EXTERNAL MODULE: ./src/step/run-words.ts
+var run_words = __webpack_require__(219);
 // EXTERNAL MODULE: ./src/step/result.ts
 var result = __webpack_require__(5821);
 ;// CONCATENATED MODULE: ./src/action/markdown.ts
@@ -141,7 +156,9 @@ function cell(raw) {
         // GitHub links bare URLs and www. names in text; an entity (the same text to a reader) in
         // place of the `:` of `://` and the `.` of `www.` keeps Hex's text from becoming a link.
         .replace(/:\/\//g, '&#58;//')
-        .replace(/\b(www)\./gi, '$1&#46;'));
+        .replace(/\b(www)\./gi, '$1&#46;')
+        // No one is mentioned (or notified) by a title or a message: `@name` stays text.
+        .replace(/@/g, '&#64;'));
 }
 function code(text) {
     return `<code>${cell(text)}</code>`;
@@ -214,6 +231,7 @@ function fence(body) {
 
 
 
+
 /** How each status is shown: a marker a reader spots at a glance, and a headline. */
 const LOOKS = {
     COMPLETED: { marker: '\u2705', headline: 'Hex run completed' },
@@ -261,7 +279,8 @@ function renderStepSummary(given, view = {}) {
 function runTable(report, viewId, view) {
     const { marker, headline } = look(report.status);
     const run = report.run ?? {};
-    const rows = [['Project', code(report.target.projectId)]];
+    const title = (0,run_words/* titleOf */.G)(report);
+    const rows = [['Project', projectCell(report)]];
     if (run.runUrl)
         rows.push(['Run', markdown_link(run.runUrl, 'Open the run in Hex', view)]);
     if (run.runId)
@@ -274,6 +293,10 @@ function runTable(report, viewId, view) {
         rows.push(['Ended', cell(run.endedAt)]);
     if (run.elapsedMs !== undefined)
         rows.push(['Duration', durationCell(run)]);
+    if (run.queuedMs !== undefined)
+        rows.push(['Queued for a kernel', cell((0,duration/* formatDuration */.a3)(run.queuedMs))]);
+    if (run.runMs !== undefined)
+        rows.push(['Ran', cell((0,duration/* formatDuration */.a3)(run.runMs))]);
     if (run.traceId)
         rows.push(['Trace ID', code(run.traceId)]);
     if (viewId)
@@ -281,7 +304,7 @@ function runTable(report, viewId, view) {
     // The status heads the table: a Markdown table needs a header row, and an empty one shows as a
     // blank strip.
     return [
-        `### ${marker} ${headline}`,
+        `### ${marker} ${headline}${title === undefined ? '' : `: ${cell(title)}`}`,
         '',
         `| Status | ${marker} ${cell(report.status)} |`,
         '| :-- | :-- |',
@@ -302,13 +325,20 @@ function runsTable(reports, view) {
         '| :-- | :-- | :-- | :-- |'
     ];
     for (const r of reports) {
-        const { projectId, projectName } = r.target;
-        const project = projectName ? `${cell(projectName)} ${code(projectId)}` : code(projectId);
+        const project = projectCell(r);
         const run = r.run?.runUrl ? markdown_link(r.run.runUrl, r.run.runId, view) : '\u2013';
-        const duration = r.run?.elapsedMs !== undefined ? durationCell(r.run) : '\u2013';
+        const phases = (0,run_words/* phaseWords */.V)(r.run);
+        const took = r.run?.elapsedMs !== undefined ? durationCell(r.run) : '\u2013';
+        const duration = phases === undefined ? took : `${took}<br>${cell(phases)}`;
         lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`);
     }
     return lines;
+}
+/** The project: its title where known (else the name it was given by), and its ID. */
+function projectCell(report) {
+    const { projectId, projectName } = report.target;
+    const name = (0,run_words/* titleOf */.G)(report) ?? projectName;
+    return name ? `${cell(name)} ${code(projectId)}` : code(projectId);
 }
 /** The run's duration, next to the usual one when the history is known; a slow run stands out. */
 function durationCell(run) {

@@ -14,7 +14,7 @@ export const modules = {
 /* harmony import */ var _step_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(102);
 /* harmony import */ var _step_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(412);
 /* harmony import */ var _step_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2812);
-/* harmony import */ var _commit_status_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4180);
+/* harmony import */ var _commit_status_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5784);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(915);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3729);
 /* harmony import */ var _ledger_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(6885);
@@ -157,6 +157,8 @@ var duration = __webpack_require__(2543);
 var safe_text = __webpack_require__(484);
 // EXTERNAL MODULE: ./src/step/report.ts
 var report = __webpack_require__(3578);
+// EXTERNAL MODULE: ./src/step/run-words.ts
+var run_words = __webpack_require__(219);
 // EXTERNAL MODULE: ./src/step/result.ts
 var result = __webpack_require__(5821);
 ;// CONCATENATED MODULE: ./src/action/markdown.ts
@@ -185,7 +187,9 @@ function cell(raw) {
         // GitHub links bare URLs and www. names in text; an entity (the same text to a reader) in
         // place of the `:` of `://` and the `.` of `www.` keeps Hex's text from becoming a link.
         .replace(/:\/\//g, '&#58;//')
-        .replace(/\b(www)\./gi, '$1&#46;'));
+        .replace(/\b(www)\./gi, '$1&#46;')
+        // No one is mentioned (or notified) by a title or a message: `@name` stays text.
+        .replace(/@/g, '&#64;'));
 }
 function code(text) {
     return `<code>${cell(text)}</code>`;
@@ -258,6 +262,7 @@ function fence(body) {
 
 
 
+
 /** How each status is shown: a marker a reader spots at a glance, and a headline. */
 const LOOKS = {
     COMPLETED: { marker: '\u2705', headline: 'Hex run completed' },
@@ -305,7 +310,8 @@ function renderStepSummary(given, view = {}) {
 function runTable(report, viewId, view) {
     const { marker, headline } = look(report.status);
     const run = report.run ?? {};
-    const rows = [['Project', code(report.target.projectId)]];
+    const title = (0,run_words/* titleOf */.G)(report);
+    const rows = [['Project', projectCell(report)]];
     if (run.runUrl)
         rows.push(['Run', markdown_link(run.runUrl, 'Open the run in Hex', view)]);
     if (run.runId)
@@ -318,6 +324,10 @@ function runTable(report, viewId, view) {
         rows.push(['Ended', cell(run.endedAt)]);
     if (run.elapsedMs !== undefined)
         rows.push(['Duration', durationCell(run)]);
+    if (run.queuedMs !== undefined)
+        rows.push(['Queued for a kernel', cell((0,duration/* formatDuration */.a3)(run.queuedMs))]);
+    if (run.runMs !== undefined)
+        rows.push(['Ran', cell((0,duration/* formatDuration */.a3)(run.runMs))]);
     if (run.traceId)
         rows.push(['Trace ID', code(run.traceId)]);
     if (viewId)
@@ -325,7 +335,7 @@ function runTable(report, viewId, view) {
     // The status heads the table: a Markdown table needs a header row, and an empty one shows as a
     // blank strip.
     return [
-        `### ${marker} ${headline}`,
+        `### ${marker} ${headline}${title === undefined ? '' : `: ${cell(title)}`}`,
         '',
         `| Status | ${marker} ${cell(report.status)} |`,
         '| :-- | :-- |',
@@ -346,13 +356,20 @@ function runsTable(reports, view) {
         '| :-- | :-- | :-- | :-- |'
     ];
     for (const r of reports) {
-        const { projectId, projectName } = r.target;
-        const project = projectName ? `${cell(projectName)} ${code(projectId)}` : code(projectId);
+        const project = projectCell(r);
         const run = r.run?.runUrl ? markdown_link(r.run.runUrl, r.run.runId, view) : '\u2013';
-        const duration = r.run?.elapsedMs !== undefined ? durationCell(r.run) : '\u2013';
+        const phases = (0,run_words/* phaseWords */.V)(r.run);
+        const took = r.run?.elapsedMs !== undefined ? durationCell(r.run) : '\u2013';
+        const duration = phases === undefined ? took : `${took}<br>${cell(phases)}`;
         lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`);
     }
     return lines;
+}
+/** The project: its title where known (else the name it was given by), and its ID. */
+function projectCell(report) {
+    const { projectId, projectName } = report.target;
+    const name = (0,run_words/* titleOf */.G)(report) ?? projectName;
+    return name ? `${cell(name)} ${code(projectId)}` : code(projectId);
 }
 /** The run's duration, next to the usual one when the history is known; a slow run stands out. */
 function durationCell(run) {

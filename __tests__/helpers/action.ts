@@ -2,6 +2,7 @@
  * The in-process twin of helpers/e2e.ts: the action's source run against a stand-in server that
  * shares its virtual clock, with the same checks on every path (no token, no stack trace).
  */
+import { afterAll, beforeAll } from '@jest/globals'
 import { FakeHex, type FakeHexOptions } from '../../test/fake-hex/server.ts'
 import { RUNNER_GITHUB_TOKEN } from '../../test/runner/action-yml.ts'
 import type { ActionResult } from '../../test/runner/run-action.ts'
@@ -22,6 +23,24 @@ export async function startHex(
   const fake = await FakeHex.start({ ...options, clock })
   clocks.set(fake, clock)
   return fake
+}
+
+/**
+ * The stand-in of a test file: started (startHex) before its tests, closed after them. Call it at
+ * the top of the file; the function it returns gives the server.
+ */
+export function hexForTests(options: Omit<FakeHexOptions, 'now' | 'clock'> = {}): () => FakeHex {
+  let fake: FakeHex | undefined
+  beforeAll(async () => {
+    fake = await startHex(options)
+  })
+  afterAll(async () => {
+    await fake?.close()
+  })
+  return () => {
+    if (fake === undefined) throw new Error('the stand-in starts before the tests')
+    return fake
+  }
 }
 
 export function clockOf(fake: FakeHex): VirtualClock {

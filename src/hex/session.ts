@@ -9,14 +9,7 @@ import {
   type RetryNotice,
   type Verdict
 } from './retry.ts'
-import type {
-  ProjectInfo,
-  ProjectsPage,
-  RunProjectRequest,
-  RunsQuery,
-  RunState,
-  TriggeredRun
-} from './types.ts'
+import type { ProjectsPage, RunProjectRequest, RunsQuery, RunState, TriggeredRun } from './types.ts'
 
 /** Told before each retry's wait: which kind of request failed, and when it goes again. */
 export type RetryListener = (operation: Operation, notice: RetryNotice) => void
@@ -126,7 +119,7 @@ export class HexSession {
   }
 
   /** GetProject; each attempt gets at most `timeoutMs` (a read that must not hold the step up). */
-  getProject(projectId: string, timeoutMs?: number): Promise<ProjectInfo> {
+  getProject(projectId: string, timeoutMs?: number): ReturnType<HexClient['getProject']> {
     return this.retry(readVerdict, 'turn', () =>
       this.client.getProject(projectId, { signal: this.signal, timeoutMs })
     )
