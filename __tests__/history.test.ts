@@ -80,7 +80,10 @@ describe('a project with a history', () => {
     // The first read comes before the history (which it may make unneeded): the line after it
     // gives the expected end.
     const log = result.stdout.replace(/^::debug::.*\n/gm, '')
-    assert.match(log, /^Run is RUNNING \(0ms since the trigger\)\nThe project's last 20 /m)
+    assert.match(
+      log,
+      /^Run is RUNNING \(0ms since the trigger\)\n(?:Project \S+ is '.*' in Hex\.\n)?The project's last 20 /m
+    )
     assert.match(result.stdout, /^Run is COMPLETED \([\d.]+s since the trigger\)$/m)
     assert.match(
       result.stdout,

@@ -180,6 +180,24 @@ describe('the default pacing (stepPacing)', () => {
     )
   })
 
+  it("wants a run's title only while its runs' status reads leave a read each to spare", () => {
+    const on = new VirtualClock()
+    const wants = (pollIntervalMs: number, runsAtOnce: number) =>
+      stepPacing(on, { pollIntervalMs, runsAtOnce }).wants('title')
+    // 27 reads a minute for the step: one run at 5 s needs 12, two 24, three 36.
+    assert.equal(wants(5_000, 1), true)
+    assert.equal(wants(5_000, 2), true)
+    assert.equal(wants(5_000, 3), false)
+    assert.equal(wants(20_000, 6), true)
+    // The history, which changes the polling, is not held to that.
+    assert.equal(stepPacing(on, { pollIntervalMs: 5_000, runsAtOnce: 8 }).wants('history'), true)
+    // Nor is any read wanted while Hex holds the token's reads.
+    const held = stepPacing(on, { pollIntervalMs: 5_000 })
+    held.observe({ operation: 'status', limited: { retryAfterMs: 10_000 } })
+    assert.equal(held.wants('title'), false)
+    assert.equal(held.wants('history'), false)
+  })
+
   it("holds every read for a 429 told through observe, the trigger's limit apart", async () => {
     const on = new VirtualClock()
     const pacing = stepPacing(on, { pollIntervalMs: 5_000 })

@@ -123,7 +123,9 @@ describe('several projects in one step', () => {
       const gets = methods(id, 'GET')
       const history = gets.filter((get) => get.path === `/api/v1/projects/${id}/runs`)
       assert.equal(history.length, 1, `one history read for ${id}`)
-      assert.equal(gets.filter(isTitleRead).length, 1, `one title read for ${id}`)
+      // Three runs at once, each polled every 5 s, need more reads than the step's part of the
+      // window leaves for a title each: the planner declines the titles, and the IDs stand in.
+      assert.equal(gets.filter(isTitleRead).length, 0, `no title read for ${id}`)
       for (const get of gets.filter((g) => !history.includes(g) && !isTitleRead(g)))
         assert.equal(get.path, runPath(id, runId))
     }
@@ -142,7 +144,6 @@ describe('several projects in one step', () => {
       assert.deepEqual(Object.keys(entry).sort(), [
         'elapsedSeconds',
         'projectId',
-        'projectTitle',
         'queuedSeconds',
         'runId',
         'runSeconds',
@@ -150,8 +151,7 @@ describe('several projects in one step', () => {
         'status',
         'usualSeconds'
       ])
-      // Each run's title, read with GetProject; its times, from the state events.
-      assert.equal(entry.projectTitle, `Project ${entry.projectId.slice(0, 8)}`)
+      // No title (declined, see above); the run's times, from the state events.
       assert.equal(typeof entry.runSeconds, 'number')
       // The stand-in's projects have no history here.
       assert.equal(entry.usualSeconds, null)
@@ -175,7 +175,7 @@ describe('several projects in one step', () => {
     // One error, about the failing project.
     const errors = errorAnnotations(result)
     assert.equal(errors.length, 1, result.log)
-    assert.ok(errors[0]?.startsWith(`[Project ${failing.slice(0, 8)}] `), errors[0])
+    assert.ok(errors[0]?.startsWith(`[${failing}] `), errors[0])
     assert.match(errors[0] ?? '', new RegExp(`${onlyRun(failing).id} ended ERRORED`))
     assert.match(result.stdout, /^::error title=Hex run ERRORED::/m)
     assert.match(result.stdout, /^2 of 3 Hex runs succeeded; 1 did not\.$/m)
@@ -184,15 +184,11 @@ describe('several projects in one step', () => {
     const s = result.summary
     assert.equal(s.match(/^\| Project \| Run \| Status \| Duration \|$/gm)?.length, 1, s)
     assert.match(s, /^### ❌ 1 of 3 Hex runs did not succeed$/m)
-    const rows = s
-      .split('\n')
-      .filter((line) => line.startsWith('| Project ') && line.includes('<code>'))
+    const rows = s.split('\n').filter((line) => line.startsWith('| <code>'))
     assert.equal(rows.length, 3, s)
     for (const [i, id] of ids.entries()) {
       const runId = onlyRun(id).id
-      // The title GetProject gave, then the ID.
-      const project = `Project ${id.slice(0, 8)} <code>${id}</code>`
-      assert.ok(rows[i]?.startsWith(`| ${project} | [${runId}](`), rows[i])
+      assert.ok(rows[i]?.startsWith(`| <code>${id}</code> | [${runId}](`), rows[i])
       assert.match(rows[i] ?? '', i === 1 ? /\| ❌ ERRORED \|/ : /\| ✅ COMPLETED \|/)
     }
 
@@ -206,10 +202,8 @@ describe('several projects in one step', () => {
       for (const line of plainLines(result).filter((l) => l.includes(runId)))
         assert.ok(line.startsWith(tag), `unprefixed line about ${id}: ${line}`)
     }
-    const title = `Project ${first.slice(0, 8)}`
-    assert.ok(
-      result.stdout.includes(`[${first}] Hex run ${onlyRun(first).id} of '${title}' COMPLETED in`)
-    )
+    assert.ok(result.stdout.includes(`[${first}] Hex run ${onlyRun(first).id} COMPLETED in`))
+    assert.match(result.stdout, /^::debug::\[\S+\] The project's title was not read .*scarce/m)
   })
 
   it('fail-fast: true cancels the runs still going when one fails', async () => {
@@ -247,8 +241,8 @@ describe('several projects in one step', () => {
     // One cause, one error: the runs fail-fast stopped are warnings.
     const errors = errorAnnotations(result)
     assert.equal(errors.length, 1, result.log)
-    // Labelled with the project's title, which GetProject gave.
-    assert.ok(errors[0]?.startsWith(`[Project ${failing.slice(0, 8)}]`), errors[0])
+    // Labelled with the project's ID: three runs at once read no titles.
+    assert.ok(errors[0]?.startsWith(`[${failing}]`), errors[0])
     assert.equal(
       warningAnnotations(result).filter((w) => /fail-fast is on: stopped/.test(w)).length,
       2

@@ -31491,9 +31491,12 @@ function historySchedule(blind, history, pace = () => PLENTY) {
  * The default pacing: the step's reads share its token's read window with whatever other jobs use
  * the token (runs/pacing/window.ts, budget.ts), and each run's reads follow its project's history
  * once it is known (schedule.ts), sparser where the end is unlikely while the token is shared. The
- * optional reads (the history, the title: one each per run) are sent only while they cannot cost
- * a status read its turn: not while Hex holds reads, nor when the step's part of the window is a
- * read or two. Then the polling goes blind, and the project's ID stands in for its title.
+ * optional reads (the history, the title: one each per run) are sent only while they can pay: not
+ * while Hex holds reads, nor when the step's part of the window is a read or two. The title, which
+ * changes no read, is sent only when it costs no status read its turn: while reads are not scarce
+ * and the step's runs at once, polled at poll-interval, leave a read each to spare in the window
+ * (a title read in the first burst of several runs would make the step spread its reads sooner).
+ * Else the project's ID stands in for its title.
  */
 const stepPacing = (clock, options) => {
     const budget = new RequestBudget(clock, options.onHold);
@@ -31521,7 +31524,13 @@ const stepPacing = (clock, options) => {
                 }
             };
         },
-        wants: () => window.heldUntil <= clock.now() && window.allowance > 2
+        wants: (read) => {
+            const open = window.heldUntil <= clock.now() && window.allowance > 2;
+            if (read === 'history' || !open)
+                return open;
+            const runs = options.runsAtOnce ?? 1;
+            return !budget.scarce() && runs * (readsPerRun + 1) <= window.allowance;
+        }
     };
 };
 
@@ -32115,9 +32124,8 @@ class OneRun {
         const run = this.started(triggered, false);
         if (!plan.wait)
             return this.outcome({ kind: 'not-waited', status: 'PENDING', run });
-        // Read once the first status read says the run goes on: it never delays the trigger or that
-        // read, a refused trigger or a run that is already over costs none, and the pacing, which has
-        // heard by then how crowded the token is, may decline it.
+        // History and title after the first status read (with wait: false, the title at once): the
+        // pacing has heard by then how crowded the token is, and may decline them.
         return this.waitFor(run, plan.history);
     }
     /** `run-id` given: follow a run started elsewhere instead of triggering one. */
@@ -32144,10 +32152,11 @@ class OneRun {
             this.run.projectTitle = this.target.projectTitle;
         // At once: if the step is killed later, the workflow and the post step still know the run.
         this.emit({ type: 'started', run: { ...this.run }, followed });
-        this.readTitle(this.run);
+        if (followed || !this.plan.wait)
+            this.readTitle(this.run);
         return this.run;
     }
-    /** The title, unless the project list gave it, if the pacing wants it now: after the trigger. */
+    /** The title, unless the project list gave it, if the pacing wants it now (never before the trigger). */
     readTitle(run) {
         if (run.projectTitle !== undefined)
             return;
@@ -32181,6 +32190,8 @@ class OneRun {
                 onState: (state, { elapsedMs, changed, reads }) => {
                     last = state;
                     this.emit({ type: 'state', state, elapsedMs, changed });
+                    if (reads === 1 && this.target.runId === undefined)
+                        this.readTitle(run);
                     if (history && reads === 1 && !(0,types/* isTerminalStatus */.TQ)(state.status))
                         this.readHistory(run);
                 }
@@ -34569,7 +34580,12 @@ function runRequest(settings) {
 }
 /** What the inputs decide about the step's pacing; a hold of Hex's read limit is told in one line. */
 function pacingOptions(settings, io) {
-    return { pollIntervalMs: settings.pollIntervalMs, onHold: (hold) => io.info(holdLine(hold)) };
+    const projects = settings.projectIds.length + settings.projectNames.length;
+    return {
+        pollIntervalMs: settings.pollIntervalMs,
+        runsAtOnce: Math.max(1, Math.min(projects, settings.maxParallel)),
+        onHold: (hold) => io.info(holdLine(hold))
+    };
 }
 /**
  * "Hex's read limit for this token is spent until 12:04:31 UTC; 7 other jobs seem to share it.":

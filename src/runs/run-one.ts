@@ -127,9 +127,8 @@ class OneRun {
       return this.outcome({ kind: 'dry-run', run: factsOf(triggered, this.startedAt) })
     const run = this.started(triggered, false)
     if (!plan.wait) return this.outcome({ kind: 'not-waited', status: 'PENDING', run })
-    // Read once the first status read says the run goes on: it never delays the trigger or that
-    // read, a refused trigger or a run that is already over costs none, and the pacing, which has
-    // heard by then how crowded the token is, may decline it.
+    // History and title after the first status read (with wait: false, the title at once): the
+    // pacing has heard by then how crowded the token is, and may decline them.
     return this.waitFor(run, plan.history)
   }
 
@@ -160,11 +159,11 @@ class OneRun {
     if (this.target.projectTitle !== undefined) this.run.projectTitle = this.target.projectTitle
     // At once: if the step is killed later, the workflow and the post step still know the run.
     this.emit({ type: 'started', run: { ...this.run }, followed })
-    this.readTitle(this.run)
+    if (followed || !this.plan.wait) this.readTitle(this.run)
     return this.run
   }
 
-  /** The title, unless the project list gave it, if the pacing wants it now: after the trigger. */
+  /** The title, unless the project list gave it, if the pacing wants it now (never before the trigger). */
   private readTitle(run: RunFacts): void {
     if (run.projectTitle !== undefined) return
     if (this.pacing.wants('title')) this.titleRead = titleAlongside(this.session, run, this.emit)
@@ -195,6 +194,7 @@ class OneRun {
         onState: (state, { elapsedMs, changed, reads }) => {
           last = state
           this.emit({ type: 'state', state, elapsedMs, changed })
+          if (reads === 1 && this.target.runId === undefined) this.readTitle(run)
           if (history && reads === 1 && !isTerminalStatus(state.status)) this.readHistory(run)
         }
       })
