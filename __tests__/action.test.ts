@@ -13,6 +13,7 @@ import {
   addProject,
   assertNoStackTrace,
   errorAnnotations,
+  isTitleRead,
   READ_TOKEN,
   requestsFor,
   RUN_TOKEN,
@@ -85,9 +86,12 @@ describe('a run that completes', () => {
     const [runRecord] = fake.runs(projectId)
     assert.ok(runRecord)
     assert.ok(polls.length >= 2, 'polled more than once')
-    for (const poll of polls) {
+    // The title, once, alongside the polls.
+    assert.equal(polls.filter(isTitleRead).length, 1)
+    for (const poll of polls.filter((r) => !isTitleRead(r))) {
       assert.equal(poll.method, 'GET')
       assert.equal(poll.path, `/api/v1/projects/${projectId}/runs/${runRecord.id}`)
+      assert.equal(poll.headers['enable-expanded-stats'], 'true')
     }
 
     const o = result.outputs
@@ -98,6 +102,22 @@ describe('a run that completes', () => {
     assert.match(o['elapsed-seconds'] ?? '', /^\d+$/)
     assert.ok(!Number.isNaN(Date.parse(o['started-at'] ?? '')), 'started-at is a date')
     assert.ok(!Number.isNaN(Date.parse(o['ended-at'] ?? '')), 'ended-at is a date')
+    // The title (GetProject) and the times (the state events) everywhere a reader looks.
+    const title = `Project ${projectId.slice(0, 8)}`
+    assert.equal(o['project-title'], title)
+    assert.equal(o['queued-seconds'], '0')
+    assert.equal(o['run-seconds'], '1')
+    assert.match(result.summary, new RegExp(`^### ✅ Hex run completed: ${title}$`, 'm'))
+    assert.match(result.summary, /^\| Queued for a kernel \| 150ms \|$/m)
+    assert.match(result.summary, /^\| Ran \| 700ms \|$/m)
+    assert.match(
+      result.stdout,
+      new RegExp(`^Hex run \\S+ of '${title}' COMPLETED in 700ms: queued 150ms, ran 700ms\\.$`, 'm')
+    )
+    const [entry] = JSON.parse(o.runs ?? '[]') as Array<Record<string, unknown>>
+    assert.equal(entry?.projectTitle, title)
+    assert.equal(entry?.queuedSeconds, 0)
+    assert.equal(entry?.runSeconds, 1)
     assert.ok((o['trace-id'] ?? '') !== '', 'trace-id is set')
     assert.equal(o['project-version'], '7')
 
@@ -236,10 +256,16 @@ describe('without waiting', () => {
     const projectId = addProject(fake, { lifecycle: [{ status: 'RUNNING' }] })
     const result = await run(projectId, { wait: 'false' })
     assert.equal(result.exitCode, 0, result.log)
+    // The trigger, then the title's one read (bounded: the step still exits at once).
     assert.deepEqual(
-      requestsFor(fake, projectId).map((r) => r.method),
-      ['POST']
+      requestsFor(fake, projectId).map((r) => [r.method, isTitleRead(r)]),
+      [
+        ['POST', false],
+        ['GET', true]
+      ]
     )
+    assert.equal(result.outputs['project-title'], `Project ${projectId.slice(0, 8)}`)
+    assert.equal(result.outputs['queued-seconds'], '')
     assert.equal(result.outputs['run-id'], fake.runs(projectId)[0]?.id)
     assert.ok(result.outputs['run-url'])
     assert.equal(result.outputs.status, 'PENDING')

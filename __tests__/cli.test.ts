@@ -220,7 +220,10 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
       const projectId = addProject(hex, { lifecycle: QUICK })
       const result = await command(['--project-id', projectId, '--api-url', hex.apiBase, ...args])
       assert.equal(result.code, 0, `${args.join(' ')}\n${result.stdout}${result.stderr}`)
-      assert.match(result.stdout, new RegExp(`\\n${status}  ${projectId}  http`), args.join(' '))
+      // The title GetProject gave, beside the ID (a dry run starts no run, and reads no title).
+      const titled =
+        status === 'DRY_RUN' ? projectId : `Project ${projectId.slice(0, 8)} \\(${projectId}\\)`
+      assert.match(result.stdout, new RegExp(`\\n${status}  ${titled}  http`), args.join(' '))
     }
     // A string option's value is its own, even when it reads true or false.
     const projectId = addProject(hex)
@@ -309,7 +312,9 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
     // Last: a blank line, then the result.
     assert.match(
       result.stdout,
-      new RegExp(`\\n\\nCOMPLETED  ${projectId}  \\d+s  http\\S*${run.id}\\n$`)
+      new RegExp(
+        `\\n\\nCOMPLETED  Project \\w+ \\(${projectId}\\)  \\d+s \\(ran \\S+\\)  http\\S*${run.id}\\n$`
+      )
     )
     assert.doesNotMatch(result.stdout, /^Run request for project/m)
     assert.doesNotMatch(result.stdout, /^(POST|GET) http\S* -> \d+/m)
@@ -329,7 +334,9 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
     assert.match(result.stderr, new RegExp(`^error: Hex run ${run?.id} .*ended ERRORED`, 'm'))
     assert.match(
       result.stdout,
-      new RegExp(`\\n\\nERRORED  ${projectId}  \\d+s  http\\S*${run?.id}\\n$`)
+      new RegExp(
+        `\\n\\nERRORED  Project \\w+ \\(${projectId}\\)  \\d+s \\(ran \\S+\\)  http\\S*${run?.id}\\n$`
+      )
     )
   })
 
@@ -396,13 +403,25 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
     assert.match(
       byId.stdout,
       new RegExp(
-        `\\n\\nCOMPLETED  ${completes}  \\d+s  http\\S*${completed?.id}\\n` +
-          `ERRORED    ${fails}  \\d+s  http\\S*${errored?.id}\\n$`
+        `\\n\\nCOMPLETED  CLI weekly metrics \\(${completes}\\)  \\d+s \\(ran \\S+\\)  http\\S*${completed?.id}\\n` +
+          `ERRORED    CLI daily \\(${fails}\\)  \\d+s \\(ran \\S+\\)  http\\S*${errored?.id}\\n$`
       )
     )
-    // Each run's lines are led by its project; the failure goes to stderr.
+    // Each run's lines are led by its project (its ID: the title comes after the trigger), the
+    // closing ones name the title, and the failure, on stderr, is labelled with it.
     assert.match(byId.stdout, new RegExp(`^\\[${completes}\\] Started Hex run`, 'm'))
-    assert.match(byId.stderr, new RegExp(`^error: \\[${fails}\\] Hex run .* ended ERRORED`, 'm'))
+    assert.match(
+      byId.stdout,
+      new RegExp(`^\\[${completes}\\] Project ${completes} is 'CLI weekly metrics' in Hex\\.$`, 'm')
+    )
+    assert.match(
+      byId.stdout,
+      new RegExp(
+        `^\\[${completes}\\] Hex run ${completed?.id} of 'CLI weekly metrics' COMPLETED in `,
+        'm'
+      )
+    )
+    assert.match(byId.stderr, /^error: \[CLI daily\] Hex run .* ended ERRORED/m)
     assert.match(byId.stdout, /^1 of 2 Hex runs succeeded; 1 did not\.$/m)
 
     const byName = await command([
@@ -417,11 +436,14 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
     assert.match(
       byName.stdout,
       new RegExp(
-        `\\n\\nCOMPLETED  CLI weekly metrics \\(${completes}\\)  \\d+s  http\\S*\\n` +
-          `ERRORED    CLI daily \\(${fails}\\)  \\d+s  http\\S*\\n$`
+        `\\n\\nCOMPLETED  CLI weekly metrics \\(${completes}\\)  \\d+s \\(ran \\S+\\)  http\\S*\\n` +
+          `ERRORED    CLI daily \\(${fails}\\)  \\d+s \\(ran \\S+\\)  http\\S*\\n$`
       )
     )
     assert.match(byName.stdout, /^\[CLI weekly metrics\] Started Hex run/m)
+    // By name, the list gave the titles: no GetProject.
+    const byNameReads = requestsFor(hex, completes).filter((r) => r.path.endsWith(completes))
+    assert.equal(byNameReads.length, 1, 'one GetProject, by ID; none by name')
   })
 
   it('a run not waited for prints no time, and exits 0', async () => {
@@ -435,7 +457,9 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
       const [run] = hex.runs(projectId)
       assert.match(
         result.stdout,
-        new RegExp(`\\n\\n${status}  ${projectId}  http\\S*${run?.id}\\n$`),
+        new RegExp(
+          `\\n\\n${status}  (?:Project \\w+ \\()?${projectId}\\)?  http\\S*${run?.id}\\n$`
+        ),
         flag
       )
     }
@@ -467,7 +491,8 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
       assert.equal(hex.runs(projectId)[0]?.status, 'KILLED')
       assert.equal(requestsFor(hex, projectId).filter((r) => r.method === 'DELETE').length, 1)
       assert.match(result.stdout, /^Cancelled Hex run /m)
-      assert.match(result.stdout, new RegExp(`^CANCELLED  ${projectId}`, 'm'))
+      // Stopped right after the first status read: the title read after it was stopped too.
+      assert.match(result.stdout, new RegExp(`^CANCELLED  ${projectId}  `, 'm'))
       // Interrupted, in the command line's words, whichever the signal.
       assert.match(result.stdout, /^Interrupted: no longer waiting for the run\.$/m)
       assert.match(result.stderr, /^error: Interrupted while Hex run \S+ was going\./m)
@@ -488,7 +513,7 @@ describe('hex-run-action in process (the command, src/cli/command.ts)', () => {
     const result = await command([...args, '--retry-unallocated', '1'])
     assert.equal(result.code, 0)
     assert.match(result.stdout, /Starting attempt 2 of 2 in 22\.5s \(--retry-unallocated\)\./)
-    assert.match(result.stdout, /^COMPLETED {2}\S+ {2}0s/m)
+    assert.match(result.stdout, /^COMPLETED {2}.+ {2}0s/m)
     assert.equal(requestsFor(hex, projectId).filter((r) => r.method === 'POST').length, 2)
   })
 

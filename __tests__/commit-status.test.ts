@@ -84,12 +84,17 @@ const FOREVER = [{ status: 'RUNNING' }]
 
 describe('commit statuses', () => {
   it('push: pending with the run link, then success, on GITHUB_SHA', async () => {
-    const projectId = addProject(fake)
+    const projectId = addProject(fake, { title: 'Nightly refresh' })
     const result = await withStatuses(projectId)
     assert.equal(result.exitCode, 0)
+    // The title (GetProject's, read while the run went) and the times from the state events.
     assert.deepEqual(github.on(PUSH_SHA), [
       [`hex/${projectId}`, 'pending', 'Hex run started'],
-      [`hex/${projectId}`, 'success', 'COMPLETED in 150ms']
+      [
+        `hex/${projectId}`,
+        'success',
+        'Nightly refresh: COMPLETED in 150ms (queued 50ms, ran 150ms)'
+      ]
     ])
     const [pending, success] = github.statuses
     assert.equal(pending?.target_url, result.outputs['run-url'])
@@ -107,7 +112,7 @@ describe('commit statuses', () => {
       [
         ['pending', 'Hex run started'],
         ['pending', 'Hex run started (attempt 2)'],
-        ['success', 'COMPLETED in 150ms']
+        ['success', `Project ${projectId.slice(0, 8)}: COMPLETED in 150ms (queued 50ms, ran 150ms)`]
       ]
     )
     assert.equal(github.statuses.at(-1)?.target_url, result.outputs['run-url'])
@@ -122,7 +127,7 @@ describe('commit statuses', () => {
       github.on(HEAD_SHA).map(([, state, description]) => [state, description]),
       [
         ['pending', 'Hex run started'],
-        ['failure', 'ERRORED after 2.0s']
+        ['failure', `Project ${projectId.slice(0, 8)}: ERRORED after 2.0s (ran 2.0s)`]
       ]
     )
   })
@@ -135,7 +140,10 @@ describe('commit statuses', () => {
       github.on(RUN_HEAD_SHA).map(([, state, description]) => [state, description]),
       [
         ['pending', 'Hex run started'],
-        ['error', 'TIMEOUT: not finished within 30.0s; cancelled in Hex']
+        [
+          'error',
+          `Project ${projectId.slice(0, 8)}: TIMEOUT: not finished within 30.0s; cancelled in Hex`
+        ]
       ]
     )
   })
@@ -192,7 +200,11 @@ describe('commit statuses', () => {
     assert.deepEqual(github.on(PUSH_SHA), [
       [`hex/${projectId}`, 'pending', 'Hex run started'],
       [`hex/${projectId}`, 'pending', 'Waiting for the Hex run'],
-      [`hex/${projectId}`, 'success', 'COMPLETED in 5.0s']
+      [
+        `hex/${projectId}`,
+        'success',
+        `Project ${projectId.slice(0, 8)}: COMPLETED in 5.0s (ran 5.0s)`
+      ]
     ])
   })
 
@@ -205,6 +217,7 @@ describe('commit statuses', () => {
       github.on(PUSH_SHA).map(([, state, d]) => [state, d]),
       [
         ['pending', 'Hex run started'],
+        // Stopped before the title read (after the first status read) could answer: no title.
         ['error', 'CANCELLED after 0ms: the workflow was cancelled']
       ]
     )

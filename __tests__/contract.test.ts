@@ -142,10 +142,10 @@ describe("(c) the stand-in server's answers fit the contract", () => {
     server: FakeHex,
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
-    options: { token?: string | null; body?: unknown } = {}
+    options: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {}
   ): Promise<Answer> {
     const token = options.token === undefined ? RUN_TOKEN : options.token
-    const headers: Record<string, string> = { accept: 'application/json' }
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers }
     if (token !== null) headers.authorization = `Bearer ${token}`
     if (options.body !== undefined) headers['content-type'] = 'application/json'
     const response = await fetch(`${server.apiBase}${path}`, {
@@ -287,6 +287,21 @@ describe("(c) the stand-in server's answers fit the contract", () => {
       })
       assertFits('GetRunStatus', 401, answer)
     })
+    it('200 with enable-expanded-stats: its stateEvents, one per change of status', async () => {
+      const runId = await startRun(INSTANT)
+      const answer = await call(fake, 'GET', `/projects/${INSTANT}/runs/${runId}`, {
+        headers: { 'enable-expanded-stats': 'true' }
+      })
+      assertFits('GetRunStatus', 200, answer)
+      const events = (JSON.parse(answer.text) as Json).stateEvents as Json[]
+      assert.deepEqual(
+        events.map((e) => e.value),
+        ['COMPLETED']
+      )
+      // Without the header, none: Hex sends them only when asked.
+      const plain = await call(fake, 'GET', `/projects/${INSTANT}/runs/${runId}`)
+      assert.equal((JSON.parse(plain.text) as Json).stateEvents, undefined)
+    })
     it('404', async () => {
       assertFits(
         'GetRunStatus',
@@ -363,6 +378,24 @@ describe("(c) the stand-in server's answers fit the contract", () => {
     })
   })
 
+  describe('GetProject', () => {
+    it('200', async () => {
+      const answer = await call(fake, 'GET', `/projects/${INSTANT}`)
+      assertFits('GetProject', 200, answer)
+      assert.equal((JSON.parse(answer.text) as Json).id, INSTANT)
+    })
+    it('401', async () => {
+      assertFits(
+        'GetProject',
+        401,
+        await call(fake, 'GET', `/projects/${INSTANT}`, { token: UNKNOWN_TOKEN })
+      )
+    })
+    it('404', async () => {
+      assertFits('GetProject', 404, await call(fake, 'GET', `/projects/${unknown}`))
+    })
+  })
+
   describe('ListProjects', () => {
     it('200, a page and the page after it', async () => {
       const first = await call(fake, 'GET', '/projects?limit=2')
@@ -392,6 +425,7 @@ describe("(c) the stand-in server's answers fit the contract", () => {
       ['RunProject', 201],
       ['GetRunStatus', 200],
       ['GetProjectRuns', 200],
+      ['GetProject', 200],
       ['ListProjects', 200]
     ] as const) {
       const text = JSON.stringify(exampleOf(contract, operationId, code))

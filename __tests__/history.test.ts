@@ -10,7 +10,14 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals'
 import type { FakeHex, FaultAction, LifecycleStep, PastRun } from '../test/fake-hex/server.ts'
 import type { ActionResult } from '../test/runner/run-action.ts'
 import { runAgainst, startHex } from './helpers/action.ts'
-import { addProject, errorAnnotations, requestsFor, warningAnnotations } from './helpers/e2e.ts'
+import {
+  addProject,
+  errorAnnotations,
+  isTitleRead,
+  requestsFor,
+  runRequestsFor,
+  warningAnnotations
+} from './helpers/e2e.ts'
 
 /** Twenty runs of 18.1 to 21.9 s: usually 20 s. */
 const HISTORY: PastRun[] = Array.from({ length: 20 }, (_, i) => ({ ms: 18_100 + i * 200 }))
@@ -47,8 +54,10 @@ describe('a project with a history', () => {
     const result = await runAgainst(fake, projectId)
     assert.equal(result.exitCode, 0, result.log)
 
-    // One read of the history, right after the first status read said the run goes on.
-    const [trigger, first, ...rest] = requestsFor(fake, projectId)
+    // One read of the history, right after the first status read said the run goes on (the
+    // title's read goes alongside, once).
+    assert.equal(requestsFor(fake, projectId).filter(isTitleRead).length, 1)
+    const [trigger, first, ...rest] = runRequestsFor(fake, projectId)
     assert.equal(trigger?.method, 'POST')
     assert.match(first?.path ?? '', /\/runs\/[0-9a-f-]+$/)
     assert.equal(historyReads(projectId).length, 1)
@@ -71,9 +80,15 @@ describe('a project with a history', () => {
     // The first read comes before the history (which it may make unneeded): the line after it
     // gives the expected end.
     const log = result.stdout.replace(/^::debug::.*\n/gm, '')
-    assert.match(log, /^Run is RUNNING \(0ms since the trigger\)\nThe project's last 20 /m)
+    assert.match(
+      log,
+      /^Run is RUNNING \(0ms since the trigger\)\n(?:Project \S+ is '.*' in Hex\.\n)?The project's last 20 /m
+    )
     assert.match(result.stdout, /^Run is COMPLETED \([\d.]+s since the trigger\)$/m)
-    assert.match(result.stdout, /^Hex run \S+ COMPLETED in 20\.0s \(usually 20\.0s\)\.$/m)
+    assert.match(
+      result.stdout,
+      /^Hex run \S+ of 'Project \w+' COMPLETED in 20\.0s: ran 20\.0s \(usually 20\.0s\)\.$/m
+    )
 
     assert.equal(result.outputs['usual-seconds'], '20')
     const [entry] = JSON.parse(result.outputs.runs ?? '[]') as Array<{ usualSeconds: unknown }>
@@ -127,7 +142,7 @@ describe('a project with a history', () => {
       runs.map((r) => r.usualSeconds),
       [20, null]
     )
-    assert.match(result.summary, /\| 20\.0s \(usually 20\.0s\) \|$/m)
+    assert.match(result.summary, /\| 20\.0s \(usually 20\.0s\)<br>ran 20\.0s \|$/m)
   })
 })
 

@@ -94,7 +94,9 @@ describe('if-running: skip', () => {
         runUrl: null,
         status: 'SKIPPED',
         elapsedSeconds: null,
-        usualSeconds: null
+        usualSeconds: null,
+        queuedSeconds: null,
+        runSeconds: null
       }
     ])
     assert.match(result.summary, /### ⏭️ Hex run skipped: one was in progress/)
@@ -354,11 +356,12 @@ describe('if-running: attach', () => {
     const result = await run(projectId, { 'if-running': 'attach', wait: 'false' })
     const sent = requestsFor(fake, projectId)
     assert.equal(result.exitCode, 0, result.log)
+    assert.equal(sent.length, 3, 'the two lists and the title')
     assert.equal(result.outputs.status, 'RUNNING')
     assert.equal(result.outputs['run-id'], other.id)
-    // The list said it all: no status read, no trigger.
+    // The list said it all: no status read, no trigger (the title is read on its own).
     assert.deepEqual(
-      sent.map((r) => r.query.statusFilter),
+      sent.filter((r) => r.path.endsWith('/runs')).map((r) => r.query.statusFilter),
       ['PENDING', 'RUNNING']
     )
   })

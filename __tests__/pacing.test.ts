@@ -100,8 +100,14 @@ describe('a pacing passed in through the step', () => {
       [9_000]
     )
     assert.equal(pacing.schedules(), 1)
-    // Asked before the history read, which it declined: none was sent, though history is on.
-    assert.deepEqual(pacing.asked, ['history'])
+    // Asked before the title's read (after the trigger) and the history read, which it declined:
+    // neither was sent, though history is on; the project's ID stands in for its title.
+    assert.deepEqual(pacing.asked, ['title', 'history'])
+    assert.equal(result.reports[0]?.run?.projectTitle, undefined)
+    assert.match(
+      io.stdout,
+      /The project's title was not read \(its ID stands in for it\): Hex's reads are scarce/
+    )
     const run = fake.runs(projectId).find((r) => !r.past)
     const [trigger, ...reads] = requestsFor(fake, projectId)
     assert.equal(trigger?.method, 'POST')
@@ -172,6 +178,24 @@ describe('the default pacing (stepPacing)', () => {
       reads.map((t) => t - start),
       [0, 150, 300, 600, 1_200, 2_400, 4_800, 9_600, 14_600]
     )
+  })
+
+  it("wants a run's title only while its runs' status reads leave a read each to spare", () => {
+    const on = new VirtualClock()
+    const wants = (pollIntervalMs: number, runsAtOnce: number) =>
+      stepPacing(on, { pollIntervalMs, runsAtOnce }).wants('title')
+    // 27 reads a minute for the step: one run at 5 s needs 12, two 24, three 36.
+    assert.equal(wants(5_000, 1), true)
+    assert.equal(wants(5_000, 2), true)
+    assert.equal(wants(5_000, 3), false)
+    assert.equal(wants(20_000, 6), true)
+    // The history, which changes the polling, is not held to that.
+    assert.equal(stepPacing(on, { pollIntervalMs: 5_000, runsAtOnce: 8 }).wants('history'), true)
+    // Nor is any read wanted while Hex holds the token's reads.
+    const held = stepPacing(on, { pollIntervalMs: 5_000 })
+    held.observe({ operation: 'status', limited: { retryAfterMs: 10_000 } })
+    assert.equal(held.wants('title'), false)
+    assert.equal(held.wants('history'), false)
   })
 
   it("holds every read for a 429 told through observe, the trigger's limit apart", async () => {

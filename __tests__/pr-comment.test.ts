@@ -116,7 +116,10 @@ describe('the comment on a pull request', () => {
     assert.match(body, /^### ✅ Hex run completed$/m)
     assert.match(
       body,
-      new RegExp(`^\\| ${projectId} \\| ✅ COMPLETED \\| 150ms \\| \\[Open in Hex\\]\\(`, 'm')
+      new RegExp(
+        `^\\| Project ${projectId.slice(0, 8)} \\| ✅ COMPLETED \\| 150ms \\| \\[Open in Hex\\]\\(`,
+        'm'
+      )
     )
     assert.ok(body.includes(`(${result.outputs['run-url']})`), 'links to the run')
     assert.match(body, /\[workflow run\]\(https:\/\/github\.com\/acme\/data\/actions\/runs\/4242\)/)
@@ -167,8 +170,8 @@ describe('the comment on a pull request', () => {
     const bodies = github.comments.on(PR).map((c) => c.body)
     assert.equal(bodies.length, 3)
     assert.equal(new Set(bodies.map((body) => body.split('\n')[0])).size, 3)
-    assert.match(bodies[0] ?? '', new RegExp(`${a}.*COMPLETED`))
-    assert.match(bodies[1] ?? '', new RegExp(`${b}.*ERRORED`))
+    assert.match(bodies[0] ?? '', new RegExp(`Project ${a.slice(0, 8)} .*COMPLETED`))
+    assert.match(bodies[1] ?? '', new RegExp(`Project ${b.slice(0, 8)} .*ERRORED`))
     assert.match(bodies[2] ?? '', /step=hex-again/)
     assert.equal(calls().filter((c) => c.startsWith('POST')).length, 3)
   })

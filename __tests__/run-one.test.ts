@@ -90,7 +90,12 @@ async function go(
   return { outcome, events }
 }
 
-const types = (events: RunEvent[]) => [...new Set(events.map((e) => e.type))]
+/** The kinds of event, in order; the title's (its read goes alongside, answered in any order) apart. */
+const types = (events: RunEvent[]) => [
+  ...new Set(events.map((e) => e.type).filter((t) => t !== 'title' && t !== 'no-title'))
+]
+const titles = (events: RunEvent[]) =>
+  events.flatMap((e) => (e.type === 'title' ? [e.title] : e.type === 'no-title' ? ['-'] : []))
 
 describe('runOne', () => {
   it('triggers, reads the status until the end and returns the ended outcome with the facts', async () => {
@@ -112,6 +117,8 @@ describe('runOne', () => {
     // Hex's own count of the run's time (from its start, its PENDING second left out), not the step's.
     assert.equal(outcome.run.elapsedMs, 20_000)
     assert.deepEqual(types(events), ['sending', 'started', 'state'])
+    assert.deepEqual(titles(events), [`Project ${projectId.slice(0, 8)}`])
+    assert.equal(outcome.run.projectTitle, `Project ${projectId.slice(0, 8)}`)
     const states = events.flatMap((e) => (e.type === 'state' && e.changed ? [e.state.status] : []))
     assert.deepEqual(states, ['PENDING', 'RUNNING', 'COMPLETED'])
   })

@@ -18,6 +18,7 @@ import {
   addProject,
   assertNoStackTrace,
   errorAnnotations,
+  isTitleRead,
   warningAnnotations,
   READ_TOKEN,
   requestsFor,
@@ -51,6 +52,9 @@ interface RunsEntry {
   status: string
   elapsedSeconds: number | null
   usualSeconds: number | null
+  projectTitle?: string
+  queuedSeconds: number | null
+  runSeconds: number | null
 }
 
 let fake: FakeHex
@@ -119,7 +123,10 @@ describe('several projects in one step', () => {
       const gets = methods(id, 'GET')
       const history = gets.filter((get) => get.path === `/api/v1/projects/${id}/runs`)
       assert.equal(history.length, 1, `one history read for ${id}`)
-      for (const get of gets.filter((g) => !history.includes(g)))
+      // Three runs at once, each polled every 5 s, need more reads than the step's part of the
+      // window leaves for a title each: the planner declines the titles, and the IDs stand in.
+      assert.equal(gets.filter(isTitleRead).length, 0, `no title read for ${id}`)
+      for (const get of gets.filter((g) => !history.includes(g) && !isTitleRead(g)))
         assert.equal(get.path, runPath(id, runId))
     }
     assert.equal(onlyRun(first).status, 'COMPLETED')
@@ -137,11 +144,15 @@ describe('several projects in one step', () => {
       assert.deepEqual(Object.keys(entry).sort(), [
         'elapsedSeconds',
         'projectId',
+        'queuedSeconds',
         'runId',
+        'runSeconds',
         'runUrl',
         'status',
         'usualSeconds'
       ])
+      // No title (declined, see above); the run's times, from the state events.
+      assert.equal(typeof entry.runSeconds, 'number')
       // The stand-in's projects have no history here.
       assert.equal(entry.usualSeconds, null)
       assert.equal(entry.runId, record.id)
@@ -192,6 +203,7 @@ describe('several projects in one step', () => {
         assert.ok(line.startsWith(tag), `unprefixed line about ${id}: ${line}`)
     }
     assert.ok(result.stdout.includes(`[${first}] Hex run ${onlyRun(first).id} COMPLETED in`))
+    assert.match(result.stdout, /^::debug::\[\S+\] The project's title was not read .*scarce/m)
   })
 
   it('fail-fast: true cancels the runs still going when one fails', async () => {
@@ -229,7 +241,8 @@ describe('several projects in one step', () => {
     // One cause, one error: the runs fail-fast stopped are warnings.
     const errors = errorAnnotations(result)
     assert.equal(errors.length, 1, result.log)
-    assert.ok(errors[0]?.startsWith(`[${failing}]`))
+    // Labelled with the project's ID: three runs at once read no titles.
+    assert.ok(errors[0]?.startsWith(`[${failing}]`), errors[0])
     assert.equal(
       warningAnnotations(result).filter((w) => /fail-fast is on: stopped/.test(w)).length,
       2
@@ -357,8 +370,9 @@ describe('run-id: a run started elsewhere', () => {
     assert.equal(methods(projectId, 'POST').length, 1, 'one trigger in all')
     assert.equal(fake.runs(projectId).length, 1)
     const bySecond = requestsFor(fake, projectId).slice(sentByFirst)
-    assert.ok(bySecond.length >= 2, 'the second step polled')
-    for (const request of bySecond) {
+    assert.equal(bySecond.filter(isTitleRead).length, 1, 'one title read')
+    assert.ok(bySecond.length >= 3, 'the second step polled')
+    for (const request of bySecond.filter((r) => !isTitleRead(r))) {
       assert.equal(request.method, 'GET')
       assert.equal(request.path, runPath(projectId, runId))
     }
@@ -390,7 +404,8 @@ describe('run-id: a run started elsewhere', () => {
     assert.equal(result.outputs['run-id'], runId)
     assert.match(errorAnnotations(result)[0] ?? '', new RegExp(`${runId} ended ERRORED`))
     const sent = requestsFor(fake, projectId).slice(sentBefore)
-    assert.ok(sent.length >= 1 && sent.length <= 2, `${sent.length} requests`)
+    // One status read (two at most), and the title's.
+    assert.ok(sent.length >= 2 && sent.length <= 3, `${sent.length} requests`)
     for (const request of sent) assert.equal(request.method, 'GET')
     // Its duration and end are Hex's (150 ms, ended before the step began), not the step's.
     assert.equal(result.outputs['elapsed-seconds'], '0')

@@ -66,17 +66,28 @@ function render(report: RunSample): string {
 }
 
 /** What a reader must see, per sample. */
-const EXPECTED: Record<SampleName, { heading: string; status: string; duration: string }> = {
+const EXPECTED: Record<
+  SampleName,
+  { heading: string; status: string; duration: string; times: Record<string, string> }
+> = {
   completed: {
-    heading: '✅ Hex run completed',
+    heading: '✅ Hex run completed: Weekly revenue dashboard',
     status: '✅ COMPLETED',
-    duration: '1m 5s (usually 1m 2s)'
+    duration: '1m 5s (usually 1m 2s)',
+    times: { 'Queued for a kernel': '3m 2s', Ran: '1m 5s' }
   },
-  errored: { heading: '❌ Hex run errored', status: '❌ ERRORED', duration: '2m 14s' },
+  errored: {
+    heading: '❌ Hex run errored: Weekly revenue dashboard',
+    status: '❌ ERRORED',
+    duration: '2m 14s',
+    times: { 'Queued for a kernel': '3.1s', Ran: '2m 14s' }
+  },
   timeout: {
-    heading: '⏱️ Hex run timed out',
+    heading: '⏱️ Hex run timed out: Weekly revenue dashboard',
     status: '⏱️ TIMEOUT',
-    duration: '⚠️ 30m 0s (usually 8m 0s)'
+    duration: '⚠️ 30m 0s (usually 8m 0s)',
+    // Still running at the timeout: how long it queued, and no run time yet.
+    times: { 'Queued for a kernel': '2.9s' }
   }
 }
 
@@ -95,9 +106,20 @@ function checkPage(name: SampleName, report: RunSample, html: string): void {
   const fields = new Map(table.slice(1).map(([k, v]) => [k, v]))
   assert.deepEqual(
     [...fields.keys()],
-    ['Project', 'Run', 'Run ID', 'Project version', 'Started', 'Ended', 'Duration', 'Trace ID']
+    [
+      'Project',
+      'Run',
+      'Run ID',
+      'Project version',
+      'Started',
+      'Ended',
+      'Duration',
+      ...Object.keys(expected.times),
+      'Trace ID'
+    ]
   )
-  assert.equal(fields.get('Project'), report.projectId)
+  assert.equal(fields.get('Project'), `${report.projectTitle} ${report.projectId}`)
+  for (const [name, value] of Object.entries(expected.times)) assert.equal(fields.get(name), value)
   assert.equal(fields.get('Run ID'), report.runId)
   assert.equal(fields.get('Duration'), expected.duration)
   assert.equal(fields.get('Trace ID'), report.traceId)
@@ -167,7 +189,7 @@ describe('the job summary as GitHub renders it', () => {
     // The | did not reach the table, and the table is whole.
     assert.equal(all(html, /<table>/g).length, 1)
     for (const row of rows(html)) assert.equal(row.length, 2)
-    assert.equal(rows(html).length, 9)
+    assert.equal(rows(html).length, 11)
     assert.doesNotMatch(visible(html), /&(amp|lt|gt|quot|#\d+);/)
   })
 

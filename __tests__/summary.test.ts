@@ -94,6 +94,9 @@ describe('reportOutputs', () => {
       status: 'COMPLETED',
       'elapsed-seconds': '65',
       'usual-seconds': '',
+      'queued-seconds': '',
+      'run-seconds': '',
+      'project-title': '',
       'started-at': '2026-11-29T12:00:00.000Z',
       'ended-at': '2026-11-29T12:01:05.000Z',
       'trace-id': 'trace-1',
@@ -105,7 +108,9 @@ describe('reportOutputs', () => {
           runUrl: 'https://app.hex.tech/acme/app/5a85/latest?runId=run-1',
           status: 'COMPLETED',
           elapsedSeconds: 65,
-          usualSeconds: null
+          usualSeconds: null,
+          queuedSeconds: null,
+          runSeconds: null
         }
       ])
     })
@@ -116,7 +121,7 @@ describe('reportOutputs', () => {
       inputParams: {},
       notes: []
     })
-    assert.equal(Object.keys(empty).length, 11)
+    assert.equal(Object.keys(empty).length, 14)
     assert.equal(empty.status, 'ERROR')
     assert.equal(empty['run-id'], '')
   })

@@ -132,9 +132,12 @@ var errors = __webpack_require__(7268);
 var step_result = __webpack_require__(5821);
 // EXTERNAL MODULE: ./src/action/constants.ts
 var constants = __webpack_require__(915);
-// EXTERNAL MODULE: ./src/runs/attempts.ts + 8 modules
-var runs_attempts = __webpack_require__(9130);
+// EXTERNAL MODULE: ./src/runs/attempts.ts + 11 modules
+var runs_attempts = __webpack_require__(9275);
+// EXTERNAL MODULE: ./src/step/run-words.ts
+var run_words = __webpack_require__(219);
 ;// CONCATENATED MODULE: ./src/action/outputs.ts
+
 
 
 
@@ -163,8 +166,15 @@ function runsEntry({ target, run, status, attempts }) {
         status,
         elapsedSeconds: seconds(run?.elapsedMs) ?? null,
         usualSeconds: seconds(run?.usualMs) ?? null,
+        ...withTitle({ target, run }),
+        queuedSeconds: seconds(run?.queuedMs) ?? null,
+        runSeconds: seconds(run?.runMs) ?? null,
         ...(all ? { attempts: all } : {})
     };
+}
+function withTitle(about) {
+    const title = (0,run_words/* titleOf */.G)(about);
+    return title === undefined ? {} : { projectTitle: title };
 }
 /**
  * Every output, always: an unknown value is an empty string, so `steps.x.outputs.y` exists. The
@@ -184,6 +194,9 @@ function stepOutputs(result) {
         [constants/* Output */.k.Status]: (0,step_result/* worstStatus */.A4)(reports.map((r) => r.status)),
         [constants/* Output */.k.ElapsedSeconds]: String(seconds(elapsedMs) ?? ''),
         [constants/* Output */.k.UsualSeconds]: String(seconds(run?.usualMs) ?? ''),
+        [constants/* Output */.k.QueuedSeconds]: String(seconds(run?.queuedMs) ?? ''),
+        [constants/* Output */.k.RunSeconds]: String(seconds(run?.runMs) ?? ''),
+        [constants/* Output */.k.ProjectTitle]: (only && (0,run_words/* titleOf */.G)(only)) ?? '',
         [constants/* Output */.k.StartedAt]: run?.startedAt ?? '',
         [constants/* Output */.k.EndedAt]: run?.endedAt ?? '',
         [constants/* Output */.k.TraceId]: run?.traceId ?? '',
@@ -235,13 +248,15 @@ async function publish(io, result, context = {}) {
 /* harmony export */   D3: () => (/* binding */ durationCell),
 /* harmony export */   Op: () => (/* binding */ look),
 /* harmony export */   PV: () => (/* binding */ renderStepSummary),
-/* harmony export */   g5: () => (/* reexport safe */ _markdown_js__WEBPACK_IMPORTED_MODULE_3__.g5)
+/* harmony export */   g5: () => (/* reexport safe */ _markdown_js__WEBPACK_IMPORTED_MODULE_4__.g5)
 /* harmony export */ });
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2543);
-/* harmony import */ var _lib_safe_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(484);
+/* harmony import */ var _lib_safe_text_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(484);
 /* harmony import */ var _step_report_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3578);
-/* harmony import */ var _step_result_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5821);
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8037);
+/* harmony import */ var _step_run_words_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(219);
+/* harmony import */ var _step_result_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5821);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8037);
+
 
 
 
@@ -273,19 +288,19 @@ const LOOKS = {
 function renderStepSummary(given, view = {}) {
     const secrets = view.secrets ?? [];
     // Input parameters are redacted as JSON text (below): a deep object is not walked here.
-    const reports = given.reports.map((r) => (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .redacted */ .pc)(r, secrets));
-    const viewId = given.viewId === undefined ? undefined : (0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E$)(given.viewId, secrets);
-    const group = (0,_step_result_js__WEBPACK_IMPORTED_MODULE_2__/* .isGroup */ .IZ)(given);
+    const reports = given.reports.map((r) => (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .redacted */ .pc)(r, secrets));
+    const viewId = given.viewId === undefined ? undefined : (0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_5__/* .redact */ .E$)(given.viewId, secrets);
+    const group = (0,_step_result_js__WEBPACK_IMPORTED_MODULE_3__/* .isGroup */ .IZ)(given);
     const lines = group ? runsTable(reports, view) : runTable(reports[0], viewId, view);
     lines.push('');
     for (const r of reports) {
-        const label = group ? `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)((0,_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .projectLabel */ .QZ)(r))}**: ` : '';
+        const label = group ? `**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)((0,_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .projectLabel */ .QZ)(r))}**: ` : '';
         if (r.message && group)
-            lines.push(`- ${label}${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(r.message)}`);
+            lines.push(`- ${label}${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)(r.message)}`);
         else if (r.message)
-            lines.push(`> ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(r.message)}`, '');
+            lines.push(`> ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)(r.message)}`, '');
         for (const note of r.notes)
-            lines.push(`- ${label}${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(note)}`);
+            lines.push(`- ${label}${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)(note)}`);
     }
     if (lines.at(-1) !== '')
         lines.push('');
@@ -296,38 +311,43 @@ function renderStepSummary(given, view = {}) {
 function runTable(report, viewId, view) {
     const { marker, headline } = look(report.status);
     const run = report.run ?? {};
-    const rows = [['Project', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(report.target.projectId)]];
+    const title = (0,_step_run_words_js__WEBPACK_IMPORTED_MODULE_2__/* .titleOf */ .G)(report);
+    const rows = [['Project', projectCell(report)]];
     if (run.runUrl)
-        rows.push(['Run', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .link */ .nf)(run.runUrl, 'Open the run in Hex', view)]);
+        rows.push(['Run', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .link */ .nf)(run.runUrl, 'Open the run in Hex', view)]);
     if (run.runId)
-        rows.push(['Run ID', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(run.runId)]);
+        rows.push(['Run ID', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(run.runId)]);
     if (report.attempts)
         rows.push(['Attempts', attemptsCell(report.attempts, view)]);
     if (run.projectVersion)
-        rows.push(['Project version', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(run.projectVersion)]);
+        rows.push(['Project version', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)(run.projectVersion)]);
     if (run.startedAt)
-        rows.push(['Started', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(run.startedAt)]);
+        rows.push(['Started', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)(run.startedAt)]);
     if (run.endedAt)
-        rows.push(['Ended', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(run.endedAt)]);
+        rows.push(['Ended', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)(run.endedAt)]);
     if (run.elapsedMs !== undefined)
         rows.push(['Duration', durationCell(run)]);
+    if (run.queuedMs !== undefined)
+        rows.push(['Queued for a kernel', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(run.queuedMs))]);
+    if (run.runMs !== undefined)
+        rows.push(['Ran', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(run.runMs))]);
     if (run.traceId)
-        rows.push(['Trace ID', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(run.traceId)]);
+        rows.push(['Trace ID', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(run.traceId)]);
     if (viewId)
-        rows.push(['Saved view', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(viewId)]);
+        rows.push(['Saved view', (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(viewId)]);
     // The status heads the table: a Markdown table needs a header row, and an empty one shows as a
     // blank strip.
     return [
-        `### ${marker} ${headline}`,
+        `### ${marker} ${headline}${title === undefined ? '' : `: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)(title)}`}`,
         '',
-        `| Status | ${marker} ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(report.status)} |`,
+        `| Status | ${marker} ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)(report.status)} |`,
         '| :-- | :-- |',
         ...rows.map(([name, value]) => `| ${name} | ${value} |`)
     ];
 }
 /** Several runs: a row each, the worst status on top. */
 function runsTable(reports, view) {
-    const { marker } = look((0,_step_result_js__WEBPACK_IMPORTED_MODULE_2__/* .worstStatus */ .A4)(reports.map((r) => r.status)));
+    const { marker } = look((0,_step_result_js__WEBPACK_IMPORTED_MODULE_3__/* .worstStatus */ .A4)(reports.map((r) => r.status)));
     const ok = reports.filter((r) => r.succeeded).length;
     const headline = ok === reports.length
         ? `${reports.length} Hex runs succeeded`
@@ -339,31 +359,38 @@ function runsTable(reports, view) {
         '| :-- | :-- | :-- | :-- |'
     ];
     for (const r of reports) {
-        const { projectId, projectName } = r.target;
-        const project = projectName ? `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(projectName)} ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(projectId)}` : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(projectId);
-        const run = r.run?.runUrl ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .link */ .nf)(r.run.runUrl, r.run.runId, view) : '\u2013';
-        const duration = r.run?.elapsedMs !== undefined ? durationCell(r.run) : '\u2013';
-        lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(r.status)} | ${duration} |`);
+        const project = projectCell(r);
+        const run = r.run?.runUrl ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .link */ .nf)(r.run.runUrl, r.run.runId, view) : '\u2013';
+        const phases = (0,_step_run_words_js__WEBPACK_IMPORTED_MODULE_2__/* .phaseWords */ .V)(r.run);
+        const took = r.run?.elapsedMs !== undefined ? durationCell(r.run) : '\u2013';
+        const duration = phases === undefined ? took : `${took}<br>${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)(phases)}`;
+        lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)(r.status)} | ${duration} |`);
     }
     return lines;
 }
 /** retry-unallocated: how many runs it took, each earlier one linked ("3: 1, 2 got no kernel"). */
 function attemptsCell({ earlier }, view) {
-    const links = earlier.map((run, i) => run.runUrl ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .link */ .nf)(run.runUrl, String(i + 1), view) : i + 1);
+    const links = earlier.map((run, i) => run.runUrl ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .link */ .nf)(run.runUrl, String(i + 1), view) : i + 1);
     return `${earlier.length + 1}: ${links.join(', ')} ended UNABLE_TO_ALLOCATE_KERNEL`;
+}
+/** The project: its title where known (else the name it was given by), and its ID. */
+function projectCell(report) {
+    const { projectId, projectName } = report.target;
+    const name = (0,_step_run_words_js__WEBPACK_IMPORTED_MODULE_2__/* .titleOf */ .G)(report) ?? projectName;
+    return name ? `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)(name)} ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(projectId)}` : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(projectId);
 }
 /** The run's duration, next to the usual one when the history is known; a slow run stands out. */
 function durationCell(run) {
-    const took = (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(run.elapsedMs ?? 0));
+    const took = (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(run.elapsedMs ?? 0));
     if (run.usualMs === undefined)
         return took;
-    const usual = `(usually ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(run.usualMs))})`;
+    const usual = `(usually ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)((0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(run.usualMs))})`;
     return (0,_step_report_js__WEBPACK_IMPORTED_MODULE_1__/* .slowerThanUsual */ .Mw)(run) ? `\u26A0\uFE0F **${took}** ${usual}` : `${took} ${usual}`;
 }
 function look(status) {
     // An unknown status is Hex's text: escaped like any other.
     // (A plain status word, SOME_THING, is inert as it is: GitHub does not emphasise within a word.)
-    const shown = /^[A-Z0-9]+(?:_[A-Z0-9]+)*$/.test(status) ? status : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(status);
+    const shown = /^[A-Z0-9]+(?:_[A-Z0-9]+)*$/.test(status) ? status : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)(status);
     return LOOKS[status] ?? { marker: '\u2754', headline: `Hex run ended ${shown}` };
 }
 function paramsBlock(inputParams, secrets) {
@@ -374,16 +401,16 @@ function paramsBlock(inputParams, secrets) {
     let json;
     let note;
     try {
-        json = (0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E$)(JSON.stringify(inputParams, null, 2), secrets);
+        json = (0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_5__/* .redact */ .E$)(JSON.stringify(inputParams, null, 2), secrets);
     }
     catch {
         // Nested too deep to write out (a RangeError), or otherwise not JSON.
         json = '{}';
         note = 'The input parameters could not be shown: they are nested too deeply.';
     }
-    if (json.length > _markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_PARAMS_JSON */ .P0) {
-        note = `The input parameters are cut at ${_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_PARAMS_JSON */ .P0 / 1024} KiB of their ${Math.ceil(json.length / 1024)} KiB.`;
-        json = `${json.slice(0, _markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_PARAMS_JSON */ .P0)}\n\u2026`;
+    if (json.length > _markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_PARAMS_JSON */ .P0) {
+        note = `The input parameters are cut at ${_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_PARAMS_JSON */ .P0 / 1024} KiB of their ${Math.ceil(json.length / 1024)} KiB.`;
+        json = `${json.slice(0, _markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_PARAMS_JSON */ .P0)}\n\u2026`;
     }
     return [
         '<details>',
@@ -391,7 +418,7 @@ function paramsBlock(inputParams, secrets) {
         '',
         ...(note === undefined ? [] : [`*${note}*`, '']),
         // A fence longer than any backtick run in the JSON keeps the block closed.
-        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .fence */ .EU)((0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .stripControls */ .$Y)(json)),
+        (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .fence */ .EU)((0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_5__/* .stripControls */ .$Y)(json)),
         '',
         '</details>',
         ''

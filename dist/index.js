@@ -28370,19 +28370,54 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4180:
+/***/ 5784:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bb: () => (/* binding */ readOpenStatuses),
-/* harmony export */   WT: () => (/* binding */ statusReporter)
-/* harmony export */ });
-/* unused harmony exports CommitStatusReporter, finalStatus */
-/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
-/* harmony import */ var _lib_json_list_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4954);
-/* harmony import */ var _lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(484);
-/* harmony import */ var _step_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(102);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(915);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Bb: () => (/* binding */ readOpenStatuses),
+  WT: () => (/* binding */ statusReporter)
+});
+
+// UNUSED EXPORTS: CommitStatusReporter, finalStatus
+
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
+// EXTERNAL MODULE: ./src/lib/json-list.ts
+var json_list = __nccwpck_require__(4954);
+// EXTERNAL MODULE: ./src/lib/safe-text.ts
+var safe_text = __nccwpck_require__(484);
+// EXTERNAL MODULE: ./src/step/outcome-words.ts
+var outcome_words = __nccwpck_require__(102);
+// EXTERNAL MODULE: ./src/action/constants.ts
+var constants = __nccwpck_require__(915);
+// EXTERNAL MODULE: ./src/step/run-words.ts
+var run_words = __nccwpck_require__(219);
+// EXTERNAL MODULE: ./src/github/statuses.ts
+var statuses = __nccwpck_require__(2681);
+;// CONCATENATED MODULE: ./src/action/status-title.ts
+/** The project's title on a commit status, within GitHub's limit on its description. */
+
+/** A title shorter than this after cutting is left out: the status's own words come first. */
+const MIN_TITLE_SHOWN = 12;
+/**
+ * "Weekly revenue: COMPLETED in 3m 10s": the project's title before the description, cut so the
+ * whole fits GitHub's 140 characters and the description is never what is cut.
+ */
+function titled(description, title) {
+    if (title === undefined)
+        return description;
+    const room = statuses/* DESCRIPTION_LIMIT */.r7 - description.length - 2;
+    if (room < MIN_TITLE_SHOWN && title.length > room)
+        return description;
+    const shown = title.length > room ? `${title.slice(0, room - 1)}\u2026` : title;
+    return `${shown}: ${description}`;
+}
+
+;// CONCATENATED MODULE: ./src/action/commit-status.ts
+
+
 
 
 
@@ -28449,9 +28484,9 @@ class CommitStatusReporter {
         this.send(context, {
             state: 'pending',
             context,
-            description: followed
+            description: titled(followed
                 ? 'Waiting for the Hex run'
-                : `Hex run started${run.attempt ? ` (attempt ${run.attempt})` : ''}`,
+                : `Hex run started${run.attempt ? ` (attempt ${run.attempt})` : ''}`, (0,run_words/* titleOf */.G)({ target, run })),
             targetUrl
         });
     }
@@ -28513,8 +28548,8 @@ class CommitStatusReporter {
         const secrets = this.io.secrets?.() ?? [];
         const safe = {
             ...status,
-            context: (0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeLine */ .om)(status.context, secrets),
-            description: (0,_lib_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeLine */ .om)(status.description, secrets)
+            context: (0,safe_text/* safeLine */.om)(status.context, secrets),
+            description: (0,safe_text/* safeLine */.om)(status.description, secrets)
         };
         const { sha } = this.settings.target;
         if (this.refused) {
@@ -28549,16 +28584,25 @@ class CommitStatusReporter {
         }
     }
     save() {
-        this.io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .State */ .U.Statuses, JSON.stringify([...this.open.values()]));
+        this.io.saveState(constants/* State */.U.Statuses, JSON.stringify([...this.open.values()]));
     }
 }
 /** How a run's end reads on its commit status: the state and a few words (at most 140 characters). */
 function finalStatus(outcome, timeoutMs) {
+    const final = endStatus(outcome, timeoutMs);
+    const run = 'run' in outcome ? outcome.run : undefined;
+    return {
+        ...final,
+        description: titled(final.description, (0,run_words/* titleOf */.G)({ target: outcome.target, run }))
+    };
+}
+function endStatus(outcome, timeoutMs) {
     const elapsedMs = 'run' in outcome ? outcome.run?.elapsedMs : undefined;
-    const after = elapsedMs === undefined ? '' : ` after ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(elapsedMs)}`;
+    const after = elapsedMs === undefined ? '' : ` after ${(0,duration/* formatDuration */.a3)(elapsedMs)}`;
     switch (outcome.kind) {
         case 'ended': {
-            const took = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(outcome.run.elapsedMs ?? 0);
+            const phases = (0,run_words/* phaseWords */.V)(outcome.run);
+            const took = `${(0,duration/* formatDuration */.a3)(outcome.run.elapsedMs ?? 0)}${phases ? ` (${phases})` : ''}`;
             return outcome.status === 'COMPLETED'
                 ? { state: 'success', description: `COMPLETED in ${took}` }
                 : { state: 'failure', description: `${outcome.status} after ${took}` };
@@ -28566,13 +28610,13 @@ function finalStatus(outcome, timeoutMs) {
         case 'timed-out':
             return {
                 state: 'error',
-                description: `TIMEOUT: not finished within ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(timeoutMs)}; ${(0,_step_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelWording */ .vn)(outcome.cancel, outcome.run.runId, '').short}`
+                description: `TIMEOUT: not finished within ${(0,duration/* formatDuration */.a3)(timeoutMs)}; ${(0,outcome_words/* cancelWording */.vn)(outcome.cancel, outcome.run.runId, '').short}`
             };
         case 'stopped':
             return {
                 state: 'error',
                 // The runner's words: a commit status is the runner's alone.
-                description: `CANCELLED${after}: ${(0,_step_outcome_words_js__WEBPACK_IMPORTED_MODULE_1__/* .stopWording */ .l9)(outcome.by).short}`
+                description: `CANCELLED${after}: ${(0,outcome_words/* stopWording */.l9)(outcome.by).short}`
             };
         default:
             return { state: 'error', description: `ERROR${after}: the step failed before the run ended` };
@@ -28581,7 +28625,7 @@ function finalStatus(outcome, timeoutMs) {
 /** The statuses a main step left open; entries that do not parse are dropped. */
 function readOpenStatuses(text) {
     const states = ['pending', 'success', 'failure', 'error'];
-    return (0,_lib_json_list_js__WEBPACK_IMPORTED_MODULE_4__/* .readList */ .L)(text, (e) => {
+    return (0,json_list/* readList */.L)(text, (e) => {
         const final = e.final;
         return (typeof e.context === 'string' &&
             typeof e.runId === 'string' &&
@@ -28616,6 +28660,9 @@ const Output = {
     Status: 'status',
     ElapsedSeconds: 'elapsed-seconds',
     UsualSeconds: 'usual-seconds',
+    QueuedSeconds: 'queued-seconds',
+    RunSeconds: 'run-seconds',
+    ProjectTitle: 'project-title',
     StartedAt: 'started-at',
     EndedAt: 'ended-at',
     TraceId: 'trace-id',
@@ -30949,6 +30996,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// EXTERNAL MODULE: ./src/hex/answers.ts
+var answers = __nccwpck_require__(190);
 // EXTERNAL MODULE: ./src/hex/errors.ts
 var errors = __nccwpck_require__(5282);
 // EXTERNAL MODULE: ./src/hex/paths.ts
@@ -30964,7 +31013,7 @@ const MAX_PROJECT_PAGES = 100;
 /** How many near matches an error lists. */
 const CANDIDATES_SHOWN = 10;
 /**
- * Resolves project titles to IDs with ListProjects, following its pages. Titles match exactly,
+ * Resolves project titles to projects (ID and title as Hex spells it) with ListProjects, following its pages. Titles match exactly,
  * ignoring case and surrounding white space; each must match one project.
  */
 async function findProjects(session, names, onPage) {
@@ -31001,7 +31050,7 @@ async function findProjects(session, names, onPage) {
         const matches = all.filter((p) => normalise(p.title) === key);
         const [only] = matches;
         if (matches.length === 1 && only) {
-            ids.set(name, only.id);
+            ids.set(name, only);
         }
         else if (matches.length > 1) {
             problems.push(`Project name '${name}' matches ${matches.length} projects: ${matches.map(describe).join(', ')}. Give the one you mean as project-id.`);
@@ -31030,8 +31079,8 @@ function describe(p) {
 
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var lib_errors = __nccwpck_require__(7268);
-// EXTERNAL MODULE: ./src/runs/attempts.ts + 8 modules
-var attempts = __nccwpck_require__(9130);
+// EXTERNAL MODULE: ./src/runs/attempts.ts + 11 modules
+var attempts = __nccwpck_require__(9275);
 ;// CONCATENATED MODULE: ./src/runs/pacing/constants.ts
 /**
  * Every number of the step's pacing, in one place: what is known of the token's read window at
@@ -31477,8 +31526,12 @@ function historySchedule(blind, history, pace = () => PLENTY) {
  * The default pacing: the step's reads share its token's read window with whatever other jobs use
  * the token (runs/pacing/window.ts, budget.ts), and each run's reads follow its project's history
  * once it is known (schedule.ts), sparser where the end is unlikely while the token is shared. The
- * history read is sent only while it can still pay: not while Hex holds reads, nor when the step's
- * part of the window is a read or two.
+ * optional reads (the history, the title: one each per run) are sent only while they can pay: not
+ * while Hex holds reads, nor when the step's part of the window is a read or two. The title, which
+ * changes no read, is sent only when it costs no status read its turn: while reads are not scarce
+ * and the step's runs at once, polled at poll-interval, leave a read each to spare in the window
+ * (a title read in the first burst of several runs would make the step spread its reads sooner).
+ * Else the project's ID stands in for its title.
  */
 const stepPacing = (clock, options) => {
     const budget = new RequestBudget(clock, options.onHold);
@@ -31508,7 +31561,13 @@ const stepPacing = (clock, options) => {
                 }
             };
         },
-        wants: () => window.heldUntil <= clock.now() && window.allowance > 2
+        wants: (read) => {
+            const open = window.heldUntil <= clock.now() && window.allowance > 2;
+            if (read === 'history' || !open)
+                return open;
+            const runs = options.runsAtOnce ?? 1;
+            return !budget.scarce() && runs * (readsPerRun + 1) <= window.allowance;
+        }
     };
 };
 
@@ -31599,9 +31658,12 @@ function progressLogger(sink, heartbeatMs = HEARTBEAT_MS, eta = () => undefined)
     };
 }
 
+// EXTERNAL MODULE: ./src/step/run-words.ts
+var run_words = __nccwpck_require__(219);
 // EXTERNAL MODULE: ./src/step/words.ts
 var step_words = __nccwpck_require__(2843);
 ;// CONCATENATED MODULE: ./src/step/narrate.ts
+
 
 
 
@@ -31655,6 +31717,12 @@ function narrator(io, target) {
                     io.info(`The project's last ${history.runs} completed API-triggered runs usually took ${usual} (most between ${(0,duration/* formatDuration */.a3)(history.shortestMs)} and ${(0,duration/* formatDuration */.a3)(history.longestMs)}): this one is expected to end about ${at}.`);
                     return;
                 }
+                case 'title':
+                    io.info(`Project ${target.projectId} is '${event.title}' in Hex.`);
+                    return;
+                case 'no-title':
+                    io.debug(`The project's title was not read (its ID stands in for it): ${event.why}.`);
+                    return;
                 case 'no-history':
                     io.debug(`Polling without the project's run history: ${event.why}.`);
                     return;
@@ -31693,13 +31761,20 @@ function narrator(io, target) {
         outcome(outcome) {
             const runId = 'run' in outcome ? (outcome.run?.runId ?? '') : '';
             switch (outcome.kind) {
-                case 'ended':
-                    if (outcome.status === 'COMPLETED') {
-                        const { usualMs } = outcome.run;
-                        const usual = usualMs === undefined ? '' : ` (usually ${(0,duration/* formatDuration */.a3)(usualMs)})`;
-                        io.info(`Hex run ${runId} COMPLETED in ${(0,duration/* formatDuration */.a3)(outcome.run.elapsedMs ?? 0)}${usual}.`);
-                    }
+                case 'ended': {
+                    const { run, status } = outcome;
+                    const { usualMs, projectTitle } = run;
+                    const usual = usualMs === undefined ? '' : ` (usually ${(0,duration/* formatDuration */.a3)(usualMs)})`;
+                    const of = projectTitle === undefined ? '' : ` of '${projectTitle}'`;
+                    const phases = (0,run_words/* phaseWords */.V)(run);
+                    const took = (0,duration/* formatDuration */.a3)(run.elapsedMs ?? 0);
+                    // A run that failed gets its error at the step's end; its times are told here.
+                    if (status === 'COMPLETED')
+                        io.info(`Hex run ${runId}${of} COMPLETED in ${took}${phases ? `: ${phases}` : ''}${usual}.`);
+                    else if (phases)
+                        io.info(`Hex run ${runId}${of} ended ${status} after ${took}: ${phases}.`);
                     return;
+                }
                 case 'dry-run':
                     io.info(`${words.setting(inputs/* Input */.pd.DryRun, true)}: Hex validated the request; no run to wait for.`);
                     return;
@@ -31709,6 +31784,8 @@ function narrator(io, target) {
                         : `${words.setting(inputs/* Input */.pd.Wait, false)}: the run is ${outcome.status}; not waiting for it.`);
                     return;
                 case 'timed-out':
+                    if (outcome.run.queuedMs !== undefined)
+                        io.info(`Hex run ${runId} waited ${(0,duration/* formatDuration */.a3)(outcome.run.queuedMs)} for a kernel.`);
                     logCancel(io, runId, outcome.cancel, inputs/* Input */.pd.CancelOnTimeout);
                     return;
                 case 'stopped':
@@ -31746,6 +31823,7 @@ var report = __nccwpck_require__(3578);
 // EXTERNAL MODULE: ./src/step/settings.ts + 5 modules
 var step_settings = __nccwpck_require__(9592);
 ;// CONCATENATED MODULE: ./src/step/run-step.ts
+
 
 
 
@@ -31823,7 +31901,7 @@ async function step({ io, runtime, signal, services = {} }) {
     const plan = (0,step_plan/* runPlan */.Fo)(settings);
     const reportOf = (outcome) => (0,report/* toReport */.cG)(outcome, { ...settings, words });
     const start = async (target, stops) => {
-        const narrate = narrator(group ? labelled(io, target.projectName ?? target.projectId) : io, target);
+        const narrate = narrator(group ? labelled(io, target.projectTitle ?? target.projectName ?? target.projectId) : io, target);
         const outcome = await (0,attempts/* runAttempts */.iQ)({
             target,
             plan,
@@ -31864,11 +31942,12 @@ async function resolveTargets(settings, session, io) {
     if (settings.projectNames.length === 0)
         return settings.projectIds.map((projectId) => ({ projectId, runId: settings.runId }));
     io.info(`Looking up ${settings.projectNames.map((n) => `'${n}'`).join(', ')} in Hex's project list`);
-    const ids = await findProjects(session, settings.projectNames, (page, count) => io.debug(`Project list page ${page}: ${count} projects`));
+    const found = await findProjects(session, settings.projectNames, (page, count) => io.debug(`Project list page ${page}: ${count} projects`));
     return settings.projectNames.map((projectName) => {
-        const projectId = ids.get(projectName);
+        // The list gave the title as Hex spells it: no GetProject is needed for it.
+        const { id: projectId, title } = found.get(projectName);
         io.info(`Project '${projectName}' is ${projectId}.`);
-        return { projectId, projectName, runId: settings.runId };
+        return { projectId, projectName, projectTitle: (0,answers/* optionalTitle */.JA)(title), runId: settings.runId };
     });
 }
 function errorReport(projectId, message) {
@@ -31880,8 +31959,8 @@ function failedStep(io, message) {
     return { reports: [errorReport(projectId, message)], elapsedMs: 0, inputParams: {} };
 }
 
-// EXTERNAL MODULE: ./src/action/commit-status.ts
-var commit_status = __nccwpck_require__(4180);
+// EXTERNAL MODULE: ./src/action/commit-status.ts + 1 modules
+var commit_status = __nccwpck_require__(5784);
 // EXTERNAL MODULE: ./src/action/constants.ts
 var constants = __nccwpck_require__(915);
 // EXTERNAL MODULE: ./src/action/io.ts + 17 modules
@@ -32157,9 +32236,10 @@ function githubMessage(error) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   SY: () => (/* binding */ githubStatuses)
+/* harmony export */   SY: () => (/* binding */ githubStatuses),
+/* harmony export */   r7: () => (/* binding */ DESCRIPTION_LIMIT)
 /* harmony export */ });
-/* unused harmony exports DESCRIPTION_LIMIT, STATUS_BUDGET_MS, REQUEST_TIMEOUT_MS */
+/* unused harmony exports STATUS_BUDGET_MS, REQUEST_TIMEOUT_MS */
 /* harmony import */ var _ask_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(134);
 /* harmony import */ var _octokit_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6702);
 
@@ -32218,6 +32298,7 @@ function githubStatuses(target, options) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JA: () => (/* binding */ optionalTitle),
 /* harmony export */   VW: () => (/* binding */ requireString),
 /* harmony export */   eB: () => (/* binding */ asObject),
 /* harmony export */   hD: () => (/* binding */ quote),
@@ -32228,15 +32309,17 @@ function githubStatuses(target, options) {
 /* harmony export */   sx: () => (/* binding */ optionalString),
 /* harmony export */   xz: () => (/* binding */ readRunState)
 /* harmony export */ });
-/* unused harmony exports describeBody, optionalTimestamp */
+/* unused harmony exports describeBody, MAX_TITLE_LENGTH, optionalTimestamp, readStatusEvents */
 /* harmony import */ var _lib_ids_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(829);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5282);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8895);
 /**
  * Reading Hex's answers: what a field must be before the action believes it. Nothing from Hex is
  * taken as it came: an ID must be a UUID (it goes into later request paths), an answer about
  * another run or project is refused, and what is only shown (a version, a time) is dropped when it
  * is not what it claims.
  */
+
 
 
 /** A project version as Hex gives it: a number or a short plain word. */
@@ -32299,6 +32382,15 @@ function sameId(o, field, expected, what, context) {
     if (value.toLowerCase() !== expected.toLowerCase())
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HexResponseError */ .F6(context, `Hex answered about ${what} ${quote(value)}, not ${expected}`);
 }
+/** A title longer than this is cut: it is only shown, in a heading, a table cell, a status line. */
+const MAX_TITLE_LENGTH = 200;
+/** A project's title as Hex gives it: trimmed, cut to MAX_TITLE_LENGTH; none when empty. */
+function optionalTitle(value) {
+    const title = typeof value === 'string' ? value.trim() : '';
+    if (title === '')
+        return undefined;
+    return title.length > MAX_TITLE_LENGTH ? `${title.slice(0, MAX_TITLE_LENGTH - 1)}\u2026` : title;
+}
 /** projectVersion is an integer in the trigger's answer and a string in the status answer. */
 function optionalVersion(value) {
     if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)
@@ -32328,8 +32420,34 @@ function readRunState(o, projectId, runId, context) {
             ? o.elapsedTime
             : undefined,
         traceId: optionalString(o.traceId),
-        runTrigger: typeof o.runTrigger === 'string' && TRIGGER.test(o.runTrigger) ? o.runTrigger : undefined
+        runTrigger: typeof o.runTrigger === 'string' && TRIGGER.test(o.runTrigger) ? o.runTrigger : undefined,
+        statusEvents: readStatusEvents(o.stateEvents)
     };
+}
+/** More state events than this in one answer are not read: a run changes status a few times. */
+const MAX_STATE_EVENTS = 200;
+/**
+ * The changes of status among a run's `stateEvents`. Hex documents each event as `{type, value,
+ * timestamp}` and no more: an event counts when its value is a run status (whatever its type) and
+ * its timestamp parses; anything else (another kind of event, a bad time, not an object) is left
+ * out, never an error. No list at all is undefined.
+ */
+function readStatusEvents(value) {
+    if (!Array.isArray(value))
+        return undefined;
+    const events = [];
+    for (const item of value.slice(0, MAX_STATE_EVENTS)) {
+        if (typeof item !== 'object' || item === null)
+            continue;
+        const { value: status, timestamp } = item;
+        const at = optionalTimestamp(timestamp);
+        if (typeof status !== 'string' || at === undefined)
+            continue;
+        const upper = status.toUpperCase();
+        if ((0,_types_js__WEBPACK_IMPORTED_MODULE_2__/* .isKnownStatus */ .ih)(upper))
+            events.push({ status: upper, at: Date.parse(at) });
+    }
+    return events;
 }
 
 
@@ -32351,7 +32469,8 @@ const DOING = {
     status: 'read the status of a run of',
     cancel: 'cancel a run of',
     list: 'list the runs of',
-    find: 'find'
+    find: 'find',
+    project: 'read the title of'
 };
 /**
  * System error codes that mean the connection was never made, so the request was never sent:
@@ -32536,6 +32655,7 @@ function explainStatus(context, status, statusText, body) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DZ: () => (/* binding */ projectPath),
 /* harmony export */   Ki: () => (/* binding */ runsPath),
 /* harmony export */   bj: () => (/* binding */ runStatusUrl),
 /* harmony export */   fd: () => (/* binding */ PROJECTS_PAGE_SIZE),
@@ -32560,9 +32680,13 @@ function pathId(id, what) {
         throw new TypeError(`A ${what} ID must be a UUID, got ${(0,_answers_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(id)}`);
     return id;
 }
+/** `/projects/{projectId}`: GetProject. */
+function projectPath(projectId) {
+    return `/projects/${pathId(projectId, 'project')}`;
+}
 /** `/projects/{projectId}/runs`: RunProject (POST) and GetProjectRuns (GET). */
 function runsPath(projectId) {
-    return `/projects/${pathId(projectId, 'project')}/runs`;
+    return `${projectPath(projectId)}/runs`;
 }
 /** `/projects/{projectId}/runs/{runId}`: GetRunStatus (GET) and CancelRun (DELETE). */
 function runPath(projectId, runId) {
@@ -33169,7 +33293,7 @@ function safeText(text, secrets = []) {
 
 /***/ }),
 
-/***/ 9130:
+/***/ 9275:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33181,19 +33305,51 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: FIRST_RETRY_DELAY_MS, MAX_NOMINAL_DELAY_MS, MIN_ATTEMPT_MS, retryDelay
 
-// EXTERNAL MODULE: ./src/hex/errors.ts
-var errors = __nccwpck_require__(5282);
 // EXTERNAL MODULE: ./src/hex/paths.ts
 var paths = __nccwpck_require__(713);
 // EXTERNAL MODULE: ./src/hex/retry.ts
 var retry = __nccwpck_require__(543);
 // EXTERNAL MODULE: ./src/hex/types.ts
 var types = __nccwpck_require__(8895);
-// EXTERNAL MODULE: ./src/lib/errors.ts
-var lib_errors = __nccwpck_require__(7268);
 // EXTERNAL MODULE: ./src/runs/cancel.ts
 var runs_cancel = __nccwpck_require__(8378);
+;// CONCATENATED MODULE: ./src/runs/phases.ts
+/**
+ * How long a run waited for a kernel and how long it ran, from the changes of status Hex listed
+ * (its state events). Hex does not document them beyond their shape, so they are read for what
+ * they can show and no more: whatever does not add up leaves a time unknown, never an error.
+ */
+
+/**
+ * The run's queue and run times. Events may come in any order, twice, or with some missing: the
+ * first time of each status counts. A time comes only from both of its ends; and when the times
+ * contradict each other (the run ended before it started, started before it was queued), neither
+ * is trusted.
+ */
+function phasesOf(events) {
+    if (events === undefined || events.length === 0)
+        return {};
+    const firstAt = (match) => {
+        const times = events.filter((e) => match(e.status)).map((e) => e.at);
+        return times.length === 0 ? undefined : Math.min(...times);
+    };
+    const pending = firstAt((s) => s === 'PENDING');
+    const running = firstAt((s) => s === 'RUNNING');
+    const ended = firstAt(types/* isTerminalStatus */.TQ);
+    const order = [pending, running, ended].filter((at) => at !== undefined);
+    if (order.some((at, i) => i > 0 && at < order[i - 1]))
+        return {};
+    const phases = {};
+    const queuedUntil = running ?? ended;
+    if (pending !== undefined && queuedUntil !== undefined)
+        phases.queuedMs = queuedUntil - pending;
+    if (running !== undefined && ended !== undefined)
+        phases.runMs = ended - running;
+    return phases;
+}
+
 ;// CONCATENATED MODULE: ./src/runs/facts.ts
+
 /** The facts of a run just started (or found), `startedAt` on the session's clock. */
 function factsOf(triggered, startedAt) {
     return {
@@ -33218,6 +33374,12 @@ function learnFrom(run, state) {
         run.endedAt = state.endTime;
     if (state.elapsedMs !== undefined && state.endTime)
         run.elapsedMs = state.elapsedMs;
+    // Each answer with state events tells the phases anew; one without leaves what was known.
+    if (state.statusEvents !== undefined) {
+        delete run.queuedMs;
+        delete run.runMs;
+        Object.assign(run, phasesOf(state.statusEvents));
+    }
 }
 /**
  * The step is done with the run at `seenAt` (started at `startedAt`, both on the session's
@@ -33228,6 +33390,145 @@ function endAt(run, seenAt, startedAt, gaveUp) {
         ? new Date(seenAt).toISOString()
         : (run.endedAt ?? new Date(seenAt).toISOString());
     run.elapsedMs = gaveUp ? seenAt - startedAt : (run.elapsedMs ?? seenAt - startedAt);
+}
+
+// EXTERNAL MODULE: ./src/hex/errors.ts
+var errors = __nccwpck_require__(5282);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var lib_errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
+;// CONCATENATED MODULE: ./src/runs/start.ts
+
+
+
+
+
+/**
+ * Runs in Hex whose start falls this long before the trigger was sent still count as its run:
+ * the runner's clock and Hex's may disagree by a few seconds.
+ */
+const CLOCK_SKEW_MS = 60_000;
+/** Hex may take a moment to list a run it has just created: look this many times, this far apart. */
+const LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000];
+/** One look, retries included. */
+const LOOKUP_BUDGET_MS = 10_000;
+/** The trigger could not be confirmed and no run could be matched to it. */
+class TriggerOutcomeUnknownError extends errors/* HexError */._W {
+}
+/**
+ * Starts one run, never two. The trigger is sent again only where Hex certainly started no run
+ * (connection never made, 429, 503 at the kernel limit). Where the outcome is unknown, the run is
+ * looked for among the project's API-triggered runs and followed if exactly one matches.
+ */
+async function startRun(options) {
+    const { session, projectId, request, requestSignal } = options;
+    const sentAt = session.clock.now();
+    try {
+        return await session.trigger(projectId, request, requestSignal);
+    }
+    catch (error) {
+        if (!(error instanceof retry/* UnknownOutcomeError */.rk) || session.signal?.aborted)
+            throw error;
+        return await recover(options, error, sentAt);
+    }
+}
+async function recover(options, lost, sentAt) {
+    const { session, projectId } = options;
+    const { signal } = session;
+    const since = new Date(sentAt - CLOCK_SKEW_MS);
+    const sinceText = new Date(sentAt).toISOString();
+    const unknown = `Hex's answer to the trigger was lost (${lost.reason}), so whether it started a run is unknown.`;
+    const advice = "The trigger was not sent again, so that this step never starts a second run. Check the project's runs in Hex before running this job again.";
+    const details = `The trigger's error: ${lost.original.message}`;
+    let candidates = [];
+    for (const delayMs of LOOKUP_DELAYS_MS) {
+        await session.clock.sleep(delayMs, signal);
+        if (signal?.aborted)
+            throw lost.original;
+        try {
+            const runs = await session.within(LOOKUP_BUDGET_MS, signal).listApiRuns(projectId, 25);
+            candidates = runs.filter((run) => startedSince(run, since) && !options.earlier?.includes(run.runId));
+        }
+        catch (error) {
+            const why = (0,lib_errors/* errorMessage */.g)(error);
+            throw new TriggerOutcomeUnknownError(`${unknown} Looking for the run failed too: ${why} A run may have started. ${advice} ${details}`, lost.context);
+        }
+        if (candidates.length > 0)
+            break;
+    }
+    if (candidates.length === 1) {
+        const run = candidates[0];
+        options.onRecovered(`${unknown} Run ${run.runId} (${run.status}) is the only API-triggered run of project ${projectId} since ${sinceText}: following it instead of triggering again.`);
+        return {
+            projectId,
+            runId: run.runId,
+            runUrl: run.runUrl ?? '',
+            runStatusUrl: (0,paths/* runStatusUrl */.bj)(options.apiBase, projectId, run.runId),
+            traceId: run.traceId,
+            projectVersion: run.projectVersion
+        };
+    }
+    if (candidates.length === 0)
+        throw new TriggerOutcomeUnknownError(`${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${(0,duration/* formatDuration */.a3)(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} ${details}`, lost.context);
+    const list = candidates.map((run) => `${run.runId} (${run.status}) ${run.runUrl ?? ''}`.trim());
+    throw new TriggerOutcomeUnknownError(`${unknown} ${candidates.length} API-triggered runs of project ${projectId} started since ${sinceText}, so the action cannot tell which one is its own: ${list.join('; ')}. ${advice} ${details}`, lost.context);
+}
+function startedSince(run, since) {
+    // A run Hex has not started yet has no start time: it is new.
+    if (!run.startTime)
+        return run.status === 'PENDING';
+    const started = Date.parse(run.startTime);
+    return !Number.isNaN(started) && started >= since.getTime();
+}
+/**
+ * A stop (workflow cancel, fail-fast) cut the start short with this error: did Hex certainly start
+ * no run (a 429, a 503 at the kernel limit, a connection never made), or may it have (an answer
+ * lost, a trigger abandoned in flight after its grace)? Undefined: Hex refused the trigger for a
+ * reason of its own (401, 422...), which is a failure, not a stop.
+ */
+function startCutShort(error) {
+    if (error instanceof retry/* UnknownOutcomeError */.rk)
+        return 'maybe-run';
+    if (error instanceof errors/* HexNetworkError */.u5 && error.code === 'ABORTED')
+        return 'maybe-run';
+    switch ((0,retry/* triggerVerdict */.gX)(error).kind) {
+        case 'retry':
+            return 'no-run';
+        case 'unknown-outcome':
+            return 'maybe-run';
+        case 'fatal':
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runs/failure.ts
+
+
+
+/**
+ * An error that ended a run early, as the run's ending: a stop that cut the start short (whether
+ * a run may exist decides what the reader is told), Hex's failure (its message says what to do),
+ * or a bug (the message for the log, the stack for debug only).
+ */
+function failureEnding(error, context) {
+    const { stoppedBy: by, run } = context;
+    if (by !== undefined) {
+        // Following a run started elsewhere: nothing of ours was started, nothing is left to cancel.
+        if (context.following)
+            return { kind: 'stopped', by, phase: 'before-start' };
+        const cut = startCutShort(error);
+        if (cut !== undefined)
+            return { kind: 'stopped', by, phase: cut === 'no-run' ? 'before-start' : 'starting' };
+    }
+    if (error instanceof errors/* HexError */._W)
+        return { kind: 'failed', message: error.message, run };
+    return {
+        kind: 'failed',
+        message: `Unexpected error: ${(0,lib_errors/* errorMessage */.g)(error)}`,
+        stack: error instanceof Error ? error.stack : undefined,
+        run
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/runs/grace.ts
@@ -33262,6 +33563,7 @@ async function withGrace(clock, stop, graceMs, send) {
 }
 
 ;// CONCATENATED MODULE: ./src/runs/history.ts
+
 
 
 
@@ -33304,8 +33606,16 @@ async function readHistory(session, projectId) {
         .filter((ms) => ms !== undefined);
     return summarize(durations);
 }
-/** A run's duration: Hex's own count, else from its start and end times. */
+/**
+ * A run's duration: its run time where the answer carries state events (a wait for a kernel is
+ * no measure of the project), else Hex's own count, else from its start and end times.
+ * GetProjectRuns documents no way to ask for the events (GetRunStatus's enable-expanded-stats
+ * header is not among its parameters), so today this is Hex's count: read, not relied on.
+ */
 function durationOf(run) {
+    const { runMs } = phasesOf(run.statusEvents);
+    if (runMs !== undefined && runMs > 0)
+        return runMs;
     if (run.elapsedMs !== undefined && run.elapsedMs > 0)
         return run.elapsedMs;
     if (run.startTime === undefined || run.endTime === undefined)
@@ -33397,8 +33707,6 @@ class HistoryAlongside {
     }
 }
 
-// EXTERNAL MODULE: ./src/lib/duration.ts
-var duration = __nccwpck_require__(2543);
 ;// CONCATENATED MODULE: ./src/runs/wait.ts
 
 
@@ -33611,108 +33919,59 @@ function in_progress_unreadable(error) {
     return `Unexpected error: ${(0,lib_errors/* errorMessage */.g)(error)}`;
 }
 
-;// CONCATENATED MODULE: ./src/runs/start.ts
-
-
+;// CONCATENATED MODULE: ./src/runs/title.ts
+/**
+ * The project's title, for the reader: read once with GetProject while the run goes (or right
+ * after the trigger, when the step does not wait). It is an extra: one attempt, a short time
+ * limit, and a failure is only a reason for the debug log; the project's ID stands in for it.
+ */
 
 
 
 /**
- * Runs in Hex whose start falls this long before the trigger was sent still count as its run:
- * the runner's clock and Hex's may disagree by a few seconds.
+ * The longest the title read takes, its answer included: Hex answers it in well under a second,
+ * and a step that does not wait for its run (wait: false) waits for this read at most this long.
  */
-const CLOCK_SKEW_MS = 60_000;
-/** Hex may take a moment to list a run it has just created: look this many times, this far apart. */
-const LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000];
-/** One look, retries included. */
-const LOOKUP_BUDGET_MS = 10_000;
-/** The trigger could not be confirmed and no run could be matched to it. */
-class TriggerOutcomeUnknownError extends errors/* HexError */._W {
-}
-/**
- * Starts one run, never two. The trigger is sent again only where Hex certainly started no run
- * (connection never made, 429, 503 at the kernel limit). Where the outcome is unknown, the run is
- * looked for among the project's API-triggered runs and followed if exactly one matches.
- */
-async function startRun(options) {
-    const { session, projectId, request, requestSignal } = options;
-    const sentAt = session.clock.now();
+const TITLE_READ_MS = 3_000;
+/** One GetProject, never sent again and never thrown: the title, or why there is none. */
+async function readTitle(session, projectId) {
     try {
-        return await session.trigger(projectId, request, requestSignal);
+        // A deadline of now: one attempt, no retry, no wait for a turn.
+        const once = session.with({ deadline: session.clock.now() });
+        const { title } = await once.getProject(projectId, TITLE_READ_MS);
+        return title === undefined
+            ? { kind: 'unknown', why: 'Hex gave the project no title' }
+            : { kind: 'known', title };
     }
     catch (error) {
-        if (!(error instanceof retry/* UnknownOutcomeError */.rk) || session.signal?.aborted)
-            throw error;
-        return await recover(options, error, sentAt);
+        return { kind: 'unknown', why: title_unreadable(error) };
     }
-}
-async function recover(options, lost, sentAt) {
-    const { session, projectId } = options;
-    const { signal } = session;
-    const since = new Date(sentAt - CLOCK_SKEW_MS);
-    const sinceText = new Date(sentAt).toISOString();
-    const unknown = `Hex's answer to the trigger was lost (${lost.reason}), so whether it started a run is unknown.`;
-    const advice = "The trigger was not sent again, so that this step never starts a second run. Check the project's runs in Hex before running this job again.";
-    const details = `The trigger's error: ${lost.original.message}`;
-    let candidates = [];
-    for (const delayMs of LOOKUP_DELAYS_MS) {
-        await session.clock.sleep(delayMs, signal);
-        if (signal?.aborted)
-            throw lost.original;
-        try {
-            const runs = await session.within(LOOKUP_BUDGET_MS, signal).listApiRuns(projectId, 25);
-            candidates = runs.filter((run) => startedSince(run, since) && !options.earlier?.includes(run.runId));
-        }
-        catch (error) {
-            const why = (0,lib_errors/* errorMessage */.g)(error);
-            throw new TriggerOutcomeUnknownError(`${unknown} Looking for the run failed too: ${why} A run may have started. ${advice} ${details}`, lost.context);
-        }
-        if (candidates.length > 0)
-            break;
-    }
-    if (candidates.length === 1) {
-        const run = candidates[0];
-        options.onRecovered(`${unknown} Run ${run.runId} (${run.status}) is the only API-triggered run of project ${projectId} since ${sinceText}: following it instead of triggering again.`);
-        return {
-            projectId,
-            runId: run.runId,
-            runUrl: run.runUrl ?? '',
-            runStatusUrl: (0,paths/* runStatusUrl */.bj)(options.apiBase, projectId, run.runId),
-            traceId: run.traceId,
-            projectVersion: run.projectVersion
-        };
-    }
-    if (candidates.length === 0)
-        throw new TriggerOutcomeUnknownError(`${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${(0,duration/* formatDuration */.a3)(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} ${details}`, lost.context);
-    const list = candidates.map((run) => `${run.runId} (${run.status}) ${run.runUrl ?? ''}`.trim());
-    throw new TriggerOutcomeUnknownError(`${unknown} ${candidates.length} API-triggered runs of project ${projectId} started since ${sinceText}, so the action cannot tell which one is its own: ${list.join('; ')}. ${advice} ${details}`, lost.context);
-}
-function startedSince(run, since) {
-    // A run Hex has not started yet has no start time: it is new.
-    if (!run.startTime)
-        return run.status === 'PENDING';
-    const started = Date.parse(run.startTime);
-    return !Number.isNaN(started) && started >= since.getTime();
 }
 /**
- * A stop (workflow cancel, fail-fast) cut the start short with this error: did Hex certainly start
- * no run (a 429, a 503 at the kernel limit, a connection never made), or may it have (an answer
- * lost, a trigger abandoned in flight after its grace)? Undefined: Hex refused the trigger for a
- * reason of its own (401, 422...), which is a failure, not a stop.
+ * Reads the title into `run` (and tells it as an event) alongside what the run does; the promise
+ * settles within TITLE_READ_MS and never rejects. A read stopped by the session's signal tells
+ * nothing.
  */
-function startCutShort(error) {
-    if (error instanceof retry/* UnknownOutcomeError */.rk)
-        return 'maybe-run';
-    if (error instanceof errors/* HexNetworkError */.u5 && error.code === 'ABORTED')
-        return 'maybe-run';
-    switch ((0,retry/* triggerVerdict */.gX)(error).kind) {
-        case 'retry':
-            return 'no-run';
-        case 'unknown-outcome':
-            return 'maybe-run';
-        case 'fatal':
-            return undefined;
+async function titleAlongside(session, run, emit) {
+    const read = await readTitle(session, run.projectId);
+    if (read.kind === 'known') {
+        run.projectTitle = read.title;
+        emit({ type: 'title', title: read.title });
     }
+    else if (!session.signal?.aborted)
+        emit({ type: 'no-title', why: read.why });
+}
+function title_unreadable(error) {
+    const cause = error instanceof retry/* RetriesExhaustedError */.i5 ? error.lastError : error;
+    if (cause instanceof errors/* HexApiError */.Y5 && cause.status === 403)
+        return 'Hex refused to show the project (403 Forbidden): reading its title needs the "Read projects" scope';
+    if (cause instanceof errors/* HexApiError */.Y5 && cause.status === 404)
+        return 'Hex found no project to read the title of (404 Not Found)';
+    if (cause instanceof errors/* HexApiError */.Y5)
+        return `Hex answered ${cause.status}`;
+    if (cause instanceof errors/* HexError */._W)
+        return cause.message;
+    return (0,lib_errors/* unexpectedMessage */.x)(error);
 }
 
 ;// CONCATENATED MODULE: ./src/runs/run-one.ts
@@ -33756,6 +34015,8 @@ class OneRun {
     attachedAt;
     /** The project's history, read alongside the wait (and stopped when it ends). */
     historyRead;
+    /** The title, read alongside: in the outcome's facts if it came (within TITLE_READ_MS). */
+    titleRead;
     constructor(options) {
         this.target = options.target;
         this.plan = options.plan;
@@ -33785,6 +34046,9 @@ class OneRun {
         }
         catch (error) {
             return this.failed(error);
+        }
+        finally {
+            await this.titleRead;
         }
     }
     get signal() {
@@ -33821,9 +34085,8 @@ class OneRun {
         const run = this.started(triggered, false);
         if (!plan.wait)
             return this.outcome({ kind: 'not-waited', status: 'PENDING', run });
-        // Read once the first status read says the run goes on: it never delays the trigger or that
-        // read, a refused trigger or a run that is already over costs none, and the pacing, which has
-        // heard by then how crowded the token is, may decline it.
+        // History and title after the first status read (with wait: false, the title at once): the
+        // pacing has heard by then how crowded the token is, and may decline them.
         return this.waitFor(run, plan.history);
     }
     /** `run-id` given, or if-running attach (its state from the list): follow a run started elsewhere. */
@@ -33849,9 +34112,22 @@ class OneRun {
         this.run = factsOf(triggered, this.startedAt);
         if (attached)
             this.run.attached = true;
+        if (this.target.projectTitle !== undefined)
+            this.run.projectTitle = this.target.projectTitle;
         // At once: if the step is killed later, the workflow and the post step still know the run.
         this.emit({ type: 'started', run: { ...this.run }, followed });
+        if (followed || !this.plan.wait)
+            this.readTitle(this.run);
         return this.run;
+    }
+    /** The title, unless the project list gave it, if the pacing wants it now (never before the trigger). */
+    readTitle(run) {
+        if (run.projectTitle !== undefined)
+            return;
+        if (this.pacing.wants('title'))
+            this.titleRead = titleAlongside(this.session, run, this.emit);
+        else
+            this.emit({ type: 'no-title', why: "Hex's reads are scarce for this token just now" });
     }
     /** The project's history, alongside the wait, if the pacing wants it now. */
     readHistory(run) {
@@ -33878,6 +34154,8 @@ class OneRun {
                 onState: (state, { elapsedMs, changed, reads }) => {
                     last = state;
                     this.emit({ type: 'state', state, elapsedMs, changed });
+                    if (reads === 1 && this.target.runId === undefined)
+                        this.readTitle(run);
                     if (history && reads === 1 && !(0,types/* isTerminalStatus */.TQ)(state.status))
                         this.readHistory(run);
                 }
@@ -33907,11 +34185,8 @@ class OneRun {
             }
             case 'timeout': {
                 this.ended(true);
-                const cancel = run.attached
-                    ? { kind: 'not-ours' }
-                    : this.plan.cancelOnTimeout
-                        ? await (0,runs_cancel/* cancelRun */.Su)(this.session, this.target.projectId, run.runId, runs_cancel/* CANCEL_BUDGET_MS */.W3)
-                        : { kind: 'left-going' };
+                const leave = !this.plan.cancelOnTimeout;
+                const cancel = await (0,runs_cancel/* cancelIfOurs */.pj)(this.session, run, leave, runs_cancel/* CANCEL_BUDGET_MS */.W3);
                 return this.outcome({
                     kind: 'timed-out',
                     run,
@@ -33929,38 +34204,18 @@ class OneRun {
         this.ended(true);
         const by = stopCause(this.stops);
         this.emit({ type: 'stopping', by });
-        const cancel = run.attached
-            ? { kind: 'not-ours' }
-            : by === 'workflow' && !this.plan.cancelOnWorkflowCancel
-                ? { kind: 'left-going' }
-                : await (0,runs_cancel/* cancelRun */.Su)(this.session, this.target.projectId, run.runId, runs_cancel/* CANCEL_BUDGET_ON_SIGNAL_MS */.Z_);
+        const leave = by === 'workflow' && !this.plan.cancelOnWorkflowCancel;
+        const cancel = await (0,runs_cancel/* cancelIfOurs */.pj)(this.session, run, leave, runs_cancel/* CANCEL_BUDGET_ON_SIGNAL_MS */.Z_);
         return this.outcome({ kind: 'stopped', by, phase: 'going', run, cancel });
     }
-    /** An error that ended the run early: Hex's, or a bug. */
+    /** An error that ended the run early: a stop that cut the start short, Hex's, or a bug. */
     failed(error) {
-        if (this.signal?.aborted && this.run === undefined) {
-            const by = stopCause(this.stops);
-            // Following a run started elsewhere: nothing of ours was started, nothing is left to cancel.
-            if (this.target.runId !== undefined)
-                return this.outcome({ kind: 'stopped', by, phase: 'before-start' });
-            // Stopped while starting: whether a run may exist decides what the reader is told.
-            const cut = startCutShort(error);
-            if (cut !== undefined)
-                return this.outcome({
-                    kind: 'stopped',
-                    by,
-                    phase: cut === 'no-run' ? 'before-start' : 'starting'
-                });
-        }
-        if (error instanceof errors/* HexError */._W)
-            return this.outcome({ kind: 'failed', message: error.message, run: this.run });
-        // A bug, not an expected failure: the message is for the log, the stack for debug.
-        return this.outcome({
-            kind: 'failed',
-            message: `Unexpected error: ${(0,lib_errors/* errorMessage */.g)(error)}`,
-            stack: error instanceof Error ? error.stack : undefined,
+        const stopped = this.signal?.aborted === true && this.run === undefined;
+        return this.outcome(failureEnding(error, {
+            stoppedBy: stopped ? stopCause(this.stops) : undefined,
+            following: this.target.runId !== undefined,
             run: this.run
-        });
+        }));
     }
     /** What a status read tells about the run. */
     learn(state) {
@@ -34092,7 +34347,8 @@ async function runAttempts(options) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Su: () => (/* binding */ cancelRun),
 /* harmony export */   W3: () => (/* binding */ CANCEL_BUDGET_MS),
-/* harmony export */   Z_: () => (/* binding */ CANCEL_BUDGET_ON_SIGNAL_MS)
+/* harmony export */   Z_: () => (/* binding */ CANCEL_BUDGET_ON_SIGNAL_MS),
+/* harmony export */   pj: () => (/* binding */ cancelIfOurs)
 /* harmony export */ });
 /* harmony import */ var _hex_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5282);
 /* harmony import */ var _hex_types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8895);
@@ -34129,6 +34385,18 @@ async function cancelRun(session, projectId, runId, budgetMs) {
         return { kind: 'failed', error: message };
     }
 }
+/**
+ * What becomes of a run the step gives up on: a run it attached to (if-running: attach) is not
+ * its own and is never cancelled; `leave` is the inputs saying to leave it going; else it is
+ * cancelled within the budget.
+ */
+async function cancelIfOurs(session, run, leave, budgetMs) {
+    if (run.attached)
+        return { kind: 'not-ours' };
+    if (leave)
+        return { kind: 'left-going' };
+    return cancelRun(session, run.projectId, run.runId, budgetMs);
+}
 
 
 /***/ }),
@@ -34142,7 +34410,7 @@ async function cancelRun(session, projectId, runId, budgetMs) {
 /* harmony export */   R5: () => (/* binding */ attemptNotes)
 /* harmony export */ });
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
-/* harmony import */ var _runs_attempts_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9130);
+/* harmony import */ var _runs_attempts_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9275);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(769);
 /* harmony import */ var _outcome_words_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(102);
 /* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2843);
@@ -34621,6 +34889,7 @@ class HexHttp {
         const { context, method, body } = call;
         const url = `${this.apiBase}${call.path}`;
         const headers = {
+            ...call.headers,
             accept: call.accept ?? 'application/json',
             authorization: `Bearer ${this.token}`,
             'user-agent': this.userAgent
@@ -34748,6 +35017,11 @@ var paths = __nccwpck_require__(713);
 
 
 /**
+ * Asks GetRunStatus for the run's state events too (Hex's description: "Include state events and
+ * the run's flag configuration override"): when the run waited for a kernel, and how long it ran.
+ */
+const EXPANDED_STATS = { 'enable-expanded-stats': 'true' };
+/**
  * The Hex API calls the action makes, one request each (hex/http.ts), their answers read and
  * checked (hex/answers.ts). It never imports @actions/core: what it has to say goes through
  * onDebug or a typed error whose message tells the user what to do.
@@ -34772,11 +35046,19 @@ class HexClient {
             projectVersion: (0,answers/* optionalVersion */.p3)(o.projectVersion)
         };
     }
-    /** `GET /projects/{projectId}/runs/{runId}` (GetRunStatus). */
+    /** `GET /projects/{projectId}/runs/{runId}` (GetRunStatus), with its state events. */
     async getRun(projectId, runId, options = {}) {
         const context = this.context('status', projectId, runId);
-        const o = await this.json(context, 'GET', (0,paths/* runPath */.t0)(projectId, runId), options);
+        const path = (0,paths/* runPath */.t0)(projectId, runId);
+        const o = await this.json(context, 'GET', path, { ...options, headers: EXPANDED_STATS });
         return (0,answers/* readRunState */.xz)(o, projectId, runId, context);
+    }
+    /** `GET /projects/{projectId}` (GetProject): the project's title, for a reader. */
+    async getProject(projectId, options = {}) {
+        const context = this.context('project', projectId);
+        const o = await this.json(context, 'GET', (0,paths/* projectPath */.DZ)(projectId), options);
+        (0,answers/* sameId */.s)(o, 'id', projectId, 'project', context);
+        return { id: projectId, title: (0,answers/* optionalTitle */.JA)(o.title) };
     }
     /**
      * `GET /projects/{projectId}/runs` (GetProjectRuns), newest first: API-triggered runs only, to
@@ -34900,6 +35182,10 @@ class HexSession {
     listRuns(projectId, query) {
         return this.retry(retry/* readVerdict */.wk, 'turn', () => this.client.listRuns(projectId, query, { signal: this.signal }));
     }
+    /** GetProject; each attempt gets at most `timeoutMs` (a read that must not hold the step up). */
+    getProject(projectId, timeoutMs) {
+        return this.retry(retry/* readVerdict */.wk, 'turn', () => this.client.getProject(projectId, { signal: this.signal, timeoutMs }));
+    }
     /** ListProjects, one page. */
     listProjects(name, after) {
         return this.retry(retry/* readVerdict */.wk, 'turn', () => this.client.listProjects(name, after, { signal: this.signal }));
@@ -34994,7 +35280,12 @@ function runRequest(settings) {
 }
 /** What the inputs decide about the step's pacing; a hold of Hex's read limit is told in one line. */
 function pacingOptions(settings, io) {
-    return { pollIntervalMs: settings.pollIntervalMs, onHold: (hold) => io.info(holdLine(hold)) };
+    const projects = settings.projectIds.length + settings.projectNames.length;
+    return {
+        pollIntervalMs: settings.pollIntervalMs,
+        runsAtOnce: Math.max(1, Math.min(projects, settings.maxParallel)),
+        onHold: (hold) => io.info(holdLine(hold))
+    };
 }
 /**
  * "Hex's read limit for this token is spent until 12:04:31 UTC; 7 other jobs seem to share it.":
@@ -35039,7 +35330,9 @@ function runPlan(settings) {
 /* harmony import */ var _attempt_words_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2927);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(769);
 /* harmony import */ var _outcome_words_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(102);
-/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2843);
+/* harmony import */ var _run_words_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(219);
+/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2843);
+
 
 
 
@@ -35058,9 +35351,9 @@ const ActionStatus = {
     /** if-running: skip found a run in progress and started none. */
     Skipped: 'SKIPPED'
 };
-/** The project's name for a reader: its title when given by title, else its ID. */
+/** The project's name for a reader: its title in Hex where known, the name it was given by, else its ID. */
 function projectLabel(report) {
-    return report.target.projectName ?? report.target.projectId;
+    return (0,_run_words_js__WEBPACK_IMPORTED_MODULE_4__/* .titleOf */ .G)(report) ?? report.target.projectName ?? report.target.projectId;
 }
 /** Puts an outcome into words: status, whether the step succeeds, the message and the notes. */
 function toReport(outcome, context) {
@@ -35068,7 +35361,7 @@ function toReport(outcome, context) {
     const run = 'run' in outcome ? outcome.run : undefined;
     const report = { target, run, status: ActionStatus.Error, succeeded: false, notes: [] };
     const { notes } = report;
-    const words = context.words ?? _words_js__WEBPACK_IMPORTED_MODULE_4__/* .RUNNER_WORDS */ .B;
+    const words = context.words ?? _words_js__WEBPACK_IMPORTED_MODULE_5__/* .RUNNER_WORDS */ .B;
     if (outcome.recovered)
         notes.push(outcome.recovered);
     if (target.runId !== undefined && run)
@@ -35156,15 +35449,19 @@ function toReport(outcome, context) {
     if (outcome.attempts?.earlier.length)
         report.attempts = outcome.attempts;
     if (run !== undefined && slowerThanUsual(run))
-        notes.push(`${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(run.elapsedMs ?? 0)} is more than twice the usual ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(run.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`);
+        notes.push(`${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(run.runMs ?? run.elapsedMs ?? 0)} is more than twice the usual ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(run.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`);
     return report;
 }
 /** A run that took more than this many times its usual duration is called out. */
 const SLOW_FACTOR = 2;
-/** Whether the run took more than twice as long as the project's runs usually do. */
+/**
+ * Whether the run took more than twice as long as the project's runs usually do: its run time
+ * where Hex's state events tell it (a wait for a kernel is not the project being slow).
+ */
 function slowerThanUsual(run) {
-    const { elapsedMs, usualMs } = run;
-    return elapsedMs !== undefined && usualMs !== undefined && elapsedMs > SLOW_FACTOR * usualMs;
+    const { usualMs } = run;
+    const tookMs = run.runMs ?? run.elapsedMs;
+    return tookMs !== undefined && usualMs !== undefined && tookMs > SLOW_FACTOR * usualMs;
 }
 function statusAdvice(status) {
     switch (status) {
@@ -35177,6 +35474,38 @@ function statusAdvice(status) {
         default:
             return '';
     }
+}
+
+
+/***/ }),
+
+/***/ 219:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ titleOf),
+/* harmony export */   V: () => (/* binding */ phaseWords)
+/* harmony export */ });
+/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/**
+ * What the step learned about a run besides its status, in words every place shares: the
+ * project's title (the list's or GetProject's) and how long the run waited for a kernel and ran.
+ * The title is Hex's text: each place makes it safe where it writes it (lib/safe-text.ts for the
+ * log, statuses and outputs; action/markdown.ts for the summary).
+ */
+
+/** The project's title in Hex, where it is known: the run's, else the project list's. */
+function titleOf(about) {
+    return about.run?.projectTitle ?? about.target.projectTitle;
+}
+/** "queued 3m 2s, ran 8.0s" (either part alone when only it is known), or undefined. */
+function phaseWords(run) {
+    const parts = [];
+    if (run?.queuedMs !== undefined)
+        parts.push(`queued ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(run.queuedMs)}`);
+    if (run?.runMs !== undefined)
+        parts.push(`ran ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(run.runMs)}`);
+    return parts.length === 0 ? undefined : parts.join(', ');
 }
 
 

@@ -52,6 +52,9 @@ export const SAMPLES = {
     endedAt: '2026-11-29T12:01:07.530Z',
     elapsedMs: 65_416,
     usualMs: 62_000,
+    projectTitle: 'Weekly revenue dashboard',
+    queuedMs: 182_407,
+    runMs: 65_416,
     inputParams: {
       region: 'emea',
       start_date: '2026-11-01',
@@ -71,6 +74,9 @@ export const SAMPLES = {
     startedAt: '2026-11-29T12:10:00.870Z',
     endedAt: '2026-11-29T12:12:14.902Z',
     elapsedMs: 134_032,
+    projectTitle: 'Weekly revenue dashboard',
+    queuedMs: 3_180,
+    runMs: 134_032,
     inputParams: { region: 'apac', start_date: '2026-11-01' },
     message:
       'Hex run 9d2b6f13-8e07-4c5a-b6d1-3e4f5a6b7c8d ended ERRORED after 2m 14s. A cell failed: open the run in Hex to see which.',
@@ -87,6 +93,8 @@ export const SAMPLES = {
     endedAt: '2026-11-29T13:30:01.655Z',
     elapsedMs: 1_800_253,
     usualMs: 480_000,
+    projectTitle: 'Weekly revenue dashboard',
+    queuedMs: 2_950,
     inputParams: { region: 'global', start_date: '2025-01-01', full_refresh: true },
     message:
       'Hex run 4a1e7c92-5b3d-4f08-8c6e-0d2f9b1a3e57 did not finish within the timeout of 30m 0s (last status RUNNING).',

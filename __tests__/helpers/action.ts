@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import type { GitHubRequest } from '../../test/fake-github/server.ts'
+import { afterAll, beforeAll } from '@jest/globals'
 import { FakeHex, type FakeHexOptions } from '../../test/fake-hex/server.ts'
 import { RUNNER_GITHUB_TOKEN } from '../../test/runner/action-yml.ts'
 import type { ActionResult } from '../../test/runner/run-action.ts'
@@ -24,6 +25,24 @@ export async function startHex(
   const fake = await FakeHex.start({ ...options, clock })
   clocks.set(fake, clock)
   return fake
+}
+
+/**
+ * The stand-in of a test file: started (startHex) before its tests, closed after them. Call it at
+ * the top of the file; the function it returns gives the server.
+ */
+export function hexForTests(options: Omit<FakeHexOptions, 'now' | 'clock'> = {}): () => FakeHex {
+  let fake: FakeHex | undefined
+  beforeAll(async () => {
+    fake = await startHex(options)
+  })
+  afterAll(async () => {
+    await fake?.close()
+  })
+  return () => {
+    if (fake === undefined) throw new Error('the stand-in starts before the tests')
+    return fake
+  }
 }
 
 export function clockOf(fake: FakeHex): VirtualClock {

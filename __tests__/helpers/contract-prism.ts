@@ -28,6 +28,8 @@ export interface ForwardedRequest {
   /** As the client sent it, e.g. /api/v1/projects/{id}/runs. */
   path: string
   query: Record<string, string>
+  /** The request headers of the operation's own (enable-expanded-stats), lower case. */
+  headers?: Record<string, string>
   /** Parsed JSON, the raw text if it does not parse, undefined if empty. */
   body: unknown
   status: number
@@ -112,6 +114,12 @@ function parseViolations(header: string | string[] | undefined): Violation[] {
   }
 }
 
+/** The headers worth checking: the ones Hex's operations define, not the transport's. */
+function ownHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const value = raw['enable-expanded-stats']
+  return value === undefined ? {} : { 'enable-expanded-stats': String(value) }
+}
+
 /** Forwards `{basePath}/...` to Prism as `/...`; anything else is answered 404 and recorded. */
 function startForwarder(prismPort: number, basePath: string, requests: ForwardedRequest[]) {
   const server = createServer((req, res) => {
@@ -122,6 +130,7 @@ function startForwarder(prismPort: number, basePath: string, requests: Forwarded
         method: req.method ?? 'GET',
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
+        headers: ownHeaders(req.headers),
         body: parseBody(body),
         status: 0,
         violations: []

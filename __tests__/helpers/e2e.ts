@@ -68,6 +68,16 @@ export function requestsFor(fake: FakeHex, projectId: string) {
   return fake.requests.filter((r) => r.path.includes(projectId))
 }
 
+/** GetProject: the read of a project's title, which goes alongside the run's own requests. */
+export function isTitleRead(request: { method: string; path: string }): boolean {
+  return request.method === 'GET' && /\/projects\/[^/]+$/.test(request.path)
+}
+
+/** The requests for the project but its title read: the run's own, in order. */
+export function runRequestsFor(fake: FakeHex, projectId: string) {
+  return requestsFor(fake, projectId).filter((r) => !isTitleRead(r))
+}
+
 /**
  * The token must appear nowhere a user or a log reader could see it. The one exception is the
  * `::add-mask::` command that asks the runner to mask it: the runner consumes that line and never

@@ -154,7 +154,10 @@ describe("(b) the action's requests fit the contract (Prism mock, request valida
         // history, which only a run still going needs, is not read (its query is checked below).
         const runsPath = `${SERVER_PATH}/v1/projects/${projectId}/runs`
         assert.equal(reads.filter((r) => r.method === 'GET' && r.path === runsPath).length, 0)
-        const polls = reads.filter((r) => r.path !== runsPath)
+        // The project's title, once (GetProject), beside the status reads.
+        const projectPath = `${SERVER_PATH}/v1/projects/${projectId}`
+        assert.equal(reads.filter((r) => r.method === 'GET' && r.path === projectPath).length, 1)
+        const polls = reads.filter((r) => r.path !== runsPath && r.path !== projectPath)
         assert.ok(polls.length >= 1, 'no status request')
         for (const poll of polls) {
           assert.equal(poll.method, 'GET')
@@ -162,12 +165,18 @@ describe("(b) the action's requests fit the contract (Prism mock, request valida
             poll.path,
             `${SERVER_PATH}/v1/projects/${projectId}/runs/${String(started.runId)}`
           )
+          // Asked with its state events, as Hex's description has it.
+          assert.equal(poll.headers?.['enable-expanded-stats'], 'true')
         }
         // Answered from the contract's examples.
         assert.equal(result.outputs['run-id'], started.runId)
         assert.equal(result.outputs.status, status.status)
         assert.equal(result.outputs['project-version'], status.projectVersion)
         assert.equal(result.outputs['started-at'], status.startTime)
+        // The title from GetProject's example; the times from the status example's stateEvents.
+        assert.equal(result.outputs['project-title'], exampleOf(contract, 'GetProject', 200).title)
+        assert.equal(result.outputs['queued-seconds'], '4')
+        assert.equal(result.outputs['run-seconds'], '76')
       })
     }
 

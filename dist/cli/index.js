@@ -28090,7 +28090,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5632:
+/***/ 2311:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28299,13 +28299,31 @@ function formatDuration(ms) {
     return h > 0 ? `${h}h ${m}m ${s}s` : `${m}m ${s}s`;
 }
 
+;// CONCATENATED MODULE: ./src/lib/ids.ts
+/**
+ * Hex's project and run IDs are UUIDs. The one check, used for inputs (project-id, run-id) and for
+ * what Hex answers before an ID goes into a request path.
+ */
+const UUID_TEXT = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const UUID = new RegExp(`^${UUID_TEXT}$`, 'i');
+const UUID_INSIDE = new RegExp(UUID_TEXT, 'i');
+/** Whether `text` is a UUID, whole, in any case. */
+function isUuid(text) {
+    return UUID.test(text);
+}
+/** The first UUID inside `text` (a pasted URL, say), lower-cased; undefined when there is none. */
+function uuidInside(text) {
+    return UUID_INSIDE.exec(text)?.[0].toLowerCase();
+}
+
 ;// CONCATENATED MODULE: ./src/hex/errors.ts
 const DOING = {
     trigger: 'start a run of',
     status: 'read the status of a run of',
     cancel: 'cancel a run of',
     list: 'list the runs of',
-    find: 'find'
+    find: 'find',
+    project: 'read the title of'
 };
 /**
  * System error codes that mean the connection was never made, so the request was never sent:
@@ -28483,21 +28501,27 @@ function explainStatus(context, status, statusText, body) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/lib/ids.ts
-/**
- * Hex's project and run IDs are UUIDs. The one check, used for inputs (project-id, run-id) and for
- * what Hex answers before an ID goes into a request path.
- */
-const UUID_TEXT = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const UUID = new RegExp(`^${UUID_TEXT}$`, 'i');
-const UUID_INSIDE = new RegExp(UUID_TEXT, 'i');
-/** Whether `text` is a UUID, whole, in any case. */
-function isUuid(text) {
-    return UUID.test(text);
+;// CONCATENATED MODULE: ./src/hex/types.ts
+/** Run statuses as Hex reports them (the same six in every published version of the API). */
+const RUN_STATUSES = [
+    'PENDING',
+    'RUNNING',
+    'COMPLETED',
+    'ERRORED',
+    'KILLED',
+    'UNABLE_TO_ALLOCATE_KERNEL'
+];
+const TERMINAL_STATUSES = [
+    'COMPLETED',
+    'ERRORED',
+    'KILLED',
+    'UNABLE_TO_ALLOCATE_KERNEL'
+];
+function isKnownStatus(status) {
+    return RUN_STATUSES.includes(status);
 }
-/** The first UUID inside `text` (a pasted URL, say), lower-cased; undefined when there is none. */
-function uuidInside(text) {
-    return UUID_INSIDE.exec(text)?.[0].toLowerCase();
+function isTerminalStatus(status) {
+    return TERMINAL_STATUSES.includes(status);
 }
 
 ;// CONCATENATED MODULE: ./src/hex/answers.ts
@@ -28507,6 +28531,7 @@ function uuidInside(text) {
  * another run or project is refused, and what is only shown (a version, a time) is dropped when it
  * is not what it claims.
  */
+
 
 
 /** A project version as Hex gives it: a number or a short plain word. */
@@ -28569,6 +28594,15 @@ function sameId(o, field, expected, what, context) {
     if (value.toLowerCase() !== expected.toLowerCase())
         throw new HexResponseError(context, `Hex answered about ${what} ${quote(value)}, not ${expected}`);
 }
+/** A title longer than this is cut: it is only shown, in a heading, a table cell, a status line. */
+const MAX_TITLE_LENGTH = 200;
+/** A project's title as Hex gives it: trimmed, cut to MAX_TITLE_LENGTH; none when empty. */
+function optionalTitle(value) {
+    const title = typeof value === 'string' ? value.trim() : '';
+    if (title === '')
+        return undefined;
+    return title.length > MAX_TITLE_LENGTH ? `${title.slice(0, MAX_TITLE_LENGTH - 1)}\u2026` : title;
+}
 /** projectVersion is an integer in the trigger's answer and a string in the status answer. */
 function optionalVersion(value) {
     if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)
@@ -28598,8 +28632,34 @@ function readRunState(o, projectId, runId, context) {
             ? o.elapsedTime
             : undefined,
         traceId: optionalString(o.traceId),
-        runTrigger: typeof o.runTrigger === 'string' && TRIGGER.test(o.runTrigger) ? o.runTrigger : undefined
+        runTrigger: typeof o.runTrigger === 'string' && TRIGGER.test(o.runTrigger) ? o.runTrigger : undefined,
+        statusEvents: readStatusEvents(o.stateEvents)
     };
+}
+/** More state events than this in one answer are not read: a run changes status a few times. */
+const MAX_STATE_EVENTS = 200;
+/**
+ * The changes of status among a run's `stateEvents`. Hex documents each event as `{type, value,
+ * timestamp}` and no more: an event counts when its value is a run status (whatever its type) and
+ * its timestamp parses; anything else (another kind of event, a bad time, not an object) is left
+ * out, never an error. No list at all is undefined.
+ */
+function readStatusEvents(value) {
+    if (!Array.isArray(value))
+        return undefined;
+    const events = [];
+    for (const item of value.slice(0, MAX_STATE_EVENTS)) {
+        if (typeof item !== 'object' || item === null)
+            continue;
+        const { value: status, timestamp } = item;
+        const at = optionalTimestamp(timestamp);
+        if (typeof status !== 'string' || at === undefined)
+            continue;
+        const upper = status.toUpperCase();
+        if (isKnownStatus(upper))
+            events.push({ status: upper, at: Date.parse(at) });
+    }
+    return events;
 }
 
 ;// CONCATENATED MODULE: ./src/hex/paths.ts
@@ -28617,9 +28677,13 @@ function pathId(id, what) {
         throw new TypeError(`A ${what} ID must be a UUID, got ${quote(id)}`);
     return id;
 }
+/** `/projects/{projectId}`: GetProject. */
+function projectPath(projectId) {
+    return `/projects/${pathId(projectId, 'project')}`;
+}
 /** `/projects/{projectId}/runs`: RunProject (POST) and GetProjectRuns (GET). */
 function runsPath(projectId) {
-    return `/projects/${pathId(projectId, 'project')}/runs`;
+    return `${projectPath(projectId)}/runs`;
 }
 /** `/projects/{projectId}/runs/{runId}`: GetRunStatus (GET) and CancelRun (DELETE). */
 function runPath(projectId, runId) {
@@ -28820,29 +28884,6 @@ async function withRetries(attempt, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/hex/types.ts
-/** Run statuses as Hex reports them (the same six in every published version of the API). */
-const RUN_STATUSES = [
-    'PENDING',
-    'RUNNING',
-    'COMPLETED',
-    'ERRORED',
-    'KILLED',
-    'UNABLE_TO_ALLOCATE_KERNEL'
-];
-const TERMINAL_STATUSES = [
-    'COMPLETED',
-    'ERRORED',
-    'KILLED',
-    'UNABLE_TO_ALLOCATE_KERNEL'
-];
-function isKnownStatus(status) {
-    return RUN_STATUSES.includes(status);
-}
-function isTerminalStatus(status) {
-    return TERMINAL_STATUSES.includes(status);
-}
-
 ;// CONCATENATED MODULE: ./src/lib/errors.ts
 /** What a thrown value says, for a message: an Error's message, anything else as text. */
 function errorMessage(error) {
@@ -28886,8 +28927,56 @@ async function cancelRun(session, projectId, runId, budgetMs) {
         return { kind: 'failed', error: message };
     }
 }
+/**
+ * What becomes of a run the step gives up on: a run it attached to (if-running: attach) is not
+ * its own and is never cancelled; `leave` is the inputs saying to leave it going; else it is
+ * cancelled within the budget.
+ */
+async function cancelIfOurs(session, run, leave, budgetMs) {
+    if (run.attached)
+        return { kind: 'not-ours' };
+    if (leave)
+        return { kind: 'left-going' };
+    return cancelRun(session, run.projectId, run.runId, budgetMs);
+}
+
+;// CONCATENATED MODULE: ./src/runs/phases.ts
+/**
+ * How long a run waited for a kernel and how long it ran, from the changes of status Hex listed
+ * (its state events). Hex does not document them beyond their shape, so they are read for what
+ * they can show and no more: whatever does not add up leaves a time unknown, never an error.
+ */
+
+/**
+ * The run's queue and run times. Events may come in any order, twice, or with some missing: the
+ * first time of each status counts. A time comes only from both of its ends; and when the times
+ * contradict each other (the run ended before it started, started before it was queued), neither
+ * is trusted.
+ */
+function phasesOf(events) {
+    if (events === undefined || events.length === 0)
+        return {};
+    const firstAt = (match) => {
+        const times = events.filter((e) => match(e.status)).map((e) => e.at);
+        return times.length === 0 ? undefined : Math.min(...times);
+    };
+    const pending = firstAt((s) => s === 'PENDING');
+    const running = firstAt((s) => s === 'RUNNING');
+    const ended = firstAt(isTerminalStatus);
+    const order = [pending, running, ended].filter((at) => at !== undefined);
+    if (order.some((at, i) => i > 0 && at < order[i - 1]))
+        return {};
+    const phases = {};
+    const queuedUntil = running ?? ended;
+    if (pending !== undefined && queuedUntil !== undefined)
+        phases.queuedMs = queuedUntil - pending;
+    if (running !== undefined && ended !== undefined)
+        phases.runMs = ended - running;
+    return phases;
+}
 
 ;// CONCATENATED MODULE: ./src/runs/facts.ts
+
 /** The facts of a run just started (or found), `startedAt` on the session's clock. */
 function factsOf(triggered, startedAt) {
     return {
@@ -28912,6 +29001,12 @@ function learnFrom(run, state) {
         run.endedAt = state.endTime;
     if (state.elapsedMs !== undefined && state.endTime)
         run.elapsedMs = state.elapsedMs;
+    // Each answer with state events tells the phases anew; one without leaves what was known.
+    if (state.statusEvents !== undefined) {
+        delete run.queuedMs;
+        delete run.runMs;
+        Object.assign(run, phasesOf(state.statusEvents));
+    }
 }
 /**
  * The step is done with the run at `seenAt` (started at `startedAt`, both on the session's
@@ -28922,6 +29017,139 @@ function endAt(run, seenAt, startedAt, gaveUp) {
         ? new Date(seenAt).toISOString()
         : (run.endedAt ?? new Date(seenAt).toISOString());
     run.elapsedMs = gaveUp ? seenAt - startedAt : (run.elapsedMs ?? seenAt - startedAt);
+}
+
+;// CONCATENATED MODULE: ./src/runs/start.ts
+
+
+
+
+
+/**
+ * Runs in Hex whose start falls this long before the trigger was sent still count as its run:
+ * the runner's clock and Hex's may disagree by a few seconds.
+ */
+const CLOCK_SKEW_MS = 60_000;
+/** Hex may take a moment to list a run it has just created: look this many times, this far apart. */
+const LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000];
+/** One look, retries included. */
+const LOOKUP_BUDGET_MS = 10_000;
+/** The trigger could not be confirmed and no run could be matched to it. */
+class TriggerOutcomeUnknownError extends HexError {
+}
+/**
+ * Starts one run, never two. The trigger is sent again only where Hex certainly started no run
+ * (connection never made, 429, 503 at the kernel limit). Where the outcome is unknown, the run is
+ * looked for among the project's API-triggered runs and followed if exactly one matches.
+ */
+async function startRun(options) {
+    const { session, projectId, request, requestSignal } = options;
+    const sentAt = session.clock.now();
+    try {
+        return await session.trigger(projectId, request, requestSignal);
+    }
+    catch (error) {
+        if (!(error instanceof UnknownOutcomeError) || session.signal?.aborted)
+            throw error;
+        return await recover(options, error, sentAt);
+    }
+}
+async function recover(options, lost, sentAt) {
+    const { session, projectId } = options;
+    const { signal } = session;
+    const since = new Date(sentAt - CLOCK_SKEW_MS);
+    const sinceText = new Date(sentAt).toISOString();
+    const unknown = `Hex's answer to the trigger was lost (${lost.reason}), so whether it started a run is unknown.`;
+    const advice = "The trigger was not sent again, so that this step never starts a second run. Check the project's runs in Hex before running this job again.";
+    const details = `The trigger's error: ${lost.original.message}`;
+    let candidates = [];
+    for (const delayMs of LOOKUP_DELAYS_MS) {
+        await session.clock.sleep(delayMs, signal);
+        if (signal?.aborted)
+            throw lost.original;
+        try {
+            const runs = await session.within(LOOKUP_BUDGET_MS, signal).listApiRuns(projectId, 25);
+            candidates = runs.filter((run) => startedSince(run, since) && !options.earlier?.includes(run.runId));
+        }
+        catch (error) {
+            const why = errorMessage(error);
+            throw new TriggerOutcomeUnknownError(`${unknown} Looking for the run failed too: ${why} A run may have started. ${advice} ${details}`, lost.context);
+        }
+        if (candidates.length > 0)
+            break;
+    }
+    if (candidates.length === 1) {
+        const run = candidates[0];
+        options.onRecovered(`${unknown} Run ${run.runId} (${run.status}) is the only API-triggered run of project ${projectId} since ${sinceText}: following it instead of triggering again.`);
+        return {
+            projectId,
+            runId: run.runId,
+            runUrl: run.runUrl ?? '',
+            runStatusUrl: runStatusUrl(options.apiBase, projectId, run.runId),
+            traceId: run.traceId,
+            projectVersion: run.projectVersion
+        };
+    }
+    if (candidates.length === 0)
+        throw new TriggerOutcomeUnknownError(`${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${formatDuration(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} ${details}`, lost.context);
+    const list = candidates.map((run) => `${run.runId} (${run.status}) ${run.runUrl ?? ''}`.trim());
+    throw new TriggerOutcomeUnknownError(`${unknown} ${candidates.length} API-triggered runs of project ${projectId} started since ${sinceText}, so the action cannot tell which one is its own: ${list.join('; ')}. ${advice} ${details}`, lost.context);
+}
+function startedSince(run, since) {
+    // A run Hex has not started yet has no start time: it is new.
+    if (!run.startTime)
+        return run.status === 'PENDING';
+    const started = Date.parse(run.startTime);
+    return !Number.isNaN(started) && started >= since.getTime();
+}
+/**
+ * A stop (workflow cancel, fail-fast) cut the start short with this error: did Hex certainly start
+ * no run (a 429, a 503 at the kernel limit, a connection never made), or may it have (an answer
+ * lost, a trigger abandoned in flight after its grace)? Undefined: Hex refused the trigger for a
+ * reason of its own (401, 422...), which is a failure, not a stop.
+ */
+function startCutShort(error) {
+    if (error instanceof UnknownOutcomeError)
+        return 'maybe-run';
+    if (error instanceof HexNetworkError && error.code === 'ABORTED')
+        return 'maybe-run';
+    switch (triggerVerdict(error).kind) {
+        case 'retry':
+            return 'no-run';
+        case 'unknown-outcome':
+            return 'maybe-run';
+        case 'fatal':
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runs/failure.ts
+
+
+
+/**
+ * An error that ended a run early, as the run's ending: a stop that cut the start short (whether
+ * a run may exist decides what the reader is told), Hex's failure (its message says what to do),
+ * or a bug (the message for the log, the stack for debug only).
+ */
+function failureEnding(error, context) {
+    const { stoppedBy: by, run } = context;
+    if (by !== undefined) {
+        // Following a run started elsewhere: nothing of ours was started, nothing is left to cancel.
+        if (context.following)
+            return { kind: 'stopped', by, phase: 'before-start' };
+        const cut = startCutShort(error);
+        if (cut !== undefined)
+            return { kind: 'stopped', by, phase: cut === 'no-run' ? 'before-start' : 'starting' };
+    }
+    if (error instanceof HexError)
+        return { kind: 'failed', message: error.message, run };
+    return {
+        kind: 'failed',
+        message: `Unexpected error: ${errorMessage(error)}`,
+        stack: error instanceof Error ? error.stack : undefined,
+        run
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/runs/grace.ts
@@ -28956,6 +29184,7 @@ async function withGrace(clock, stop, graceMs, send) {
 }
 
 ;// CONCATENATED MODULE: ./src/runs/history.ts
+
 
 
 
@@ -28998,8 +29227,16 @@ async function readHistory(session, projectId) {
         .filter((ms) => ms !== undefined);
     return summarize(durations);
 }
-/** A run's duration: Hex's own count, else from its start and end times. */
+/**
+ * A run's duration: its run time where the answer carries state events (a wait for a kernel is
+ * no measure of the project), else Hex's own count, else from its start and end times.
+ * GetProjectRuns documents no way to ask for the events (GetRunStatus's enable-expanded-stats
+ * header is not among its parameters), so today this is Hex's count: read, not relied on.
+ */
 function durationOf(run) {
+    const { runMs } = phasesOf(run.statusEvents);
+    if (runMs !== undefined && runMs > 0)
+        return runMs;
     if (run.elapsedMs !== undefined && run.elapsedMs > 0)
         return run.elapsedMs;
     if (run.startTime === undefined || run.endTime === undefined)
@@ -29303,108 +29540,59 @@ function in_progress_unreadable(error) {
     return `Unexpected error: ${errorMessage(error)}`;
 }
 
-;// CONCATENATED MODULE: ./src/runs/start.ts
-
-
+;// CONCATENATED MODULE: ./src/runs/title.ts
+/**
+ * The project's title, for the reader: read once with GetProject while the run goes (or right
+ * after the trigger, when the step does not wait). It is an extra: one attempt, a short time
+ * limit, and a failure is only a reason for the debug log; the project's ID stands in for it.
+ */
 
 
 
 /**
- * Runs in Hex whose start falls this long before the trigger was sent still count as its run:
- * the runner's clock and Hex's may disagree by a few seconds.
+ * The longest the title read takes, its answer included: Hex answers it in well under a second,
+ * and a step that does not wait for its run (wait: false) waits for this read at most this long.
  */
-const CLOCK_SKEW_MS = 60_000;
-/** Hex may take a moment to list a run it has just created: look this many times, this far apart. */
-const LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000];
-/** One look, retries included. */
-const LOOKUP_BUDGET_MS = 10_000;
-/** The trigger could not be confirmed and no run could be matched to it. */
-class TriggerOutcomeUnknownError extends HexError {
-}
-/**
- * Starts one run, never two. The trigger is sent again only where Hex certainly started no run
- * (connection never made, 429, 503 at the kernel limit). Where the outcome is unknown, the run is
- * looked for among the project's API-triggered runs and followed if exactly one matches.
- */
-async function startRun(options) {
-    const { session, projectId, request, requestSignal } = options;
-    const sentAt = session.clock.now();
+const TITLE_READ_MS = 3_000;
+/** One GetProject, never sent again and never thrown: the title, or why there is none. */
+async function readTitle(session, projectId) {
     try {
-        return await session.trigger(projectId, request, requestSignal);
+        // A deadline of now: one attempt, no retry, no wait for a turn.
+        const once = session.with({ deadline: session.clock.now() });
+        const { title } = await once.getProject(projectId, TITLE_READ_MS);
+        return title === undefined
+            ? { kind: 'unknown', why: 'Hex gave the project no title' }
+            : { kind: 'known', title };
     }
     catch (error) {
-        if (!(error instanceof UnknownOutcomeError) || session.signal?.aborted)
-            throw error;
-        return await recover(options, error, sentAt);
+        return { kind: 'unknown', why: title_unreadable(error) };
     }
-}
-async function recover(options, lost, sentAt) {
-    const { session, projectId } = options;
-    const { signal } = session;
-    const since = new Date(sentAt - CLOCK_SKEW_MS);
-    const sinceText = new Date(sentAt).toISOString();
-    const unknown = `Hex's answer to the trigger was lost (${lost.reason}), so whether it started a run is unknown.`;
-    const advice = "The trigger was not sent again, so that this step never starts a second run. Check the project's runs in Hex before running this job again.";
-    const details = `The trigger's error: ${lost.original.message}`;
-    let candidates = [];
-    for (const delayMs of LOOKUP_DELAYS_MS) {
-        await session.clock.sleep(delayMs, signal);
-        if (signal?.aborted)
-            throw lost.original;
-        try {
-            const runs = await session.within(LOOKUP_BUDGET_MS, signal).listApiRuns(projectId, 25);
-            candidates = runs.filter((run) => startedSince(run, since) && !options.earlier?.includes(run.runId));
-        }
-        catch (error) {
-            const why = errorMessage(error);
-            throw new TriggerOutcomeUnknownError(`${unknown} Looking for the run failed too: ${why} A run may have started. ${advice} ${details}`, lost.context);
-        }
-        if (candidates.length > 0)
-            break;
-    }
-    if (candidates.length === 1) {
-        const run = candidates[0];
-        options.onRecovered(`${unknown} Run ${run.runId} (${run.status}) is the only API-triggered run of project ${projectId} since ${sinceText}: following it instead of triggering again.`);
-        return {
-            projectId,
-            runId: run.runId,
-            runUrl: run.runUrl ?? '',
-            runStatusUrl: runStatusUrl(options.apiBase, projectId, run.runId),
-            traceId: run.traceId,
-            projectVersion: run.projectVersion
-        };
-    }
-    if (candidates.length === 0)
-        throw new TriggerOutcomeUnknownError(`${unknown} No API-triggered run of project ${projectId} started since ${sinceText} was found (looked ${LOOKUP_DELAYS_MS.length} times over ${formatDuration(LOOKUP_DELAYS_MS.reduce((a, b) => a + b, 0))}); a run may still have started. ${advice} ${details}`, lost.context);
-    const list = candidates.map((run) => `${run.runId} (${run.status}) ${run.runUrl ?? ''}`.trim());
-    throw new TriggerOutcomeUnknownError(`${unknown} ${candidates.length} API-triggered runs of project ${projectId} started since ${sinceText}, so the action cannot tell which one is its own: ${list.join('; ')}. ${advice} ${details}`, lost.context);
-}
-function startedSince(run, since) {
-    // A run Hex has not started yet has no start time: it is new.
-    if (!run.startTime)
-        return run.status === 'PENDING';
-    const started = Date.parse(run.startTime);
-    return !Number.isNaN(started) && started >= since.getTime();
 }
 /**
- * A stop (workflow cancel, fail-fast) cut the start short with this error: did Hex certainly start
- * no run (a 429, a 503 at the kernel limit, a connection never made), or may it have (an answer
- * lost, a trigger abandoned in flight after its grace)? Undefined: Hex refused the trigger for a
- * reason of its own (401, 422...), which is a failure, not a stop.
+ * Reads the title into `run` (and tells it as an event) alongside what the run does; the promise
+ * settles within TITLE_READ_MS and never rejects. A read stopped by the session's signal tells
+ * nothing.
  */
-function startCutShort(error) {
-    if (error instanceof UnknownOutcomeError)
-        return 'maybe-run';
-    if (error instanceof HexNetworkError && error.code === 'ABORTED')
-        return 'maybe-run';
-    switch (triggerVerdict(error).kind) {
-        case 'retry':
-            return 'no-run';
-        case 'unknown-outcome':
-            return 'maybe-run';
-        case 'fatal':
-            return undefined;
+async function titleAlongside(session, run, emit) {
+    const read = await readTitle(session, run.projectId);
+    if (read.kind === 'known') {
+        run.projectTitle = read.title;
+        emit({ type: 'title', title: read.title });
     }
+    else if (!session.signal?.aborted)
+        emit({ type: 'no-title', why: read.why });
+}
+function title_unreadable(error) {
+    const cause = error instanceof RetriesExhaustedError ? error.lastError : error;
+    if (cause instanceof HexApiError && cause.status === 403)
+        return 'Hex refused to show the project (403 Forbidden): reading its title needs the "Read projects" scope';
+    if (cause instanceof HexApiError && cause.status === 404)
+        return 'Hex found no project to read the title of (404 Not Found)';
+    if (cause instanceof HexApiError)
+        return `Hex answered ${cause.status}`;
+    if (cause instanceof HexError)
+        return cause.message;
+    return unexpectedMessage(error);
 }
 
 ;// CONCATENATED MODULE: ./src/runs/run-one.ts
@@ -29448,6 +29636,8 @@ class OneRun {
     attachedAt;
     /** The project's history, read alongside the wait (and stopped when it ends). */
     historyRead;
+    /** The title, read alongside: in the outcome's facts if it came (within TITLE_READ_MS). */
+    titleRead;
     constructor(options) {
         this.target = options.target;
         this.plan = options.plan;
@@ -29477,6 +29667,9 @@ class OneRun {
         }
         catch (error) {
             return this.failed(error);
+        }
+        finally {
+            await this.titleRead;
         }
     }
     get signal() {
@@ -29513,9 +29706,8 @@ class OneRun {
         const run = this.started(triggered, false);
         if (!plan.wait)
             return this.outcome({ kind: 'not-waited', status: 'PENDING', run });
-        // Read once the first status read says the run goes on: it never delays the trigger or that
-        // read, a refused trigger or a run that is already over costs none, and the pacing, which has
-        // heard by then how crowded the token is, may decline it.
+        // History and title after the first status read (with wait: false, the title at once): the
+        // pacing has heard by then how crowded the token is, and may decline them.
         return this.waitFor(run, plan.history);
     }
     /** `run-id` given, or if-running attach (its state from the list): follow a run started elsewhere. */
@@ -29541,9 +29733,22 @@ class OneRun {
         this.run = factsOf(triggered, this.startedAt);
         if (attached)
             this.run.attached = true;
+        if (this.target.projectTitle !== undefined)
+            this.run.projectTitle = this.target.projectTitle;
         // At once: if the step is killed later, the workflow and the post step still know the run.
         this.emit({ type: 'started', run: { ...this.run }, followed });
+        if (followed || !this.plan.wait)
+            this.readTitle(this.run);
         return this.run;
+    }
+    /** The title, unless the project list gave it, if the pacing wants it now (never before the trigger). */
+    readTitle(run) {
+        if (run.projectTitle !== undefined)
+            return;
+        if (this.pacing.wants('title'))
+            this.titleRead = titleAlongside(this.session, run, this.emit);
+        else
+            this.emit({ type: 'no-title', why: "Hex's reads are scarce for this token just now" });
     }
     /** The project's history, alongside the wait, if the pacing wants it now. */
     readHistory(run) {
@@ -29570,6 +29775,8 @@ class OneRun {
                 onState: (state, { elapsedMs, changed, reads }) => {
                     last = state;
                     this.emit({ type: 'state', state, elapsedMs, changed });
+                    if (reads === 1 && this.target.runId === undefined)
+                        this.readTitle(run);
                     if (history && reads === 1 && !isTerminalStatus(state.status))
                         this.readHistory(run);
                 }
@@ -29599,11 +29806,8 @@ class OneRun {
             }
             case 'timeout': {
                 this.ended(true);
-                const cancel = run.attached
-                    ? { kind: 'not-ours' }
-                    : this.plan.cancelOnTimeout
-                        ? await cancelRun(this.session, this.target.projectId, run.runId, CANCEL_BUDGET_MS)
-                        : { kind: 'left-going' };
+                const leave = !this.plan.cancelOnTimeout;
+                const cancel = await cancelIfOurs(this.session, run, leave, CANCEL_BUDGET_MS);
                 return this.outcome({
                     kind: 'timed-out',
                     run,
@@ -29621,38 +29825,18 @@ class OneRun {
         this.ended(true);
         const by = stopCause(this.stops);
         this.emit({ type: 'stopping', by });
-        const cancel = run.attached
-            ? { kind: 'not-ours' }
-            : by === 'workflow' && !this.plan.cancelOnWorkflowCancel
-                ? { kind: 'left-going' }
-                : await cancelRun(this.session, this.target.projectId, run.runId, CANCEL_BUDGET_ON_SIGNAL_MS);
+        const leave = by === 'workflow' && !this.plan.cancelOnWorkflowCancel;
+        const cancel = await cancelIfOurs(this.session, run, leave, CANCEL_BUDGET_ON_SIGNAL_MS);
         return this.outcome({ kind: 'stopped', by, phase: 'going', run, cancel });
     }
-    /** An error that ended the run early: Hex's, or a bug. */
+    /** An error that ended the run early: a stop that cut the start short, Hex's, or a bug. */
     failed(error) {
-        if (this.signal?.aborted && this.run === undefined) {
-            const by = stopCause(this.stops);
-            // Following a run started elsewhere: nothing of ours was started, nothing is left to cancel.
-            if (this.target.runId !== undefined)
-                return this.outcome({ kind: 'stopped', by, phase: 'before-start' });
-            // Stopped while starting: whether a run may exist decides what the reader is told.
-            const cut = startCutShort(error);
-            if (cut !== undefined)
-                return this.outcome({
-                    kind: 'stopped',
-                    by,
-                    phase: cut === 'no-run' ? 'before-start' : 'starting'
-                });
-        }
-        if (error instanceof HexError)
-            return this.outcome({ kind: 'failed', message: error.message, run: this.run });
-        // A bug, not an expected failure: the message is for the log, the stack for debug.
-        return this.outcome({
-            kind: 'failed',
-            message: `Unexpected error: ${errorMessage(error)}`,
-            stack: error instanceof Error ? error.stack : undefined,
+        const stopped = this.signal?.aborted === true && this.run === undefined;
+        return this.outcome(failureEnding(error, {
+            stoppedBy: stopped ? stopCause(this.stops) : undefined,
+            following: this.target.runId !== undefined,
             run: this.run
-        });
+        }));
     }
     /** What a status read tells about the run. */
     learn(state) {
@@ -29899,7 +30083,30 @@ function attemptNotes(outcome, words = RUNNER_WORDS) {
     return { notes, byFailFast: dropped?.by === 'fail-fast' };
 }
 
+;// CONCATENATED MODULE: ./src/step/run-words.ts
+/**
+ * What the step learned about a run besides its status, in words every place shares: the
+ * project's title (the list's or GetProject's) and how long the run waited for a kernel and ran.
+ * The title is Hex's text: each place makes it safe where it writes it (lib/safe-text.ts for the
+ * log, statuses and outputs; action/markdown.ts for the summary).
+ */
+
+/** The project's title in Hex, where it is known: the run's, else the project list's. */
+function titleOf(about) {
+    return about.run?.projectTitle ?? about.target.projectTitle;
+}
+/** "queued 3m 2s, ran 8.0s" (either part alone when only it is known), or undefined. */
+function phaseWords(run) {
+    const parts = [];
+    if (run?.queuedMs !== undefined)
+        parts.push(`queued ${formatDuration(run.queuedMs)}`);
+    if (run?.runMs !== undefined)
+        parts.push(`ran ${formatDuration(run.runMs)}`);
+    return parts.length === 0 ? undefined : parts.join(', ');
+}
+
 ;// CONCATENATED MODULE: ./src/step/report.ts
+
 
 
 
@@ -29918,9 +30125,9 @@ const ActionStatus = {
     /** if-running: skip found a run in progress and started none. */
     Skipped: 'SKIPPED'
 };
-/** The project's name for a reader: its title when given by title, else its ID. */
+/** The project's name for a reader: its title in Hex where known, the name it was given by, else its ID. */
 function projectLabel(report) {
-    return report.target.projectName ?? report.target.projectId;
+    return titleOf(report) ?? report.target.projectName ?? report.target.projectId;
 }
 /** Puts an outcome into words: status, whether the step succeeds, the message and the notes. */
 function toReport(outcome, context) {
@@ -30016,15 +30223,19 @@ function toReport(outcome, context) {
     if (outcome.attempts?.earlier.length)
         report.attempts = outcome.attempts;
     if (run !== undefined && slowerThanUsual(run))
-        notes.push(`${formatDuration(run.elapsedMs ?? 0)} is more than twice the usual ${formatDuration(run.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`);
+        notes.push(`${formatDuration(run.runMs ?? run.elapsedMs ?? 0)} is more than twice the usual ${formatDuration(run.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`);
     return report;
 }
 /** A run that took more than this many times its usual duration is called out. */
 const SLOW_FACTOR = 2;
-/** Whether the run took more than twice as long as the project's runs usually do. */
+/**
+ * Whether the run took more than twice as long as the project's runs usually do: its run time
+ * where Hex's state events tell it (a wait for a kernel is not the project being slow).
+ */
 function slowerThanUsual(run) {
-    const { elapsedMs, usualMs } = run;
-    return elapsedMs !== undefined && usualMs !== undefined && elapsedMs > SLOW_FACTOR * usualMs;
+    const { usualMs } = run;
+    const tookMs = run.runMs ?? run.elapsedMs;
+    return tookMs !== undefined && usualMs !== undefined && tookMs > SLOW_FACTOR * usualMs;
 }
 function statusAdvice(status) {
     switch (status) {
@@ -30122,7 +30333,7 @@ const MAX_PROJECT_PAGES = 100;
 /** How many near matches an error lists. */
 const CANDIDATES_SHOWN = 10;
 /**
- * Resolves project titles to IDs with ListProjects, following its pages. Titles match exactly,
+ * Resolves project titles to projects (ID and title as Hex spells it) with ListProjects, following its pages. Titles match exactly,
  * ignoring case and surrounding white space; each must match one project.
  */
 async function findProjects(session, names, onPage) {
@@ -30159,7 +30370,7 @@ async function findProjects(session, names, onPage) {
         const matches = all.filter((p) => normalise(p.title) === key);
         const [only] = matches;
         if (matches.length === 1 && only) {
-            ids.set(name, only.id);
+            ids.set(name, only);
         }
         else if (matches.length > 1) {
             problems.push(`Project name '${name}' matches ${matches.length} projects: ${matches.map(describe).join(', ')}. Give the one you mean as project-id.`);
@@ -30631,8 +30842,12 @@ function historySchedule(blind, history, pace = () => PLENTY) {
  * The default pacing: the step's reads share its token's read window with whatever other jobs use
  * the token (runs/pacing/window.ts, budget.ts), and each run's reads follow its project's history
  * once it is known (schedule.ts), sparser where the end is unlikely while the token is shared. The
- * history read is sent only while it can still pay: not while Hex holds reads, nor when the step's
- * part of the window is a read or two.
+ * optional reads (the history, the title: one each per run) are sent only while they can pay: not
+ * while Hex holds reads, nor when the step's part of the window is a read or two. The title, which
+ * changes no read, is sent only when it costs no status read its turn: while reads are not scarce
+ * and the step's runs at once, polled at poll-interval, leave a read each to spare in the window
+ * (a title read in the first burst of several runs would make the step spread its reads sooner).
+ * Else the project's ID stands in for its title.
  */
 const stepPacing = (clock, options) => {
     const budget = new RequestBudget(clock, options.onHold);
@@ -30662,7 +30877,13 @@ const stepPacing = (clock, options) => {
                 }
             };
         },
-        wants: () => window.heldUntil <= clock.now() && window.allowance > 2
+        wants: (read) => {
+            const open = window.heldUntil <= clock.now() && window.allowance > 2;
+            if (read === 'history' || !open)
+                return open;
+            const runs = options.runsAtOnce ?? 1;
+            return !budget.scarce() && runs * (readsPerRun + 1) <= window.allowance;
+        }
     };
 };
 
@@ -30750,6 +30971,7 @@ function progressLogger(sink, heartbeatMs = HEARTBEAT_MS, eta = () => undefined)
 
 
 
+
 /** What each policy does about a run in progress, for the log. */
 const DOES = {
     start: 'starting one anyway.',
@@ -30797,6 +31019,12 @@ function narrator(io, target) {
                     io.info(`The project's last ${history.runs} completed API-triggered runs usually took ${usual} (most between ${formatDuration(history.shortestMs)} and ${formatDuration(history.longestMs)}): this one is expected to end about ${at}.`);
                     return;
                 }
+                case 'title':
+                    io.info(`Project ${target.projectId} is '${event.title}' in Hex.`);
+                    return;
+                case 'no-title':
+                    io.debug(`The project's title was not read (its ID stands in for it): ${event.why}.`);
+                    return;
                 case 'no-history':
                     io.debug(`Polling without the project's run history: ${event.why}.`);
                     return;
@@ -30835,13 +31063,20 @@ function narrator(io, target) {
         outcome(outcome) {
             const runId = 'run' in outcome ? (outcome.run?.runId ?? '') : '';
             switch (outcome.kind) {
-                case 'ended':
-                    if (outcome.status === 'COMPLETED') {
-                        const { usualMs } = outcome.run;
-                        const usual = usualMs === undefined ? '' : ` (usually ${formatDuration(usualMs)})`;
-                        io.info(`Hex run ${runId} COMPLETED in ${formatDuration(outcome.run.elapsedMs ?? 0)}${usual}.`);
-                    }
+                case 'ended': {
+                    const { run, status } = outcome;
+                    const { usualMs, projectTitle } = run;
+                    const usual = usualMs === undefined ? '' : ` (usually ${formatDuration(usualMs)})`;
+                    const of = projectTitle === undefined ? '' : ` of '${projectTitle}'`;
+                    const phases = phaseWords(run);
+                    const took = formatDuration(run.elapsedMs ?? 0);
+                    // A run that failed gets its error at the step's end; its times are told here.
+                    if (status === 'COMPLETED')
+                        io.info(`Hex run ${runId}${of} COMPLETED in ${took}${phases ? `: ${phases}` : ''}${usual}.`);
+                    else if (phases)
+                        io.info(`Hex run ${runId}${of} ended ${status} after ${took}: ${phases}.`);
                     return;
+                }
                 case 'dry-run':
                     io.info(`${words.setting(Input.DryRun, true)}: Hex validated the request; no run to wait for.`);
                     return;
@@ -30851,6 +31086,8 @@ function narrator(io, target) {
                         : `${words.setting(Input.Wait, false)}: the run is ${outcome.status}; not waiting for it.`);
                     return;
                 case 'timed-out':
+                    if (outcome.run.queuedMs !== undefined)
+                        io.info(`Hex run ${runId} waited ${formatDuration(outcome.run.queuedMs)} for a kernel.`);
                     logCancel(io, runId, outcome.cancel, Input.CancelOnTimeout);
                     return;
                 case 'stopped':
@@ -31034,6 +31271,7 @@ class HexHttp {
         const { context, method, body } = call;
         const url = `${this.apiBase}${call.path}`;
         const headers = {
+            ...call.headers,
             accept: call.accept ?? 'application/json',
             authorization: `Bearer ${this.token}`,
             'user-agent': this.userAgent
@@ -31159,6 +31397,11 @@ function networkError(context, error, timedOut, timeoutMs) {
 
 
 /**
+ * Asks GetRunStatus for the run's state events too (Hex's description: "Include state events and
+ * the run's flag configuration override"): when the run waited for a kernel, and how long it ran.
+ */
+const EXPANDED_STATS = { 'enable-expanded-stats': 'true' };
+/**
  * The Hex API calls the action makes, one request each (hex/http.ts), their answers read and
  * checked (hex/answers.ts). It never imports @actions/core: what it has to say goes through
  * onDebug or a typed error whose message tells the user what to do.
@@ -31183,11 +31426,19 @@ class HexClient {
             projectVersion: optionalVersion(o.projectVersion)
         };
     }
-    /** `GET /projects/{projectId}/runs/{runId}` (GetRunStatus). */
+    /** `GET /projects/{projectId}/runs/{runId}` (GetRunStatus), with its state events. */
     async getRun(projectId, runId, options = {}) {
         const context = this.context('status', projectId, runId);
-        const o = await this.json(context, 'GET', runPath(projectId, runId), options);
+        const path = runPath(projectId, runId);
+        const o = await this.json(context, 'GET', path, { ...options, headers: EXPANDED_STATS });
         return readRunState(o, projectId, runId, context);
+    }
+    /** `GET /projects/{projectId}` (GetProject): the project's title, for a reader. */
+    async getProject(projectId, options = {}) {
+        const context = this.context('project', projectId);
+        const o = await this.json(context, 'GET', projectPath(projectId), options);
+        sameId(o, 'id', projectId, 'project', context);
+        return { id: projectId, title: optionalTitle(o.title) };
     }
     /**
      * `GET /projects/{projectId}/runs` (GetProjectRuns), newest first: API-triggered runs only, to
@@ -31309,6 +31560,10 @@ class HexSession {
     listRuns(projectId, query) {
         return this.retry(readVerdict, 'turn', () => this.client.listRuns(projectId, query, { signal: this.signal }));
     }
+    /** GetProject; each attempt gets at most `timeoutMs` (a read that must not hold the step up). */
+    getProject(projectId, timeoutMs) {
+        return this.retry(readVerdict, 'turn', () => this.client.getProject(projectId, { signal: this.signal, timeoutMs }));
+    }
     /** ListProjects, one page. */
     listProjects(name, after) {
         return this.retry(readVerdict, 'turn', () => this.client.listProjects(name, after, { signal: this.signal }));
@@ -31403,7 +31658,12 @@ function runRequest(settings) {
 }
 /** What the inputs decide about the step's pacing; a hold of Hex's read limit is told in one line. */
 function pacingOptions(settings, io) {
-    return { pollIntervalMs: settings.pollIntervalMs, onHold: (hold) => io.info(holdLine(hold)) };
+    const projects = settings.projectIds.length + settings.projectNames.length;
+    return {
+        pollIntervalMs: settings.pollIntervalMs,
+        runsAtOnce: Math.max(1, Math.min(projects, settings.maxParallel)),
+        onHold: (hold) => io.info(holdLine(hold))
+    };
 }
 /**
  * "Hex's read limit for this token is spent until 12:04:31 UTC; 7 other jobs seem to share it.":
@@ -32044,6 +32304,7 @@ function readIfRunning(value, withRunId, errors, { input, ref }) {
 
 
 
+
 /**
  * One step: read the inputs, trigger the runs (or follow one), wait for them, and say what became
  * of each. Never throws: whatever happens, a bug's path included, the result says so, for the
@@ -32108,7 +32369,7 @@ async function step({ io, runtime, signal, services = {} }) {
     const plan = runPlan(settings);
     const reportOf = (outcome) => toReport(outcome, { ...settings, words });
     const start = async (target, stops) => {
-        const narrate = narrator(group ? labelled(io, target.projectName ?? target.projectId) : io, target);
+        const narrate = narrator(group ? labelled(io, target.projectTitle ?? target.projectName ?? target.projectId) : io, target);
         const outcome = await runAttempts({
             target,
             plan,
@@ -32149,11 +32410,12 @@ async function resolveTargets(settings, session, io) {
     if (settings.projectNames.length === 0)
         return settings.projectIds.map((projectId) => ({ projectId, runId: settings.runId }));
     io.info(`Looking up ${settings.projectNames.map((n) => `'${n}'`).join(', ')} in Hex's project list`);
-    const ids = await findProjects(session, settings.projectNames, (page, count) => io.debug(`Project list page ${page}: ${count} projects`));
+    const found = await findProjects(session, settings.projectNames, (page, count) => io.debug(`Project list page ${page}: ${count} projects`));
     return settings.projectNames.map((projectName) => {
-        const projectId = ids.get(projectName);
+        // The list gave the title as Hex spells it: no GetProject is needed for it.
+        const { id: projectId, title } = found.get(projectName);
         io.info(`Project '${projectName}' is ${projectId}.`);
-        return { projectId, projectName, runId: settings.runId };
+        return { projectId, projectName, projectTitle: optionalTitle(title), runId: settings.runId };
     });
 }
 function errorReport(projectId, message) {
@@ -32582,6 +32844,7 @@ const CLI_WORDS = {
 
 
 
+
 /** The step's edge for a terminal: inputs from the arguments, plain lines, secrets masked. */
 class Terminal {
     /** The action's messages in the command line's words: `--timeout`, `--no-wait`, "interrupted". */
@@ -32639,9 +32902,12 @@ class Terminal {
         const width = Math.max(...result.reports.map((r) => r.status.length));
         for (const r of result.reports) {
             const { projectId, projectName } = r.target;
-            const project = projectName ? `${projectName} (${projectId})` : projectId;
+            const name = titleOf(r) ?? projectName;
+            const project = name ? `${name} (${projectId})` : projectId;
             const elapsedMs = r.run?.elapsedMs;
-            const seconds = elapsedMs === undefined ? '' : `  ${Math.round(elapsedMs / 1000)}s`;
+            const phases = phaseWords(r.run);
+            const seconds = (elapsedMs === undefined ? '' : `  ${Math.round(elapsedMs / 1000)}s`) +
+                (phases === undefined ? '' : ` (${phases})`);
             const url = r.run?.runUrl ? `  ${r.run.runUrl}` : '';
             // Hex's text (a title, a URL): each row is one safe line.
             this.info(safeLine(`${r.status.padEnd(width)}  ${project}${seconds}${url}`));
@@ -32724,7 +32990,7 @@ function packageVersion(moduleUrl) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5632);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2311);
 /** The command-line program (bin/hex-run-action.js runs this bundle); see command.ts. */
 
 const stop = new AbortController();

@@ -13,7 +13,9 @@ import { cancelWording, stopWording } from '../step/outcome-words.ts'
 import { State } from './constants.ts'
 import type { ActionIO } from './io.ts'
 import type { RunObserver } from '../step/run-step.ts'
+import { phaseWords, titleOf } from '../step/run-words.ts'
 import type { Settings } from '../step/settings.ts'
+import { titled } from './status-title.ts'
 import type { StatusSettings } from '../step/status-settings.ts'
 
 /**
@@ -112,9 +114,12 @@ export class CommitStatusReporter {
     this.send(context, {
       state: 'pending',
       context,
-      description: followed
-        ? 'Waiting for the Hex run'
-        : `Hex run started${run.attempt ? ` (attempt ${run.attempt})` : ''}`,
+      description: titled(
+        followed
+          ? 'Waiting for the Hex run'
+          : `Hex run started${run.attempt ? ` (attempt ${run.attempt})` : ''}`,
+        titleOf({ target, run })
+      ),
       targetUrl
     })
   }
@@ -228,11 +233,24 @@ export function finalStatus(
   outcome: RunOutcome,
   timeoutMs: number
 ): { state: StatusState; description: string } {
+  const final = endStatus(outcome, timeoutMs)
+  const run = 'run' in outcome ? outcome.run : undefined
+  return {
+    ...final,
+    description: titled(final.description, titleOf({ target: outcome.target, run }))
+  }
+}
+
+function endStatus(
+  outcome: RunOutcome,
+  timeoutMs: number
+): { state: StatusState; description: string } {
   const elapsedMs = 'run' in outcome ? outcome.run?.elapsedMs : undefined
   const after = elapsedMs === undefined ? '' : ` after ${formatDuration(elapsedMs)}`
   switch (outcome.kind) {
     case 'ended': {
-      const took = formatDuration(outcome.run.elapsedMs ?? 0)
+      const phases = phaseWords(outcome.run)
+      const took = `${formatDuration(outcome.run.elapsedMs ?? 0)}${phases ? ` (${phases})` : ''}`
       return outcome.status === 'COMPLETED'
         ? { state: 'success', description: `COMPLETED in ${took}` }
         : { state: 'failure', description: `${outcome.status} after ${took}` }

@@ -2,6 +2,7 @@ import { Output, type OutputName } from './constants.ts'
 import { UNALLOCATED } from '../runs/attempts.ts'
 import type { RunFacts } from '../runs/types.ts'
 import type { RunReport } from '../step/report.ts'
+import { titleOf } from '../step/run-words.ts'
 import { isGroup, worstStatus, type StepResult } from '../step/result.ts'
 
 /** One entry of the `runs` output. */
@@ -14,6 +15,11 @@ export interface RunSummaryEntry {
   elapsedSeconds: number | null
   /** The median of the project's history, in whole seconds; null when it was not read. */
   usualSeconds: number | null
+  /** The project's title in Hex, when it is known. */
+  projectTitle?: string
+  /** From Hex's state events, in whole seconds; null when Hex gave none. */
+  queuedSeconds: number | null
+  runSeconds: number | null
   /**
    * retry-unallocated started the project more than once: every run, oldest first, the last being
    * the entry's own. Absent when it was started once.
@@ -56,8 +62,16 @@ export function runsEntry({ target, run, status, attempts }: RunReport): RunSumm
     status,
     elapsedSeconds: seconds(run?.elapsedMs) ?? null,
     usualSeconds: seconds(run?.usualMs) ?? null,
+    ...withTitle({ target, run }),
+    queuedSeconds: seconds(run?.queuedMs) ?? null,
+    runSeconds: seconds(run?.runMs) ?? null,
     ...(all ? { attempts: all } : {})
   }
+}
+
+function withTitle(about: Pick<RunReport, 'target' | 'run'>): { projectTitle?: string } {
+  const title = titleOf(about)
+  return title === undefined ? {} : { projectTitle: title }
 }
 
 /**
@@ -78,6 +92,9 @@ export function stepOutputs(result: StepResult): Record<OutputName, string> {
     [Output.Status]: worstStatus(reports.map((r) => r.status)),
     [Output.ElapsedSeconds]: String(seconds(elapsedMs) ?? ''),
     [Output.UsualSeconds]: String(seconds(run?.usualMs) ?? ''),
+    [Output.QueuedSeconds]: String(seconds(run?.queuedMs) ?? ''),
+    [Output.RunSeconds]: String(seconds(run?.runMs) ?? ''),
+    [Output.ProjectTitle]: (only && titleOf(only)) ?? '',
     [Output.StartedAt]: run?.startedAt ?? '',
     [Output.EndedAt]: run?.endedAt ?? '',
     [Output.TraceId]: run?.traceId ?? '',

@@ -2,6 +2,7 @@ import { formatDuration } from '../lib/duration.ts'
 import { redact, stripControls } from '../lib/safe-text.ts'
 import type { Attempts, RunFacts } from '../runs/types.ts'
 import { ActionStatus, projectLabel, slowerThanUsual, type RunReport } from '../step/report.ts'
+import { phaseWords, titleOf } from '../step/run-words.ts'
 import { isGroup, worstStatus, type StepResult } from '../step/result.ts'
 import { cell, code, fence, link, MAX_PARAMS_JSON, redacted, type SummaryView } from './markdown.ts'
 
@@ -53,7 +54,8 @@ export function renderStepSummary(given: StepResult, view: SummaryView = {}): st
 function runTable(report: RunReport, viewId: string | undefined, view: SummaryView): string[] {
   const { marker, headline } = look(report.status)
   const run: Partial<RunFacts> = report.run ?? {}
-  const rows: [string, string][] = [['Project', code(report.target.projectId)]]
+  const title = titleOf(report)
+  const rows: [string, string][] = [['Project', projectCell(report)]]
   if (run.runUrl) rows.push(['Run', link(run.runUrl, 'Open the run in Hex', view)])
   if (run.runId) rows.push(['Run ID', code(run.runId)])
   if (report.attempts) rows.push(['Attempts', attemptsCell(report.attempts, view)])
@@ -61,12 +63,15 @@ function runTable(report: RunReport, viewId: string | undefined, view: SummaryVi
   if (run.startedAt) rows.push(['Started', cell(run.startedAt)])
   if (run.endedAt) rows.push(['Ended', cell(run.endedAt)])
   if (run.elapsedMs !== undefined) rows.push(['Duration', durationCell(run)])
+  if (run.queuedMs !== undefined)
+    rows.push(['Queued for a kernel', cell(formatDuration(run.queuedMs))])
+  if (run.runMs !== undefined) rows.push(['Ran', cell(formatDuration(run.runMs))])
   if (run.traceId) rows.push(['Trace ID', code(run.traceId)])
   if (viewId) rows.push(['Saved view', code(viewId)])
   // The status heads the table: a Markdown table needs a header row, and an empty one shows as a
   // blank strip.
   return [
-    `### ${marker} ${headline}`,
+    `### ${marker} ${headline}${title === undefined ? '' : `: ${cell(title)}`}`,
     '',
     `| Status | ${marker} ${cell(report.status)} |`,
     '| :-- | :-- |',
@@ -89,10 +94,11 @@ function runsTable(reports: RunReport[], view: SummaryView): string[] {
     '| :-- | :-- | :-- | :-- |'
   ]
   for (const r of reports) {
-    const { projectId, projectName } = r.target
-    const project = projectName ? `${cell(projectName)} ${code(projectId)}` : code(projectId)
+    const project = projectCell(r)
     const run = r.run?.runUrl ? link(r.run.runUrl, r.run.runId, view) : '–'
-    const duration = r.run?.elapsedMs !== undefined ? durationCell(r.run) : '–'
+    const phases = phaseWords(r.run)
+    const took = r.run?.elapsedMs !== undefined ? durationCell(r.run) : '–'
+    const duration = phases === undefined ? took : `${took}<br>${cell(phases)}`
     lines.push(`| ${project} | ${run} | ${look(r.status).marker} ${cell(r.status)} | ${duration} |`)
   }
   return lines
@@ -104,6 +110,13 @@ function attemptsCell({ earlier }: Attempts, view: SummaryView): string {
     run.runUrl ? link(run.runUrl, String(i + 1), view) : i + 1
   )
   return `${earlier.length + 1}: ${links.join(', ')} ended UNABLE_TO_ALLOCATE_KERNEL`
+}
+
+/** The project: its title where known (else the name it was given by), and its ID. */
+function projectCell(report: RunReport): string {
+  const { projectId, projectName } = report.target
+  const name = titleOf(report) ?? projectName
+  return name ? `${cell(name)} ${code(projectId)}` : code(projectId)
 }
 
 /** The run's duration, next to the usual one when the history is known; a slow run stands out. */

@@ -2,6 +2,7 @@ import { safeLine, safeText } from '../lib/safe-text.ts'
 import type { InputName } from '../step/inputs.ts'
 import type { StepIO } from '../step/io.ts'
 import { conclusions, groupTally, type StepResult } from '../step/result.ts'
+import { phaseWords, titleOf } from '../step/run-words.ts'
 import type { Values } from './options.ts'
 import { CLI_WORDS } from './words.ts'
 
@@ -59,9 +60,13 @@ export class Terminal implements StepIO {
     const width = Math.max(...result.reports.map((r) => r.status.length))
     for (const r of result.reports) {
       const { projectId, projectName } = r.target
-      const project = projectName ? `${projectName} (${projectId})` : projectId
+      const name = titleOf(r) ?? projectName
+      const project = name ? `${name} (${projectId})` : projectId
       const elapsedMs = r.run?.elapsedMs
-      const seconds = elapsedMs === undefined ? '' : `  ${Math.round(elapsedMs / 1000)}s`
+      const phases = phaseWords(r.run)
+      const seconds =
+        (elapsedMs === undefined ? '' : `  ${Math.round(elapsedMs / 1000)}s`) +
+        (phases === undefined ? '' : ` (${phases})`)
       const url = r.run?.runUrl ? `  ${r.run.runUrl}` : ''
       // Hex's text (a title, a URL): each row is one safe line.
       this.info(safeLine(`${r.status.padEnd(width)}  ${project}${seconds}${url}`))

@@ -6,7 +6,7 @@
  */
 import { isUuid } from '../lib/ids.ts'
 import { HexResponseError, type RequestContext } from './errors.ts'
-import type { RunState } from './types.ts'
+import { isKnownStatus, type RunState, type StatusEvent } from './types.ts'
 
 /** A project version as Hex gives it: a number or a short plain word. */
 const VERSION = /^[\w.+-]{1,64}$/
@@ -89,6 +89,16 @@ export function sameId(
     )
 }
 
+/** A title longer than this is cut: it is only shown, in a heading, a table cell, a status line. */
+export const MAX_TITLE_LENGTH = 200
+
+/** A project's title as Hex gives it: trimmed, cut to MAX_TITLE_LENGTH; none when empty. */
+export function optionalTitle(value: unknown): string | undefined {
+  const title = typeof value === 'string' ? value.trim() : ''
+  if (title === '') return undefined
+  return title.length > MAX_TITLE_LENGTH ? `${title.slice(0, MAX_TITLE_LENGTH - 1)}…` : title
+}
+
 /** projectVersion is an integer in the trigger's answer and a string in the status answer. */
 export function optionalVersion(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value)
@@ -125,6 +135,30 @@ export function readRunState(
         : undefined,
     traceId: optionalString(o.traceId),
     runTrigger:
-      typeof o.runTrigger === 'string' && TRIGGER.test(o.runTrigger) ? o.runTrigger : undefined
+      typeof o.runTrigger === 'string' && TRIGGER.test(o.runTrigger) ? o.runTrigger : undefined,
+    statusEvents: readStatusEvents(o.stateEvents)
   }
+}
+
+/** More state events than this in one answer are not read: a run changes status a few times. */
+const MAX_STATE_EVENTS = 200
+
+/**
+ * The changes of status among a run's `stateEvents`. Hex documents each event as `{type, value,
+ * timestamp}` and no more: an event counts when its value is a run status (whatever its type) and
+ * its timestamp parses; anything else (another kind of event, a bad time, not an object) is left
+ * out, never an error. No list at all is undefined.
+ */
+export function readStatusEvents(value: unknown): StatusEvent[] | undefined {
+  if (!Array.isArray(value)) return undefined
+  const events: StatusEvent[] = []
+  for (const item of value.slice(0, MAX_STATE_EVENTS)) {
+    if (typeof item !== 'object' || item === null) continue
+    const { value: status, timestamp } = item as Record<string, unknown>
+    const at = optionalTimestamp(timestamp)
+    if (typeof status !== 'string' || at === undefined) continue
+    const upper = status.toUpperCase()
+    if (isKnownStatus(upper)) events.push({ status: upper, at: Date.parse(at) })
+  }
+  return events
 }

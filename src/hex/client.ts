@@ -1,6 +1,7 @@
 import {
   asObject,
   optionalString,
+  optionalTitle,
   optionalVersion,
   parseJson,
   readRunState,
@@ -9,9 +10,29 @@ import {
   sameId
 } from './answers.ts'
 import { HexResponseError, type Operation, type RequestContext } from './errors.ts'
-import { HexHttp, type CallOptions, type HttpOptions } from './http.ts'
-import { projectsPath, runPath, runsListPath, runsPath, runStatusUrl } from './paths.ts'
-import type { ProjectsPage, RunProjectRequest, RunsQuery, RunState, TriggeredRun } from './types.ts'
+import { HexHttp, type CallOptions, type HexCall, type HttpOptions } from './http.ts'
+import {
+  projectPath,
+  projectsPath,
+  runPath,
+  runsListPath,
+  runsPath,
+  runStatusUrl
+} from './paths.ts'
+import type {
+  ProjectInfo,
+  ProjectsPage,
+  RunProjectRequest,
+  RunsQuery,
+  RunState,
+  TriggeredRun
+} from './types.ts'
+
+/**
+ * Asks GetRunStatus for the run's state events too (Hex's description: "Include state events and
+ * the run's flag configuration override"): when the run waited for a kernel, and how long it ran.
+ */
+export const EXPANDED_STATS = { 'enable-expanded-stats': 'true' } as const
 
 export type HexClientOptions = HttpOptions
 
@@ -48,11 +69,20 @@ export class HexClient {
     }
   }
 
-  /** `GET /projects/{projectId}/runs/{runId}` (GetRunStatus). */
+  /** `GET /projects/{projectId}/runs/{runId}` (GetRunStatus), with its state events. */
   async getRun(projectId: string, runId: string, options: CallOptions = {}): Promise<RunState> {
     const context = this.context('status', projectId, runId)
-    const o = await this.json(context, 'GET', runPath(projectId, runId), options)
+    const path = runPath(projectId, runId)
+    const o = await this.json(context, 'GET', path, { ...options, headers: EXPANDED_STATS })
     return readRunState(o, projectId, runId, context)
+  }
+
+  /** `GET /projects/{projectId}` (GetProject): the project's title, for a reader. */
+  async getProject(projectId: string, options: CallOptions = {}): Promise<ProjectInfo> {
+    const context = this.context('project', projectId)
+    const o = await this.json(context, 'GET', projectPath(projectId), options)
+    sameId(o, 'id', projectId, 'project', context)
+    return { id: projectId, title: optionalTitle(o.title) }
   }
 
   /**
@@ -122,7 +152,7 @@ export class HexClient {
     context: RequestContext,
     method: 'GET' | 'POST',
     path: string,
-    options: CallOptions,
+    options: CallOptions & Pick<HexCall, 'headers'>,
     body?: unknown
   ): Promise<Record<string, unknown>> {
     const text = await this.http.request({ context, method, path, body, ...options })

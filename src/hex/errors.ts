@@ -1,12 +1,13 @@
 /** What the action was doing when Hex failed it; it shapes the advice in the message. */
-export type Operation = 'trigger' | 'status' | 'cancel' | 'list' | 'find'
+export type Operation = 'trigger' | 'status' | 'cancel' | 'list' | 'find' | 'project'
 
 const DOING: Record<Operation, string> = {
   trigger: 'start a run of',
   status: 'read the status of a run of',
   cancel: 'cancel a run of',
   list: 'list the runs of',
-  find: 'find'
+  find: 'find',
+  project: 'read the title of'
 }
 
 /**

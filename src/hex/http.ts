@@ -54,6 +54,8 @@ export interface HexCall extends CallOptions {
   body?: unknown
   /** What the answer may be; default application/json. */
   accept?: string
+  /** Headers of the operation's own (GetRunStatus's enable-expanded-stats); never authorization. */
+  headers?: Record<string, string>
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
@@ -120,6 +122,7 @@ export class HexHttp {
     const { context, method, body } = call
     const url = `${this.apiBase}${call.path}`
     const headers: Record<string, string> = {
+      ...call.headers,
       accept: call.accept ?? 'application/json',
       authorization: `Bearer ${this.token}`,
       'user-agent': this.userAgent

@@ -15,9 +15,14 @@ export function pathId(id: string, what: 'project' | 'run'): string {
   return id
 }
 
+/** `/projects/{projectId}`: GetProject. */
+export function projectPath(projectId: string): string {
+  return `/projects/${pathId(projectId, 'project')}`
+}
+
 /** `/projects/{projectId}/runs`: RunProject (POST) and GetProjectRuns (GET). */
 export function runsPath(projectId: string): string {
-  return `/projects/${pathId(projectId, 'project')}/runs`
+  return `${projectPath(projectId)}/runs`
 }
 
 /** `/projects/{projectId}/runs/{runId}`: GetRunStatus (GET) and CancelRun (DELETE). */

@@ -16,14 +16,14 @@ export const MAX_PROJECT_PAGES = 100
 const CANDIDATES_SHOWN = 10
 
 /**
- * Resolves project titles to IDs with ListProjects, following its pages. Titles match exactly,
+ * Resolves project titles to projects (ID and title as Hex spells it) with ListProjects, following its pages. Titles match exactly,
  * ignoring case and surrounding white space; each must match one project.
  */
 export async function findProjects(
   session: HexSession,
   names: string[],
   onPage?: PageListener
-): Promise<Map<string, string>> {
+): Promise<Map<string, ProjectSummary>> {
   const all: ProjectSummary[] = []
   const label = names.join("', '")
   const fail = (why: string): ProjectNameError =>
@@ -57,14 +57,14 @@ export async function findProjects(
       )
   } while (after !== undefined)
 
-  const ids = new Map<string, string>()
+  const ids = new Map<string, ProjectSummary>()
   const problems: string[] = []
   for (const name of names) {
     const key = normalise(name)
     const matches = all.filter((p) => normalise(p.title) === key)
     const [only] = matches
     if (matches.length === 1 && only) {
-      ids.set(name, only.id)
+      ids.set(name, only)
     } else if (matches.length > 1) {
       problems.push(
         `Project name '${name}' matches ${matches.length} projects: ${matches.map(describe).join(', ')}. Give the one you mean as project-id.`

@@ -118,6 +118,13 @@ export class HexSession {
     )
   }
 
+  /** GetProject; each attempt gets at most `timeoutMs` (a read that must not hold the step up). */
+  getProject(projectId: string, timeoutMs?: number): ReturnType<HexClient['getProject']> {
+    return this.retry(readVerdict, 'turn', () =>
+      this.client.getProject(projectId, { signal: this.signal, timeoutMs })
+    )
+  }
+
   /** ListProjects, one page. */
   listProjects(name: string, after: string | undefined): Promise<ProjectsPage> {
     return this.retry(readVerdict, 'turn', () =>

@@ -62,6 +62,26 @@ export interface RunState {
   traceId?: string
   /** How the run was started: API, SCHEDULED (Hex's scheduler), APP_REFRESH (the app); as Hex says. */
   runTrigger?: string
+  /**
+   * The run's changes of status, from the `stateEvents` Hex adds when asked (GetRunStatus with
+   * `enable-expanded-stats: true`): only the events whose value is a run status and whose time
+   * parses, in the order Hex gave them. Undefined when Hex gave no list.
+   */
+  statusEvents?: StatusEvent[]
+}
+
+/** One change of a run's status, as a state event tells it. */
+export interface StatusEvent {
+  status: RunStatus
+  /** When, ms since the epoch. */
+  at: number
+}
+
+/** A project as GetProject describes it, reduced to what the action shows. */
+export interface ProjectInfo {
+  id: string
+  /** Undefined when Hex gave none (or an empty one). */
+  title?: string
 }
 
 /** Which of a project's runs GetProjectRuns lists, newest first. */

@@ -2,7 +2,7 @@ import { HexApiError } from '../hex/errors.ts'
 import type { HexSession } from '../hex/session.ts'
 import { isTerminalStatus } from '../hex/types.ts'
 import { errorMessage } from '../lib/errors.ts'
-import type { CancelOutcome } from './types.ts'
+import type { CancelOutcome, RunFacts } from './types.ts'
 
 /**
  * A cancel must fit in the time left: on a workflow cancel the runner kills the process 10 s
@@ -20,7 +20,7 @@ export async function cancelRun(
   projectId: string,
   runId: string,
   budgetMs: number
-): Promise<Exclude<CancelOutcome, { kind: 'left-going' }>> {
+): Promise<Exclude<CancelOutcome, { kind: 'left-going' | 'not-ours' }>> {
   try {
     await session.within(budgetMs).cancelRun(projectId, runId)
     return { kind: 'cancelled' }
@@ -37,4 +37,20 @@ export async function cancelRun(
     }
     return { kind: 'failed', error: message }
   }
+}
+
+/**
+ * What becomes of a run the step gives up on: a run it attached to (if-running: attach) is not
+ * its own and is never cancelled; `leave` is the inputs saying to leave it going; else it is
+ * cancelled within the budget.
+ */
+export async function cancelIfOurs(
+  session: HexSession,
+  run: RunFacts,
+  leave: boolean,
+  budgetMs: number
+): Promise<CancelOutcome> {
+  if (run.attached) return { kind: 'not-ours' }
+  if (leave) return { kind: 'left-going' }
+  return cancelRun(session, run.projectId, run.runId, budgetMs)
 }

@@ -1,5 +1,6 @@
 /** What the step knows of a run (RunFacts), and how each answer and the run's end add to it. */
 import type { RunState, TriggeredRun } from '../hex/types.ts'
+import { phasesOf } from './phases.ts'
 import type { RunFacts } from './types.ts'
 
 /** The facts of a run just started (or found), `startedAt` on the session's clock. */
@@ -22,6 +23,12 @@ export function learnFrom(run: RunFacts, state: RunState): void {
   if (state.startTime) run.startedAt = state.startTime
   if (state.endTime) run.endedAt = state.endTime
   if (state.elapsedMs !== undefined && state.endTime) run.elapsedMs = state.elapsedMs
+  // Each answer with state events tells the phases anew; one without leaves what was known.
+  if (state.statusEvents !== undefined) {
+    delete run.queuedMs
+    delete run.runMs
+    Object.assign(run, phasesOf(state.statusEvents))
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { RetriesExhaustedError } from '../hex/retry.ts'
 import type { HexSession } from '../hex/session.ts'
 import type { RunState } from '../hex/types.ts'
 import { unexpectedMessage } from '../lib/errors.ts'
+import { phasesOf } from './phases.ts'
 
 /**
  * How many of the project's latest runs are read: recent enough to be the project as it is now
@@ -57,8 +58,15 @@ export async function readHistory(session: HexSession, projectId: string): Promi
   return summarize(durations)
 }
 
-/** A run's duration: Hex's own count, else from its start and end times. */
+/**
+ * A run's duration: its run time where the answer carries state events (a wait for a kernel is
+ * no measure of the project), else Hex's own count, else from its start and end times.
+ * GetProjectRuns documents no way to ask for the events (GetRunStatus's enable-expanded-stats
+ * header is not among its parameters), so today this is Hex's count: read, not relied on.
+ */
 function durationOf(run: RunState): number | undefined {
+  const { runMs } = phasesOf(run.statusEvents)
+  if (runMs !== undefined && runMs > 0) return runMs
   if (run.elapsedMs !== undefined && run.elapsedMs > 0) return run.elapsedMs
   if (run.startTime === undefined || run.endTime === undefined) return undefined
   const ms = Date.parse(run.endTime) - Date.parse(run.startTime)

@@ -1,18 +1,18 @@
-import { HexError } from '../hex/errors.ts'
 import { runStatusUrl } from '../hex/paths.ts'
 import { RetriesExhaustedError } from '../hex/retry.ts'
 import type { HexSession } from '../hex/session.ts'
 import { isTerminalStatus, type RunState, type TriggeredRun } from '../hex/types.ts'
-import { errorMessage } from '../lib/errors.ts'
-import { CANCEL_BUDGET_MS, CANCEL_BUDGET_ON_SIGNAL_MS, cancelRun } from './cancel.ts'
+import { CANCEL_BUDGET_MS, CANCEL_BUDGET_ON_SIGNAL_MS, cancelIfOurs } from './cancel.ts'
 import { endAt, factsOf, learnFrom } from './facts.ts'
+import { failureEnding } from './failure.ts'
 import { SHUTDOWN_GRACE_MS, withGrace } from './grace.ts'
 import { HistoryAlongside } from './history-alongside.ts'
 import { beforeTrigger, notStarted, type Attached } from './in-progress.ts'
 import type { Pacing } from './pacing/index.ts'
-import { startCutShort, startRun } from './start.ts'
+import { startRun } from './start.ts'
+import { titleAlongside } from './title.ts'
 import type {
-  CancelOutcome,
+  RunEnding,
   RunEvents,
   RunFacts,
   RunOutcome,
@@ -66,6 +66,8 @@ class OneRun {
   private attachedAt?: number
   /** The project's history, read alongside the wait (and stopped when it ends). */
   private historyRead?: HistoryAlongside
+  /** The title, read alongside: in the outcome's facts if it came (within TITLE_READ_MS). */
+  private titleRead?: Promise<void>
 
   constructor(options: RunOneOptions) {
     this.target = options.target
@@ -96,6 +98,8 @@ class OneRun {
         : this.trigger())
     } catch (error) {
       return this.failed(error)
+    } finally {
+      await this.titleRead
     }
   }
 
@@ -133,9 +137,8 @@ class OneRun {
       return this.outcome({ kind: 'dry-run', run: factsOf(triggered, this.startedAt) })
     const run = this.started(triggered, false)
     if (!plan.wait) return this.outcome({ kind: 'not-waited', status: 'PENDING', run })
-    // Read once the first status read says the run goes on: it never delays the trigger or that
-    // read, a refused trigger or a run that is already over costs none, and the pacing, which has
-    // heard by then how crowded the token is, may decline it.
+    // History and title after the first status read (with wait: false, the title at once): the
+    // pacing has heard by then how crowded the token is, and may decline them.
     return this.waitFor(run, plan.history)
   }
 
@@ -166,9 +169,18 @@ class OneRun {
   private started(triggered: TriggeredRun, followed: boolean, attached = false): RunFacts {
     this.run = factsOf(triggered, this.startedAt)
     if (attached) this.run.attached = true
+    if (this.target.projectTitle !== undefined) this.run.projectTitle = this.target.projectTitle
     // At once: if the step is killed later, the workflow and the post step still know the run.
     this.emit({ type: 'started', run: { ...this.run }, followed })
+    if (followed || !this.plan.wait) this.readTitle(this.run)
     return this.run
+  }
+
+  /** The title, unless the project list gave it, if the pacing wants it now (never before the trigger). */
+  private readTitle(run: RunFacts): void {
+    if (run.projectTitle !== undefined) return
+    if (this.pacing.wants('title')) this.titleRead = titleAlongside(this.session, run, this.emit)
+    else this.emit({ type: 'no-title', why: "Hex's reads are scarce for this token just now" })
   }
 
   /** The project's history, alongside the wait, if the pacing wants it now. */
@@ -195,6 +207,7 @@ class OneRun {
         onState: (state, { elapsedMs, changed, reads }) => {
           last = state
           this.emit({ type: 'state', state, elapsedMs, changed })
+          if (reads === 1 && this.target.runId === undefined) this.readTitle(run)
           if (history && reads === 1 && !isTerminalStatus(state.status)) this.readHistory(run)
         }
       })
@@ -217,11 +230,8 @@ class OneRun {
       }
       case 'timeout': {
         this.ended(true)
-        const cancel: CancelOutcome = run.attached
-          ? { kind: 'not-ours' }
-          : this.plan.cancelOnTimeout
-            ? await cancelRun(this.session, this.target.projectId, run.runId, CANCEL_BUDGET_MS)
-            : { kind: 'left-going' }
+        const leave = !this.plan.cancelOnTimeout
+        const cancel = await cancelIfOurs(this.session, run, leave, CANCEL_BUDGET_MS)
         return this.outcome({
           kind: 'timed-out',
           run,
@@ -240,44 +250,21 @@ class OneRun {
     this.ended(true)
     const by = stopCause(this.stops)
     this.emit({ type: 'stopping', by })
-    const cancel: CancelOutcome = run.attached
-      ? { kind: 'not-ours' }
-      : by === 'workflow' && !this.plan.cancelOnWorkflowCancel
-        ? { kind: 'left-going' }
-        : await cancelRun(
-            this.session,
-            this.target.projectId,
-            run.runId,
-            CANCEL_BUDGET_ON_SIGNAL_MS
-          )
+    const leave = by === 'workflow' && !this.plan.cancelOnWorkflowCancel
+    const cancel = await cancelIfOurs(this.session, run, leave, CANCEL_BUDGET_ON_SIGNAL_MS)
     return this.outcome({ kind: 'stopped', by, phase: 'going', run, cancel })
   }
 
-  /** An error that ended the run early: Hex's, or a bug. */
+  /** An error that ended the run early: a stop that cut the start short, Hex's, or a bug. */
   private failed(error: unknown): RunOutcome {
-    if (this.signal?.aborted && this.run === undefined) {
-      const by = stopCause(this.stops)
-      // Following a run started elsewhere: nothing of ours was started, nothing is left to cancel.
-      if (this.target.runId !== undefined)
-        return this.outcome({ kind: 'stopped', by, phase: 'before-start' })
-      // Stopped while starting: whether a run may exist decides what the reader is told.
-      const cut = startCutShort(error)
-      if (cut !== undefined)
-        return this.outcome({
-          kind: 'stopped',
-          by,
-          phase: cut === 'no-run' ? 'before-start' : 'starting'
-        })
-    }
-    if (error instanceof HexError)
-      return this.outcome({ kind: 'failed', message: error.message, run: this.run })
-    // A bug, not an expected failure: the message is for the log, the stack for debug.
-    return this.outcome({
-      kind: 'failed',
-      message: `Unexpected error: ${errorMessage(error)}`,
-      stack: error instanceof Error ? error.stack : undefined,
-      run: this.run
-    })
+    const stopped = this.signal?.aborted === true && this.run === undefined
+    return this.outcome(
+      failureEnding(error, {
+        stoppedBy: stopped ? stopCause(this.stops) : undefined,
+        following: this.target.runId !== undefined,
+        run: this.run
+      })
+    )
   }
 
   /** What a status read tells about the run. */
@@ -290,9 +277,7 @@ class OneRun {
     if (this.run) endAt(this.run, this.session.clock.now(), this.startedAt, gaveUp)
   }
 
-  private outcome(ending: DistributiveOmit<RunOutcome, 'target' | 'recovered'>): RunOutcome {
+  private outcome(ending: RunEnding): RunOutcome {
     return { target: this.target, recovered: this.recovered, ...ending }
   }
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never

@@ -7,6 +7,8 @@ export interface RunTarget {
   projectId: string
   /** The title it was given by (project-name). */
   projectName?: string
+  /** Its title in Hex, when the project list gave it (project-name). */
+  projectTitle?: string
   /** Follow this run, started elsewhere, instead of triggering one. */
   runId?: string
 }
@@ -73,6 +75,12 @@ export interface RunFacts {
   attempt?: number
   /** Found in progress and followed (if-running: attach): not this step's, so never cancelled by it. */
   attached?: boolean
+  /** The project's title in Hex (from the project list, or GetProject), when it is known. */
+  projectTitle?: string
+  /** How long the run waited for a kernel, from Hex's state events, when they tell. */
+  queuedMs?: number
+  /** How long the run ran (RUNNING to its end), from Hex's state events, when they tell. */
+  runMs?: number
 }
 
 /** retry-unallocated: the runs of a project before its last, and why no further one followed. */
@@ -159,6 +167,10 @@ export type RunEvent =
   | { type: 'history'; history: RunHistory; expectedEndAt: number }
   /** No history to poll from (it could not be read, or says too little): why. */
   | { type: 'no-history'; why: string }
+  /** The project's title was read (GetProject). */
+  | { type: 'title'; title: string }
+  /** The title could not be read, or was not: the project's ID stands in for it; why. */
+  | { type: 'no-title'; why: string }
   /** Each status read; `changed` on the first and on every change. */
   | { type: 'state'; state: RunState; elapsedMs: number; changed: boolean }
   /** A request failed and is sent again after a wait. */

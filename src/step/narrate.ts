@@ -6,6 +6,7 @@ import { cancelWording, runningWording } from './outcome-words.ts'
 import { Input } from './inputs.ts'
 import type { StepIO } from './io.ts'
 import { progressLogger } from './progress.ts'
+import { phaseWords } from './run-words.ts'
 import { RUNNER_WORDS } from './words.ts'
 
 /** The log of one run: its events as they come, and its end in a line or two. */
@@ -69,6 +70,12 @@ export function narrator(io: StepIO, target: RunTarget): Narrator {
           )
           return
         }
+        case 'title':
+          io.info(`Project ${target.projectId} is '${event.title}' in Hex.`)
+          return
+        case 'no-title':
+          io.debug(`The project's title was not read (its ID stands in for it): ${event.why}.`)
+          return
         case 'no-history':
           io.debug(`Polling without the project's run history: ${event.why}.`)
           return
@@ -110,15 +117,22 @@ export function narrator(io: StepIO, target: RunTarget): Narrator {
     outcome(outcome) {
       const runId = 'run' in outcome ? (outcome.run?.runId ?? '') : ''
       switch (outcome.kind) {
-        case 'ended':
-          if (outcome.status === 'COMPLETED') {
-            const { usualMs } = outcome.run
-            const usual = usualMs === undefined ? '' : ` (usually ${formatDuration(usualMs)})`
+        case 'ended': {
+          const { run, status } = outcome
+          const { usualMs, projectTitle } = run
+          const usual = usualMs === undefined ? '' : ` (usually ${formatDuration(usualMs)})`
+          const of = projectTitle === undefined ? '' : ` of '${projectTitle}'`
+          const phases = phaseWords(run)
+          const took = formatDuration(run.elapsedMs ?? 0)
+          // A run that failed gets its error at the step's end; its times are told here.
+          if (status === 'COMPLETED')
             io.info(
-              `Hex run ${runId} COMPLETED in ${formatDuration(outcome.run.elapsedMs ?? 0)}${usual}.`
+              `Hex run ${runId}${of} COMPLETED in ${took}${phases ? `: ${phases}` : ''}${usual}.`
             )
-          }
+          else if (phases)
+            io.info(`Hex run ${runId}${of} ended ${status} after ${took}: ${phases}.`)
           return
+        }
         case 'dry-run':
           io.info(
             `${words.setting(Input.DryRun, true)}: Hex validated the request; no run to wait for.`
@@ -132,6 +146,8 @@ export function narrator(io: StepIO, target: RunTarget): Narrator {
           )
           return
         case 'timed-out':
+          if (outcome.run.queuedMs !== undefined)
+            io.info(`Hex run ${runId} waited ${formatDuration(outcome.run.queuedMs)} for a kernel.`)
           logCancel(io, runId, outcome.cancel, Input.CancelOnTimeout)
           return
         case 'stopped':

@@ -52,7 +52,12 @@ export function runRequest(settings: Settings): RunProjectRequest {
 
 /** What the inputs decide about the step's pacing; a hold of Hex's read limit is told in one line. */
 export function pacingOptions(settings: Settings, io: Pick<StepIO, 'info'>): PacingOptions {
-  return { pollIntervalMs: settings.pollIntervalMs, onHold: (hold) => io.info(holdLine(hold)) }
+  const projects = settings.projectIds.length + settings.projectNames.length
+  return {
+    pollIntervalMs: settings.pollIntervalMs,
+    runsAtOnce: Math.max(1, Math.min(projects, settings.maxParallel)),
+    onHold: (hold) => io.info(holdLine(hold))
+  }
 }
 
 /**

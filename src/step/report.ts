@@ -3,6 +3,7 @@ import type { Attempts, RunFacts, RunOutcome, RunTarget } from '../runs/types.ts
 import { attemptNotes } from './attempt-words.ts'
 import { Input } from './inputs.ts'
 import { cancelWording, runningWording, stopWording } from './outcome-words.ts'
+import { titleOf } from './run-words.ts'
 import { RUNNER_WORDS, type Words } from './words.ts'
 
 /**
@@ -43,9 +44,9 @@ export interface RunReport {
   attempts?: Attempts
 }
 
-/** The project's name for a reader: its title when given by title, else its ID. */
-export function projectLabel(report: Pick<RunReport, 'target'>): string {
-  return report.target.projectName ?? report.target.projectId
+/** The project's name for a reader: its title in Hex where known, the name it was given by, else its ID. */
+export function projectLabel(report: Pick<RunReport, 'target' | 'run'>): string {
+  return titleOf(report) ?? report.target.projectName ?? report.target.projectId
 }
 
 /** What the wording of a report depends on, besides the outcome. */
@@ -147,7 +148,7 @@ export function toReport(outcome: RunOutcome, context: ReportContext): RunReport
   if (outcome.attempts?.earlier.length) report.attempts = outcome.attempts
   if (run !== undefined && slowerThanUsual(run))
     notes.push(
-      `${formatDuration(run.elapsedMs ?? 0)} is more than twice the usual ${formatDuration(run.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`
+      `${formatDuration(run.runMs ?? run.elapsedMs ?? 0)} is more than twice the usual ${formatDuration(run.usualMs ?? 0)}, the median of the project's recent completed API-triggered runs.`
     )
   return report
 }
@@ -155,10 +156,14 @@ export function toReport(outcome: RunOutcome, context: ReportContext): RunReport
 /** A run that took more than this many times its usual duration is called out. */
 export const SLOW_FACTOR = 2
 
-/** Whether the run took more than twice as long as the project's runs usually do. */
-export function slowerThanUsual(run: Pick<RunFacts, 'elapsedMs' | 'usualMs'>): boolean {
-  const { elapsedMs, usualMs } = run
-  return elapsedMs !== undefined && usualMs !== undefined && elapsedMs > SLOW_FACTOR * usualMs
+/**
+ * Whether the run took more than twice as long as the project's runs usually do: its run time
+ * where Hex's state events tell it (a wait for a kernel is not the project being slow).
+ */
+export function slowerThanUsual(run: Pick<RunFacts, 'elapsedMs' | 'usualMs' | 'runMs'>): boolean {
+  const { usualMs } = run
+  const tookMs = run.runMs ?? run.elapsedMs
+  return tookMs !== undefined && usualMs !== undefined && tookMs > SLOW_FACTOR * usualMs
 }
 
 function statusAdvice(status: string): string {

@@ -1,6 +1,8 @@
+import { optionalTitle } from '../hex/answers.ts'
 import { HexError } from '../hex/errors.ts'
 import { findProjects } from '../hex/projects.ts'
 import type { HexSession } from '../hex/session.ts'
+import type { ProjectSummary } from '../hex/types.ts'
 import { unexpectedMessage } from '../lib/errors.ts'
 import type { Runtime } from '../lib/runtime.ts'
 import { runAttempts } from '../runs/attempts.ts'
@@ -123,7 +125,7 @@ async function step({ io, runtime, signal, services = {} }: StepOptions): Promis
   const reportOf = (outcome: RunOutcome) => toReport(outcome, { ...settings, words })
   const start = async (target: RunTarget, stops: Stops): Promise<RunOutcome> => {
     const narrate = narrator(
-      group ? labelled(io, target.projectName ?? target.projectId) : io,
+      group ? labelled(io, target.projectTitle ?? target.projectName ?? target.projectId) : io,
       target
     )
     const outcome = await runAttempts({
@@ -175,13 +177,14 @@ async function resolveTargets(
   io.info(
     `Looking up ${settings.projectNames.map((n) => `'${n}'`).join(', ')} in Hex's project list`
   )
-  const ids = await findProjects(session, settings.projectNames, (page, count) =>
+  const found = await findProjects(session, settings.projectNames, (page, count) =>
     io.debug(`Project list page ${page}: ${count} projects`)
   )
   return settings.projectNames.map((projectName) => {
-    const projectId = ids.get(projectName) as string
+    // The list gave the title as Hex spells it: no GetProject is needed for it.
+    const { id: projectId, title } = found.get(projectName) as ProjectSummary
     io.info(`Project '${projectName}' is ${projectId}.`)
-    return { projectId, projectName, runId: settings.runId }
+    return { projectId, projectName, projectTitle: optionalTitle(title), runId: settings.runId }
   })
 }
 

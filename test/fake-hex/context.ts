@@ -9,6 +9,8 @@ export interface RequestContext {
   path: string
   query: URLSearchParams
   authorization: string | undefined
+  /** The request asked GetRunStatus for its state events (`enable-expanded-stats: true`). */
+  expandedStats?: boolean
   body: ParsedBody
   /** Fresh for every request; sent in the body where Hex's shape has one, and as x-trace-id. */
   traceId: string

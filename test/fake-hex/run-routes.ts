@@ -4,6 +4,7 @@ import { codeError, json, reasonError } from './replies.ts'
 import type { Reply } from './replies.ts'
 import { Run } from './runs.ts'
 import { nextLifecycle } from './projects.ts'
+import { stateEvents } from './state-events.ts'
 import type { HexState } from './state.ts'
 import { checkInputParams, validateRunBody } from './validate.ts'
 import type { NotificationRequest } from './validate.ts'
@@ -151,7 +152,10 @@ export function getRunStatus(state: HexState, ctx: RequestContext): Reply {
   if (!state.projects.has(projectId)) return projectNotFound(projectId)
   const run = state.findRun(projectId, runId)
   if (run === undefined) return runNotFound(runId)
-  return json(200, projectRun(state, run, ctx.t, ctx.traceId))
+  const answer = projectRun(state, run, ctx.t, ctx.traceId)
+  // Only when asked, as Hex documents: `enable-expanded-stats: true`.
+  const events = ctx.expandedStats ? stateEvents(run, ctx.t, state.stateEvents) : undefined
+  return json(200, events === undefined ? answer : { ...answer, stateEvents: events })
 }
 
 export function cancelRun(state: HexState, ctx: RequestContext): Reply {

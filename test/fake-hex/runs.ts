@@ -115,6 +115,17 @@ export class Run {
     return at <= t ? at : undefined
   }
 
+  /** Each change of status by `t`, in order: the lifecycle's phases, cut short by a cancel. */
+  changes(t: number): Array<{ status: string; at: number }> {
+    const until = Math.min(t, this.#cancelledAt ?? Infinity)
+    const changes = this.#phases
+      .map((p) => ({ status: p.status, at: this.createdAt + p.from }))
+      .filter((c) => c.at <= until)
+    if (this.#cancelledAt !== undefined && this.#cancelledAt <= t)
+      changes.push({ status: 'KILLED', at: this.#cancelledAt })
+    return changes
+  }
+
   get cancelled(): boolean {
     return this.#cancelledAt !== undefined
   }

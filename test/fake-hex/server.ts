@@ -18,6 +18,7 @@ import type {
   FakeRun,
   FaultSpec,
   RecordedRequest,
+  StateEventsMode,
   StatusOverride
 } from './types.ts'
 
@@ -120,6 +121,11 @@ export class FakeHex {
 
   setStatusOverride(override: StatusOverride | undefined): void {
     this.#state.statusOverride = override
+  }
+
+  /** How GetRunStatus's state events look from now on (StateEventsMode). */
+  setStateEvents(mode: StateEventsMode): void {
+    this.#state.stateEvents = mode
   }
 
   injectFault(fault: FaultSpec): void {
@@ -268,6 +274,7 @@ export class FakeHex {
         path: url.pathname,
         query: url.searchParams,
         authorization: req.headers.authorization,
+        expandedStats: req.headers['enable-expanded-stats']?.toString().toLowerCase() === 'true',
         body,
         traceId,
         t: this.#state.now()

@@ -9,6 +9,7 @@ import type {
   ElsewhereRun,
   FakeHexOptions,
   FakeProject,
+  StateEventsMode,
   StatusOverride,
   TokenScope
 } from './types.ts'
@@ -35,6 +36,7 @@ export class HexState {
   /** The server's clock: run phases, request times and creation times all read it. */
   readonly now: () => number
   statusOverride: StatusOverride | undefined
+  stateEvents: StateEventsMode
   readonly rateLimiter: RateLimiter | undefined
   /** The limits mode: per-token reads, triggers and kernels; undefined when off. */
   readonly limits: Limits | undefined
@@ -52,6 +54,7 @@ export class HexState {
       (options.limits === undefined ? DEFAULT_MAX_RUNNING_KERNELS : Infinity)
     this.workspace = options.workspace ?? 'acme'
     this.statusOverride = options.statusOverride
+    this.stateEvents = options.stateEvents ?? 'normal'
     if (options.now !== undefined && options.clock !== undefined)
       throw new Error('fake-hex: give now or clock, not both')
     this.now = options.clock?.now ?? options.now ?? realNow

@@ -130,6 +130,30 @@ export interface FakeLimits {
   lie?: HeaderLie
 }
 
+/**
+ * What GetRunStatus's `stateEvents` (sent only with `enable-expanded-stats: true`) look like:
+ * - `normal`: one event per change of status, `{type: 'STATUS_CHANGED', value: <status>,
+ *   timestamp: <ISO 8601>}`, the lifecycle's phases up to now (a PENDING phase is the wait for a
+ *   kernel);
+ * - `omitted`: no field at all, as an older Hex; `empty`: `[]`; `not-an-array`: an object;
+ * - `unknown-types`: other kinds of event (a kernel, a cell) among the changes of status;
+ * - `bad-timestamps`: every timestamp unreadable (a word, empty, a number, null, no such date);
+ * - `garbage`: nulls, numbers, strings and objects missing fields;
+ * - `duplicates`: every event twice; `out-of-order`: newest first;
+ * - `contradictory`: times that contradict the order of the statuses (RUNNING before PENDING).
+ */
+export type StateEventsMode =
+  | 'normal'
+  | 'omitted'
+  | 'empty'
+  | 'not-an-array'
+  | 'unknown-types'
+  | 'bad-timestamps'
+  | 'garbage'
+  | 'duplicates'
+  | 'out-of-order'
+  | 'contradictory'
+
 /** Rewrites the status a run reports (GetRunStatus, GetProjectRuns); undefined keeps it. */
 export type StatusOverride = (run: FakeRun) => string | undefined
 
@@ -155,6 +179,8 @@ export interface FakeHexOptions {
   /** Workspace name used in run URLs; default 'acme'. */
   workspace?: string
   statusOverride?: StatusOverride
+  /** Default `normal`: how GetRunStatus's state events look when asked for (StateEventsMode). */
+  stateEvents?: StateEventsMode
   /** Default: none, every request is answered. */
   rateLimit?: FakeRateLimit
   /**

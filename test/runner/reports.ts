@@ -22,6 +22,9 @@ export interface RunSample {
   endedAt?: string
   elapsedMs?: number
   usualMs?: number
+  projectTitle?: string
+  queuedMs?: number
+  runMs?: number
   message?: string
   notes?: string[]
   stoppedByFailFast?: boolean
@@ -52,7 +55,11 @@ export function reportOf(sample: RunSample): RunReport {
       startedAt: sample.startedAt ?? '',
       endedAt: sample.endedAt,
       elapsedMs: sample.elapsedMs,
-      usualMs: sample.usualMs
+      usualMs: sample.usualMs,
+      // Only what the sample has: a report without them looks as one from before they existed.
+      ...(sample.projectTitle === undefined ? {} : { projectTitle: sample.projectTitle }),
+      ...(sample.queuedMs === undefined ? {} : { queuedMs: sample.queuedMs }),
+      ...(sample.runMs === undefined ? {} : { runMs: sample.runMs })
     }
   return report
 }

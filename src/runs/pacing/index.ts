@@ -22,8 +22,11 @@ import type { Hold } from './window.ts'
 export type { PollSchedule } from './schedule.ts'
 export type { Hold } from './window.ts'
 
-/** A read a run may do without: it is sent only if the pacing wants it. */
-export type OptionalRead = 'history'
+/**
+ * A read a run may do without: it is sent only if the pacing wants it. `history`: the project's
+ * recent runs, to poll around the expected end; `title`: the project's title, for the reader.
+ */
+export type OptionalRead = 'history' | 'title'
 
 /** One step's pacing: made once per step, shared by every run of it. */
 export interface Pacing {
@@ -45,6 +48,11 @@ export interface Pacing {
 export interface PacingOptions {
   /** The longest gap between two status reads of a run (poll-interval), while reads are plenty. */
   pollIntervalMs: number
+  /**
+   * How many runs of the step go at once (its projects, up to max-parallel); default 1. The title
+   * read is worth one read per run only while their status reads all fit the step's allowance.
+   */
+  runsAtOnce?: number
   /** Hex holds every read of the token for a while: told once per hold, for the log. */
   onHold?: (hold: Hold) => void
 }
@@ -56,8 +64,12 @@ export type PacingFactory = (clock: Clock, options: PacingOptions) => Pacing
  * The default pacing: the step's reads share its token's read window with whatever other jobs use
  * the token (runs/pacing/window.ts, budget.ts), and each run's reads follow its project's history
  * once it is known (schedule.ts), sparser where the end is unlikely while the token is shared. The
- * history read is sent only while it can still pay: not while Hex holds reads, nor when the step's
- * part of the window is a read or two.
+ * optional reads (the history, the title: one each per run) are sent only while they can pay: not
+ * while Hex holds reads, nor when the step's part of the window is a read or two. The title, which
+ * changes no read, is sent only when it costs no status read its turn: while reads are not scarce
+ * and the step's runs at once, polled at poll-interval, leave a read each to spare in the window
+ * (a title read in the first burst of several runs would make the step spread its reads sooner).
+ * Else the project's ID stands in for its title.
  */
 export const stepPacing: PacingFactory = (clock, options) => {
   const budget = new RequestBudget(clock, options.onHold)
@@ -86,6 +98,11 @@ export const stepPacing: PacingFactory = (clock, options) => {
         }
       }
     },
-    wants: () => window.heldUntil <= clock.now() && window.allowance > 2
+    wants: (read) => {
+      const open = window.heldUntil <= clock.now() && window.allowance > 2
+      if (read === 'history' || !open) return open
+      const runs = options.runsAtOnce ?? 1
+      return !budget.scarce() && runs * (readsPerRun + 1) <= window.allowance
+    }
   }
 }
