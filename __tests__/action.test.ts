@@ -187,6 +187,22 @@ describe('a run that completes', () => {
   })
 })
 
+describe('a runner whose step-state file cannot be written', () => {
+  it('sends nothing to Hex (the post step could start a second run) and fails in words', async () => {
+    const projectId = addProject(fake, { lifecycle: [{ status: 'COMPLETED' }] })
+    const result = await runAgainst(fake, projectId, {}, { stateFails: true })
+    assert.equal(result.exitCode, 1)
+    assert.deepEqual(requestsFor(fake, projectId), [])
+    assert.equal(result.outputs.status, 'ERROR')
+    const [error] = errorAnnotations(result)
+    assert.match(
+      error ?? '',
+      /Nothing was sent to Hex: the runner's step state could not be saved \(Missing file at path/
+    )
+    assert.match(result.summary, /step state could not be saved/)
+  })
+})
+
 describe('a run that fails', () => {
   for (const status of ['ERRORED', 'KILLED', 'UNABLE_TO_ALLOCATE_KERNEL']) {
     it(`fails the step with ${status} and the run link`, async () => {

@@ -30996,17 +30996,19 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
 // EXTERNAL MODULE: ./src/hex/answers.ts
 var answers = __nccwpck_require__(190);
 // EXTERNAL MODULE: ./src/hex/errors.ts
-var errors = __nccwpck_require__(5282);
+var hex_errors = __nccwpck_require__(5282);
 // EXTERNAL MODULE: ./src/hex/paths.ts
 var paths = __nccwpck_require__(713);
 ;// CONCATENATED MODULE: ./src/hex/projects.ts
 
 
 /** A project title that matched none, or several, of the projects the token can see. */
-class ProjectNameError extends errors/* HexError */._W {
+class ProjectNameError extends hex_errors/* HexError */._W {
 }
 /** 100 pages of 100: 10,000 projects. A longer walk is a broken or hostile answer, or a huge workspace. */
 const MAX_PROJECT_PAGES = 100;
@@ -31077,8 +31079,6 @@ function describe(p) {
     return `'${p.title}' (${p.id})`;
 }
 
-// EXTERNAL MODULE: ./src/lib/errors.ts
-var lib_errors = __nccwpck_require__(7268);
 // EXTERNAL MODULE: ./src/runs/attempts.ts + 11 modules
 var attempts = __nccwpck_require__(9275);
 ;// CONCATENATED MODULE: ./src/runs/pacing/constants.ts
@@ -31855,7 +31855,7 @@ async function runStep(options) {
 function unexpected(error, io) {
     if (error instanceof Error && error.stack)
         io.debug(error.stack);
-    return (0,lib_errors/* unexpectedMessage */.x)(error);
+    return (0,errors/* unexpectedMessage */.x)(error);
 }
 async function step({ io, runtime, signal, services = {} }) {
     const words = io.words ?? step_words/* RUNNER_WORDS */.B;
@@ -31893,7 +31893,7 @@ async function step({ io, runtime, signal, services = {} }) {
         targets = await resolveTargets(settings, session.with({ signal }), io);
     }
     catch (error) {
-        const message = error instanceof errors/* HexError */._W ? error.message : unexpected(error, io);
+        const message = error instanceof hex_errors/* HexError */._W ? error.message : unexpected(error, io);
         return { ...ended([errorReport(settings.projectNames.join(', '), message)]), elapsedMs: 0 };
     }
     const group = targets.length > 1;
@@ -31976,6 +31976,7 @@ var action_ledger = __nccwpck_require__(6885);
 
 
 
+
 /**
  * The action's main step: the step itself (step/run-step.ts), with what only a runner has around
  * it: tokens masked first, the post step's state saved as each run starts, run-id and run-url set
@@ -31988,8 +31989,15 @@ async function run({ io: runner, runtime, signal, services = {} }) {
     // Masked before anything else can print it.
     for (const token of (0,step_settings/* readTokens */.He)(io.getInput, runtime.env))
         io.setSecret(token);
-    io.saveState(constants/* State */.U.IsPost, 'true');
-    const result = await runStep({
+    let result;
+    try {
+        io.saveState(constants/* State */.U.IsPost, 'true');
+    }
+    catch (error) {
+        // Without it the post step would take itself for a main step and could start a second run.
+        result = failedStep(io, `Nothing was sent to Hex: the runner's step state could not be saved (${(0,errors/* errorMessage */.g)(error)}). Run the job again; if it happens again, check the runner's disk.`);
+    }
+    result ??= await runStep({
         io,
         runtime,
         signal,

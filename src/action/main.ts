@@ -1,6 +1,7 @@
+import { errorMessage } from '../lib/errors.ts'
 import type { Runtime } from '../lib/runtime.ts'
 import type { RunObserver } from '../step/run-step.ts'
-import { runStep, unexpected } from '../step/run-step.ts'
+import { failedStep, runStep, unexpected } from '../step/run-step.ts'
 import type { StepResult } from '../step/result.ts'
 import { readSettings, readTokens } from '../step/settings.ts'
 import { ACTION_NAME } from '../step/inputs.ts'
@@ -38,9 +39,18 @@ export async function run({
   const io = safeIO(runner)
   // Masked before anything else can print it.
   for (const token of readTokens(io.getInput, runtime.env)) io.setSecret(token)
-  io.saveState(State.IsPost, 'true')
+  let result: StepResult | undefined
+  try {
+    io.saveState(State.IsPost, 'true')
+  } catch (error) {
+    // Without it the post step would take itself for a main step and could start a second run.
+    result = failedStep(
+      io,
+      `Nothing was sent to Hex: the runner's step state could not be saved (${errorMessage(error)}). Run the job again; if it happens again, check the runner's disk.`
+    )
+  }
 
-  const result = await runStep({
+  result ??= await runStep({
     io,
     runtime,
     signal,

@@ -36,6 +36,8 @@ export interface InProcessOptions {
   snapshotWhen?: RegExp
   /** The summary file cannot be written. */
   summaryFails?: boolean
+  /** The step-state file (GITHUB_STATE) cannot be written. */
+  stateFails?: boolean
   /**
    * The step's own randomness (jitter), on the shared clock: several jobs simulated on one clock
    * each draw their own, as separate processes would. Default: the clock's, a constant.
@@ -68,12 +70,14 @@ export class RecordingIO implements ActionIO {
   private readonly savedState: Record<string, string>
   private readonly onLine: (line: string) => void
   private readonly summaryFails: boolean
+  private readonly stateFails: boolean
 
   constructor(options: InProcessOptions, onLine: (line: string) => void = () => {}) {
     this.inputs = { ...DEFAULTS, ...options.inputs }
     this.savedState = options.state ?? {}
     this.onLine = onLine
     this.summaryFails = options.summaryFails ?? false
+    this.stateFails = options.stateFails ?? false
   }
 
   private line(text: string): void {
@@ -105,6 +109,8 @@ export class RecordingIO implements ActionIO {
     return Promise.resolve()
   }
   saveState = (name: StateName, value: string): void => {
+    // As @actions/core's file command throws when the runner's file is not there.
+    if (this.stateFails) throw new Error('Missing file at path: /home/runner/work/_temp/state')
     this.state[name] = value
   }
   getState = (name: StateName): string => this.savedState[name] ?? ''
