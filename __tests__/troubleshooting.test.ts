@@ -201,7 +201,9 @@ const HEADED: Record<string, string[]> = {
     ' seconds. If you meant minutes',
     "Inputs 'project-id' and 'project-name' cannot be used together",
     "Inputs 'view-id' and 'input-params' cannot be used together",
-    ' must be true or false',
+    ' must be true or false'
+  ],
+  'src/step/run-settings.ts': [
     "Input 'if-running' must be one of start, wait, attach or skip",
     ", but 'run-id' follows a run that has already started"
   ],

@@ -31820,8 +31820,8 @@ function logRetry(io, what, notice) {
 var step_plan = __nccwpck_require__(412);
 // EXTERNAL MODULE: ./src/step/report.ts
 var report = __nccwpck_require__(3578);
-// EXTERNAL MODULE: ./src/step/settings.ts + 5 modules
-var step_settings = __nccwpck_require__(9592);
+// EXTERNAL MODULE: ./src/step/settings.ts + 6 modules
+var step_settings = __nccwpck_require__(8050);
 ;// CONCATENATED MODULE: ./src/step/run-step.ts
 
 
@@ -35519,7 +35519,7 @@ function phaseWords(run) {
 
 /***/ }),
 
-/***/ 9592:
+/***/ 8050:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35533,8 +35533,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/lib/duration.ts
 var lib_duration = __nccwpck_require__(2543);
-// EXTERNAL MODULE: ./src/lib/ids.ts
-var ids = __nccwpck_require__(829);
 ;// CONCATENATED MODULE: ./src/lib/tokens.ts
 /**
  * A token as an HTTP header can carry it: printable ASCII, no white space. A token pasted with a
@@ -35550,6 +35548,8 @@ var step_inputs = __nccwpck_require__(769);
 var lib_errors = __nccwpck_require__(7268);
 // EXTERNAL MODULE: ./src/lib/hosts.ts
 var hosts = __nccwpck_require__(7452);
+// EXTERNAL MODULE: ./src/lib/ids.ts
+var ids = __nccwpck_require__(829);
 // EXTERNAL MODULE: ./src/step/words.ts
 var step_words = __nccwpck_require__(2843);
 ;// CONCATENATED MODULE: ./src/step/parse.ts
@@ -35844,6 +35844,39 @@ function readStatusSettings(read, enabled, errors, github, eventOf, words = step
     return { target: { ...api, sha: commit }, shaFrom, context };
 }
 
+;// CONCATENATED MODULE: ./src/step/run-settings.ts
+
+
+// How the step gets its run, checked: run-id (follow one started elsewhere) and if-running.
+/**
+ * run-id follows a run started elsewhere: it must be a run UUID, of one project, and the inputs
+ * that only shape a new run (`starting`, those that are set) cannot apply to it.
+ */
+function runIdProblems(runId, projects, starting, words) {
+    const { input, ref } = words;
+    const problems = [];
+    if (!(0,ids/* isUuid */.O)(runId))
+        problems.push(`${input(step_inputs/* Input */.pd.RunId)} must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
+    if (projects > 1)
+        problems.push(`${input(step_inputs/* Input */.pd.RunId)} names one run, of one project: give a single project.`);
+    const set = starting.filter((name) => name !== false);
+    if (set.length > 0)
+        problems.push(`${input(step_inputs/* Input */.pd.RunId)} waits for a run that has already started, so ${set.map(ref).join(', ')} cannot apply: remove ${set.length > 1 ? 'them' : 'it'}.`);
+    return problems;
+}
+const POLICIES = ['start', 'wait', 'attach', 'skip'];
+/** if-running: one of the four words; with run-id, only start (there is nothing to start). */
+function readIfRunning(value, withRunId, errors, { input, ref }) {
+    const policy = POLICIES.find((p) => p === value);
+    if (policy === undefined) {
+        errors.push(`${input(step_inputs/* Input */.pd.IfRunning)} must be one of start, wait, attach or skip, got '${value}'.`);
+        return 'start';
+    }
+    if (policy !== 'start' && withRunId)
+        errors.push(`${input(step_inputs/* Input */.pd.IfRunning)} is ${policy}, but ${ref(step_inputs/* Input */.pd.RunId)} follows a run that has already started: there is nothing to start, so nothing to ${policy === 'wait' ? 'wait before' : policy === 'attach' ? 'attach instead of' : 'skip'}. Remove one of them.`);
+    return policy;
+}
+
 ;// CONCATENATED MODULE: ./src/step/settings.ts
 
 
@@ -35961,21 +35994,14 @@ function readSettings(getInput, env, readFile, words = step_words/* RUNNER_WORDS
     const dryRun = bool(step_inputs/* Input */.pd.DryRun);
     const retry = read(step_inputs/* Input */.pd.RetryUnallocated);
     const retryUnallocated = parseCount(step_inputs/* Input */.pd.RetryUnallocated, retry, errors, words, RETRY_RANGE);
-    if (runId !== undefined) {
-        if (!(0,ids/* isUuid */.O)(runId))
-            errors.push(`${input(step_inputs/* Input */.pd.RunId)} must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
-        if (projectIds.length + projectNames.length > 1)
-            errors.push(`${input(step_inputs/* Input */.pd.RunId)} names one run, of one project: give a single project.`);
-        const started = [
+    if (runId !== undefined)
+        errors.push(...runIdProblems(runId, projectIds.length + projectNames.length, [
             Object.keys(inputParams).length > 0 && step_inputs/* Input */.pd.InputParams,
             viewId !== undefined && step_inputs/* Input */.pd.ViewId,
             notifications !== undefined && step_inputs/* Input */.pd.Notifications,
             dryRun && step_inputs/* Input */.pd.DryRun,
             retryUnallocated > 0 && step_inputs/* Input */.pd.RetryUnallocated
-        ].filter((name) => name !== false);
-        if (started.length > 0)
-            errors.push(`${input(step_inputs/* Input */.pd.RunId)} waits for a run that has already started, so ${started.map(ref).join(', ')} cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`);
-    }
+        ], words));
     const wait = bool(step_inputs/* Input */.pd.Wait);
     // No run whose end the step sees, nothing to start again: a warning, as the step can do the rest
     // (a workflow may switch wait or dry-run by an expression), but no one must think retries are on.
@@ -36017,18 +36043,6 @@ function readSettings(getInput, env, readFile, words = step_words/* RUNNER_WORDS
         prComment
     };
     return errors.length > 0 ? { ok: false, errors } : { ok: true, settings, notes, warnings };
-}
-const POLICIES = ['start', 'wait', 'attach', 'skip'];
-/** if-running: one of the four words; with run-id, only start (there is nothing to start). */
-function readIfRunning(value, withRunId, errors, { input, ref }) {
-    const policy = POLICIES.find((p) => p === value);
-    if (policy === undefined) {
-        errors.push(`${input(step_inputs/* Input */.pd.IfRunning)} must be one of start, wait, attach or skip, got '${value}'.`);
-        return 'start';
-    }
-    if (policy !== 'start' && withRunId)
-        errors.push(`${input(step_inputs/* Input */.pd.IfRunning)} is ${policy}, but ${ref(step_inputs/* Input */.pd.RunId)} follows a run that has already started: there is nothing to start, so nothing to ${policy === 'wait' ? 'wait before' : policy === 'attach' ? 'attach instead of' : 'skip'}. Remove one of them.`);
-    return policy;
 }
 
 

@@ -28090,7 +28090,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2311:
+/***/ 2797:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32103,6 +32103,39 @@ function readStatusSettings(read, enabled, errors, github, eventOf, words = RUNN
     return { target: { ...api, sha: commit }, shaFrom, context };
 }
 
+;// CONCATENATED MODULE: ./src/step/run-settings.ts
+
+
+// How the step gets its run, checked: run-id (follow one started elsewhere) and if-running.
+/**
+ * run-id follows a run started elsewhere: it must be a run UUID, of one project, and the inputs
+ * that only shape a new run (`starting`, those that are set) cannot apply to it.
+ */
+function runIdProblems(runId, projects, starting, words) {
+    const { input, ref } = words;
+    const problems = [];
+    if (!isUuid(runId))
+        problems.push(`${input(Input.RunId)} must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
+    if (projects > 1)
+        problems.push(`${input(Input.RunId)} names one run, of one project: give a single project.`);
+    const set = starting.filter((name) => name !== false);
+    if (set.length > 0)
+        problems.push(`${input(Input.RunId)} waits for a run that has already started, so ${set.map(ref).join(', ')} cannot apply: remove ${set.length > 1 ? 'them' : 'it'}.`);
+    return problems;
+}
+const POLICIES = ['start', 'wait', 'attach', 'skip'];
+/** if-running: one of the four words; with run-id, only start (there is nothing to start). */
+function readIfRunning(value, withRunId, errors, { input, ref }) {
+    const policy = POLICIES.find((p) => p === value);
+    if (policy === undefined) {
+        errors.push(`${input(Input.IfRunning)} must be one of start, wait, attach or skip, got '${value}'.`);
+        return 'start';
+    }
+    if (policy !== 'start' && withRunId)
+        errors.push(`${input(Input.IfRunning)} is ${policy}, but ${ref(Input.RunId)} follows a run that has already started: there is nothing to start, so nothing to ${policy === 'wait' ? 'wait before' : policy === 'attach' ? 'attach instead of' : 'skip'}. Remove one of them.`);
+    return policy;
+}
+
 ;// CONCATENATED MODULE: ./src/step/settings.ts
 
 
@@ -32220,21 +32253,14 @@ function readSettings(getInput, env, readFile, words = RUNNER_WORDS) {
     const dryRun = bool(Input.DryRun);
     const retry = read(Input.RetryUnallocated);
     const retryUnallocated = parseCount(Input.RetryUnallocated, retry, errors, words, RETRY_RANGE);
-    if (runId !== undefined) {
-        if (!isUuid(runId))
-            errors.push(`${input(Input.RunId)} must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`);
-        if (projectIds.length + projectNames.length > 1)
-            errors.push(`${input(Input.RunId)} names one run, of one project: give a single project.`);
-        const started = [
+    if (runId !== undefined)
+        errors.push(...runIdProblems(runId, projectIds.length + projectNames.length, [
             Object.keys(inputParams).length > 0 && Input.InputParams,
             viewId !== undefined && Input.ViewId,
             notifications !== undefined && Input.Notifications,
             dryRun && Input.DryRun,
             retryUnallocated > 0 && Input.RetryUnallocated
-        ].filter((name) => name !== false);
-        if (started.length > 0)
-            errors.push(`${input(Input.RunId)} waits for a run that has already started, so ${started.map(ref).join(', ')} cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`);
-    }
+        ], words));
     const wait = bool(Input.Wait);
     // No run whose end the step sees, nothing to start again: a warning, as the step can do the rest
     // (a workflow may switch wait or dry-run by an expression), but no one must think retries are on.
@@ -32276,18 +32302,6 @@ function readSettings(getInput, env, readFile, words = RUNNER_WORDS) {
         prComment
     };
     return errors.length > 0 ? { ok: false, errors } : { ok: true, settings, notes, warnings };
-}
-const POLICIES = ['start', 'wait', 'attach', 'skip'];
-/** if-running: one of the four words; with run-id, only start (there is nothing to start). */
-function readIfRunning(value, withRunId, errors, { input, ref }) {
-    const policy = POLICIES.find((p) => p === value);
-    if (policy === undefined) {
-        errors.push(`${input(Input.IfRunning)} must be one of start, wait, attach or skip, got '${value}'.`);
-        return 'start';
-    }
-    if (policy !== 'start' && withRunId)
-        errors.push(`${input(Input.IfRunning)} is ${policy}, but ${ref(Input.RunId)} follows a run that has already started: there is nothing to start, so nothing to ${policy === 'wait' ? 'wait before' : policy === 'attach' ? 'attach instead of' : 'skip'}. Remove one of them.`);
-    return policy;
 }
 
 ;// CONCATENATED MODULE: ./src/step/run-step.ts
@@ -32990,7 +33004,7 @@ function packageVersion(moduleUrl) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2311);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2797);
 /** The command-line program (bin/hex-run-action.js runs this bundle); see command.ts. */
 
 const stop = new AbortController();

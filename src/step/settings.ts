@@ -1,5 +1,4 @@
 import { formatDuration, isBareSeconds, parseDuration } from '../lib/duration.ts'
-import { isUuid } from '../lib/ids.ts'
 import { isPrintableToken } from '../lib/tokens.ts'
 import {
   booleanValue,
@@ -22,6 +21,7 @@ import type { InProgressPolicy } from '../runs/types.ts'
 import { readPrCommentSettings, type PrCommentSettings } from './comment-settings.ts'
 import { gitHubApiReader, readGitHubToken } from './github-settings.ts'
 import { readStatusSettings, type StatusSettings } from './status-settings.ts'
+import { readIfRunning, runIdProblems } from './run-settings.ts'
 import { RUNNER_WORDS, type Words } from './words.ts'
 
 /** Everything the action was asked to do, read and checked once before any request. */
@@ -214,25 +214,21 @@ export function readSettings(
   const dryRun = bool(Input.DryRun)
   const retry = read(Input.RetryUnallocated)
   const retryUnallocated = parseCount(Input.RetryUnallocated, retry, errors, words, RETRY_RANGE)
-  if (runId !== undefined) {
-    if (!isUuid(runId))
-      errors.push(
-        `${input(Input.RunId)} must be a run UUID, as the run-id output of the step that started it gives, got '${runId}'.`
+  if (runId !== undefined)
+    errors.push(
+      ...runIdProblems(
+        runId,
+        projectIds.length + projectNames.length,
+        [
+          Object.keys(inputParams).length > 0 && Input.InputParams,
+          viewId !== undefined && Input.ViewId,
+          notifications !== undefined && Input.Notifications,
+          dryRun && Input.DryRun,
+          retryUnallocated > 0 && Input.RetryUnallocated
+        ],
+        words
       )
-    if (projectIds.length + projectNames.length > 1)
-      errors.push(`${input(Input.RunId)} names one run, of one project: give a single project.`)
-    const started = [
-      Object.keys(inputParams).length > 0 && Input.InputParams,
-      viewId !== undefined && Input.ViewId,
-      notifications !== undefined && Input.Notifications,
-      dryRun && Input.DryRun,
-      retryUnallocated > 0 && Input.RetryUnallocated
-    ].filter((name) => name !== false)
-    if (started.length > 0)
-      errors.push(
-        `${input(Input.RunId)} waits for a run that has already started, so ${started.map(ref).join(', ')} cannot apply: remove ${started.length > 1 ? 'them' : 'it'}.`
-      )
-  }
+    )
   const wait = bool(Input.Wait)
   // No run whose end the step sees, nothing to start again: a warning, as the step can do the rest
   // (a workflow may switch wait or dry-run by an expression), but no one must think retries are on.
@@ -290,27 +286,4 @@ export function readSettings(
     prComment
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, settings, notes, warnings }
-}
-
-const POLICIES: readonly InProgressPolicy[] = ['start', 'wait', 'attach', 'skip']
-
-/** if-running: one of the four words; with run-id, only start (there is nothing to start). */
-function readIfRunning(
-  value: string,
-  withRunId: boolean,
-  errors: string[],
-  { input, ref }: Words
-): InProgressPolicy {
-  const policy = POLICIES.find((p) => p === value)
-  if (policy === undefined) {
-    errors.push(
-      `${input(Input.IfRunning)} must be one of start, wait, attach or skip, got '${value}'.`
-    )
-    return 'start'
-  }
-  if (policy !== 'start' && withRunId)
-    errors.push(
-      `${input(Input.IfRunning)} is ${policy}, but ${ref(Input.RunId)} follows a run that has already started: there is nothing to start, so nothing to ${policy === 'wait' ? 'wait before' : policy === 'attach' ? 'attach instead of' : 'skip'}. Remove one of them.`
-    )
-  return policy
 }
