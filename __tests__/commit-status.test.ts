@@ -118,6 +118,22 @@ describe('commit statuses', () => {
     assert.equal(github.statuses.at(-1)?.target_url, result.outputs['run-url'])
   })
 
+  it('if-running: skip gives the context its end, a success linking to the run in progress', async () => {
+    const projectId = addProject(fake, { lifecycle: [{ status: 'COMPLETED' }] })
+    const other = fake.startElsewhere(projectId, {
+      lifecycle: [{ status: 'RUNNING', ms: 600_000 }, { status: 'COMPLETED' }]
+    })
+    const result = await withStatuses(projectId, { 'if-running': 'skip' })
+    assert.equal(result.exitCode, 0)
+    assert.equal(result.outputs.status, 'SKIPPED')
+    // A required check on the context must not wait for ever on a step that started nothing.
+    assert.deepEqual(
+      github.on(PUSH_SHA).map(([, state, description]) => [state, description]),
+      [['success', 'SKIPPED: a run was in progress; none started']]
+    )
+    assert.match(github.statuses.at(-1)?.target_url ?? '', new RegExp(`/runs/${other.id}$`))
+  })
+
   it("pull_request: on the pull request's head, not the merge commit; ERRORED is failure", async () => {
     const projectId = addProject(fake, { lifecycle: ERRORED })
     const result = await withStatuses(projectId, {}, 'pull_request')

@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5784:
+/***/ 5021:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28382,16 +28382,14 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: CommitStatusReporter, finalStatus
 
-// EXTERNAL MODULE: ./src/lib/duration.ts
-var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/lib/json-list.ts
 var json_list = __nccwpck_require__(4954);
 // EXTERNAL MODULE: ./src/lib/safe-text.ts
 var safe_text = __nccwpck_require__(484);
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/step/outcome-words.ts
 var outcome_words = __nccwpck_require__(102);
-// EXTERNAL MODULE: ./src/action/constants.ts
-var constants = __nccwpck_require__(915);
 // EXTERNAL MODULE: ./src/step/run-words.ts
 var run_words = __nccwpck_require__(219);
 // EXTERNAL MODULE: ./src/github/statuses.ts
@@ -28415,6 +28413,56 @@ function titled(description, title) {
     return `${shown}: ${description}`;
 }
 
+;// CONCATENATED MODULE: ./src/action/status-end.ts
+
+
+
+
+/** How a run's end reads on its commit status: the state and a few words (at most 140 characters). */
+function finalStatus(outcome, timeoutMs) {
+    const final = endStatus(outcome, timeoutMs);
+    const run = 'run' in outcome ? outcome.run : undefined;
+    return {
+        ...final,
+        description: titled(final.description, (0,run_words/* titleOf */.G)({ target: outcome.target, run }))
+    };
+}
+function endStatus(outcome, timeoutMs) {
+    const elapsedMs = 'run' in outcome ? outcome.run?.elapsedMs : undefined;
+    const after = elapsedMs === undefined ? '' : ` after ${(0,duration/* formatDuration */.a3)(elapsedMs)}`;
+    switch (outcome.kind) {
+        case 'ended': {
+            const phases = (0,run_words/* phaseWords */.V)(outcome.run);
+            const took = `${(0,duration/* formatDuration */.a3)(outcome.run.elapsedMs ?? 0)}${phases ? ` (${phases})` : ''}`;
+            return outcome.status === 'COMPLETED'
+                ? { state: 'success', description: `COMPLETED in ${took}` }
+                : { state: 'failure', description: `${outcome.status} after ${took}` };
+        }
+        case 'timed-out':
+            return {
+                state: 'error',
+                description: `TIMEOUT: not finished within ${(0,duration/* formatDuration */.a3)(timeoutMs)}; ${(0,outcome_words/* cancelWording */.vn)(outcome.cancel, outcome.run.runId, '').short}`
+            };
+        case 'stopped':
+            return {
+                state: 'error',
+                // The runner's words: a commit status is the runner's alone.
+                description: `CANCELLED${after}: ${(0,outcome_words/* stopWording */.l9)(outcome.by).short}`
+            };
+        case 'skipped':
+            return { state: 'success', description: 'SKIPPED: a run was in progress; none started' };
+        case 'wait-timed-out':
+            return {
+                state: 'error',
+                description: `TIMEOUT: a run in progress outlasted ${(0,duration/* formatDuration */.a3)(timeoutMs)}; none started`
+            };
+        default:
+            return { state: 'error', description: `ERROR${after}: the step failed before the run ended` };
+    }
+}
+
+// EXTERNAL MODULE: ./src/action/constants.ts
+var constants = __nccwpck_require__(915);
 ;// CONCATENATED MODULE: ./src/action/commit-status.ts
 
 
@@ -28494,8 +28542,16 @@ class CommitStatusReporter {
     finished(outcome, timeoutMs) {
         const context = this.contextOf(outcome.target);
         const open = this.open.get(context);
-        if (open === undefined)
+        if (open === undefined) {
+            // if-running started nothing: the context still gets its end, or a required check waits.
+            if ('running' in outcome || outcome.kind === 'unchecked')
+                this.finish({
+                    context,
+                    runId: '',
+                    targetUrl: 'running' in outcome ? this.linkTo(outcome.running.runUrl) : undefined
+                }, finalStatus(outcome, timeoutMs));
             return;
+        }
         if (outcome.kind === 'not-waited') {
             // The run goes on; a later step that follows it (run-id, commit-status) finishes the status.
             this.open.delete(context);
@@ -28585,41 +28641,6 @@ class CommitStatusReporter {
     }
     save() {
         this.io.saveState(constants/* State */.U.Statuses, JSON.stringify([...this.open.values()]));
-    }
-}
-/** How a run's end reads on its commit status: the state and a few words (at most 140 characters). */
-function finalStatus(outcome, timeoutMs) {
-    const final = endStatus(outcome, timeoutMs);
-    const run = 'run' in outcome ? outcome.run : undefined;
-    return {
-        ...final,
-        description: titled(final.description, (0,run_words/* titleOf */.G)({ target: outcome.target, run }))
-    };
-}
-function endStatus(outcome, timeoutMs) {
-    const elapsedMs = 'run' in outcome ? outcome.run?.elapsedMs : undefined;
-    const after = elapsedMs === undefined ? '' : ` after ${(0,duration/* formatDuration */.a3)(elapsedMs)}`;
-    switch (outcome.kind) {
-        case 'ended': {
-            const phases = (0,run_words/* phaseWords */.V)(outcome.run);
-            const took = `${(0,duration/* formatDuration */.a3)(outcome.run.elapsedMs ?? 0)}${phases ? ` (${phases})` : ''}`;
-            return outcome.status === 'COMPLETED'
-                ? { state: 'success', description: `COMPLETED in ${took}` }
-                : { state: 'failure', description: `${outcome.status} after ${took}` };
-        }
-        case 'timed-out':
-            return {
-                state: 'error',
-                description: `TIMEOUT: not finished within ${(0,duration/* formatDuration */.a3)(timeoutMs)}; ${(0,outcome_words/* cancelWording */.vn)(outcome.cancel, outcome.run.runId, '').short}`
-            };
-        case 'stopped':
-            return {
-                state: 'error',
-                // The runner's words: a commit status is the runner's alone.
-                description: `CANCELLED${after}: ${(0,outcome_words/* stopWording */.l9)(outcome.by).short}`
-            };
-        default:
-            return { state: 'error', description: `ERROR${after}: the step failed before the run ended` };
     }
 }
 /** The statuses a main step left open; entries that do not parse are dropped. */
@@ -31959,8 +31980,8 @@ function failedStep(io, message) {
     return { reports: [errorReport(projectId, message)], elapsedMs: 0, inputParams: {} };
 }
 
-// EXTERNAL MODULE: ./src/action/commit-status.ts + 1 modules
-var commit_status = __nccwpck_require__(5784);
+// EXTERNAL MODULE: ./src/action/commit-status.ts + 2 modules
+var commit_status = __nccwpck_require__(5021);
 // EXTERNAL MODULE: ./src/action/constants.ts
 var constants = __nccwpck_require__(915);
 // EXTERNAL MODULE: ./src/action/io.ts + 17 modules

@@ -4,17 +4,17 @@ import type {
   githubStatuses,
   StatusState
 } from '../github/statuses.ts'
-import { formatDuration } from '../lib/duration.ts'
 import { readList } from '../lib/json-list.ts'
 import type { Runtime } from '../lib/runtime.ts'
 import { safeLine } from '../lib/safe-text.ts'
 import type { RunFacts, RunOutcome, RunTarget } from '../runs/types.ts'
-import { cancelWording, stopWording } from '../step/outcome-words.ts'
+export { finalStatus } from './status-end.ts'
 import { State } from './constants.ts'
 import type { ActionIO } from './io.ts'
 import type { RunObserver } from '../step/run-step.ts'
-import { phaseWords, titleOf } from '../step/run-words.ts'
+import { titleOf } from '../step/run-words.ts'
 import type { Settings } from '../step/settings.ts'
+import { finalStatus } from './status-end.ts'
 import { titled } from './status-title.ts'
 import type { StatusSettings } from '../step/status-settings.ts'
 
@@ -128,7 +128,19 @@ export class CommitStatusReporter {
   finished(outcome: RunOutcome, timeoutMs: number): void {
     const context = this.contextOf(outcome.target)
     const open = this.open.get(context)
-    if (open === undefined) return
+    if (open === undefined) {
+      // if-running started nothing: the context still gets its end, or a required check waits.
+      if ('running' in outcome || outcome.kind === 'unchecked')
+        this.finish(
+          {
+            context,
+            runId: '',
+            targetUrl: 'running' in outcome ? this.linkTo(outcome.running.runUrl) : undefined
+          },
+          finalStatus(outcome, timeoutMs)
+        )
+      return
+    }
     if (outcome.kind === 'not-waited') {
       // The run goes on; a later step that follows it (run-id, commit-status) finishes the status.
       this.open.delete(context)
@@ -225,49 +237,6 @@ export class CommitStatusReporter {
 
   private save(): void {
     this.io.saveState(State.Statuses, JSON.stringify([...this.open.values()]))
-  }
-}
-
-/** How a run's end reads on its commit status: the state and a few words (at most 140 characters). */
-export function finalStatus(
-  outcome: RunOutcome,
-  timeoutMs: number
-): { state: StatusState; description: string } {
-  const final = endStatus(outcome, timeoutMs)
-  const run = 'run' in outcome ? outcome.run : undefined
-  return {
-    ...final,
-    description: titled(final.description, titleOf({ target: outcome.target, run }))
-  }
-}
-
-function endStatus(
-  outcome: RunOutcome,
-  timeoutMs: number
-): { state: StatusState; description: string } {
-  const elapsedMs = 'run' in outcome ? outcome.run?.elapsedMs : undefined
-  const after = elapsedMs === undefined ? '' : ` after ${formatDuration(elapsedMs)}`
-  switch (outcome.kind) {
-    case 'ended': {
-      const phases = phaseWords(outcome.run)
-      const took = `${formatDuration(outcome.run.elapsedMs ?? 0)}${phases ? ` (${phases})` : ''}`
-      return outcome.status === 'COMPLETED'
-        ? { state: 'success', description: `COMPLETED in ${took}` }
-        : { state: 'failure', description: `${outcome.status} after ${took}` }
-    }
-    case 'timed-out':
-      return {
-        state: 'error',
-        description: `TIMEOUT: not finished within ${formatDuration(timeoutMs)}; ${cancelWording(outcome.cancel, outcome.run.runId, '').short}`
-      }
-    case 'stopped':
-      return {
-        state: 'error',
-        // The runner's words: a commit status is the runner's alone.
-        description: `CANCELLED${after}: ${stopWording(outcome.by).short}`
-      }
-    default:
-      return { state: 'error', description: `ERROR${after}: the step failed before the run ended` }
   }
 }
 
