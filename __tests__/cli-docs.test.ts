@@ -179,14 +179,7 @@ describe('docs/cli.md', () => {
           args,
           { out: (t) => (output += t), err: (t) => (output += t) },
           undefined,
-          {
-            env: { HEX_API_TOKEN: RUN_TOKEN },
-            fetch: clock.track(globalThis.fetch),
-            now: clock.now,
-            sleep: clock.sleep,
-            random: clock.random,
-            timeout: clock.timeout
-          }
+          clock.runtime({ HEX_API_TOKEN: RUN_TOKEN })
         )
         codes.push(code)
         assert.ok(!output.includes('Unexpected'), output)

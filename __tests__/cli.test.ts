@@ -65,14 +65,7 @@ async function command(
       err: (text) => (stderr += text)
     },
     options.signal,
-    {
-      env: options.env ?? { HEX_API_TOKEN: RUN_TOKEN },
-      fetch: clock.track(globalThis.fetch),
-      now: clock.now,
-      sleep: clock.sleep,
-      random: clock.random,
-      timeout: clock.timeout
-    }
+    clock.runtime(options.env ?? { HEX_API_TOKEN: RUN_TOKEN })
   )
   return { code, stdout, stderr }
 }

@@ -468,14 +468,7 @@ describe('if-running on the command line', () => {
       args,
       { out: (text) => (stdout += text), err: (text) => (stderr += text) },
       undefined,
-      {
-        env: { HEX_API_TOKEN: RUN_TOKEN },
-        fetch: clock.track(globalThis.fetch),
-        now: clock.now,
-        sleep: clock.sleep,
-        random: clock.random,
-        timeout: clock.timeout
-      }
+      clock.runtime({ HEX_API_TOKEN: RUN_TOKEN })
     )
     return { code, stdout, stderr }
   }

@@ -11,7 +11,6 @@ import type { ActionIO } from '../../src/action/io.ts'
 import { run } from '../../src/action/main.ts'
 import { post } from '../../src/action/post.ts'
 import { githubStatuses } from '../../src/github/statuses.ts'
-import type { Runtime } from '../../src/lib/runtime.ts'
 import { VirtualClock } from './virtual-clock.ts'
 
 export interface InProcessOptions {
@@ -130,14 +129,7 @@ export async function runInProcess(
       io.info('Received SIGINT: stopping.')
     }
   })
-  const runtime: Runtime = {
-    env: options.env ?? {},
-    fetch: clock.track(options.fetch ?? globalThis.fetch),
-    now: clock.now,
-    sleep: clock.sleep,
-    random: options.random ?? clock.random,
-    timeout: clock.timeout
-  }
+  const runtime = clock.runtime(options.env ?? {}, options)
   const services = { statuses: githubStatuses }
   if (options.state !== undefined) await post({ io, runtime, services })
   else await run({ io, runtime, signal: stop.signal, services })

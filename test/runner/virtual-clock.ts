@@ -1,4 +1,4 @@
-import type { Clock, TimeLimit } from '../../src/lib/runtime.ts'
+import type { Clock, Runtime, TimeLimit } from '../../src/lib/runtime.ts'
 
 interface Timer {
   at: number
@@ -72,6 +72,24 @@ export class VirtualClock implements Clock {
       controller.abort(new DOMException('The operation timed out.', 'TimeoutError'))
     )
     return { signal: controller.signal, clear: () => this.remove(timer) }
+  }
+
+  /**
+   * A Runtime on this clock: its sleeps, time limits and jitter, and `fetch` tracked (Node's global
+   * one unless given). What the action and the command line are given in process.
+   */
+  runtime(
+    env: NodeJS.ProcessEnv,
+    options: { fetch?: typeof globalThis.fetch; random?: () => number } = {}
+  ): Runtime {
+    return {
+      env,
+      fetch: this.track(options.fetch ?? globalThis.fetch),
+      now: this.now,
+      sleep: this.sleep,
+      random: options.random ?? this.random,
+      timeout: this.timeout
+    }
   }
 
   /**
