@@ -182,7 +182,7 @@ const HEADED: Record<string, string[]> = {
     "Hex's answer to the trigger was lost (",
     '), so whether it started a run is unknown'
   ],
-  'src/runs/failure.ts': ['Unexpected error: '],
+  'src/lib/errors.ts': ['Unexpected error: '],
   'src/runs/wait.ts': ['Status reads failed for the last '],
   'src/step/report.ts': [
     ' did not finish within the timeout of ',

@@ -33554,7 +33554,7 @@ function failureEnding(error, context) {
         return { kind: 'failed', message: error.message, run };
     return {
         kind: 'failed',
-        message: `Unexpected error: ${(0,lib_errors/* errorMessage */.g)(error)}`,
+        message: (0,lib_errors/* unexpectedMessage */.x)(error),
         stack: error instanceof Error ? error.stack : undefined,
         run
     };
@@ -33945,7 +33945,7 @@ function in_progress_unreadable(error) {
         return error.lastError.message;
     if (error instanceof errors/* HexError */._W)
         return error.message;
-    return `Unexpected error: ${(0,lib_errors/* errorMessage */.g)(error)}`;
+    return (0,lib_errors/* unexpectedMessage */.x)(error);
 }
 
 ;// CONCATENATED MODULE: ./src/runs/title.ts

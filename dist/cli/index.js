@@ -29146,7 +29146,7 @@ function failureEnding(error, context) {
         return { kind: 'failed', message: error.message, run };
     return {
         kind: 'failed',
-        message: `Unexpected error: ${errorMessage(error)}`,
+        message: unexpectedMessage(error),
         stack: error instanceof Error ? error.stack : undefined,
         run
     };
@@ -29537,7 +29537,7 @@ function in_progress_unreadable(error) {
         return error.lastError.message;
     if (error instanceof HexError)
         return error.message;
-    return `Unexpected error: ${errorMessage(error)}`;
+    return unexpectedMessage(error);
 }
 
 ;// CONCATENATED MODULE: ./src/runs/title.ts

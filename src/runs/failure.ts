@@ -1,5 +1,5 @@
 import { HexError } from '../hex/errors.ts'
-import { errorMessage } from '../lib/errors.ts'
+import { unexpectedMessage } from '../lib/errors.ts'
 import { startCutShort } from './start.ts'
 import type { RunEnding, RunFacts, StopCause } from './types.ts'
 
@@ -29,7 +29,7 @@ export function failureEnding(error: unknown, context: FailureContext): RunEndin
   if (error instanceof HexError) return { kind: 'failed', message: error.message, run }
   return {
     kind: 'failed',
-    message: `Unexpected error: ${errorMessage(error)}`,
+    message: unexpectedMessage(error),
     stack: error instanceof Error ? error.stack : undefined,
     run
   }

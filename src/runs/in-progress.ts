@@ -7,7 +7,7 @@ import { HexError } from '../hex/errors.ts'
 import { RetriesExhaustedError } from '../hex/retry.ts'
 import type { HexSession } from '../hex/session.ts'
 import type { RunState } from '../hex/types.ts'
-import { errorMessage } from '../lib/errors.ts'
+import { unexpectedMessage } from '../lib/errors.ts'
 import type { Pacing } from './pacing/index.ts'
 import type {
   InProgressPolicy,
@@ -206,5 +206,5 @@ function unreadable(error: unknown): string {
   // A retryable failure comes wrapped once the deadline passed: the attempt's own error says why.
   if (error instanceof RetriesExhaustedError) return error.lastError.message
   if (error instanceof HexError) return error.message
-  return `Unexpected error: ${errorMessage(error)}`
+  return unexpectedMessage(error)
 }
