@@ -117,7 +117,7 @@ describe('the comment on a pull request', () => {
     assert.match(
       body,
       new RegExp(
-        `^\\| Project ${projectId.slice(0, 8)} \\| ✅ COMPLETED \\| 150ms \\| \\[Open in Hex\\]\\(`,
+        `^\\| Project ${projectId.slice(0, 8)} \\| ✅ COMPLETED \\| 150ms; queued 50ms, ran 150ms \\| \\[Open in Hex\\]\\(`,
         'm'
       )
     )
@@ -431,6 +431,31 @@ describe('hostile text', () => {
       html.replace(/\u200d/g, '').includes('Sales @someone @acme/owners'),
       'the title reads as it was'
     )
+  })
+
+  it('a row says how long the run waited for a kernel and ran, where Hex said', () => {
+    const render = (sample: Partial<Parameters<typeof resultOf>[0]>) =>
+      renderComment(
+        resultOf({
+          projectId: 'p',
+          projectTitle: 'Weekly revenue',
+          status: 'COMPLETED',
+          succeeded: true,
+          runId: 'r',
+          runUrl: 'https://app.hex.tech/app/projects/p/runs/r',
+          elapsedMs: 190_000,
+          ...sample
+        }),
+        { key: { workflow: 'w', job: 'j', step: 's', projects: ['p'] }, now: 0 }
+      )
+        .split('\n')
+        .find((line) => line.startsWith('| Weekly revenue'))
+    assert.match(
+      render({ queuedMs: 182_000, runMs: 8_000 }) ?? '',
+      /^\| Weekly revenue \| ✅ COMPLETED \| 3m 10s; queued 3m 2s, ran 8\.0s \| \[Open in Hex\]/
+    )
+    // Without Hex's state events, the duration alone, as before.
+    assert.match(render({}) ?? '', /^\| Weekly revenue \| ✅ COMPLETED \| 3m 10s \| \[Open in Hex\]/)
   })
 
   it('renderComment redacts the secrets before anything else', () => {

@@ -230,6 +230,8 @@ var duration = __webpack_require__(2543);
 var safe_text = __webpack_require__(484);
 // EXTERNAL MODULE: ./src/step/report.ts
 var report = __webpack_require__(3578);
+// EXTERNAL MODULE: ./src/step/run-words.ts
+var run_words = __webpack_require__(219);
 // EXTERNAL MODULE: ./src/step/result.ts
 var step_result = __webpack_require__(5821);
 // EXTERNAL MODULE: ./src/action/markdown.ts
@@ -243,6 +245,7 @@ var summary = __webpack_require__(8770);
  * alone, with every piece of text redacted, then escaped as the job summary's is (markdown.ts):
  * no HTML, no links but Hex's, no mention of anyone, nothing that breaks the table or the marker.
  */
+
 
 
 
@@ -270,7 +273,13 @@ const COLUMNS = [
     { header: 'Status', cell: (r) => `${(0,summary/* look */.Op)(r.status).marker} ${(0,markdown/* cell */.Hn)(r.status)}` },
     {
         header: 'Duration',
-        cell: (r) => (r.run?.elapsedMs !== undefined ? (0,summary/* durationCell */.D3)(r.run) : '\u2013')
+        cell: (r) => {
+            if (r.run?.elapsedMs === undefined)
+                return '\u2013';
+            // How long it waited for a kernel and ran, where Hex said: the summary's own rows, in short.
+            const phases = (0,run_words/* phaseWords */.V)(r.run);
+            return phases === undefined ? (0,summary/* durationCell */.D3)(r.run) : `${(0,summary/* durationCell */.D3)(r.run)}; ${phases}`;
+        }
     },
     {
         header: 'Run',

@@ -8,6 +8,7 @@ import { formatDuration } from '../lib/duration.ts'
 import { redact } from '../lib/safe-text.ts'
 import type { CommentKey } from '../step/comment-settings.ts'
 import { projectLabel, type RunReport } from '../step/report.ts'
+import { phaseWords } from '../step/run-words.ts'
 import { worstStatus, type StepResult } from '../step/result.ts'
 import { cell, link, redacted, type SummaryView } from './markdown.ts'
 import { durationCell, look } from './summary.ts'
@@ -50,7 +51,12 @@ const COLUMNS: Column[] = [
   { header: 'Status', cell: (r) => `${look(r.status).marker} ${cell(r.status)}` },
   {
     header: 'Duration',
-    cell: (r) => (r.run?.elapsedMs !== undefined ? durationCell(r.run) : '–')
+    cell: (r) => {
+      if (r.run?.elapsedMs === undefined) return '–'
+      // How long it waited for a kernel and ran, where Hex said: the summary's own rows, in short.
+      const phases = phaseWords(r.run)
+      return phases === undefined ? durationCell(r.run) : `${durationCell(r.run)}; ${phases}`
+    }
   },
   {
     header: 'Run',
