@@ -455,7 +455,10 @@ describe('hostile text', () => {
       /^\| Weekly revenue \| ✅ COMPLETED \| 3m 10s; queued 3m 2s, ran 8\.0s \| \[Open in Hex\]/
     )
     // Without Hex's state events, the duration alone, as before.
-    assert.match(render({}) ?? '', /^\| Weekly revenue \| ✅ COMPLETED \| 3m 10s \| \[Open in Hex\]/)
+    assert.match(
+      render({}) ?? '',
+      /^\| Weekly revenue \| ✅ COMPLETED \| 3m 10s \| \[Open in Hex\]/
+    )
   })
 
   it('renderComment redacts the secrets before anything else', () => {
