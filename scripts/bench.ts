@@ -75,6 +75,8 @@ import { measureStatuses, renderStatusTable } from './bench/statuses.ts'
 const TOKEN = 'hxtw_test_run_token'
 const REFERENCE_SOURCE = join(ROOT, 'scripts', 'bench', 'reference-client.ts')
 const POLL_INTERVAL_S = 5
+/** Start-up to the first request over a bare Node fetch's, at most (issue 18). */
+const STARTUP_TARGET = 1.4
 /** The status-request budget of a run of D seconds: D / poll-interval + 8 (the quick first reads). */
 const REQUEST_BOUND_EXTRA = 8
 
@@ -552,7 +554,7 @@ function renderTable(
     `Start-up to first request (median of ${rounds})`,
     ms(s.action),
     ms(s.reference),
-    `bare \`node -e "await fetch(url)"\`: ${ms(s.bare)}; action / bare fetch = **${(s.action / s.bare).toFixed(2)}x** (target ≤ 2x, aim 1.5x)`
+    `bare \`node -e "await fetch(url)"\`: ${ms(s.bare)}; action / bare fetch = **${(s.action / s.bare).toFixed(2)}x** (target ≤ ${STARTUP_TARGET}x: ${s.action / s.bare <= STARTUP_TARGET ? '**met**' : '**not met**'})`
   ])
   const at = (c: RunCandidate, d: number): RunMeasure | undefined =>
     runs[c].find((m) => m.durationS === d)
