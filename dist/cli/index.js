@@ -28090,7 +28090,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2797:
+/***/ 8942:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28106,7 +28106,73 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./src/lib/warnings.ts
+/**
+ * Node's process warnings that would land in the job log as stray stderr lines about details of
+ * the action's own dependencies, held back one call at a time: every other warning still shows.
+ */
+/** Runs `call` with the warnings `held` picks out held back; the rest are emitted as usual. */
+function withoutWarning(held, call) {
+    const original = Object.getOwnPropertyDescriptor(process, 'emitWarning');
+    const emit = process.emitWarning.bind(process);
+    process.emitWarning = (...args) => {
+        if (!held(...args))
+            emit(...args);
+    };
+    try {
+        return call();
+    }
+    finally {
+        if (original)
+            Object.defineProperty(process, 'emitWarning', original);
+    }
+}
+/** The type or code given with a warning: `emitWarning(w, 'Type')` or `emitWarning(w, { type, code })`. */
+function warningField(typeOrOptions, field) {
+    if (typeof typeOrOptions === 'string')
+        return field === 'type' ? typeOrOptions : undefined;
+    return typeOrOptions?.[field];
+}
+
+;// CONCATENATED MODULE: ./src/lib/memory.ts
+/**
+ * Memory on a long wait. A step that polls every few seconds allocates little, but some of each
+ * read's objects (its answer, undici's request and timing records) outlive a young-generation
+ * collection and move to V8's old generation, where they stay, dead, until a full collection.
+ * V8 starts one only when the old generation reaches a limit that a poller takes hours to reach,
+ * so the process's memory grows by about 0.2 MiB a minute of waiting (`npm run bench -- --soak`:
+ * +5.2 MiB in 25 minutes); one full collection gives it all back. So the step asks for one every
+ * few minutes while it waits (step/run-step.ts, on the step's clock).
+ *
+ * Node has no call that only collects (global.gc needs --expose-gc, which an action cannot pass
+ * to the runner's node). vm.measureMemory with execution 'eager' is the documented way to make
+ * V8 run a full collection now (it measures after one); its answer is not needed.
+ */
+
+
+/** Starts one full garbage collection and returns; never throws. */
+function collectGarbage() {
+    try {
+        withoutWarning(isMeasureMemoryWarning, () => (0,external_node_vm_namespaceObject.measureMemory)({ execution: 'eager' })).catch(() => undefined);
+    }
+    catch {
+        // A Node without it (or that changed it): the memory stays as it would have, nothing else.
+    }
+}
+/**
+ * vm.measureMemory is marked experimental: Node warns once per process, on stderr, which would
+ * land in the job log as a stray line about a detail of the action. Only that warning is held back.
+ */
+function isMeasureMemoryWarning(warning, typeOrOptions) {
+    return (warningField(typeOrOptions, 'type') === 'ExperimentalWarning' &&
+        String(warning).startsWith('vm.measureMemory'));
+}
+
 ;// CONCATENATED MODULE: ./src/lib/runtime.ts
+
+
 
 
 /**
@@ -28136,23 +28202,12 @@ function proxyAwareFetch(env) {
  * job log as a stray stderr line. Only that warning (code UNDICI-EHPA) is held back.
  */
 function quietly(make) {
-    const original = Object.getOwnPropertyDescriptor(process, 'emitWarning');
-    const emit = process.emitWarning.bind(process);
-    process.emitWarning = (...args) => {
-        if (args[1]?.code !== 'UNDICI-EHPA')
-            emit(...args);
-    };
-    try {
-        return make();
-    }
-    finally {
-        if (original)
-            Object.defineProperty(process, 'emitWarning', original);
-    }
+    return withoutWarning((_warning, options) => warningField(options, 'code') === 'UNDICI-EHPA', make);
 }
 const processRuntime = {
     env: process.env,
     fetch: proxyAwareFetch(process.env),
+    collectGarbage: collectGarbage,
     now: () => Date.now(),
     sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
     random: Math.random,
@@ -30916,6 +30971,32 @@ async function runMany(targets, options, run) {
     return outcomes;
 }
 
+;// CONCATENATED MODULE: ./src/step/collecting.ts
+/** Between two collections, and before the first: past the start's and the first reads' garbage. */
+const COLLECT_EVERY_MS = 5 * 60_000;
+/** Runs `work`; while it goes on, runtime.collectGarbage() every COLLECT_EVERY_MS. */
+async function collectingWhile(runtime, work) {
+    const collect = runtime.collectGarbage;
+    if (collect === undefined)
+        return work();
+    const over = new AbortController();
+    const collections = (async () => {
+        for (;;) {
+            await runtime.sleep(COLLECT_EVERY_MS, over.signal);
+            if (over.signal.aborted)
+                return;
+            collect();
+        }
+    })();
+    try {
+        return await work();
+    }
+    finally {
+        over.abort();
+        await collections;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/step/io.ts
 /** Each line a run logs starts with its project, so interleaved runs stay readable. */
 function labelled(io, label) {
@@ -32319,6 +32400,7 @@ function readSettings(getInput, env, readFile, words = RUNNER_WORDS) {
 
 
 
+
 /**
  * One step: read the inputs, trigger the runs (or follow one), wait for them, and say what became
  * of each. Never throws: whatever happens, a bug's path included, the result says so, for the
@@ -32404,14 +32486,15 @@ async function step({ io, runtime, signal, services = {} }) {
     };
     let outcomes;
     try {
-        outcomes = group
-            ? await runMany(targets, {
+        // A long wait lets go of its reads' garbage every few minutes (step/collecting.ts).
+        outcomes = await collectingWhile(runtime, async () => group
+            ? runMany(targets, {
                 maxParallel: settings.maxParallel,
                 failFast: settings.failFast,
                 workflow: signal,
                 isFailure: (outcome) => !reportOf(outcome).succeeded
             }, start)
-            : [await start(targets[0], { workflow: signal })];
+            : [await start(targets[0], { workflow: signal })]);
     }
     finally {
         // Every observer finishes (a commit status gets its end), a bug's path included.
@@ -33004,7 +33087,7 @@ function packageVersion(moduleUrl) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2797);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8942);
 /** The command-line program (bin/hex-run-action.js runs this bundle); see command.ts. */
 
 const stop = new AbortController();

@@ -1,5 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici'
+import { collectGarbage } from './memory.ts'
+import { warningField, withoutWarning } from './warnings.ts'
 
 /** Time as the run's logic sees it: injected, so tests run on a fake clock. */
 export interface Clock {
@@ -27,6 +29,11 @@ export interface TimeLimit {
 export interface Runtime extends Clock {
   env: NodeJS.ProcessEnv
   fetch: typeof fetch
+  /**
+   * One full garbage collection (lib/memory.ts), which a long wait asks for every few minutes so
+   * that its reads' garbage does not pile up; absent in tests, where it would measure nothing.
+   */
+  collectGarbage?: () => void
 }
 
 /**
@@ -60,21 +67,16 @@ export function proxyAwareFetch(env: NodeJS.ProcessEnv): typeof fetch {
  * job log as a stray stderr line. Only that warning (code UNDICI-EHPA) is held back.
  */
 function quietly<T>(make: () => T): T {
-  const original = Object.getOwnPropertyDescriptor(process, 'emitWarning')
-  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void
-  process.emitWarning = (...args: unknown[]) => {
-    if ((args[1] as { code?: string } | undefined)?.code !== 'UNDICI-EHPA') emit(...args)
-  }
-  try {
-    return make()
-  } finally {
-    if (original) Object.defineProperty(process, 'emitWarning', original)
-  }
+  return withoutWarning(
+    (_warning, options) => warningField(options, 'code') === 'UNDICI-EHPA',
+    make
+  )
 }
 
 export const processRuntime: Runtime = {
   env: process.env,
   fetch: proxyAwareFetch(process.env),
+  collectGarbage,
   now: () => Date.now(),
   sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined),
   random: Math.random,

@@ -10,6 +10,7 @@ import { stepPacing, type PacingFactory } from '../runs/pacing/index.ts'
 import { runMany } from '../runs/run-many.ts'
 import type { RunFacts, RunOutcome, RunTarget, Stops } from '../runs/types.ts'
 import { Input } from './inputs.ts'
+import { collectingWhile } from './collecting.ts'
 import { labelled, type StepIO } from './io.ts'
 import { narrator } from './narrate.ts'
 import { hexSession, pacingOptions, runPlan } from './plan.ts'
@@ -147,18 +148,21 @@ async function step({ io, runtime, signal, services = {} }: StepOptions): Promis
 
   let outcomes: RunOutcome[]
   try {
-    outcomes = group
-      ? await runMany(
-          targets,
-          {
-            maxParallel: settings.maxParallel,
-            failFast: settings.failFast,
-            workflow: signal,
-            isFailure: (outcome) => !reportOf(outcome).succeeded
-          },
-          start
-        )
-      : [await start(targets[0] as RunTarget, { workflow: signal })]
+    // A long wait lets go of its reads' garbage every few minutes (step/collecting.ts).
+    outcomes = await collectingWhile(runtime, async () =>
+      group
+        ? runMany(
+            targets,
+            {
+              maxParallel: settings.maxParallel,
+              failFast: settings.failFast,
+              workflow: signal,
+              isFailure: (outcome) => !reportOf(outcome).succeeded
+            },
+            start
+          )
+        : [await start(targets[0] as RunTarget, { workflow: signal })]
+    )
   } finally {
     // Every observer finishes (a commit status gets its end), a bug's path included.
     await Promise.all(observers.map(async (o) => o.close?.()))

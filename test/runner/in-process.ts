@@ -42,6 +42,8 @@ export interface InProcessOptions {
    * each draw their own, as separate processes would. Default: the clock's, a constant.
    */
   random?: () => number
+  /** The runtime's garbage collector (lib/memory.ts): none unless given, as in other tests. */
+  collectGarbage?: () => void
 }
 
 const DEFAULTS = runnerDefaults()
@@ -130,6 +132,7 @@ export async function runInProcess(
     }
   })
   const runtime = clock.runtime(options.env ?? {}, options)
+  if (options.collectGarbage !== undefined) runtime.collectGarbage = options.collectGarbage
   const services = { statuses: githubStatuses }
   if (options.state !== undefined) await post({ io, runtime, services })
   else await run({ io, runtime, signal: stop.signal, services })
