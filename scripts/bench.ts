@@ -24,6 +24,7 @@
  *                                   default 75 s, 20 s for rows of 30 jobs or more
  *   --headers x-ratelimit,none      the stand-in's header modes (x-ratelimit, ratelimit,
  *                                   ratelimit-policy, none), one row each per number of jobs
+ *   node scripts/bench.ts --startup 31  only the start-up row, with that many samples per candidate
  *   node scripts/bench.ts --soak [minutes]  only memory on a long wait (scripts/bench/soak.ts): the
  *                                   action polls a run that never ends for that many real minutes
  *                                   (default 25), its RSS read every 10 s; prints RSS at minute 2,
@@ -537,6 +538,22 @@ const ms = (n: number): string => (Number.isNaN(n) ? '–' : `${int(n)} ms`)
 const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`
 const seconds = (d: number): string => `${d} s`
 
+/** The start-up row: the medians of the three candidates, and the action's ratio to a bare fetch. */
+function startupRow(rounds: number, startup: StartupResult): string[] {
+  const s = {
+    action: median(startup.samples.action),
+    reference: median(startup.samples.reference),
+    bare: median(startup.samples.bare)
+  }
+  const ratio = s.action / s.bare
+  return [
+    `Start-up to first request (median of ${rounds})`,
+    ms(s.action),
+    ms(s.reference),
+    `bare \`node -e "await fetch(url)"\`: ${ms(s.bare)}; action / bare fetch = **${ratio.toFixed(2)}x** (target ≤ ${STARTUP_TARGET}x: ${ratio <= STARTUP_TARGET ? '**met**' : '**not met**'})`
+  ]
+}
+
 function renderTable(
   rounds: number,
   startup: StartupResult,
@@ -544,18 +561,7 @@ function renderTable(
   durationsS: number[],
   parallel: ParallelMeasure
 ): string {
-  const rows: string[][] = []
-  const s = {
-    action: median(startup.samples.action),
-    reference: median(startup.samples.reference),
-    bare: median(startup.samples.bare)
-  }
-  rows.push([
-    `Start-up to first request (median of ${rounds})`,
-    ms(s.action),
-    ms(s.reference),
-    `bare \`node -e "await fetch(url)"\`: ${ms(s.bare)}; action / bare fetch = **${(s.action / s.bare).toFixed(2)}x** (target ≤ ${STARTUP_TARGET}x: ${s.action / s.bare <= STARTUP_TARGET ? '**met**' : '**not met**'})`
-  ])
+  const rows: string[][] = [startupRow(rounds, startup)]
   const at = (c: RunCandidate, d: number): RunMeasure | undefined =>
     runs[c].find((m) => m.durationS === d)
   for (const d of durationsS) {
@@ -633,6 +639,23 @@ function bundleMissing(): boolean {
   return true
 }
 
+/**
+ * The work folder, and the reference client in it as the plain JavaScript its types strip to, as
+ * the action runs bundled JavaScript: a .ts entry would make Node load its type stripper into the
+ * process measured.
+ */
+function prepareReference(): void {
+  workDir = mkdtempSync(join(tmpdir(), 'hex-run-action-bench-'))
+  referenceEntry = join(workDir, 'reference-client.mjs')
+  const emitWarning = process.emitWarning.bind(process)
+  process.emitWarning = () => {} // stripTypeScriptTypes is flagged experimental
+  try {
+    writeFileSync(referenceEntry, stripTypeScriptTypes(readFileSync(REFERENCE_SOURCE, 'utf8')))
+  } finally {
+    process.emitWarning = emitWarning
+  }
+}
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     options: {
@@ -644,7 +667,8 @@ async function main(): Promise<number> {
       jobs: { type: 'string' },
       'run-seconds': { type: 'string' },
       headers: { type: 'string' },
-      soak: { type: 'boolean', default: false }
+      soak: { type: 'boolean', default: false },
+      startup: { type: 'string' }
     },
     // Only --soak takes one: its minutes.
     allowPositionals: true
@@ -665,6 +689,26 @@ async function main(): Promise<number> {
     const wallStart = now()
     console.log(renderSoak(await measureSoak(minutes, (line) => process.stderr.write(`${line}\n`))))
     process.stderr.write(`\nWall time: ${((now() - wallStart) / 1000).toFixed(1)} s\n`)
+    return 0
+  }
+  if (values.startup !== undefined) {
+    const samples = Number(values.startup)
+    if (!Number.isInteger(samples) || samples < 3) {
+      console.error(
+        `bad --startup '${values.startup}': give a number of samples, 3 or more, e.g. --startup 31`
+      )
+      return 1
+    }
+    if (bundleMissing()) return 1
+    prepareReference()
+    process.stderr.write(`Start-up: ${samples} samples per candidate, after a warm-up round …\n`)
+    const startup = await measureStartup(samples)
+    if (problems.length > 0) return report()
+    const line = (cells: string[]): string => `| ${cells.join(' | ')} |`
+    const header = ['Measure', 'hex-run-action', 'Reference client (fixed 5 s)', 'Notes']
+    console.log(
+      [line(header), line(header.map(() => '---')), line(startupRow(samples, startup))].join('\n')
+    )
     return 0
   }
   if (values.statuses === true) {
@@ -691,17 +735,7 @@ async function main(): Promise<number> {
   const wallStart = now()
 
   if (bundleMissing()) return 1
-  workDir = mkdtempSync(join(tmpdir(), 'hex-run-action-bench-'))
-  // The reference runs as the plain JavaScript its types strip to, as the action runs bundled
-  // JavaScript: a .ts entry would make Node load its type stripper into the process measured.
-  referenceEntry = join(workDir, 'reference-client.mjs')
-  const emitWarning = process.emitWarning.bind(process)
-  process.emitWarning = () => {} // stripTypeScriptTypes is flagged experimental
-  try {
-    writeFileSync(referenceEntry, stripTypeScriptTypes(readFileSync(REFERENCE_SOURCE, 'utf8')))
-  } finally {
-    process.emitWarning = emitWarning
-  }
+  prepareReference()
 
   const log = (message: string): void => void process.stderr.write(`${message}\n`)
   log(`Start-up: ${rounds} samples per candidate, after a warm-up round …`)
