@@ -28,7 +28,7 @@
  *   node scripts/bench.ts --soak [minutes]  only memory on a long wait (scripts/bench/soak.ts): the
  *                                   action polls a run that never ends for that many real minutes
  *                                   (default 25), its RSS read every 10 s; prints RSS at minute 2,
- *                                   at the end, the growth in between and the peak
+ *                                   at the end, the growth in between (and after minute 5) and the peak
  * It prints and asserts nothing about timing; it exits 1 when a run it started did not complete.
  */
 import {

@@ -7,9 +7,9 @@
  * a runner stops it (SIGINT), and the max-rss preload gives its peak.
  *
  * What it shows: the RSS at minute 2 (start-up and the first reads are over, V8 has optimised the
- * HTTP parser), at the end, the growth in between and the peak. A step that keeps something per
- * read (records of every poll, timers, listeners, connections, log text) grows with the wait;
- * one that does not stays flat. Each figure is the median of the samples of one minute, so that a
+ * HTTP parser), at the end, the growth in between (and after minute 5, past the optimising
+ * compiler's warm-up) and the peak. A step that keeps something per read (records of every poll,
+ * timers, listeners, connections, log text) grows with the wait; one that does not stays flat. Each figure is the median of the samples of one minute, so that a
  * single garbage collection does not move it. RssAnon is the process's own memory (heaps, compiled
  * code), where a leak shows; RssFile is pages of files it maps (the node binary's code, paged in
  * as new code paths run, such as the optimising compiler minutes in), which the kernel may also
