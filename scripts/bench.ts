@@ -28,7 +28,8 @@
  *   node scripts/bench.ts --soak [minutes]  only memory on a long wait (scripts/bench/soak.ts): the
  *                                   action polls a run that never ends for that many real minutes
  *                                   (default 25), its RSS read every 10 s; prints RSS at minute 2,
- *                                   at the end, the growth in between (and after minute 5) and the peak
+ *                                   at the end, the growth in between (and after minute 5)
+ *                                   and the peak
  * It prints and asserts nothing about timing; it exits 1 when a run it started did not complete.
  */
 import {
@@ -72,6 +73,7 @@ import {
 } from './bench/launch.ts'
 import { measureSoak, renderSoak, SOAK_DEFAULT_MINUTES } from './bench/soak.ts'
 import { measureStatuses, renderStatusTable } from './bench/statuses.ts'
+import { markdownTable } from './bench/table.ts'
 
 const TOKEN = 'hxtw_test_run_token'
 const REFERENCE_SOURCE = join(ROOT, 'scripts', 'bench', 'reference-client.ts')
@@ -538,6 +540,9 @@ const ms = (n: number): string => (Number.isNaN(n) ? '–' : `${int(n)} ms`)
 const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`
 const seconds = (d: number): string => `${d} s`
 
+/** The columns of the main table, and of the start-up row alone (--startup). */
+const MEASURE_HEADER = ['Measure', 'hex-run-action', 'Reference client (fixed 5 s)', 'Notes']
+
 /** The start-up row: the medians of the three candidates, and the action's ratio to a bare fetch. */
 function startupRow(rounds: number, startup: StartupResult): string[] {
   const s = {
@@ -619,9 +624,7 @@ function renderTable(
     files.map((f) => `${f.name} ${int(f.bytes)} B`).join(', ')
   ])
 
-  const header = ['Measure', 'hex-run-action', 'Reference client (fixed 5 s)', 'Notes']
-  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
+  return markdownTable(MEASURE_HEADER, rows)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -704,11 +707,7 @@ async function main(): Promise<number> {
     process.stderr.write(`Start-up: ${samples} samples per candidate, after a warm-up round …\n`)
     const startup = await measureStartup(samples)
     if (problems.length > 0) return report()
-    const line = (cells: string[]): string => `| ${cells.join(' | ')} |`
-    const header = ['Measure', 'hex-run-action', 'Reference client (fixed 5 s)', 'Notes']
-    console.log(
-      [line(header), line(header.map(() => '---')), line(startupRow(samples, startup))].join('\n')
-    )
+    console.log(markdownTable(MEASURE_HEADER, [startupRow(samples, startup)]))
     return 0
   }
   if (values.statuses === true) {

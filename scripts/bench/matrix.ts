@@ -14,6 +14,7 @@ import { now } from '../../test/fake-hex/clock.ts'
 import { FakeHex, type RateHeaderMode, type RecordedRequest } from '../../test/fake-hex/server.ts'
 import { launchAction, type Exited } from './launch.ts'
 import { maxInWindow } from './simulate.ts'
+import { markdownTable } from './table.ts'
 
 const TOKEN = 'hxtw_test_run_token'
 
@@ -187,8 +188,7 @@ export function renderMatrixTable(rows: MatrixRow[]): string {
       s1(row.wallMs)
     ]
   })
-  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`
-  return [line(header), line(header.map(() => '---')), ...body.map(line)].join('\n')
+  return markdownTable(header, body)
 }
 
 export interface MatrixOptions {

@@ -6,6 +6,7 @@
  * default) and with `history: false`, which polls as the action did before it read any history.
  */
 import { simulate, spreadHistory, type SimulatedRun } from './simulate.ts'
+import { markdownTable } from './table.ts'
 
 const USUAL_S = [14, 20, 26]
 const POLL_INTERVAL = '5s'
@@ -193,6 +194,5 @@ export async function pollingTable(quick: boolean): Promise<string> {
     '`history: false` (as before)',
     'Notes'
   ]
-  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
+  return markdownTable(header, rows)
 }

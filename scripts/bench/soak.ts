@@ -9,8 +9,9 @@
  * What it shows: the RSS at minute 2 (start-up and the first reads are over, V8 has optimised the
  * HTTP parser), at the end, the growth in between (and after minute 5, past the optimising
  * compiler's warm-up) and the peak. A step that keeps something per read (records of every poll,
- * timers, listeners, connections, log text) grows with the wait; one that does not stays flat. Each figure is the median of the samples of one minute, so that a
- * single garbage collection does not move it. RssAnon is the process's own memory (heaps, compiled
+ * timers, listeners, connections, log text) grows with the wait; one that does not stays flat.
+ * Each figure is the median of the samples of one minute, so that a single garbage collection
+ * does not move it. RssAnon is the process's own memory (heaps, compiled
  * code), where a leak shows; RssFile is pages of files it maps (the node binary's code, paged in
  * as new code paths run, such as the optimising compiler minutes in), which the kernel may also
  * drop again when memory is short: VmRSS is their sum, so both are shown. Linux only (/proc). It
@@ -23,6 +24,7 @@ import { now } from '../../test/fake-hex/clock.ts'
 import { FakeHex } from '../../test/fake-hex/server.ts'
 import { readActionYml } from '../../test/runner/action-yml.ts'
 import { launchAction, median, type Exited } from './launch.ts'
+import { markdownTable } from './table.ts'
 
 export const SOAK_DEFAULT_MINUTES = 25
 /** How often the RSS is read. */
@@ -169,6 +171,7 @@ const signed = (mibs: number): string => `${mibs >= 0 ? '+' : '−'}${Math.abs(m
 export function renderSoak(result: SoakResult): string {
   const { samples, minutes } = result
   const baselineMs = BASELINE_MINUTE * 60_000
+  const warmMs = WARM_MINUTE * 60_000
   const endMs = samples.at(-1)?.atMs ?? NaN
   const at = (ms: number, part: Part): number => minuteMedian(samples, ms, part)
   const growthFrom = (fromMs: number, part: Part): number =>
@@ -201,8 +204,8 @@ export function renderSoak(result: SoakResult): string {
       ? [
           [
             `Growth after minute ${WARM_MINUTE}`,
-            signed(growthFrom(WARM_MINUTE * 60_000, 'rssKiB')),
-            `past the optimising compiler's warm-up (its code paged in from the node binary about minute 3): anon ${signed(growthFrom(WARM_MINUTE * 60_000, 'anonKiB'))}, file ${signed(growthFrom(WARM_MINUTE * 60_000, 'fileKiB'))}`
+            signed(growthFrom(warmMs, 'rssKiB')),
+            `past the optimising compiler's warm-up (its code paged in from the node binary about minute 3): anon ${signed(growthFrom(warmMs, 'anonKiB'))}, file ${signed(growthFrom(warmMs, 'fileKiB'))}`
           ]
         ]
       : []),
@@ -222,8 +225,7 @@ export function renderSoak(result: SoakResult): string {
     'hex-run-action',
     'Notes'
   ]
-  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
+  return markdownTable(header, rows)
 }
 
 const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`

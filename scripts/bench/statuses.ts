@@ -14,6 +14,7 @@ import { FakeGitHub } from '../../test/fake-github/server.ts'
 import { now } from '../../test/fake-hex/clock.ts'
 import { FakeHex } from '../../test/fake-hex/server.ts'
 import { ACTION_ENTRY, launchAction, median } from './launch.ts'
+import { markdownTable } from './table.ts'
 
 const TOKEN = 'hxtw_test_run_token'
 const GITHUB_TOKEN = 'ghs_bench_token'
@@ -125,11 +126,9 @@ export function renderStatusTable(bench: StatusBench): string {
     ['Peak memory (RSS)', mib(of('off', (s) => s.maxRssKiB)), mib(of('on', (s) => s.maxRssKiB))],
     ['Trigger to the pending status on GitHub', '–', ms(of('on', (s) => s.pendingAfterTriggerMs))]
   ]
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`
   const n = bench.off.length
-  return [
-    line([`Commit statuses (median of ${n})`, 'commit-status: false', 'commit-status: true']),
-    line(['---', '---', '---']),
-    ...rows.map(line)
-  ].join('\n')
+  return markdownTable(
+    [`Commit statuses (median of ${n})`, 'commit-status: false', 'commit-status: true'],
+    rows
+  )
 }

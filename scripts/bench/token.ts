@@ -7,6 +7,7 @@
  */
 import { simulateJobs, type JobsOptions } from './jobs.ts'
 import { simulate } from './simulate.ts'
+import { markdownTable } from './table.ts'
 
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
 const met = (ok: boolean): string => (ok ? '**met**' : '**not met**')
@@ -129,6 +130,5 @@ export async function tokenTable(quick: boolean): Promise<string> {
     'most reads in any 60 s',
     'targets'
   ]
-  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
+  return markdownTable(header, rows)
 }
