@@ -33242,7 +33242,8 @@ function warningField(typeOrOptions, field) {
  * V8 starts one only when the old generation reaches a limit that a poller takes hours to reach,
  * so the process's memory grows by about 0.2 MiB a minute of waiting (`npm run bench -- --soak`:
  * +5.2 MiB in 25 minutes); a full collection gives it back. So the step asks for one every five
- * minutes while its runs go on (step/collecting.ts, on the step's clock): +0.2 to +0.7 MiB in 25 minutes.
+ * minutes while its runs go on (step/collecting.ts, on the step's clock): +0.2 to +0.7 MiB in 25
+ * minutes.
  *
  * Node has no call that only collects (global.gc needs --expose-gc, which an action cannot pass
  * to the runner's node). vm.measureMemory with execution 'eager' is the documented way to make

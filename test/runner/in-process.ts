@@ -132,7 +132,6 @@ export async function runInProcess(
     }
   })
   const runtime = clock.runtime(options.env ?? {}, options)
-  if (options.collectGarbage !== undefined) runtime.collectGarbage = options.collectGarbage
   const services = { statuses: githubStatuses }
   if (options.state !== undefined) await post({ io, runtime, services })
   else await run({ io, runtime, signal: stop.signal, services })

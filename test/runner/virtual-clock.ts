@@ -80,7 +80,10 @@ export class VirtualClock implements Clock {
    */
   runtime(
     env: NodeJS.ProcessEnv,
-    options: { fetch?: typeof globalThis.fetch; random?: () => number } = {}
+    options: Pick<Runtime, 'collectGarbage'> & {
+      fetch?: typeof globalThis.fetch
+      random?: () => number
+    } = {}
   ): Runtime {
     return {
       env,
@@ -88,7 +91,9 @@ export class VirtualClock implements Clock {
       now: this.now,
       sleep: this.sleep,
       random: options.random ?? this.random,
-      timeout: this.timeout
+      timeout: this.timeout,
+      // None unless given: a test's step asks for no collection (step/collecting.ts).
+      ...(options.collectGarbage === undefined ? {} : { collectGarbage: options.collectGarbage })
     }
   }
 
